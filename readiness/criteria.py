@@ -1,0 +1,699 @@
+"""Criteria frameworks: the schema, the strict loader and the catalogue.
+
+A framework is data (a YAML file in ``criteria/``, the workspace's ``criteria/`` folder or a
+folder given with ``--criteria-dir``), loaded once into immutable pydantic models::
+
+    Framework ── areas ── (areas ...) ── criteria ── indicators
+                                             └── maps_to: ["guidelines:G3", ...]
+
+Loading is strict: unknown keys, duplicate keys or ids, unknown evidence kinds or profile
+fields, non-positive weights and crosswalks to criteria that do not exist are all reported, each
+as a ``Problem`` with file and line, and every problem of a file is reported at once.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    RootModel,
+    StringConstraints,
+    ValidationError,
+    model_validator,
+)
+
+from . import yamlfile
+from .errors import FrameworkError, Problem, UnknownFrameworkError
+from .profile import PROFILE_FIELDS, FieldKind
+
+log = logging.getLogger(__name__)
+
+#: Largest framework file read; a real one is a few hundred kilobytes at most.
+MAX_FILE_BYTES = 5 * 1024 * 1024
+
+ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"
+Id = Annotated[str, StringConstraints(pattern=ID_PATTERN)]
+LangCode = Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{1,8})*$")]
+NonEmpty = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+CriterionRef = Annotated[
+    str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*:[A-Za-z0-9][A-Za-z0-9._-]*$")
+]
+Fraction = Annotated[float, Field(ge=0, le=1)]
+
+
+class EvidenceKind(str, Enum):
+    """What an evidence record documents."""
+
+    PLAN = "plan"
+    POLICY = "policy"
+    FORUM = "forum"
+    EVENT = "event"
+    PROGRAMME = "programme"
+    STATISTIC = "statistic"
+    STRUCTURE = "structure"
+    PARTNERSHIP = "partnership"
+    FUNDING = "funding"
+    REPORT = "report"
+    MEDIA = "media"
+    LETTER = "letter"
+
+
+class ProfileCheck(str, Enum):
+    """How a profile-field criterion is met."""
+
+    PRESENT = "present"  # the field is set
+    FIGURE = "figure"  # a number with its data year (not older than max_age_years)
+    TEXT = "text"  # text within max_words
+    RATINGS = "ratings"  # every listed topic rated 1-5
+
+
+class Verdict(str, Enum):
+    READY = "ready"
+    READY_WITH_GAPS = "ready_with_gaps"
+    NOT_READY = "not_ready"
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Text(RootModel[dict[LangCode, NonEmpty]]):
+    """Text in several languages: ``{en: ..., vi: ...}``."""
+
+    model_config = ConfigDict(frozen=True)
+
+    def get(self, lang: str, *fallbacks: str) -> str:
+        """The text in ``lang``, else in the first fallback that exists, else any."""
+        for code in (lang, *fallbacks, "en"):
+            if code in self.root:
+                return self.root[code]
+        return next(iter(self.root.values()))
+
+    def languages(self) -> list[str]:
+        return list(self.root)
+
+    @model_validator(mode="after")
+    def _not_empty(self) -> Text:
+        if not self.root:
+            raise ValueError("needs the text in at least one language, e.g. {en: ..., vi: ...}")
+        return self
+
+
+class Source(_Model):
+    """Where the framework's content comes from."""
+
+    title: NonEmpty
+    publisher: str | None = None
+    year: int | None = Field(default=None, ge=1900, le=2100)
+    url: Annotated[str, StringConstraints(pattern=r"^https?://\S+$")] | None = None
+    note: str | None = None
+
+
+class EvidenceRequirement(_Model):
+    """Which evidence records satisfy a criterion."""
+
+    kinds: tuple[EvidenceKind, ...] = Field(min_length=1)
+    min_count: int = Field(default=1, ge=1)
+    max_age_years: float | None = Field(default=None, gt=0)
+    file_required: bool = False
+    verified_required: bool = False
+
+
+class ProfileRequirement(_Model):
+    """A criterion met by facts in the city profile rather than by evidence records."""
+
+    fields: tuple[NonEmpty, ...] = Field(min_length=1)
+    check: ProfileCheck = ProfileCheck.PRESENT
+    max_words: int | None = Field(default=None, ge=1)
+    max_age_years: float | None = Field(default=None, gt=0)
+    topics: tuple[Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]*$")], ...] = ()
+
+
+class Indicator(_Model):
+    """A measurement with a unit and an optional target."""
+
+    id: Id
+    title: Text
+    unit: NonEmpty
+    target: float | None = None
+    direction: Literal["at_least", "at_most"] = "at_least"
+    max_age_years: float | None = Field(default=None, gt=0)
+
+
+class Criterion(_Model):
+    """One thing a city must show, met by evidence records or by a profile field."""
+
+    id: Id
+    title: Text
+    guidance: Text | None = None
+    weight: float = Field(default=1.0, gt=0)
+    blocking: bool = False
+    status: Literal["draft", "final"] | None = None
+    note: str | None = None
+    evidence: EvidenceRequirement | None = None
+    profile: ProfileRequirement | None = None
+    indicators: tuple[Indicator, ...] = ()
+    maps_to: tuple[CriterionRef, ...] = ()
+
+    @model_validator(mode="after")
+    def _one_way_to_meet(self) -> Criterion:
+        if (self.evidence is None) == (self.profile is None):
+            raise ValueError("give exactly one of `evidence:` (records) or `profile:` (city facts)")
+        return self
+
+
+class Area(_Model):
+    """A group of criteria; areas may hold areas (KFLC's groups hold its twelve areas)."""
+
+    id: Id
+    title: Text
+    guidance: Text | None = None
+    weight: float = Field(default=1.0, gt=0)
+    areas: tuple[Area, ...] = ()
+    criteria: tuple[Criterion, ...] = ()
+
+    @model_validator(mode="after")
+    def _not_empty(self) -> Area:
+        if not self.areas and not self.criteria:
+            raise ValueError("an area needs `criteria:` or `areas:`")
+        return self
+
+
+class Condition(_Model):
+    """When a verdict rule applies; every condition given must hold."""
+
+    blocking_unmet: bool | None = None
+    score_at_least: Fraction | Literal["threshold"] | None = None
+    score_below: Fraction | Literal["threshold"] | None = None
+    met_share_at_least: Fraction | None = None
+
+
+class VerdictRule(_Model):
+    """``verdict`` applies when ``when`` holds; the last rule has no ``when``."""
+
+    verdict: Verdict
+    when: Condition | None = None
+
+
+class Framework(_Model):
+    """A criteria framework: KFLC, the Guidelines, the application form, or a user's own."""
+
+    format: Literal[1] = 1
+    id: Id
+    name: Text
+    version: NonEmpty
+    status: Literal["draft", "final"] = "final"
+    description: Text | None = None
+    sources: tuple[Source, ...] = Field(min_length=1)
+    languages: tuple[LangCode, ...] = Field(min_length=1)
+    threshold: float = Field(gt=0, le=1)
+    unverified_weight: Fraction = 0.5
+    verdict: tuple[VerdictRule, ...] = Field(min_length=1)
+    areas: tuple[Area, ...] = Field(min_length=1)
+
+    _criteria: dict[str, Criterion] = PrivateAttr(default_factory=dict)
+    _area_of: dict[str, Area] = PrivateAttr(default_factory=dict)
+
+    def model_post_init(self, __context: Any) -> None:
+        for area, criterion in _walk_criteria(self.areas):
+            self._criteria.setdefault(criterion.id, criterion)
+            self._area_of.setdefault(criterion.id, area)
+
+    @property
+    def criteria(self) -> dict[str, Criterion]:
+        """Every criterion by id, in file order."""
+        return self._criteria
+
+    def area_of(self, criterion_id: str) -> Area:
+        return self._area_of[criterion_id]
+
+    def leaf_areas(self) -> list[Area]:
+        """The areas that hold criteria directly (KFLC's twelve), in file order."""
+        return [a for a in _walk_areas(self.areas) if a.criteria]
+
+    def all_areas(self) -> list[Area]:
+        return list(_walk_areas(self.areas))
+
+    def reconcile(self, criterion_ids: Iterable[str]) -> LinkCheck:
+        """Split evidence links by whether their criterion exists in this version.
+
+        Links use stable criterion ids; a new version of a framework keeps every link whose id
+        still exists and reports the ones whose id is gone, so none is dropped in silence.
+        """
+        kept, gone = [], []
+        for cid in criterion_ids:
+            (kept if cid in self._criteria else gone).append(cid)
+        return LinkCheck(self.id, self.version, kept, gone)
+
+    def decide(self, *, blocking_unmet: bool, score: float | None, met_share: float | None) -> Verdict:
+        """Apply the verdict rules, first match wins; ``None`` scores match no score rule."""
+        for rule in self.verdict:
+            if rule.when is None or _holds(rule.when, self.threshold, blocking_unmet, score, met_share):
+                return rule.verdict
+        raise AssertionError("validated frameworks end with a rule without `when`")
+
+
+Area.model_rebuild()
+
+
+@dataclass(frozen=True)
+class LinkCheck:
+    """Which linked criterion ids a framework version still has."""
+
+    framework_id: str
+    version: str
+    kept: list[str]
+    gone: list[str]
+
+
+def _holds(
+    cond: Condition, threshold: float, blocking_unmet: bool, score: float | None, met_share: float | None
+) -> bool:
+    def level(value: float | str) -> float:
+        return threshold if value == "threshold" else float(value)
+
+    if cond.blocking_unmet is not None and cond.blocking_unmet != blocking_unmet:
+        return False
+    if cond.score_at_least is not None and (score is None or score < level(cond.score_at_least)):
+        return False
+    if cond.score_below is not None and (score is None or score >= level(cond.score_below)):
+        return False
+    if cond.met_share_at_least is not None and (
+        met_share is None or met_share < cond.met_share_at_least
+    ):
+        return False
+    return True
+
+
+def _walk_areas(areas: Iterable[Area]) -> Iterator[Area]:
+    for area in areas:
+        yield area
+        yield from _walk_areas(area.areas)
+
+
+def _walk_criteria(areas: Iterable[Area]) -> Iterator[tuple[Area, Criterion]]:
+    for area in _walk_areas(areas):
+        for criterion in area.criteria:
+            yield area, criterion
+
+
+# ---------------------------------------------------------------------------------------------
+# Loading one file
+
+
+@dataclass
+class LoadResult:
+    """A framework file read and checked on its own: the framework if it is sound, else None."""
+
+    path: Path
+    framework: Framework | None
+    problems: list[Problem]
+    data: Any = None  # the parsed YAML with line numbers, for crosswalk problems
+
+
+_MESSAGES = {
+    "extra_forbidden": "unknown key",
+    "missing": "required",
+    "string_type": "must be text (put numbers such as 1.10 in quotes: '1.10')",
+    "greater_than": "must be greater than {gt}",
+    "greater_than_equal": "must be {ge} or more",
+    "less_than_equal": "must be {le} or less",
+    "too_short": "must not be empty",
+    "bool_type": "must be true or false",
+    "float_type": "must be a number",
+    "float_parsing": "must be a number",
+    "int_type": "must be a whole number",
+    "int_parsing": "must be a whole number",
+    "int_from_float": "must be a whole number",
+    "tuple_type": "must be a list",
+    "dict_type": "must be a mapping (key: value lines)",
+    "model_type": "must be a mapping (key: value lines)",
+    "model_attributes_type": "must be a mapping (key: value lines)",
+}
+
+
+def _message(err: dict) -> str:
+    kind = err["type"]
+    ctx = err.get("ctx") or {}
+    if kind == "enum":
+        return f"{err['input']!r} is not one of: {ctx.get('expected', '')}"
+    if kind == "literal_error":
+        return f"{err['input']!r} is not one of: {ctx.get('expected', '')}"
+    if kind == "string_pattern_mismatch":
+        return _pattern_message(ctx.get("pattern", ""), err.get("input"))
+    if kind == "value_error":
+        return str(ctx.get("error", err["msg"]))
+    template = _MESSAGES.get(kind)
+    if template:
+        try:
+            return template.format(**ctx)
+        except (KeyError, IndexError):
+            return template
+    return err["msg"]
+
+
+def _pattern_message(pattern: str, value: Any) -> str:
+    if pattern == ID_PATTERN:
+        return (
+            f"{value!r} is not a valid id: use letters, digits, '.', '_' or '-', "
+            "starting with a letter or digit, at most 64 characters"
+        )
+    if ":" in pattern and "A-Za-z0-9" in pattern:
+        return f"{value!r} must be FRAMEWORK:CRITERION, e.g. kflc:2.6.1"
+    if pattern.startswith("^https?"):
+        return f"{value!r} must be an http:// or https:// address"
+    if pattern.startswith("^[a-z]{2,3}"):
+        return f"{value!r} is not a language code such as en, vi or fr"
+    if pattern.startswith("^[a-z0-9]"):
+        return f"{value!r}: use lower-case letters, digits, - or _"
+    return f"{value!r} does not match {pattern}"
+
+
+def _loc_text(loc: Iterable[Any]) -> str:
+    text = ""
+    for part in loc:
+        if isinstance(part, int):
+            text += f"[{part}]"
+        else:
+            text += f".{part}" if text else str(part)
+    return text
+
+
+def _clean_loc(loc: tuple) -> tuple:
+    # pydantic puts union branch names and RootModel wrappers into locations; they mean
+    # nothing in the file, so drop them before looking up the line.
+    return tuple(
+        p for p in loc if p not in ("function-after[_not_empty(), Text]", "Text", "root")
+        and not (isinstance(p, str) and (p.startswith("function-") or p in ("float", "literal['threshold']", "str")))
+    )
+
+
+def read_text(path: Path) -> tuple[str | None, Problem | None]:
+    """Read a framework file as UTF-8 text, or say why it cannot be read."""
+    name = str(path)
+    try:
+        if path.is_dir():
+            return None, Problem(name, 0, "", "is a folder; give the YAML files in it")
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            return None, Problem(
+                name, 0, "", f"is {size:,} bytes; a framework file is at most {MAX_FILE_BYTES:,}"
+            )
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return None, Problem(name, 0, "", "no such file")
+    except OSError as exc:
+        return None, Problem(name, 0, "", f"cannot be read: {exc.strerror or exc}")
+    try:
+        return raw.decode("utf-8-sig"), None
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        return None, Problem(name, line, "", "is not UTF-8 text; save the file as UTF-8")
+
+
+def load_file(path: Path) -> LoadResult:
+    """Read, parse and validate one framework file; every problem is collected."""
+    path = Path(path)
+    name = str(path)
+    text, problem = read_text(path)
+    if problem:
+        return LoadResult(path, None, [problem])
+    assert text is not None
+    try:
+        doc = yamlfile.load(text)
+    except yamlfile.YAMLSyntaxError as exc:
+        return LoadResult(path, None, [Problem(name, exc.line, "", exc.message)])
+
+    problems = [
+        Problem(name, d.line, d.key, f"duplicate key (first on line {d.first_line})")
+        for d in doc.duplicates
+    ]
+    data = doc.data
+    if not isinstance(data, dict):
+        what = "empty" if data is None else f"a {type(data).__name__}, not a mapping"
+        problems.append(Problem(name, 1, "", f"the file is {what}; a framework starts with `id:`"))
+        return LoadResult(path, None, problems, data)
+
+    try:
+        framework = Framework.model_validate(data)
+    except ValidationError as exc:
+        split_texts: set[tuple] = set()
+        for err in exc.errors():
+            loc = _clean_loc(err["loc"])
+            if loc and loc[-1] == "[key]":
+                loc = loc[:-1]
+                message = _message(err)
+                if " " in str(err.get("input", "")):
+                    # {en: Safe, inclusive city, vi: ...}: the comma made "inclusive city" a key.
+                    message += "; a comma inside {en: ..., vi: ...} splits the text: put the text in quotes"
+                    split_texts.add(loc)
+                problems.append(Problem(name, yamlfile.line_of(data, loc), _loc_text(loc), message))
+            elif loc not in split_texts:
+                problems.append(Problem(name, yamlfile.line_of(data, loc), _loc_text(loc), _message(err)))
+        return LoadResult(path, None, problems, data)
+
+    problems += _check_framework(framework, data, name)
+    return LoadResult(path, None if problems else framework, problems, data)
+
+
+def _check_framework(fw: Framework, data: Any, name: str) -> list[Problem]:
+    """Checks that span several fields: unique ids, languages, profile fields, verdict rules."""
+    problems: list[Problem] = []
+
+    def add(loc: tuple, message: str) -> None:
+        problems.append(Problem(name, yamlfile.line_of(data, loc), _loc_text(loc), message))
+
+    declared = set(fw.languages)
+
+    def check_text(text: Text | None, loc: tuple) -> None:
+        if text is None:
+            return
+        for lang in text.languages():
+            if lang not in declared:
+                add(loc + (lang,), f"language {lang!r} is not in `languages:` ({', '.join(fw.languages)})")
+
+    check_text(fw.name, ("name",))
+    check_text(fw.description, ("description",))
+
+    seen: dict[str, tuple] = {}
+    indicators: dict[str, tuple] = {}
+
+    def claim(ident: str, loc: tuple, table: dict[str, tuple], what: str) -> None:
+        if ident in table:
+            first = yamlfile.line_of(data, table[ident])
+            add(loc + ("id",), f"duplicate {what} id {ident!r} (first on line {first})")
+        else:
+            table[ident] = loc
+
+    def visit(areas: tuple[Area, ...], loc: tuple) -> None:
+        for i, area in enumerate(areas):
+            aloc = loc + (i,)
+            claim(area.id, aloc, seen, "area or criterion")
+            check_text(area.title, aloc + ("title",))
+            check_text(area.guidance, aloc + ("guidance",))
+            visit(area.areas, aloc + ("areas",))
+            for j, crit in enumerate(area.criteria):
+                cloc = aloc + ("criteria", j)
+                claim(crit.id, cloc, seen, "area or criterion")
+                check_text(crit.title, cloc + ("title",))
+                check_text(crit.guidance, cloc + ("guidance",))
+                for k, ind in enumerate(crit.indicators):
+                    claim(ind.id, cloc + ("indicators", k), indicators, "indicator")
+                    check_text(ind.title, cloc + ("indicators", k, "title"))
+                if crit.profile is not None:
+                    _check_profile(crit.profile, cloc + ("profile",), add)
+                for k, ref in enumerate(crit.maps_to):
+                    if ref.split(":", 1)[0] == fw.id and ref.split(":", 1)[1] == crit.id:
+                        add(cloc + ("maps_to", k), f"{ref!r} maps the criterion to itself")
+
+    visit(fw.areas, ("areas",))
+
+    for i, rule in enumerate(fw.verdict):
+        last = i == len(fw.verdict) - 1
+        if last and rule.when is not None:
+            add(("verdict", i), "the last verdict rule must have no `when:` so that every case gets a verdict")
+        if not last and rule.when is None:
+            add(("verdict", i), "a rule without `when:` matches everything: it must be the last")
+        if rule.when is not None and rule.when == Condition():
+            add(("verdict", i, "when"), "give at least one condition, or leave `when:` out")
+    return problems
+
+
+def _check_profile(req: ProfileRequirement, loc: tuple, add: Any) -> None:
+    expected = {
+        ProfileCheck.FIGURE: FieldKind.FIGURE,
+        ProfileCheck.TEXT: FieldKind.TEXT,
+        ProfileCheck.RATINGS: FieldKind.RATINGS,
+    }.get(req.check)
+    for k, name in enumerate(req.fields):
+        spec = PROFILE_FIELDS.get(name)
+        if spec is None:
+            add(loc + ("fields", k), f"no profile field {name!r}; known: {', '.join(PROFILE_FIELDS)}")
+        elif expected is not None and spec.kind is not expected:
+            add(loc + ("fields", k), f"{name!r} is a {spec.kind.value} field; `check: {req.check.value}` needs a {expected.value} field")
+    if req.max_words is not None and req.check is not ProfileCheck.TEXT:
+        add(loc + ("max_words",), "only `check: text` takes max_words")
+    if req.topics and req.check is not ProfileCheck.RATINGS:
+        add(loc + ("topics",), "only `check: ratings` takes topics")
+    if req.check is ProfileCheck.RATINGS and not req.topics:
+        add(loc + ("check",), "`check: ratings` needs `topics:`, the challenge topics to rate")
+    if req.max_age_years is not None and req.check is not ProfileCheck.FIGURE:
+        add(loc + ("max_age_years",), "only `check: figure` takes max_age_years")
+
+
+# ---------------------------------------------------------------------------------------------
+# The catalogue: every framework a command can see
+
+
+@dataclass(frozen=True)
+class Entry:
+    framework: Framework
+    path: Path
+    origin: str  # "bundled", "workspace" or "given"
+
+
+@dataclass
+class Catalogue:
+    """Frameworks by id, with where each came from; later folders override earlier ones."""
+
+    entries: dict[str, Entry] = field(default_factory=dict)
+
+    def ids(self) -> list[str]:
+        return list(self.entries)
+
+    def get(self, framework_id: str) -> Framework:
+        entry = self.entries.get(framework_id)
+        if entry is None:
+            raise UnknownFrameworkError(framework_id, self.ids())
+        return entry.framework
+
+    def resolve(self, ref: str) -> Criterion | None:
+        """The criterion a ``framework:criterion`` reference names, or None."""
+        framework_id, _, criterion_id = ref.partition(":")
+        entry = self.entries.get(framework_id)
+        return entry.framework.criteria.get(criterion_id) if entry else None
+
+    def __iter__(self) -> Iterator[Entry]:
+        return iter(self.entries.values())
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+
+def framework_files(folder: Path) -> list[Path]:
+    """The framework files in a folder: ``*.yaml`` and ``*.yml``, sorted by name."""
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".yml") and not p.name.startswith("."))
+
+
+def collect(sources: list[tuple[str, list[Path]]]) -> tuple[Catalogue, list[Problem]]:
+    """Load frameworks from (origin, files) pairs into one catalogue, and every problem found.
+
+    A framework with the id of one from an earlier source replaces it (a city's newer copy of
+    a bundled framework, say); two files with one id in the same source are a problem. Broken
+    files are left out of the catalogue, and crosswalks are checked against what loaded.
+    """
+    catalogue = Catalogue()
+    problems: list[Problem] = []
+    results: dict[str, LoadResult] = {}
+    for origin, files in sources:
+        origin_ids: dict[str, Path] = {}
+        for path in files:
+            result = load_file(path)
+            problems += result.problems
+            fw = result.framework
+            if fw is None:
+                continue
+            if fw.id in origin_ids:
+                problems.append(
+                    Problem(str(path), yamlfile.line_of(result.data, ("id",)), "id",
+                            f"framework {fw.id!r} is also defined in {origin_ids[fw.id]}")
+                )
+                continue
+            origin_ids[fw.id] = path
+            if fw.id in catalogue.entries:
+                log.info("%s replaces %s framework %r from %s", path, catalogue.entries[fw.id].origin,
+                         fw.id, catalogue.entries[fw.id].path)
+            catalogue.entries[fw.id] = Entry(fw, path, origin)
+            results[fw.id] = result
+    for fw_id, result in results.items():
+        problems += check_crosswalks(catalogue.entries[fw_id].framework, catalogue, str(result.path), result.data)
+    return catalogue, sorted(problems)
+
+
+def check_crosswalks(fw: Framework, catalogue: Catalogue, name: str, data: Any) -> list[Problem]:
+    """Every ``maps_to`` must name a criterion that exists in a known framework."""
+    problems = []
+    for a_loc, area in _area_locs(fw.areas, ("areas",)):
+        for j, crit in enumerate(area.criteria):
+            for k, ref in enumerate(crit.maps_to):
+                target_fw, _, target = ref.partition(":")
+                if target_fw not in catalogue.entries:
+                    message = f"no framework {target_fw!r} for crosswalk {ref!r}; known: {', '.join(catalogue.ids())}"
+                elif catalogue.resolve(ref) is None:
+                    message = f"crosswalk to {ref!r}: framework {target_fw!r} has no criterion {target!r}"
+                else:
+                    continue
+                loc = a_loc + ("criteria", j, "maps_to", k)
+                problems.append(Problem(name, yamlfile.line_of(data, loc), _loc_text(loc), message))
+    return problems
+
+
+def _area_locs(areas: tuple[Area, ...], loc: tuple) -> Iterator[tuple[tuple, Area]]:
+    for i, area in enumerate(areas):
+        yield loc + (i,), area
+        yield from _area_locs(area.areas, loc + (i, "areas"))
+
+
+def _sources(workspace_dir: Path | None, extra_dirs: Iterable[Path]) -> list[tuple[str, list[Path]]]:
+    from .resources import bundled
+
+    sources = [("bundled", framework_files(bundled("criteria")))]
+    if workspace_dir is not None:
+        sources.append(("workspace", framework_files(workspace_dir)))
+    for folder in extra_dirs:
+        folder = Path(folder)
+        if not folder.is_dir():
+            raise FrameworkError([Problem(str(folder), 0, "", "no such folder (given with --criteria-dir)")])
+        sources.append(("given", framework_files(folder)))
+    return sources
+
+
+def load_catalogue(workspace_dir: Path | None = None, extra_dirs: Iterable[Path] = ()) -> Catalogue:
+    """The bundled frameworks, then the workspace's, then those in ``extra_dirs``.
+
+    Strict: any broken framework file stops here with every problem found (FrameworkError).
+    """
+    catalogue, problems = collect(_sources(workspace_dir, extra_dirs))
+    if problems:
+        raise FrameworkError(problems)
+    return catalogue
+
+
+def validate(paths: Iterable[Path], workspace_dir: Path | None = None,
+             extra_dirs: Iterable[Path] = ()) -> tuple[list[Framework], list[Problem]]:
+    """Check framework files a user wrote; return the sound ones and every problem in them.
+
+    Crosswalks may point at the bundled frameworks, the workspace's, those in ``extra_dirs``
+    and each other. Only problems in the given files are reported.
+    """
+    given: list[Path] = []
+    for path in map(Path, paths):
+        given.extend(framework_files(path) if path.is_dir() else [path])
+    catalogue, problems = collect(_sources(workspace_dir, extra_dirs) + [("given", given)])
+    names = {str(p) for p in given}
+    frameworks = [e.framework for e in catalogue if e.origin == "given" and str(e.path) in names]
+    mine = sorted({p for p in problems if p.file in names})
+    bad_files = {p.file for p in mine}
+    return [fw for fw in frameworks if str(catalogue.entries[fw.id].path) not in bad_files], mine

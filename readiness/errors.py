@@ -1,0 +1,94 @@
+"""The errors a user can cause, and nothing else.
+
+The library raises only these for mistakes in input; the command line turns each into one
+line on stderr and exit code 1 (see ``cli.main``). Anything else is a bug and keeps its
+traceback.
+
+::
+
+    ReadinessError                 a user's mistake, said in one line (or several, see lines())
+    ├── ConfigError                 workspace folder, database URL, environment
+    ├── FrameworkError              a framework file is broken; holds every Problem found
+    │   └── UnknownFrameworkError   no framework with that id
+    ├── WorkspaceError              the workspace cannot be opened or is newer than this tool
+    ├── NotFoundError               no city / unit / record by that name or id
+    │   └── AmbiguousError          a name matches more than one thing
+    └── InvalidValueError           a value given on the command line or in a file is wrong
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+class ReadinessError(Exception):
+    """Base of every error a user can cause and fix."""
+
+    def lines(self) -> list[str]:
+        """The message as lines, for errors that report several problems at once."""
+        return [str(self)]
+
+
+class ConfigError(ReadinessError):
+    """The workspace location, database URL or an environment variable is wrong."""
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One problem in a framework file: where it is and what is wrong.
+
+    ``line`` is 1-based; 0 when the problem has no place in the file (the file is missing).
+    """
+
+    file: str
+    line: int
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line else self.file
+        return f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
+
+
+class FrameworkError(ReadinessError):
+    """One or more framework files are broken. ``problems`` holds every one found."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = sorted(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+    def lines(self) -> list[str]:
+        return [str(p) for p in self.problems]
+
+
+class UnknownFrameworkError(FrameworkError):
+    """No framework with the id asked for."""
+
+    def __init__(self, framework_id: str, known: list[str]):
+        self.framework_id = framework_id
+        self.problems = []
+        known_text = ", ".join(known) if known else "none"
+        ReadinessError.__init__(
+            self,
+            f"no framework {framework_id!r}; known: {known_text} "
+            "(see `readiness criteria list`)",
+        )
+
+    def lines(self) -> list[str]:
+        return [str(self)]
+
+
+class WorkspaceError(ReadinessError):
+    """The workspace cannot be opened, created or migrated."""
+
+
+class NotFoundError(ReadinessError):
+    """No city, unit or record matches what was asked for."""
+
+
+class AmbiguousError(NotFoundError):
+    """A name matches more than one thing; the message lists them."""
+
+
+class InvalidValueError(ReadinessError):
+    """A value is of the wrong type or out of range."""

@@ -1,0 +1,209 @@
+"""The city profile: facts about a city that the GNLC application form asks for.
+
+These are not evidence records (nobody attaches a file to a population figure); they live on
+the city and are set with ``readiness city set``. Framework criteria can require them through
+``profile:`` (see ``criteria.ProfileRequirement``), naming the fields below.
+
+Three shapes of value:
+
+* figure: a number with the year its data is from (population 8,587,100 in 2024);
+* text: free text, kept per language code (the form's motivation in English, a Vietnamese draft);
+* ratings: a number 1-5 per challenge topic (``challenge.literacy``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from dataclasses import dataclass
+from enum import Enum
+from typing import Any
+
+from .errors import InvalidValueError
+from .text import clean, word_count
+
+
+class FieldKind(str, Enum):
+    FIGURE = "figure"
+    TEXT = "text"
+    RATINGS = "ratings"
+
+
+@dataclass(frozen=True)
+class ProfileField:
+    name: str
+    kind: FieldKind
+    label_en: str
+    label_vi: str
+    unit: str = ""
+
+
+PROFILE_FIELDS: dict[str, ProfileField] = {
+    f.name: f
+    for f in [
+        ProfileField("website", FieldKind.TEXT, "City website", "Trang thông tin điện tử"),
+        ProfileField("mayor_name", FieldKind.TEXT, "Mayor's name", "Họ tên Chủ tịch UBND"),
+        ProfileField("mayor_title", FieldKind.TEXT, "Mayor's title", "Chức danh Chủ tịch UBND"),
+        ProfileField("contact_name", FieldKind.TEXT, "GNLC contact person", "Đầu mối liên hệ GNLC"),
+        ProfileField("contact_position", FieldKind.TEXT, "Contact's position", "Chức vụ đầu mối"),
+        ProfileField("contact_email", FieldKind.TEXT, "Contact's e-mail", "Thư điện tử đầu mối"),
+        ProfileField(
+            "language", FieldKind.TEXT, "Language of communication (en or fr)", "Ngôn ngữ liên lạc"
+        ),
+        ProfileField("population", FieldKind.FIGURE, "Population", "Dân số", "people"),
+        ProfileField("area_km2", FieldKind.FIGURE, "Area", "Diện tích", "km²"),
+        ProfileField(
+            "gdp_per_capita_city_usd",
+            FieldKind.FIGURE,
+            "GDP per capita, city",
+            "GRDP bình quân đầu người của thành phố",
+            "USD",
+        ),
+        ProfileField(
+            "gdp_per_capita_country_usd",
+            FieldKind.FIGURE,
+            "GDP per capita, country",
+            "GDP bình quân đầu người của quốc gia",
+            "USD",
+        ),
+        ProfileField(
+            "schooling_years_men",
+            FieldKind.FIGURE,
+            "Average years of schooling, men",
+            "Số năm đi học bình quân, nam",
+            "years",
+        ),
+        ProfileField(
+            "schooling_years_women",
+            FieldKind.FIGURE,
+            "Average years of schooling, women",
+            "Số năm đi học bình quân, nữ",
+            "years",
+        ),
+        ProfileField("motivation", FieldKind.TEXT, "Motivation", "Động lực tham gia"),
+        ProfileField("implementation", FieldKind.TEXT, "Implementation", "Quá trình triển khai"),
+        ProfileField("challenges", FieldKind.RATINGS, "Challenges (1-5)", "Thách thức (1-5)"),
+    ]
+}
+
+_TOPIC = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+_LANG = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{1,8})*$")
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+def field_names() -> list[str]:
+    return list(PROFILE_FIELDS)
+
+
+def _field(name: str) -> tuple[ProfileField, str | None]:
+    """The field a ``city set`` name refers to, and the challenge topic for ``challenge.X``."""
+    if name.startswith("challenge."):
+        topic = name.removeprefix("challenge.")
+        if not _TOPIC.match(topic):
+            raise InvalidValueError(
+                f"challenge topic {topic!r}: use lower-case letters, digits, - or _ "
+                "(for example challenge.literacy)"
+            )
+        return PROFILE_FIELDS["challenges"], topic
+    if name in PROFILE_FIELDS and PROFILE_FIELDS[name].kind is not FieldKind.RATINGS:
+        return PROFILE_FIELDS[name], None
+    known = ", ".join(n for n in PROFILE_FIELDS if n != "challenges")
+    raise InvalidValueError(
+        f"no profile field {name!r}; known: {known}, and challenge.TOPIC for a 1-5 rating"
+    )
+
+
+def apply(
+    profile: dict[str, Any],
+    name: str,
+    value: str | None,
+    *,
+    year: int | None = None,
+    lang: str = "en",
+    today: dt.date | None = None,
+) -> dict[str, Any]:
+    """Return a new profile with ``name`` set to ``value`` (None clears it).
+
+    The stored profile is plain JSON: ``{"population": {"value": 8587100, "year": 2024},
+    "motivation": {"en": "..."}, "challenges": {"literacy": 4}}``.
+    """
+    spec, topic = _field(name)
+    new = {k: (dict(v) if isinstance(v, dict) else v) for k, v in profile.items()}
+    if value is None:
+        if topic is not None:
+            new.get("challenges", {}).pop(topic, None)
+        elif spec.kind is FieldKind.TEXT:
+            texts = new.get(name, {})
+            texts.pop(lang, None)
+            if not texts:
+                new.pop(name, None)
+        else:
+            new.pop(name, None)
+        return new
+
+    value = clean(value)
+    if spec.kind is FieldKind.RATINGS:
+        try:
+            rating = int(value)
+        except ValueError:
+            rating = 0
+        if not 1 <= rating <= 5 or str(rating) != value:
+            raise InvalidValueError(f"{name}: a rating is a whole number from 1 to 5, not {value!r}")
+        new.setdefault("challenges", {})[topic] = rating
+    elif spec.kind is FieldKind.FIGURE:
+        number = _number(name, value)
+        this_year = (today or dt.date.today()).year
+        if year is None:
+            raise InvalidValueError(
+                f"{name}: a figure needs the year its data is from: add --year, e.g. --year {this_year - 1}"
+            )
+        if not 1900 <= year <= this_year:
+            raise InvalidValueError(f"{name}: --year {year} is not a year between 1900 and {this_year}")
+        new[name] = {"value": number, "year": year}
+    else:
+        if not _LANG.match(lang):
+            raise InvalidValueError(f"--lang {lang!r} is not a language code such as en, vi or fr")
+        if not value:
+            raise InvalidValueError(f"{name}: empty text; to clear the field use --clear")
+        if name == "language" and value not in ("en", "fr"):
+            raise InvalidValueError("language: GNLC corresponds in English or French: give en or fr")
+        if name == "contact_email" and not _EMAIL.match(value):
+            raise InvalidValueError(f"contact_email: {value!r} is not an e-mail address")
+        if name == "website" and not value.startswith(("http://", "https://")):
+            raise InvalidValueError(f"website: {value!r} must start with http:// or https://")
+        new.setdefault(name, {})[lang] = value
+    return new
+
+
+def _number(name: str, value: str) -> int | float:
+    # People write 8.587.100 (Vietnamese) or 8,587,100 (English); accept plain digits with an
+    # optional decimal point and refuse anything ambiguous rather than guess.
+    text = value.replace(" ", "").replace("_", "")
+    if re.fullmatch(r"\d{1,3}([.,]\d{3}){2,}", text):
+        text = re.sub(r"[.,]", "", text)
+    try:
+        number = float(text)
+    except ValueError:
+        raise InvalidValueError(f"{name}: {value!r} is not a number (write 8587100 or 3358.6)") from None
+    if number < 0 or not math.isfinite(number):
+        raise InvalidValueError(f"{name}: {value!r} must be a number of zero or more")
+    return int(number) if number.is_integer() and "." not in text and "," not in text else number
+
+
+def describe(profile: dict[str, Any]) -> list[dict[str, Any]]:
+    """The profile as rows (field, value, year or language, words) for display and JSON."""
+    rows: list[dict[str, Any]] = []
+    for name, spec in PROFILE_FIELDS.items():
+        stored = profile.get(name)
+        if stored is None:
+            continue
+        if spec.kind is FieldKind.FIGURE:
+            rows.append({"field": name, "value": stored["value"], "year": stored["year"], "unit": spec.unit})
+        elif spec.kind is FieldKind.TEXT:
+            for lang, text in sorted(stored.items()):
+                rows.append({"field": name, "lang": lang, "value": text, "words": word_count(text)})
+        else:
+            for topic, rating in sorted(stored.items()):
+                rows.append({"field": f"challenge.{topic}", "value": rating})
+    return rows
