@@ -1,0 +1,233 @@
+"""Cities, their units, their profile, and the audit log of every change.
+
+Names match however they are typed: "Hà Nội", "Ha Noi", "hanoi" and the NFD spelling all find
+the same city (``text.fold``). Every function that writes does it in one transaction with its
+audit event, so a failed command leaves the workspace as it was.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from . import profile as profile_fields
+from .db import Workspace
+from .errors import AmbiguousError, InvalidValueError, NotFoundError
+from .models import AuditEvent, City, Unit, utcnow
+from .text import clean, fold
+
+UNIT_KINDS = ("ward", "commune", "district", "town", "agency", "school", "library", "centre", "association", "other")
+MAX_NAME_CHARS = 200
+
+
+def _name(value: str, what: str) -> str:
+    name = clean(value)
+    if not name:
+        raise InvalidValueError(f"{what} name is empty")
+    if len(name) > MAX_NAME_CHARS:
+        raise InvalidValueError(f"{what} name is {len(name)} characters long; at most {MAX_NAME_CHARS}")
+    if any(unicodedata.category(ch) in ("Cc", "Cf") for ch in name):
+        raise InvalidValueError(f"{what} name {name!r} holds control or invisible characters; retype it")
+    if not fold(name):
+        raise InvalidValueError(f"{what} name {name!r} needs at least one letter or digit")
+    return name
+
+
+def _country(value: str) -> str:
+    code = clean(value).upper()
+    if not re.fullmatch(r"[A-Z]{2}", code):
+        raise InvalidValueError(f"country {value!r}: give the two-letter ISO code, e.g. VN")
+    return code
+
+
+def record(
+    session: Session,
+    actor: str,
+    action: str,
+    entity: str,
+    entity_id: int | None,
+    city_id: int | None,
+    before: dict[str, Any] | None,
+    after: dict[str, Any] | None,
+) -> None:
+    """Add an audit event to the session's transaction."""
+    session.add(AuditEvent(actor=actor, action=action, entity=entity, entity_id=entity_id,
+                           city_id=city_id, before=before, after=after))
+
+
+def _snapshot(row: City | Unit) -> dict[str, Any]:
+    return row.model_dump(mode="json", exclude={"name_key"})
+
+
+# ---------------------------------------------------------------------------------------------
+# Finding things by name
+
+
+def _match(rows: list[Any], query: str, what: str, hint: str) -> Any:
+    """The one row whose name matches ``query``: exact, then folded, then folded substring."""
+    wanted = clean(query)
+    key = fold(wanted)
+    for test in (
+        lambda r: r.name == wanted,
+        lambda r: r.name_key == key,
+        lambda r: bool(key) and key in r.name_key,
+    ):
+        found = [r for r in rows if test(r)]
+        if len(found) == 1:
+            return found[0]
+        if len(found) > 1:
+            names = ", ".join(sorted(r.name for r in found))
+            raise AmbiguousError(f"{what} {query!r} matches {len(found)}: {names}; give the full name")
+    raise NotFoundError(f"no {what} {query!r}; {hint}")
+
+
+def find_city(session: Session, name: str) -> City:
+    cities = list(session.exec(select(City)))
+    hint = (
+        "known: " + ", ".join(sorted(c.name for c in cities)) if cities
+        else 'the workspace has no city yet: add one with `readiness city add "Hà Nội" --country VN`'
+    )
+    return _match(cities, name, "city", hint)
+
+
+def find_unit(session: Session, city: City, name: str) -> Unit:
+    units = list(session.exec(select(Unit).where(Unit.city_id == city.id)))
+    return _match(units, name, f"unit of {city.name}", f"see `readiness unit list --city {city.name!r}`")
+
+
+# ---------------------------------------------------------------------------------------------
+# Cities
+
+
+def add_city(ws: Workspace, name: str, country: str) -> City:
+    """Add a city; its name must differ from every other city's however it is spelt."""
+    name, country = _name(name, "city"), _country(country)
+    with ws.session() as session:
+        key = fold(name)
+        clash = session.exec(select(City).where(City.name_key == key)).first()
+        if clash is not None:
+            raise InvalidValueError(f"a city {clash.name!r} is already in the workspace; names must differ beyond accents and case")
+        city = City(name=name, name_key=key, country=country, profile={})
+        session.add(city)
+        session.flush()
+        record(session, ws.settings.actor, "city.add", "city", city.id, city.id, None, _snapshot(city))
+    return city
+
+
+def list_cities(ws: Workspace) -> list[City]:
+    with ws.session() as session:
+        return list(session.exec(select(City).order_by(col(City.name))))
+
+
+@dataclass
+class CityDetail:
+    city: City
+    profile: list[dict[str, Any]]
+    units: list[UnitNode] = field(default_factory=list)
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            **_snapshot(self.city),
+            "profile_fields": self.profile,
+            "units": [u.as_json() for u in self.units],
+        }
+
+
+def show_city(ws: Workspace, name: str) -> CityDetail:
+    with ws.session() as session:
+        city = find_city(session, name)
+        return CityDetail(city, profile_fields.describe(city.profile), _unit_tree(session, city))
+
+
+def set_profile(
+    ws: Workspace,
+    name: str,
+    field_name: str,
+    value: str | None,
+    *,
+    year: int | None = None,
+    lang: str = "en",
+) -> CityDetail:
+    """Set (or, with ``value=None``, clear) one profile field of a city."""
+    with ws.session() as session:
+        city = find_city(session, name)
+        before = _snapshot(city)
+        city.profile = profile_fields.apply(city.profile, field_name, value, year=year, lang=lang)
+        city.updated_at = utcnow()
+        session.add(city)
+        session.flush()
+        record(session, ws.settings.actor, "city.set" if value is not None else "city.clear",
+               "city", city.id, city.id, before, _snapshot(city))
+        return CityDetail(city, profile_fields.describe(city.profile), _unit_tree(session, city))
+
+
+# ---------------------------------------------------------------------------------------------
+# Units
+
+
+@dataclass
+class UnitNode:
+    unit: Unit
+    children: list[UnitNode] = field(default_factory=list)
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "id": self.unit.id,
+            "name": self.unit.name,
+            "kind": self.unit.kind,
+            "units": [c.as_json() for c in self.children],
+        }
+
+
+def _unit_tree(session: Session, city: City) -> list[UnitNode]:
+    units = session.exec(select(Unit).where(Unit.city_id == city.id).order_by(col(Unit.name))).all()
+    nodes = {u.id: UnitNode(u) for u in units}
+    roots: list[UnitNode] = []
+    for u in units:
+        (nodes[u.parent_id].children if u.parent_id in nodes else roots).append(nodes[u.id])
+    return roots
+
+
+def add_unit(ws: Workspace, city_name: str, name: str, kind: str, parent: str | None = None) -> Unit:
+    """Add a ward, commune, agency... to a city, optionally under another unit."""
+    name = _name(name, "unit")
+    kind = clean(kind).lower()
+    if kind not in UNIT_KINDS:
+        raise InvalidValueError(f"unit kind {kind!r} is not one of: {', '.join(UNIT_KINDS)}")
+    with ws.session() as session:
+        city = find_city(session, city_name)
+        parent_unit = find_unit(session, city, parent) if parent else None
+        parent_id = parent_unit.id if parent_unit else None
+        key = fold(name)
+        siblings = session.exec(select(Unit).where(Unit.city_id == city.id, Unit.parent_id == parent_id)).all()
+        if any(s.name_key == key for s in siblings):
+            where = f"under {parent_unit.name}" if parent_unit else f"at the top of {city.name}"
+            raise InvalidValueError(f"a unit named {name!r} is already {where}")
+        unit = Unit(city_id=city.id, parent_id=parent_id, name=name, name_key=key, kind=kind)
+        session.add(unit)
+        session.flush()
+        record(session, ws.settings.actor, "unit.add", "unit", unit.id, city.id, None, _snapshot(unit))
+    return unit
+
+
+def list_units(ws: Workspace, city_name: str) -> tuple[City, list[UnitNode]]:
+    with ws.session() as session:
+        city = find_city(session, city_name)
+        return city, _unit_tree(session, city)
+
+
+# ---------------------------------------------------------------------------------------------
+# The audit log
+
+
+def audit_log(ws: Workspace, city_name: str | None = None, limit: int = 50) -> list[AuditEvent]:
+    """The newest audit events first, for one city or all."""
+    with ws.session() as session:
+        query = select(AuditEvent).order_by(col(AuditEvent.id).desc()).limit(limit)
+        if city_name:
+            query = query.where(AuditEvent.city_id == find_city(session, city_name).id)
+        return list(session.exec(query))

@@ -1,0 +1,166 @@
+"""The workspace: a database (SQLite by default, PostgreSQL when shared) and a file store.
+
+``open_workspace`` builds the engine from the settings (never at import time), creates the
+folder, and brings the schema to this version through Alembic migrations, so a workspace made
+by an older readiness opens in a newer one. A workspace made by a *newer* readiness is refused
+rather than damaged.
+
+Concurrency: on SQLite every transaction starts with ``BEGIN IMMEDIATE`` and waits up to
+``BUSY_TIMEOUT_S`` for the write lock, so two processes writing at once queue instead of
+failing with "database is locked"; on PostgreSQL migrations hold an advisory lock.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import create_engine, event, inspect, text
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import OperationalError
+from sqlmodel import Session
+
+from .config import Settings
+from .errors import WorkspaceError
+
+log = logging.getLogger(__name__)
+
+#: The newest migration; ``tests/test_db.py`` checks it is the head of the migration scripts.
+#: Comparing with it lets a command skip loading Alembic when the schema is current.
+HEAD_REVISION = "0001"
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+BUSY_TIMEOUT_S = 60
+_PG_MIGRATION_LOCK = 0x7265616479  # "ready": one key for every readiness workspace
+
+
+def make_engine(url: str) -> Engine:
+    """An engine for a workspace database URL, with SQLite set up for safe concurrent writes."""
+    if url.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_S})
+
+        @event.listens_for(engine, "connect")
+        def _connect(dbapi_connection, _record):  # type: ignore[no-untyped-def]
+            # Let SQLAlchemy, not the driver, start transactions (see "begin" below).
+            dbapi_connection.isolation_level = None
+            cursor = dbapi_connection.cursor()
+            cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_S * 1000}")
+            cursor.execute("PRAGMA journal_mode = WAL")
+            cursor.execute("PRAGMA synchronous = NORMAL")
+            cursor.execute("PRAGMA foreign_keys = ON")
+            cursor.close()
+
+        @event.listens_for(engine, "begin")
+        def _begin(conn):  # type: ignore[no-untyped-def]
+            # Take the write lock at the start: a deferred transaction that later writes can
+            # fail at once with SQLITE_BUSY when another process wrote in between.
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+        return engine
+    return create_engine(url, pool_pre_ping=True)
+
+
+@dataclass
+class Workspace:
+    """An open workspace. Close it (or use it as a context manager) when done."""
+
+    settings: Settings
+    engine: Engine
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        """One transaction: committed if the block ends normally, rolled back if it raises."""
+        with Session(self.engine, expire_on_commit=False) as session:
+            with session.begin():
+                yield session
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def __enter__(self) -> Workspace:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def open_workspace(settings: Settings) -> Workspace:
+    """Open (creating if needed) the workspace and bring its schema up to date."""
+    try:
+        settings.workspace.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise WorkspaceError(f"cannot create workspace folder {settings.workspace}: {exc.strerror}") from None
+    created = settings.is_sqlite and not (settings.workspace / "readiness.sqlite3").exists()
+    engine = make_engine(settings.database_url)
+    try:
+        with engine.connect() as conn:
+            if current_revision(conn) != HEAD_REVISION:
+                migrate(conn)
+    except OperationalError as exc:
+        engine.dispose()
+        reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
+        raise WorkspaceError(
+            f"cannot open the database {settings.describe_database()}: {reason}"
+        ) from None
+    if created:
+        log.info("created a new workspace in %s", settings.workspace)
+    return Workspace(settings, engine)
+
+
+def current_revision(conn: Connection) -> str | None:
+    """The schema revision stored in the database, None for an empty database."""
+    try:
+        if not inspect(conn).has_table("alembic_version"):
+            return None
+        return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+    finally:
+        conn.rollback()  # end the read before anything migrates
+
+
+def migrate(conn: Connection, revision: str = "head") -> None:
+    """Run the migrations up to ``revision``; refuse a database newer than this readiness."""
+    from alembic import command
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+    from alembic.util.exc import CommandError
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    config.attributes["connection"] = conn
+    current = current_revision(conn)
+    if current is not None:
+        try:
+            known = ScriptDirectory.from_config(config).get_revision(current)
+        except CommandError:
+            known = None
+        if known is None:
+            raise WorkspaceError(
+                f"the workspace's schema is at revision {current!r}, made by a newer readiness "
+                "than this one: upgrade readiness (pip install -U readiness)"
+            )
+    command.upgrade(config, revision)
+
+
+def describe(ws: Workspace) -> dict[str, object]:
+    """Where the workspace is and what it holds, for ``readiness workspace``."""
+    from sqlmodel import func, select
+
+    from .models import AuditEvent, City, Unit
+
+    with ws.engine.connect() as conn:
+        revision = current_revision(conn)
+    with ws.session() as session:
+        counts = {
+            name: session.exec(select(func.count()).select_from(model)).one()
+            for name, model in (("cities", City), ("units", Unit), ("audit events", AuditEvent))
+        }
+    return {
+        "workspace": str(ws.settings.workspace),
+        "database": ws.settings.describe_database(),
+        "schema revision": revision,
+        "frameworks folder": str(ws.settings.criteria_dir),
+        "acting as": ws.settings.actor,
+        **counts,
+    }

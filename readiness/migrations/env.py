@@ -1,0 +1,19 @@
+"""Alembic environment: migrations run on the connection ``db.migrate`` hands over."""
+
+from alembic import context
+from sqlalchemy import text
+
+from readiness.models import SQLModel
+
+connection = context.config.attributes["connection"]
+context.configure(
+    connection=connection,
+    target_metadata=SQLModel.metadata,
+    render_as_batch=True,  # SQLite alters tables by copying them
+    compare_type=True,
+)
+with context.begin_transaction():
+    if connection.dialect.name == "postgresql":
+        # Two officials' first commands on a new shared database must not both create tables.
+        connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": 0x7265616479})
+    context.run_migrations()
