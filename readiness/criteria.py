@@ -440,7 +440,8 @@ def load_file(path: Path) -> LoadResult:
     ]
     data = doc.data
     if not isinstance(data, dict):
-        what = "empty" if data is None else f"a {type(data).__name__}, not a mapping"
+        what = "empty" if data is None else "a list" if isinstance(data, list) else "a single value"
+        what = what if data is None else f"{what}, not a mapping of keys"
         problems.append(Problem(name, 1, "", f"the file is {what}; a framework starts with `id:`"))
         return LoadResult(path, None, problems, data)
 
@@ -448,15 +449,25 @@ def load_file(path: Path) -> LoadResult:
         framework = Framework.model_validate(data)
     except ValidationError as exc:
         split_texts: set[tuple] = set()
-        for err in exc.errors():
+        errors = exc.errors()
+        # A list whose only item failed is also reported as too short: the item's own error
+        # is the one that helps, so drop the echo.
+        deeper = [e["loc"] for e in errors]
+        errors = [
+            e for e in errors
+            if not (e["type"] == "too_short" and any(len(d) > len(e["loc"]) and d[: len(e["loc"])] == e["loc"] for d in deeper))
+        ]
+        for err in errors:
             loc = _clean_loc(err["loc"])
             if loc and loc[-1] == "[key]":
                 loc = loc[:-1]
                 message = _message(err)
                 if " " in str(err.get("input", "")):
                     # {en: Safe, inclusive city, vi: ...}: the comma made "inclusive city" a key.
-                    message += "; a comma inside {en: ..., vi: ...} splits the text: put the text in quotes"
                     split_texts.add(loc)
+                    message = (f"a comma inside {{en: ..., vi: ...}} cut the text before {err['input']!r}: "
+                               "put each text in quotes")
+                    loc = loc[:-1]
                 problems.append(Problem(name, yamlfile.line_of(data, loc), _loc_text(loc), message))
             elif loc not in split_texts:
                 problems.append(Problem(name, yamlfile.line_of(data, loc), _loc_text(loc), _message(err)))

@@ -1,0 +1,157 @@
+"""The bundled frameworks and the framework schema."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from pydantic import ValidationError
+
+from readiness import criteria
+from readiness.criteria import EvidenceKind, ProfileCheck, Verdict
+from readiness.errors import UnknownFrameworkError
+
+DATA = Path(__file__).parent / "data"
+
+
+@pytest.fixture(scope="module")
+def catalogue() -> criteria.Catalogue:
+    return criteria.load_catalogue()
+
+
+def test_four_frameworks_are_bundled(catalogue: criteria.Catalogue) -> None:
+    """The bundled catalogue holds exactly the four frameworks the issue names."""
+    assert sorted(catalogue.ids()) == ["gnlc-application", "guidelines", "kflc", "learning-city-award"]
+    assert all(entry.origin == "bundled" for entry in catalogue)
+
+
+def test_kflc_has_three_groups_and_twelve_areas(catalogue: criteria.Catalogue) -> None:
+    """KFLC: 3 groups, 12 areas under them, about 42 features; wording marked draft."""
+    kflc = catalogue.get("kflc")
+    assert [a.id for a in kflc.areas] == ["1", "2", "3"]
+    assert [a.id for a in kflc.leaf_areas()] == [
+        "1.1", "1.2", "1.3", "2.1", "2.2", "2.3", "2.4", "2.5", "2.6", "3.1", "3.2", "3.3"
+    ]
+    assert 40 <= len(kflc.criteria) <= 45
+    assert kflc.status == "draft"
+    assert all(c.status == "draft" for c in kflc.criteria.values())
+    assert kflc.criteria["2.6.1"].title.get("vi") == "Sự kiện công cộng tôn vinh học tập"
+    assert kflc.area_of("2.6.1").id == "2.6"
+    assert any(i.id == "adult-literacy-rate" for i in kflc.criteria["1.1.1"].indicators)
+
+
+def test_every_bundled_text_has_english_and_vietnamese(catalogue: criteria.Catalogue) -> None:
+    """Every title and guidance of the bundled frameworks exists in both languages."""
+    for entry in catalogue:
+        fw = entry.framework
+        assert set(fw.name.languages()) == {"en", "vi"}
+        for area in fw.all_areas():
+            assert set(area.title.languages()) == {"en", "vi"}, (fw.id, area.id)
+        for crit in fw.criteria.values():
+            assert set(crit.title.languages()) == {"en", "vi"}, (fw.id, crit.id)
+            if crit.guidance is not None:
+                assert set(crit.guidance.languages()) == {"en", "vi"}, (fw.id, crit.id)
+
+
+def test_guidelines_has_six_areas_with_crosswalks_into_kflc(catalogue: criteria.Catalogue) -> None:
+    """G1-G6, each with criteria that map to KFLC criteria that exist."""
+    guidelines = catalogue.get("guidelines")
+    assert [a.id for a in guidelines.leaf_areas()] == ["G1", "G2", "G3", "G4", "G5", "G6"]
+    for crit in guidelines.criteria.values():
+        assert crit.maps_to, crit.id
+        assert all(ref.startswith("kflc:") and catalogue.resolve(ref) for ref in crit.maps_to)
+    assert guidelines.criteria["G1.1"].blocking
+    assert guidelines.criteria["G3.1"].evidence.kinds == (EvidenceKind.EVENT,)
+
+
+def test_application_form_mixes_profile_facts_and_evidence(catalogue: criteria.Catalogue) -> None:
+    """The form's texts are profile criteria with 200-word limits; pledge and endorsement are letters."""
+    form = catalogue.get("gnlc-application")
+    motivation = form.criteria["motivation"].profile
+    assert motivation.check is ProfileCheck.TEXT and motivation.max_words == 200
+    assert form.criteria["implementation"].profile.max_words == 200
+    assert form.criteria["challenges"].profile.check is ProfileCheck.RATINGS
+    assert form.criteria["population"].profile.check is ProfileCheck.FIGURE
+    for letter in ("pledge", "endorsement"):
+        ev = form.criteria[letter].evidence
+        assert ev.kinds == (EvidenceKind.LETTER,) and ev.file_required and ev.verified_required
+        assert form.criteria[letter].blocking
+
+
+def test_award_has_the_eight_2024_criteria(catalogue: criteria.Catalogue) -> None:
+    """The Learning City Award framework has one area per 2024 criterion."""
+    award = catalogue.get("learning-city-award")
+    assert len(award.leaf_areas()) == 8
+
+
+def test_models_are_immutable(catalogue: criteria.Catalogue) -> None:
+    """Nothing can change a loaded framework."""
+    kflc = catalogue.get("kflc")
+    with pytest.raises(ValidationError):
+        kflc.threshold = 0.1  # type: ignore[misc]
+    with pytest.raises(ValidationError):
+        kflc.criteria["2.6.1"].weight = 5  # type: ignore[misc]
+    assert isinstance(kflc.areas, tuple)
+
+
+def test_unknown_framework_names_the_known_ones(catalogue: criteria.Catalogue) -> None:
+    """Asking for a framework that does not exist lists those that do."""
+    with pytest.raises(UnknownFrameworkError, match="known: .*kflc"):
+        catalogue.get("kflcc")
+
+
+def test_text_falls_back_to_another_language() -> None:
+    """A missing translation falls back to the asked fallback, then English, then any."""
+    text = criteria.Text({"vi": "Kế hoạch", "fr": "Plan"})
+    assert text.get("vi") == "Kế hoạch"
+    assert text.get("en", "fr") == "Plan"
+    assert text.get("de") == "Kế hoạch"
+
+
+def test_a_users_framework_in_three_languages_loads() -> None:
+    """A city's own framework with French and a crosswalk into KFLC is sound."""
+    frameworks, problems = criteria.validate([DATA / "good" / "hanoi-own.yaml"])
+    assert problems == []
+    [fw] = frameworks
+    assert fw.languages == ("en", "vi", "fr")
+    assert fw.name.get("fr").startswith("Liste")
+
+
+def test_new_version_keeps_links_whose_ids_exist_and_reports_the_rest(catalogue: criteria.Catalogue) -> None:
+    """Evidence links to ids that a new version dropped are reported, never silently lost."""
+    check = catalogue.get("kflc").reconcile(["2.6.1", "9.9", "3.1.2", "2.7.4"])
+    assert check.kept == ["2.6.1", "3.1.2"]
+    assert check.gone == ["9.9", "2.7.4"]
+
+
+@pytest.mark.parametrize(
+    ("blocking_unmet", "score", "met_share", "expected"),
+    [
+        (True, 1.0, 1.0, Verdict.NOT_READY),  # a blocking gap beats a perfect score
+        (False, 0.8, 0.5, Verdict.READY),  # exactly at the threshold and the met share
+        (False, 0.8, 0.49, Verdict.READY_WITH_GAPS),  # met share just short
+        (False, 0.79, 1.0, Verdict.READY_WITH_GAPS),  # score just short
+        (False, None, None, Verdict.READY_WITH_GAPS),  # "no score" never matches a score rule
+    ],
+)
+def test_verdict_rules_from_the_file(blocking_unmet: bool, score: float | None, met_share: float | None,
+                                     expected: Verdict) -> None:
+    """The verdict follows the file's rules, first match wins (threshold 0.8, met share 0.5)."""
+    fw = criteria.load_file(DATA / "good" / "hanoi-own.yaml").framework
+    assert fw is not None
+    assert fw.decide(blocking_unmet=blocking_unmet, score=score, met_share=met_share) is expected
+
+
+def test_workspace_framework_replaces_bundled_one_with_same_id(tmp_path: Path) -> None:
+    """A newer kflc in the workspace's criteria folder is used instead of the bundled one."""
+    folder = tmp_path / "criteria"
+    folder.mkdir()
+    from readiness.resources import bundled
+
+    text = (bundled("criteria") / "kflc.yaml").read_text(encoding="utf-8")
+    (folder / "kflc.yaml").write_text(text.replace('version: "2013-draft.1"', 'version: "2026.1"'), encoding="utf-8")
+    catalogue = criteria.load_catalogue(folder)
+    assert catalogue.get("kflc").version == "2026.1"
+    assert catalogue.entries["kflc"].origin == "workspace"
+    # the guidelines' crosswalks now resolve against the workspace's copy
+    assert catalogue.resolve("kflc:2.6.1") is not None
