@@ -104,6 +104,9 @@ def open_workspace(settings: Settings) -> Workspace:
         raise WorkspaceError(
             f"cannot open the database {settings.describe_database()}: {reason}"
         ) from None
+    except BaseException:
+        engine.dispose()
+        raise
     if created:
         log.info("created a new workspace in %s", settings.workspace)
     return Workspace(settings, engine)

@@ -9,10 +9,10 @@ traceback.
     ReadinessError                 a user's mistake, said in one line (or several, see lines())
     ├── ConfigError                 workspace folder, database URL, environment
     ├── FrameworkError              a framework file is broken; holds every Problem found
-    │   └── UnknownFrameworkError   no framework with that id
     ├── WorkspaceError              the workspace cannot be opened or is newer than this tool
     ├── NotFoundError               no city / unit / record by that name or id
-    │   └── AmbiguousError          a name matches more than one thing
+    │   ├── AmbiguousError          a name matches more than one thing
+    │   └── UnknownFrameworkError   no framework with that id
     └── InvalidValueError           a value given on the command line or in a file is wrong
 """
 
@@ -61,23 +61,6 @@ class FrameworkError(ReadinessError):
         return [str(p) for p in self.problems]
 
 
-class UnknownFrameworkError(FrameworkError):
-    """No framework with the id asked for."""
-
-    def __init__(self, framework_id: str, known: list[str]):
-        self.framework_id = framework_id
-        self.problems = []
-        known_text = ", ".join(known) if known else "none"
-        ReadinessError.__init__(
-            self,
-            f"no framework {framework_id!r}; known: {known_text} "
-            "(see `readiness criteria list`)",
-        )
-
-    def lines(self) -> list[str]:
-        return [str(self)]
-
-
 class WorkspaceError(ReadinessError):
     """The workspace cannot be opened, created or migrated."""
 
@@ -88,6 +71,17 @@ class NotFoundError(ReadinessError):
 
 class AmbiguousError(NotFoundError):
     """A name matches more than one thing; the message lists them."""
+
+
+class UnknownFrameworkError(NotFoundError):
+    """No framework with the id asked for."""
+
+    def __init__(self, framework_id: str, known: list[str]):
+        self.framework_id = framework_id
+        super().__init__(
+            f"no framework {framework_id!r}; known: {', '.join(known) or 'none'} "
+            "(see `readiness criteria list`)"
+        )
 
 
 class InvalidValueError(ReadinessError):

@@ -1,0 +1,197 @@
+"""Cities, units, profile fields and the audit log, through the command line."""
+
+from __future__ import annotations
+
+import json
+import unicodedata
+from pathlib import Path
+
+import pytest
+
+
+def _snapshot(run) -> tuple[str, str]:
+    """The whole visible state of the workspace: cities with profiles and the audit log."""
+    cities = run("city", "list", "--format", "json")
+    log = run("log", "--format", "json", "--limit", "1000")
+    return cities.stdout, log.stdout
+
+
+@pytest.fixture
+def hanoi(run):
+    result = run("city", "add", "Hà Nội", "--country", "VN")
+    assert result.exit_code == 0, result.stderr
+    return run
+
+
+def test_add_and_list_city(hanoi) -> None:
+    """An added city is listed, its name kept as typed (NFC)."""
+    result = hanoi("city", "list", "--format", "json")
+    [city] = json.loads(result.stdout)
+    assert city["name"] == "Hà Nội"
+    assert city["country"] == "VN"
+    assert "Hà Nội" in hanoi("city", "list").stdout
+
+
+@pytest.mark.parametrize("typed", ["Hà Nội", "Ha Noi", "hanoi", "HANOI", "ha-noi",
+                                   unicodedata.normalize("NFD", "Hà Nội"), "Hà"])
+def test_city_name_matches_however_typed(hanoi, typed: str) -> None:
+    """NFC or NFD, with or without diacritics, case, spaces or a unique prefix find the city."""
+    result = hanoi("city", "show", typed, "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout)["name"] == "Hà Nội"
+
+
+def test_nfd_name_is_stored_as_nfc(run) -> None:
+    """A name typed in NFD is stored composed, so it renders and sorts right."""
+    run("city", "add", unicodedata.normalize("NFD", "Đà Nẵng"), "--country", "VN")
+    [city] = json.loads(run("city", "list", "--format", "json").stdout)
+    assert city["name"] == unicodedata.normalize("NFC", "Đà Nẵng")
+
+
+def test_same_name_however_spelt_is_refused(hanoi) -> None:
+    """"Ha Noi" cannot be added beside "Hà Nội"; the workspace is unchanged."""
+    before = _snapshot(hanoi)
+    result = hanoi("city", "add", "Ha Noi", "--country", "VN")
+    assert result.exit_code == 1
+    assert result.stderr == "error: a city 'Hà Nội' is already in the workspace; names must differ beyond accents and case\n"
+    assert _snapshot(hanoi) == before
+
+
+def test_ambiguous_name_lists_the_candidates(run) -> None:
+    """A name matching two cities is refused, naming both."""
+    run("city", "add", "Vinh", "--country", "VN")
+    run("city", "add", "Vinh Long", "--country", "VN")
+    assert run("city", "show", "vinh", "--format", "json").exit_code == 0  # exact wins
+    result = run("city", "show", "vin")
+    assert result.exit_code == 1
+    assert "matches 2: Vinh, Vinh Long" in result.stderr
+
+
+def test_unknown_city_says_what_exists(hanoi) -> None:
+    """A city that is not there gets a clear message listing the known ones."""
+    result = hanoi("city", "show", "Huế")
+    assert result.exit_code == 1
+    assert result.stderr == "error: no city 'Huế'; known: Hà Nội\n"
+
+
+def test_empty_workspace_tells_how_to_add_a_city(run) -> None:
+    """With no city at all, the error says how to add one."""
+    result = run("city", "show", "Hanoi")
+    assert "readiness city add" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["city", "add", "Huế", "--country", "Vietnam"], "give the two-letter ISO code"),
+        (["city", "add", "   ", "--country", "VN"], "city name is empty"),
+        (["city", "add", "Hu\u200be", "--country", "VN"], "control or invisible characters"),
+        (["city", "add", "x" * 201, "--country", "VN"], "at most 200"),
+        (["city", "set", "Hanoi", "population", "8587100"], "needs the year its data is from: add --year"),
+        (["city", "set", "Hanoi", "population", "lots", "--year", "2024"], "is not a number"),
+        (["city", "set", "Hanoi", "population", "--year", "2024", "--", "-5"], "zero or more"),
+        (["city", "set", "Hanoi", "population", "8587100", "--year", "2999"], "is not a year between 1900"),
+        (["city", "set", "Hanoi", "challenge.literacy", "6"], "a whole number from 1 to 5"),
+        (["city", "set", "Hanoi", "challenge.Lit eracy", "3"], "use lower-case letters"),
+        (["city", "set", "Hanoi", "populaton", "1"], "no profile field 'populaton'"),
+        (["city", "set", "Hanoi", "language", "vi"], "English or French"),
+        (["city", "set", "Hanoi", "website", "javascript:alert(1)"], "must start with http"),
+        (["city", "set", "Hanoi", "contact_email", "not-an-address"], "not an e-mail address"),
+        (["city", "set", "Hanoi", "motivation", "x", "--lang", "Vietnamese"], "not a language code"),
+        (["city", "set", "Hanoi", "motivation"], "give a VALUE, --from-file PATH or --clear"),
+        (["city", "set", "Hanoi", "motivation", "--from-file", "/nonexistent/m.txt"], "no such file"),
+        (["unit", "add", "Phường X", "--city", "Hanoi", "--kind", "village"], "is not one of: ward"),
+        (["unit", "add", "Phường X", "--city", "Hanoi", "--kind", "ward", "--parent", "Nowhere"], "no unit of Hà Nội 'Nowhere'"),
+        (["unit", "add", "Phường X", "--city", "Huế", "--kind", "ward"], "no city 'Huế'"),
+    ],
+)
+def test_bad_input_is_one_line_and_changes_nothing(hanoi, args: list[str], message: str) -> None:
+    """Each mistake gets one `error:` line naming the fix, exit 1, and the workspace stays as it was."""
+    before = _snapshot(hanoi)
+    result = hanoi(*args)
+    assert result.exit_code == 1, result.stdout
+    assert result.stderr.startswith("error: ") and message in result.stderr, result.stderr
+    assert len(result.stderr.splitlines()) == 1
+    assert _snapshot(hanoi) == before
+
+
+def test_profile_figures_texts_and_ratings(hanoi, tmp_path: Path) -> None:
+    """Figures keep their data year, texts their language and word count, ratings their topic."""
+    assert hanoi("city", "set", "Ha Noi", "population", "8.587.100", "--year", "2024").exit_code == 0
+    assert hanoi("city", "set", "Hanoi", "area_km2", "3359.84", "--year", "2024").exit_code == 0
+    assert hanoi("city", "set", "Hanoi", "challenge.literacy", "3").exit_code == 0
+    motivation = tmp_path / "motivation.txt"
+    motivation.write_text("\ufeff" + unicodedata.normalize("NFD", "Hà Nội xây dựng thành phố học tập"), encoding="utf-8")
+    assert hanoi("city", "set", "Hanoi", "motivation", "--from-file", str(motivation), "--lang", "vi").exit_code == 0
+    detail = json.loads(hanoi("city", "show", "Hanoi", "--format", "json").stdout)
+    assert detail["profile"]["population"] == {"value": 8587100, "year": 2024}
+    assert detail["profile"]["area_km2"] == {"value": 3359.84, "year": 2024}
+    assert detail["profile"]["challenges"] == {"literacy": 3}
+    assert detail["profile"]["motivation"] == {"vi": "Hà Nội xây dựng thành phố học tập"}
+    words = {r["field"]: r.get("words") for r in detail["profile_fields"]}
+    assert words["motivation"] == 8
+    table = hanoi("city", "show", "Hanoi").stdout
+    assert "8,587,100 people" in table and "vi, 8 words" in table
+
+
+def test_text_with_html_is_kept_as_text(hanoi) -> None:
+    """Markup in a profile text is stored as typed (escaping is the renderer's job), not dropped."""
+    hostile = '<script>alert("x")</script> Hà Nội'
+    assert hanoi("city", "set", "Hanoi", "mayor_name", hostile).exit_code == 0
+    detail = json.loads(hanoi("city", "show", "Hanoi", "--format", "json").stdout)
+    assert detail["profile"]["mayor_name"] == {"en": hostile}
+
+
+def test_clear_a_field(hanoi) -> None:
+    """--clear removes a field's value and the change is logged."""
+    hanoi("city", "set", "Hanoi", "website", "https://hanoi.gov.vn")
+    assert hanoi("city", "set", "Hanoi", "website", "--clear").exit_code == 0
+    detail = json.loads(hanoi("city", "show", "Hanoi", "--format", "json").stdout)
+    assert "website" not in detail["profile"]
+    actions = [e["action"] for e in json.loads(hanoi("log", "--format", "json").stdout)]
+    assert actions[:2] == ["city.clear", "city.set"]
+
+
+def test_units_nest_at_any_depth(hanoi) -> None:
+    """Units sit under the city or under other units, as deep as a city needs."""
+    assert hanoi("unit", "add", "Sở Giáo dục và Đào tạo", "--city", "Hanoi", "--kind", "agency").exit_code == 0
+    assert hanoi("unit", "add", "Phòng Giáo dục thường xuyên", "--city", "Hanoi", "--kind", "agency",
+                 "--parent", "So Giao duc").exit_code == 0
+    assert hanoi("unit", "add", "Tổ công tác học tập", "--city", "Hanoi", "--kind", "other",
+                 "--parent", "Phong Giao duc thuong xuyen").exit_code == 0
+    assert hanoi("unit", "add", "Phường Hoàn Kiếm", "--city", "Hanoi", "--kind", "ward").exit_code == 0
+    tree = json.loads(hanoi("unit", "list", "--city", "Hà Nội", "--format", "json").stdout)
+    assert [u["name"] for u in tree] == ["Phường Hoàn Kiếm", "Sở Giáo dục và Đào tạo"]
+    deepest = tree[1]["units"][0]["units"][0]
+    assert deepest["name"] == "Tổ công tác học tập"
+    text = hanoi("unit", "list", "--city", "Hanoi").stdout
+    assert "      Tổ công tác học tập (other)" in text
+
+
+def test_same_unit_name_twice_under_one_parent_is_refused(hanoi) -> None:
+    """Two units of one name under the same parent would be indistinguishable."""
+    hanoi("unit", "add", "Phường Hoàn Kiếm", "--city", "Hanoi", "--kind", "ward")
+    result = hanoi("unit", "add", "Phuong Hoan Kiem", "--city", "Hanoi", "--kind", "ward")
+    assert result.exit_code == 1
+    assert "already at the top of Hà Nội" in result.stderr
+
+
+def test_every_change_is_in_the_audit_log_with_before_and_after(hanoi) -> None:
+    """Who, what, and the row before and after, newest first."""
+    hanoi("city", "set", "Hanoi", "population", "8587100", "--year", "2024")
+    events = json.loads(hanoi("log", "--city", "ha noi", "--format", "json").stdout)
+    assert [e["action"] for e in events] == ["city.set", "city.add"]
+    assert all(e["actor"] == "tester" for e in events)
+    assert events[1]["before"] is None and events[1]["after"]["name"] == "Hà Nội"
+    assert events[0]["before"]["profile"] == {}
+    assert events[0]["after"]["profile"]["population"]["value"] == 8587100
+    assert "city.set" in hanoi("log").stdout
+
+
+def test_workspace_command_describes_the_workspace(hanoi, settings) -> None:
+    """`readiness workspace` says where things are and how much is there."""
+    info = json.loads(hanoi("workspace", "--format", "json").stdout)
+    assert info["workspace"] == str(settings.workspace)
+    assert info["schema revision"] == "0001"
+    assert info["cities"] == 1
+    assert "***" not in info["database"] or ":***@" in info["database"]

@@ -1,0 +1,117 @@
+"""The command line as a whole: help texts, start-up imports, criteria list and show."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import click
+import pytest
+
+from readiness import profile
+from readiness.cli import _field_help, cli
+
+
+def _commands(group: click.Group, prefix: tuple[str, ...] = ()) -> list[tuple[tuple[str, ...], click.Command]]:
+    found = []
+    for name, command in group.commands.items():
+        found.append((prefix + (name,), command))
+        if isinstance(command, click.Group):
+            found.extend(_commands(command, prefix + (name,)))
+    return found
+
+
+@pytest.mark.parametrize(("path", "command"), _commands(cli), ids=lambda v: " ".join(v) if isinstance(v, tuple) else "")
+def test_every_command_has_help_with_an_example(run, path: tuple[str, ...], command: click.Command) -> None:
+    """`--help` works for every command; every leaf command shows an example."""
+    result = run(*path, "--help")
+    assert result.exit_code == 0
+    assert command.help and command.help.strip()
+    if not isinstance(command, click.Group):
+        assert "Example:" in result.stdout and "readiness " in result.stdout
+
+
+def test_help_lists_every_profile_field() -> None:
+    """The field list in `city set --help` names every field the profile knows."""
+    for name in profile.PROFILE_FIELDS:
+        assert name in _field_help() or name == "challenges"
+
+
+def test_help_imports_nothing_heavy() -> None:
+    """`readiness --help` loads neither pydantic, SQLAlchemy, rich, YAML nor WeasyPrint."""
+    code = (
+        "import sys\n"
+        "from readiness.cli import cli\n"
+        "try:\n"
+        "    cli(['--help'], prog_name='readiness')\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "heavy = [m for m in ('pydantic', 'sqlalchemy', 'sqlmodel', 'rich', 'yaml', 'weasyprint', 'alembic') if m in sys.modules]\n"
+        "print(heavy, file=sys.stderr)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stderr.strip() == "[]"
+    assert "criteria" in result.stdout
+
+
+def test_version(run) -> None:
+    """--version names the tool."""
+    assert run("--version").stdout.startswith("readiness ")
+
+
+def test_criteria_list_table_and_json(run) -> None:
+    """The list shows id, name, version, areas, criteria and source; JSON holds the same."""
+    table = run("criteria", "list")
+    assert table.exit_code == 0
+    for text in ("kflc", "Key Features", "2013-draft.1", "43", "UNESCO Institute"):
+        assert text in table.stdout
+    rows = {r["id"]: r for r in json.loads(run("criteria", "list", "--format", "json").stdout)}
+    assert rows["kflc"]["areas"] == 12 and rows["kflc"]["criteria"] == 43
+    assert rows["guidelines"]["areas"] == 6
+    assert rows["kflc"]["status"] == "draft"
+    vi = {r["id"]: r for r in json.loads(run("criteria", "list", "--format", "json", "--lang", "vi").stdout)}
+    assert vi["kflc"]["name"] == "Các đặc trưng chính của thành phố học tập"
+
+
+def test_criteria_show_tree(run) -> None:
+    """The tree shows areas, criteria, what evidence satisfies each, and crosswalks."""
+    result = run("criteria", "show", "guidelines")
+    assert result.exit_code == 0
+    out = result.stdout
+    assert "G3 Initiate and maintain the process with celebratory events" in out
+    assert "G3.1 Celebratory learning events held regularly" in out
+    assert "evidence: event · 2 records or more · within 2 years" in out
+    assert "also counts for: kflc:2.6.1" in out
+    assert "blocking" in out
+    assert "6 areas, 12 criteria" in out
+
+
+def test_criteria_show_in_vietnamese_without_guidance(run) -> None:
+    """--lang vi shows the Vietnamese titles; --no-guidance leaves the guidance out."""
+    out = run("criteria", "show", "kflc", "--lang", "vi", "--no-guidance").stdout
+    assert "2.6.1 Sự kiện công cộng tôn vinh học tập" in out
+    assert "Tuần lễ hưởng ứng" not in out  # that is guidance text
+    assert "draft" in out
+
+
+def test_criteria_show_profile_criteria(run) -> None:
+    """Application-form items say which profile fields meet them."""
+    out = run("criteria", "show", "gnlc-application").stdout
+    assert "city profile: motivation · text · at most 200 words" in out
+    assert "evidence: letter · within 1 years · file attached · verified" in out
+
+
+def test_criteria_show_json_round_trips(run) -> None:
+    """The JSON of a framework validates back into the same framework."""
+    from readiness.criteria import Framework, load_catalogue
+
+    data = json.loads(run("criteria", "show", "kflc", "--format", "json").stdout)
+    assert Framework.model_validate(data) == load_catalogue().get("kflc")
+
+
+def test_criteria_show_unknown_framework(run) -> None:
+    """An unknown id is one error line naming the known ones."""
+    result = run("criteria", "show", "kflcc")
+    assert result.exit_code == 1
+    assert result.stderr.startswith("error: no framework 'kflcc'; known: ")

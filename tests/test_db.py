@@ -1,0 +1,143 @@
+"""The workspace database: migrations, versions, concurrency and connection errors."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+from readiness import config, db
+from readiness.errors import ConfigError, WorkspaceError
+
+
+def test_head_revision_constant_is_the_newest_migration() -> None:
+    """db.HEAD_REVISION (the fast path) names the head of the migration scripts."""
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(db.MIGRATIONS))
+    assert ScriptDirectory.from_config(cfg).get_current_head() == db.HEAD_REVISION
+
+
+def test_migrations_build_the_schema_the_models_describe(ws) -> None:
+    """Autogenerate finds no difference between the migrated database and the models."""
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    from readiness.models import SQLModel
+
+    with ws.engine.connect() as conn:
+        diff = compare_metadata(MigrationContext.configure(conn), SQLModel.metadata)
+    assert diff == []
+
+
+def test_empty_database_is_migrated_on_open(settings) -> None:
+    """Opening a new workspace creates its folder and brings the schema to the head."""
+    assert not settings.workspace.exists()
+    with db.open_workspace(settings) as ws:
+        with ws.engine.connect() as conn:
+            assert db.current_revision(conn) == db.HEAD_REVISION
+    assert settings.workspace.is_dir()
+
+
+def test_workspace_from_a_newer_readiness_is_refused(settings) -> None:
+    """A schema revision this version does not know is refused, not overwritten."""
+    with db.open_workspace(settings) as ws, ws.engine.begin() as conn:
+        conn.execute(text("UPDATE alembic_version SET version_num = '9999'"))
+    with pytest.raises(WorkspaceError, match="made by a newer readiness"):
+        db.open_workspace(settings)
+
+
+def test_workspace_at_an_older_revision_is_upgraded(settings) -> None:
+    """A database left at an older revision (here: before the first) is brought to the head."""
+    from alembic import command
+    from alembic.config import Config
+
+    with db.open_workspace(settings) as ws:
+        with ws.engine.connect() as conn:
+            cfg = Config()
+            cfg.set_main_option("script_location", str(db.MIGRATIONS))
+            cfg.attributes["connection"] = conn
+            command.downgrade(cfg, "base")
+            assert db.current_revision(conn) is None
+    with db.open_workspace(settings) as ws, ws.engine.connect() as conn:
+        assert db.current_revision(conn) == db.HEAD_REVISION
+
+
+def test_workspace_path_that_is_a_file(tmp_path: Path) -> None:
+    """--workspace pointing at a file is a clear configuration error."""
+    (tmp_path / "file").write_text("x")
+    with pytest.raises(ConfigError, match="is a file, not a folder"):
+        config.resolve(tmp_path / "file")
+
+
+def test_unsupported_database_url() -> None:
+    """Only SQLite and PostgreSQL are accepted; passwords never appear in messages."""
+    with pytest.raises(ConfigError, match=r"mysql://me:\*\*\*@host/db"):
+        config.resolve("/tmp/x", "mysql://me:secret@host/db")
+
+
+def test_postgres_urls_use_psycopg3() -> None:
+    """The URL forms people copy are all mapped to the driver readiness ships."""
+    for url in ("postgres://u@h/d", "postgresql://u@h/d", "postgresql+psycopg2://u@h/d"):
+        assert config.normalise_url(url) == "postgresql+psycopg://u@h/d"
+
+
+def test_unreachable_database_is_one_line(run, tmp_path: Path) -> None:
+    """A PostgreSQL server that does not answer gives one error line, no traceback."""
+    from click.testing import CliRunner
+
+    from readiness.cli import cli
+
+    env = {"READINESS_WORKSPACE": str(tmp_path / "w"),
+           "READINESS_DATABASE_URL": "postgresql://nobody:pw@127.0.0.1:1/none?connect_timeout=2"}
+    result = CliRunner().invoke(cli, ["city", "list"], env=env)
+    assert result.exit_code == 1
+    assert result.stderr.startswith("error: cannot open the database postgresql+psycopg://nobody:***@127.0.0.1:1/")
+    assert "pw" not in result.stderr.replace("psycopg", "")
+    assert len(result.stderr.splitlines()) == 1
+
+
+def test_defaults_come_from_environment(tmp_path: Path) -> None:
+    """READINESS_WORKSPACE and READINESS_DATABASE_URL are used when no option is given."""
+    env = {"READINESS_WORKSPACE": str(tmp_path / "w"), "READINESS_DATABASE_URL": "postgresql://u@h/d",
+           "READINESS_USER": "lan"}
+    s = config.resolve(None, None, env)
+    assert s.workspace == tmp_path / "w"
+    assert s.database_url == "postgresql+psycopg://u@h/d"
+    assert s.actor == "lan"
+    assert config.resolve(None, None, {}).database_url.endswith("/readiness.sqlite3")
+
+
+@pytest.mark.slow
+def test_two_processes_writing_at_once_both_succeed(settings) -> None:
+    """Parallel writers queue on the lock: no "database is locked", no lost city."""
+    db.open_workspace(settings).close()  # migrate first, as the first command would
+    env = {**os.environ, "READINESS_WORKSPACE": str(settings.workspace), "READINESS_USER": "t"}
+    if not settings.is_sqlite:
+        env["READINESS_DATABASE_URL"] = settings.database_url
+    procs = []
+    for n in range(2):
+        script = (
+            "from readiness.cli import cli\n"
+            "import sys\n"
+            f"for i in range(15):\n"
+            f"    try:\n"
+            f"        cli(['city', 'add', f'City {n}-{{i}}', '--country', 'VN'], standalone_mode=False)\n"
+            f"    except SystemExit as e:\n"
+            f"        sys.exit(e.code)\n"
+        )
+        procs.append(subprocess.Popen([sys.executable, "-c", script], env=env,
+                                      stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True))
+    for proc in procs:
+        out, err = proc.communicate(timeout=120)
+        assert proc.returncode == 0, err
+        assert "locked" not in err
+    with db.open_workspace(settings) as ws, ws.engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM city")).scalar() == 30
+        assert conn.execute(text("SELECT count(*) FROM audit_event")).scalar() == 30
