@@ -152,3 +152,14 @@ def test_criteria_dir_option(run) -> None:
     result = run("criteria", "list", "--criteria-dir", str(GOOD / "nope"))
     assert result.exit_code == 1
     assert "no such folder" in result.stderr
+
+
+def test_readme_framework_example_is_valid(run, tmp_path: Path) -> None:
+    """The framework shown in README.md under "Writing a framework" validates as written."""
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    section = readme.split("### Writing a framework", 1)[1]
+    example = section.split("```yaml\n", 1)[1].split("```", 1)[0]
+    (tmp_path / "example.yaml").write_text(example, encoding="utf-8")
+    result = run("criteria", "validate", str(tmp_path / "example.yaml"))
+    assert result.exit_code == 0, result.stderr
+    assert "ok: hanoi-own 2025.1: 2 areas, 2 criteria" in result.stderr
