@@ -7,6 +7,7 @@ output of ``readiness ... | less`` or a CI log stays plain text.
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -22,9 +23,9 @@ if TYPE_CHECKING:
 def console() -> Console:
     from rich.console import Console
 
-    # click's stream, so that CliRunner captures it in tests. Piped output has no terminal
-    # width; 120 columns keeps table rows on one line in logs and files.
-    stream = click.get_text_stream("stdout")
+    # sys.stdout as it is at call time, so that CliRunner captures it in tests. Piped output has
+    # no terminal width; 120 columns keeps table rows on one line in logs and files.
+    stream = sys.stdout
     width = None if stream.isatty() else 120
     return Console(file=stream, highlight=False, soft_wrap=False, width=width)
 
