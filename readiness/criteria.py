@@ -22,9 +22,11 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
+    PlainValidator,
     PrivateAttr,
     RootModel,
     StringConstraints,
@@ -35,6 +37,7 @@ from pydantic import (
 from . import yamlfile
 from .errors import FrameworkError, Problem, UnknownFrameworkError
 from .profile import PROFILE_FIELDS, FieldKind
+from .text import clean
 
 log = logging.getLogger(__name__)
 
@@ -44,11 +47,24 @@ MAX_FILE_BYTES = 5 * 1024 * 1024
 ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"
 Id = Annotated[str, StringConstraints(pattern=ID_PATTERN)]
 LangCode = Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{1,8})*$")]
-NonEmpty = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+# Framework texts are stored NFC, whatever the author's editor wrote (NFD renders badly).
+NonEmpty = Annotated[str, AfterValidator(clean), StringConstraints(min_length=1)]
 CriterionRef = Annotated[
     str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*:[A-Za-z0-9][A-Za-z0-9._-]*$")
 ]
 Fraction = Annotated[float, Field(ge=0, le=1)]
+
+
+def _score_level(value: Any) -> float | str:
+    if value == "threshold":
+        return value
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and 0 <= value <= 1:
+        return float(value)
+    raise ValueError(f"{value!r} must be a number from 0 to 1, or threshold")
+
+
+#: A score level in a verdict rule: a fraction, or the framework's own threshold.
+ScoreLevel = Annotated[float | str, PlainValidator(_score_level)]
 
 
 class EvidenceKind(str, Enum):
@@ -87,8 +103,8 @@ class _Model(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
 
-class Text(RootModel[dict[LangCode, NonEmpty]]):
-    """Text in several languages: ``{en: ..., vi: ...}``."""
+class Text(RootModel[Annotated[dict[LangCode, NonEmpty], Field(min_length=1)]]):
+    """Text in several languages: ``{en: ..., vi: ...}``, at least one."""
 
     model_config = ConfigDict(frozen=True)
 
@@ -101,12 +117,6 @@ class Text(RootModel[dict[LangCode, NonEmpty]]):
 
     def languages(self) -> list[str]:
         return list(self.root)
-
-    @model_validator(mode="after")
-    def _not_empty(self) -> Text:
-        if not self.root:
-            raise ValueError("needs the text in at least one language, e.g. {en: ..., vi: ...}")
-        return self
 
 
 class Source(_Model):
@@ -193,8 +203,8 @@ class Condition(_Model):
     """When a verdict rule applies; every condition given must hold."""
 
     blocking_unmet: bool | None = None
-    score_at_least: Fraction | Literal["threshold"] | None = None
-    score_below: Fraction | Literal["threshold"] | None = None
+    score_at_least: ScoreLevel | None = None
+    score_below: ScoreLevel | None = None
     met_share_at_least: Fraction | None = None
 
 
@@ -390,12 +400,9 @@ def _loc_text(loc: Iterable[Any]) -> str:
 
 
 def _clean_loc(loc: tuple) -> tuple:
-    # pydantic puts union branch names and RootModel wrappers into locations; they mean
-    # nothing in the file, so drop them before looking up the line.
-    return tuple(
-        p for p in loc if p not in ("function-after[_not_empty(), Text]", "Text", "root")
-        and not (isinstance(p, str) and (p.startswith("function-") or p in ("float", "literal['threshold']", "str")))
-    )
+    # A RootModel (Text) and a constrained type add their own names to error locations; they
+    # mean nothing in the file, so drop them before looking up the line.
+    return tuple(p for p in loc if not (isinstance(p, str) and (p == "constrained-float" or p.startswith("function-"))))
 
 
 def read_text(path: Path) -> tuple[str | None, Problem | None]:
@@ -700,10 +707,15 @@ def validate(paths: Iterable[Path], workspace_dir: Path | None = None,
     and each other. Only problems in the given files are reported.
     """
     given: list[Path] = []
+    empty: list[Problem] = []
     for path in map(Path, paths):
-        given.extend(framework_files(path) if path.is_dir() else [path])
+        files = framework_files(path) if path.is_dir() else [path]
+        if not files:
+            empty.append(Problem(str(path), 0, "", "no .yaml or .yml files in this folder"))
+        given.extend(files)
     catalogue, problems = collect(_sources(workspace_dir, extra_dirs) + [("given", given)])
-    names = {str(p) for p in given}
+    problems += empty
+    names = {str(p) for p in given} | {p.file for p in empty}
     frameworks = [e.framework for e in catalogue if e.origin == "given" and str(e.path) in names]
     mine = sorted({p for p in problems if p.file in names})
     bad_files = {p.file for p in mine}

@@ -143,6 +143,10 @@ def apply(
         return new
 
     value = clean(value)
+    if year is not None and spec.kind is not FieldKind.FIGURE:
+        raise InvalidValueError(f"{name}: --year is for figures (population, area_km2, ...), not this field")
+    if lang != "en" and spec.kind is not FieldKind.TEXT:
+        raise InvalidValueError(f"{name}: --lang is for text fields (motivation, implementation, ...), not this field")
     if spec.kind is FieldKind.RATINGS:
         try:
             rating = int(value)

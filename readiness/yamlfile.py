@@ -97,6 +97,24 @@ class YAMLSyntaxError(Exception):
         self.message = message
 
 
+#: Most values a document may expand to. Aliases (``*name``) share one object, so a small file
+#: can stand for billions of values ("billion laughs"); validating it would never end.
+MAX_VALUES = 1_000_000
+
+
+def _count_values(data: Any, budget: int) -> int:
+    """Values in ``data`` with every alias expanded, counting down from ``budget`` (stops at 0)."""
+    stack = [data]
+    while stack and budget > 0:
+        item = stack.pop()
+        budget -= 1
+        if isinstance(item, dict):
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return budget
+
+
 def load(text: str) -> Document:
     """Parse one YAML document, keeping line numbers; raise YAMLSyntaxError if broken."""
     loader = _LineLoader(text)
@@ -111,6 +129,9 @@ def load(text: str) -> Document:
         raise YAMLSyntaxError(1, f"broken YAML: {exc}") from None
     finally:
         loader.dispose()
+    if _count_values(data, MAX_VALUES) <= 0:
+        raise YAMLSyntaxError(1, f"expands to more than {MAX_VALUES:,} values through aliases (*name); "
+                                 "write the values out")
     return Document(data, loader.duplicates)
 
 

@@ -99,6 +99,8 @@ def test_empty_workspace_tells_how_to_add_a_city(run) -> None:
         (["city", "set", "Hanoi", "contact_email", "not-an-address"], "not an e-mail address"),
         (["city", "set", "Hanoi", "motivation", "x", "--lang", "Vietnamese"], "not a language code"),
         (["city", "set", "Hanoi", "motivation"], "give a VALUE, --from-file PATH or --clear"),
+        (["city", "set", "Hanoi", "motivation", "Hà Nội", "--year", "2024"], "--year is for figures"),
+        (["city", "set", "Hanoi", "population", "5", "--year", "2024", "--lang", "vi"], "--lang is for text fields"),
         (["city", "set", "Hanoi", "motivation", "--from-file", "/nonexistent/m.txt"], "no such file"),
         (["unit", "add", "Phường X", "--city", "Hanoi", "--kind", "village"], "is not one of: ward"),
         (["unit", "add", "Phường X", "--city", "Hanoi", "--kind", "ward", "--parent", "Nowhere"], "no unit of Hà Nội 'Nowhere'"),

@@ -41,6 +41,7 @@ EXPECTED = {
     "26-ratings-without-topics": (20, "areas[0].criteria[0].profile.check: `check: ratings` needs `topics:`"),
     "27-tab-indentation": (17, "broken YAML: found character that cannot start any token"),
     "28-not-utf8": (16, "is not UTF-8 text; save the file as UTF-8"),
+    "29-alias-bomb": (1, "expands to more than 1,000,000 values through aliases"),
 }
 
 
@@ -112,6 +113,14 @@ def test_missing_file_and_folder(run, tmp_path: Path) -> None:
     result = run("criteria", "validate", str(tmp_path / "nope.yaml"))
     assert result.exit_code == 1
     assert result.stderr.strip() == f"{tmp_path / 'nope.yaml'}: no such file"
+
+
+def test_folder_without_framework_files(run, tmp_path: Path) -> None:
+    """A folder with no .yaml or .yml file is a problem, not a silent success."""
+    (tmp_path / "notes.txt").write_text("x")
+    result = run("criteria", "validate", str(tmp_path))
+    assert result.exit_code == 1
+    assert result.stderr.strip() == f"{tmp_path}: no .yaml or .yml files in this folder"
 
 
 def test_huge_file_is_refused_without_reading_it(run, tmp_path: Path) -> None:
