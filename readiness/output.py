@@ -71,65 +71,71 @@ def catalogue_rows(catalogue: Catalogue, lang: str) -> list[dict[str, Any]]:
     return rows
 
 
-def requirement_text(criterion: Criterion) -> str:
-    """What satisfies a criterion, in one line: "event · 2+ · within 2 years · file · verified"."""
+def requirement_text(criterion: Criterion, lang: str = "en") -> str:
+    """What satisfies a criterion, in one line: "evidence: event · 2 records or more · ..."."""
+    from .labels import label
+
     if criterion.evidence is not None:
         ev = criterion.evidence
-        parts = [" or ".join(k.value for k in ev.kinds)]
+        parts = [f" {label('or', lang)} ".join(label(k.value, lang) for k in ev.kinds)]
         if ev.min_count > 1:
-            parts.append(f"{ev.min_count} records or more")
+            parts.append(label("min_count", lang, n=ev.min_count))
         if ev.max_age_years:
-            parts.append(f"within {ev.max_age_years:g} years")
+            parts.append(label("max_age", lang, n=f"{ev.max_age_years:g}"))
         if ev.file_required:
-            parts.append("file attached")
+            parts.append(label("file attached", lang))
         if ev.verified_required:
-            parts.append("verified")
-        return "evidence: " + " · ".join(parts)
+            parts.append(label("verified", lang))
+        return f"{label('evidence', lang)}: " + " · ".join(parts)
     assert criterion.profile is not None
     pr = criterion.profile
-    parts = [", ".join(pr.fields), pr.check.value]
+    parts = [", ".join(pr.fields), label(pr.check.value, lang)]
     if pr.max_words:
-        parts.append(f"at most {pr.max_words} words")
+        parts.append(label("max_words", lang, n=pr.max_words))
     if pr.max_age_years:
-        parts.append(f"data within {pr.max_age_years:g} years")
+        parts.append(label("data_age", lang, n=f"{pr.max_age_years:g}"))
     if pr.topics:
-        parts.append("topics: " + ", ".join(pr.topics))
-    return "city profile: " + " · ".join(parts)
+        parts.append(f"{label('topics', lang)}: " + ", ".join(pr.topics))
+    return f"{label('city profile', lang)}: " + " · ".join(parts)
 
 
 def framework_tree(fw: Framework, lang: str, guidance: bool) -> None:
     from rich.markup import escape
     from rich.tree import Tree
 
-    status = " [yellow](draft: wording to be checked)[/]" if fw.status == "draft" else ""
+    from .labels import label
+
+    status = f" [yellow]({escape(label('draft', lang))})[/]" if fw.status == "draft" else ""
     root = Tree(f"[bold]{escape(fw.id)}[/]  {escape(fw.name.get(lang))}  {escape(fw.version)}{status}")
+    weight = label("weight", lang)
 
     def add_areas(node: Tree, areas: Sequence[Any]) -> None:
         for area in areas:
             branch = node.add(f"[bold]{escape(area.id)}[/] {escape(area.title.get(lang))}"
-                              + (f"  [dim]weight {area.weight:g}[/]" if area.weight != 1 else ""))
+                              + (f"  [dim]{weight} {area.weight:g}[/]" if area.weight != 1 else ""))
             add_areas(branch, area.areas)
             for crit in area.criteria:
                 flags = []
                 if crit.blocking:
-                    flags.append("[red]blocking[/]")
+                    flags.append(f"[red]{escape(label('blocking', lang))}[/]")
                 if crit.weight != 1:
-                    flags.append(f"weight {crit.weight:g}")
+                    flags.append(f"{weight} {crit.weight:g}")
                 leaf = branch.add(f"[cyan]{escape(crit.id)}[/] {escape(crit.title.get(lang))}"
                                   + (f"  {' '.join(flags)}" if flags else ""))
-                leaf.add(f"[dim]{escape(requirement_text(crit))}[/]")
+                leaf.add(f"[dim]{escape(requirement_text(crit, lang))}[/]")
                 if guidance and crit.guidance is not None:
                     leaf.add(escape(crit.guidance.get(lang)))
                 for ind in crit.indicators:
-                    target = f", target {ind.target:g}" if ind.target is not None else ""
-                    leaf.add(f"[dim]indicator {escape(ind.id)}: {escape(ind.title.get(lang))} ({escape(ind.unit)}{target})[/]")
+                    target = f", {label('target', lang)} {ind.target:g}" if ind.target is not None else ""
+                    leaf.add(f"[dim]{escape(label('indicator', lang))} {escape(ind.id)}: "
+                             f"{escape(ind.title.get(lang))} ({escape(ind.unit)}{target})[/]")
                 if crit.maps_to:
-                    leaf.add(f"[dim]also counts for: {escape(', '.join(crit.maps_to))}[/]")
+                    leaf.add(f"[dim]{escape(label('also counts for', lang))}: {escape(', '.join(crit.maps_to))}[/]")
 
     add_areas(root, fw.areas)
     console().print(root)
-    click.echo(f"\n{len(fw.leaf_areas())} areas, {len(fw.criteria)} criteria; "
-               f"ready at {fw.threshold:.0%} with every blocking criterion met.")
+    click.echo("\n" + label("summary", lang, areas=len(fw.leaf_areas()), criteria=len(fw.criteria),
+                            threshold=f"{fw.threshold:.0%}"))
 
 
 # ---------------------------------------------------------------------------------------------

@@ -100,6 +100,7 @@ def test_criteria_show_profile_criteria(run) -> None:
     out = run("criteria", "show", "gnlc-application").stdout
     assert "city profile: motivation · text · at most 200 words" in out
     assert "evidence: letter · within 1 years · file attached · verified" in out
+    assert "city profile: population · figure with its year · data within 5 years" in out
 
 
 def test_criteria_show_json_round_trips(run) -> None:
@@ -115,3 +116,22 @@ def test_criteria_show_unknown_framework(run) -> None:
     result = run("criteria", "show", "kflcc")
     assert result.exit_code == 1
     assert result.stderr.startswith("error: no framework 'kflcc'; known: ")
+
+
+def test_criteria_show_labels_in_vietnamese(run) -> None:
+    """With --lang vi the tool's own words are Vietnamese too, not only the framework's titles."""
+    out = run("criteria", "show", "guidelines", "--lang", "vi").stdout
+    assert "minh chứng: sự kiện · từ 2 minh chứng trở lên · trong vòng 2 năm" in out
+    assert "cũng được tính cho: kflc:2.6.1" in out
+    assert "6 lĩnh vực, 12 tiêu chí" in out
+    assert "evidence:" not in out
+
+
+def test_every_kind_and_check_has_labels_in_every_language() -> None:
+    """No evidence kind or profile check falls back to English for lack of a label."""
+    from readiness.criteria import EvidenceKind, ProfileCheck
+    from readiness.labels import LABELS
+
+    for key in [k.value for k in EvidenceKind] + [c.value for c in ProfileCheck]:
+        assert set(LABELS[key]) == {"en", "vi", "fr"}, key
+    assert all({"en", "vi"} <= set(texts) for texts in LABELS.values())
