@@ -116,8 +116,7 @@ def test_defaults_come_from_environment(tmp_path: Path) -> None:
 
 @pytest.mark.slow
 def test_two_processes_writing_at_once_both_succeed(settings) -> None:
-    """Parallel writers queue on the lock: no "database is locked", no lost city."""
-    db.open_workspace(settings).close()  # migrate first, as the first command would
+    """Parallel writers on a new workspace (both migrate it) queue on the lock: nothing lost."""
     env = {**os.environ, "READINESS_WORKSPACE": str(settings.workspace), "READINESS_USER": "t"}
     if not settings.is_sqlite:
         env["READINESS_DATABASE_URL"] = settings.database_url
