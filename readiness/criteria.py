@@ -36,7 +36,7 @@ from pydantic import (
 
 from . import yamlfile
 from .errors import FrameworkError, Problem, UnknownFrameworkError
-from .profile import PROFILE_FIELDS, FieldKind
+from .profile import LANG_PATTERN, PROFILE_FIELDS, TOPIC_PATTERN, FieldKind
 from .text import clean
 
 log = logging.getLogger(__name__)
@@ -45,13 +45,14 @@ log = logging.getLogger(__name__)
 MAX_FILE_BYTES = 5 * 1024 * 1024
 
 ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"
+REF_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]*:[A-Za-z0-9][A-Za-z0-9._-]*$"
+URL_PATTERN = r"^https?://\S+$"
+
 Id = Annotated[str, StringConstraints(pattern=ID_PATTERN)]
-LangCode = Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{1,8})*$")]
+LangCode = Annotated[str, StringConstraints(pattern=LANG_PATTERN)]
 # Framework texts are stored NFC, whatever the author's editor wrote (NFD renders badly).
 NonEmpty = Annotated[str, AfterValidator(clean), StringConstraints(min_length=1)]
-CriterionRef = Annotated[
-    str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*:[A-Za-z0-9][A-Za-z0-9._-]*$")
-]
+CriterionRef = Annotated[str, StringConstraints(pattern=REF_PATTERN)]
 Fraction = Annotated[float, Field(ge=0, le=1)]
 
 
@@ -125,7 +126,7 @@ class Source(_Model):
     title: NonEmpty
     publisher: str | None = None
     year: int | None = Field(default=None, ge=1900, le=2100)
-    url: Annotated[str, StringConstraints(pattern=r"^https?://\S+$")] | None = None
+    url: Annotated[str, StringConstraints(pattern=URL_PATTERN)] | None = None
     note: str | None = None
 
 
@@ -146,7 +147,7 @@ class ProfileRequirement(_Model):
     check: ProfileCheck = ProfileCheck.PRESENT
     max_words: int | None = Field(default=None, ge=1)
     max_age_years: float | None = Field(default=None, gt=0)
-    topics: tuple[Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]*$")], ...] = ()
+    topics: tuple[Annotated[str, StringConstraints(pattern=TOPIC_PATTERN)], ...] = ()
 
 
 class Indicator(_Model):
@@ -372,21 +373,18 @@ def _message(err: dict) -> str:
     return err["msg"]
 
 
+_PATTERN_MESSAGES = {
+    ID_PATTERN: "is not a valid id: use letters, digits, '.', '_' or '-', starting with a letter "
+                "or digit, at most 64 characters",
+    LANG_PATTERN: "is not a language code such as en, vi or fr",
+    REF_PATTERN: "must be FRAMEWORK:CRITERION, e.g. kflc:2.6.1",
+    URL_PATTERN: "must be an http:// or https:// address",
+    TOPIC_PATTERN: "must be lower-case letters, digits, - or _",
+}
+
+
 def _pattern_message(pattern: str, value: Any) -> str:
-    if pattern == ID_PATTERN:
-        return (
-            f"{value!r} is not a valid id: use letters, digits, '.', '_' or '-', "
-            "starting with a letter or digit, at most 64 characters"
-        )
-    if ":" in pattern and "A-Za-z0-9" in pattern:
-        return f"{value!r} must be FRAMEWORK:CRITERION, e.g. kflc:2.6.1"
-    if pattern.startswith("^https?"):
-        return f"{value!r} must be an http:// or https:// address"
-    if pattern.startswith("^[a-z]{2,3}"):
-        return f"{value!r} is not a language code such as en, vi or fr"
-    if pattern.startswith("^[a-z0-9]"):
-        return f"{value!r}: use lower-case letters, digits, - or _"
-    return f"{value!r} does not match {pattern}"
+    return f"{value!r} {_PATTERN_MESSAGES.get(pattern, f'does not match {pattern}')}"
 
 
 def _loc_text(loc: Iterable[Any]) -> str:
@@ -513,28 +511,22 @@ def _check_framework(fw: Framework, data: Any, name: str) -> list[Problem]:
         else:
             table[ident] = loc
 
-    def visit(areas: tuple[Area, ...], loc: tuple) -> None:
-        for i, area in enumerate(areas):
-            aloc = loc + (i,)
-            claim(area.id, aloc, seen, "area or criterion")
-            check_text(area.title, aloc + ("title",))
-            check_text(area.guidance, aloc + ("guidance",))
-            visit(area.areas, aloc + ("areas",))
-            for j, crit in enumerate(area.criteria):
-                cloc = aloc + ("criteria", j)
-                claim(crit.id, cloc, seen, "area or criterion")
-                check_text(crit.title, cloc + ("title",))
-                check_text(crit.guidance, cloc + ("guidance",))
-                for k, ind in enumerate(crit.indicators):
-                    claim(ind.id, cloc + ("indicators", k), indicators, "indicator")
-                    check_text(ind.title, cloc + ("indicators", k, "title"))
-                if crit.profile is not None:
-                    _check_profile(crit.profile, cloc + ("profile",), add)
-                for k, ref in enumerate(crit.maps_to):
-                    if ref.split(":", 1)[0] == fw.id and ref.split(":", 1)[1] == crit.id:
-                        add(cloc + ("maps_to", k), f"{ref!r} maps the criterion to itself")
-
-    visit(fw.areas, ("areas",))
+    for aloc, area in _area_locs(fw.areas, ("areas",)):
+        claim(area.id, aloc, seen, "area or criterion")
+        check_text(area.title, aloc + ("title",))
+        check_text(area.guidance, aloc + ("guidance",))
+        for j, crit in enumerate(area.criteria):
+            cloc = aloc + ("criteria", j)
+            claim(crit.id, cloc, seen, "area or criterion")
+            check_text(crit.title, cloc + ("title",))
+            check_text(crit.guidance, cloc + ("guidance",))
+            for k, ind in enumerate(crit.indicators):
+                claim(ind.id, cloc + ("indicators", k), indicators, "indicator")
+                check_text(ind.title, cloc + ("indicators", k, "title"))
+            if crit.profile is not None:
+                _check_profile(crit.profile, cloc + ("profile",), add)
+            if f"{fw.id}:{crit.id}" in crit.maps_to:
+                add(cloc + ("maps_to", crit.maps_to.index(f"{fw.id}:{crit.id}")), "a criterion cannot map to itself")
 
     for i, rule in enumerate(fw.verdict):
         last = i == len(fw.verdict) - 1

@@ -87,8 +87,11 @@ PROFILE_FIELDS: dict[str, ProfileField] = {
     ]
 }
 
-_TOPIC = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
-_LANG = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{1,8})*$")
+#: A challenge topic (``challenge.literacy``) and a language code; frameworks use the same.
+TOPIC_PATTERN = r"^[a-z0-9][a-z0-9_-]*$"
+LANG_PATTERN = r"^[a-z]{2,3}(-[A-Za-z0-9]{1,8})*$"
+_TOPIC = re.compile(TOPIC_PATTERN)
+_LANG = re.compile(LANG_PATTERN)
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 

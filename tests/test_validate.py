@@ -42,6 +42,7 @@ EXPECTED = {
     "27-tab-indentation": (17, "broken YAML: found character that cannot start any token"),
     "28-not-utf8": (16, "is not UTF-8 text; save the file as UTF-8"),
     "29-alias-bomb": (1, "expands to more than 1,000,000 values through aliases"),
+    "30-maps-to-itself": (21, "areas[0].criteria[0].maps_to[0]: a criterion cannot map to itself"),
 }
 
 
