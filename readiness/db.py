@@ -88,11 +88,11 @@ class Workspace:
 
 def open_workspace(settings: Settings) -> Workspace:
     """Open (creating if needed) the workspace and bring its schema up to date."""
+    created = not settings.workspace.exists()
     try:
         settings.workspace.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise WorkspaceError(f"cannot create workspace folder {settings.workspace}: {exc.strerror}") from None
-    created = settings.is_sqlite and not (settings.workspace / "readiness.sqlite3").exists()
     engine = make_engine(settings.database_url)
     try:
         with engine.connect() as conn:

@@ -140,3 +140,45 @@ def test_two_processes_writing_at_once_both_succeed(settings) -> None:
     with db.open_workspace(settings) as ws, ws.engine.connect() as conn:
         assert conn.execute(text("SELECT count(*) FROM city")).scalar() == 30
         assert conn.execute(text("SELECT count(*) FROM audit_event")).scalar() == 30
+
+
+def test_first_command_says_it_created_the_workspace(run, settings) -> None:
+    """The first command tells on stderr where the new workspace is; later ones do not."""
+    first = run("city", "list")
+    assert f"created a new workspace in {settings.workspace}" in first.stderr
+    assert "created" not in run("city", "list").stderr
+    assert "created" not in run("-q", "city", "list").stderr
+
+
+def test_unwritable_workspace_folder(tmp_path: Path) -> None:
+    """A workspace that cannot be created is one clear error."""
+    from click.testing import CliRunner
+
+    from readiness.cli import cli
+
+    (tmp_path / "file").write_text("x")
+    result = CliRunner().invoke(cli, ["city", "list", "--workspace", str(tmp_path / "file" / "ws")])
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"error: cannot create workspace folder {tmp_path / 'file' / 'ws'}")
+
+
+def test_data_made_at_the_first_revision_survives_every_later_migration(settings) -> None:
+    """A workspace made by the first release (revision 0001) opens in this one with its data.
+
+    Trivial while 0001 is the head; from the next migration on it upgrades a real old workspace.
+    """
+    engine = db.make_engine(settings.database_url)
+    settings.workspace.mkdir(parents=True)
+    with engine.connect() as conn:
+        db.migrate(conn, "0001")
+    with engine.begin() as conn:
+        conn.execute(text(
+            "INSERT INTO city (name, name_key, country, profile, created_at, updated_at) "
+            "VALUES ('Hà Nội', 'hanoi', 'VN', '{}', '2025-01-07 00:00:00', '2025-01-07 00:00:00')"))
+    engine.dispose()
+    from readiness.cities import list_cities
+
+    with db.open_workspace(settings) as ws:
+        with ws.engine.connect() as conn:
+            assert db.current_revision(conn) == db.HEAD_REVISION
+        assert [c.name for c in list_cities(ws)] == ["Hà Nội"]
