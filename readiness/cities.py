@@ -155,13 +155,15 @@ def set_profile(
     """Set (or, with ``value=None``, clear) one profile field of a city."""
     with ws.session() as session:
         city = find_city(session, name)
-        before = _snapshot(city)
-        city.profile = profile_fields.apply(city.profile, field_name, value, year=year, lang=lang)
-        city.updated_at = utcnow()
-        session.add(city)
-        session.flush()
-        record(session, ws.settings.actor, "city.set" if value is not None else "city.clear",
-               "city", city.id, city.id, before, _snapshot(city))
+        changed = profile_fields.apply(city.profile, field_name, value, year=year, lang=lang)
+        if changed != city.profile:  # setting what is there already is no change to log
+            before = _snapshot(city)
+            city.profile = changed
+            city.updated_at = utcnow()
+            session.add(city)
+            session.flush()
+            record(session, ws.settings.actor, "city.set" if value is not None else "city.clear",
+                   "city", city.id, city.id, before, _snapshot(city))
         return CityDetail(city, profile_fields.describe(city.profile), _unit_tree(session, city))
 
 

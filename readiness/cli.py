@@ -15,6 +15,7 @@ from typing import Any
 
 import click
 
+from . import profile as profile_fields  # standard library only: cheap at start-up
 from .errors import FrameworkError, ReadinessError
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
@@ -289,15 +290,7 @@ def city_show(name: str, settings: Any, fmt: str) -> None:
         output.city_detail(detail)
 
 
-def _field_help() -> str:
-    # Kept in sync with profile.PROFILE_FIELDS by tests/test_cli.py.
-    return ("website, mayor_name, mayor_title, contact_name, contact_position, contact_email, "
-            "language, motivation, implementation (text); population, area_km2, "
-            "gdp_per_capita_city_usd, gdp_per_capita_country_usd, schooling_years_men, "
-            "schooling_years_women (figures, need --year); challenge.TOPIC (rating 1-5)")
-
-
-@city.command("set", epilog="Fields: " + _field_help())
+@city.command("set", epilog="Fields: " + profile_fields.help_text())
 @click.argument("name")
 @click.argument("field")
 @click.argument("value", required=False)

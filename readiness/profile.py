@@ -95,8 +95,13 @@ _LANG = re.compile(LANG_PATTERN)
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
-def field_names() -> list[str]:
-    return list(PROFILE_FIELDS)
+def help_text() -> str:
+    """The fields for ``city set --help``, grouped by shape."""
+    def names(kind: FieldKind) -> str:
+        return ", ".join(f.name for f in PROFILE_FIELDS.values() if f.kind is kind)
+
+    return (f"{names(FieldKind.TEXT)} (text; --lang, --from-file); {names(FieldKind.FIGURE)} "
+            "(figures; need --year); challenge.TOPIC (a rating from 1 to 5)")
 
 
 def _field(name: str) -> tuple[ProfileField, str | None]:

@@ -154,6 +154,15 @@ def test_clear_a_field(hanoi) -> None:
     assert actions[:2] == ["city.clear", "city.set"]
 
 
+def test_setting_the_same_value_again_logs_nothing(hanoi) -> None:
+    """Only real changes reach the audit log."""
+    hanoi("city", "set", "Hanoi", "challenge.literacy", "3")
+    hanoi("city", "set", "Hanoi", "challenge.literacy", "3")
+    hanoi("city", "set", "Hanoi", "website", "--clear")
+    actions = [e["action"] for e in json.loads(hanoi("log", "--format", "json").stdout)]
+    assert actions == ["city.set", "city.add"]
+
+
 def test_units_nest_at_any_depth(hanoi) -> None:
     """Units sit under the city or under other units, as deep as a city needs."""
     assert hanoi("unit", "add", "Sở Giáo dục và Đào tạo", "--city", "Hanoi", "--kind", "agency").exit_code == 0
