@@ -13,6 +13,7 @@ failing with "database is locked"; on PostgreSQL migrations hold an advisory loc
 from __future__ import annotations
 
 import logging
+import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -33,7 +34,8 @@ log = logging.getLogger(__name__)
 HEAD_REVISION = "0001"
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 BUSY_TIMEOUT_S = 60
-_PG_MIGRATION_LOCK = 0x7265616479  # "ready": one key for every readiness workspace
+#: Advisory lock key that PostgreSQL migrations hold (migrations/env.py); "ready" in hex.
+PG_MIGRATION_LOCK = 0x7265616479
 
 
 def make_engine(url: str) -> Engine:
@@ -98,14 +100,13 @@ def open_workspace(settings: Settings) -> Workspace:
         with engine.connect() as conn:
             if current_revision(conn) != HEAD_REVISION:
                 migrate(conn)
-    except OperationalError as exc:
+    except BaseException as exc:
         engine.dispose()
-        reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
-        raise WorkspaceError(
-            f"cannot open the database {settings.describe_database()}: {reason}"
-        ) from None
-    except BaseException:
-        engine.dispose()
+        if created:  # a failed first command leaves no half-made workspace behind
+            shutil.rmtree(settings.workspace, ignore_errors=True)
+        if isinstance(exc, OperationalError):
+            reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
+            raise WorkspaceError(f"cannot open the database {settings.describe_database()}: {reason}") from None
         raise
     if created:
         log.info("created a new workspace in %s", settings.workspace)

@@ -88,8 +88,8 @@ def test_postgres_urls_use_psycopg3() -> None:
         assert config.normalise_url(url) == "postgresql+psycopg://u@h/d"
 
 
-def test_unreachable_database_is_one_line(run, tmp_path: Path) -> None:
-    """A PostgreSQL server that does not answer gives one error line, no traceback."""
+def test_unreachable_database_is_one_line(tmp_path: Path) -> None:
+    """A PostgreSQL server that does not answer gives one error line and leaves no folder behind."""
     from click.testing import CliRunner
 
     from readiness.cli import cli
@@ -101,6 +101,7 @@ def test_unreachable_database_is_one_line(run, tmp_path: Path) -> None:
     assert result.stderr.startswith("error: cannot open the database postgresql+psycopg://nobody:***@127.0.0.1:1/")
     assert "pw" not in result.stderr.replace("psycopg", "")
     assert len(result.stderr.splitlines()) == 1
+    assert not (tmp_path / "w").exists()
 
 
 def test_defaults_come_from_environment(tmp_path: Path) -> None:

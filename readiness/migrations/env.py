@@ -3,6 +3,7 @@
 from alembic import context
 from sqlalchemy import text
 
+from readiness.db import PG_MIGRATION_LOCK
 from readiness.models import SQLModel
 
 connection = context.config.attributes["connection"]
@@ -15,5 +16,5 @@ context.configure(
 with context.begin_transaction():
     if connection.dialect.name == "postgresql":
         # Two officials' first commands on a new shared database must not both create tables.
-        connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": 0x7265616479})
+        connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": PG_MIGRATION_LOCK})
     context.run_migrations()
