@@ -18,7 +18,7 @@ from . import profile as profile_fields
 from .db import Workspace
 from .errors import AmbiguousError, InvalidValueError, NotFoundError
 from .models import AuditEvent, City, Unit, utcnow
-from .text import clean, fold
+from .text import clean, fold, strip_marks
 
 UNIT_KINDS = ("ward", "commune", "district", "town", "agency", "school", "library", "centre", "association", "other")
 MAX_NAME_CHARS = 200
@@ -41,6 +41,29 @@ def _country(value: str) -> str:
     code = clean(value).upper()
     if not re.fullmatch(r"[A-Z]{2}", code):
         raise InvalidValueError(f"country {value!r}: give the two-letter ISO code, e.g. VN")
+    return code
+
+
+_CODE = re.compile(r"[A-Z][A-Z0-9]{0,7}")
+
+
+def derive_code(name: str, taken: set[str] | frozenset[str] = frozenset()) -> str:
+    """A short code for a city's evidence ids: "Hà Nội" -> HN, "Ho Chi Minh City" -> HCMC,
+    "Vinh" -> VIN; a digit is added when the code is taken."""
+    words = [w for w in re.split(r"[\W_]+", strip_marks(name).upper()) if w]
+    base = "".join(w[0] for w in words) if len(words) > 1 else (words[0][:3] if words else "C")
+    base = (base if base[0].isalpha() else "C" + base)[:6]
+    code, n = base, 1
+    while code in taken:
+        n += 1
+        code = f"{base}{n}"
+    return code
+
+
+def _code(value: str) -> str:
+    code = clean(value).upper()
+    if not _CODE.fullmatch(code):
+        raise InvalidValueError(f"city code {value!r}: 1-8 letters or digits starting with a letter, e.g. HN")
     return code
 
 
@@ -103,18 +126,38 @@ def find_unit(session: Session, city: City, name: str) -> Unit:
 # Cities
 
 
-def add_city(ws: Workspace, name: str, country: str) -> City:
-    """Add a city; its name must differ from every other city's however it is spelt."""
-    name, country = _name(name, "city"), _country(country)
+def add_city(ws: Workspace, name: str, country: str, code: str | None = None) -> City:
+    """Add a city; its name must differ from every other city's however it is spelt.
+
+    ``code`` starts its evidence ids (HN-0001); by default it is made from the name.
+    """
     with ws.session() as session:
-        key = fold(name)
-        clash = session.exec(select(City).where(City.name_key == key)).first()
-        if clash is not None:
-            raise InvalidValueError(f"a city {clash.name!r} is already in the workspace; names must differ beyond accents and case")
-        city = City(name=name, name_key=key, country=country, profile={})
-        session.add(city)
-        session.flush()
-        record(session, ws.settings.actor, "city.add", "city", city.id, city.id, None, _snapshot(city))
+        return add_city_in(session, ws.settings.actor, name, country, code)
+
+
+def add_city_in(session: Session, actor: str, name: str, country: str, code: str | None = None, *,
+                audit: bool = True) -> City:
+    """``add_city`` inside a transaction the caller holds (import adds cities with records).
+
+    ``audit=False`` when the caller restores the city's own history (an exported zip).
+    """
+    name, country = _name(name, "city"), _country(country)
+    key = fold(name)
+    clash = session.exec(select(City).where(City.name_key == key)).first()
+    if clash is not None:
+        raise InvalidValueError(f"a city {clash.name!r} is already in the workspace; names must differ beyond accents and case")
+    taken = set(session.exec(select(City.code)).all())
+    if code is not None:
+        code = _code(code)
+        if code in taken:
+            raise InvalidValueError(f"city code {code} is taken by another city; choose another with --code")
+    else:
+        code = derive_code(name, taken)
+    city = City(name=name, name_key=key, code=code, country=country, profile={})
+    session.add(city)
+    session.flush()
+    if audit:
+        record(session, actor, "city.add", "city", city.id, city.id, None, _snapshot(city))
     return city
 
 

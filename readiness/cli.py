@@ -16,7 +16,7 @@ from typing import Any
 import click
 
 from . import profile as profile_fields  # standard library only: cheap at start-up
-from .errors import FrameworkError, ReadinessError
+from .errors import ProblemsError, ReadinessError
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -38,9 +38,11 @@ class ReadinessGroup(click.Group):
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
-        except FrameworkError as exc:
+        except ProblemsError as exc:
             for line in exc.lines():
                 click.echo(line, err=True)
+            if len(exc.problems) > 1:
+                click.echo(f"{len(exc.problems)} problems", err=True)
             ctx.exit(1)
         except ReadinessError as exc:
             for line in exc.lines():
@@ -212,6 +214,8 @@ def criteria_validate(paths: tuple[Path, ...], settings: Any, criteria_dirs: tup
 
     frameworks, problems = lib.validate(paths, settings.criteria_dir, criteria_dirs)
     if problems:
+        from .errors import FrameworkError
+
         raise FrameworkError(problems)
     for fw in frameworks:
         click.echo(f"ok: {fw.id} {fw.version}: {len(fw.leaf_areas())} areas, {len(fw.criteria)} criteria", err=True)
@@ -229,19 +233,20 @@ def city() -> None:
 @city.command("add")
 @click.argument("name")
 @click.option("--country", required=True, help="Two-letter ISO code, e.g. VN.")
+@click.option("--code", help="Short code that starts its evidence ids (HN for HN-0001); made from the name if not given.")
 @workspace_options
-def city_add(name: str, country: str, settings: Any) -> None:
+def city_add(name: str, country: str, code: str | None, settings: Any) -> None:
     """Add a city to the workspace.
 
     \b
     Example:
-      readiness city add "Hà Nội" --country VN
+      readiness city add "Hà Nội" --country VN --code HN
     """
     from .cities import add_city
 
     with _open(settings) as ws:
-        added = add_city(ws, name, country)
-    click.echo(f"added city {added.name} ({added.country})", err=True)
+        added = add_city(ws, name, country, code)
+    click.echo(f"added city {added.name} ({added.country}); its evidence ids start {added.code}-", err=True)
 
 
 @city.command("list")
@@ -405,8 +410,7 @@ def log_command(city_name: str | None, limit: int, settings: Any, fmt: str) -> N
         output.emit_json([e.model_dump(mode="json") for e in events])
     else:
         output.table(("WHEN (UTC)", "WHO", "ACTION", "WHAT"),
-                     [(f"{e.at:%Y-%m-%d %H:%M:%S}", e.actor, e.action,
-                       f"{e.entity} {(e.after or e.before or {}).get('name', e.entity_id)}") for e in events])
+                     [(f"{e.at:%Y-%m-%d %H:%M:%S}", e.actor, e.action, output.audit_subject(e)) for e in events])
 
 
 @cli.command("workspace")
@@ -430,3 +434,7 @@ def workspace_command(settings: Any, fmt: str) -> None:
     else:
         for key, value in info.items():
             click.echo(f"{key + ':':<20}{value}")
+
+
+# The evidence commands live in their own module; importing it registers them on `cli`.
+from . import cli_evidence  # noqa: E402,F401

@@ -8,7 +8,8 @@ traceback.
 
     ReadinessError                 a user's mistake, said in one line (or several, see lines())
     ├── ConfigError                 workspace folder, database URL, environment
-    ├── FrameworkError              a framework file is broken; holds every Problem found
+    ├── ProblemsError               a file has problems; holds every Problem found
+    │   └── FrameworkError          a framework file is broken
     ├── WorkspaceError              the workspace cannot be opened or is newer than this tool
     ├── NotFoundError               no city / unit / record by that name or id
     │   ├── AmbiguousError          a name matches more than one thing
@@ -35,7 +36,7 @@ class ConfigError(ReadinessError):
 
 @dataclass(frozen=True, order=True)
 class Problem:
-    """One problem in a framework file: where it is and what is wrong.
+    """One problem in a file: where it is (line, or a spreadsheet's row) and what is wrong.
 
     ``line`` is 1-based; 0 when the problem has no place in the file (the file is missing).
     """
@@ -50,8 +51,8 @@ class Problem:
         return f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
 
 
-class FrameworkError(ReadinessError):
-    """One or more framework files are broken. ``problems`` holds every one found."""
+class ProblemsError(ReadinessError):
+    """A file (framework, import) has problems; ``problems`` holds every one found, by place."""
 
     def __init__(self, problems: list[Problem]):
         self.problems = sorted(problems)
@@ -59,6 +60,10 @@ class FrameworkError(ReadinessError):
 
     def lines(self) -> list[str]:
         return [str(p) for p in self.problems]
+
+
+class FrameworkError(ProblemsError):
+    """One or more framework files are broken."""
 
 
 class WorkspaceError(ReadinessError):

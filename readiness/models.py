@@ -2,7 +2,9 @@
 
 Every change to these tables goes through a migration in ``readiness/migrations/versions``;
 ``tests/test_db.py`` checks that the migrations and these models describe the same schema.
-Evidence, attachments and links arrive with the evidence issue.
+
+Text that an official may write in Vietnamese and English (titles, summaries, organisers) is
+a JSON object ``{language code: text}``; either language may be missing.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import JSON, Column, DateTime, Index, Text, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, Column, DateTime, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 
@@ -27,6 +29,8 @@ class City(SQLModel, table=True):
     name: str = Field(sa_column=Column(Text, nullable=False))
     #: ``text.fold(name)``: how a typed name is matched ("Ha Noi" finds "Hà Nội").
     name_key: str = Field(sa_column=Column(Text, nullable=False, unique=True))
+    #: Short upper-case code that starts the city's evidence ids: HN in HN-0042.
+    code: str = Field(sa_column=Column(Text, nullable=False, unique=True))
     #: ISO 3166-1 alpha-2 code, upper case (VN).
     country: str = Field(sa_column=Column(Text, nullable=False))
     profile: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
@@ -64,3 +68,86 @@ class AuditEvent(SQLModel, table=True):
     city_id: int | None = Field(default=None, index=True)
     before: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
     after: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
+
+
+class Evidence(SQLModel, table=True):
+    """One piece of proof: a plan, a forum, an event... with its dates, status and owner.
+
+    ``code`` (``HN-0042``) is what people quote; ``number`` is its counter within the city.
+    ``start``/``end``/``valid_until`` are ISO partial dates (``dates.PartialDate``) of what the
+    record documents; ``created_at`` is when it was entered. ``search_key`` is the folded text
+    of the titles, summaries, organiser and tags, for searches that ignore diacritics.
+    """
+
+    __tablename__ = "evidence"
+    __table_args__ = (UniqueConstraint("city_id", "number", name="uq_evidence_number"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(sa_column=Column(Text, nullable=False, unique=True))
+    city_id: int = Field(foreign_key="city.id", nullable=False, index=True)
+    number: int = Field(nullable=False)
+    unit_id: int | None = Field(default=None, foreign_key="unit.id", index=True)
+    kind: str = Field(sa_column=Column(Text, nullable=False))
+    title: dict[str, str] = Field(sa_column=Column(JSON, nullable=False))
+    summary: dict[str, str] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    organiser: dict[str, str] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    start: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    end: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    valid_until: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    source_url: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    language: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    status: str = Field(sa_column=Column(Text, nullable=False))
+    status_by: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    status_at: dt.datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True), nullable=True))
+    status_reason: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    owner: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    tags: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    search_key: str = Field(sa_column=Column(Text, nullable=False))
+    created_at: dt.datetime = Field(default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False))
+    created_by: str = Field(sa_column=Column(Text, nullable=False))
+    updated_at: dt.datetime = Field(default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False))
+
+
+class EvidenceLink(SQLModel, table=True):
+    """Evidence linked to a criterion (``kflc:2.6.1``), with why it supports it."""
+
+    __tablename__ = "evidence_link"
+    __table_args__ = (UniqueConstraint("evidence_id", "criterion", name="uq_evidence_link"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    evidence_id: int = Field(foreign_key="evidence.id", nullable=False, index=True)
+    criterion: str = Field(sa_column=Column(Text, nullable=False, index=True))
+    rationale: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+
+
+class Attachment(SQLModel, table=True):
+    """A file attached to evidence: its bytes live in the file store under ``sha256``.
+
+    ``name`` is the name the file had when attached, kept as text and never used as a path.
+    """
+
+    __tablename__ = "attachment"
+    __table_args__ = (UniqueConstraint("evidence_id", "sha256", name="uq_attachment_file"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    evidence_id: int = Field(foreign_key="evidence.id", nullable=False, index=True)
+    sha256: str = Field(sa_column=Column(Text, nullable=False, index=True))
+    name: str = Field(sa_column=Column(Text, nullable=False))
+    media_type: str = Field(sa_column=Column(Text, nullable=False))
+    size: int = Field(sa_column=Column(BigInteger, nullable=False))
+    added_at: dt.datetime = Field(default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False))
+    added_by: str = Field(sa_column=Column(Text, nullable=False))
+
+
+class IndicatorValue(SQLModel, table=True):
+    """A value that evidence reports for an indicator: ``kflc:adult-literacy-rate`` = 97.5 (%, 2024)."""
+
+    __tablename__ = "indicator_value"
+
+    id: int | None = Field(default=None, primary_key=True)
+    evidence_id: int = Field(foreign_key="evidence.id", nullable=False, index=True)
+    indicator: str = Field(sa_column=Column(Text, nullable=False))
+    value: float = Field(nullable=False)
+    unit: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    year: int | None = None
+    source: str | None = Field(default=None, sa_column=Column(Text, nullable=True))

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 import click
@@ -17,6 +18,7 @@ if TYPE_CHECKING:
     from rich.console import Console
 
     from .cities import CityDetail, UnitNode
+    from .evidence import EvidenceView
     from .criteria import Catalogue, Criterion, Framework
 
 
@@ -40,12 +42,37 @@ def table(columns: Sequence[str], rows: Iterable[Sequence[Any]], title: str | No
     from rich import box
     from rich.table import Table
 
+    from rich.text import Text
+
     t = Table(box=box.SIMPLE_HEAD, title=title, title_justify="left", pad_edge=False)
     for i, name in enumerate(columns):
         t.add_column(name, no_wrap=i == 0, overflow="fold")
     for row in rows:
-        t.add_row(*("" if v is None else str(v) for v in row))
+        # Text, not markup: a title like "[bold]x" from a user is shown as typed.
+        t.add_row(*(Text("" if v is None else safe(str(v))) for v in row))
     console().print(t)
+
+
+_UNSAFE = {c: f"\\x{c:02x}" for c in [*range(0x20), 0x7f, *range(0x80, 0xa0)]}
+_UNSAFE.update({c: f"\\u{c:04x}" for c in (0x200e, 0x200f, 0x202a, 0x202b, 0x202c, 0x202d, 0x202e,
+                                            0x2066, 0x2067, 0x2068, 0x2069)})
+
+
+def safe(text: str) -> str:
+    """Text for a terminal: control and direction-override characters shown as escapes.
+
+    A file name with an escape sequence or a right-to-left override cannot repaint the
+    terminal or disguise ``gpj.exe`` as ``exe.jpg``; everything else (any script) is shown as is.
+    """
+    return text.translate(_UNSAFE)
+
+
+def audit_subject(event: Any) -> str:
+    """What an audit event changed, in a few words: "evidence HN-0003", "city Hà Nội"."""
+    snapshot = event.after or event.before or {}
+    if event.entity == "evidence":
+        return f"evidence {snapshot.get('id', event.entity_id)}"
+    return f"{event.entity} {snapshot.get('name', event.entity_id)}"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -167,3 +194,112 @@ def unit_lines(nodes: Sequence[UnitNode], depth: int = 1) -> None:
     for node in nodes:
         click.echo(f"{'  ' * depth}{node.unit.name} ({node.unit.kind})")
         unit_lines(node.children, depth + 1)
+
+
+# ---------------------------------------------------------------------------------------------
+# Evidence
+
+CSV_COLUMNS = ("id", "city", "unit", "kind", "title_vi", "title_en", "summary_vi", "summary_en", "organiser_vi",
+               "organiser_en", "start", "end", "valid_until", "source_url", "language", "owner", "tags", "status",
+               "criteria", "files")
+
+
+def evidence_table(views: Sequence[EvidenceView], lang: str) -> None:
+    table(("ID", "KIND", "WHEN", "TITLE", "STATUS", "CRITERIA", "FILES"),
+          [(v.code, v.row.kind, v.dates_text(lang, compact=True), v.title(lang), v.row.status,
+            ", ".join(lk.criterion for lk in v.links), len(v.attachments) or "") for v in views])
+    click.echo(f"{len(views)} record(s)", err=True)
+
+
+def evidence_csv(views: Sequence[EvidenceView]) -> None:
+    """The records as CSV with the columns `readiness import` reads (UTF-8)."""
+    import csv
+
+    writer = csv.writer(sys.stdout, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    for v in views:
+        r = v.row
+        writer.writerow([
+            v.code, v.city, v.unit or "", r.kind, r.title.get("vi", ""), r.title.get("en", ""),
+            r.summary.get("vi", ""), r.summary.get("en", ""), r.organiser.get("vi", ""), r.organiser.get("en", ""),
+            r.start or "", r.end or "", r.valid_until or "", r.source_url or "", r.language or "", r.owner or "",
+            "; ".join(r.tags), r.status,
+            "; ".join(f"{lk.criterion} ({lk.rationale})" if lk.rationale else lk.criterion for lk in v.links),
+            "; ".join(a.name for a in v.attachments),
+        ])
+
+
+def evidence_detail(view: EvidenceView, lang: str) -> None:
+    from . import dates
+    from .files import human_size
+
+    r = view.row
+    lines = [f"{view.code}  {r.kind}  [{r.status}]"]
+    for code, text in r.title.items():
+        lines.append(f"  title ({code}):     {text}")
+    for name in ("organiser", "summary"):
+        for code, text in getattr(r, name).items():
+            lines.append(f"  {name} ({code}): {' ' * (9 - len(name))}{text}")
+    rows = [
+        ("city", f"{view.city}" + (f" / {view.unit}" if view.unit else "")),
+        ("when", view.dates_text(lang)),
+        ("valid until", dates.from_iso(r.valid_until).human(lang) if r.valid_until else None),
+        ("source", r.source_url),
+        ("language", r.language),
+        ("owner", r.owner),
+        ("tags", ", ".join(r.tags) or None),
+        ("status", f"{r.status}" + (f" by {r.status_by} on {r.status_at:%Y-%m-%d}" if r.status_at else "")
+         + (f": {r.status_reason}" if r.status_reason else "")),
+        ("entered", f"{r.created_at:%Y-%m-%d} by {r.created_by}"),
+    ]
+    lines += [f"  {k + ':':<17}{v}" for k, v in rows if v]
+    if view.links:
+        lines.append("  criteria:")
+        lines += [f"    {lk.criterion}" + (f"  {lk.rationale}" if lk.rationale else "") for lk in view.links]
+    if view.indicators:
+        lines.append("  indicator values:")
+        lines += [f"    {i.indicator} = {i.value:,.10g} {i.unit or ''}".rstrip() + (f" ({i.year})" if i.year else "")
+                  + (f", {i.source}" if i.source else "") for i in view.indicators]
+    if view.attachments:
+        lines.append("  attachments:")
+        lines += [f"    {a.name}  {a.media_type}  {human_size(a.size)}  sha256:{a.sha256[:16]}" for a in view.attachments]
+    for line in lines:
+        click.echo(safe(line) if "\n" not in line else "\n".join(safe(p) for p in line.split("\n")))
+
+
+@contextmanager
+def progress(description: str, total: int) -> Iterator[Callable[[int], None]]:
+    """A progress bar on stderr (only at a terminal); yields ``advance(n)``."""
+    from rich.console import Console
+    from rich.progress import BarColumn, DownloadColumn, Progress, TransferSpeedColumn
+
+    err = Console(stderr=True)
+    if not err.is_terminal or total < 50_000_000:
+        yield lambda n: None
+        return
+    with Progress("{task.description}", BarColumn(), DownloadColumn(), TransferSpeedColumn(),
+                  console=err, transient=True) as bar:
+        task = bar.add_task(description, total=total)
+        yield lambda n: bar.advance(task, n)
+
+
+@contextmanager
+def steps() -> Iterator[Callable[[str, int, int], None]]:
+    """Progress for work counted in steps (files, records); yields ``update(what, done, total)``."""
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+
+    err = Console(stderr=True)
+    if not err.is_terminal:
+        yield lambda what, done, total: None
+        return
+    with Progress("{task.description}", BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                  console=err, transient=True) as bar:
+        tasks: dict[str, Any] = {}
+
+        def update(what: str, done: int, total: int) -> None:
+            if what not in tasks:
+                tasks[what] = bar.add_task(what, total=total)
+            bar.update(tasks[what], completed=done)
+
+        yield update

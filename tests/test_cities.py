@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from readiness import db
+
 
 def _snapshot(run) -> tuple[str, str]:
     """The whole visible state of the workspace: cities with profiles and the audit log."""
@@ -203,6 +205,6 @@ def test_workspace_command_describes_the_workspace(hanoi, settings) -> None:
     """`readiness workspace` says where things are and how much is there."""
     info = json.loads(hanoi("workspace", "--format", "json").stdout)
     assert info["workspace"] == str(settings.workspace)
-    assert info["schema revision"] == "0001"
+    assert info["schema revision"] == db.HEAD_REVISION
     assert info["cities"] == 1
     assert info["database"] == settings.describe_database()

@@ -166,7 +166,7 @@ def test_unwritable_workspace_folder(tmp_path: Path) -> None:
 def test_data_made_at_the_first_revision_survives_every_later_migration(settings) -> None:
     """A workspace made by the first release (revision 0001) opens in this one with its data.
 
-    Trivial while 0001 is the head; from the next migration on it upgrades a real old workspace.
+    Revision 0002 added city codes, which the upgrade derives from the name.
     """
     engine = db.make_engine(settings.database_url)
     settings.workspace.mkdir(parents=True)
@@ -182,4 +182,4 @@ def test_data_made_at_the_first_revision_survives_every_later_migration(settings
     with db.open_workspace(settings) as ws:
         with ws.engine.connect() as conn:
             assert db.current_revision(conn) == db.HEAD_REVISION
-        assert [c.name for c in list_cities(ws)] == ["Hà Nội"]
+        assert [(c.name, c.code) for c in list_cities(ws)] == [("Hà Nội", "HN")]

@@ -75,8 +75,9 @@ def test_every_problem_of_a_file_is_reported_at_once(run, tmp_path: Path) -> Non
     path.write_text(text, encoding="utf-8")
     result = run("criteria", "validate", str(path))
     assert result.exit_code == 1
-    lines = result.stderr.splitlines()
+    *lines, count = result.stderr.splitlines()
     assert [line.split(":")[1] for line in lines] == ["8", "19", "20"]
+    assert count == "3 problems"
 
 
 def test_several_files_and_folders_are_checked_together(run, tmp_path: Path) -> None:

@@ -1,0 +1,506 @@
+"""The evidence commands: ``evidence ...``, ``import``, ``export`` and ``verify``.
+
+Registered on the ``readiness`` group by ``cli.py``. Thin like the rest: parse, call one
+function of ``evidence``, ``transfer`` or ``verify``, format.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+
+from .cli import CONTEXT, _open, cli, criteria_dir_option, workspace_options
+
+KIND_HELP = "plan, policy, forum, event, programme, statistic, structure, partnership, funding, report, media or letter"
+DATE_HELP = "2025, 2025-10, 2025-10-01 or 01/10/2025"
+
+
+def _catalogue(settings: Any, criteria_dirs: tuple[Path, ...]) -> Any:
+    from .criteria import load_catalogue
+
+    return load_catalogue(settings.criteria_dir, criteria_dirs)
+
+
+def max_size_option(func: Callable) -> Callable:
+    return click.option("--max-size", default="200MB", show_default=True, envvar="READINESS_MAX_FILE_SIZE",
+                        help="Largest file accepted, e.g. 500MB or 2GB [env READINESS_MAX_FILE_SIZE].")(func)
+
+
+def list_format_option(func: Callable) -> Callable:
+    return click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table",
+                        show_default=True, help="table for people; json or csv for programs and spreadsheets.")(func)
+
+
+def record_options(func: Callable) -> Callable:
+    """The fields of a record, shared by ``evidence add`` and ``evidence edit``."""
+    options = [
+        click.option("--kind", help=f"What it is: {KIND_HELP} (Vietnamese names work too)."),
+        click.option("--title", help="Title, in the language of --text-lang."),
+        click.option("--title-en", help="English title."),
+        click.option("--summary", help="What it shows, in your own words (in --text-lang)."),
+        click.option("--summary-en", help="English summary."),
+        click.option("--organiser", help="Who ran or issued it (in --text-lang)."),
+        click.option("--organiser-en", help="Organiser in English."),
+        click.option("--text-lang", default="vi", show_default=True, help="Language of --title, --summary, --organiser."),
+        click.option("--unit", help="Ward, commune or agency of the city responsible for it."),
+        click.option("--start", help=f"When it happened or was adopted: {DATE_HELP}."),
+        click.option("--end", help="When it ended (events over several days, plans with a horizon)."),
+        click.option("--valid-until", help="When it stops counting (a certificate, a plan that expires)."),
+        click.option("--source-url", help="Where it is published (https://...)."),
+        click.option("--language", help="Language of the document itself: vi, en..."),
+        click.option("--owner", help="Person or unit responsible for this record."),
+        click.option("--tag", "tags", multiple=True, help="A tag (repeatable)."),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def _fields(kwargs: dict[str, Any], *, editing: bool) -> dict[str, Any]:
+    """The record options that were given, shaped as ``evidence.check_fields`` reads them."""
+    lang = kwargs.pop("text_lang")
+    raw: dict[str, Any] = {}
+    for name in ("title", "summary", "organiser"):
+        texts = {}
+        if kwargs.get(name) is not None:
+            texts[lang] = kwargs[name]
+        if kwargs.get(f"{name}_en") is not None:
+            texts["en"] = kwargs[f"{name}_en"]
+        if texts:
+            raw[name] = texts
+        kwargs.pop(name, None), kwargs.pop(f"{name}_en", None)
+    for name in ("kind", "unit", "start", "end", "valid_until", "source_url", "language", "owner"):
+        value = kwargs.pop(name, None)
+        if value is not None:
+            raw[name] = value
+    tags = kwargs.pop("tags", ())
+    if tags:
+        raw["tags"] = list(tags)
+    return raw
+
+
+def _interactive() -> bool:
+    return sys.stdin.isatty()
+
+
+@cli.group(context_settings=CONTEXT)
+def evidence() -> None:
+    """Evidence records: the proof a city shows for each criterion.
+
+    \b
+    A record has an id like HN-0042, a kind, a title and summary in Vietnamese
+    and/or English, the dates of what it documents, a status (draft, submitted,
+    verified, rejected), attached files and links to criteria (kflc:2.6.1).
+
+    \b
+    Example:
+      readiness evidence add --city Hanoi --kind event --title "Tuần lễ học tập suốt đời 2025" \\
+          --start 01/10/2025 --end 07/10/2025 --link kflc:2.6.1 --file report.pdf
+      readiness evidence list --city Hanoi --search "hoc tap"
+    """
+
+
+@evidence.command("add")
+@click.option("--city", "city_name", required=True, help="The city the evidence belongs to.")
+@record_options
+@click.option("--link", "links", multiple=True, metavar="FRAMEWORK:CRITERION",
+              help="A criterion it supports, e.g. kflc:2.6.1 (repeatable).")
+@click.option("--why", help="Why it supports the linked criteria (one short sentence).")
+@click.option("--file", "files", multiple=True, type=click.Path(path_type=str),
+              help="A file to attach (repeatable).")
+@max_size_option
+@workspace_options
+@criteria_dir_option
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def evidence_add(city_name: str, links: tuple[str, ...], why: str | None, files: tuple[str, ...], max_size: str,
+                 settings: Any, criteria_dirs: tuple[Path, ...], fmt: str, **kwargs: Any) -> None:
+    """Add an evidence record; asks for kind and title when run at a terminal without them.
+
+    \b
+    Example:
+      readiness evidence add --city Hanoi --kind plan --title "Kế hoạch 11/KH-UBND" \\
+          --start 07/01/2025 --link kflc:3.1.1 --link guidelines:G1 --file plan.pdf
+    """
+    from . import evidence as lib
+    from . import output
+    from .files import parse_size
+
+    raw = _fields(kwargs, editing=False)
+    if "kind" not in raw and _interactive():
+        raw["kind"] = click.prompt(f"Kind ({KIND_HELP})", err=True)
+    if "title" not in raw and _interactive():
+        raw["title"] = {"vi": click.prompt("Title (Vietnamese; leave empty for English only)", default="", err=True,
+                                           show_default=False),
+                        "en": click.prompt("Title (English)", default="", err=True, show_default=False)}
+        if "start" not in raw:
+            start = click.prompt(f"Date ({DATE_HELP}; empty if none)", default="", err=True, show_default=False)
+            if start:
+                raw["start"] = start
+    with _open(settings) as ws:
+        view = lib.add_evidence(ws, city_name, raw, _catalogue(settings, criteria_dirs),
+                                links=[(ref, why) for ref in links], files=list(files), max_size=parse_size(max_size))
+    if fmt == "json":
+        output.emit_json(view.as_json())
+    else:
+        click.echo(view.code)
+        click.echo(f"added {view.code}: {view.title()}", err=True)
+
+
+@evidence.command("list")
+@click.option("--city", "city_name", help="Only this city's records.")
+@click.option("--unit", help="Only this unit's records (and its sub-units'); needs --city.")
+@click.option("--kind", "kinds", multiple=True, help="Only these kinds (repeatable).")
+@click.option("--criterion", help="Only records linked to this criterion, e.g. kflc:2.6.1.")
+@click.option("--status", "statuses", multiple=True, help="draft, submitted, verified or rejected (repeatable).")
+@click.option("--since", help=f"Only what happened on or after this date ({DATE_HELP}).")
+@click.option("--until", help="Only what happened on or before this date.")
+@click.option("--search", "text", help='Words to find in titles, summaries, organisers, tags; accents optional ("hoc tap").')
+@click.option("--tag", help="Only records with this tag.")
+@click.option("--lang", default="en", show_default=True, help="Language of titles in the table (vi or en).")
+@workspace_options
+@list_format_option
+def evidence_list(city_name: str | None, unit: str | None, kinds: tuple[str, ...], criterion: str | None,
+                  statuses: tuple[str, ...], since: str | None, until: str | None, text: str | None,
+                  tag: str | None, lang: str, settings: Any, fmt: str) -> None:
+    """List evidence records, oldest first; filters combine.
+
+    \b
+    Example:
+      readiness evidence list --city Hanoi
+      readiness evidence list --city Hanoi --kind event --since 2025 --search "tuan le"
+      readiness evidence list --criterion kflc:2.6.1 --format csv > week.csv
+    """
+    from . import dates, output
+    from . import evidence as lib
+
+    flt = lib.EvidenceFilter(city=city_name, unit=unit, kinds=kinds, criterion=criterion, statuses=statuses,
+                             since=dates.parse_optional(since, "--since"), until=dates.parse_optional(until, "--until"),
+                             text=text, tag=tag)
+    with _open(settings) as ws:
+        views = lib.list_evidence(ws, flt)
+    if fmt == "json":
+        output.emit_json([v.as_json() for v in views])
+    elif fmt == "csv":
+        output.evidence_csv(views)
+    elif not views:
+        click.echo("no evidence matches; add some with `readiness evidence add` or `readiness import`", err=True)
+    else:
+        output.evidence_table(views, lang)
+
+
+@evidence.command("show")
+@click.argument("evidence_id")
+@click.option("--lang", default="en", show_default=True, help="Language of dates and labels (vi or en).")
+@workspace_options
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def evidence_show(evidence_id: str, lang: str, settings: Any, fmt: str) -> None:
+    """Show one record with its links, files, values and status.
+
+    \b
+    Example:
+      readiness evidence show HN-0001
+      readiness evidence show hn-1 --format json
+    """
+    from . import evidence as lib
+    from . import output
+
+    with _open(settings) as ws:
+        view = lib.get_evidence(ws, evidence_id)
+    if fmt == "json":
+        output.emit_json(view.as_json())
+    else:
+        output.evidence_detail(view, lang)
+
+
+@evidence.command("edit")
+@click.argument("evidence_id")
+@record_options
+@click.option("--status", type=click.Choice(["draft", "submitted"]),
+              help="Move between draft and submitted (verify and reject have their own commands).")
+@workspace_options
+def evidence_edit(evidence_id: str, status: str | None, settings: Any, **kwargs: Any) -> None:
+    """Change fields of a record; texts change only in the language given.
+
+    \b
+    Example:
+      readiness evidence edit HN-0003 --title-en "Lifelong Learning Week 2025" --end 07/10/2025
+      readiness evidence edit HN-0003 --status submitted
+    """
+    from . import evidence as lib
+
+    raw = _fields(kwargs, editing=True)
+    if status:
+        raw["status"] = status
+    with _open(settings) as ws:
+        view = lib.edit_evidence(ws, evidence_id, raw)
+    click.echo(f"changed {view.code}", err=True)
+
+
+@evidence.command("link")
+@click.argument("evidence_id")
+@click.argument("criteria", nargs=-1, required=True, metavar="FRAMEWORK:CRITERION...")
+@click.option("--why", help="Why the record supports them (one short sentence).")
+@workspace_options
+@criteria_dir_option
+def evidence_link(evidence_id: str, criteria: tuple[str, ...], why: str | None, settings: Any,
+                  criteria_dirs: tuple[Path, ...]) -> None:
+    """Link a record to criteria of any framework.
+
+    \b
+    Example:
+      readiness evidence link HN-0003 kflc:2.6.1 guidelines:G3 --why "City-wide learning week"
+    """
+    from . import evidence as lib
+
+    with _open(settings) as ws:
+        view = lib.link_evidence(ws, evidence_id, criteria, why, _catalogue(settings, criteria_dirs))
+    click.echo(f"{view.code} links: {', '.join(lk.criterion for lk in view.links)}", err=True)
+
+
+@evidence.command("unlink")
+@click.argument("evidence_id")
+@click.argument("criteria", nargs=-1, required=True, metavar="FRAMEWORK:CRITERION...")
+@workspace_options
+def evidence_unlink(evidence_id: str, criteria: tuple[str, ...], settings: Any) -> None:
+    """Remove links from a record to criteria.
+
+    \b
+    Example:
+      readiness evidence unlink HN-0003 guidelines:G3
+    """
+    from . import evidence as lib
+
+    with _open(settings) as ws:
+        view = lib.unlink_evidence(ws, evidence_id, criteria)
+    click.echo(f"{view.code} links: {', '.join(lk.criterion for lk in view.links) or 'none'}", err=True)
+
+
+@evidence.command("attach")
+@click.argument("evidence_id")
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=str))
+@max_size_option
+@workspace_options
+def evidence_attach(evidence_id: str, files: tuple[str, ...], max_size: str, settings: Any) -> None:
+    """Attach files to a record: copied into the workspace, named by their SHA-256.
+
+    The same file attached twice is stored once. Links, folders and devices are refused.
+
+    \b
+    Example:
+      readiness evidence attach HN-0003 report.pdf photos/opening.jpg
+    """
+    import os
+
+    from . import evidence as lib
+    from . import output
+    from .files import parse_size
+
+    total = 0
+    for f in files:
+        try:
+            total += os.lstat(f).st_size
+        except OSError:
+            pass
+    with _open(settings) as ws, output.progress("copying files in", total) as advance:
+        view, added = lib.attach_files(ws, evidence_id, files, max_size=parse_size(max_size), progress=advance)
+    for a in view.attachments:
+        if a.name in added:
+            click.echo(f"attached {output.safe(a.name)} ({a.media_type}, {a.size:,} bytes, sha256 {a.sha256[:12]})", err=True)
+    if len(added) < len(files):
+        click.echo(f"{len(files) - len(added)} file(s) were attached already", err=True)
+
+
+@evidence.command("detach")
+@click.argument("evidence_id")
+@click.argument("attachment", metavar="NAME_OR_SHA256")
+@workspace_options
+def evidence_detach(evidence_id: str, attachment: str, settings: Any) -> None:
+    """Remove an attachment from a record (by its name or the start of its SHA-256).
+
+    The bytes stay in the store until `readiness verify --prune` if nothing else uses them.
+
+    \b
+    Example:
+      readiness evidence detach HN-0003 report.pdf
+      readiness evidence detach HN-0003 3fa9c2
+    """
+    from . import evidence as lib
+
+    with _open(settings) as ws:
+        view = lib.detach_file(ws, evidence_id, attachment)
+    click.echo(f"{view.code} has {len(view.attachments)} attachment(s)", err=True)
+
+
+@evidence.command("verify")
+@click.argument("evidence_ids", nargs=-1, required=True, metavar="ID...")
+@click.option("--note", help="What was checked (kept with the decision).")
+@workspace_options
+def evidence_verify(evidence_ids: tuple[str, ...], note: str | None, settings: Any) -> None:
+    """Mark records as verified by you (a reviewer); who and when are kept.
+
+    \b
+    Example:
+      readiness evidence verify HN-0001 HN-0002 --note "Checked against the signed original"
+    """
+    from . import evidence as lib
+
+    with _open(settings) as ws:
+        for code in evidence_ids:
+            view = lib.set_status(ws, code, "verified", note)
+            click.echo(f"verified {view.code}", err=True)
+
+
+@evidence.command("reject")
+@click.argument("evidence_id")
+@click.option("--reason", required=True, help="What is wrong, so the owner can fix it.")
+@workspace_options
+def evidence_reject(evidence_id: str, reason: str, settings: Any) -> None:
+    """Reject a record, saying why; it no longer counts until fixed and verified.
+
+    \b
+    Example:
+      readiness evidence reject HN-0004 --reason "Photo only; attach the signed minutes"
+    """
+    from . import evidence as lib
+
+    with _open(settings) as ws:
+        view = lib.set_status(ws, evidence_id, "rejected", reason)
+    click.echo(f"rejected {view.code}: {reason}", err=True)
+
+
+@evidence.command("remove")
+@click.argument("evidence_id")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@workspace_options
+def evidence_remove(evidence_id: str, yes: bool, settings: Any) -> None:
+    """Remove a record; the audit log keeps what it held, and its files stay until pruned.
+
+    \b
+    Example:
+      readiness evidence remove HN-0009 --yes
+    """
+    from . import evidence as lib
+    from .errors import InvalidValueError
+
+    if not yes:
+        if not _interactive():
+            raise InvalidValueError(f"removing {evidence_id} needs --yes when not run at a terminal")
+        click.confirm(f"Remove {evidence_id}?", abort=True, err=True)
+    with _open(settings) as ws:
+        view = lib.remove_evidence(ws, evidence_id)
+    click.echo(f"removed {view.code}: {view.title()} (kept in the audit log)", err=True)
+
+
+# ---------------------------------------------------------------------------------------------
+# import, export, verify
+
+
+@cli.command("import")
+@click.argument("source", required=False, type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--sample", type=click.Choice(["hanoi", "vinh"]), help="Load a bundled sample instead of a file.")
+@click.option("--city", "city_name", help="The city the rows belong to (when the file does not say).")
+@click.option("--encoding", help="Encoding of a CSV file when guessing fails, e.g. cp1258, utf-16.")
+@click.option("--dry-run", is_flag=True, help="Check everything and say what would happen; change nothing.")
+@max_size_option
+@workspace_options
+@criteria_dir_option
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def import_command(source: Path | None, sample: str | None, city_name: str | None, encoding: str | None,
+                   dry_run: bool, max_size: str, settings: Any, criteria_dirs: tuple[Path, ...], fmt: str) -> None:
+    """Import evidence from YAML, CSV, XLSX or an exported zip: all rows or none.
+
+    Every bad row is reported as FILE:ROW: COLUMN: MESSAGE and nothing is written. Records
+    whose id is already in the workspace with the same content are left alone, so
+    importing a file twice is harmless. See README "Import and export formats".
+
+    \b
+    Example:
+      readiness import --sample hanoi
+      readiness import evidence.xlsx --city Hanoi --dry-run
+      readiness import old-list.csv --city "Hà Nội" --encoding cp1258
+      readiness import hanoi-export.zip
+    """
+    from . import output, transfer
+    from .errors import InvalidValueError
+    from .files import parse_size
+    from .resources import bundled
+
+    if (source is None) == (sample is None):
+        raise InvalidValueError("give a FILE to import or --sample hanoi (one of them)")
+    path = source if source is not None else bundled("evidence") / f"{sample}.yaml"
+    limit = parse_size(max_size)
+    with _open(settings) as ws:
+        plan = transfer.plan_import(ws, path, _catalogue(settings, criteria_dirs), city=city_name,
+                                    encoding=encoding, max_size=limit)
+        if dry_run:
+            result = plan.summary()
+        else:
+            with output.steps() as step:
+                result = transfer.run_import(ws, plan, max_size=limit, progress=step).summary()
+    if fmt == "json":
+        output.emit_json({"dry_run": dry_run, **result})
+        return
+    verb = "would add" if dry_run else "added"
+    click.echo(f"{verb} {result['records']} record(s) to {result['city']}"
+               + (" (a new city)" if result["new_city"] else "")
+               + f", {result['files']} file(s), {result['bytes']:,} bytes"
+               + (f"; {result['unchanged']} already there" if result["unchanged"] else "")
+               + (f"; read as {result['encoding']}" if result.get("encoding") else ""), err=True)
+    if not dry_run and result.get("added"):
+        click.echo(f"ids {result['added'][0]} to {result['added'][-1]}", err=True)
+
+
+@cli.command("export")
+@click.option("--city", "city_name", required=True, help="The city to export.")
+@click.option("-o", "--output", "target", required=True, type=click.Path(path_type=Path, dir_okay=False),
+              help="The zip file to write.")
+@workspace_options
+def export_command(city_name: str, target: Path, settings: Any) -> None:
+    """Export a city's records, files and audit history to one zip that `import` reads back.
+
+    \b
+    Example:
+      readiness export --city Hanoi -o hanoi.zip
+    """
+    from . import output, transfer
+
+    with _open(settings) as ws, output.steps() as step:
+        info = transfer.export_city(ws, city_name, target, progress=step)
+    click.echo(f"wrote {info['path']}: {info['records']} record(s), {info['files']} file(s), "
+               f"{info['audit_events']} audit event(s)", err=True)
+
+
+@cli.command("verify")
+@click.option("--prune", is_flag=True, help="Remove unreferenced files (run it when nobody is attaching files).")
+@workspace_options
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def verify_command(prune: bool, settings: Any, fmt: str) -> None:
+    """Check every attached file against its SHA-256 and every attachment against the store.
+
+    Exit code 0 when nothing is damaged (unreferenced files are listed but harmless), 1 when
+    a file is corrupt or missing.
+
+    \b
+    Example:
+      readiness verify
+      readiness verify --prune
+    """
+    from . import output
+    from .verify import check_workspace
+
+    with _open(settings) as ws:
+        report = check_workspace(ws, prune=prune)
+    if fmt == "json":
+        output.emit_json(report.as_json())
+    else:
+        for finding in report.findings:
+            click.echo(f"{finding.kind}: {output.safe(finding.message)}", err=True)
+        click.echo(f"{report.objects} file(s), {report.bytes:,} bytes, {report.attachments} attachment(s); "
+                   f"{len(report.damaged)} damaged, {len(report.unreferenced)} unreferenced"
+                   + (f", {report.pruned} pruned" if prune else ""), err=True)
+    if not report.ok:
+        sys.exit(1)

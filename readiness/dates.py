@@ -1,0 +1,151 @@
+"""Dates as people know them: a year, a month, or a day.
+
+An event happened "in October 2025"; a plan was adopted on 7 January 2025; a statistic is
+"for 2024". ``PartialDate`` keeps the precision it was given, stores as ISO text ("2025",
+"2025-10", "2025-10-01", which sort in time order as strings) and shows as "October 2025".
+
+Accepted input: ``2025``, ``2025-10``, ``2025-10-01``, the Vietnamese day-first ``01/10/2025``
+and ``10/2025``, and ``date`` / ``datetime`` objects (from YAML and spreadsheets).
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from .errors import InvalidValueError
+
+EARLIEST_YEAR = 1900
+#: A date further ahead than this is a typo (2205 for 2025), not a plan's horizon.
+MAX_YEARS_AHEAD = 15
+
+_ISO = re.compile(r"(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?")
+_DAY_FIRST = re.compile(r"(?:(\d{1,2})[/.])?(\d{1,2})[/.](\d{4})")
+
+_MONTHS = {
+    "en": ["January", "February", "March", "April", "May", "June", "July", "August",
+           "September", "October", "November", "December"],
+    "vi": [f"tháng {m}" for m in range(1, 13)],
+}
+
+
+@dataclass(frozen=True, order=True)
+class PartialDate:
+    """A year, a year and month, or a full date. Orders by its first day."""
+
+    year: int
+    month: int | None = None
+    day: int | None = None
+
+    @property
+    def precision(self) -> str:
+        return "day" if self.day else "month" if self.month else "year"
+
+    @property
+    def first_day(self) -> dt.date:
+        return dt.date(self.year, self.month or 1, self.day or 1)
+
+    @property
+    def last_day(self) -> dt.date:
+        if self.day:
+            return self.first_day
+        month = self.month or 12
+        return dt.date(self.year, month, calendar.monthrange(self.year, month)[1])
+
+    def iso(self) -> str:
+        if self.day:
+            return f"{self.year:04d}-{self.month:02d}-{self.day:02d}"
+        if self.month:
+            return f"{self.year:04d}-{self.month:02d}"
+        return f"{self.year:04d}"
+
+    def __str__(self) -> str:
+        return self.iso()
+
+    def human(self, lang: str = "en") -> str:
+        """"1 October 2025", "October 2025", "2025"; in Vietnamese "1 tháng 10 năm 2025"."""
+        names = _MONTHS.get(lang, _MONTHS["en"])
+        if lang == "vi":
+            if self.day:
+                return f"ngày {self.day} {names[self.month - 1]} năm {self.year}"  # type: ignore[operator]
+            if self.month:
+                return f"{names[self.month - 1]} năm {self.year}"
+            return f"năm {self.year}"
+        if self.day:
+            return f"{self.day} {names[self.month - 1]} {self.year}"  # type: ignore[operator]
+        if self.month:
+            return f"{names[self.month - 1]} {self.year}"
+        return str(self.year)
+
+
+def parse(value: Any, field: str = "date", *, today: dt.date | None = None) -> PartialDate:
+    """Read a date as people write it; refuse impossible and far-future dates, naming the field."""
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    if isinstance(value, dt.date):
+        found = PartialDate(value.year, value.month, value.day)
+    elif isinstance(value, int) and not isinstance(value, bool):
+        found = _build(value, None, None, field, str(value))
+    elif isinstance(value, str):
+        text = value.strip()
+        if m := _ISO.fullmatch(text):
+            found = _build(int(m[1]), _int(m[2]), _int(m[3]), field, text)
+        elif m := _DAY_FIRST.fullmatch(text):
+            found = _build(int(m[3]), int(m[2]), _int(m[1]), field, text)
+        else:
+            raise InvalidValueError(
+                f"{field}: {value!r} is not a date; write 2025, 2025-10, 2025-10-01 or 01/10/2025")
+    else:
+        raise InvalidValueError(f"{field}: {value!r} is not a date; write 2025, 2025-10, 2025-10-01 or 01/10/2025")
+    today = today or dt.date.today()
+    if found.year < EARLIEST_YEAR:
+        raise InvalidValueError(f"{field}: {found} is before {EARLIEST_YEAR}; check the year")
+    if found.first_day > _years_after(today, MAX_YEARS_AHEAD):
+        raise InvalidValueError(
+            f"{field}: {found} is more than {MAX_YEARS_AHEAD} years ahead; check the year")
+    return found
+
+
+def parse_optional(value: Any, field: str, *, today: dt.date | None = None) -> PartialDate | None:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    return parse(value, field, today=today)
+
+
+def from_iso(text: str | None) -> PartialDate | None:
+    """A stored ISO date back into a PartialDate (trusted: it was checked on the way in)."""
+    if not text:
+        return None
+    parts = [int(p) for p in text.split("-")]
+    return PartialDate(*parts)  # type: ignore[arg-type]
+
+
+def check_order(start: PartialDate | None, end: PartialDate | None, end_field: str = "end") -> None:
+    """An end before its start is refused; "2025-10" ends after "2025-10-01" starts, and so on."""
+    if start and end and end.last_day < start.first_day:
+        raise InvalidValueError(f"{end_field}: {end} is before the start {start}; swap them or fix the year")
+
+
+def _int(text: str | None) -> int | None:
+    return int(text) if text else None
+
+
+def _build(year: int, month: int | None, day: int | None, field: str, given: str) -> PartialDate:
+    if month is not None and not 1 <= month <= 12:
+        raise InvalidValueError(f"{field}: {given!r} has month {month}; months run 1-12")
+    if day is not None:
+        try:
+            dt.date(year, month or 1, day)
+        except ValueError:
+            raise InvalidValueError(f"{field}: {given!r} is not a day of the calendar") from None
+    return PartialDate(year, month, day)
+
+
+def _years_after(day: dt.date, years: int) -> dt.date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)

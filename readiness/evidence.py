@@ -1,0 +1,723 @@
+"""Evidence records: adding, finding, editing, linking, attaching, verifying and removing them.
+
+A record is what an official can show for a criterion: a plan, a forum, an event... It has an
+id people quote (``HN-0042``: the city's code and a counter), bilingual text, the dates of what
+it documents, a status, and any number of attached files, criterion links and indicator values.
+
+Every function that writes does so in one transaction together with its audit event, whose
+``before``/``after`` hold the whole record as ``EvidenceView.as_json`` gives it (no internal
+ids), so the history survives export and import. Files are put in the store before the
+transaction starts: a failure leaves at most an unreferenced file, never a row without bytes.
+
+Field values are checked by ``check_fields``, which collects every problem with the field it
+belongs to, so that the command line and spreadsheet import report them the same way.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import re
+import unicodedata
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from sqlmodel import Session, col, func, select
+
+from . import dates
+from .cities import find_city, find_unit, record
+from .criteria import EvidenceKind
+from .db import Workspace
+from .errors import InvalidValueError, NotFoundError
+from .files import DEFAULT_MAX_SIZE, FileStore, StoredFile, display_name
+from .labels import LABELS
+from .models import Attachment, City, Evidence, EvidenceLink, IndicatorValue, Unit, utcnow
+from .profile import LANG_PATTERN
+from .text import clean, fold, strip_marks
+
+if TYPE_CHECKING:
+    from .criteria import Catalogue
+
+log = logging.getLogger(__name__)
+
+KINDS = tuple(k.value for k in EvidenceKind)
+STATUSES = ("draft", "submitted", "verified", "rejected")
+STATUS_WORDS = {  # what officials type in a spreadsheet, folded
+    "draft": "draft", "nhap": "draft", "bannhap": "draft",
+    "submitted": "submitted", "danop": "submitted", "dagui": "submitted", "nop": "submitted",
+    "verified": "verified", "daxacminh": "verified", "xacminh": "verified", "daxacnhan": "verified",
+    "rejected": "rejected", "bituchoi": "rejected", "tuchoi": "rejected",
+}
+TEXT_FIELDS = {"title": 500, "summary": 5000, "organiser": 300}
+MAX_TAGS = 30
+MAX_LINKS = 200
+_URL = re.compile(r"https?://[^\s<>\"']+", re.IGNORECASE)
+_TAG = re.compile(r"[^;,\n]{1,60}")
+_INDICATOR = re.compile(r"(?:[a-z0-9][a-z0-9_.-]*:)?[a-z0-9][a-z0-9_.-]*", re.IGNORECASE)
+_CODE = re.compile(r"\s*([A-Za-z][A-Za-z0-9]{0,7})-(\d{1,9})\s*")
+_HTML = re.compile(r"<\s*/?\s*[a-zA-Z][^>]*>")
+
+
+def _kind_words() -> dict[str, str]:
+    words = {fold(k): k for k in KINDS}
+    for k in KINDS:
+        for text in LABELS[k].values():
+            words.setdefault(fold(text), k)
+    return words
+
+
+KIND_WORDS = _kind_words()
+
+
+# ---------------------------------------------------------------------------------------------
+# Checking field values
+
+
+@dataclass
+class FieldProblem:
+    field: str
+    message: str
+
+
+def format_code(city_code: str, number: int) -> str:
+    return f"{city_code}-{number:04d}"
+
+
+def parse_code(text: str) -> tuple[str, int]:
+    """"HN-0042", "hn-42" -> ("HN", 42)."""
+    m = _CODE.fullmatch(text or "")
+    if not m:
+        raise InvalidValueError(f"evidence id {text!r}: write the city code and number, e.g. HN-0042")
+    return m[1].upper(), int(m[2])
+
+
+def _text(value: Any, name: str, limit: int, multiline: bool) -> str:
+    if not isinstance(value, str | int | float) or isinstance(value, bool):
+        raise InvalidValueError(f"{name}: expected text, got {type(value).__name__}")
+    text = clean(str(value))
+    if len(text) > limit:
+        raise InvalidValueError(f"{name}: {len(text):,} characters; at most {limit:,}: shorten it")
+    allowed = "\n\t" if multiline else ""
+    bad = [ch for ch in text if (unicodedata.category(ch) == "Cc" and ch not in allowed)
+           or ch in "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"]
+    if bad:
+        raise InvalidValueError(
+            f"{name}: holds control or direction-override characters ({', '.join(sorted({repr(c) for c in bad}))}); retype it")
+    if _HTML.search(text):
+        log.warning("%s: holds what looks like HTML (%s); it is kept as plain text and shown literally",
+                    name, _HTML.search(text)[0])  # type: ignore[index]
+    return text
+
+
+def check_bilingual(value: Any, name: str, *, required: bool = False, default_lang: str = "vi") -> dict[str, str]:
+    """``{vi: ..., en: ...}`` (or a plain text, taken as ``default_lang``), cleaned; empty texts dropped."""
+    limit = TEXT_FIELDS[name]
+    if value is None or value == "":
+        texts: dict[str, str] = {}
+    elif isinstance(value, Mapping):
+        texts = {}
+        for lang, text in value.items():
+            if not isinstance(lang, str) or not re.fullmatch(LANG_PATTERN, lang):
+                raise InvalidValueError(f"{name}: {lang!r} is not a language code; use vi, en, fr...")
+            if text is None or (isinstance(text, str) and not text.strip()):
+                continue
+            texts[lang] = _text(text, f"{name}.{lang}", limit, name == "summary")
+    else:
+        text = _text(value, name, limit, name == "summary")
+        texts = {default_lang: text} if text else {}
+    if required and not texts:
+        raise InvalidValueError(f"{name}: is required (in Vietnamese, English or both)")
+    return texts
+
+
+def check_kind(value: Any) -> str:
+    kind = KIND_WORDS.get(fold(str(value or "")))
+    if kind is None:
+        raise InvalidValueError(f"kind: {value!r} is not one of: {', '.join(KINDS)}")
+    return kind
+
+
+def check_status(value: Any) -> str:
+    status = STATUS_WORDS.get(fold(str(value or "")))
+    if status is None:
+        raise InvalidValueError(f"status: {value!r} is not one of: {', '.join(STATUSES)}")
+    return status
+
+
+def check_url(value: Any) -> str | None:
+    if value is None or str(value).strip() == "":
+        return None
+    text = str(value).strip()
+    if len(text) > 2000 or not _URL.fullmatch(text):
+        raise InvalidValueError(f"source_url: {text[:80]!r} is not a web address; give one starting with https://")
+    return text
+
+
+def check_language(value: Any) -> str | None:
+    if value is None or str(value).strip() == "":
+        return None
+    text = str(value).strip().lower()
+    if not re.fullmatch(LANG_PATTERN, text):
+        raise InvalidValueError(f"language: {value!r} is not a language code; use vi, en, fr...")
+    return text
+
+
+def check_tags(value: Any) -> list[str]:
+    if value is None or value == "":
+        return []
+    items = value if isinstance(value, list | tuple) else re.split(r"[;,]", str(value))
+    tags: list[str] = []
+    for item in items:
+        tag = clean(str(item))
+        if not tag:
+            continue
+        if not _TAG.fullmatch(tag) or any(unicodedata.category(ch) == "Cc" for ch in tag):
+            raise InvalidValueError(f"tags: {tag[:70]!r} is not a tag: at most 60 characters, no ; , or line breaks")
+        if tag not in tags:
+            tags.append(tag)
+    if len(tags) > MAX_TAGS:
+        raise InvalidValueError(f"tags: {len(tags)} tags; at most {MAX_TAGS}")
+    return tags
+
+
+def check_link(ref: Any, catalogue: Catalogue) -> str:
+    """A criterion (``kflc:2.6.1``) or an area (``guidelines:G3``), checked against the frameworks.
+
+    An area link says the record supports the area as a whole; scoring decides what it counts for.
+    """
+    text = clean(str(ref or ""))
+    framework_id, sep, criterion_id = text.partition(":")
+    if not sep or not framework_id or not criterion_id:
+        raise InvalidValueError(f"criteria: {text!r}: write framework:criterion, e.g. kflc:2.6.1 or guidelines:G3")
+    if framework_id not in catalogue.ids():
+        raise InvalidValueError(f"criteria: {text!r}: no framework {framework_id!r}; known: {', '.join(catalogue.ids())}")
+    if catalogue.resolve(text) is None and criterion_id not in {a.id for a in catalogue.get(framework_id).all_areas()}:
+        raise InvalidValueError(
+            f"criteria: {text!r}: {framework_id} has no criterion or area {criterion_id!r}; "
+            f"see `readiness criteria show {framework_id}`")
+    return text
+
+
+def check_indicator(value: Mapping[str, Any], catalogue: Catalogue, today: dt.date) -> dict[str, Any]:
+    if not isinstance(value, Mapping):
+        raise InvalidValueError("indicators: each needs indicator, value and optionally unit, year, source")
+    ident = str(value.get("indicator") or "").strip()
+    if not _INDICATOR.fullmatch(ident):
+        raise InvalidValueError(f"indicators: {ident!r} is not an indicator id, e.g. kflc:adult-literacy-rate")
+    if ":" in ident:
+        framework_id, _, ind = ident.partition(":")
+        known = {i.id for fw in catalogue if fw.framework.id == framework_id
+                 for c in fw.framework.criteria.values() for i in c.indicators}
+        if ind not in known:
+            raise InvalidValueError(f"indicators: {ident!r}: {framework_id!r} has no such indicator")
+    raw = value.get("value")
+    try:
+        number = float(str(raw).replace(",", "")) if not isinstance(raw, int | float) else float(raw)
+    except ValueError:
+        raise InvalidValueError(f"indicators: {ident}: value {raw!r} is not a number") from None
+    if number != number or number in (float("inf"), float("-inf")) or isinstance(raw, bool):
+        raise InvalidValueError(f"indicators: {ident}: value {raw!r} is not a number")
+    year = value.get("year")
+    if year is not None:
+        if not isinstance(year, int) or isinstance(year, bool):
+            try:
+                year = int(str(year))
+            except ValueError:
+                raise InvalidValueError(f"indicators: {ident}: year {year!r} is not a year") from None
+        if not dates.EARLIEST_YEAR <= year <= today.year + 1:
+            raise InvalidValueError(f"indicators: {ident}: year {year} is out of range")
+    unit = clean(str(value["unit"]))[:60] if value.get("unit") else None
+    source = _text(value["source"], f"indicators: {ident}: source", 500, False) if value.get("source") else None
+    unknown = set(value) - {"indicator", "value", "unit", "year", "source"}
+    if unknown:
+        raise InvalidValueError(f"indicators: {ident}: unknown key {sorted(unknown)[0]!r}")
+    return {"indicator": ident, "value": number, "unit": unit, "year": year, "source": source}
+
+
+#: The fields a record can be given, in the order they are shown.
+FIELDS = ("kind", "title", "summary", "organiser", "unit", "start", "end", "valid_until",
+          "source_url", "language", "owner", "tags", "status")
+
+
+def check_fields(raw: Mapping[str, Any], *, required: bool, today: dt.date | None = None,
+                 default_lang: str = "vi") -> tuple[dict[str, Any], list[FieldProblem]]:
+    """Clean every field given in ``raw``; collect a problem per bad field instead of stopping.
+
+    With ``required`` (a new record), kind and title must be there. Dates are checked against
+    each other when both are given here.
+    """
+    today = today or dt.date.today()
+    out: dict[str, Any] = {}
+    problems: list[FieldProblem] = []
+
+    def attempt(name: str, fn: Callable[[], Any]) -> None:
+        try:
+            out[name] = fn()
+        except InvalidValueError as exc:
+            message = str(exc)
+            prefix = f"{name}: "
+            problems.append(FieldProblem(name, message[len(prefix):] if message.startswith(prefix) else message))
+
+    for name in raw:
+        if name not in FIELDS:
+            problems.append(FieldProblem(name, f"unknown field; known: {', '.join(FIELDS)}"))
+    if required or "kind" in raw:
+        attempt("kind", lambda: check_kind(raw.get("kind")))
+    for name in TEXT_FIELDS:
+        if required or name in raw:
+            attempt(name, lambda name=name: check_bilingual(raw.get(name), name, required=required and name == "title",
+                                                            default_lang=default_lang))
+    for name in ("start", "end", "valid_until"):
+        if name in raw:
+            attempt(name, lambda name=name: dates.parse_optional(raw[name], name, today=today))
+    if isinstance(out.get("start"), dates.PartialDate | None) and isinstance(out.get("end"), dates.PartialDate):
+        try:
+            dates.check_order(out.get("start"), out["end"])
+        except InvalidValueError as exc:
+            problems.append(FieldProblem("end", str(exc).removeprefix("end: ")))
+    if "source_url" in raw:
+        attempt("source_url", lambda: check_url(raw["source_url"]))
+    if "language" in raw:
+        attempt("language", lambda: check_language(raw["language"]))
+    if "owner" in raw:
+        attempt("owner", lambda: (_text(raw["owner"], "owner", 200, False) or None) if raw["owner"] else None)
+    if "tags" in raw:
+        attempt("tags", lambda: check_tags(raw["tags"]))
+    if "status" in raw:
+        attempt("status", lambda: check_status(raw["status"]))
+    if "unit" in raw:
+        out["unit"] = clean(str(raw["unit"])) if raw["unit"] else None
+    return out, problems
+
+
+def raise_problems(problems: list[FieldProblem]) -> None:
+    if problems:
+        raise InvalidValueError("; ".join(f"{p.field}: {p.message}" for p in problems))
+
+
+# ---------------------------------------------------------------------------------------------
+# What a record looks like to the outside
+
+
+@dataclass
+class EvidenceView:
+    """A record with everything attached to it, as commands show it and exports write it."""
+
+    row: Evidence
+    city: str
+    city_code: str
+    unit: str | None
+    links: list[EvidenceLink] = field(default_factory=list)
+    attachments: list[Attachment] = field(default_factory=list)
+    indicators: list[IndicatorValue] = field(default_factory=list)
+
+    @property
+    def code(self) -> str:
+        return self.row.code
+
+    def title(self, lang: str = "en") -> str:
+        t = self.row.title
+        return t.get(lang) or t.get("en") or t.get("vi") or next(iter(t.values()), "")
+
+    def dates_text(self, lang: str = "en", *, compact: bool = False) -> str:
+        """"1 October 2025 – 7 October 2025", or with ``compact`` "2025-10-01 – 2025-10-07"."""
+        start, end = dates.from_iso(self.row.start), dates.from_iso(self.row.end)
+        show = (lambda d: d.iso()) if compact else (lambda d: d.human(lang))
+        if start and end and end != start:
+            return f"{show(start)} – {show(end)}"
+        return show(start) if start else ""
+
+    def as_json(self) -> dict[str, Any]:
+        r = self.row
+        return {
+            "id": r.code,
+            "city": self.city,
+            "unit": self.unit,
+            "kind": r.kind,
+            "title": dict(r.title),
+            "summary": dict(r.summary),
+            "organiser": dict(r.organiser),
+            "start": r.start,
+            "end": r.end,
+            "valid_until": r.valid_until,
+            "source_url": r.source_url,
+            "language": r.language,
+            "status": r.status,
+            "status_by": r.status_by,
+            "status_at": _iso_time(r.status_at),
+            "status_reason": r.status_reason,
+            "owner": r.owner,
+            "tags": list(r.tags),
+            "links": [{"criterion": lk.criterion, "rationale": lk.rationale} for lk in self.links],
+            "indicators": [{"indicator": i.indicator, "value": i.value, "unit": i.unit, "year": i.year,
+                            "source": i.source} for i in self.indicators],
+            "attachments": [{"name": a.name, "sha256": a.sha256, "media_type": a.media_type, "size": a.size,
+                             "added_at": _iso_time(a.added_at), "added_by": a.added_by} for a in self.attachments],
+            "created_at": _iso_time(r.created_at),
+            "created_by": r.created_by,
+            "updated_at": _iso_time(r.updated_at),
+        }
+
+
+def _iso_time(value: dt.datetime | None) -> str | None:
+    if value is None:
+        return None
+    if value.tzinfo is None:  # SQLite hands back naive UTC
+        value = value.replace(tzinfo=dt.timezone.utc)
+    return value.astimezone(dt.timezone.utc).isoformat(timespec="seconds")
+
+
+def _views(session: Session, rows: Sequence[Evidence]) -> list[EvidenceView]:
+    """Views for many rows with one query per child table (not one per row)."""
+    if not rows:
+        return []
+    ids = [r.id for r in rows]
+    links: dict[int, list[EvidenceLink]] = {}
+    attachments: dict[int, list[Attachment]] = {}
+    indicators: dict[int, list[IndicatorValue]] = {}
+    for start in range(0, len(ids), 900):  # stay under SQLite's bound-parameter limit
+        chunk = ids[start:start + 900]
+        for lk in session.exec(select(EvidenceLink).where(col(EvidenceLink.evidence_id).in_(chunk)).order_by(col(EvidenceLink.criterion))):
+            links.setdefault(lk.evidence_id, []).append(lk)
+        for a in session.exec(select(Attachment).where(col(Attachment.evidence_id).in_(chunk)).order_by(col(Attachment.id))):
+            attachments.setdefault(a.evidence_id, []).append(a)
+        for i in session.exec(select(IndicatorValue).where(col(IndicatorValue.evidence_id).in_(chunk)).order_by(col(IndicatorValue.id))):
+            indicators.setdefault(i.evidence_id, []).append(i)
+    cities = {c.id: c for c in session.exec(select(City).where(col(City.id).in_({r.city_id for r in rows})))}
+    unit_ids = {r.unit_id for r in rows if r.unit_id}
+    units = {u.id: u.name for u in session.exec(select(Unit).where(col(Unit.id).in_(unit_ids)))} if unit_ids else {}
+    return [EvidenceView(r, cities[r.city_id].name, cities[r.city_id].code, units.get(r.unit_id) if r.unit_id else None,
+                         links.get(r.id, []), attachments.get(r.id, []), indicators.get(r.id, [])) for r in rows]
+
+
+def view_of(session: Session, row: Evidence) -> EvidenceView:
+    return _views(session, [row])[0]
+
+
+def find_evidence(session: Session, code: str) -> Evidence:
+    city_code, number = parse_code(code)
+    wanted = format_code(city_code, number)
+    row = session.exec(select(Evidence).where(Evidence.code == wanted)).first()
+    if row is None:
+        raise NotFoundError(f"no evidence {wanted}; see `readiness evidence list`")
+    return row
+
+
+def search_key(row: Evidence) -> str:
+    parts = [*row.title.values(), *row.summary.values(), *row.organiser.values(), *row.tags,
+             row.owner or "", row.code]
+    return fold_words(" ".join(parts))
+
+
+def fold_words(text: str) -> str:
+    """Text for searching: no marks, no case, single spaces ("Hà  Nội" -> "ha noi")."""
+    return " ".join(strip_marks(text).casefold().split())
+
+
+# ---------------------------------------------------------------------------------------------
+# Adding and changing records
+
+
+def _apply(session: Session, row: Evidence, city: City, fields: dict[str, Any]) -> None:
+    for name, value in fields.items():
+        if name == "unit":
+            row.unit_id = find_unit(session, city, value).id if value else None
+        elif name in ("start", "end", "valid_until"):
+            setattr(row, name, value.iso() if value else None)
+        elif name == "status":
+            if value != row.status:
+                row.status = value
+        else:
+            setattr(row, name, value)
+    dates.check_order(dates.from_iso(row.start), dates.from_iso(row.end))
+    row.search_key = search_key(row)
+
+
+def next_number(session: Session, city: City) -> int:
+    """The next free counter in a city. The caller holds the write lock (see ``lock_city``)."""
+    highest = session.exec(select(func.max(Evidence.number)).where(Evidence.city_id == city.id)).one()
+    return (highest or 0) + 1
+
+
+def lock_city(session: Session, city: City) -> None:
+    """Serialise numbering on PostgreSQL (SQLite's BEGIN IMMEDIATE already holds the lock)."""
+    session.exec(select(City.id).where(City.id == city.id).with_for_update()).one()
+
+
+def new_record(session: Session, actor: str, city: City, fields: dict[str, Any], *,
+               number: int | None = None) -> Evidence:
+    """Insert a record with checked fields; ``number`` keeps an imported id, else the next one."""
+    if number is None:
+        lock_city(session, city)
+        number = next_number(session, city)
+    now = utcnow()
+    row = Evidence(code=format_code(city.code, number), city_id=city.id, number=number, kind=fields["kind"],
+                   title=fields["title"], status=fields.get("status") or "draft", search_key="",
+                   created_by=actor, created_at=now, updated_at=now)
+    _apply(session, row, city, {k: v for k, v in fields.items() if k not in ("kind", "title", "status")})
+    session.add(row)
+    session.flush()
+    return row
+
+
+def store_files(store: FileStore, paths: Iterable[str], max_size: int = DEFAULT_MAX_SIZE,
+                progress: Callable[[int], None] | None = None) -> list[tuple[str, StoredFile]]:
+    """Put files in the store (outside any transaction); (name as given, stored file) each."""
+    return [(display_name(p), store.put(p, max_size=max_size, progress=progress)) for p in paths]
+
+
+def attach_stored(session: Session, actor: str, row: Evidence, stored: Iterable[tuple[str, StoredFile]]) -> list[str]:
+    """Attachment rows for files already in the store; a file already on the record is skipped."""
+    have = {a.sha256 for a in session.exec(select(Attachment).where(Attachment.evidence_id == row.id))}
+    added = []
+    for name, f in stored:
+        if f.sha256 in have:
+            continue
+        have.add(f.sha256)
+        session.add(Attachment(evidence_id=row.id, sha256=f.sha256, name=name, media_type=f.media_type,
+                               size=f.size, added_by=actor))
+        added.append(name)
+    return added
+
+
+def add_evidence(ws: Workspace, city_name: str, raw: Mapping[str, Any], catalogue: Catalogue, *,
+                 links: Sequence[tuple[str, str | None]] = (), files: Sequence[str] = (),
+                 max_size: int = DEFAULT_MAX_SIZE, today: dt.date | None = None) -> EvidenceView:
+    """Add a record (with criterion links and attached files) and its audit event."""
+    fields, problems = check_fields(raw, required=True, today=today)
+    checked_links = []
+    for ref, why in links:
+        try:
+            checked_links.append((check_link(ref, catalogue), _rationale(why)))
+        except InvalidValueError as exc:
+            problems.append(FieldProblem("criteria", str(exc).removeprefix("criteria: ")))
+    raise_problems(problems)
+    stored = store_files(FileStore(ws.settings.files_dir), files, max_size)
+    with ws.session() as session:
+        city = find_city(session, city_name)
+        row = new_record(session, ws.settings.actor, city, fields)
+        for ref, why in checked_links:
+            session.add(EvidenceLink(evidence_id=row.id, criterion=ref, rationale=why))
+        attach_stored(session, ws.settings.actor, row, stored)
+        session.flush()
+        view = view_of(session, row)
+        record(session, ws.settings.actor, "evidence.add", "evidence", row.id, city.id, None, view.as_json())
+    return view
+
+
+def _rationale(text: str | None) -> str | None:
+    if text is None or not str(text).strip():
+        return None
+    return _text(text, "rationale", 500, False)
+
+
+@contextmanager
+def _changing(ws: Workspace, code: str, action: str) -> Iterator[tuple[Session, Evidence, City]]:
+    """Load a record for a change; afterwards write its audit event if anything changed."""
+    with ws.session() as session:
+        row = find_evidence(session, code)
+        city = session.get(City, row.city_id)
+        before = view_of(session, row).as_json()
+        yield session, row, city  # type: ignore[misc]
+        session.flush()
+        after = view_of(session, row).as_json()
+        if _differs(before, after):
+            row.updated_at = utcnow()
+            session.add(row)
+            session.flush()
+            after["updated_at"] = _iso_time(row.updated_at)
+            record(session, ws.settings.actor, action, "evidence", row.id, row.city_id, before, after)
+
+
+def _differs(before: dict[str, Any], after: dict[str, Any]) -> bool:
+    return {k: v for k, v in before.items() if k != "updated_at"} != {k: v for k, v in after.items() if k != "updated_at"}
+
+
+def get_evidence(ws: Workspace, code: str) -> EvidenceView:
+    with ws.session() as session:
+        return view_of(session, find_evidence(session, code))
+
+
+def edit_evidence(ws: Workspace, code: str, raw: Mapping[str, Any], *, today: dt.date | None = None) -> EvidenceView:
+    """Change fields of a record. Bilingual texts merge by language: setting ``title.en`` keeps ``vi``.
+
+    The status moves between draft and submitted here; verified and rejected go through
+    ``set_status`` so that who decided, when and why is kept.
+    """
+    raw = dict(raw)
+    if raw.get("status") is not None and check_status(raw["status"]) in ("verified", "rejected"):
+        raise InvalidValueError("status: use `readiness evidence verify` or `reject` so that who decided is kept")
+    fields, problems = check_fields(raw, required=False, today=today)
+    raise_problems(problems)
+    if not fields:
+        raise InvalidValueError("nothing to change: give at least one field option (see --help)")
+    with _changing(ws, code, "evidence.edit") as (session, row, city):
+        for name in TEXT_FIELDS:
+            if name in fields:
+                merged = {**getattr(row, name), **fields[name]} if fields[name] else {}
+                if name == "title" and not merged:
+                    raise InvalidValueError("title: a record needs a title")
+                fields[name] = merged
+        if fields.get("status") and fields["status"] != row.status:
+            row.status_by, row.status_at, row.status_reason = None, None, None
+        _apply(session, row, city, fields)
+        session.add(row)
+        view_row = row
+    return get_evidence(ws, view_row.code)
+
+
+def link_evidence(ws: Workspace, code: str, refs: Sequence[str], rationale: str | None,
+                  catalogue: Catalogue) -> EvidenceView:
+    """Link a record to criteria; linking again only updates the rationale."""
+    checked = [check_link(r, catalogue) for r in refs]
+    why = _rationale(rationale)
+    with _changing(ws, code, "evidence.link") as (session, row, _city):
+        existing = {lk.criterion: lk for lk in session.exec(select(EvidenceLink).where(EvidenceLink.evidence_id == row.id))}
+        for ref in checked:
+            if ref in existing:
+                if why is not None:
+                    existing[ref].rationale = why
+                    session.add(existing[ref])
+            else:
+                session.add(EvidenceLink(evidence_id=row.id, criterion=ref, rationale=why))
+                existing[ref] = None  # type: ignore[assignment]
+        if len(existing) > MAX_LINKS:
+            raise InvalidValueError(f"criteria: a record can have at most {MAX_LINKS} links")
+    return get_evidence(ws, code)
+
+
+def unlink_evidence(ws: Workspace, code: str, refs: Sequence[str]) -> EvidenceView:
+    with _changing(ws, code, "evidence.unlink") as (session, row, _city):
+        existing = {lk.criterion: lk for lk in session.exec(select(EvidenceLink).where(EvidenceLink.evidence_id == row.id))}
+        for ref in refs:
+            ref = clean(ref)
+            if ref not in existing:
+                raise NotFoundError(f"{row.code} is not linked to {ref}; its links: {', '.join(existing) or 'none'}")
+            session.delete(existing.pop(ref))
+    return get_evidence(ws, code)
+
+
+def attach_files(ws: Workspace, code: str, paths: Sequence[str], *, max_size: int = DEFAULT_MAX_SIZE,
+                 progress: Callable[[int], None] | None = None) -> tuple[EvidenceView, list[str]]:
+    """Attach files to a record; returns the view and the names newly attached."""
+    with ws.session() as session:
+        find_evidence(session, code)  # fail before copying gigabytes
+    stored = store_files(FileStore(ws.settings.files_dir), paths, max_size, progress)
+    with _changing(ws, code, "evidence.attach") as (session, row, _city):
+        added = attach_stored(session, ws.settings.actor, row, stored)
+    return get_evidence(ws, code), added
+
+
+def detach_file(ws: Workspace, code: str, which: str) -> EvidenceView:
+    """Remove an attachment by its name or the start of its SHA-256 (the bytes stay until pruned)."""
+    with _changing(ws, code, "evidence.detach") as (session, row, _city):
+        attachments = list(session.exec(select(Attachment).where(Attachment.evidence_id == row.id)))
+        wanted = which.strip()
+        found = [a for a in attachments if a.name == wanted] or [
+            a for a in attachments if len(wanted) >= 6 and a.sha256.startswith(wanted.lower())]
+        if not found:
+            names = ", ".join(f"{a.name} ({a.sha256[:8]})" for a in attachments) or "none"
+            raise NotFoundError(f"{row.code} has no attachment {which!r}; its attachments: {names}")
+        if len(found) > 1:
+            raise InvalidValueError(f"{which!r} names {len(found)} attachments of {row.code}; give the start of the SHA-256")
+        session.delete(found[0])
+    return get_evidence(ws, code)
+
+
+def set_status(ws: Workspace, code: str, status: str, reason: str | None = None) -> EvidenceView:
+    """Verify or reject a record (who and when are kept); a rejection needs a reason."""
+    status = check_status(status)
+    reason = _rationale(reason)
+    if status == "rejected" and not reason:
+        raise InvalidValueError("reject: give the reason with --reason, so the owner knows what to fix")
+    with _changing(ws, code, f"evidence.{ {'verified': 'verify', 'rejected': 'reject'}.get(status, status)}") as (session, row, _c):
+        row.status, row.status_by, row.status_at, row.status_reason = status, ws.settings.actor, utcnow(), reason
+        session.add(row)
+    return get_evidence(ws, code)
+
+
+def remove_evidence(ws: Workspace, code: str) -> EvidenceView:
+    """Delete a record with its links, attachment rows and values; the audit log keeps it all."""
+    with ws.session() as session:
+        row = find_evidence(session, code)
+        view = view_of(session, row)
+        for model in (EvidenceLink, Attachment, IndicatorValue):
+            for child in session.exec(select(model).where(model.evidence_id == row.id)):
+                session.delete(child)
+        session.flush()
+        session.delete(row)
+        record(session, ws.settings.actor, "evidence.remove", "evidence", row.id, row.city_id, view.as_json(), None)
+    return view
+
+
+# ---------------------------------------------------------------------------------------------
+# Finding records
+
+
+@dataclass
+class EvidenceFilter:
+    """What ``evidence list`` narrows by; every field is optional."""
+
+    city: str | None = None
+    unit: str | None = None
+    kinds: tuple[str, ...] = ()
+    criterion: str | None = None
+    statuses: tuple[str, ...] = ()
+    since: dates.PartialDate | None = None
+    until: dates.PartialDate | None = None
+    text: str | None = None
+    tag: str | None = None
+
+
+def list_evidence(ws: Workspace, flt: EvidenceFilter | None = None) -> list[EvidenceView]:
+    """Records matching the filter, oldest documented first (undated last), then by id."""
+    flt = flt or EvidenceFilter()
+    with ws.session() as session:
+        query = select(Evidence)
+        if flt.city:
+            city = find_city(session, flt.city)
+            query = query.where(Evidence.city_id == city.id)
+            if flt.unit:
+                query = query.where(col(Evidence.unit_id).in_(_subtree(session, find_unit(session, city, flt.unit))))
+        elif flt.unit:
+            raise InvalidValueError("--unit needs --city: units belong to a city")
+        if flt.kinds:
+            query = query.where(col(Evidence.kind).in_([check_kind(k) for k in flt.kinds]))
+        if flt.statuses:
+            query = query.where(col(Evidence.status).in_([check_status(s) for s in flt.statuses]))
+        if flt.criterion:
+            linked = select(EvidenceLink.evidence_id).where(EvidenceLink.criterion == clean(flt.criterion))
+            query = query.where(col(Evidence.id).in_(linked))
+        if flt.text:
+            for word in fold_words(flt.text).split():
+                pattern = "%" + word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+                query = query.where(col(Evidence.search_key).like(pattern, escape="\\"))
+        rows = list(session.exec(query.order_by(col(Evidence.city_id), col(Evidence.number))))
+        if flt.tag:
+            key = fold(flt.tag)
+            rows = [r for r in rows if any(fold(t) == key for t in r.tags)]
+        if flt.since or flt.until:
+            rows = [r for r in rows if _overlaps(r, flt.since, flt.until)]
+        rows.sort(key=lambda r: (r.start is None, r.start or "", r.code))
+        return _views(session, rows)
+
+
+def _overlaps(row: Evidence, since: dates.PartialDate | None, until: dates.PartialDate | None) -> bool:
+    start = dates.from_iso(row.start)
+    if start is None:
+        return False
+    end = dates.from_iso(row.end) or start
+    if since and end.last_day < since.first_day:
+        return False
+    return not (until and start.first_day > until.last_day)
+
+
+def _subtree(session: Session, unit: Unit) -> list[int]:
+    units = list(session.exec(select(Unit).where(Unit.city_id == unit.city_id)))
+    ids, frontier = [unit.id], [unit.id]
+    while frontier:
+        frontier = [u.id for u in units if u.parent_id in frontier]
+        ids.extend(frontier)
+    return ids  # type: ignore[return-value]

@@ -1,0 +1,320 @@
+"""The workspace's store of attached files, addressed by content (SHA-256).
+
+Layout under the workspace's ``files/`` folder::
+
+    objects/ab/ab3f...e9     the bytes of one file, named by its SHA-256
+    tmp/                     files being written; anything left here is from a killed process
+
+A file is streamed in 1 MiB blocks (memory stays flat whatever its size), hashed while it is
+copied to a temporary name, synced to disk, then renamed into place, so the store never holds a
+partial object under a real name. The same bytes are stored once. A file reaches the store
+before the database row that points to it: a process killed in between leaves an unreferenced
+object, which ``readiness verify`` reports and ``--prune`` removes, never a row without bytes.
+
+The name a user gave a file is never used as a path; it is kept on the attachment row only.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import stat
+import tempfile
+import zipfile
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO
+
+from .errors import InvalidValueError
+
+BLOCK = 1 << 20
+DEFAULT_MAX_SIZE = 200 * 1000 * 1000
+_SHA256 = re.compile(r"[0-9a-f]{64}")
+_SIZE = re.compile(r"(\d+(?:\.\d+)?)\s*([kmgt]?)i?b?", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class StoredFile:
+    """What the store knows of a file it holds."""
+
+    sha256: str
+    size: int
+    media_type: str
+
+
+def parse_size(text: str | int) -> int:
+    """"200MB", "2G", "500k" or a number of bytes -> bytes (decimal units: 1 MB = 1,000,000)."""
+    if isinstance(text, int):
+        return text
+    m = _SIZE.fullmatch(text.strip())
+    if not m:
+        raise InvalidValueError(f"size {text!r}: write a number of bytes or e.g. 200MB, 2GB")
+    factor = {"": 1, "k": 10**3, "m": 10**6, "g": 10**9, "t": 10**12}[m[2].lower()]
+    return int(float(m[1]) * factor)
+
+
+def human_size(size: int) -> str:
+    for unit, factor in (("GB", 10**9), ("MB", 10**6), ("kB", 10**3)):
+        if size >= factor:
+            return f"{size / factor:.1f} {unit}"
+    return f"{size} B"
+
+
+def display_name(path: str | os.PathLike) -> str:
+    """The file's own name as given, kept as text even when its bytes are not valid UTF-8.
+
+    Undecodable bytes (a name from an old system) become ``\\xNN`` so that nothing is lost and
+    the database gets valid text; control characters stay as they are (they are escaped only
+    when shown).
+    """
+    raw = os.fsencode(path)
+    base = raw.rstrip(b"/").rsplit(b"/", 1)[-1] or raw
+    return base.decode("utf-8", "backslashreplace").replace("\x00", "\\x00")
+
+
+class FileStore:
+    """The content-addressed store in a workspace folder."""
+
+    def __init__(self, root: Path):
+        self.root = root
+        self.objects = root / "objects"
+        self.tmp = root / "tmp"
+
+    def path_of(self, sha256: str) -> Path:
+        if not _SHA256.fullmatch(sha256):
+            raise ValueError(f"not a SHA-256: {sha256!r}")
+        return self.objects / sha256[:2] / sha256
+
+    def has(self, sha256: str) -> bool:
+        return self.path_of(sha256).is_file()
+
+    def put(self, source: str | os.PathLike, *, max_size: int = DEFAULT_MAX_SIZE,
+            progress: Callable[[int], None] | None = None) -> StoredFile:
+        """Copy a regular file into the store; refuse links, devices, folders and big files.
+
+        The file is opened without following a symbolic link and checked on the open handle,
+        so it cannot be swapped for a link between the check and the read.
+        """
+        shown = os.fsdecode(source)
+        try:
+            info = os.lstat(source)
+        except FileNotFoundError:
+            raise InvalidValueError(f"{shown}: no such file") from None
+        except OSError as exc:
+            raise InvalidValueError(f"{shown}: cannot be read: {exc.strerror}") from None
+        _check_kind(info, shown)
+        try:
+            fd = os.open(source, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
+        except OSError as exc:
+            raise InvalidValueError(f"{shown}: cannot be read: {exc.strerror}") from None
+        with os.fdopen(fd, "rb", buffering=0) as src:
+            info = os.fstat(src.fileno())
+            _check_kind(info, shown)
+            _check_size(info.st_size, max_size, shown)
+            return self._copy_in(src, shown, max_size, progress)
+
+    def put_stream(self, stream: IO[bytes], shown: str, *, max_size: int = DEFAULT_MAX_SIZE) -> StoredFile:
+        """Store what a readable stream holds (a member of a zip being imported)."""
+        return self._copy_in(_Reader(stream), shown, max_size, None)
+
+    def _copy_in(self, src, shown: str, max_size: int,  # type: ignore[no-untyped-def]
+                 progress: Callable[[int], None] | None) -> StoredFile:
+        self.tmp.mkdir(parents=True, exist_ok=True)
+        digest = hashlib.sha256()
+        size = 0
+        head = b""
+        buffer = bytearray(BLOCK)
+        view = memoryview(buffer)
+        fd, tmp_name = tempfile.mkstemp(dir=self.tmp, prefix="in-")
+        try:
+            with os.fdopen(fd, "wb", buffering=0) as out:
+                while True:
+                    n = src.readinto(buffer)
+                    if not n:
+                        break
+                    chunk = view[:n]
+                    digest.update(chunk)
+                    out.write(chunk)
+                    if len(head) < 8192:
+                        head += bytes(chunk[: 8192 - len(head)])
+                    size += n
+                    if size > max_size:  # the file grew while being read
+                        _check_size(size, max_size, shown)
+                    if progress:
+                        progress(n)
+                os.fsync(out.fileno())
+            sha = digest.hexdigest()
+            final = self.path_of(sha)
+            if final.is_file() and final.stat().st_size == size:
+                os.unlink(tmp_name)  # the same bytes are there already
+                os.utime(final)  # fresh again, so a concurrent prune leaves it (see verify.py)
+            else:
+                final.parent.mkdir(parents=True, exist_ok=True)
+                os.chmod(tmp_name, 0o444)
+                os.replace(tmp_name, final)
+                _fsync_dir(final.parent)
+        except BaseException:
+            try:
+                os.unlink(tmp_name)
+            except FileNotFoundError:
+                pass
+            raise
+        return StoredFile(sha, size, sniff(head, final))
+
+    def remove(self, sha256: str) -> None:
+        try:
+            self.path_of(sha256).unlink()
+        except FileNotFoundError:
+            pass
+
+    def objects_on_disk(self) -> Iterator[tuple[str, Path]]:
+        """Every object file as (name, path); names that are not a SHA-256 are yielded too."""
+        if not self.objects.is_dir():
+            return
+        for folder in sorted(self.objects.iterdir()):
+            if not folder.is_dir():
+                yield folder.name, folder
+                continue
+            for path in sorted(folder.iterdir()):
+                yield path.name, path
+
+    def leftovers(self) -> list[Path]:
+        """Temporary files left by a process that was killed while copying a file in."""
+        return sorted(self.tmp.iterdir()) if self.tmp.is_dir() else []
+
+    def hash_of(self, path: Path) -> str:
+        digest = hashlib.sha256()
+        buffer = bytearray(BLOCK)
+        view = memoryview(buffer)
+        with open(path, "rb", buffering=0) as f:
+            while n := f.readinto(buffer):
+                digest.update(view[:n])
+        return digest.hexdigest()
+
+
+class _Reader:
+    """``readinto`` for streams that only have ``read`` (zip members)."""
+
+    def __init__(self, stream: IO[bytes]):
+        self.stream = stream
+
+    def readinto(self, buffer: bytearray) -> int:
+        data = self.stream.read(len(buffer))
+        buffer[: len(data)] = data
+        return len(data)
+
+
+def _check_kind(info: os.stat_result, shown: str) -> None:
+    mode = info.st_mode
+    if stat.S_ISLNK(mode):
+        raise InvalidValueError(f"{shown}: is a symbolic link; attach the file it points to instead")
+    if stat.S_ISDIR(mode):
+        raise InvalidValueError(f"{shown}: is a folder; attach the files in it one by one")
+    if not stat.S_ISREG(mode):
+        raise InvalidValueError(f"{shown}: is a device, pipe or socket, not a file; only regular files can be attached")
+
+
+def _check_size(size: int, max_size: int, shown: str) -> None:
+    if size > max_size:
+        raise InvalidValueError(
+            f"{shown}: {human_size(size)} is over the limit of {human_size(max_size)}; "
+            "compress or split it, or raise the limit with --max-size (env READINESS_MAX_FILE_SIZE)")
+
+
+def _fsync_dir(folder: Path) -> None:
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+# ---------------------------------------------------------------------------------------------
+# Media types, from the bytes rather than the name
+
+_MAGIC: tuple[tuple[bytes, str], ...] = (
+    (b"%PDF-", "application/pdf"),
+    (b"\x89PNG\r\n\x1a\n", "image/png"),
+    (b"\xff\xd8\xff", "image/jpeg"),
+    (b"GIF87a", "image/gif"),
+    (b"GIF89a", "image/gif"),
+    (b"II*\x00", "image/tiff"),
+    (b"MM\x00*", "image/tiff"),
+    (b"BM", "image/bmp"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "application/x-ole-storage"),  # old .doc / .xls
+    (b"ID3", "audio/mpeg"),
+    (b"OggS", "audio/ogg"),
+    (b"fLaC", "audio/flac"),
+    (b"\x1f\x8b", "application/gzip"),
+    (b"7z\xbc\xaf\x27\x1c", "application/x-7z-compressed"),
+    (b"Rar!\x1a\x07", "application/vnd.rar"),
+    (b"\x7fELF", "application/x-executable"),
+    (b"MZ", "application/x-msdownload"),
+)
+_OOXML = {
+    "word/": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "xl/": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "ppt/": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+}
+
+
+def sniff(head: bytes, path: Path | None = None) -> str:
+    """The media type of a file from its first bytes (and, for zip files, its member names)."""
+    for magic, media_type in _MAGIC:
+        if head.startswith(magic):
+            return media_type
+    if head[:4] == b"RIFF" and head[8:12] in (b"WEBP", b"WAVE", b"AVI "):
+        return {b"WEBP": "image/webp", b"WAVE": "audio/wav", b"AVI ": "video/x-msvideo"}[head[8:12]]
+    if head[4:8] == b"ftyp":
+        return "video/quicktime" if head[8:10] == b"qt" else "video/mp4"
+    if head.startswith(b"PK\x03\x04"):
+        return _zip_type(head, path)
+    return _text_type(head)
+
+
+def _zip_type(head: bytes, path: Path | None) -> str:
+    if head[30:38] == b"mimetype":  # OpenDocument: the first member names the type
+        end = head.find(b"PK", 38)
+        declared = head[38:end if end > 0 else 38 + 80].decode("ascii", "replace").strip()
+        if declared.startswith("application/vnd.oasis"):
+            return declared
+    if path is not None:
+        try:
+            with zipfile.ZipFile(path) as archive:
+                names = archive.namelist()
+        except (zipfile.BadZipFile, OSError, ValueError):
+            return "application/zip"
+        for prefix, media_type in _OOXML.items():
+            if any(n.startswith(prefix) for n in names):
+                return media_type
+    return "application/zip"
+
+
+def _text_type(head: bytes) -> str:
+    if not head:
+        return "application/x-empty"
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "text/plain"
+    if b"\x00" in head:
+        return "application/octet-stream"
+    try:
+        text = head.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        if exc.start < len(head) - 4:  # not just a character cut at the 8 KiB boundary
+            return "application/octet-stream"
+        text = head[: exc.start].decode("utf-8")
+    start = text.lstrip("\ufeff \t\r\n")[:256].lower()
+    if start.startswith(("<!doctype html", "<html")):
+        return "text/html"
+    if start.startswith("<?xml"):
+        return "image/svg+xml" if "<svg" in text[:2048].lower() else "application/xml"
+    if start.startswith("<svg"):
+        return "image/svg+xml"
+    return "text/plain"

@@ -1,0 +1,165 @@
+"""Spreadsheets as officials keep them: CSV in any of the encodings Vietnamese offices use, XLSX.
+
+``read_sheet`` gives the header and every row as ``{column: text}`` with the row number a
+spreadsheet program shows, whatever the encoding: UTF-8 with or without a byte-order mark,
+UTF-16 (what Excel's "Unicode text" writes) or Windows-1258 (old Vietnamese Windows). All text
+comes out NFC, so a title typed with combining marks matches one typed precomposed.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import InvalidValueError
+
+MAX_SHEET_BYTES = 100 * 1000 * 1000
+MAX_ROWS = 200_000
+
+
+@dataclass
+class Sheet:
+    path: Path
+    header: list[str]
+    rows: list[tuple[int, dict[str, str]]]  # (row number as shown in the file, cells by column)
+    encoding: str | None = None
+
+
+def read_sheet(path: Path, encoding: str | None = None) -> Sheet:
+    """A CSV or XLSX file as header and rows; a clear error for anything else."""
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise InvalidValueError(f"{path}: cannot be read: {exc.strerror}") from None
+    if size > MAX_SHEET_BYTES:
+        raise InvalidValueError(f"{path}: {size:,} bytes is too large for one import; split it into smaller files")
+    with open(path, "rb") as f:
+        head = f.read(8)
+    if head.startswith(b"PK\x03\x04") or path.suffix.lower() in (".xlsx", ".xlsm"):
+        return _read_xlsx(path)
+    if head.startswith(b"\xd0\xcf\x11\xe0"):
+        raise InvalidValueError(f"{path}: an old Excel .xls file; save it as .xlsx or CSV UTF-8 and import that")
+    return _read_csv(path, encoding)
+
+
+def decode(data: bytes, path: Path, encoding: str | None = None) -> tuple[str, str]:
+    """Bytes of a text file as NFC text, and the encoding used."""
+    if encoding:
+        try:
+            return unicodedata.normalize("NFC", data.decode(encoding)), encoding
+        except LookupError:
+            raise InvalidValueError(f"{path}: unknown encoding {encoding!r}; try utf-8, utf-16 or cp1258") from None
+        except UnicodeDecodeError as exc:
+            raise InvalidValueError(f"{path}: not valid {encoding} at byte {exc.start:,}; check --encoding") from None
+    if data.startswith(b"\xef\xbb\xbf"):
+        chosen = "utf-8-sig"
+    elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        chosen = "utf-16"
+    elif len(data) >= 4 and data[1:4:2] == b"\x00\x00" and data[0:4:2] != b"\x00\x00":
+        chosen = "utf-16-le"  # UTF-16 without a byte-order mark
+    elif len(data) >= 4 and data[0:4:2] == b"\x00\x00" and data[1:4:2] != b"\x00\x00":
+        chosen = "utf-16-be"
+    else:
+        try:
+            return unicodedata.normalize("NFC", data.decode("utf-8")), "utf-8"
+        except UnicodeDecodeError:
+            chosen = "cp1258"  # the legacy Vietnamese Windows code page
+    try:
+        text = data.decode(chosen)
+    except UnicodeDecodeError as exc:
+        raise InvalidValueError(
+            f"{path}: cannot be read as {chosen} (byte {exc.start:,}); save it as CSV UTF-8 "
+            "or give the encoding with --encoding") from None
+    if "\x00" in text:
+        raise InvalidValueError(f"{path}: holds NUL characters; is this a text file? Save it as CSV UTF-8")
+    return unicodedata.normalize("NFC", text), chosen
+
+
+def _read_csv(path: Path, encoding: str | None) -> Sheet:
+    text, used = decode(path.read_bytes(), path, encoding)
+    sample = text[:4096]
+    try:
+        dialect = csv.Sniffer().sniff(sample, delimiters=",;\t") if sample.strip() else csv.excel
+    except csv.Error:
+        dialect = csv.excel
+    reader = csv.reader(io.StringIO(text, newline=""), dialect)
+    rows: list[tuple[int, dict[str, str]]] = []
+    header: list[str] | None = None
+    try:
+        for cells in reader:
+            line = reader.line_num
+            if header is None:
+                if any(c.strip() for c in cells):
+                    header = [c.strip() for c in cells]
+                continue
+            if not any(c.strip() for c in cells):
+                continue
+            if len(cells) > len(header):
+                extra = [c for c in cells[len(header):] if c.strip()]
+                if extra:
+                    raise InvalidValueError(
+                        f"{path}:{line}: {len(cells)} cells but the header has {len(header)} columns; "
+                        "quote cells that contain the separator")
+            rows.append((line, {h: (cells[i] if i < len(cells) else "") for i, h in enumerate(header) if h}))
+            if len(rows) > MAX_ROWS:
+                raise InvalidValueError(f"{path}: more than {MAX_ROWS:,} rows; split the file")
+    except csv.Error as exc:
+        raise InvalidValueError(f"{path}:{reader.line_num}: {exc}; check the quotes on that line") from None
+    if header is None:
+        raise InvalidValueError(f"{path}: empty; the first row must name the columns (kind, title, ...)")
+    return Sheet(path, header, rows, used)
+
+
+def _read_xlsx(path: Path) -> Sheet:
+    import zipfile
+
+    from openpyxl import load_workbook
+
+    try:
+        book = load_workbook(path, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError) as exc:
+        raise InvalidValueError(
+            f"{path}: not a readable .xlsx workbook ({type(exc).__name__}); open it in Excel or "
+            "LibreOffice and save it again as .xlsx or CSV UTF-8") from None
+    except Exception as exc:  # openpyxl raises many kinds on a damaged file
+        if type(exc).__module__.startswith(("openpyxl", "xml")):
+            raise InvalidValueError(f"{path}: damaged workbook ({exc}); save it again as .xlsx or CSV UTF-8") from None
+        raise
+    try:
+        sheet = book.worksheets[0]
+        header: list[str] | None = None
+        rows: list[tuple[int, dict[str, str]]] = []
+        for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+            cells = [_cell_text(v) for v in values]
+            if header is None:
+                if any(cells):
+                    header = [c.strip() for c in cells]
+                continue
+            if not any(c.strip() for c in cells):
+                continue
+            rows.append((number, {h: (cells[i] if i < len(cells) else "") for i, h in enumerate(header) if h}))
+            if len(rows) > MAX_ROWS:
+                raise InvalidValueError(f"{path}: more than {MAX_ROWS:,} rows; split the workbook")
+    except (zipfile.BadZipFile, KeyError, ValueError) as exc:
+        raise InvalidValueError(f"{path}: damaged workbook ({type(exc).__name__}); save it again as .xlsx") from None
+    finally:
+        book.close()
+    if header is None:
+        raise InvalidValueError(f"{path}: the first sheet is empty; its first row must name the columns")
+    return Sheet(path, header, rows)
+
+
+def _cell_text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return unicodedata.normalize("NFC", str(value))

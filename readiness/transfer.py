@@ -1,0 +1,715 @@
+"""Import and export of evidence: the project's YAML, CSV and XLSX spreadsheets, zip archives.
+
+Import is all or nothing. ``plan_import`` reads the file and checks every record, collecting
+every problem as ``file:row: column: message``; only when there are none does ``run_import``
+copy the attached files into the store and then write every record, link, value and audit
+event in one transaction. A process killed at any point leaves the workspace as it was, plus at
+most unreferenced files in the store (``readiness verify --prune`` clears them).
+
+Export writes one zip: ``evidence.yaml`` (the city, its units, every record with its links,
+values and attachment hashes, and the city's audit history) and ``files/<sha256>``. Importing
+that zip into an empty workspace gives back the same records, ids, statuses, hashes and
+history.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+import tempfile
+import zipfile
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING, Any
+
+import yaml
+from sqlmodel import Session, col, select
+
+from . import evidence as ev
+from .cities import add_city_in, find_city, record
+from .db import Workspace
+from .errors import InvalidValueError, NotFoundError, Problem, ProblemsError
+from .files import DEFAULT_MAX_SIZE, FileStore, StoredFile, display_name, human_size
+from .models import AuditEvent, City, Evidence, EvidenceLink, IndicatorValue, Unit, utcnow
+from .text import clean, fold
+
+if TYPE_CHECKING:
+    from .criteria import Catalogue
+
+FORMAT = "readiness-evidence/1"
+YAML_NAME = "evidence.yaml"
+MAX_YAML_BYTES = 50 * 1000 * 1000
+
+#: Spreadsheet columns: the canonical name, then what officials write (compared folded, so
+#: "Tiêu đề", "tieu de" and "TIEU_DE" are the same column).
+COLUMNS: dict[str, tuple[str, ...]] = {
+    "id": ("id", "ma", "mã minh chứng", "so hieu"),
+    "city": ("city", "thành phố", "tỉnh/thành phố"),
+    "unit": ("unit", "đơn vị"),
+    "kind": ("kind", "type", "loại", "loại minh chứng"),
+    "title": ("title", "tiêu đề", "tên"),
+    "title_vi": ("title_vi", "title (vi)", "tiêu đề (vi)", "tiêu đề tiếng việt"),
+    "title_en": ("title_en", "title (en)", "tiêu đề (en)", "tiêu đề tiếng anh"),
+    "summary": ("summary", "tóm tắt", "mô tả"),
+    "summary_vi": ("summary_vi", "summary (vi)", "tóm tắt (vi)", "tóm tắt tiếng việt"),
+    "summary_en": ("summary_en", "summary (en)", "tóm tắt (en)", "tóm tắt tiếng anh"),
+    "organiser": ("organiser", "organizer", "đơn vị tổ chức", "tổ chức"),
+    "organiser_vi": ("organiser_vi", "organizer_vi", "đơn vị tổ chức (vi)"),
+    "organiser_en": ("organiser_en", "organizer_en", "đơn vị tổ chức (en)"),
+    "start": ("start", "date", "start date", "ngày", "từ ngày", "ngày bắt đầu"),
+    "end": ("end", "end date", "đến ngày", "ngày kết thúc"),
+    "valid_until": ("valid_until", "valid until", "hiệu lực đến", "hạn hiệu lực"),
+    "source_url": ("source_url", "source", "url", "nguồn", "đường dẫn"),
+    "language": ("language", "ngôn ngữ"),
+    "owner": ("owner", "người phụ trách", "phụ trách"),
+    "tags": ("tags", "nhãn", "từ khóa"),
+    "status": ("status", "trạng thái"),
+    "criteria": ("criteria", "criterion", "tiêu chí"),
+    "files": ("files", "file", "attachments", "tệp", "tệp đính kèm", "đính kèm"),
+}
+_COLUMN_KEYS = {fold(alias): name for name, aliases in COLUMNS.items() for alias in aliases}
+
+
+# ---------------------------------------------------------------------------------------------
+# What an import file holds, before it is checked
+
+
+@dataclass
+class IncomingFile:
+    source: str  # a path on disk, or a member of the zip being imported
+    name: str
+    sha256: str | None = None
+    in_zip: bool = False
+
+
+@dataclass
+class IncomingRecord:
+    where: tuple[str, int]  # file and line (YAML) or row (spreadsheet)
+    code: str | None = None
+    fields: dict[str, Any] = field(default_factory=dict)
+    links: list[tuple[str, str | None]] = field(default_factory=list)
+    indicators: list[dict[str, Any]] = field(default_factory=list)
+    files: list[IncomingFile] = field(default_factory=list)
+    meta: dict[str, Any] = field(default_factory=dict)  # status_by/at/reason, created_*, updated_at
+
+
+@dataclass
+class ImportPlan:
+    """A checked import, ready to run: what will be added, left alone or created."""
+
+    source: Path
+    city_name: str
+    create_city: dict[str, Any] | None
+    units: list[dict[str, Any]]
+    records: list[tuple[IncomingRecord, dict[str, Any], list[tuple[str, str | None]], list[dict[str, Any]]]]
+    unchanged: list[str]
+    audit: list[dict[str, Any]]
+    files: int
+    bytes: int
+    encoding: str | None = None
+
+    def summary(self) -> dict[str, Any]:
+        return {
+            "source": str(self.source),
+            "city": self.city_name,
+            "new_city": self.create_city is not None,
+            "new_units": len(self.units),
+            "records": len(self.records),
+            "unchanged": len(self.unchanged),
+            "files": self.files,
+            "bytes": self.bytes,
+            "encoding": self.encoding,
+        }
+
+
+@dataclass
+class ImportResult:
+    plan: ImportPlan
+    codes: list[str]
+    files_stored: int
+
+    def summary(self) -> dict[str, Any]:
+        return {**self.plan.summary(), "added": self.codes, "files_stored": self.files_stored}
+
+
+#: progress(what, done, total): called as work advances, for a progress bar.
+Progress = Callable[[str, int, int], None]
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading each format
+
+
+class _Collector:
+    def __init__(self) -> None:
+        self.problems: list[Problem] = []
+
+    def add(self, where: tuple[str, int], column: str, message: str) -> None:
+        self.problems.append(Problem(where[0], where[1], column, message))
+
+
+def _read_yaml_document(data: bytes, shown: str) -> Any:
+    from .yamlfile import YAMLSyntaxError, load
+
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ProblemsError([Problem(shown, 0, "", f"not UTF-8 (byte {exc.start:,}); save it as UTF-8")]) from None
+    try:
+        document = load(text)
+    except YAMLSyntaxError as exc:
+        raise ProblemsError([Problem(shown, exc.line, "", exc.message)]) from None
+    if document.duplicates:
+        raise ProblemsError([Problem(shown, d.line, d.key, f"given twice (first on line {d.first_line})")
+                             for d in document.duplicates])
+    return document.data
+
+
+def _yaml_records(doc: Any, shown: str, found: _Collector) -> tuple[dict[str, Any], list[dict], list[IncomingRecord], list[dict]]:
+    from .yamlfile import line_of
+
+    if not isinstance(doc, Mapping) or "records" not in doc:
+        raise ProblemsError([Problem(shown, 1, "", f"not a readiness evidence file: expected `format: {FORMAT}`, `city:` and `records:`")])
+    fmt = doc.get("format")
+    if fmt not in (None, FORMAT):
+        found.add((shown, line_of(doc, ("format",))), "format", f"{fmt!r} is not {FORMAT}; this readiness cannot read it")
+    unknown = set(doc) - {"format", "city", "units", "records", "audit", "exported_at", "exported_by"}
+    for key in sorted(unknown):
+        found.add((shown, line_of(doc, (key,))), key, "unknown key; expected format, city, units, records, audit")
+    city = doc.get("city") or {}
+    if isinstance(city, str):
+        city = {"name": city}
+    if not isinstance(city, Mapping):
+        found.add((shown, line_of(doc, ("city",))), "city", "give the city as {name: ..., country: VN, code: HN}")
+        city = {}
+    units = doc.get("units") or []
+    records: list[IncomingRecord] = []
+    raw_records = doc.get("records") or []
+    if not isinstance(raw_records, list):
+        raise ProblemsError([Problem(shown, line_of(doc, ("records",)), "records", "must be a list of records")])
+    for i, raw in enumerate(raw_records):
+        where = (shown, line_of(doc, ("records", i)))
+        if not isinstance(raw, Mapping):
+            found.add(where, f"records[{i}]", "a record must be a mapping of fields")
+            continue
+        rec = IncomingRecord(where)
+        for key, value in raw.items():
+            if key == "id":
+                rec.code = str(value)
+            elif key in ev.FIELDS:
+                rec.fields[key] = value
+            elif key == "links":
+                for j, link in enumerate(value or []):
+                    if isinstance(link, Mapping) and "criterion" in link:
+                        rec.links.append((str(link["criterion"]), link.get("rationale")))
+                    elif isinstance(link, str):
+                        rec.links.append((link, None))
+                    else:
+                        found.add((shown, line_of(doc, ("records", i, "links", j))), "links", "each link needs criterion (and rationale)")
+            elif key == "indicators":
+                rec.indicators = list(value or [])
+            elif key == "attachments":
+                for j, att in enumerate(value or []):
+                    spot = (shown, line_of(doc, ("records", i, "attachments", j)))
+                    if isinstance(att, str):
+                        att = {"file": att}
+                    if not isinstance(att, Mapping) or not att.get("file"):
+                        found.add(spot, "attachments", "each attachment needs file: (a path relative to this file)")
+                        continue
+                    rec.files.append(IncomingFile(str(att["file"]), str(att.get("name") or PurePosixPath(str(att["file"])).name),
+                                                  str(att["sha256"]) if att.get("sha256") else None))
+            elif key in ("status_by", "status_at", "status_reason", "created_at", "created_by", "updated_at"):
+                rec.meta[key] = value
+            elif key == "city":
+                if value and fold(str(value)) != fold(str(city.get("name", ""))):
+                    found.add((shown, line_of(doc, ("records", i, key))), "city", f"{value!r} is not the file's city {city.get('name')!r}")
+            else:
+                found.add((shown, line_of(doc, ("records", i, key))), key, "unknown field")
+        records.append(rec)
+    audit = doc.get("audit") or []
+    return dict(city), list(units), records, list(audit)
+
+
+def _sheet_records(path: Path, encoding: str | None, found: _Collector) -> tuple[list[IncomingRecord], str | None, str | None]:
+    from .sheets import read_sheet
+
+    sheet = read_sheet(path, encoding)
+    shown = str(path)
+    columns: dict[str, str] = {}
+    for header in sheet.header:
+        if not header:
+            continue
+        name = _COLUMN_KEYS.get(fold(header))
+        if name is None:
+            found.add((shown, 1), header, f"unknown column; known: {', '.join(COLUMNS)} (or their Vietnamese names)")
+        elif name in columns.values():
+            found.add((shown, 1), header, f"a second {name} column")
+        else:
+            columns[header] = name
+    if "kind" not in columns.values() or not {"title", "title_vi", "title_en"} & set(columns.values()):
+        found.add((shown, 1), "", "the header needs at least the columns kind and title (loại, tiêu đề)")
+    records: list[IncomingRecord] = []
+    cities: set[str] = set()
+    for number, cells in sheet.rows:
+        rec = IncomingRecord((shown, number))
+        values = {columns[h]: v.strip() for h, v in cells.items() if h in columns}
+        lang = (values.get("language") or "vi").lower()
+        for name in ev.TEXT_FIELDS:
+            texts = {}
+            if values.get(name):
+                texts[lang if lang in ("vi", "en") else "vi"] = values[name]
+            for code in ("vi", "en"):
+                if values.get(f"{name}_{code}"):
+                    texts[code] = values[f"{name}_{code}"]
+            if texts or name == "title":
+                rec.fields[name] = texts
+        for name in ("kind", "unit", "start", "end", "valid_until", "source_url", "language", "owner", "tags", "status"):
+            if values.get(name):
+                rec.fields[name] = values[name]
+        if values.get("id"):
+            rec.code = values["id"]
+        if values.get("city"):
+            cities.add(values["city"])
+            rec.meta["city"] = values["city"]
+        for part in _split_cell(values.get("criteria", "")):
+            ref, _, why = part.partition("(")
+            rec.links.append((ref.strip(), why.rstrip(")").strip() or None))
+        for part in _split_cell(values.get("files", "")):
+            rec.files.append(IncomingFile(part, PurePosixPath(part.replace("\\", "/")).name))
+        records.append(rec)
+    city = next(iter(cities)) if len(cities) == 1 else None
+    if len(cities) > 1:
+        found.add((shown, 1), "city", f"rows name {len(cities)} cities ({', '.join(sorted(cities))}); import one city per file")
+    return records, city, sheet.encoding
+
+
+def _split_cell(text: str) -> list[str]:
+    return [p.strip() for p in text.replace("\n", ";").split(";") if p.strip()]
+
+
+# ---------------------------------------------------------------------------------------------
+# Planning: check everything, change nothing
+
+
+@contextmanager
+def _opened(source: Path) -> Iterator[zipfile.ZipFile | None]:
+    if source.suffix.lower() == ".zip":
+        try:
+            with zipfile.ZipFile(source) as archive:
+                yield archive
+        except zipfile.BadZipFile:
+            raise ProblemsError([Problem(str(source), 0, "", "not a readable zip file; export it again")]) from None
+    else:
+        yield None
+
+
+def plan_import(ws: Workspace, source: Path, catalogue: Catalogue, *, city: str | None = None,
+                encoding: str | None = None, max_size: int = DEFAULT_MAX_SIZE,
+                today: dt.date | None = None) -> ImportPlan:
+    """Read and check an import file completely; raise ProblemsError listing every problem."""
+    with _opened(source) as archive:
+        return _plan(ws, source, archive, catalogue, city, encoding, max_size, today)
+
+
+def _plan(ws: Workspace, source: Path, archive: zipfile.ZipFile | None, catalogue: Catalogue,
+          city_opt: str | None, encoding: str | None, max_size: int, today: dt.date | None) -> ImportPlan:
+    shown = str(source)
+    found = _Collector()
+    city_info: dict[str, Any] = {}
+    units: list[dict] = []
+    audit: list[dict] = []
+    used_encoding = None
+    if archive is not None:
+        try:
+            info = archive.getinfo(YAML_NAME)
+        except KeyError:
+            raise ProblemsError([Problem(shown, 0, "", f"no {YAML_NAME} in the zip; is it a readiness export?")]) from None
+        if info.file_size > MAX_YAML_BYTES:
+            raise ProblemsError([Problem(shown, 0, "", f"{YAML_NAME} is larger than {human_size(MAX_YAML_BYTES)}")])
+        doc = _read_yaml_document(archive.read(info), f"{shown}:{YAML_NAME}")
+        city_info, units, records, audit = _yaml_records(doc, f"{shown}:{YAML_NAME}", found)
+        for rec in records:
+            for f in rec.files:
+                f.in_zip = True
+    elif source.suffix.lower() in (".yaml", ".yml"):
+        if not source.is_file():
+            raise InvalidValueError(f"{source}: no such file")
+        if source.stat().st_size > MAX_YAML_BYTES:
+            raise InvalidValueError(f"{source}: larger than {human_size(MAX_YAML_BYTES)}; split it")
+        doc = _read_yaml_document(source.read_bytes(), shown)
+        city_info, units, records, audit = _yaml_records(doc, shown, found)
+    else:
+        if not source.is_file():
+            raise InvalidValueError(f"{source}: no such file")
+        records, sheet_city, used_encoding = _sheet_records(source, encoding, found)
+        if sheet_city:
+            city_info = {"name": sheet_city}
+    if city_opt:
+        if city_info.get("name") and fold(city_info["name"]) != fold(city_opt):
+            found.add((shown, 0), "city", f"the file is for {city_info['name']!r}, not {city_opt!r}")
+        city_info.setdefault("name", city_opt)
+    if not city_info.get("name"):
+        raise ProblemsError(found.problems + [Problem(shown, 0, "city", "which city? give --city NAME (or a city column)")])
+
+    with ws.session() as session:
+        try:
+            city_row: City | None = find_city(session, city_info["name"])
+        except NotFoundError:
+            city_row = None
+        existing_units = ({fold(u.name): u for u in session.exec(select(Unit).where(Unit.city_id == city_row.id))}
+                          if city_row else {})
+        create_city = None
+        if city_row is None:
+            if not city_info.get("country"):
+                raise ProblemsError(found.problems + [Problem(
+                    shown, 0, "city", f"no city {city_info['name']!r} in the workspace; add it first with "
+                    f"`readiness city add {city_info['name']!r} --country VN`")])
+            create_city = {"name": city_info["name"], "country": city_info["country"], "code": city_info.get("code"),
+                           "profile": city_info.get("profile") or {}}
+            city_code = str(city_info.get("code") or "").upper() or None
+        else:
+            city_code = city_row.code
+
+        new_units = []
+        for i, u in enumerate(units):
+            if not isinstance(u, Mapping) or not u.get("name") or not u.get("kind"):
+                found.add((shown, 0), f"units[{i}]", "each unit needs name and kind")
+                continue
+            if fold(str(u["name"])) not in existing_units:
+                new_units.append(dict(u))
+        unit_names = set(existing_units) | {fold(str(u["name"])) for u in new_units}
+
+        numbers_in_file: dict[int, tuple[str, int]] = {}
+        planned = []
+        unchanged = []
+        files = 0
+        total_bytes = 0
+        for rec in records:
+            fields, problems = ev.check_fields(rec.fields, required=True, today=today)
+            for p in problems:
+                found.add(rec.where, p.field, p.message)
+            if fields.get("unit") and fold(fields["unit"]) not in unit_names:
+                found.add(rec.where, "unit", f"no unit {fields['unit']!r} in {city_info['name']}; add it with "
+                          "`readiness unit add` (or list it under units:)")
+            links = []
+            for ref, why in rec.links:
+                try:
+                    links.append((ev.check_link(ref, catalogue), ev._rationale(why)))
+                except InvalidValueError as exc:
+                    found.add(rec.where, "criteria", str(exc).removeprefix("criteria: "))
+            indicators = []
+            for value in rec.indicators:
+                try:
+                    indicators.append(ev.check_indicator(value, catalogue, today or dt.date.today()))
+                except InvalidValueError as exc:
+                    found.add(rec.where, "indicators", str(exc).removeprefix("indicators: "))
+            for key in ("status_at", "created_at", "updated_at"):
+                if rec.meta.get(key) is not None:
+                    try:
+                        rec.meta[key] = _timestamp(rec.meta[key])
+                    except ValueError:
+                        found.add(rec.where, key, f"{rec.meta[key]!r} is not a date and time (ISO 8601)")
+            number = None
+            if rec.code:
+                try:
+                    code_city, number = ev.parse_code(rec.code)
+                except InvalidValueError as exc:
+                    found.add(rec.where, "id", str(exc).removeprefix("evidence id "))
+                else:
+                    if city_code and code_city != city_code:
+                        found.add(rec.where, "id", f"{rec.code} has city code {code_city}, but {city_info['name']}'s is {city_code}")
+                    elif number in numbers_in_file:
+                        other = numbers_in_file[number]
+                        found.add(rec.where, "id", f"{rec.code} is also used at {other[0]}:{other[1]}")
+                    numbers_in_file[number] = rec.where
+                    if city_row is not None:
+                        existing = session.exec(select(Evidence).where(Evidence.code == ev.format_code(city_row.code, number))).first()
+                        if existing is not None:
+                            if _same(ev.view_of(session, existing).as_json(), fields, links, rec):
+                                unchanged.append(existing.code)
+                                continue
+                            found.add(rec.where, "id", f"{existing.code} is already in the workspace with other content; "
+                                      "leave the id out to add it as a new record, or change it with `readiness evidence edit`")
+            for f in rec.files:
+                problem = _check_file(f, source, archive, max_size)
+                if problem:
+                    found.add(rec.where, "files", problem)
+                else:
+                    files += 1
+                    total_bytes += _file_size(f, source, archive)
+            rec.code = ev.format_code(city_code or "X", number) if number is not None else None
+            planned.append((rec, fields, links, indicators))
+    if found.problems:
+        raise ProblemsError(found.problems)
+    return ImportPlan(source, city_info["name"], create_city, new_units, planned, unchanged,
+                      audit if create_city else [], files, total_bytes, used_encoding)
+
+
+def _timestamp(value: Any) -> dt.datetime:
+    if isinstance(value, dt.datetime):
+        stamp = value
+    else:
+        stamp = dt.datetime.fromisoformat(str(value))
+    return stamp if stamp.tzinfo else stamp.replace(tzinfo=dt.timezone.utc)
+
+
+def _same(current: dict[str, Any], fields: dict[str, Any], links: list, rec: IncomingRecord) -> bool:
+    """Whether an incoming record is what the workspace already holds (a re-import)."""
+    for name, value in fields.items():
+        have = current.get(name)
+        if hasattr(value, "iso"):
+            value = value.iso()
+        if name == "status" and value == have:
+            continue
+        if (value or None) != (have or None):
+            return False
+    if sorted(links, key=lambda x: x[0]) != [(lk["criterion"], lk["rationale"]) for lk in current["links"]]:
+        return False
+    wanted = {f.sha256 for f in rec.files if f.sha256}
+    return wanted <= {a["sha256"] for a in current["attachments"]} and len(rec.files) == len(current["attachments"])
+
+
+def _resolve(f: IncomingFile, source: Path) -> Path:
+    """A file named in an import file, which must sit beside or below that file."""
+    rel = f.source.replace("\\", "/")
+    if PurePosixPath(rel).is_absolute() or rel.startswith("~") or ":" in rel.split("/")[0]:
+        raise InvalidValueError(f"{f.source!r}: give the path relative to {source.name}, not an absolute path")
+    base = source.parent.resolve()
+    target = (base / rel)
+    if base not in target.resolve().parents:
+        raise InvalidValueError(f"{f.source!r}: points outside the folder of {source.name}; move the file beside it")
+    return target
+
+
+def _check_file(f: IncomingFile, source: Path, archive: zipfile.ZipFile | None, max_size: int) -> str | None:
+    import stat
+
+    if archive is not None:
+        try:
+            info = archive.getinfo(f.source)
+        except KeyError:
+            return f"{f.source}: not in the zip"
+        if info.file_size > max_size:
+            return f"{f.source}: {human_size(info.file_size)} is over the limit of {human_size(max_size)}"
+        return None
+    try:
+        path = _resolve(f, source)
+        info_ = os.lstat(path)
+    except InvalidValueError as exc:
+        return str(exc)
+    except FileNotFoundError:
+        return f"{f.source}: no such file beside {source.name}"
+    except OSError as exc:
+        return f"{f.source}: cannot be read: {exc.strerror}"
+    if stat.S_ISLNK(info_.st_mode):
+        return f"{f.source}: is a symbolic link; put the real file there"
+    if not stat.S_ISREG(info_.st_mode):
+        return f"{f.source}: is not a regular file"
+    if info_.st_size > max_size:
+        return f"{f.source}: {human_size(info_.st_size)} is over the limit of {human_size(max_size)}; raise it with --max-size"
+    return None
+
+
+def _file_size(f: IncomingFile, source: Path, archive: zipfile.ZipFile | None) -> int:
+    if archive is not None:
+        return archive.getinfo(f.source).file_size
+    return os.lstat(_resolve(f, source)).st_size
+
+
+# ---------------------------------------------------------------------------------------------
+# Running a checked plan
+
+
+def run_import(ws: Workspace, plan: ImportPlan, *, max_size: int = DEFAULT_MAX_SIZE,
+               progress: Progress | None = None) -> ImportResult:
+    """Copy the files in, then write everything in one transaction."""
+    store = FileStore(ws.settings.files_dir)
+    stored: dict[int, list[tuple[str, StoredFile]]] = {}
+    done = 0
+    with _opened(plan.source) as archive:
+        for index, (rec, _fields, _links, _ind) in enumerate(plan.records):
+            for f in rec.files:
+                if archive is not None:
+                    with archive.open(f.source) as member:
+                        got = store.put_stream(member, f"{plan.source}:{f.source}", max_size=max_size)
+                else:
+                    got = store.put(_resolve(f, plan.source), max_size=max_size)
+                if f.sha256 and got.sha256 != f.sha256:
+                    raise ProblemsError([Problem(rec.where[0], rec.where[1], "files",
+                                                 f"{f.source}: its SHA-256 is {got.sha256[:12]}..., not the "
+                                                 f"{f.sha256[:12]}... the file records; it was changed or damaged")])
+                stored.setdefault(index, []).append((display_name(f.name) if not f.in_zip else f.name, got))
+                done += 1
+                if progress:
+                    progress("files", done, plan.files)
+    actor = ws.settings.actor
+    codes: list[str] = []
+    with ws.session() as session:
+        if plan.create_city:
+            info = plan.create_city
+            city = add_city_in(session, actor, info["name"], info["country"], info.get("code"),
+                               audit=not plan.audit)
+            if info.get("profile"):
+                city.profile = dict(info["profile"])
+                session.add(city)
+        else:
+            city = find_city(session, plan.city_name)
+        units = _add_units(session, actor, city, plan.units, audit=not plan.audit)
+        ev.lock_city(session, city)
+        next_free = max([ev.next_number(session, city)] + [ev.parse_code(r.code)[1] + 1 for r, *_ in plan.records if r.code])
+        restoring = bool(plan.audit)
+        views = []
+        for index, (rec, fields, links, indicators) in enumerate(plan.records):
+            if rec.code:
+                number = ev.parse_code(rec.code)[1]
+            else:
+                number, next_free = next_free, next_free + 1
+            if fields.get("unit"):
+                fields = {**fields, "unit": units[fold(fields["unit"])].name}
+            row = ev.new_record(session, str(rec.meta.get("created_by") or actor), city, fields, number=number)
+            for key in ("status_by", "status_reason"):
+                if rec.meta.get(key):
+                    setattr(row, key, str(rec.meta[key]))
+            for key in ("status_at", "created_at", "updated_at"):
+                if rec.meta.get(key):
+                    setattr(row, key, rec.meta[key])
+            link_rows = [EvidenceLink(evidence_id=row.id, criterion=ref, rationale=why) for ref, why in links]
+            value_rows = [IndicatorValue(evidence_id=row.id, **value) for value in indicators]
+            session.add_all(link_rows + value_rows)
+            ev.attach_stored(session, actor, row, stored.get(index, []))
+            session.flush()
+            codes.append(row.code)
+            views.append(row)
+            if progress:
+                progress("records", len(codes), len(plan.records))
+        all_views = ev._views(session, views)
+        if restoring:
+            _restore_audit(session, city, plan.audit, {v.code: v.row.id for v in all_views}, units)
+        for view in all_views:
+            record(session, actor, "evidence.import", "evidence", view.row.id, city.id, None,
+                   {**view.as_json(), "imported_from": plan.source.name})
+    return ImportResult(plan, codes, sum(len(v) for v in stored.values()))
+
+
+def _add_units(session: Session, actor: str, city: City, wanted: list[dict[str, Any]], *,
+               audit: bool = True) -> dict[str, Unit]:
+    from .cities import UNIT_KINDS, _snapshot
+
+    units = {fold(u.name): u for u in session.exec(select(Unit).where(Unit.city_id == city.id))}
+    pending = list(wanted)
+    while pending:
+        progress_made = False
+        for u in list(pending):
+            parent = fold(str(u.get("parent") or ""))
+            if parent and parent not in units:
+                continue
+            kind = clean(str(u["kind"])).lower()
+            if kind not in UNIT_KINDS:
+                raise InvalidValueError(f"unit {u['name']!r}: kind {kind!r} is not one of: {', '.join(UNIT_KINDS)}")
+            row = Unit(city_id=city.id, parent_id=units[parent].id if parent else None, name=clean(str(u["name"])),
+                       name_key=fold(str(u["name"])), kind=kind)
+            session.add(row)
+            session.flush()
+            if audit:
+                record(session, actor, "unit.add", "unit", row.id, city.id, None, _snapshot(row))
+            units[row.name_key] = row
+            pending.remove(u)
+            progress_made = True
+        if not progress_made:
+            raise InvalidValueError(f"unit {pending[0]['name']!r}: its parent {pending[0].get('parent')!r} is not listed")
+    return units
+
+
+def _restore_audit(session: Session, city: City, events: list[dict[str, Any]], evidence_ids: dict[str, int],
+                   units: dict[str, Unit]) -> None:
+    """Put an exported city's history back, pointing at the rows as they are numbered here."""
+    for e in events:
+        entity = str(e.get("entity", ""))
+        ref = e.get("ref")
+        if entity == "evidence":
+            entity_id = evidence_ids.get(str(ref))
+        elif entity == "city":
+            entity_id = city.id
+        elif entity == "unit":
+            unit = units.get(fold(str(ref or "")))
+            entity_id = unit.id if unit else None
+        else:
+            entity_id = None
+        session.add(AuditEvent(at=_timestamp(e["at"]), actor=str(e.get("actor", "")), action=str(e.get("action", "")),
+                               entity=entity, entity_id=entity_id, city_id=city.id,
+                               before=e.get("before"), after=e.get("after")))
+
+
+# ---------------------------------------------------------------------------------------------
+# Export
+
+
+def export_city(ws: Workspace, city_name: str, target: Path, *, progress: Progress | None = None) -> dict[str, Any]:
+    """Write a city's records, files and history to a zip, atomically (temporary file, rename)."""
+    store = FileStore(ws.settings.files_dir)
+    with ws.session() as session:
+        city = find_city(session, city_name)
+        units = list(session.exec(select(Unit).where(Unit.city_id == city.id).order_by(col(Unit.id))))
+        by_id = {u.id: u for u in units}
+        rows = list(session.exec(select(Evidence).where(Evidence.city_id == city.id).order_by(col(Evidence.number))))
+        views = ev._views(session, rows)
+        events = list(session.exec(select(AuditEvent).where(AuditEvent.city_id == city.id).order_by(col(AuditEvent.id))))
+        codes = {r.id: r.code for r in rows}
+        city_data = {"name": city.name, "country": city.country, "code": city.code, "profile": city.profile}
+    records = []
+    hashes: dict[str, int] = {}
+    for view in views:
+        data = view.as_json()
+        data.pop("city")
+        for att in data["attachments"]:
+            att["file"] = f"files/{att['sha256']}"
+            hashes[att["sha256"]] = att["size"]
+        records.append(data)
+    audit = []
+    for e in events:
+        snapshot = e.after or e.before or {}
+        if e.entity == "evidence":
+            ref = snapshot.get("id") or codes.get(e.entity_id)
+        elif e.entity == "unit":
+            ref = snapshot.get("name")
+        else:
+            ref = city.name
+        audit.append({"at": ev._iso_time(e.at), "actor": e.actor, "action": e.action, "entity": e.entity,
+                      "ref": ref, "before": e.before, "after": e.after})
+    doc = {
+        "format": FORMAT,
+        "exported_at": ev._iso_time(utcnow()),
+        "exported_by": ws.settings.actor,
+        "city": city_data,
+        "units": [{"name": u.name, "kind": u.kind, **({"parent": by_id[u.parent_id].name} if u.parent_id else {})}
+                  for u in units],
+        "records": records,
+        "audit": audit,
+    }
+    missing = [h for h in hashes if not store.has(h)]
+    if missing:
+        raise InvalidValueError(f"{len(missing)} attached file(s) are missing from the store ({missing[0][:12]}...); "
+                                "run `readiness verify` first")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".part")
+    os.close(fd)
+    try:
+        with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as archive:
+            archive.writestr(YAML_NAME, yaml.safe_dump(doc, allow_unicode=True, sort_keys=False, width=100))
+            for done, (sha, size) in enumerate(sorted(hashes.items()), start=1):
+                info = zipfile.ZipInfo(f"files/{sha}", date_time=(2000, 1, 1, 0, 0, 0))
+                info.compress_type = zipfile.ZIP_STORED
+                with open(store.path_of(sha), "rb") as src, archive.open(info, "w", force_zip64=size > 2**31) as out:
+                    shutil.copyfileobj(src, out, 1 << 20)
+                if progress:
+                    progress("files", done, len(hashes))
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return {"city": city.name, "records": len(records), "files": len(hashes), "bytes": sum(hashes.values()),
+            "audit_events": len(audit), "path": str(target)}
+
