@@ -257,8 +257,11 @@ def check_fields(raw: Mapping[str, Any], *, required: bool, today: dt.date | Non
             out[name] = fn()
         except InvalidValueError as exc:
             message = str(exc)
-            prefix = f"{name}: "
-            problems.append(FieldProblem(name, message[len(prefix):] if message.startswith(prefix) else message))
+            head, sep, rest = message.partition(": ")
+            if sep and (head == name or head.startswith(f"{name}.")):  # "title.vi: ..." names the language
+                problems.append(FieldProblem(head, rest))
+            else:
+                problems.append(FieldProblem(name, message))
 
     for name in raw:
         if name not in FIELDS:
@@ -468,16 +471,21 @@ def store_files(store: FileStore, paths: Iterable[str], max_size: int = DEFAULT_
     return [(display_name(p), store.put(p, max_size=max_size, progress=progress)) for p in paths]
 
 
-def attach_stored(session: Session, actor: str, row: Evidence, stored: Iterable[tuple[str, StoredFile]]) -> list[str]:
-    """Attachment rows for files already in the store; a file already on the record is skipped."""
+def attach_stored(session: Session, actor: str, row: Evidence, stored: Sequence[tuple[str, StoredFile]],
+                  origins: Sequence[tuple[dt.datetime | None, str | None]] = ()) -> list[str]:
+    """Attachment rows for files already in the store; a file already on the record is skipped.
+
+    ``origins`` gives, per file, when and by whom it was first attached (an import keeps them).
+    """
     have = {a.sha256 for a in session.exec(select(Attachment).where(Attachment.evidence_id == row.id))}
     added = []
-    for name, f in stored:
+    for i, (name, f) in enumerate(stored):
         if f.sha256 in have:
             continue
         have.add(f.sha256)
+        at, by = origins[i] if i < len(origins) else (None, None)
         session.add(Attachment(evidence_id=row.id, sha256=f.sha256, name=name, media_type=f.media_type,
-                               size=f.size, added_by=actor))
+                               size=f.size, added_by=by or actor, added_at=at or utcnow()))
         added.append(name)
     return added
 

@@ -83,6 +83,8 @@ class IncomingFile:
     name: str
     sha256: str | None = None
     in_zip: bool = False
+    added_at: Any = None  # kept from an export, so a round trip gives the same record
+    added_by: str | None = None
 
 
 @dataclass
@@ -220,7 +222,8 @@ def _yaml_records(doc: Any, shown: str, found: _Collector) -> tuple[dict[str, An
                         found.add(spot, "attachments", "each attachment needs file: (a path relative to this file)")
                         continue
                     rec.files.append(IncomingFile(str(att["file"]), str(att.get("name") or PurePosixPath(str(att["file"])).name),
-                                                  str(att["sha256"]) if att.get("sha256") else None))
+                                                  str(att["sha256"]) if att.get("sha256") else None,
+                                                  added_at=att.get("added_at"), added_by=att.get("added_by")))
             elif key in ("status_by", "status_at", "status_reason", "created_at", "created_by", "updated_at"):
                 rec.meta[key] = value
             elif key == "city":
@@ -372,6 +375,7 @@ def _plan(ws: Workspace, source: Path, archive: zipfile.ZipFile | None, catalogu
             city_code = str(city_info.get("code") or "").upper() or None
         else:
             city_code = city_row.code
+            city_info["name"] = city_row.name  # as the workspace spells it, in messages too
 
         new_units = []
         for i, u in enumerate(units):
@@ -434,6 +438,11 @@ def _plan(ws: Workspace, source: Path, archive: zipfile.ZipFile | None, catalogu
                             found.add(rec.where, "id", f"{existing.code} is already in the workspace with other content; "
                                       "leave the id out to add it as a new record, or change it with `readiness evidence edit`")
             for f in rec.files:
+                if f.added_at is not None:
+                    try:
+                        f.added_at = _timestamp(f.added_at)
+                    except ValueError:
+                        found.add(rec.where, "attachments", f"added_at {f.added_at!r} is not a date and time (ISO 8601)")
                 problem = _check_file(f, source, archive, max_size)
                 if problem:
                     found.add(rec.where, "files", problem)
@@ -541,7 +550,7 @@ def run_import(ws: Workspace, plan: ImportPlan, *, max_size: int = DEFAULT_MAX_S
                     raise ProblemsError([Problem(rec.where[0], rec.where[1], "files",
                                                  f"{f.source}: its SHA-256 is {got.sha256[:12]}..., not the "
                                                  f"{f.sha256[:12]}... the file records; it was changed or damaged")])
-                stored.setdefault(index, []).append((display_name(f.name) if not f.in_zip else f.name, got))
+                stored.setdefault(index, []).append((f.name, got))
                 done += 1
                 if progress:
                     progress("files", done, plan.files)
@@ -579,7 +588,8 @@ def run_import(ws: Workspace, plan: ImportPlan, *, max_size: int = DEFAULT_MAX_S
             link_rows = [EvidenceLink(evidence_id=row.id, criterion=ref, rationale=why) for ref, why in links]
             value_rows = [IndicatorValue(evidence_id=row.id, **value) for value in indicators]
             session.add_all(link_rows + value_rows)
-            ev.attach_stored(session, actor, row, stored.get(index, []))
+            ev.attach_stored(session, actor, row, stored.get(index, []),
+                             [(f.added_at, f.added_by) for f in rec.files])
             session.flush()
             codes.append(row.code)
             views.append(row)
@@ -677,7 +687,8 @@ def export_city(ws: Workspace, city_name: str, target: Path, *, progress: Progre
             ref = snapshot.get("name")
         else:
             ref = city.name
-        audit.append({"at": ev._iso_time(e.at), "actor": e.actor, "action": e.action, "entity": e.entity,
+        at = e.at if e.at.tzinfo else e.at.replace(tzinfo=dt.timezone.utc)
+        audit.append({"at": at.isoformat(), "actor": e.actor, "action": e.action, "entity": e.entity,
                       "ref": ref, "before": e.before, "after": e.after})
     doc = {
         "format": FORMAT,

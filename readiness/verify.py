@@ -81,14 +81,14 @@ def check_workspace(ws: Workspace, *, prune: bool = False,
         actual = store.hash_of(path)
         if progress:
             progress(1)
-        if actual != name:
-            used = "; used by " + ", ".join(wanted[name]) if name in wanted else ""
-            report.findings.append(Finding(
-                "corrupt", name, f"{path}: bytes changed (their SHA-256 is {actual[:12]}...){used}; "
-                "attach the original file again", path))
         seen.add(name)
-        if name not in wanted:
-            report.findings.append(Finding("unreferenced", name, f"{name[:12]}...: no attachment uses it", path))
+        if name not in wanted:  # harmless even if damaged: nothing uses it
+            note = "" if actual == name else " (and its bytes have changed)"
+            report.findings.append(Finding("unreferenced", name, f"{name[:12]}...: no attachment uses it{note}", path))
+        elif actual != name:
+            report.findings.append(Finding(
+                "corrupt", name, f"{path}: bytes changed (their SHA-256 is {actual[:12]}...); used by "
+                f"{', '.join(wanted[name])}; attach the original file again", path))
     for sha, users in sorted(wanted.items()):
         if sha not in seen:
             report.findings.append(Finding(

@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -44,10 +45,9 @@ def _clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("READINESS_USER", "tester")
 
 
-@pytest.fixture
-def database_url(request: pytest.FixtureRequest) -> Iterator[str | None]:
-    """None for SQLite in the workspace, or a PostgreSQL URL whose search_path is a fresh schema."""
-    base = request.config.getoption("--database-url")
+@contextmanager
+def _fresh_database(base: str | None) -> Iterator[str | None]:
+    """None for SQLite, or the PostgreSQL URL with a new schema as its search_path, dropped after."""
     if not base:
         yield None
         return
@@ -67,6 +67,21 @@ def database_url(request: pytest.FixtureRequest) -> Iterator[str | None]:
 
 
 @pytest.fixture
+def database_url(request: pytest.FixtureRequest) -> Iterator[str | None]:
+    """None for SQLite in the workspace, or a PostgreSQL URL whose search_path is a fresh schema."""
+    with _fresh_database(request.config.getoption("--database-url")) as url:
+        yield url
+
+
+@pytest.fixture
+def run_elsewhere(request: pytest.FixtureRequest, tmp_path: Path):
+    """Like ``run``, on a second, empty workspace (another folder, another schema), as another user."""
+    with _fresh_database(request.config.getoption("--database-url")) as url:
+        other = resolve(tmp_path / "elsewhere", url)
+        yield _runner(other, user="second")
+
+
+@pytest.fixture
 def settings(tmp_path: Path, database_url: str | None) -> Settings:
     return resolve(tmp_path / "workspace", database_url)
 
@@ -79,14 +94,52 @@ def ws(settings: Settings):
         yield workspace
 
 
-@pytest.fixture
-def run(settings: Settings):
-    """Invoke the CLI on the test's workspace; stdout and stderr are kept apart."""
-
+def _runner(settings: Settings, user: str = "tester"):
     def invoke(*args: str, input: str | None = None) -> Result:
-        env = {"READINESS_WORKSPACE": str(settings.workspace), "READINESS_USER": "tester"}
+        env = {"READINESS_WORKSPACE": str(settings.workspace), "READINESS_USER": user}
         if not settings.is_sqlite:
             env["READINESS_DATABASE_URL"] = settings.database_url
         return CliRunner().invoke(cli, list(args), env=env, input=input, catch_exceptions=False)
 
     return invoke
+
+
+@pytest.fixture
+def run(settings: Settings):
+    """Invoke the CLI on the test's workspace; stdout and stderr are kept apart."""
+    return _runner(settings)
+
+
+def workspace_state(settings: Settings) -> dict[str, object]:
+    """Every row of every table and every file in the store: equal before and after a failed command."""
+    from sqlalchemy import MetaData, create_engine
+
+    state: dict[str, object] = {}
+    engine = create_engine(settings.database_url)
+    try:
+        meta = MetaData()
+        meta.reflect(engine)
+        with engine.connect() as conn:
+            for name, table in sorted(meta.tables.items()):
+                state[name] = sorted(repr(tuple(row)) for row in conn.execute(table.select()))
+    finally:
+        engine.dispose()
+    root = settings.files_dir
+    state["files"] = sorted(
+        (str(p.relative_to(root)), p.stat().st_size) for p in root.rglob("*") if p.is_file()
+    ) if root.exists() else []
+    return state
+
+
+@pytest.fixture
+def state(settings: Settings):
+    """``state()`` is the workspace's whole content now (see workspace_state)."""
+    return lambda: workspace_state(settings)
+
+
+@pytest.fixture
+def hanoi_ws(run):
+    """A workspace holding the bundled Hanoi sample."""
+    result = run("import", "--sample", "hanoi")
+    assert result.exit_code == 0, result.stderr
+    return run

@@ -32,6 +32,8 @@ def test_wheel_contains_data_and_migrations(wheel: Path) -> None:
     for name in ("kflc", "guidelines", "gnlc-application", "learning-city-award"):
         assert f"readiness/_data/criteria/{name}.yaml" in names
     assert "readiness/_data/evidence/README.md" in names
+    assert "readiness/_data/evidence/hanoi.yaml" in names
+    assert "readiness/_data/evidence/hanoi/forum-2025-record.txt" in names
     assert "readiness/_data/reports/README.md" in names
     assert "readiness/migrations/env.py" in names
     assert any(n.startswith("readiness/migrations/versions/0001_") for n in names)
@@ -56,5 +58,8 @@ def test_installed_wheel_works_without_the_repository(wheel: Path, tmp_path: Pat
     rows = json.loads(readiness("criteria", "list", "--format", "json").stdout)
     assert {r["id"] for r in rows} == {"kflc", "guidelines", "gnlc-application", "learning-city-award"}
     assert all(r["path"].startswith(str(site)) for r in rows)
-    readiness("city", "add", "Hà Nội", "--country", "VN")
+    readiness("import", "--sample", "hanoi")
     assert json.loads(readiness("city", "list", "--format", "json").stdout)[0]["name"] == "Hà Nội"
+    records = json.loads(readiness("evidence", "list", "--format", "json").stdout)
+    assert len(records) == 9 and sum(len(r["attachments"]) for r in records) == 2
+    readiness("verify")

@@ -1,0 +1,196 @@
+"""Evidence records through the command line: add, find, change, link, verify, remove."""
+
+from __future__ import annotations
+
+import json
+import unicodedata
+from pathlib import Path
+
+import pytest
+
+
+@pytest.fixture
+def city(run):
+    assert run("city", "add", "Hà Nội", "--country", "VN", "--code", "HN").exit_code == 0
+    assert run("unit", "add", "Sở GDĐT", "--city", "Hanoi", "--kind", "agency").exit_code == 0
+    assert run("unit", "add", "Phường Hoàn Kiếm", "--city", "Hanoi", "--kind", "ward", "--parent", "Sở GDĐT").exit_code == 0
+    return run
+
+
+def add(run, *args: str) -> str:
+    result = run("evidence", "add", "--city", "Hanoi", *args)
+    assert result.exit_code == 0, result.stderr
+    return result.stdout.strip()
+
+
+def listed(run, *args: str) -> list[str]:
+    result = run("evidence", "list", "--format", "json", *args)
+    assert result.exit_code == 0, result.stderr
+    return [r["id"] for r in json.loads(result.stdout)]
+
+
+def test_records_get_quotable_ids_and_keep_every_field(city, tmp_path: Path) -> None:
+    """HN-0001, HN-0002...; bilingual texts, dates with precision, links with rationale, files."""
+    report = tmp_path / "báo cáo.txt"
+    report.write_text("Báo cáo tuần lễ", encoding="utf-8")
+    first = add(city, "--kind", "sự kiện", "--title", "Tuần lễ học tập suốt đời 2025", "--title-en", "Lifelong Learning Week 2025",
+                "--summary", "Tổ chức tại 126 phường, xã.", "--organiser", "Sở GDĐT", "--unit", "Sở GDĐT",
+                "--start", "01/10/2025", "--end", "07/10/2025", "--source-url", "https://example.org/tuan-le",
+                "--language", "vi", "--owner", "Phòng GDTX", "--tag", "week", "--tag", "2025",
+                "--link", "kflc:2.6.1", "--link", "guidelines:G3", "--why", "City-wide week", "--file", str(report))
+    second = add(city, "--kind", "plan", "--title", "Kế hoạch 11/KH-UBND", "--start", "2025-01")
+    assert (first, second) == ("HN-0001", "HN-0002")
+    data = json.loads(city("evidence", "show", "hn-1", "--format", "json").stdout)
+    assert data["kind"] == "event"
+    assert data["title"] == {"vi": "Tuần lễ học tập suốt đời 2025", "en": "Lifelong Learning Week 2025"}
+    assert (data["start"], data["end"], data["unit"], data["status"]) == ("2025-10-01", "2025-10-07", "Sở GDĐT", "draft")
+    assert data["links"] == [{"criterion": "guidelines:G3", "rationale": "City-wide week"},
+                             {"criterion": "kflc:2.6.1", "rationale": "City-wide week"}]
+    assert data["attachments"][0]["name"] == "báo cáo.txt" and data["attachments"][0]["media_type"] == "text/plain"
+    assert data["created_by"] == "tester" and data["tags"] == ["week", "2025"]
+    shown = city("evidence", "show", "HN-0002").stdout
+    assert "January 2025" in shown  # the precision given, shown as such
+
+
+def test_text_is_stored_nfc_whatever_was_typed(city) -> None:
+    """A title typed in NFD is stored NFC and found by its NFC spelling."""
+    nfd = unicodedata.normalize("NFD", "Diễn đàn học tập")
+    code = add(city, "--kind", "forum", "--title", nfd)
+    data = json.loads(city("evidence", "show", code, "--format", "json").stdout)
+    assert data["title"]["vi"] == unicodedata.normalize("NFC", "Diễn đàn học tập")
+
+
+def test_list_filters_combine(city) -> None:
+    """City, unit (with sub-units), kind, criterion, status, dates and accent-free search."""
+    a = add(city, "--kind", "event", "--title", "Tuần lễ học tập 2023", "--start", "2023-10-03", "--unit", "Phường Hoàn Kiếm",
+            "--link", "kflc:2.6.1")
+    b = add(city, "--kind", "forum", "--title", "Diễn đàn học tập suốt đời", "--start", "26/04/2025", "--unit", "Sở GDĐT")
+    c = add(city, "--kind", "plan", "--title", "Kế hoạch 11/KH-UBND", "--start", "2025")
+    d = add(city, "--kind", "statistic", "--title-en", "Learning families")
+    assert listed(city) == [a, c, b, d]  # documented date order; undated last
+    assert listed(city, "--search", "hoc tap") == [a, b]
+    assert listed(city, "--search", "HỌC   TẬP suốt") == [b]
+    assert listed(city, "--kind", "diễn đàn") == [b]
+    assert listed(city, "--criterion", "kflc:2.6.1") == [a]
+    assert listed(city, "--city", "ha noi", "--unit", "Sở GDĐT") == [a, b]  # the ward sits under the department
+    assert listed(city, "--since", "2025-03", "--until", "2025-12") == [c, b]
+    assert city("evidence", "verify", b).exit_code == 0
+    assert listed(city, "--status", "verified") == [b]
+    assert listed(city, "--search", "nothing like this") == []
+
+
+def test_csv_output_uses_the_import_columns(city) -> None:
+    """`evidence list --format csv` reads back with `import`."""
+    add(city, "--kind", "event", "--title", "Tuần lễ, 2025", "--title-en", "Week", "--start", "2025-10", "--link", "kflc:2.6.1")
+    out = city("evidence", "list", "--format", "csv").stdout.splitlines()
+    assert out[0].startswith("id,city,unit,kind,title_vi,title_en")
+    assert out[1].startswith('HN-0001,Hà Nội,,event,"Tuần lễ, 2025",Week')
+
+
+def test_edit_merges_languages_and_checks_dates(city) -> None:
+    """Setting the English title keeps the Vietnamese; an end before the start is refused."""
+    code = add(city, "--kind", "event", "--title", "Tuần lễ", "--start", "2025-10-01")
+    assert city("evidence", "edit", code, "--title-en", "Week", "--status", "submitted").exit_code == 0
+    data = json.loads(city("evidence", "show", code, "--format", "json").stdout)
+    assert data["title"] == {"vi": "Tuần lễ", "en": "Week"} and data["status"] == "submitted"
+    bad = city("evidence", "edit", code, "--end", "2024")
+    assert bad.exit_code == 1 and bad.stderr.startswith("error: end: 2024 is before the start 2025-10-01")
+    nothing = city("evidence", "edit", code)
+    assert nothing.exit_code == 1 and "nothing to change" in nothing.stderr
+
+
+def test_link_unlink_and_unknown_criteria(city) -> None:
+    """Links name a framework's criterion or area; unknown ones are refused with a pointer."""
+    code = add(city, "--kind", "forum", "--title", "Diễn đàn")
+    assert city("evidence", "link", code, "kflc:3.1.1", "guidelines:G2.2", "--why", "Leaders spoke").exit_code == 0
+    bad = city("evidence", "link", code, "kflc:9.9.9")
+    assert bad.exit_code == 1
+    assert "kflc has no criterion or area '9.9.9'; see `readiness criteria show kflc`" in bad.stderr
+    assert city("evidence", "unlink", code, "guidelines:G2.2").exit_code == 0
+    data = json.loads(city("evidence", "show", code, "--format", "json").stdout)
+    assert data["links"] == [{"criterion": "kflc:3.1.1", "rationale": "Leaders spoke"}]
+    missing = city("evidence", "unlink", code, "guidelines:G2.2")
+    assert missing.exit_code == 1 and "is not linked to guidelines:G2.2" in missing.stderr
+
+
+def test_verify_and_reject_keep_who_when_and_why(city) -> None:
+    """A rejection needs a reason; the decision and its author are on the record."""
+    code = add(city, "--kind", "event", "--title", "Tuần lễ")
+    no_reason = city("evidence", "reject", code, "--reason", "  ")
+    assert no_reason.exit_code == 1 and "give the reason" in no_reason.stderr
+    assert city("evidence", "reject", code, "--reason", "Photo only; attach the minutes").exit_code == 0
+    data = json.loads(city("evidence", "show", code, "--format", "json").stdout)
+    assert (data["status"], data["status_by"], data["status_reason"]) == ("rejected", "tester", "Photo only; attach the minutes")
+    assert data["status_at"]
+    cannot = city("evidence", "edit", code, "--title", "x", "--status", "draft")
+    assert cannot.exit_code == 0  # back to draft after fixing is allowed; verified is not set by edit
+
+
+def test_every_change_is_in_the_audit_log_and_remove_keeps_it(city, tmp_path: Path) -> None:
+    """add, edit, link, attach, verify, remove: each an event with before and after."""
+    code = add(city, "--kind", "event", "--title", "Tuần lễ")
+    (tmp_path / "a.txt").write_text("a")
+    for args in (("edit", code, "--title-en", "Week"), ("link", code, "kflc:2.6.1"), ("attach", code, str(tmp_path / "a.txt")),
+                 ("verify", code), ("remove", code, "--yes")):
+        result = city("evidence", *args)
+        assert result.exit_code == 0, result.stderr
+    events = json.loads(city("log", "--city", "Hanoi", "--format", "json").stdout)
+    actions = [e["action"] for e in events if e["entity"] == "evidence"]
+    assert actions == ["evidence.remove", "evidence.verify", "evidence.attach", "evidence.link", "evidence.edit", "evidence.add"]
+    removed = events[0]
+    assert removed["after"] is None and removed["before"]["title"] == {"vi": "Tuần lễ", "en": "Week"}
+    assert removed["before"]["attachments"][0]["name"] == "a.txt"
+    edit = next(e for e in events if e["action"] == "evidence.edit")
+    assert edit["before"]["title"] == {"vi": "Tuần lễ"} and edit["after"]["title"]["en"] == "Week"
+    assert listed(city) == []
+    gone = city("evidence", "show", code)
+    assert gone.exit_code == 1 and gone.stderr.startswith(f"error: no evidence {code}")
+
+
+def test_remove_asks_unless_yes(city) -> None:
+    """Not at a terminal, remove needs --yes; nothing is removed without it."""
+    code = add(city, "--kind", "event", "--title", "Tuần lễ")
+    result = city("evidence", "remove", code)
+    assert result.exit_code == 1 and "needs --yes" in result.stderr
+    assert listed(city) == [code]
+
+
+def test_add_prompts_for_what_is_missing_at_a_terminal(city, monkeypatch) -> None:
+    """Run without --kind and --title at a terminal, add asks for them."""
+    from readiness import cli_evidence
+
+    monkeypatch.setattr(cli_evidence, "_interactive", lambda: True)
+    result = city("evidence", "add", "--city", "Hanoi", input="diễn đàn\nDiễn đàn học tập\nForum\n26/04/2025\n")
+    assert result.exit_code == 0, result.stderr
+    data = json.loads(city("evidence", "show", result.stdout.strip(), "--format", "json").stdout)
+    assert (data["kind"], data["title"], data["start"]) == ("forum", {"vi": "Diễn đàn học tập", "en": "Forum"}, "2025-04-26")
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (("--kind", "gala", "--title", "x"), "kind: 'gala' is not one of: plan, policy"),
+    (("--kind", "event"), "title: is required"),
+    (("--kind", "event", "--title", "x", "--start", "31/02/2025"), "start: '31/02/2025' is not a day of the calendar"),
+    (("--kind", "event", "--title", "x", "--start", "2205"), "start: 2205 is more than 15 years ahead"),
+    (("--kind", "event", "--title", "x", "--source-url", "javascript:alert(1)"), "source_url: 'javascript:alert(1)' is not a web address"),
+    (("--kind", "event", "--title", "x\x1b[2J"), "title.vi: holds control or direction-override characters"),
+    (("--kind", "event", "--title", "x", "--unit", "Nowhere"), "no unit of Hà Nội 'Nowhere'"),
+    (("--kind", "event", "--title", "x", "--file", "/nonexistent/report.pdf"), "/nonexistent/report.pdf: no such file"),
+    (("--kind", "event", "--title", "x", "--link", "2.6.1"), "write framework:criterion"),
+])
+def test_bad_values_are_refused_in_one_line_and_change_nothing(city, state, args, message) -> None:
+    """Each mistake: one line naming the field, exit 1, no traceback, workspace as it was."""
+    before = state()
+    result = city("evidence", "add", "--city", "Hanoi", *args)
+    assert result.exit_code == 1
+    assert message in result.stderr, result.stderr
+    assert "Traceback" not in result.stderr and result.stdout == ""
+    assert state() == before
+
+
+def test_html_in_text_is_kept_literally_with_a_warning(city) -> None:
+    """Markup is text: stored as typed, shown as typed, flagged once."""
+    result = city("evidence", "add", "--city", "Hanoi", "--kind", "event", "--title", "<script>alert(1)</script> [bold]x[/]")
+    assert result.exit_code == 0
+    assert "warning: title.vi: holds what looks like HTML" in result.stderr
+    table = city("evidence", "list").stdout
+    assert "<script>alert(1)</script> [bold]x[/]" in table

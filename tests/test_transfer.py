@@ -1,0 +1,242 @@
+"""Import (YAML, CSV in every encoding, XLSX, zip) and export: all or nothing, round trips."""
+
+from __future__ import annotations
+
+import json
+import os
+import zipfile
+from pathlib import Path
+
+import pytest
+
+HEADER_EN = "kind,title,title_en,start,end,criteria,files,tags\n"
+HEADER_VI = "Loại,Tiêu đề,Tiêu đề (EN),Từ ngày,Đến ngày,Tiêu chí,Tệp đính kèm,Nhãn\n"
+ROWS = ("sự kiện,Tuần lễ học tập suốt đời 2025,Lifelong Learning Week 2025,01/10/2025,07/10/2025,"
+        "kflc:2.6.1 (city-wide week); guidelines:G3,báo cáo.txt,week\n"
+        "kế hoạch,Kế hoạch 11/KH-UBND,Plan 11,07/01/2025,,kflc:3.1.1,,\n")
+
+
+def windows_1258(text: str) -> bytes:
+    """Text as Vietnamese Windows writes it: letters with their hats and horns, tone marks apart."""
+    import unicodedata
+
+    tones = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}
+    out, cluster = [], ""
+    for ch in unicodedata.normalize("NFD", text) + "\0":
+        if unicodedata.combining(ch) and cluster:
+            cluster += ch
+            continue
+        if cluster:
+            base = unicodedata.normalize("NFC", "".join(c for c in cluster if c not in tones))
+            out.append(base + "".join(c for c in cluster if c in tones))
+        cluster = ch
+    return "".join(out).encode("cp1258")
+
+
+@pytest.fixture
+def city(run):
+    assert run("city", "add", "Hà Nội", "--country", "VN", "--code", "HN").exit_code == 0
+    return run
+
+
+def records(run, *args: str) -> list[dict]:
+    return json.loads(run("evidence", "list", "--format", "json", *args).stdout)
+
+
+def test_the_hanoi_sample_loads_with_links_files_and_values(hanoi_ws) -> None:
+    """Nine records, cited, linked, two record sheets attached, UNESCO's figures as values."""
+    found = records(hanoi_ws, "--city", "Hà Nội")
+    assert [r["id"] for r in sorted(found, key=lambda r: r["id"])] == [f"HN-{n:04d}" for n in range(1, 10)]
+    for r in found:
+        assert r["links"], r["id"]
+        assert r["title"]["vi"] and r["title"]["en"] and r["summary"]["vi"] and r["summary"]["en"]
+        assert r["source_url"] or any(t.startswith("source:") for t in r["tags"]), r["id"]
+    plan = next(r for r in found if r["id"] == "HN-0001")
+    assert plan["start"] == "2025-01-07" and {"kflc:3.1.1", "guidelines:G1.1"} <= {lk["criterion"] for lk in plan["links"]}
+    stats = next(r for r in found if r["kind"] == "statistic")
+    assert {(v["indicator"], v["value"]) for v in stats["indicators"]} >= {("learning-families", 1420000.0), ("learning-families-share", 67.0)}
+    assert sum(len(r["attachments"]) for r in found) == 2
+    assert hanoi_ws("verify").exit_code == 0
+
+
+def test_importing_the_same_file_twice_changes_nothing(hanoi_ws, state) -> None:
+    """Records already there with the same content are left alone."""
+    before = state()
+    again = hanoi_ws("import", "--sample", "hanoi")
+    assert again.exit_code == 0 and "9 already there" in again.stderr
+    assert state() == before
+
+
+def test_export_then_import_into_an_empty_workspace_gives_everything_back(hanoi_ws, run_elsewhere, tmp_path: Path) -> None:
+    """Same records, ids, links, statuses, hashes and audit history."""
+    assert hanoi_ws("evidence", "reject", "HN-0003", "--reason", "Attach the list of students").exit_code == 0
+    assert hanoi_ws("evidence", "verify", "HN-0001").exit_code == 0
+    archive = tmp_path / "hanoi.zip"
+    assert hanoi_ws("export", "--city", "Hanoi", "-o", str(archive)).exit_code == 0
+    assert "evidence.yaml" in zipfile.ZipFile(archive).namelist()
+    history = json.loads(hanoi_ws("log", "--format", "json", "--limit", "1000").stdout)
+
+    result = run_elsewhere("import", str(archive))
+    assert result.exit_code == 0, result.stderr
+    assert records(run_elsewhere) == records(hanoi_ws)
+    copied = json.loads(run_elsewhere("log", "--format", "json", "--limit", "1000").stdout)
+    restored = [e for e in copied if e["actor"] != "second"]
+
+    def key(e: dict) -> tuple:
+        return (e["at"][:26], e["actor"], e["action"], json.dumps(e["before"], sort_keys=True), json.dumps(e["after"], sort_keys=True))
+
+    assert sorted(map(key, restored)) == sorted(map(key, history))
+    assert [e["action"] for e in copied if e["actor"] == "second"] == ["evidence.import"] * 9
+    assert run_elsewhere("verify").exit_code == 0
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "utf-16", "cp1258"])
+@pytest.mark.parametrize("header", [HEADER_EN, HEADER_VI], ids=["english-columns", "vietnamese-columns"])
+def test_csv_in_every_encoding_officials_use(city, tmp_path: Path, encoding: str, header: str) -> None:
+    """UTF-8 with or without BOM, UTF-16 and Windows-1258 read the same; English or Vietnamese columns."""
+    (tmp_path / "báo cáo.txt").write_text("báo cáo", encoding="utf-8")
+    sheet = tmp_path / "evidence.csv"
+    text = header + ROWS
+    sheet.write_bytes(windows_1258(text) if encoding == "cp1258" else text.encode(encoding))
+    result = city("import", str(sheet), "--city", "Hanoi")
+    assert result.exit_code == 0, result.stderr
+    found = {r["title"]["vi"]: r for r in records(city)}
+    week = found["Tuần lễ học tập suốt đời 2025"]  # NFC, whatever the encoding composed
+    assert week["kind"] == "event" and week["title"]["en"] == "Lifelong Learning Week 2025"
+    assert (week["start"], week["end"]) == ("2025-10-01", "2025-10-07")
+    assert week["links"] == [{"criterion": "guidelines:G3", "rationale": None},
+                             {"criterion": "kflc:2.6.1", "rationale": "city-wide week"}]
+    assert week["attachments"][0]["name"] == "báo cáo.txt"
+    assert found["Kế hoạch 11/KH-UBND"]["kind"] == "plan"
+
+
+def test_xlsx_with_dates_as_cells(city, tmp_path: Path) -> None:
+    """A workbook's real date cells and text cells both work."""
+    import datetime as dt
+
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["Loại", "Tiêu đề", "Từ ngày", "Tiêu chí"])
+    sheet.append(["diễn đàn", "Diễn đàn học tập suốt đời", dt.datetime(2025, 4, 26), "kflc:3.1.1"])
+    sheet.append(["event", "Tuần lễ 2023", "03/10/2023", "kflc:2.6.1"])
+    path = tmp_path / "evidence.xlsx"
+    book.save(path)
+    result = city("import", str(path), "--city", "Hanoi")
+    assert result.exit_code == 0, result.stderr
+    assert [(r["kind"], r["start"]) for r in records(city)] == [("event", "2023-10-03"), ("forum", "2025-04-26")]
+
+
+def test_dry_run_checks_everything_and_writes_nothing(city, tmp_path: Path, state) -> None:
+    """--dry-run says what would happen; the workspace stays as it was."""
+    (tmp_path / "báo cáo.txt").write_text("báo cáo")
+    sheet = tmp_path / "evidence.csv"
+    sheet.write_text(HEADER_EN + ROWS, encoding="utf-8")
+    before = state()
+    result = city("import", str(sheet), "--city", "Hanoi", "--dry-run", "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    summary = json.loads(result.stdout)
+    assert (summary["records"], summary["files"], summary["dry_run"]) == (2, 1, True)
+    assert state() == before
+
+
+# ---------------------------------------------------------------------------------------------
+# The corpus of bad input: every case one clear message, and the workspace unchanged
+
+GOOD_ROW = "event,Tuần lễ,2025-10-01,,kflc:2.6.1,,\n"
+HEADER = "kind,title,start,end,criteria,files,id\n"
+
+
+def _csv(rows: str, header: str = HEADER) -> bytes:
+    return (header + GOOD_ROW + rows).encode("utf-8")
+
+
+def _symlink(folder: Path) -> None:
+    (folder / "real.txt").write_text("x")
+    (folder / "link.txt").symlink_to(folder / "real.txt")
+
+
+BAD_CASES: list[tuple[str, str, bytes, str]] = [
+    ("unknown-kind", "csv", _csv("gala,Lễ hội,2025,,,,\n"), ":3: kind: 'gala' is not one of"),
+    ("missing-title", "csv", _csv("event,,2025,,,,\n"), ":3: title: is required"),
+    ("impossible-date", "csv", _csv("event,Tuần lễ,31/02/2025,,,,\n"), ":3: start: '31/02/2025' is not a day of the calendar"),
+    ("month-13", "csv", _csv("event,Tuần lễ,2025-13,,,,\n"), ":3: start: '2025-13' has month 13"),
+    ("end-before-start", "csv", _csv("event,Tuần lễ,2025-10-07,2025-10-01,,,\n"), ":3: end: 2025-10-01 is before the start"),
+    ("far-future", "csv", _csv("event,Tuần lễ,2205,,,,\n"), ":3: start: 2205 is more than 15 years ahead"),
+    ("before-1900", "csv", _csv("event,Tuần lễ,1850,,,,\n"), ":3: start: 1850 is before 1900"),
+    ("unknown-criterion", "csv", _csv("event,Tuần lễ,2025,,kflc:9.9.9,,\n"), ":3: criteria: 'kflc:9.9.9': kflc has no criterion"),
+    ("unknown-framework", "csv", _csv("event,Tuần lễ,2025,,unesco:1,,\n"), ":3: criteria: 'unesco:1': no framework 'unesco'"),
+    ("unqualified-criterion", "csv", _csv("event,Tuần lễ,2025,,2.6.1,,\n"), ":3: criteria: '2.6.1': write framework:criterion"),
+    ("missing-file", "csv", _csv("event,Tuần lễ,2025,,,nowhere.pdf,\n"), ":3: files: nowhere.pdf: no such file"),
+    ("path-escape", "csv", _csv("event,Tuần lễ,2025,,,../../etc/passwd,\n"), ":3: files: '../../etc/passwd': points outside the folder"),
+    ("absolute-path", "csv", _csv("event,Tuần lễ,2025,,,/etc/passwd,\n"), ":3: files: '/etc/passwd': give the path relative"),
+    ("symlink", "csv", _csv("event,Tuần lễ,2025,,,link.txt,\n"), ":3: files: link.txt: is a symbolic link"),
+    ("folder-as-file", "csv", _csv("event,Tuần lễ,2025,,,sub,\n"), ":3: files: sub: is not a regular file"),
+    ("over-size-limit", "csv", _csv("event,Tuần lễ,2025,,,big.bin,\n"), ":3: files: big.bin: 2.0 kB is over the limit of 1.0 kB"),
+    ("bad-status", "csv", "kind,title,status\nevent,Tuần lễ,draft\nevent,Tuần lễ,lost\n".encode(), ":3: status: 'lost' is not one of"),
+    ("control-characters", "csv", _csv("event,Tuần\x1b[2J lễ,2025,,,,\n"), ":3: title.vi: holds control"),
+    ("direction-override", "csv", _csv("event,\u202egpj.exe,2025,,,,\n"), ":3: title.vi: holds control or direction-override"),
+    ("title-too-long", "csv", _csv("event," + "a" * 600 + ",2025,,,,\n"), ":3: title.vi: 600 characters; at most 500"),
+    ("bad-id", "csv", _csv("event,Tuần lễ,2025,,,,HN42\n"), ":3: id: 'HN42': write the city code and number"),
+    ("other-city-id", "csv", _csv("event,Tuần lễ,2025,,,,VIN-0001\n"), ":3: id: VIN-0001 has city code VIN, but Hà Nội's is HN"),
+    ("duplicate-id", "csv", _csv("event,Tuần lễ,2025,,,,HN-0007\nevent,Tuần lễ,2025,,,,HN-0007\n"), ":4: id: HN-0007 is also used at"),
+    ("unknown-column", "csv", _csv("", header="kind,title,start,end,criteria,files,id,colour\n"), ":1: colour: unknown column"),
+    ("no-kind-column", "csv", b"title,start\nTuan le,2025\n", ":1: the header needs at least the columns kind and title"),
+    ("unquoted-separator", "csv", _csv("event,Tuần lễ,2025,,,,,extra,cells\n"), ":3: 9 cells but the header has 7 columns"),
+    ("bad-url", "csv", _csv("event,Tuần lễ,2025,,,,\n", header=HEADER).replace(b",id\n", b",source_url\n").replace(b"2025,,,,\n", b"2025,,,,javascript:alert(1)\n"), ":3: source_url: 'javascript:alert(1)' is not a web address"),
+    ("broken-xlsx", "xlsx", b"PK\x03\x04 this is not really a workbook", "not a readable .xlsx workbook"),
+    ("old-xls", "xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100, "an old Excel .xls file; save it as .xlsx"),
+    ("yaml-duplicate-key", "yaml", "format: readiness-evidence/1\ncity: {name: Hà Nội}\nrecords:\n  - kind: event\n    kind: plan\n    title: {vi: x}\n".encode(), ":5: kind: given twice (first on line 4)"),
+    ("yaml-broken", "yaml", b"records: [\n  - kind: event\n", "broken YAML"),
+    ("yaml-not-evidence", "yaml", b"areas: []\n", ":1: not a readiness evidence file"),
+    ("yaml-bad-indicator", "yaml", "city: Hà Nội\nrecords:\n  - kind: statistic\n    title: {vi: x}\n    indicators:\n      - {indicator: learning-families, value: many}\n".encode(), ":3: indicators: learning-families: value 'many' is not a number"),
+    ("yaml-bad-language", "yaml", "city: Hà Nội\nrecords:\n  - kind: event\n    title: {vietnamese: x}\n".encode(), ":3: title: 'vietnamese' is not a language code"),
+    ("zip-not-zip", "zip", b"PK\x05\x06 nothing", "not a readable zip file"),
+    ("unknown-unit", "csv", _csv("event,Tuần lễ,2025,,,,\n", header=HEADER).replace(b",id\n", b",unit\n").replace(b"2025,,,,\n", b"2025,,,,Nowhere\n"), ":3: unit: no unit 'Nowhere' in Hà Nội"),
+    ("too-long-tag", "yaml", ("city: Hà Nội\nrecords:\n  - kind: event\n    title: {vi: x}\n    tags: [" + "t" * 80 + "]\n").encode(), ":3: tags: "),
+]
+
+
+@pytest.mark.parametrize(("name", "suffix", "content", "message"), BAD_CASES, ids=[c[0] for c in BAD_CASES])
+def test_bad_rows_and_hostile_files_are_reported_and_nothing_is_written(city, state, tmp_path: Path,
+                                                                         name, suffix, content, message) -> None:
+    """FILE:ROW: COLUMN: MESSAGE for each, exit 1, no traceback; the good row is not written either."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "sub").mkdir()
+    (folder / "big.bin").write_bytes(b"x" * 2000)
+    _symlink(folder)
+    path = folder / f"{name}.{suffix}"
+    path.write_bytes(content)
+    before = state()
+    result = city("import", str(path), "--city", "Hanoi", "--max-size", "1kB")
+    assert result.exit_code == 1, result.stdout + result.stderr
+    assert message in result.stderr, result.stderr
+    assert str(path) in result.stderr
+    assert "Traceback" not in result.stderr
+    assert state() == before
+
+
+def test_the_corpus_has_at_least_25_cases() -> None:
+    """The issue's bar for bad input."""
+    assert len(BAD_CASES) >= 25
+
+
+def test_every_bad_row_is_reported_at_once(city, tmp_path: Path) -> None:
+    """Three bad rows, three lines, in row order, then the count."""
+    path = tmp_path / "three.csv"
+    path.write_bytes(_csv("gala,x,2025,,,,\nevent,,2025,,,,\nevent,x,31/02/2025,,,,\n"))
+    result = city("import", str(path), "--city", "Hanoi")
+    lines = result.stderr.splitlines()
+    assert [line.split(": ")[0].rsplit(":", 1)[1] for line in lines[:-1]] == ["3", "4", "5"]
+    assert lines[-1] == "3 problems"
+
+
+def test_a_csv_for_a_city_not_in_the_workspace_says_how_to_add_it(run, tmp_path: Path) -> None:
+    """The message names the command that fixes it."""
+    path = tmp_path / "e.csv"
+    path.write_bytes(_csv(""))
+    result = run("import", str(path), "--city", "Huế")
+    assert result.exit_code == 1
+    assert "no city 'Huế' in the workspace; add it first with `readiness city add 'Huế' --country VN`" in result.stderr
