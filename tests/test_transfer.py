@@ -240,3 +240,23 @@ def test_a_csv_for_a_city_not_in_the_workspace_says_how_to_add_it(run, tmp_path:
     result = run("import", str(path), "--city", "Huế")
     assert result.exit_code == 1
     assert "no city 'Huế' in the workspace; add it first with `readiness city add 'Huế' --country VN`" in result.stderr
+
+
+def test_the_readme_examples_import_as_written(run, tmp_path: Path) -> None:
+    """The CSV and YAML shown under "Import and export formats" import without a change."""
+    import re
+
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    section = readme.split("### Import and export formats", 1)[1]
+    csv_text = re.search(r"```csv\n(.*?)```", section, re.S)[1]
+    yaml_text = re.search(r"```yaml\n(.*?)```", section, re.S)[1]
+    (tmp_path / "hanoi").mkdir()
+    (tmp_path / "hanoi" / "plan-11.pdf").write_bytes(b"%PDF-1.7\n")
+    (tmp_path / "bao-cao.pdf").write_bytes(b"%PDF-1.7\n")
+    (tmp_path / "example.yaml").write_text(yaml_text, encoding="utf-8")
+    (tmp_path / "example.csv").write_text(csv_text, encoding="utf-8")
+    first = run("import", str(tmp_path / "example.yaml"))
+    assert first.exit_code == 0, first.stderr
+    second = run("import", str(tmp_path / "example.csv"), "--city", "Hà Nội")
+    assert second.exit_code == 0, second.stderr
+    assert len(records(run)) == 3
