@@ -60,7 +60,7 @@ def record_options(func: Callable) -> Callable:
     return func
 
 
-def _fields(kwargs: dict[str, Any], *, editing: bool) -> dict[str, Any]:
+def _fields(kwargs: dict[str, Any]) -> dict[str, Any]:
     """The record options that were given, shaped as ``evidence.check_fields`` reads them."""
     lang = kwargs.pop("text_lang")
     raw: dict[str, Any] = {}
@@ -129,7 +129,7 @@ def evidence_add(city_name: str, links: tuple[str, ...], why: str | None, files:
     from . import output
     from .files import parse_size
 
-    raw = _fields(kwargs, editing=False)
+    raw = _fields(kwargs)
     if "kind" not in raw and _interactive():
         raw["kind"] = click.prompt(f"Kind ({KIND_HELP})", err=True)
     if "title" not in raw and _interactive():
@@ -232,7 +232,7 @@ def evidence_edit(evidence_id: str, status: str | None, settings: Any, **kwargs:
     """
     from . import evidence as lib
 
-    raw = _fields(kwargs, editing=True)
+    raw = _fields(kwargs)
     if status:
         raw["status"] = status
     with _open(settings) as ws:

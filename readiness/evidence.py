@@ -349,7 +349,7 @@ class EvidenceView:
             "language": r.language,
             "status": r.status,
             "status_by": r.status_by,
-            "status_at": _iso_time(r.status_at),
+            "status_at": iso_time(r.status_at),
             "status_reason": r.status_reason,
             "owner": r.owner,
             "tags": list(r.tags),
@@ -357,14 +357,14 @@ class EvidenceView:
             "indicators": [{"indicator": i.indicator, "value": i.value, "unit": i.unit, "year": i.year,
                             "source": i.source} for i in self.indicators],
             "attachments": [{"name": a.name, "sha256": a.sha256, "media_type": a.media_type, "size": a.size,
-                             "added_at": _iso_time(a.added_at), "added_by": a.added_by} for a in self.attachments],
-            "created_at": _iso_time(r.created_at),
+                             "added_at": iso_time(a.added_at), "added_by": a.added_by} for a in self.attachments],
+            "created_at": iso_time(r.created_at),
             "created_by": r.created_by,
-            "updated_at": _iso_time(r.updated_at),
+            "updated_at": iso_time(r.updated_at),
         }
 
 
-def _iso_time(value: dt.datetime | None) -> str | None:
+def iso_time(value: dt.datetime | None) -> str | None:
     if value is None:
         return None
     if value.tzinfo is None:  # SQLite hands back naive UTC
@@ -372,7 +372,7 @@ def _iso_time(value: dt.datetime | None) -> str | None:
     return value.astimezone(dt.timezone.utc).isoformat(timespec="seconds")
 
 
-def _views(session: Session, rows: Sequence[Evidence]) -> list[EvidenceView]:
+def views_of(session: Session, rows: Sequence[Evidence]) -> list[EvidenceView]:
     """Views for many rows with one query per child table (not one per row)."""
     if not rows:
         return []
@@ -396,7 +396,7 @@ def _views(session: Session, rows: Sequence[Evidence]) -> list[EvidenceView]:
 
 
 def view_of(session: Session, row: Evidence) -> EvidenceView:
-    return _views(session, [row])[0]
+    return views_of(session, [row])[0]
 
 
 def find_evidence(session: Session, code: str) -> Evidence:
@@ -498,7 +498,7 @@ def add_evidence(ws: Workspace, city_name: str, raw: Mapping[str, Any], catalogu
     checked_links = []
     for ref, why in links:
         try:
-            checked_links.append((check_link(ref, catalogue), _rationale(why)))
+            checked_links.append((check_link(ref, catalogue), check_rationale(why)))
         except InvalidValueError as exc:
             problems.append(FieldProblem("criteria", str(exc).removeprefix("criteria: ")))
     raise_problems(problems)
@@ -515,7 +515,7 @@ def add_evidence(ws: Workspace, city_name: str, raw: Mapping[str, Any], catalogu
     return view
 
 
-def _rationale(text: str | None) -> str | None:
+def check_rationale(text: str | None) -> str | None:
     if text is None or not str(text).strip():
         return None
     return _text(text, "rationale", 500, False)
@@ -535,7 +535,7 @@ def _changing(ws: Workspace, code: str, action: str) -> Iterator[tuple[Session, 
             row.updated_at = utcnow()
             session.add(row)
             session.flush()
-            after["updated_at"] = _iso_time(row.updated_at)
+            after["updated_at"] = iso_time(row.updated_at)
             record(session, ws.settings.actor, action, "evidence", row.id, row.city_id, before, after)
 
 
@@ -572,15 +572,14 @@ def edit_evidence(ws: Workspace, code: str, raw: Mapping[str, Any], *, today: dt
             row.status_by, row.status_at, row.status_reason = None, None, None
         _apply(session, row, city, fields)
         session.add(row)
-        view_row = row
-    return get_evidence(ws, view_row.code)
+    return get_evidence(ws, code)
 
 
 def link_evidence(ws: Workspace, code: str, refs: Sequence[str], rationale: str | None,
                   catalogue: Catalogue) -> EvidenceView:
     """Link a record to criteria; linking again only updates the rationale."""
     checked = [check_link(r, catalogue) for r in refs]
-    why = _rationale(rationale)
+    why = check_rationale(rationale)
     with _changing(ws, code, "evidence.link") as (session, row, _city):
         existing = {lk.criterion: lk for lk in session.exec(select(EvidenceLink).where(EvidenceLink.evidence_id == row.id))}
         for ref in checked:
@@ -637,7 +636,7 @@ def detach_file(ws: Workspace, code: str, which: str) -> EvidenceView:
 def set_status(ws: Workspace, code: str, status: str, reason: str | None = None) -> EvidenceView:
     """Verify or reject a record (who and when are kept); a rejection needs a reason."""
     status = check_status(status)
-    reason = _rationale(reason)
+    reason = check_rationale(reason)
     if status == "rejected" and not reason:
         raise InvalidValueError("reject: give the reason with --reason, so the owner knows what to fix")
     with _changing(ws, code, f"evidence.{ {'verified': 'verify', 'rejected': 'reject'}.get(status, status)}") as (session, row, _c):
@@ -709,7 +708,7 @@ def list_evidence(ws: Workspace, flt: EvidenceFilter | None = None) -> list[Evid
         if flt.since or flt.until:
             rows = [r for r in rows if _overlaps(r, flt.since, flt.until)]
         rows.sort(key=lambda r: (r.start is None, r.start or "", r.code))
-        return _views(session, rows)
+        return views_of(session, rows)
 
 
 def _overlaps(row: Evidence, since: dates.PartialDate | None, until: dates.PartialDate | None) -> bool:

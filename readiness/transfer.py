@@ -401,7 +401,7 @@ def _plan(ws: Workspace, source: Path, archive: zipfile.ZipFile | None, catalogu
             links = []
             for ref, why in rec.links:
                 try:
-                    links.append((ev.check_link(ref, catalogue), ev._rationale(why)))
+                    links.append((ev.check_link(ref, catalogue), ev.check_rationale(why)))
                 except InvalidValueError as exc:
                     found.add(rec.where, "criteria", str(exc).removeprefix("criteria: "))
             indicators = []
@@ -471,8 +471,6 @@ def _same(current: dict[str, Any], fields: dict[str, Any], links: list, rec: Inc
         have = current.get(name)
         if hasattr(value, "iso"):
             value = value.iso()
-        if name == "status" and value == have:
-            continue
         if (value or None) != (have or None):
             return False
     if sorted(links, key=lambda x: x[0]) != [(lk["criterion"], lk["rationale"]) for lk in current["links"]]:
@@ -569,8 +567,7 @@ def run_import(ws: Workspace, plan: ImportPlan, *, max_size: int = DEFAULT_MAX_S
         units = _add_units(session, actor, city, plan.units, audit=not plan.audit)
         ev.lock_city(session, city)
         next_free = max([ev.next_number(session, city)] + [ev.parse_code(r.code)[1] + 1 for r, *_ in plan.records if r.code])
-        restoring = bool(plan.audit)
-        views = []
+        rows = []
         for index, (rec, fields, links, indicators) in enumerate(plan.records):
             if rec.code:
                 number = ev.parse_code(rec.code)[1]
@@ -592,13 +589,13 @@ def run_import(ws: Workspace, plan: ImportPlan, *, max_size: int = DEFAULT_MAX_S
                              [(f.added_at, f.added_by) for f in rec.files])
             session.flush()
             codes.append(row.code)
-            views.append(row)
+            rows.append(row)
             if progress:
                 progress("records", len(codes), len(plan.records))
-        all_views = ev._views(session, views)
-        if restoring:
-            _restore_audit(session, city, plan.audit, {v.code: v.row.id for v in all_views}, units)
-        for view in all_views:
+        views = ev.views_of(session, rows)
+        if plan.audit:
+            _restore_audit(session, city, plan.audit, {v.code: v.row.id for v in views}, units)
+        for view in views:
             record(session, actor, "evidence.import", "evidence", view.row.id, city.id, None,
                    {**view.as_json(), "imported_from": plan.source.name})
     return ImportResult(plan, codes, sum(len(v) for v in stored.values()))
@@ -665,7 +662,7 @@ def export_city(ws: Workspace, city_name: str, target: Path, *, progress: Progre
         units = list(session.exec(select(Unit).where(Unit.city_id == city.id).order_by(col(Unit.id))))
         by_id = {u.id: u for u in units}
         rows = list(session.exec(select(Evidence).where(Evidence.city_id == city.id).order_by(col(Evidence.number))))
-        views = ev._views(session, rows)
+        views = ev.views_of(session, rows)
         events = list(session.exec(select(AuditEvent).where(AuditEvent.city_id == city.id).order_by(col(AuditEvent.id))))
         codes = {r.id: r.code for r in rows}
         city_data = {"name": city.name, "country": city.country, "code": city.code, "profile": city.profile}
@@ -692,7 +689,7 @@ def export_city(ws: Workspace, city_name: str, target: Path, *, progress: Progre
                       "ref": ref, "before": e.before, "after": e.after})
     doc = {
         "format": FORMAT,
-        "exported_at": ev._iso_time(utcnow()),
+        "exported_at": ev.iso_time(utcnow()),
         "exported_by": ws.settings.actor,
         "city": city_data,
         "units": [{"name": u.name, "kind": u.kind, **({"parent": by_id[u.parent_id].name} if u.parent_id else {})}
