@@ -467,8 +467,18 @@ def new_record(session: Session, actor: str, city: City, fields: dict[str, Any],
 
 def store_files(store: FileStore, paths: Iterable[str], max_size: int = DEFAULT_MAX_SIZE,
                 progress: Callable[[int], None] | None = None) -> list[tuple[str, StoredFile]]:
-    """Put files in the store (outside any transaction); (name as given, stored file) each."""
-    return [(display_name(p), store.put(p, max_size=max_size, progress=progress)) for p in paths]
+    """Put files in the store (outside any transaction); (name as given, stored file) each.
+
+    If one file is refused, the ones this call already stored are taken out again.
+    """
+    stored: list[tuple[str, StoredFile]] = []
+    try:
+        for p in paths:
+            stored.append((display_name(p), store.put(p, max_size=max_size, progress=progress)))
+    except BaseException:
+        store.undo(f for _, f in stored)
+        raise
+    return stored
 
 
 def attach_stored(session: Session, actor: str, row: Evidence, stored: Sequence[tuple[str, StoredFile]],
@@ -502,16 +512,23 @@ def add_evidence(ws: Workspace, city_name: str, raw: Mapping[str, Any], catalogu
         except InvalidValueError as exc:
             problems.append(FieldProblem("criteria", str(exc).removeprefix("criteria: ")))
     raise_problems(problems)
-    stored = store_files(FileStore(ws.settings.files_dir), files, max_size)
+    store = FileStore(ws.settings.files_dir)
     with ws.session() as session:
-        city = find_city(session, city_name)
-        row = new_record(session, ws.settings.actor, city, fields)
-        for ref, why in checked_links:
-            session.add(EvidenceLink(evidence_id=row.id, criterion=ref, rationale=why))
-        attach_stored(session, ws.settings.actor, row, stored)
-        session.flush()
-        view = view_of(session, row)
-        record(session, ws.settings.actor, "evidence.add", "evidence", row.id, city.id, None, view.as_json())
+        city = find_city(session, city_name)  # fail before copying files in
+    stored = store_files(store, files, max_size)
+    try:
+        with ws.session() as session:
+            city = find_city(session, city_name)
+            row = new_record(session, ws.settings.actor, city, fields)
+            for ref, why in checked_links:
+                session.add(EvidenceLink(evidence_id=row.id, criterion=ref, rationale=why))
+            attach_stored(session, ws.settings.actor, row, stored)
+            session.flush()
+            view = view_of(session, row)
+            record(session, ws.settings.actor, "evidence.add", "evidence", row.id, city.id, None, view.as_json())
+    except BaseException:
+        store.undo(f for _, f in stored)
+        raise
     return view
 
 
@@ -611,9 +628,14 @@ def attach_files(ws: Workspace, code: str, paths: Sequence[str], *, max_size: in
     """Attach files to a record; returns the view and the names newly attached."""
     with ws.session() as session:
         find_evidence(session, code)  # fail before copying gigabytes
-    stored = store_files(FileStore(ws.settings.files_dir), paths, max_size, progress)
-    with _changing(ws, code, "evidence.attach") as (session, row, _city):
-        added = attach_stored(session, ws.settings.actor, row, stored)
+    store = FileStore(ws.settings.files_dir)
+    stored = store_files(store, paths, max_size, progress)
+    try:
+        with _changing(ws, code, "evidence.attach") as (session, row, _city):
+            added = attach_stored(session, ws.settings.actor, row, stored)
+    except BaseException:
+        store.undo(f for _, f in stored)
+        raise
     return get_evidence(ws, code), added
 
 

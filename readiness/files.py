@@ -22,8 +22,8 @@ import re
 import stat
 import tempfile
 import zipfile
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
@@ -42,6 +42,9 @@ class StoredFile:
     sha256: str
     size: int
     media_type: str
+    #: True when this call put the bytes in the store (they were not there before), so a
+    #: command that fails afterwards can take them out again (see ``FileStore.undo``).
+    created: bool = field(default=False, compare=False)
 
 
 def parse_size(text: str | int) -> int:
@@ -147,6 +150,7 @@ class FileStore:
                 os.fsync(out.fileno())
             sha = digest.hexdigest()
             final = self.path_of(sha)
+            created = False
             if final.is_file() and final.stat().st_size == size:
                 os.unlink(tmp_name)  # the same bytes are there already
                 os.utime(final)  # fresh again, so a concurrent prune leaves it (see verify.py)
@@ -155,13 +159,20 @@ class FileStore:
                 os.chmod(tmp_name, 0o444)
                 os.replace(tmp_name, final)
                 _fsync_dir(final.parent)
+                created = True
         except BaseException:
             try:
                 os.unlink(tmp_name)
             except FileNotFoundError:
                 pass
             raise
-        return StoredFile(sha, size, sniff(head, final))
+        return StoredFile(sha, size, sniff(head, final), created)
+
+    def undo(self, stored: Iterable[StoredFile]) -> None:
+        """Take out the files a failed command put in, so the store is as it was before."""
+        for f in stored:
+            if f.created:
+                self.remove(f.sha256)
 
     def remove(self, sha256: str) -> None:
         try:

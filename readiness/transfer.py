@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import shutil
 import tempfile
 import zipfile
@@ -220,6 +221,9 @@ def _yaml_records(doc: Any, shown: str, found: _Collector) -> tuple[dict[str, An
                         att = {"file": att}
                     if not isinstance(att, Mapping) or not att.get("file"):
                         found.add(spot, "attachments", "each attachment needs file: (a path relative to this file)")
+                        continue
+                    if att.get("sha256") is not None and not re.fullmatch(r"[0-9a-f]{64}", str(att["sha256"])):
+                        found.add(spot, "attachments", f"sha256 {att['sha256']!r} is not a SHA-256 (64 hex digits); quote it")
                         continue
                     rec.files.append(IncomingFile(str(att["file"]), str(att.get("name") or PurePosixPath(str(att["file"])).name),
                                                   str(att["sha256"]) if att.get("sha256") else None,
@@ -535,6 +539,16 @@ def run_import(ws: Workspace, plan: ImportPlan, *, max_size: int = DEFAULT_MAX_S
     """Copy the files in, then write everything in one transaction."""
     store = FileStore(ws.settings.files_dir)
     stored: dict[int, list[tuple[str, StoredFile]]] = {}
+    try:
+        codes = _write(ws, plan, store, stored, max_size, progress)
+    except BaseException:  # a failed import leaves the store as it found it
+        store.undo(f for files in stored.values() for _, f in files)
+        raise
+    return ImportResult(plan, codes, sum(len(v) for v in stored.values()))
+
+
+def _write(ws: Workspace, plan: ImportPlan, store: FileStore, stored: dict[int, list[tuple[str, StoredFile]]],
+           max_size: int, progress: Progress | None) -> list[str]:
     done = 0
     with _opened(plan.source) as archive:
         for index, (rec, _fields, _links, _ind) in enumerate(plan.records):
@@ -544,11 +558,11 @@ def run_import(ws: Workspace, plan: ImportPlan, *, max_size: int = DEFAULT_MAX_S
                         got = store.put_stream(member, f"{plan.source}:{f.source}", max_size=max_size)
                 else:
                     got = store.put(_resolve(f, plan.source), max_size=max_size)
+                stored.setdefault(index, []).append((f.name, got))
                 if f.sha256 and got.sha256 != f.sha256:
                     raise ProblemsError([Problem(rec.where[0], rec.where[1], "files",
                                                  f"{f.source}: its SHA-256 is {got.sha256[:12]}..., not the "
                                                  f"{f.sha256[:12]}... the file records; it was changed or damaged")])
-                stored.setdefault(index, []).append((f.name, got))
                 done += 1
                 if progress:
                     progress("files", done, plan.files)
@@ -598,7 +612,8 @@ def run_import(ws: Workspace, plan: ImportPlan, *, max_size: int = DEFAULT_MAX_S
         for view in views:
             record(session, actor, "evidence.import", "evidence", view.row.id, city.id, None,
                    {**view.as_json(), "imported_from": plan.source.name})
-    return ImportResult(plan, codes, sum(len(v) for v in stored.values()))
+    return codes
+
 
 
 def _add_units(session: Session, actor: str, city: City, wanted: list[dict[str, Any]], *,

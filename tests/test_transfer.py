@@ -260,3 +260,17 @@ def test_the_readme_examples_import_as_written(run, tmp_path: Path) -> None:
     second = run("import", str(tmp_path / "example.csv"), "--city", "Hà Nội")
     assert second.exit_code == 0, second.stderr
     assert len(records(run)) == 3
+
+
+def test_an_import_that_fails_after_copying_files_takes_them_out_again(city, state, tmp_path: Path) -> None:
+    """A file whose bytes differ from the hash the YAML records fails the import; the store is as before."""
+    (tmp_path / "good.txt").write_text("good")
+    (tmp_path / "changed.txt").write_text("changed since export")
+    (tmp_path / "in.yaml").write_text(
+        "city: Hà Nội\nrecords:\n  - kind: event\n    title: {vi: Tuần lễ}\n    attachments:\n"
+        "      - {file: good.txt}\n      - {file: changed.txt, sha256: " + "ab" * 32 + "}\n", encoding="utf-8")
+    before = state()
+    result = city("import", str(tmp_path / "in.yaml"))
+    assert result.exit_code == 1
+    assert ":3: files: changed.txt: its SHA-256 is" in result.stderr and "changed or damaged" in result.stderr
+    assert state() == before
