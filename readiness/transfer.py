@@ -455,6 +455,14 @@ def _plan(ws: Workspace, source: Path, archive: zipfile.ZipFile | None, catalogu
                     total_bytes += _file_size(f, source, archive)
             rec.code = ev.format_code(city_code or "X", number) if number is not None else None
             planned.append((rec, fields, links, indicators))
+    for i, event in enumerate(audit):
+        if not isinstance(event, Mapping) or not event.get("action") or not event.get("entity"):
+            found.add((shown, 0), f"audit[{i}]", "each event needs at, actor, action and entity (as export writes them)")
+            continue
+        try:
+            _timestamp(event.get("at"))
+        except (TypeError, ValueError):
+            found.add((shown, 0), f"audit[{i}].at", f"{event.get('at')!r} is not a date and time (ISO 8601)")
     if found.problems:
         raise ProblemsError(found.problems)
     return ImportPlan(source, city_info["name"], create_city, new_units, planned, unchanged,

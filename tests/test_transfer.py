@@ -274,3 +274,16 @@ def test_an_import_that_fails_after_copying_files_takes_them_out_again(city, sta
     assert result.exit_code == 1
     assert ":3: files: changed.txt: its SHA-256 is" in result.stderr and "changed or damaged" in result.stderr
     assert state() == before
+
+
+def test_a_hand_edited_audit_history_is_checked_before_anything_is_written(run, state, tmp_path: Path) -> None:
+    """An audit event without its time is reported like any other problem, not a traceback."""
+    (tmp_path / "in.yaml").write_text(
+        "city: {name: Huế, country: VN}\nrecords:\n  - kind: event\n    title: {vi: Tuần lễ}\n"
+        "audit:\n  - {action: city.add, entity: city}\n", encoding="utf-8")
+    assert run("workspace").exit_code == 0  # the workspace exists before the failing import
+    before = state()
+    result = run("import", str(tmp_path / "in.yaml"))
+    assert result.exit_code == 1
+    assert "audit[0].at: None is not a date and time" in result.stderr and "Traceback" not in result.stderr
+    assert state() == before
