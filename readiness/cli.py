@@ -438,3 +438,4 @@ def workspace_command(settings: Any, fmt: str) -> None:
 
 # The evidence commands live in their own module; importing it registers them on `cli`.
 from . import cli_evidence  # noqa: E402,F401
+from . import cli_score  # noqa: E402,F401

@@ -149,3 +149,41 @@ def _years_after(day: dt.date, years: int) -> dt.date:
         return day.replace(year=day.year + years)
     except ValueError:  # 29 February
         return day.replace(year=day.year + years, day=28)
+
+
+def parse_day(value: Any, field: str = "--as-of") -> dt.date:
+    """A whole day (``2026-06-15`` or ``15/06/2026``), as an as-of date must be."""
+    found = parse(value, field)
+    if found.precision != "day":
+        raise InvalidValueError(f"{field}: {value!r} is not a whole day; write 2026-06-15 or 15/06/2026")
+    return found.first_day
+
+
+_SPAN = re.compile(r"\s*(\d{1,4})\s*([dwmy]?)\s*", re.IGNORECASE)
+
+
+def parse_span(value: str, field: str = "--within") -> dt.timedelta | tuple[int, str]:
+    """"90d", "12w", "6m", "1y" or a plain number of days; months and years stay calendar spans."""
+    m = _SPAN.fullmatch(value or "")
+    if not m:
+        raise InvalidValueError(f"{field}: {value!r} is not a span; write 90d, 12w, 6m or 1y")
+    n, unit = int(m[1]), (m[2] or "d").lower()
+    if unit == "d":
+        return dt.timedelta(days=n)
+    if unit == "w":
+        return dt.timedelta(weeks=n)
+    return (n, unit)
+
+
+def add_span(day: dt.date, span: dt.timedelta | tuple[int, str]) -> dt.date:
+    """``day`` plus a span from ``parse_span`` (calendar months and years; 31 Jan + 1m = 28/29 Feb)."""
+    if isinstance(span, dt.timedelta):
+        return day + span
+    n, unit = span
+    return add_months(day, n * (12 if unit == "y" else 1))
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """The same day ``months`` later (or earlier, when negative), kept inside shorter months."""
+    year, month = divmod(day.year * 12 + day.month - 1 + months, 12)
+    return dt.date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))

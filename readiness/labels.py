@@ -50,6 +50,109 @@ LABELS: dict[str, dict[str, str]] = {
     "figure": {"en": "figure with its year", "vi": "số liệu kèm năm", "fr": "chiffre avec son année"},
     "text": {"en": "text", "vi": "văn bản", "fr": "texte"},
     "ratings": {"en": "rated 1-5", "vi": "chấm điểm 1-5", "fr": "noté de 1 à 5"},
+    # scoring: statuses and verdicts
+    "met": {"en": "met", "vi": "đạt", "fr": "rempli"},
+    "partial": {"en": "partial", "vi": "đạt một phần", "fr": "partiel"},
+    "missing": {"en": "missing", "vi": "chưa có", "fr": "manquant"},
+    "stale": {"en": "stale", "vi": "quá cũ", "fr": "périmé"},
+    "unverified": {"en": "unverified", "vi": "chưa xác minh", "fr": "non vérifié"},
+    "not_applicable": {"en": "not applicable", "vi": "không áp dụng", "fr": "sans objet"},
+    "ready": {"en": "ready", "vi": "sẵn sàng", "fr": "prête"},
+    "ready_with_gaps": {"en": "ready with gaps", "vi": "sẵn sàng, còn thiếu sót", "fr": "prête avec des lacunes"},
+    "not_ready": {"en": "not ready", "vi": "chưa sẵn sàng", "fr": "pas prête"},
+    "no score": {"en": "no score", "vi": "chưa có điểm", "fr": "pas de score"},
+    "owner": {"en": "owner", "vi": "đơn vị phụ trách", "fr": "responsable"},
+    "and": {"en": "and", "vi": "và", "fr": "et"},
+    "within_year": {"en": "within a year", "vi": "trong vòng 1 năm", "fr": "de moins d'un an"},
+    "within_years": {"en": "within {n} years", "vi": "trong vòng {n} năm", "fr": "de moins de {n} ans"},
+    "last_year": {"en": "the last year", "vi": "1 năm gần đây", "fr": "la dernière année"},
+    "last_years": {"en": "the last {n} years", "vi": "{n} năm gần đây", "fr": "les {n} dernières années"},
+    # scoring: why a record does not count (evidence --explain)
+    "why.rejected": {"en": "rejected", "vi": "bị từ chối", "fr": "rejetée"},
+    "why.wrong_kind": {"en": "not a kind this criterion takes", "vi": "không đúng loại minh chứng tiêu chí yêu cầu",
+                       "fr": "pas d'un type que ce critère accepte"},
+    "why.future": {"en": "dated after the as-of date", "vi": "có ngày sau ngày tính điểm", "fr": "datée après la date de calcul"},
+    "why.expired": {"en": "no longer valid", "vi": "đã hết hiệu lực", "fr": "n'est plus valide"},
+    "why.undated": {"en": "has no date, and the criterion has an age limit", "vi": "không có ngày, trong khi tiêu chí giới hạn thời gian",
+                    "fr": "sans date, alors que le critère a une limite d'âge"},
+    "why.too_old": {"en": "too old", "vi": "quá cũ", "fr": "trop ancienne"},
+    "why.no_file": {"en": "no file attached", "vi": "chưa có tệp đính kèm", "fr": "aucun fichier joint"},
+    "why.not_verified": {"en": "not verified, and the criterion asks for verified records",
+                         "vi": "chưa được xác minh, trong khi tiêu chí yêu cầu minh chứng đã xác minh",
+                         "fr": "non vérifiée, alors que le critère l'exige"},
+    # scoring: gaps, each a problem and the action that closes it
+    "reason.missing": {
+        "en": "no {kinds} record: add one and link it to {ref}",
+        "vi": "chưa có minh chứng loại {kinds}: bổ sung và liên kết với {ref}",
+    },
+    "reason.missing_recent": {
+        "en": "no {kinds} record from {last}: add one and link it to {ref}",
+        "vi": "chưa có minh chứng loại {kinds} trong {last}: bổ sung và liên kết với {ref}",
+    },
+    "reason.need_more": {
+        "en": "{have} of the {need} {kinds} records it asks for: add {more} more",
+        "vi": "mới có {have}/{need} minh chứng loại {kinds} theo yêu cầu: bổ sung thêm {more}",
+    },
+    "reason.waiting": {
+        "en": "{records} wait for verification: a reviewer checks them (readiness evidence verify)",
+        "vi": "{records} đang chờ xác minh: người thẩm định kiểm tra (readiness evidence verify)",
+    },
+    "reason.stale": {
+        "en": "latest {kinds} record ({record}) is from {date}; the criterion asks for one {within}: add a newer one",
+        "vi": "minh chứng loại {kinds} mới nhất ({record}) có từ {date}; tiêu chí yêu cầu {within}: bổ sung minh chứng mới hơn",
+    },
+    "reason.expired": {
+        "en": "{record} was valid until {date}: add the current one",
+        "vi": "{record} chỉ có hiệu lực đến {date}: bổ sung văn bản còn hiệu lực",
+    },
+    "reason.undated": {
+        "en": "{record} has no date and the criterion asks for records {within}: give its date (readiness evidence edit {record} --start ...)",
+        "vi": "{record} chưa có ngày, trong khi tiêu chí yêu cầu minh chứng {within}: bổ sung ngày (readiness evidence edit {record} --start ...)",
+    },
+    "reason.no_file": {
+        "en": "{record} has no file attached: attach the document (readiness evidence attach {record} FILE)",
+        "vi": "{record} chưa có tệp đính kèm: đính kèm văn bản (readiness evidence attach {record} TỆP)",
+    },
+    "reason.future": {
+        "en": "{record} is dated after {as_of} and does not count on that day",
+        "vi": "{record} có ngày sau {as_of} nên chưa được tính vào ngày đó",
+    },
+    "reason.wrong_kind": {
+        "en": "{record} is of kind {kind}; this criterion takes {kinds}: link a matching record instead",
+        "vi": "{record} là minh chứng loại {kind}; tiêu chí này cần loại {kinds}: liên kết minh chứng phù hợp",
+    },
+    "reason.rejected": {
+        "en": "{record} was rejected ({why}): correct it and submit it again",
+        "vi": "{record} bị từ chối ({why}): chỉnh sửa và nộp lại",
+    },
+    "reason.field_missing": {
+        "en": "{field} is not set: readiness city set \"{city}\" {field} ...",
+        "vi": "chưa nhập {field}: readiness city set \"{city}\" {field} ...",
+    },
+    "reason.too_long": {
+        "en": "{field} ({lang}) has {words} words; the form allows {max}: shorten it",
+        "vi": "{field} ({lang}) có {words} từ; mẫu đơn cho phép tối đa {max}: rút gọn lại",
+    },
+    "reason.no_lang": {
+        "en": "{field} has no text in {lang}, the language of communication: add it (readiness city set \"{city}\" {field} --lang {lang} ...)",
+        "vi": "{field} chưa có bản {lang}, ngôn ngữ liên lạc: bổ sung (readiness city set \"{city}\" {field} --lang {lang} ...)",
+    },
+    "reason.old_figure": {
+        "en": "{field} is from {year}; the criterion asks for data {within}: update it",
+        "vi": "{field} là số liệu năm {year}; tiêu chí yêu cầu số liệu {within}: cập nhật",
+    },
+    "reason.unrated": {
+        "en": "not rated yet: {topics} (readiness city set \"{city}\" challenge.TOPIC 1-5)",
+        "vi": "chưa chấm điểm: {topics} (readiness city set \"{city}\" challenge.CHU_DE 1-5)",
+    },
+    "reason.indicator_missing": {
+        "en": "indicator {indicator} has no value: add a statistic record that reports it",
+        "vi": "chỉ số {indicator} chưa có giá trị: bổ sung minh chứng số liệu thống kê có chỉ số này",
+    },
+    "reason.indicator_stale": {
+        "en": "indicator {indicator} has no value since {year}: add a newer one",
+        "vi": "chỉ số {indicator} không có giá trị mới từ năm {year}: bổ sung số liệu mới hơn",
+    },
 }
 
 
@@ -57,3 +160,11 @@ def label(key: str, lang: str, **values: object) -> str:
     """The label ``key`` in ``lang`` (English if missing), with ``{n}``-style values filled in."""
     texts = LABELS[key]
     return texts.get(lang, texts["en"]).format(**values)
+
+
+def join_words(items: list, lang: str, conjunction: str = "and") -> str:
+    """"HN-0012 and HN-0019", "a, b and c"; in Vietnamese "a, b và c"."""
+    words = [str(i) for i in items]
+    if len(words) <= 1:
+        return "".join(words)
+    return f"{', '.join(words[:-1])} {label(conjunction, lang)} {words[-1]}"

@@ -151,3 +151,20 @@ class IndicatorValue(SQLModel, table=True):
     unit: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     year: int | None = None
     source: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+
+
+class NotApplicable(SQLModel, table=True):
+    """A criterion that does not apply to a city, and the written reason why.
+
+    Scoring leaves it out of every total (neither met nor unmet) and lists it with its reason.
+    """
+
+    __tablename__ = "not_applicable"
+    __table_args__ = (UniqueConstraint("city_id", "criterion", name="uq_not_applicable"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    city_id: int = Field(foreign_key="city.id", nullable=False, index=True)
+    criterion: str = Field(sa_column=Column(Text, nullable=False))
+    justification: str = Field(sa_column=Column(Text, nullable=False))
+    created_at: dt.datetime = Field(default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False))
+    created_by: str = Field(sa_column=Column(Text, nullable=False))

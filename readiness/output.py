@@ -58,12 +58,15 @@ _UNSAFE.update({c: f"\\u{c:04x}" for c in (0x200e, 0x200f, 0x202a, 0x202b, 0x202
                                             0x2066, 0x2067, 0x2068, 0x2069)})
 
 
-def safe(text: str) -> str:
+def safe(text: str, *, lines: bool = False) -> str:
     """Text for a terminal: control and direction-override characters shown as escapes.
 
     A file name with an escape sequence or a right-to-left override cannot repaint the
     terminal or disguise ``gpj.exe`` as ``exe.jpg``; everything else (any script) is shown as is.
+    With ``lines``, line breaks are kept (text the tool itself laid out in lines).
     """
+    if lines:
+        return "\n".join(part.translate(_UNSAFE) for part in text.split("\n"))
     return text.translate(_UNSAFE)
 
 
@@ -72,6 +75,8 @@ def audit_subject(event: Any) -> str:
     snapshot = event.after or event.before or {}
     if event.entity == "evidence":
         return f"evidence {snapshot.get('id', event.entity_id)}"
+    if event.entity == "not_applicable":
+        return f"criterion {snapshot.get('criterion', event.entity_id)} of {snapshot.get('city', '')}"
     return f"{event.entity} {snapshot.get('name', event.entity_id)}"
 
 

@@ -1,0 +1,113 @@
+"""Criteria marked not applicable for a city, each with a written justification.
+
+A criterion that does not apply (a coastal-city feature for an inland city, say) leaves every
+total of the city's scorecard, numerator and denominator alike, and is never counted as done;
+scorecards and the dossier list it with its justification. Every mark and unmark writes an
+audit event in the same transaction.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlmodel import select
+
+from .cities import find_city, record
+from .criteria import Catalogue
+from .db import Workspace
+from .errors import InvalidValueError, NotFoundError
+from .models import City, NotApplicable
+from .text import clean
+
+MIN_WORDS = 3
+MAX_CHARS = 1000
+
+
+@dataclass(frozen=True)
+class Mark:
+    city: str
+    criterion: str
+    justification: str
+    by: str
+    at: dt.datetime
+
+    def as_json(self) -> dict[str, str]:
+        at = self.at if self.at.tzinfo else self.at.replace(tzinfo=dt.timezone.utc)
+        return {"city": self.city, "criterion": self.criterion, "justification": self.justification,
+                "by": self.by, "at": at.isoformat(timespec="seconds")}
+
+
+def _criterion(ref: str, catalogue: Catalogue) -> str:
+    ref = clean(ref)
+    if catalogue.resolve(ref) is None:
+        framework_id = ref.partition(":")[0]
+        if ":" not in ref:
+            raise InvalidValueError(f"{ref!r}: write framework:criterion, e.g. kflc:1.3.1")
+        if framework_id not in catalogue.ids():
+            raise InvalidValueError(f"{ref!r}: no framework {framework_id!r}; known: {', '.join(catalogue.ids())}")
+        raise InvalidValueError(f"{ref!r}: {framework_id} has no such criterion; see `readiness criteria show {framework_id}` "
+                                "(only criteria, not areas, can be marked not applicable)")
+    return ref
+
+
+def _justification(text: str | None) -> str:
+    why = clean(text or "")
+    if len(why.split()) < MIN_WORDS:
+        raise InvalidValueError(f"--why: say in a sentence why the criterion does not apply to the city "
+                                f"(at least {MIN_WORDS} words); reviewers read it in the dossier")
+    if len(why) > MAX_CHARS:
+        raise InvalidValueError(f"--why: {len(why):,} characters; at most {MAX_CHARS:,}")
+    if any(ord(ch) < 32 and ch not in "\n\t" for ch in why):
+        raise InvalidValueError("--why: holds control characters; retype it")
+    return why
+
+
+def _mark(row: NotApplicable, city: City) -> Mark:
+    return Mark(city.name, row.criterion, row.justification, row.created_by, row.created_at)
+
+
+def mark(ws: Workspace, city_name: str, ref: str, justification: str | None, catalogue: Catalogue) -> Mark:
+    """Mark a criterion not applicable for a city; marking again replaces the justification."""
+    ref, why = _criterion(ref, catalogue), _justification(justification)
+    with ws.session() as session:
+        city = find_city(session, city_name)
+        row = session.exec(select(NotApplicable).where(NotApplicable.city_id == city.id,
+                                                       NotApplicable.criterion == ref)).first()
+        before = _mark(row, city).as_json() if row else None
+        if row is None:
+            row = NotApplicable(city_id=city.id, criterion=ref, justification=why, created_by=ws.settings.actor)  # type: ignore[arg-type]
+        else:
+            row.justification, row.created_by = why, ws.settings.actor
+        session.add(row)
+        session.flush()
+        result = _mark(row, city)
+        record(session, ws.settings.actor, "criterion.not_applicable", "not_applicable", row.id, city.id,
+               before, result.as_json())
+    return result
+
+
+def unmark(ws: Workspace, city_name: str, ref: str) -> Mark:
+    """Make a criterion applicable again for a city."""
+    ref = clean(ref)
+    with ws.session() as session:
+        city = find_city(session, city_name)
+        row = session.exec(select(NotApplicable).where(NotApplicable.city_id == city.id,
+                                                       NotApplicable.criterion == ref)).first()
+        if row is None:
+            raise NotFoundError(f"{ref} is not marked not applicable for {city.name}; see `readiness na list --city ...`")
+        result = _mark(row, city)
+        record(session, ws.settings.actor, "criterion.applicable", "not_applicable", row.id, city.id,
+               result.as_json(), None)
+        session.delete(row)
+    return result
+
+
+def marks(ws: Workspace, city_name: str | None = None) -> list[Mark]:
+    """The criteria marked not applicable, for one city or all, by city then criterion."""
+    with ws.session() as session:
+        query = select(NotApplicable, City).join(City, City.id == NotApplicable.city_id)  # type: ignore[arg-type]
+        if city_name:
+            query = query.where(NotApplicable.city_id == find_city(session, city_name).id)
+        rows = session.exec(query).all()
+        return sorted((_mark(na, city) for na, city in rows), key=lambda m: (m.city, m.criterion))

@@ -1,0 +1,300 @@
+"""The scoring commands: ``score``, ``gaps``, ``due`` and ``na`` (not applicable).
+
+Registered on the ``readiness`` group by ``cli.py``. Thin: parse, call one function of
+``facts`` or ``applicability``, format with ``output_score``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import click
+
+from .cli import CONTEXT, _open, cli, criteria_dir_option, workspace_options
+
+AS_OF_HELP = "Score as on this day (2026-06-15 or 15/06/2026), e.g. an application deadline [default: today]."
+
+
+def _catalogue(settings: Any, criteria_dirs: tuple[Path, ...]) -> Any:
+    from .criteria import load_catalogue
+
+    return load_catalogue(settings.criteria_dir, criteria_dirs)
+
+
+def _as_of(value: str | None) -> dt.date:
+    from .dates import parse_day
+
+    return parse_day(value) if value else dt.date.today()
+
+
+def scoring_options(func: Any) -> Any:
+    """--framework, --as-of, --lang, --format and --criteria-dir, shared by score and gaps."""
+    options = [
+        click.option("--framework", "framework_ids", multiple=True, metavar="ID",
+                     help="Only this framework (repeatable) [default: every framework]."),
+        click.option("--as-of", "as_of", metavar="DATE", help=AS_OF_HELP),
+        click.option("--lang", default="en", show_default=True, metavar="CODE",
+                     help="Language of titles and messages: en or vi."),
+        click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table",
+                     show_default=True, help="table for people; json or csv for programs."),
+        criteria_dir_option,
+        workspace_options,
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+@cli.command("score", context_settings=CONTEXT)
+@click.option("--city", "city_name", help="The city to score [default: every city, one line each].")
+@click.option("--explain", metavar="FRAMEWORK:CRITERION",
+              help="Show one criterion: each linked record and why it counted or not.")
+@click.option("--by", "by", type=click.Choice(["unit"]), help="unit: which units contributed to which areas.")
+@click.option("--schema", is_flag=True, help="Print the JSON Schema of a scorecard and exit.")
+@scoring_options
+def score_command(city_name: str | None, explain: str | None, by: str | None, schema: bool,
+                  framework_ids: tuple[str, ...], as_of: str | None, lang: str, fmt: str,
+                  criteria_dirs: tuple[Path, ...], settings: Any) -> None:
+    """Score a city's readiness: coverage per criterion and area, the total and the verdict.
+
+    The weighted score and the share of criteria met are two numbers, shown side by side and
+    never blended; a criterion marked not applicable leaves both. The verdict is READY (every
+    blocking criterion met and the score at the framework's threshold), READY WITH GAPS, or NOT
+    READY (a blocking criterion unmet). See "Scoring method" in the README for every rule.
+
+    \b
+    Examples:
+      readiness score --city Hanoi
+      readiness score --city Hanoi --framework kflc --as-of 2026-06-15
+      readiness score --city Hanoi --explain kflc:2.6.1
+      readiness score --city Hanoi --by unit --framework guidelines
+      readiness score                      # every city, one line per framework
+      readiness score --city Hanoi --format json > hanoi-score.json
+    """
+    from . import output_score as out
+    from .errors import InvalidValueError
+
+    if schema:
+        from .output import emit_json
+        from .scoring import Scorecard
+
+        emit_json(Scorecard.model_json_schema())
+        return
+    day = _as_of(as_of)
+    catalogue = _catalogue(settings, criteria_dirs)
+    if city_name is None:
+        if explain or by:
+            raise InvalidValueError(f"--{'explain' if explain else 'by'} needs --city: it shows one city's records")
+        from .facts import score_all
+
+        with _open(settings) as ws:
+            cards = score_all(ws, catalogue, framework_ids, day)
+        if not cards:
+            click.echo('no cities yet; add one with: readiness city add "Hà Nội" --country VN', err=True)
+        if fmt == "json":
+            out.scores_json(cards, lang, {"as_of": day.isoformat()})
+        elif fmt == "csv":
+            out.cities_csv(cards)
+        elif cards:
+            click.echo(f"as of {day.isoformat()}", err=True)
+            out.all_cities_table(cards, lang)
+        return
+
+    from .facts import contributions, score_city
+
+    if explain:
+        ref = explain.strip()
+        framework_ids = (ref.partition(":")[0],)
+        if catalogue.resolve(ref) is None:
+            raise InvalidValueError(f"--explain {ref!r}: no such criterion; write framework:criterion, e.g. kflc:2.6.1")
+    with _open(settings) as ws:
+        scores = score_city(ws, city_name, catalogue, framework_ids, day)
+    if explain:
+        card = scores.cards[0]
+        criterion = card.criterion(explain.strip())
+        assert criterion is not None
+        if fmt == "json":
+            out.emit_json({"format": out.SCORE_FORMAT, "city": card.city, "as_of": day.isoformat(),
+                           "criterion": criterion.model_dump(mode="json"),
+                           "gap": next((g.model_dump(mode="json") for g in card.gaps if g.criterion == criterion.ref), None)})
+        else:
+            out.explain(card, criterion, catalogue.get(card.framework), lang)
+        return
+    if by == "unit":
+        pairs = contributions(scores)
+        if fmt == "json":
+            out.emit_json([{"framework": c.framework, "areas": [a.id for a in c.areas],
+                            "units": [u.model_dump(mode="json") for u in rows]} for c, rows in pairs])
+        else:
+            for card, rows in pairs:
+                out.units_table(card, rows, lang)
+        return
+    if fmt == "json":
+        out.scores_json(scores.cards, lang, {"city": scores.facts.name, "as_of": day.isoformat()})
+    elif fmt == "csv":
+        out.criteria_csv(scores.cards, lang)
+    else:
+        for card in scores.cards:
+            out.scorecard_table(card, lang)
+        if len(scores.cards) > 1:
+            click.echo("next: readiness gaps --city " + _quoted(scores.facts.name), err=True)
+
+
+def _quoted(name: str) -> str:
+    return f'"{name}"' if " " in name else name
+
+
+@cli.command("gaps", context_settings=CONTEXT)
+@click.option("--city", "city_name", required=True, help="The city whose gaps to list.")
+@click.option("--limit", type=click.IntRange(1), help="Only the first N gaps.")
+@scoring_options
+def gaps_command(city_name: str, limit: int | None, framework_ids: tuple[str, ...], as_of: str | None, lang: str,
+                 fmt: str, criteria_dirs: tuple[Path, ...], settings: Any) -> None:
+    """List what is missing, most important first, each with the action that closes it.
+
+    Blocking criteria come first, then the points closing each gap would add to its framework's
+    score (its share of the weight times the coverage it lacks). Indicators with no recent value
+    are listed too. With --as-of, records that will be too old by then show up as gaps now.
+
+    \b
+    Examples:
+      readiness gaps --city Hanoi
+      readiness gaps --city Hanoi --framework gnlc-application --lang vi
+      readiness gaps --city Hanoi --as-of 2026-06-15 --format csv > gaps.csv
+    """
+    from . import output_score as out
+    from .facts import score_city
+
+    with _open(settings) as ws:
+        scores = score_city(ws, city_name, _catalogue(settings, criteria_dirs), framework_ids, _as_of(as_of))
+    gaps = sorted((g for c in scores.cards for g in c.gaps),
+                  key=lambda g: (not g.blocking or g.status == "met", -g.gain))[:limit]
+    if fmt == "json":
+        out.emit_json({"format": out.SCORE_FORMAT, "city": scores.facts.name,
+                       "as_of": scores.cards[0].as_of.isoformat() if scores.cards else None,
+                       "gaps": [{**g.model_dump(mode="json"), "actions": [p.text(lang) for p in g.problems]}
+                                for g in gaps]})
+    elif fmt == "csv":
+        out.gaps_csv(gaps, lang)
+    elif not gaps:
+        click.echo(f"no gaps: every applicable criterion of {scores.facts.name} is met", err=True)
+    else:
+        out.gaps_table(gaps, lang)
+        click.echo(f"{len(gaps)} gap(s); explain one with: readiness score --city {_quoted(scores.facts.name)} "
+                   f"--explain {gaps[0].criterion}", err=True)
+
+
+@cli.command("due", context_settings=CONTEXT)
+@click.option("--city", "city_name", required=True, help="The city whose records to check.")
+@click.option("--within", default="90d", show_default=True, help="How far ahead: 30d, 12w, 6m, 1y.")
+@click.option("--framework", "framework_ids", multiple=True, metavar="ID", help="Only this framework (repeatable).")
+@click.option("--as-of", "as_of", metavar="DATE", help="Count from this day [default: today].")
+@click.option("--lang", default="en", show_default=True, metavar="CODE", help="Language of titles: en or vi.")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@criteria_dir_option
+@workspace_options
+def due_command(city_name: str, within: str, framework_ids: tuple[str, ...], as_of: str | None, lang: str, fmt: str,
+                criteria_dirs: tuple[Path, ...], settings: Any) -> None:
+    """List records whose validity or age limit runs out soon, and the criteria that would fall.
+
+    A record "runs out" on the last day it still counts for a criterion: its valid-until date,
+    or the day it becomes older than the criterion's age limit. "THEN" says what the criterion's
+    status becomes the day after, or "still covered" when other records carry it.
+
+    \b
+    Examples:
+      readiness due --city Hanoi
+      readiness due --city Hanoi --within 6m --format json
+    """
+    from . import output_score as out
+    from .dates import add_span, parse_span
+    from .facts import due_city
+
+    day = _as_of(as_of)
+    horizon = add_span(day, parse_span(within))
+    with _open(settings) as ws:
+        items = due_city(ws, city_name, _catalogue(settings, criteria_dirs), framework_ids, day, horizon)
+    if fmt == "json":
+        out.emit_json({"as_of": day.isoformat(), "until": horizon.isoformat(),
+                       "due": [i.model_dump(mode="json") for i in items]})
+    elif not items:
+        click.echo(f"nothing runs out between {day.isoformat()} and {horizon.isoformat()}", err=True)
+    else:
+        out.due_table(items, lang)
+        falling = sorted({i.criterion for i in items if i.falls})
+        click.echo(f"{len(items)} record-criterion pair(s) run out by {horizon.isoformat()}; "
+                   f"{len(falling)} criterion(s) would fall", err=True)
+
+
+@cli.group(context_settings=CONTEXT)
+def na() -> None:
+    """Criteria marked not applicable for a city, each with a written justification.
+
+    A criterion marked not applicable leaves every total of the city's scorecard (it is never
+    counted as met) and is listed with its justification in scorecards and the dossier.
+    """
+
+
+@na.command("add")
+@click.argument("criterion", metavar="FRAMEWORK:CRITERION")
+@click.option("--city", "city_name", required=True, help="The city it does not apply to.")
+@click.option("--why", required=True, help="Why it does not apply, in a sentence reviewers will read.")
+@criteria_dir_option
+@workspace_options
+def na_add(criterion: str, city_name: str, why: str, criteria_dirs: tuple[Path, ...], settings: Any) -> None:
+    """Mark a criterion not applicable for a city (again: replace the justification).
+
+    \b
+    Example:
+      readiness na add kflc:1.3.1 --city Hanoi --why "Covered by the national environment programme, not the city's"
+    """
+    from .applicability import mark
+
+    with _open(settings) as ws:
+        m = mark(ws, city_name, criterion, why, _catalogue(settings, criteria_dirs))
+    click.echo(f"{m.criterion} is now not applicable for {m.city}", err=True)
+
+
+@na.command("remove")
+@click.argument("criterion", metavar="FRAMEWORK:CRITERION")
+@click.option("--city", "city_name", required=True, help="The city.")
+@workspace_options
+def na_remove(criterion: str, city_name: str, settings: Any) -> None:
+    """Make a criterion applicable again for a city.
+
+    \b
+    Example:
+      readiness na remove kflc:1.3.1 --city Hanoi
+    """
+    from .applicability import unmark
+
+    with _open(settings) as ws:
+        m = unmark(ws, city_name, criterion)
+    click.echo(f"{m.criterion} applies to {m.city} again", err=True)
+
+
+@na.command("list")
+@click.option("--city", "city_name", help="Only this city.")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@workspace_options
+def na_list(city_name: str | None, fmt: str, settings: Any) -> None:
+    """List the criteria marked not applicable, with their justifications.
+
+    \b
+    Example:
+      readiness na list --city Hanoi
+    """
+    from . import output
+    from .applicability import marks
+
+    with _open(settings) as ws:
+        found = marks(ws, city_name)
+    if fmt == "json":
+        output.emit_json([m.as_json() for m in found])
+    elif not found:
+        click.echo("no criterion is marked not applicable", err=True)
+    else:
+        output.table(("CITY", "CRITERION", "JUSTIFICATION", "BY", "ON"),
+                     [(m.city, m.criterion, m.justification, m.by, f"{m.at:%Y-%m-%d}") for m in found])

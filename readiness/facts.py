@@ -1,0 +1,195 @@
+"""Reading the workspace into what scoring needs: facts, never rules applied to rows one by one.
+
+``city_facts`` reads one city's records, links, file counts, indicator values, profile and
+not-applicable marks (a few queries, whatever the number of records). ``national_candidates``
+lets the database reduce every city's links to counts of records that fare alike for each
+criterion, so a ministry's workspace of a million records is scored from some thousands of
+rows. ``score_city`` and ``score_all`` put them together with ``scoring.score``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import Column, MetaData, Table, Text, func, insert, select, text
+from sqlmodel import Session, col
+
+from . import dates
+from .cities import find_city
+from .criteria import Catalogue, Framework
+from .db import Workspace
+from .models import Attachment, City, Evidence, EvidenceLink, IndicatorValue, NotApplicable, Unit
+from .scoring import (CityFacts, DueItem, IndicatorFact, RecordFact, Scorecard, Tally, UnitContribution,
+                      by_unit, crosswalk, cutoff_of, due, score)
+
+
+def city_facts(session: Session, city: City) -> CityFacts:
+    """One city's evidence as scoring facts (rejected records included: the gaps name them)."""
+    rows = session.execute(
+        select(Evidence.id, Evidence.code, Evidence.kind, Evidence.status, Evidence.start, Evidence.end,
+               Evidence.valid_until, Evidence.unit_id, Evidence.title, Evidence.status_reason)
+        .where(Evidence.city_id == city.id).order_by(Evidence.number)).all()
+    links: dict[int, list[str]] = defaultdict(list)
+    for evidence_id, ref in session.execute(
+            select(EvidenceLink.evidence_id, EvidenceLink.criterion).join(Evidence, col(Evidence.id) == EvidenceLink.evidence_id)
+            .where(Evidence.city_id == city.id).order_by(EvidenceLink.criterion)):
+        links[evidence_id].append(ref)
+    files = dict(session.execute(
+        select(Attachment.evidence_id, func.count()).join(Evidence, col(Evidence.id) == Attachment.evidence_id)
+        .where(Evidence.city_id == city.id).group_by(Attachment.evidence_id)).all())
+    units = dict(session.execute(select(Unit.id, Unit.name).where(Unit.city_id == city.id).order_by(Unit.name)).all())
+    records = tuple(
+        RecordFact(code=r.code, kind=r.kind, status=r.status, start=dates.from_iso(r.start), end=dates.from_iso(r.end),
+                   valid_until=dates.from_iso(r.valid_until), files=files.get(r.id, 0), links=tuple(links.get(r.id, ())),
+                   unit=units.get(r.unit_id) if r.unit_id else None, title=r.title, status_reason=r.status_reason)
+        for r in rows)
+    code_of = {r.id: r.code for r in rows}
+    status_of = {r.id: r.status for r in rows}
+    indicators = tuple(
+        IndicatorFact(indicator=i.indicator, value=i.value, record=code_of[i.evidence_id], unit=i.unit, year=i.year)
+        for i in session.execute(
+            select(IndicatorValue.evidence_id, IndicatorValue.indicator, IndicatorValue.value, IndicatorValue.unit,
+                   IndicatorValue.year).join(Evidence, col(Evidence.id) == IndicatorValue.evidence_id)
+            .where(Evidence.city_id == city.id).order_by(IndicatorValue.id))
+        if status_of[i.evidence_id] != "rejected")
+    return CityFacts(name=city.name, code=city.code, country=city.country, profile=dict(city.profile),
+                     records=records, indicators=indicators, not_applicable=not_applicable_of(session, city.id),
+                     units=tuple(units.values()))
+
+
+def not_applicable_of(session: Session, city_id: int | None) -> dict[str, str]:
+    return dict(session.execute(select(NotApplicable.criterion, NotApplicable.justification)
+                                .where(NotApplicable.city_id == city_id)).all())
+
+
+# ---------------------------------------------------------------------------------------------
+# The national view: the database counts, the rules decide
+
+
+def national_candidates(session: Session, frameworks: Sequence[Framework], joined: dict[str, set[str]],
+                        as_of: dt.date) -> dict[int, dict[str, list[Tally]]]:
+    """Per city and criterion, the linked records grouped by how they fare: verified or not,
+    with a file or not, and where they stand in time (``scoring.timing_of``, in SQL).
+
+    A temporary table lists which links feed which criterion and which kinds it takes, with the
+    criterion's age cutoff; the query joins it to the links and counts. Rejected records and
+    records of a kind the criterion does not take are left out here: they never count.
+    """
+    meta = MetaData()
+    rule = Table("readiness_score_rule", meta, Column("link_ref", Text), Column("target", Text),
+                 Column("kind", Text), Column("cutoff", Text), prefixes=["TEMPORARY"])
+    rows = []
+    for fw in frameworks:
+        for crit in fw.criteria.values():
+            if crit.evidence is None:
+                continue
+            target = f"{fw.id}:{crit.id}"
+            cutoff = cutoff_of(crit.evidence.max_age_years, as_of)
+            for source in {target, *joined.get(target, ())}:
+                for kind in crit.evidence.kinds:
+                    rows.append({"link_ref": source, "target": target, "kind": kind.value,
+                                 "cutoff": cutoff.isoformat() if cutoff else None})
+    conn = session.connection()
+    rule.create(conn)
+    try:
+        if rows:
+            conn.execute(insert(rule), rows)
+        # Partial ISO dates compare with a date cut to their own length: "2025-10" >= "2025-10"
+        # holds for any day of October. That is timing_of's benefit of the doubt, in SQL.
+        result = conn.execute(text("""
+            SELECT e.city_id, p.target,
+                   CASE WHEN e.status = 'verified' THEN 1 ELSE 0 END AS verified,
+                   CASE WHEN EXISTS (SELECT 1 FROM attachment a WHERE a.evidence_id = e.id) THEN 1 ELSE 0 END AS has_file,
+                   CASE
+                     WHEN e.start IS NOT NULL AND e.start > substr(:as_of, 1, length(e.start)) THEN 'future'
+                     WHEN e.valid_until IS NOT NULL
+                          AND e.valid_until < substr(:as_of, 1, length(e.valid_until)) THEN 'expired'
+                     WHEN p.cutoff IS NULL THEN 'ok'
+                     WHEN e.start IS NULL AND e."end" IS NULL THEN 'undated'
+                     WHEN coalesce(e."end", e.start) < substr(p.cutoff, 1, length(coalesce(e."end", e.start)))
+                          THEN 'too_old'
+                     ELSE 'ok'
+                   END AS timing,
+                   count(*) AS n
+            FROM (SELECT DISTINCT l.evidence_id, r.target, r.cutoff, r.kind
+                  FROM evidence_link l JOIN readiness_score_rule r ON r.link_ref = l.criterion) p
+            JOIN evidence e ON e.id = p.evidence_id AND e.kind = p.kind
+            WHERE e.status <> 'rejected'
+            GROUP BY e.city_id, p.target, 3, 4, 5
+        """), {"as_of": as_of.isoformat()})
+        out: dict[int, dict[str, list[Tally]]] = defaultdict(lambda: defaultdict(list))
+        for city_id, target, verified, has_file, timing, n in result:
+            out[city_id][target].append(Tally(count=n, verified=bool(verified), has_file=bool(has_file), timing=timing))
+    finally:
+        rule.drop(conn)
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# Putting it together
+
+
+@dataclass
+class CityScores:
+    """A city's facts and its scorecards, one per framework."""
+
+    facts: CityFacts
+    cards: list[Scorecard]
+
+
+def frameworks_for(catalogue: Catalogue, ids: Sequence[str]) -> list[Framework]:
+    """The frameworks asked for, or every framework in the catalogue."""
+    return [catalogue.get(i) for i in ids] if ids else [e.framework for e in catalogue]
+
+
+def score_city(ws: Workspace, city_name: str, catalogue: Catalogue, framework_ids: Sequence[str] = (),
+               as_of: dt.date | None = None) -> CityScores:
+    """A city's scorecards against the frameworks asked for (all when none), as on ``as_of``."""
+    frameworks = frameworks_for(catalogue, framework_ids)
+    with ws.session() as session:
+        facts = city_facts(session, find_city(session, city_name))
+    joined = crosswalk(catalogue)
+    day = as_of or dt.date.today()
+    return CityScores(facts, [score(fw, facts, day, joined=joined) for fw in frameworks])
+
+
+def score_all(ws: Workspace, catalogue: Catalogue, framework_ids: Sequence[str] = (),
+              as_of: dt.date | None = None) -> list[Scorecard]:
+    """Every city of the workspace against the frameworks asked for: the ministry's table.
+
+    The database counts (``national_candidates``); no per-record detail, so these scorecards
+    carry scores, statuses and verdicts but no gaps.
+    """
+    frameworks = frameworks_for(catalogue, framework_ids)
+    joined = crosswalk(catalogue)
+    day = as_of or dt.date.today()
+    with ws.session() as session:
+        cities = list(session.execute(select(City)).scalars())
+        tallies = national_candidates(session, frameworks, joined, day)
+        marks: dict[int, dict[str, str]] = defaultdict(dict)
+        for city_id, ref, why in session.execute(select(NotApplicable.city_id, NotApplicable.criterion,
+                                                        NotApplicable.justification)):
+            marks[city_id][ref] = why
+    cards = []
+    for city in sorted(cities, key=lambda c: c.name_key):
+        facts = CityFacts(name=city.name, code=city.code, country=city.country, profile=dict(city.profile),
+                          not_applicable=marks.get(city.id, {}))  # type: ignore[arg-type]
+        for fw in frameworks:
+            cards.append(score(fw, facts, day, candidates=tallies.get(city.id, {}), with_gaps=False))  # type: ignore[arg-type]
+    return cards
+
+
+def due_city(ws: Workspace, city_name: str, catalogue: Catalogue, framework_ids: Sequence[str],
+             as_of: dt.date, horizon: dt.date) -> list[DueItem]:
+    """Records of a city that stop counting between ``as_of`` and ``horizon``."""
+    with ws.session() as session:
+        facts = city_facts(session, find_city(session, city_name))
+    return due(frameworks_for(catalogue, framework_ids), facts, as_of, horizon, joined=crosswalk(catalogue))
+
+
+def contributions(scores: CityScores) -> list[tuple[Scorecard, list[UnitContribution]]]:
+    """For each scorecard, which units contributed counting records to which areas."""
+    return [(card, by_unit(card, scores.facts)) for card in scores.cards]

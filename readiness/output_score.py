@@ -1,0 +1,249 @@
+"""Scorecards, gaps and due records for the terminal (rich), CSV and JSON. Used by cli_score.py.
+
+Every number is shown the way ``scoring.DEFINITIONS`` defines it: coverage per criterion, the
+weighted score and the share of criteria met side by side, never blended; "no score" rather
+than 0 where nothing applicable was scored.
+"""
+
+from __future__ import annotations
+
+import csv
+import sys
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from .labels import label
+from .output import console, emit_json, requirement_text, safe, table
+
+if TYPE_CHECKING:
+    from .criteria import Framework
+    from .scoring import AreaScore, CriterionScore, DueItem, Gap, Scorecard, UnitContribution
+
+STYLE = {"met": "green", "partial": "yellow", "unverified": "yellow", "stale": "magenta", "missing": "red",
+         "not_applicable": "dim", "ready": "bold green", "ready_with_gaps": "bold yellow", "not_ready": "bold red"}
+SCORE_FORMAT = "readiness-score/1"
+
+
+def pct(value: float | None, lang: str = "en") -> str:
+    """"73%", or "no score" when there is nothing to score (never 0)."""
+    return label("no score", lang) if value is None else f"{value * 100:.0f}%"
+
+
+def _text(texts: dict[str, str], lang: str) -> str:
+    return texts.get(lang) or texts.get("en") or next(iter(texts.values()), "")
+
+
+def _styled(status: str, lang: str) -> Any:
+    from rich.text import Text
+
+    return Text(label(status, lang), style=STYLE.get(status, ""))
+
+
+def verdict_line(card: Scorecard, lang: str) -> str:
+    """The totals and the verdict in one line, the two numbers kept apart."""
+    verdict = label(card.verdict, lang) if card.verdict else label("no score", lang)
+    parts = [f"score {pct(card.score, lang)} (ready at {card.threshold:.0%})",
+             f"criteria met {card.met} of {card.applicable} ({pct(card.met_share, lang)})"]
+    if card.not_applicable:
+        parts.append(f"{card.not_applicable} not applicable")
+    line = " · ".join(parts) + f" · verdict: {verdict.upper()}"
+    if card.blocking_unmet:
+        line += f" (blocking unmet: {', '.join(r.partition(':')[2] for r in card.blocking_unmet)})"
+    return line
+
+
+def scorecard_table(card: Scorecard, lang: str) -> None:
+    """Areas and criteria as one indented table, then the totals and the verdict."""
+    from rich import box
+    from rich.table import Table
+    from rich.text import Text
+
+    draft = " (draft framework: wording to be checked)" if card.draft else ""
+    t = Table(box=box.SIMPLE_HEAD, pad_edge=False, title_justify="left",
+              title=f"{safe(card.city)} · {_text(card.framework_name, lang)} ({card.framework} {card.version}){draft}"
+                    f" · as of {card.as_of.isoformat()}")
+    t.add_column("AREA / CRITERION", overflow="fold", ratio=1)
+    t.add_column("STATUS", no_wrap=True)
+    t.add_column("COVERAGE", justify="right", no_wrap=True)
+    t.add_column("COUNTED", overflow="fold", max_width=36)
+
+    def add_area(area: AreaScore, depth: int) -> None:
+        t.add_row(Text(f"{'  ' * depth}{area.id} {_text(area.title, lang)}", style="bold"), "",
+                  Text(pct(area.score, lang), style="bold"), f"{area.met}/{area.applicable} met" if area.applicable else "")
+        for sub in area.areas:
+            add_area(sub, depth + 1)
+        for c in area.criteria:
+            flag = " [!]" if c.blocking else ""
+            counted = ", ".join(c.counted) if c.counted else (
+                f"{c.counted_records} record(s)" if c.counted_records else "")
+            if c.status == "not_applicable":
+                counted = c.justification or ""
+            elif c.basis == "profile":
+                counted = ", ".join(f.field for f in c.fields if f.ok)
+            t.add_row(Text(f"{'  ' * (depth + 1)}{c.id} {safe(_text(c.title, lang))}{flag}"), _styled(c.status, lang),
+                      "" if c.coverage is None else pct(c.coverage, lang), Text(safe(counted)))
+
+    for area in card.areas:
+        add_area(area, 0)
+    out = console()
+    out.print(t)
+    verdict = Text(verdict_line(card, lang))
+    verdict.stylize(STYLE.get(card.verdict or "", ""), verdict.plain.find("verdict:"))
+    out.print(verdict)
+    click.echo("")
+
+
+def explain(card: Scorecard, criterion: CriterionScore, framework: Framework, lang: str) -> None:
+    """One criterion: what it asks for, each linked record and why it counted or not."""
+    crit = framework.criteria[criterion.id]
+    click.echo(safe(f"{criterion.ref}  {_text(criterion.title, lang)}"))
+    click.echo(f"  asks for:  {requirement_text(crit, lang)}" + ("  (blocking)" if crit.blocking else ""))
+    click.echo(f"  status:    {label(criterion.status, lang)}, coverage "
+               f"{'-' if criterion.coverage is None else pct(criterion.coverage, lang)}, "
+               f"{criterion.share * 100:.1f} points of the {card.framework} score")
+    if criterion.justification:
+        click.echo(safe(f"  not applicable: {criterion.justification}"))
+    if criterion.records:
+        rows = []
+        for r in criterion.records:
+            if r.counted:
+                why = "counts" if r.credit >= 1 else f"counts {r.credit:.0%} until verified"
+            else:
+                why = "; ".join(label(f"why.{x}", lang) for x in r.reasons)
+            rows.append((r.id, r.kind, r.date or "", r.status, r.via or "direct", why))
+        table(("RECORD", "KIND", "DATE", "STATUS", "LINKED", "COUNTED?"), rows)
+    elif criterion.basis == "evidence" and criterion.status != "not_applicable":
+        click.echo("  no record is linked to it, directly or through a crosswalk")
+    if criterion.fields:
+        table(("FIELD", "OK", "VALUE / PROBLEM"),
+              [(f.field, "yes" if f.ok else "no", f.problem.text(lang) if f.problem else _value(f.value))
+               for f in criterion.fields])
+    for ind in criterion.indicators:
+        value = "no value" if ind.value is None else f"{ind.value:,.10g} {ind.unit} ({ind.year or 'year unknown'}, {ind.record})"
+        target = "" if ind.target_reached is None else (", target reached" if ind.target_reached else f", target {ind.target:g} not reached")
+        click.echo(safe(f"  indicator {ind.id}: {value}, {ind.status}{target}"))
+    gap = next((g for g in card.gaps if g.criterion == criterion.ref), None)
+    if gap:
+        click.echo("  to do:")
+        for p in gap.problems:
+            click.echo(safe(f"    - {p.text(lang)}"))
+
+
+def _value(value: Any) -> str:
+    if isinstance(value, dict) and set(value) == {"value", "year"}:
+        return f"{value['value']:,} ({value['year']})"
+    if isinstance(value, dict):
+        return "; ".join(f"{k}: {v}" for k, v in value.items())
+    return "" if value is None else str(value)
+
+
+def gaps_table(gaps: Sequence[Gap], lang: str) -> None:
+    """Gaps, most important first: blocking, then the points closing each would add."""
+    from rich import box
+    from rich.table import Table
+    from rich.text import Text
+
+    t = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_lines=False)
+    t.add_column("#", justify="right", no_wrap=True)
+    t.add_column("PRIORITY", no_wrap=True)
+    t.add_column("CRITERION", overflow="fold", max_width=40)
+    t.add_column("STATUS", no_wrap=True)
+    t.add_column("WHAT IS MISSING AND WHAT TO DO", overflow="fold", ratio=1)
+    for i, g in enumerate(gaps, 1):
+        priority = Text(label("blocking", lang), style="bold red") if g.blocking and g.status != "met" else Text(f"+{g.gain:.1f} pts")
+        todo = "\n".join(f"- {p.text(lang)}" for p in g.problems)
+        if g.units:
+            todo += f"\n  {label('owner', lang)}: {', '.join(g.units)}"
+        t.add_row(str(i), priority, Text(safe(f"{g.criterion}\n{_text(g.title, lang)}", lines=True)), _styled(g.status, lang),
+                  Text(safe(todo, lines=True)))
+    console().print(t)
+
+
+def all_cities_table(cards: Sequence[Scorecard], lang: str) -> None:
+    from rich import box
+    from rich.table import Table
+    from rich.text import Text
+
+    t = Table(box=box.SIMPLE_HEAD, pad_edge=False)
+    for name, justify in (("CITY", "left"), ("FRAMEWORK", "left"), ("SCORE", "right"), ("CRITERIA MET", "right"),
+                          ("VERDICT", "left"), ("BLOCKING UNMET", "left")):
+        t.add_column(name, justify=justify, overflow="fold")  # type: ignore[arg-type]
+    for c in cards:
+        verdict = label(c.verdict, lang) if c.verdict else label("no score", lang)
+        t.add_row(Text(safe(c.city)), c.framework, pct(c.score, lang), f"{c.met}/{c.applicable} ({pct(c.met_share, lang)})",
+                  Text(verdict, style=STYLE.get(c.verdict or "", "")),
+                  ", ".join(r.partition(":")[2] for r in c.blocking_unmet))
+    console().print(t)
+
+
+def units_table(card: Scorecard, rows: Sequence[UnitContribution], lang: str) -> None:
+    """Which unit contributed counting records to which top-level area."""
+    columns = ["UNIT", *(a.id for a in card.areas), "RECORDS"]
+    table(columns, [(r.unit or "(no unit)", *(r.areas.get(a.id, 0) or "" for a in card.areas), r.records) for r in rows],
+          title=f"{card.city} · {card.framework}: counting records by unit and area")
+    click.echo("areas: " + "; ".join(f"{a.id} {_text(a.title, lang)}" for a in card.areas), err=True)
+
+
+def due_table(items: Sequence[DueItem], lang: str) -> None:
+    table(("UNTIL", "RECORD", "TITLE", "CRITERION", "RUNS OUT BY", "THEN"),
+          [(i.until.isoformat(), i.record, _text(i.title, lang), i.criterion,
+            "validity" if i.why == "valid_until" else "age limit",
+            f"{label(i.status_now, lang)} -> {label(i.status_after, lang)}" if i.falls else "still covered")
+           for i in items])
+
+
+# ---------------------------------------------------------------------------------------------
+# For programs
+
+
+def scores_json(cards: Sequence[Scorecard], lang: str, extra: dict[str, Any] | None = None) -> None:
+    """The documented JSON: a wrapper with the definitions, then one scorecard per framework.
+
+    Reasons carry a ``code`` and ``params`` for programs and their ``text`` in ``lang``.
+    """
+    from .scoring import DEFINITIONS
+
+    def with_text(card: Scorecard) -> dict[str, Any]:
+        data = card.model_dump(mode="json")
+        for gap, model in zip(data["gaps"], card.gaps):
+            for p, reason in zip(gap["problems"], model.problems):
+                p["text"] = reason.text(lang)
+        return data
+
+    emit_json({"format": SCORE_FORMAT, "lang": lang,
+               "definitions": {k: v.get(lang, v["en"]) for k, v in DEFINITIONS.items()},
+               **(extra or {}), "scorecards": [with_text(c) for c in cards]})
+
+
+CRITERIA_CSV = ("city", "framework", "area", "criterion", "title", "blocking", "weight", "status", "coverage",
+                "share", "counted", "justification")
+
+
+def criteria_csv(cards: Sequence[Scorecard], lang: str) -> None:
+    """One row per criterion; coverage and share as fractions (0-1), empty when not applicable."""
+    w = csv.writer(sys.stdout, lineterminator="\n")
+    w.writerow(CRITERIA_CSV)
+    for card in cards:
+        for c in card.all_criteria():
+            w.writerow([card.city, card.framework, c.area, c.ref, _text(c.title, lang), str(c.blocking).lower(), f"{c.weight:g}",
+                        c.status, "" if c.coverage is None else f"{c.coverage:.4f}", f"{c.share:.4f}",
+                        "; ".join(c.counted) or (c.counted_records or ""), c.justification or ""])
+
+
+def cities_csv(cards: Sequence[Scorecard]) -> None:
+    w = csv.writer(sys.stdout, lineterminator="\n")
+    w.writerow(("city", "framework", "score", "met", "applicable", "met_share", "verdict", "blocking_unmet"))
+    for c in cards:
+        w.writerow([c.city, c.framework, "" if c.score is None else f"{c.score:.4f}", c.met, c.applicable,
+                    "" if c.met_share is None else f"{c.met_share:.4f}", c.verdict or "", "; ".join(c.blocking_unmet)])
+
+
+def gaps_csv(gaps: Sequence[Gap], lang: str) -> None:
+    w = csv.writer(sys.stdout, lineterminator="\n")
+    w.writerow(("rank", "framework", "criterion", "title", "status", "coverage", "blocking", "gain", "actions", "units"))
+    for i, g in enumerate(gaps, 1):
+        w.writerow([i, g.framework, g.criterion, _text(g.title, lang), g.status,
+                    "" if g.coverage is None else f"{g.coverage:.4f}", str(g.blocking).lower(), f"{g.gain:.2f}",
+                    " | ".join(p.text(lang) for p in g.problems), "; ".join(g.units)])

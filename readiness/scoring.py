@@ -1,0 +1,839 @@
+"""The scoring engine: framework + evidence facts + as-of date in, scorecard out.
+
+Pure: no database, no clock, no files. ``facts.py`` reads the workspace into the inputs below;
+the command line and the dossier only read the ``Scorecard`` it returns. The rules are written
+out for people in README.md ("Scoring method") and, in the same words, in ``DEFINITIONS``.
+
+The inputs come in two grains, scored by the same rules:
+
+* ``RecordFact``: one record with its dates, status, files and links (one city: every reason
+  can name the record);
+* ``Tally``: records that behave alike for one criterion (same status class, file or not,
+  timing), counted. ``candidates_from_records`` turns records into one tally each; the
+  national view has the database count them (``facts.national_candidates``).
+
+::
+
+    records ──candidates_from_records──┐
+                                       ├─> Tally per criterion ─> assess ─> CriterionScore
+    database ─national_candidates──────┘                                      │
+                                 profile ─> check_profile ─> CriterionScore ──┤
+                                                                   area tree, totals, verdict
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict
+
+from .criteria import Area, Catalogue, Criterion, Framework, ProfileCheck
+from .dates import PartialDate, add_months
+from .labels import label, join_words
+from .profile import PROFILE_FIELDS
+from .text import word_count
+
+Status = Literal["met", "partial", "missing", "stale", "unverified", "not_applicable"]
+Timing = Literal["ok", "future", "expired", "undated", "too_old"]
+
+#: Statuses in the order a reader meets them, best first.
+STATUSES: tuple[str, ...] = ("met", "partial", "unverified", "stale", "missing", "not_applicable")
+FORMAT = "readiness-scorecard/1"
+#: Coverage this close to 1 is 1 (floating sums of unverified weights).
+EPSILON = 1e-9
+
+#: One written definition per number, used by the terminal, the JSON and the dossier alike.
+DEFINITIONS: dict[str, dict[str, str]] = {
+    "coverage": {
+        "en": "How far one criterion is satisfied, 0-100%. Evidence criteria: the records that "
+              "count (a verified record counts 1, an unverified one the framework's unverified "
+              "weight) divided by the number the criterion asks for, capped at 100%. Profile "
+              "criteria: the share of the fields asked for that are set and valid.",
+        "vi": "Mức đáp ứng của một tiêu chí, 0-100%. Tiêu chí minh chứng: số minh chứng được tính "
+              "(minh chứng đã xác minh tính 1, chưa xác minh tính theo trọng số của bộ tiêu chí) "
+              "chia cho số minh chứng tiêu chí yêu cầu, tối đa 100%. Tiêu chí thông tin thành phố: "
+              "tỷ lệ các trường được yêu cầu đã có giá trị hợp lệ.",
+    },
+    "score": {
+        "en": "Weighted readiness score, 0-100%: the weighted mean of the top areas' scores, each "
+              "area's score being the weighted mean of its criteria's coverage and its sub-areas' "
+              "scores, with the weights of the framework file. Criteria marked not applicable "
+              "are left out of numerator and denominator; with nothing applicable there is no score.",
+        "vi": "Điểm sẵn sàng có trọng số, 0-100%: trung bình có trọng số của điểm các lĩnh vực cấp "
+              "cao nhất; điểm mỗi lĩnh vực là trung bình có trọng số của mức đáp ứng các tiêu chí và "
+              "điểm các lĩnh vực con, theo trọng số trong tệp bộ tiêu chí. Tiêu chí không áp dụng "
+              "được loại khỏi cả tử số và mẫu số; không có tiêu chí nào áp dụng thì không có điểm.",
+    },
+    "met_share": {
+        "en": "Criteria met: the number of applicable criteria whose status is met, divided by "
+              "the number of applicable criteria, unweighted. Never blended with the score.",
+        "vi": "Tỷ lệ tiêu chí đạt: số tiêu chí áp dụng có trạng thái đạt chia cho số tiêu chí áp "
+              "dụng, không tính trọng số. Không gộp với điểm sẵn sàng.",
+    },
+    "verdict": {
+        "en": "The framework's verdict rules, first that holds: by default not ready when a "
+              "blocking criterion is unmet, ready when the score reaches the framework's "
+              "threshold, otherwise ready with gaps.",
+        "vi": "Theo các quy tắc kết luận của bộ tiêu chí, quy tắc đầu tiên thỏa mãn được áp dụng: "
+              "mặc định là chưa sẵn sàng khi còn tiêu chí bắt buộc chưa đạt, sẵn sàng khi điểm đạt "
+              "ngưỡng của bộ tiêu chí, còn lại là sẵn sàng nhưng còn thiếu sót.",
+    },
+    "gain": {
+        "en": "What closing a gap adds to the score, in points: the criterion's share of the "
+              "total weight times the coverage it lacks.",
+        "vi": "Số điểm được cộng thêm khi khắc phục thiếu sót: phần trọng số của tiêu chí trong "
+              "tổng điểm nhân với phần mức đáp ứng còn thiếu.",
+    },
+}
+
+
+# ---------------------------------------------------------------------------------------------
+# Inputs
+
+
+@dataclass(frozen=True)
+class RecordFact:
+    """What scoring needs to know of one evidence record."""
+
+    code: str
+    kind: str
+    status: str
+    start: PartialDate | None = None
+    end: PartialDate | None = None
+    valid_until: PartialDate | None = None
+    files: int = 0
+    links: tuple[str, ...] = ()
+    unit: str | None = None
+    title: Mapping[str, str] = field(default_factory=dict)
+    status_reason: str | None = None
+
+    @property
+    def dated(self) -> PartialDate | None:
+        """The date its age is measured from: the end of what it documents, else the start."""
+        return self.end or self.start
+
+
+@dataclass(frozen=True)
+class IndicatorFact:
+    """A value a record reports for an indicator."""
+
+    indicator: str
+    value: float
+    record: str
+    unit: str | None = None
+    year: int | None = None
+
+
+@dataclass(frozen=True)
+class CityFacts:
+    """Everything scoring reads about one city."""
+
+    name: str
+    code: str
+    country: str
+    profile: Mapping[str, Any]
+    records: tuple[RecordFact, ...] = ()
+    indicators: tuple[IndicatorFact, ...] = ()
+    not_applicable: Mapping[str, str] = field(default_factory=dict)
+    units: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Tally:
+    """``count`` records that fare alike for one criterion (one record in a city's scorecard)."""
+
+    count: int
+    verified: bool
+    has_file: bool
+    timing: Timing
+    record: RecordFact | None = None
+    via: str | None = None  # the crosswalk it came through, None when linked directly
+    wrong_kind: bool = False
+    rejected: bool = False
+
+
+# ---------------------------------------------------------------------------------------------
+# Output: the scorecard (pydantic, so that its JSON has a schema)
+
+
+class _Out(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+
+class Reason(_Out):
+    """A problem and the action that closes it, as a code with values; ``text(lang)`` says it."""
+
+    code: str
+    params: dict[str, Any] = {}
+
+    def text(self, lang: str = "en") -> str:
+        def say(v: Any) -> Any:
+            if isinstance(v, list):
+                return join_words(v, lang)
+            if isinstance(v, dict):  # a framework text in several languages
+                return v.get(lang) or v.get("en") or next(iter(v.values()), "")
+            return v
+
+        values = {k: say(v) for k, v in self.params.items()}
+        if self.params.get("years") is not None:
+            values["within"] = label("within_years", lang, n=self.params["years"]) if self.params["years"] != "1" \
+                else label("within_year", lang)
+            values["last"] = label("last_years", lang, n=self.params["years"]) if self.params["years"] != "1" \
+                else label("last_year", lang)
+        if "kinds" in self.params:
+            values["kinds"] = join_words([label(k, lang) for k in self.params["kinds"]], lang, "or")
+        if "kind" in self.params:
+            values["kind"] = label(self.params["kind"], lang)
+        return label(f"reason.{self.code}", lang, **values)
+
+
+class RecordCheck(_Out):
+    """One linked record and whether it counted for a criterion, and why not."""
+
+    id: str
+    kind: str
+    date: str | None
+    status: str
+    via: str | None = None
+    counted: bool
+    credit: float
+    reasons: list[str] = []
+
+
+class FieldCheck(_Out):
+    """One profile field a criterion asks for, and whether it is set and valid."""
+
+    field: str
+    ok: bool
+    value: Any = None
+    problem: Reason | None = None
+
+
+class IndicatorScore(_Out):
+    """The latest value of an indicator: present and recent, and whether it reaches its target."""
+
+    id: str
+    title: dict[str, str]
+    unit: str
+    target: float | None
+    direction: str
+    value: float | None = None
+    year: int | None = None
+    record: str | None = None
+    status: Literal["fresh", "stale", "missing"]
+    target_reached: bool | None = None
+
+
+class CriterionScore(_Out):
+    ref: str
+    id: str
+    title: dict[str, str]
+    area: str
+    weight: float
+    blocking: bool
+    basis: Literal["evidence", "profile"]
+    status: Status
+    coverage: float | None
+    #: Its share of the framework's total weight (0 when not applicable).
+    share: float = 0.0
+    justification: str | None = None
+    counted: list[str] = []
+    records: list[RecordCheck] = []
+    #: Records counted (a group in the national view may hold many).
+    counted_records: int = 0
+    fields: list[FieldCheck] = []
+    indicators: list[IndicatorScore] = []
+
+    @property
+    def applicable(self) -> bool:
+        return self.status != "not_applicable"
+
+
+class AreaScore(_Out):
+    id: str
+    title: dict[str, str]
+    weight: float
+    score: float | None
+    met: int
+    applicable: int
+    areas: list[AreaScore] = []
+    criteria: list[CriterionScore] = []
+
+
+class Gap(_Out):
+    """Something missing, with the actions that close it, most important first."""
+
+    framework: str
+    criterion: str
+    title: dict[str, str]
+    area: str
+    status: Status
+    coverage: float | None
+    blocking: bool
+    gain: float
+    problems: list[Reason]
+    units: list[str] = []
+
+
+class Scorecard(_Out):
+    """A city scored against one framework as on one day."""
+
+    format: str = FORMAT
+    city: str
+    city_code: str
+    framework: str
+    framework_name: dict[str, str]
+    version: str
+    draft: bool
+    as_of: dt.date
+    threshold: float
+    unverified_weight: float
+    score: float | None
+    met_share: float | None
+    met: int
+    applicable: int
+    not_applicable: int
+    criteria: int
+    blocking_unmet: list[str]
+    verdict: str | None
+    areas: list[AreaScore]
+    gaps: list[Gap] = []
+
+    def all_criteria(self) -> list[CriterionScore]:
+        out: list[CriterionScore] = []
+
+        def walk(areas: Sequence[AreaScore]) -> None:
+            for a in areas:
+                out.extend(a.criteria)
+                walk(a.areas)
+
+        walk(self.areas)
+        return out
+
+    def criterion(self, ref: str) -> CriterionScore | None:
+        return next((c for c in self.all_criteria() if c.ref == ref or c.id == ref), None)
+
+
+AreaScore.model_rebuild()
+
+
+# ---------------------------------------------------------------------------------------------
+# Dates
+
+
+def years_before(day: dt.date, years: float) -> dt.date:
+    """The same day ``years`` earlier, in whole months (1.5 years is 18 months); 29 Feb -> 28."""
+    return add_months(day, -round(years * 12))
+
+
+def cutoff_of(max_age_years: float | None, as_of: dt.date) -> dt.date | None:
+    """The oldest day a record may be dated and still count; None when there is no age limit."""
+    return years_before(as_of, max_age_years) if max_age_years else None
+
+
+def timing_of(record: RecordFact, as_of: dt.date, cutoff: dt.date | None) -> Timing:
+    """Where a record stands in time for a criterion with this cutoff.
+
+    A record counts from the first day its start could be (dated "2025": from 1 January 2025)
+    and ages from the last day it could be (from 31 December 2025): partial dates get the
+    benefit of the doubt. ``facts.national_candidates`` states the same rule in SQL.
+    """
+    if record.start is not None and record.start.first_day > as_of:
+        return "future"
+    if record.valid_until is not None and record.valid_until.last_day < as_of:
+        return "expired"
+    if cutoff is None:
+        return "ok"
+    dated = record.dated
+    if dated is None:
+        return "undated"
+    return "too_old" if dated.last_day < cutoff else "ok"
+
+
+def counts_until(record: RecordFact, max_age_years: float | None) -> dt.date | None:
+    """The last day a record still counts (by validity or age), None when it never runs out."""
+    ends = []
+    if record.valid_until is not None:
+        ends.append(record.valid_until.last_day)
+    if max_age_years and record.dated is not None:
+        # The last as-of day whose cutoff (years_before) still falls on or before its date;
+        # short months can push it a day or two past the plain month arithmetic.
+        dated = record.dated.last_day
+        last = add_months(dated, round(max_age_years * 12))
+        while years_before(last + dt.timedelta(days=1), max_age_years) <= dated:
+            last += dt.timedelta(days=1)
+        ends.append(last)
+    return min(ends) if ends else None
+
+
+# ---------------------------------------------------------------------------------------------
+# Crosswalks and candidates
+
+
+def crosswalk(catalogue: Catalogue | Iterable[Framework]) -> dict[str, set[str]]:
+    """For each criterion ref, the refs whose records count for it too.
+
+    A crosswalk (``maps_to``) joins two criteria both ways, one step: a record linked to either
+    counts for the other, if it meets that criterion's own requirement. Chains are not followed.
+    """
+    frameworks = [e.framework for e in catalogue] if isinstance(catalogue, Catalogue) else list(catalogue)
+    joined: dict[str, set[str]] = defaultdict(set)
+    for fw in frameworks:
+        for crit in fw.criteria.values():
+            for target in crit.maps_to:
+                source = f"{fw.id}:{crit.id}"
+                joined[target].add(source)
+                joined[source].add(target)
+    return dict(joined)
+
+
+def candidates_from_records(framework: Framework, records: Iterable[RecordFact], as_of: dt.date,
+                            joined: Mapping[str, set[str]]) -> dict[str, list[Tally]]:
+    """Each record linked to a criterion (directly or through a crosswalk) as a one-record tally.
+
+    A record linked both directly and through a crosswalk is taken once, as direct.
+    ``facts.national_candidates`` follows the same rules in SQL.
+    """
+    by_link: dict[str, list[RecordFact]] = defaultdict(list)
+    for r in records:
+        for ref in r.links:
+            by_link[ref].append(r)
+    out: dict[str, list[Tally]] = {}
+    for crit in framework.criteria.values():
+        if crit.evidence is None:
+            continue
+        ref = f"{framework.id}:{crit.id}"
+        req = crit.evidence
+        cutoff = cutoff_of(req.max_age_years, as_of)
+        kinds = {k.value for k in req.kinds}
+        seen: dict[str, Tally] = {}
+        for source in [ref, *sorted(joined.get(ref, ()))]:
+            via = None if source == ref else source
+            for r in by_link.get(source, ()):
+                wrong_kind = r.kind not in kinds
+                # A crosswalk brings only records of a kind the criterion takes; nobody linked
+                # the others to it, so they are not its business.
+                if r.code in seen or (via is not None and wrong_kind):
+                    continue
+                seen[r.code] = Tally(1, r.status == "verified", r.files > 0, timing_of(r, as_of, cutoff),
+                                     record=r, via=via, wrong_kind=wrong_kind, rejected=r.status == "rejected")
+        if seen:
+            out[ref] = sorted(seen.values(), key=lambda t: t.record.code)  # type: ignore[union-attr]
+    return out
+
+
+def tally_reasons(t: Tally, criterion: Criterion) -> list[str]:
+    """Why these records do not count for the criterion; empty when they count."""
+    req = criterion.evidence
+    assert req is not None
+    reasons = []
+    if t.rejected:
+        reasons.append("rejected")
+    if t.wrong_kind:
+        reasons.append("wrong_kind")
+    if t.timing != "ok":
+        reasons.append(t.timing)
+    if req.file_required and not t.has_file:
+        reasons.append("no_file")
+    if req.verified_required and not t.verified and not t.rejected:
+        reasons.append("not_verified")
+    return reasons
+
+
+# ---------------------------------------------------------------------------------------------
+# One criterion
+
+
+def assess(criterion: Criterion, framework: Framework, tallies: Sequence[Tally]) -> tuple[Status, float, int, list[RecordCheck]]:
+    """Status, coverage and the checks of the records linked to an evidence criterion."""
+    req = criterion.evidence
+    assert req is not None
+    verified = unverified = 0
+    stale_only = False
+    checks = []
+    for t in tallies:
+        reasons = tally_reasons(t, criterion)
+        counted = not reasons
+        if counted:
+            verified += t.count if t.verified else 0
+            unverified += 0 if t.verified else t.count
+        elif set(reasons) <= {"too_old", "expired"}:
+            stale_only = True
+        if t.record is not None:
+            credit = (1.0 if t.verified else framework.unverified_weight) if counted else 0.0
+            checks.append(RecordCheck(id=t.record.code, kind=t.record.kind,
+                                      date=t.record.start.iso() if t.record.start else None,
+                                      status=t.record.status, via=t.via, counted=counted, credit=credit,
+                                      reasons=reasons))
+    credit = verified + framework.unverified_weight * unverified
+    coverage = min(1.0, credit / req.min_count)
+    if verified + unverified:
+        if verified == 0:
+            status: Status = "unverified"
+        else:
+            status = "met" if coverage >= 1 - EPSILON else "partial"
+    else:
+        status = "stale" if stale_only else "missing"
+    return status, (1.0 if coverage >= 1 - EPSILON else coverage), verified + unverified, checks
+
+
+def communication_language(profile: Mapping[str, Any]) -> str:
+    """The language the form is answered in: the city's `language` field (en or fr), else en."""
+    texts = profile.get("language") or {}
+    return next((v for v in texts.values() if v in ("en", "fr")), "en")
+
+
+def check_profile(criterion: Criterion, profile: Mapping[str, Any], as_of: dt.date) -> tuple[Status, float, list[FieldCheck]]:
+    """Whether the city profile has the fields a criterion asks for, set and valid."""
+    req = criterion.profile
+    assert req is not None
+    checks: list[FieldCheck] = []
+    parts: list[float] = []
+    stale = 0
+    lang = communication_language(profile)
+    for name in req.fields:
+        stored = profile.get(name)
+        problem: Reason | None = None
+        part = 1.0
+        if req.check is ProfileCheck.RATINGS:
+            rated = stored or {}
+            missing = [t for t in req.topics if t not in rated]
+            part = (len(req.topics) - len(missing)) / len(req.topics)
+            if missing:
+                problem = Reason(code="unrated", params={"topics": missing})
+        elif not stored:
+            part, problem = 0.0, Reason(code="field_missing", params={"field": name})
+        elif req.check is ProfileCheck.FIGURE or PROFILE_FIELDS[name].kind.value == "figure":
+            cutoff = cutoff_of(req.max_age_years, as_of)
+            if cutoff is not None and dt.date(stored["year"], 12, 31) < cutoff:
+                part, stale = 0.0, stale + 1
+                problem = Reason(code="old_figure", params={"field": name, "year": stored["year"],
+                                                            "years": f"{req.max_age_years:g}"})
+        elif req.check is ProfileCheck.TEXT and req.max_words:
+            too_long = [(code, word_count(t)) for code, t in sorted(stored.items()) if word_count(t) > req.max_words]
+            if too_long:
+                code, words = too_long[0]
+                part, problem = 0.0, Reason(code="too_long", params={"field": name, "lang": code, "words": words,
+                                                                     "max": req.max_words})
+            elif lang not in stored:
+                part, problem = 0.0, Reason(code="no_lang", params={"field": name, "lang": lang})
+        checks.append(FieldCheck(field=name, ok=problem is None, value=_shown(stored), problem=problem))
+        parts.append(part)
+    coverage = sum(parts) / len(parts)
+    if coverage >= 1 - EPSILON:
+        status: Status = "met"
+    elif coverage > 0:
+        status = "partial"
+    else:
+        status = "stale" if stale == len(parts) else "missing"
+    return status, coverage, checks
+
+
+def _shown(stored: Any) -> Any:
+    if isinstance(stored, dict) and set(stored) == {"value", "year"}:
+        return stored
+    if isinstance(stored, dict):
+        return {k: (v if not isinstance(v, str) or len(v) <= 80 else v[:77] + "...") for k, v in stored.items()}
+    return stored
+
+
+def score_indicators(criterion: Criterion, framework: Framework, values: Sequence[IndicatorFact],
+                     record_dates: Mapping[str, PartialDate | None], as_of: dt.date) -> list[IndicatorScore]:
+    """The latest value of each indicator of a criterion, its recency and whether it reaches its target.
+
+    A value's year is its own, else its record's year. Values from after the as-of date are left
+    out. Reported next to the coverage, never mixed into it.
+    """
+    out = []
+    for ind in criterion.indicators:
+        names = {ind.id, f"{framework.id}:{ind.id}"}
+        found = []
+        for v in values:
+            if v.indicator not in names:
+                continue
+            date = record_dates.get(v.record)
+            year = v.year or (date.year if date else None)
+            if year is not None and year > as_of.year:
+                continue
+            found.append((year or 0, v.record, v, year))
+        if not found:
+            out.append(IndicatorScore(id=ind.id, title=dict(ind.title.root), unit=ind.unit, target=ind.target,
+                                      direction=ind.direction, status="missing"))
+            continue
+        _, _, v, year = max(found, key=lambda f: (f[0], f[1]))
+        cutoff = cutoff_of(ind.max_age_years, as_of)
+        fresh = cutoff is None or (year is not None and dt.date(year, 12, 31) >= cutoff)
+        reached = None
+        if ind.target is not None:
+            reached = v.value >= ind.target if ind.direction == "at_least" else v.value <= ind.target
+        out.append(IndicatorScore(id=ind.id, title=dict(ind.title.root), unit=ind.unit, target=ind.target,
+                                  direction=ind.direction, value=v.value, year=year, record=v.record,
+                                  status="fresh" if fresh else "stale", target_reached=reached))
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# The whole framework
+
+
+def score(framework: Framework, city: CityFacts, as_of: dt.date, *,
+          candidates: Mapping[str, Sequence[Tally]] | None = None,
+          joined: Mapping[str, set[str]] | None = None, with_gaps: bool = True) -> Scorecard:
+    """Score a city against a framework as on ``as_of``.
+
+    ``candidates`` (criterion ref -> tallies) come from ``candidates_from_records`` when not
+    given; the national view passes the database's counts instead. ``joined`` is the crosswalk
+    (``crosswalk(catalogue)``); without it only direct links count. ``with_gaps=False`` skips
+    the gaps (they need records, which counted tallies do not have).
+    """
+    if candidates is None:
+        candidates = candidates_from_records(framework, city.records, as_of, joined or {})
+    record_dates = {r.code: r.dated for r in city.records}
+    criteria: dict[str, CriterionScore] = {}
+    for crit in framework.criteria.values():
+        ref = f"{framework.id}:{crit.id}"
+        common = dict(ref=ref, id=crit.id, title=dict(crit.title.root), area=framework.area_of(crit.id).id,
+                      weight=crit.weight, blocking=crit.blocking)
+        basis = "evidence" if crit.evidence is not None else "profile"
+        indicators = score_indicators(crit, framework, city.indicators, record_dates, as_of) if crit.indicators else []
+        if ref in city.not_applicable:
+            criteria[ref] = CriterionScore(**common, basis=basis, status="not_applicable", coverage=None,
+                                           justification=city.not_applicable[ref], indicators=indicators)
+        elif crit.evidence is not None:
+            status, coverage, n, checks = assess(crit, framework, candidates.get(ref, ()))
+            criteria[ref] = CriterionScore(**common, basis=basis, status=status, coverage=coverage, records=checks,
+                                           counted=[c.id for c in checks if c.counted], counted_records=n,
+                                           indicators=indicators)
+        else:
+            status, coverage, fields = check_profile(crit, city.profile, as_of)
+            criteria[ref] = CriterionScore(**common, basis=basis, status=status, coverage=coverage, fields=fields,
+                                           indicators=indicators)
+
+    shares: dict[str, float] = {}
+    areas = [_area_score(a, framework, criteria) for a in framework.areas]
+    top = [(a.weight, a) for a in areas if a.score is not None]
+    total_weight = sum(w for w, _ in top)
+    total = sum(w * a.score for w, a in top) / total_weight if top else None  # type: ignore[operator]
+    for w, a in top:
+        _spread_shares(a, w / total_weight, shares)
+    areas = [_with_shares(a, shares) for a in areas]
+
+    applicable = [c for c in criteria.values() if c.applicable]
+    met = sum(c.status == "met" for c in applicable)
+    blocking_unmet = [c.ref for c in applicable if c.blocking and c.status != "met"]
+    met_share = met / len(applicable) if applicable else None
+    verdict = None
+    if total is not None:
+        verdict = framework.decide(blocking_unmet=bool(blocking_unmet), score=total, met_share=met_share).value
+    card = Scorecard(
+        city=city.name, city_code=city.code, framework=framework.id, framework_name=dict(framework.name.root),
+        version=framework.version, draft=framework.status == "draft", as_of=as_of, threshold=framework.threshold,
+        unverified_weight=framework.unverified_weight, score=total, met_share=met_share, met=met,
+        applicable=len(applicable), not_applicable=len(criteria) - len(applicable), criteria=len(criteria),
+        blocking_unmet=blocking_unmet, verdict=verdict, areas=areas)
+    if not with_gaps:
+        return card
+    return card.model_copy(update={"gaps": find_gaps(card, framework, city, as_of)})
+
+
+def _area_score(area: Area, framework: Framework, criteria: Mapping[str, CriterionScore]) -> AreaScore:
+    subs = [_area_score(a, framework, criteria) for a in area.areas]
+    crits = [criteria[f"{framework.id}:{c.id}"] for c in area.criteria]
+    parts = [(a.weight, a.score) for a in subs if a.score is not None]
+    parts += [(c.weight, c.coverage) for c in crits if c.applicable and c.coverage is not None]
+    weight = sum(w for w, _ in parts)
+    value = sum(w * s for w, s in parts) / weight if parts else None  # type: ignore[misc]
+    return AreaScore(id=area.id, title=dict(area.title.root), weight=area.weight, score=value,
+                     met=sum(a.met for a in subs) + sum(c.status == "met" for c in crits),
+                     applicable=sum(a.applicable for a in subs) + sum(c.applicable for c in crits),
+                     areas=subs, criteria=crits)
+
+
+def _spread_shares(area: AreaScore, share: float, shares: dict[str, float]) -> None:
+    """Hand an area's share of the total down to its scored children, by weight."""
+    parts: list[tuple[float, Any]] = [(a.weight, a) for a in area.areas if a.score is not None]
+    parts += [(c.weight, c) for c in area.criteria if c.applicable]
+    weight = sum(w for w, _ in parts)
+    for w, child in parts:
+        if isinstance(child, AreaScore):
+            _spread_shares(child, share * w / weight, shares)
+        else:
+            shares[child.ref] = share * w / weight
+
+
+def _with_shares(area: AreaScore, shares: Mapping[str, float]) -> AreaScore:
+    return area.model_copy(update={
+        "areas": [_with_shares(a, shares) for a in area.areas],
+        "criteria": [c.model_copy(update={"share": shares.get(c.ref, 0.0)}) for c in area.criteria],
+    })
+
+
+# ---------------------------------------------------------------------------------------------
+# Gaps
+
+
+def find_gaps(card: Scorecard, framework: Framework, city: CityFacts, as_of: dt.date) -> list[Gap]:
+    """Every applicable criterion not met (and every indicator missing or stale), with its actions.
+
+    Ordered blocking first, then by the points closing it would add (its share of the total
+    times the coverage it lacks), then by framework order.
+    """
+    by_code = {r.code: r for r in city.records}
+    gaps: list[tuple[tuple, Gap]] = []
+    for order, c in enumerate(card.all_criteria()):
+        if not c.applicable:
+            continue
+        crit = framework.criteria[c.id]
+        problems: list[Reason] = []
+        if c.status != "met":
+            problems += (_evidence_problems(c, crit, by_code, city, as_of) if crit.evidence is not None
+                         else [f.problem for f in c.fields if f.problem is not None])
+            if crit.profile is not None:
+                problems = [p.model_copy(update={"params": {**p.params, "city": city.name}}) for p in problems]
+        for ind in c.indicators:
+            if ind.status == "missing":
+                problems.append(Reason(code="indicator_missing", params={"indicator": ind.title}))
+            elif ind.status == "stale":
+                problems.append(Reason(code="indicator_stale", params={"indicator": ind.title, "year": ind.year or "?"}))
+        if not problems:
+            continue
+        gain = 100 * c.share * (1 - (c.coverage or 0))
+        units = sorted({by_code[r.id].unit for r in c.records if r.id in by_code and by_code[r.id].unit})  # type: ignore[misc]
+        gap = Gap(framework=framework.id, criterion=c.ref, title=c.title, area=c.area, status=c.status,
+                  coverage=c.coverage, blocking=c.blocking, gain=round(gain, 6), problems=problems, units=units)
+        gaps.append(((not c.blocking or c.status == "met", -round(gain, 9), order), gap))
+    return [g for _, g in sorted(gaps, key=lambda x: x[0])]
+
+
+def _evidence_problems(c: CriterionScore, crit: Criterion, by_code: Mapping[str, RecordFact],
+                       city: CityFacts, as_of: dt.date) -> list[Reason]:
+    req = crit.evidence
+    assert req is not None
+    kinds = [k.value for k in req.kinds]
+    years = f"{req.max_age_years:g}" if req.max_age_years else None
+    by_reason: dict[str, list[str]] = defaultdict(list)
+    for check in c.records:
+        for reason in check.reasons:
+            by_reason[reason].append(check.id)
+    problems: list[Reason] = []
+    waiting = [r.id for r in c.records if (r.counted and r.status != "verified") or r.reasons == ["not_verified"]]
+    counted_verified = sum(1 for r in c.records if r.counted and r.status == "verified")
+    if counted_verified < req.min_count and waiting:
+        problems.append(Reason(code="waiting", params={"records": sorted(set(waiting))}))
+    if "too_old" in by_reason or "expired" in by_reason:
+        old = [by_code[code] for code in by_reason.get("too_old", []) + by_reason.get("expired", []) if code in by_code]
+        latest = max(old, key=lambda r: (r.dated.last_day if r.dated else dt.date.min, r.code))
+        if "expired" in by_reason and latest.code in by_reason["expired"]:
+            problems.append(Reason(code="expired", params={"record": latest.code,
+                                                           "date": latest.valid_until.iso()}))  # type: ignore[union-attr]
+        else:
+            problems.append(Reason(code="stale", params={"kinds": kinds, "record": latest.code,
+                                                         "date": latest.dated.iso() if latest.dated else "?",
+                                                         "years": years}))
+    for reason in ("undated", "no_file", "future", "wrong_kind", "rejected"):
+        for code in by_reason.get(reason, []):
+            rec = by_code.get(code)
+            params: dict[str, Any] = {"record": code, "kinds": kinds, "years": years, "as_of": as_of.isoformat()}
+            if rec is not None and reason == "wrong_kind":
+                params["kind"] = rec.kind
+            if rec is not None and reason == "rejected":
+                params["why"] = rec.status_reason or "-"
+            problems.append(Reason(code=reason, params=params))
+    have = c.counted_records
+    right_kind = [r for r in c.records if "wrong_kind" not in r.reasons and "rejected" not in r.reasons]
+    if have == 0 and req.min_count == 1:
+        if not right_kind:  # else the reasons above say why the records linked do not count
+            problems.insert(0, Reason(code="missing" if years is None else "missing_recent",
+                                      params={"kinds": kinds, "years": years, "ref": c.ref}))
+    elif have < req.min_count:
+        problems.insert(0, Reason(code="need_more", params={"have": have, "need": req.min_count,
+                                                            "more": req.min_count - have, "kinds": kinds}))
+    return problems
+
+
+# ---------------------------------------------------------------------------------------------
+# Due: what runs out soon
+
+
+class DueItem(_Out):
+    """A counting record whose validity or age limit runs out by a date, and what falls with it."""
+
+    record: str
+    title: dict[str, str]
+    criterion: str
+    until: dt.date
+    why: Literal["valid_until", "age"]
+    falls: bool
+    status_now: Status
+    status_after: Status
+
+
+def due(frameworks: Sequence[Framework], city: CityFacts, as_of: dt.date, horizon: dt.date,
+        joined: Mapping[str, set[str]] | None = None) -> list[DueItem]:
+    """Records that count on ``as_of`` but stop counting by ``horizon``, soonest first.
+
+    ``falls`` says whether the criterion's status would worsen the day after the record stops
+    counting (another record may still carry it).
+    """
+    items: list[DueItem] = []
+    rank = {s: i for i, s in enumerate(STATUSES)}
+    for fw in frameworks:
+        now = score(fw, city, as_of, joined=joined)
+        cache: dict[dt.date, Scorecard] = {}
+        for c in now.all_criteria():
+            crit = fw.criteria[c.id]
+            if crit.evidence is None or not c.applicable:
+                continue
+            for code in c.counted:
+                rec = next(r for r in city.records if r.code == code)
+                until = counts_until(rec, crit.evidence.max_age_years)
+                if until is None or until > horizon or until < as_of:
+                    continue
+                why = "valid_until" if rec.valid_until is not None and rec.valid_until.last_day == until else "age"
+                after_day = until + dt.timedelta(days=1)
+                if after_day not in cache:
+                    cache[after_day] = score(fw, city, after_day, joined=joined)
+                later = cache[after_day].criterion(c.ref)
+                assert later is not None
+                items.append(DueItem(record=code, title=dict(rec.title), criterion=c.ref, until=until, why=why,
+                                     falls=rank[later.status] > rank[c.status], status_now=c.status,
+                                     status_after=later.status))
+    return sorted(items, key=lambda i: (i.until, i.record, i.criterion))
+
+
+# ---------------------------------------------------------------------------------------------
+# By unit: who contributed what
+
+
+class UnitContribution(_Out):
+    unit: str | None
+    areas: dict[str, int]
+    records: int
+
+
+def by_unit(card: Scorecard, city: CityFacts) -> list[UnitContribution]:
+    """Per unit of the city, how many counting records it contributed to each top-level area.
+
+    Units that contributed nothing are listed too (they are the ones to chase); records with no
+    unit are listed under ``None``.
+    """
+    unit_of = {r.code: r.unit for r in city.records}
+    counts: dict[str | None, dict[str, set[str]]] = {u: {} for u in city.units}
+    for area in card.areas:
+        stack = [area]
+        while stack:
+            a = stack.pop()
+            stack.extend(a.areas)
+            for c in a.criteria:
+                for code in c.counted:
+                    counts.setdefault(unit_of.get(code), {}).setdefault(area.id, set()).add(code)
+    out = []
+    for unit, areas in counts.items():
+        records = set().union(*areas.values()) if areas else set()
+        out.append(UnitContribution(unit=unit, areas={a.id: len(areas.get(a.id, ())) for a in card.areas},
+                                    records=len(records)))
+    return sorted(out, key=lambda u: (u.unit is None, -u.records, u.unit or ""))
