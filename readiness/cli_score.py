@@ -65,7 +65,7 @@ def score_command(city_name: str | None, explain: str | None, by: str | None, sc
     READY (a blocking criterion unmet). See "Scoring method" in the README for every rule.
 
     \b
-    Examples:
+    Example:
       readiness score --city Hanoi
       readiness score --city Hanoi --framework kflc --as-of 2026-06-15
       readiness score --city Hanoi --explain kflc:2.6.1
@@ -159,7 +159,7 @@ def gaps_command(city_name: str, limit: int | None, framework_ids: tuple[str, ..
     are listed too. With --as-of, records that will be too old by then show up as gaps now.
 
     \b
-    Examples:
+    Example:
       readiness gaps --city Hanoi
       readiness gaps --city Hanoi --framework gnlc-application --lang vi
       readiness gaps --city Hanoi --as-of 2026-06-15 --format csv > gaps.csv
@@ -204,7 +204,7 @@ def due_command(city_name: str, within: str, framework_ids: tuple[str, ...], as_
     status becomes the day after, or "still covered" when other records carry it.
 
     \b
-    Examples:
+    Example:
       readiness due --city Hanoi
       readiness due --city Hanoi --within 6m --format json
     """
