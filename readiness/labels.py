@@ -130,12 +130,12 @@ LABELS: dict[str, dict[str, str]] = {
         "vi": "chưa nhập {field}: readiness city set \"{city}\" {field} ...",
     },
     "reason.too_long": {
-        "en": "{field} ({lang}) has {words} words; the form allows {max}: shorten it",
-        "vi": "{field} ({lang}) có {words} từ; mẫu đơn cho phép tối đa {max}: rút gọn lại",
+        "en": "{field} ({language}) has {words} words; the form allows {max}: shorten it",
+        "vi": "{field} ({language}) có {words} từ; mẫu đơn cho phép tối đa {max}: rút gọn lại",
     },
     "reason.no_lang": {
-        "en": "{field} has no text in {lang}, the language of communication: add it (readiness city set \"{city}\" {field} --lang {lang} ...)",
-        "vi": "{field} chưa có bản {lang}, ngôn ngữ liên lạc: bổ sung (readiness city set \"{city}\" {field} --lang {lang} ...)",
+        "en": "{field} has no text in {language}, the language of communication: add it (readiness city set \"{city}\" {field} --lang {language} ...)",
+        "vi": "{field} chưa có bản {language}, ngôn ngữ liên lạc: bổ sung (readiness city set \"{city}\" {field} --lang {language} ...)",
     },
     "reason.old_figure": {
         "en": "{field} is from {year}; the criterion asks for data {within}: update it",

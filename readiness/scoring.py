@@ -517,10 +517,10 @@ def check_profile(criterion: Criterion, profile: Mapping[str, Any], as_of: dt.da
             too_long = [(code, word_count(t)) for code, t in sorted(stored.items()) if word_count(t) > req.max_words]
             if too_long:
                 code, words = too_long[0]
-                part, problem = 0.0, Reason(code="too_long", params={"field": name, "lang": code, "words": words,
+                part, problem = 0.0, Reason(code="too_long", params={"field": name, "language": code, "words": words,
                                                                      "max": req.max_words})
             elif lang not in stored:
-                part, problem = 0.0, Reason(code="no_lang", params={"field": name, "lang": lang})
+                part, problem = 0.0, Reason(code="no_lang", params={"field": name, "language": lang})
         checks.append(FieldCheck(field=name, ok=problem is None, value=_shown(stored), problem=problem))
         parts.append(part)
     coverage = sum(parts) / len(parts)

@@ -1,0 +1,229 @@
+"""Scoring a workspace: the commands, not-applicable marks, and the national view against the city view."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import random
+from pathlib import Path
+
+import pytest
+import yaml
+
+from readiness.criteria import load_catalogue
+from readiness.db import open_workspace
+from readiness.facts import score_all, score_city
+from readiness.scoring import Scorecard
+
+AS_OF = "2026-01-15"
+
+
+def test_score_city_table_shows_areas_criteria_totals_and_verdict(hanoi_ws) -> None:
+    """The Hanoi sample against the Guidelines: G2.2 is met by the verified forum HN-0007, the
+    two numbers stand apart, and G1.1 (blocking, the plan has no file) makes it not ready."""
+    result = hanoi_ws("score", "--city", "Ha Noi", "--framework", "guidelines", "--as-of", AS_OF)
+    assert result.exit_code == 0, result.stderr
+    out = result.stdout
+    assert "Hà Nội · Guidelines for Building Learning Cities" in out and "as of 2026-01-15" in out
+    line = next(ln for ln in out.splitlines() if "G2.2" in ln)
+    assert "met" in line and "100%" in line and "HN-0007" in line
+    assert "criteria met 1 of 12 (8%)" in out
+    assert "verdict: NOT READY (blocking unmet: G1.1, G2.1)" in out
+
+
+def test_score_json_follows_its_schema_and_is_stable(hanoi_ws) -> None:
+    """--format json: a wrapper with the definitions and one scorecard per framework, each valid
+    against the published schema; the same workspace and day give the same JSON twice."""
+    first = hanoi_ws("score", "--city", "Hanoi", "--as-of", AS_OF, "--format", "json")
+    second = hanoi_ws("score", "--city", "Hanoi", "--as-of", AS_OF, "--format", "json")
+    assert first.exit_code == 0 and first.stdout == second.stdout
+    data = json.loads(first.stdout)
+    assert data["format"] == "readiness-score/1" and data["as_of"] == AS_OF
+    assert set(data["definitions"]) >= {"coverage", "score", "met_share", "verdict"}
+    assert [c["framework"] for c in data["scorecards"]] == ["gnlc-application", "guidelines", "kflc", "learning-city-award"]
+    for card in data["scorecards"]:
+        Scorecard.model_validate(card)
+        for gap in card["gaps"]:
+            assert all(p["text"] and p["code"] for p in gap["problems"])
+    schema = json.loads(hanoi_ws("score", "--schema").stdout)
+    assert schema["title"] == "Scorecard" and "verdict" in schema["properties"]
+
+
+def test_score_csv_has_one_row_per_criterion(hanoi_ws) -> None:
+    """--format csv: a header and a row for each criterion of each framework asked for."""
+    result = hanoi_ws("score", "--city", "Hanoi", "--framework", "kflc", "--format", "csv", "--as-of", AS_OF)
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert len(rows) == 43
+    row = next(r for r in rows if r["criterion"] == "kflc:3.2.2")
+    assert row["status"] in {"met", "partial", "unverified", "missing", "stale"}
+    assert {r["criterion"] for r in rows if r["counted"]} >= {"kflc:3.2.2"}
+
+
+def test_explain_says_why_each_record_counted_or_not(hanoi_ws) -> None:
+    """--explain guidelines:G3.1: HN-0002 (an event of October 2023) is too old on 2026-01-15 for a
+    criterion asking for events within 2 years; the plans and the forum are the wrong kind."""
+    result = hanoi_ws("score", "--city", "Hanoi", "--explain", "guidelines:G3.1", "--as-of", AS_OF)
+    assert result.exit_code == 0, result.stderr
+    lines = {ln.split()[0]: ln for ln in result.stdout.splitlines() if ln.strip().startswith("HN-")}
+    assert "too old" in lines["HN-0002"]
+    assert "not a kind this criterion takes" in lines["HN-0007"]
+    assert "status:    stale" in result.stdout
+    assert "latest event record (HN-0002) is from 2023-10-03" in result.stdout
+
+
+def test_gaps_blocking_first_with_actions(hanoi_ws) -> None:
+    """`gaps` lists blocking criteria first, each with an action; JSON carries the same order."""
+    result = hanoi_ws("gaps", "--city", "Hanoi", "--as-of", AS_OF, "--format", "json")
+    gaps = json.loads(result.stdout)["gaps"]
+    blocking = [g["blocking"] and g["status"] != "met" for g in gaps]
+    assert blocking == sorted(blocking, reverse=True) and blocking[0]
+    rest = [g["gain"] for g in gaps if not g["blocking"]]
+    assert rest == sorted(rest, reverse=True)
+    g11 = next(g for g in gaps if g["criterion"] == "guidelines:G1.1")
+    assert any("HN-0001 has no file attached" in a for a in g11["actions"])
+    table = hanoi_ws("gaps", "--city", "Hanoi", "--as-of", AS_OF, "--limit", "3", "--lang", "vi")
+    assert table.exit_code == 0 and "bắt buộc" in table.stdout
+
+
+def test_na_marks_leave_the_totals_and_are_audited(hanoi_ws, state) -> None:
+    """Marking a criterion not applicable needs a justification; it shows in the scorecard with
+    it, leaves the totals, is audited, and can be taken back."""
+    before = json.loads(hanoi_ws("score", "--city", "Hanoi", "--framework", "guidelines", "--format", "json",
+                                 "--as-of", AS_OF).stdout)["scorecards"][0]
+    untouched = state()
+    short = hanoi_ws("na", "add", "guidelines:G4.2", "--city", "Hanoi", "--why", "no")
+    assert short.exit_code == 1 and short.stderr.startswith("error: --why: say in a sentence")
+    unknown = hanoi_ws("na", "add", "guidelines:G9.9", "--city", "Hanoi", "--why", "Not relevant for the city")
+    assert unknown.exit_code == 1 and "guidelines has no such criterion" in unknown.stderr
+    assert state() == untouched
+
+    why = "Every learner here already studies free of charge under the city budget"
+    assert hanoi_ws("na", "add", "guidelines:G4.2", "--city", "Hanoi", "--why", why).exit_code == 0
+    after = json.loads(hanoi_ws("score", "--city", "Hanoi", "--framework", "guidelines", "--format", "json",
+                                "--as-of", AS_OF).stdout)["scorecards"][0]
+    assert (after["applicable"], after["not_applicable"]) == (before["applicable"] - 1, 1)
+    g42 = next(c for a in after["areas"] for c in a["criteria"] if c["id"] == "G4.2")
+    assert (g42["status"], g42["coverage"], g42["justification"]) == ("not_applicable", None, why)
+    assert after["score"] > before["score"]  # G4 was (100% + 0%) / 2; without G4.2 it is 100%
+    listed = json.loads(hanoi_ws("na", "list", "--format", "json").stdout)
+    assert [(m["criterion"], m["justification"]) for m in listed] == [("guidelines:G4.2", why)]
+    log = json.loads(hanoi_ws("log", "--format", "json", "--limit", "1").stdout)
+    assert log[0]["action"] == "criterion.not_applicable" and log[0]["after"]["justification"] == why
+    assert hanoi_ws("na", "remove", "guidelines:G4.2", "--city", "Hanoi").exit_code == 0
+    assert json.loads(hanoi_ws("na", "list", "--format", "json").stdout) == []
+    again = hanoi_ws("na", "remove", "guidelines:G4.2", "--city", "Hanoi")
+    assert again.exit_code == 1 and "is not marked not applicable" in again.stderr
+
+
+@pytest.mark.parametrize("args, message", [
+    (("score", "--city", "Hanoi", "--as-of", "2026-13-01"), "error: --as-of: '2026-13-01' has month 13"),
+    (("score", "--city", "Hanoi", "--as-of", "2026-06"), "error: --as-of: '2026-06' is not a whole day"),
+    (("score", "--city", "Hanoi", "--framework", "nope"), "error: no framework 'nope'"),
+    (("score", "--city", "Hanoi", "--explain", "kflc:9.9.9"), "error: --explain 'kflc:9.9.9': no such criterion"),
+    (("score", "--explain", "kflc:2.6.1"), "error: --explain needs --city"),
+    (("score", "--city", "Atlantis"), "error: no city"),
+    (("due", "--city", "Hanoi", "--within", "soon"), "error: --within: 'soon' is not a span"),
+])
+def test_bad_scoring_input_is_one_line(hanoi_ws, args, message) -> None:
+    """Wrong dates, frameworks, criteria and cities: one clear line, exit 1, no traceback."""
+    result = hanoi_ws(*args)
+    assert result.exit_code == 1
+    assert result.stderr.startswith(message), result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_score_by_unit_lists_every_unit(hanoi_ws) -> None:
+    """--by unit: the agency that owns the verified forum contributed to G2; units with nothing
+    are listed too, so a coordinator knows whom to chase."""
+    data = json.loads(hanoi_ws("score", "--city", "Hanoi", "--framework", "guidelines", "--by", "unit",
+                               "--format", "json", "--as-of", AS_OF).stdout)
+    units = {u["unit"]: u for u in data[0]["units"]}
+    assert set(units) >= {"Sở Giáo dục và Đào tạo Hà Nội", "UBND huyện Chương Mỹ", "Trường THPT Phan Huy Chú - Đống Đa"}
+    assert sum(u["areas"]["G2"] for u in units.values()) >= 1
+    assert units["UBND huyện Chương Mỹ"]["records"] == 0
+
+
+def test_due_names_records_running_out(hanoi_ws) -> None:
+    """As of 2025-06-01 the 2023 week (HN-0002) still counts for G3-type criteria within 2 years;
+    it runs out on 3 October 2025, inside a 6-month window."""
+    result = hanoi_ws("due", "--city", "Hanoi", "--as-of", "2025-06-01", "--within", "6m", "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    items = json.loads(result.stdout)["due"]
+    hn2 = [i for i in items if i["record"] == "HN-0002"]
+    assert hn2 and all(i["until"] == "2025-10-03" and i["why"] == "age" for i in hn2)
+
+
+def test_every_city_in_one_table(hanoi_ws) -> None:
+    """`score` with no city: one row per city and framework."""
+    assert hanoi_ws("import", "--sample", "vinh").exit_code == 0
+    result = hanoi_ws("score", "--format", "csv", "--as-of", AS_OF)
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert [(r["city"], r["framework"]) for r in rows][:2] == [("Hà Nội", "gnlc-application"), ("Hà Nội", "guidelines")]
+    assert {r["city"] for r in rows} == {"Hà Nội", "Vinh"} and len(rows) == 8
+    assert "Vinh" in hanoi_ws("score", "--as-of", AS_OF).stdout
+
+
+# ---------------------------------------------------------------------------------------------
+# The national view (database counts) scores exactly as the city view (records one by one)
+
+KINDS = ["plan", "policy", "forum", "event", "programme", "statistic", "structure", "partnership", "funding",
+         "report", "media", "letter"]
+
+
+def _random_city_file(tmp_path: Path, seed: int, code: str, refs: list[str]) -> Path:
+    """A YAML import of 80 records with random kinds, partial dates, validity, statuses, files
+    and links (some through crosswalks, some to criteria whose kind does not match)."""
+    rnd = random.Random(seed)
+    sheet = tmp_path / f"sheet-{code}.txt"
+    sheet.write_text(f"record sheet {code}\n", encoding="utf-8")
+    records = []
+    for n in range(1, 81):
+        year = rnd.randint(2015, 2027)
+        start = rnd.choice([None, f"{year}", f"{year}-{rnd.randint(1, 12):02d}",
+                            f"{year}-{rnd.randint(1, 12):02d}-{rnd.randint(1, 28):02d}"])
+        record = {"id": f"{code}-{n:04d}", "kind": rnd.choice(KINDS), "title": {"en": f"Record {n}"},
+                  "status": rnd.choice(["draft", "submitted", "verified", "verified", "rejected"]),
+                  "links": [{"criterion": r} for r in rnd.sample(refs, rnd.randint(1, 4))]}
+        if record["status"] == "rejected":
+            record["status_reason"] = "Not the right document"
+        if start:
+            record["start"] = start
+            if rnd.random() < 0.2:
+                record["end"] = f"{int(start[:4]) + rnd.randint(0, 5)}"
+        if rnd.random() < 0.15:
+            record["valid_until"] = f"{rnd.randint(2024, 2028)}-{rnd.randint(1, 12):02d}"
+        if rnd.random() < 0.5:
+            record["attachments"] = [{"file": sheet.name, "name": "sheet.txt"}]
+        records.append(record)
+    path = tmp_path / f"{code}.yaml"
+    doc = {"format": "readiness-evidence/1", "city": {"name": f"City {code}", "country": "VN", "code": code},
+           "records": records}
+    path.write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_national_view_scores_like_the_city_view(run, settings, tmp_path, seed) -> None:
+    """Two random cities and the Hanoi sample, on several days: the database's counts give every
+    criterion the same status and coverage, and every framework the same totals and verdict, as
+    scoring each city record by record."""
+    catalogue = load_catalogue()
+    refs = [f"{e.framework.id}:{c}" for e in catalogue for c, crit in e.framework.criteria.items() if crit.evidence]
+    assert run("import", "--sample", "hanoi").exit_code == 0
+    for i, code in enumerate(("AA", "BB")):
+        result = run("import", str(_random_city_file(tmp_path, seed * 10 + i, code, refs)))
+        assert result.exit_code == 0, result.stderr
+    assert run("na", "add", "kflc:1.3.1", "--city", "City AA", "--why", "Not a concern for this city").exit_code == 0
+    import datetime as dt
+
+    with open_workspace(settings) as ws:
+        for day in (dt.date(2020, 3, 1), dt.date(2025, 10, 3), dt.date(2026, 11, 23), dt.date(2029, 1, 1)):
+            national = {(c.city, c.framework): c for c in score_all(ws, catalogue, as_of=day)}
+            for name in ("Hà Nội", "City AA", "City BB"):
+                for card in score_city(ws, name, catalogue, as_of=day).cards:
+                    other = national[(card.city, card.framework)]
+                    assert [(c.ref, c.status, c.coverage, c.counted_records) for c in card.all_criteria()] == \
+                        [(c.ref, c.status, c.coverage, c.counted_records) for c in other.all_criteria()], (name, day)
+                    assert (card.score, card.met_share, card.verdict, card.blocking_unmet) == \
+                        (other.score, other.met_share, other.verdict, other.blocking_unmet)
