@@ -11,6 +11,7 @@ and ``10/2025``, and ``date`` / ``datetime`` objects (from YAML and spreadsheets
 from __future__ import annotations
 
 import calendar
+import functools
 import datetime as dt
 import re
 from dataclasses import dataclass
@@ -44,11 +45,12 @@ class PartialDate:
     def precision(self) -> str:
         return "day" if self.day else "month" if self.month else "year"
 
-    @property
+    # Cached: scoring asks a record's dates once per criterion, thousands of times per city.
+    @functools.cached_property
     def first_day(self) -> dt.date:
         return dt.date(self.year, self.month or 1, self.day or 1)
 
-    @property
+    @functools.cached_property
     def last_day(self) -> dt.date:
         if self.day:
             return self.first_day
@@ -115,8 +117,12 @@ def parse_optional(value: Any, field: str, *, today: dt.date | None = None) -> P
     return parse(value, field, today=today)
 
 
+@functools.lru_cache(maxsize=8192)
 def from_iso(text: str | None) -> PartialDate | None:
-    """A stored ISO date back into a PartialDate (trusted: it was checked on the way in)."""
+    """A stored ISO date back into a PartialDate (trusted: it was checked on the way in).
+
+    Cached: a city's records share few distinct dates, and PartialDate is immutable.
+    """
     if not text:
         return None
     parts = [int(p) for p in text.split("-")]

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import Column, MetaData, Table, Text, func, insert, select, text
-from sqlmodel import Session, col
+from sqlmodel import Session
 
 from . import dates
 from .cities import find_city
@@ -27,33 +27,35 @@ from .scoring import (CityFacts, DueItem, IndicatorFact, RecordFact, Scorecard, 
 
 
 def city_facts(session: Session, city: City) -> CityFacts:
-    """One city's evidence as scoring facts (rejected records included: the gaps name them)."""
-    rows = session.execute(
-        select(Evidence.id, Evidence.code, Evidence.kind, Evidence.status, Evidence.start, Evidence.end,
-               Evidence.valid_until, Evidence.unit_id, Evidence.title, Evidence.status_reason)
-        .where(Evidence.city_id == city.id).order_by(Evidence.number)).all()
+    """One city's evidence as scoring facts (rejected records included: the gaps name them).
+
+    Plain Core queries on the session's connection: ORM rows cost more than the rules do.
+    """
+    conn = session.connection()
+    tables = [m.__table__ for m in (Evidence, EvidenceLink, Attachment, IndicatorValue, Unit)]  # type: ignore[attr-defined]
+    evidence = tables[0]
+    ev, ln, at, iv, un = (t.c for t in tables)
+    rows = conn.execute(select(ev.id, ev.code, ev.kind, ev.status, ev.start, ev.end, ev.valid_until, ev.unit_id,
+                               ev.title, ev.status_reason).where(ev.city_id == city.id).order_by(ev.number)).all()
     links: dict[int, list[str]] = defaultdict(list)
-    for evidence_id, ref in session.execute(
-            select(EvidenceLink.evidence_id, EvidenceLink.criterion).join(Evidence, col(Evidence.id) == EvidenceLink.evidence_id)
-            .where(Evidence.city_id == city.id).order_by(EvidenceLink.criterion)):
+    for evidence_id, ref in conn.execute(select(ln.evidence_id, ln.criterion).join(evidence, ev.id == ln.evidence_id)
+                                         .where(ev.city_id == city.id).order_by(ln.criterion)):
         links[evidence_id].append(ref)
-    files = dict(session.execute(
-        select(Attachment.evidence_id, func.count()).join(Evidence, col(Evidence.id) == Attachment.evidence_id)
-        .where(Evidence.city_id == city.id).group_by(Attachment.evidence_id)).all())
-    units = dict(session.execute(select(Unit.id, Unit.name).where(Unit.city_id == city.id).order_by(Unit.name)).all())
+    files = dict(conn.execute(select(at.evidence_id, func.count()).join(evidence, ev.id == at.evidence_id)
+                              .where(ev.city_id == city.id).group_by(at.evidence_id)).all())
+    units = dict(conn.execute(select(un.id, un.name).where(un.city_id == city.id).order_by(un.name)).all())
+    from_iso = dates.from_iso
     records = tuple(
-        RecordFact(code=r.code, kind=r.kind, status=r.status, start=dates.from_iso(r.start), end=dates.from_iso(r.end),
-                   valid_until=dates.from_iso(r.valid_until), files=files.get(r.id, 0), links=tuple(links.get(r.id, ())),
+        RecordFact(code=r.code, kind=r.kind, status=r.status, start=from_iso(r.start), end=from_iso(r.end),
+                   valid_until=from_iso(r.valid_until), files=files.get(r.id, 0), links=tuple(links.get(r.id, ())),
                    unit=units.get(r.unit_id) if r.unit_id else None, title=r.title, status_reason=r.status_reason)
         for r in rows)
     code_of = {r.id: r.code for r in rows}
     status_of = {r.id: r.status for r in rows}
     indicators = tuple(
         IndicatorFact(indicator=i.indicator, value=i.value, record=code_of[i.evidence_id], unit=i.unit, year=i.year)
-        for i in session.execute(
-            select(IndicatorValue.evidence_id, IndicatorValue.indicator, IndicatorValue.value, IndicatorValue.unit,
-                   IndicatorValue.year).join(Evidence, col(Evidence.id) == IndicatorValue.evidence_id)
-            .where(Evidence.city_id == city.id).order_by(IndicatorValue.id))
+        for i in conn.execute(select(iv.evidence_id, iv.indicator, iv.value, iv.unit, iv.year)
+                              .join(evidence, ev.id == iv.evidence_id).where(ev.city_id == city.id).order_by(iv.id))
         if status_of[i.evidence_id] != "rejected")
     return CityFacts(name=city.name, code=city.code, country=city.country, profile=dict(city.profile),
                      records=records, indicators=indicators, not_applicable=not_applicable_of(session, city.id),

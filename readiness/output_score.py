@@ -76,8 +76,8 @@ def scorecard_table(card: Scorecard, lang: str) -> None:
             add_area(sub, depth + 1)
         for c in area.criteria:
             flag = " [!]" if c.blocking else ""
-            counted = ", ".join(c.counted) if c.counted else (
-                f"{c.counted_records} record(s)" if c.counted_records else "")
+            counted = ", ".join(c.counted[:3]) + (f" +{len(c.counted) - 3}" if len(c.counted) > 3 else "") \
+                if c.counted else (f"{c.counted_records} record(s)" if c.counted_records else "")
             if c.status == "not_applicable":
                 counted = c.justification or ""
             elif c.basis == "profile":

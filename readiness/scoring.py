@@ -29,7 +29,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, SkipValidation
 
 from .criteria import Area, Catalogue, Criterion, Framework, ProfileCheck
 from .dates import PartialDate, add_months
@@ -142,7 +142,7 @@ class CityFacts:
     units: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Tally:
     """``count`` records that fare alike for one criterion (one record in a city's scorecard)."""
 
@@ -191,17 +191,22 @@ class Reason(_Out):
         return label(f"reason.{self.code}", lang, **values)
 
 
-class RecordCheck(_Out):
-    """One linked record and whether it counted for a criterion, and why not."""
+@dataclass(frozen=True)
+class RecordCheck:
+    """One linked record and whether it counted for a criterion, and why not.
+
+    A plain dataclass, not a pydantic model: a city has one per record and criterion (tens of
+    thousands), built from facts already checked, and pydantic would validate each again.
+    """
 
     id: str
     kind: str
     date: str | None
     status: str
-    via: str | None = None
+    via: str | None
     counted: bool
     credit: float
-    reasons: list[str] = []
+    reasons: tuple[str, ...] = ()
 
 
 class FieldCheck(_Out):
@@ -242,7 +247,7 @@ class CriterionScore(_Out):
     share: float = 0.0
     justification: str | None = None
     counted: list[str] = []
-    records: list[RecordCheck] = []
+    records: SkipValidation[list[RecordCheck]] = []
     #: Records counted (a group in the national view may hold many).
     counted_records: int = 0
     fields: list[FieldCheck] = []
@@ -403,6 +408,7 @@ def candidates_from_records(framework: Framework, records: Iterable[RecordFact],
         for ref in r.links:
             by_link[ref].append(r)
     out: dict[str, list[Tally]] = {}
+    timing_cache: dict[dt.date | None, dict[str, Timing]] = {}  # few distinct cutoffs per framework
     for crit in framework.criteria.values():
         if crit.evidence is None:
             continue
@@ -411,6 +417,7 @@ def candidates_from_records(framework: Framework, records: Iterable[RecordFact],
         cutoff = cutoff_of(req.max_age_years, as_of)
         kinds = {k.value for k in req.kinds}
         seen: dict[str, Tally] = {}
+        timings = timing_cache.setdefault(cutoff, {})
         for source in [ref, *sorted(joined.get(ref, ()))]:
             via = None if source == ref else source
             for r in by_link.get(source, ()):
@@ -419,7 +426,10 @@ def candidates_from_records(framework: Framework, records: Iterable[RecordFact],
                 # the others to it, so they are not its business.
                 if r.code in seen or (via is not None and wrong_kind):
                     continue
-                seen[r.code] = Tally(1, r.status == "verified", r.files > 0, timing_of(r, as_of, cutoff),
+                timing = timings.get(r.code)
+                if timing is None:
+                    timing = timings[r.code] = timing_of(r, as_of, cutoff)
+                seen[r.code] = Tally(1, r.status == "verified", r.files > 0, timing,
                                      record=r, via=via, wrong_kind=wrong_kind, rejected=r.status == "rejected")
         if seen:
             out[ref] = sorted(seen.values(), key=lambda t: t.record.code)  # type: ignore[union-attr]
@@ -430,6 +440,9 @@ def tally_reasons(t: Tally, criterion: Criterion) -> list[str]:
     """Why these records do not count for the criterion; empty when they count."""
     req = criterion.evidence
     assert req is not None
+    if not (t.rejected or t.wrong_kind) and t.timing == "ok" and (t.has_file or not req.file_required) \
+            and (t.verified or not req.verified_required):
+        return []  # the common case, decided in one test
     reasons = []
     if t.rejected:
         reasons.append("rejected")
@@ -448,8 +461,14 @@ def tally_reasons(t: Tally, criterion: Criterion) -> list[str]:
 # One criterion
 
 
-def assess(criterion: Criterion, framework: Framework, tallies: Sequence[Tally]) -> tuple[Status, float, int, list[RecordCheck]]:
-    """Status, coverage and the checks of the records linked to an evidence criterion."""
+def assess(criterion: Criterion, framework: Framework, tallies: Sequence[Tally],
+           made: dict[tuple, RecordCheck] | None = None) -> tuple[Status, float, int, list[RecordCheck]]:
+    """Status, coverage and the checks of the records linked to an evidence criterion.
+
+    ``made`` shares RecordChecks between criteria (they are immutable): a record usually fares
+    the same under several criteria, and a city has thousands of records.
+    """
+    made = {} if made is None else made
     req = criterion.evidence
     assert req is not None
     verified = unverified = 0
@@ -465,10 +484,14 @@ def assess(criterion: Criterion, framework: Framework, tallies: Sequence[Tally])
             stale_only = True
         if t.record is not None:
             credit = (1.0 if t.verified else framework.unverified_weight) if counted else 0.0
-            checks.append(RecordCheck(id=t.record.code, kind=t.record.kind,
-                                      date=t.record.start.iso() if t.record.start else None,
-                                      status=t.record.status, via=t.via, counted=counted, credit=credit,
-                                      reasons=reasons))
+            key = (t.record.code, t.via, credit, *reasons)
+            check = made.get(key)
+            if check is None:
+                check = made[key] = RecordCheck(id=t.record.code, kind=t.record.kind,
+                                                date=t.record.start.iso() if t.record.start else None,
+                                                status=t.record.status, via=t.via, counted=counted, credit=credit,
+                                                reasons=tuple(reasons))
+            checks.append(check)
     credit = verified + framework.unverified_weight * unverified
     coverage = min(1.0, credit / req.min_count)
     if verified + unverified:
@@ -593,6 +616,7 @@ def score(framework: Framework, city: CityFacts, as_of: dt.date, *,
     if candidates is None:
         candidates = candidates_from_records(framework, city.records, as_of, joined or {})
     record_dates = {r.code: r.dated for r in city.records}
+    made: dict[tuple, RecordCheck] = {}
     criteria: dict[str, CriterionScore] = {}
     for crit in framework.criteria.values():
         ref = f"{framework.id}:{crit.id}"
@@ -604,7 +628,7 @@ def score(framework: Framework, city: CityFacts, as_of: dt.date, *,
             criteria[ref] = CriterionScore(**common, basis=basis, status="not_applicable", coverage=None,
                                            justification=city.not_applicable[ref], indicators=indicators)
         elif crit.evidence is not None:
-            status, coverage, n, checks = assess(crit, framework, candidates.get(ref, ()))
+            status, coverage, n, checks = assess(crit, framework, candidates.get(ref, ()), made)
             criteria[ref] = CriterionScore(**common, basis=basis, status=status, coverage=coverage, records=checks,
                                            counted=[c.id for c in checks if c.counted], counted_records=n,
                                            indicators=indicators)
@@ -720,7 +744,7 @@ def _evidence_problems(c: CriterionScore, crit: Criterion, by_code: Mapping[str,
         for reason in check.reasons:
             by_reason[reason].append(check.id)
     problems: list[Reason] = []
-    waiting = [r.id for r in c.records if (r.counted and r.status != "verified") or r.reasons == ["not_verified"]]
+    waiting = [r.id for r in c.records if (r.counted and r.status != "verified") or r.reasons == ("not_verified",)]
     counted_verified = sum(1 for r in c.records if r.counted and r.status == "verified")
     if counted_verified < req.min_count and waiting:
         problems.append(Reason(code="waiting", params={"records": sorted(set(waiting))}))

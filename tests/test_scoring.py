@@ -107,7 +107,7 @@ def test_wrong_kind_is_missing_not_stale() -> None:
     """An old record of the wrong kind is not "stale" evidence: the criterion is missing."""
     card = score(framework(), city(rec("M1", "media", "2020", "t:b1")), AS_OF)
     assert crit(card, "t:b1").status == "missing"
-    assert crit(card, "t:b1").records[0].reasons == ["wrong_kind", "too_old"]
+    assert crit(card, "t:b1").records[0].reasons == ("wrong_kind", "too_old")
 
 
 def test_verdict_edges_at_the_threshold() -> None:
@@ -183,7 +183,7 @@ def test_file_and_verification_requirements() -> None:
     half weight; a rejected record never counts and the gap says why it was rejected."""
     card = score(framework(), city(rec("E1", "event", "2026-01", "t:b1", files=0),
                                    rec("P2", "policy", "2026-01", "t:a2", status="rejected")), AS_OF)
-    assert crit(card, "t:b1").records[0].reasons == ["no_file"]
+    assert crit(card, "t:b1").records[0].reasons == ("no_file",)
     assert crit(card, "t:a2").status == "missing"
     texts = [p.text("en") for g in card.gaps for p in g.problems]
     assert any("E1 has no file attached" in t for t in texts)

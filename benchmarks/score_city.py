@@ -1,0 +1,58 @@
+"""`readiness score --city X` on one city with 5,000 records, as a whole process.
+
+Bar (scoring issue): under 1 s for the whole process (start-up, frameworks, queries, scoring
+against every bundled framework, the table).
+
+    python benchmarks/score_city.py [--records 5000] [--runs 5] [--database-url URL]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from synthetic import fill  # noqa: E402
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--records", type=int, default=5_000)
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--database-url", help="an empty PostgreSQL database (default: SQLite)")
+    args = parser.parse_args()
+
+    with tempfile.TemporaryDirectory() as tmp:
+        ws = Path(tmp) / "ws"
+        fill(ws, cities=1, units=30, records=args.records, links=2 * args.records, database_url=args.database_url,
+             log=lambda *_: None)
+        env = {**os.environ, "READINESS_WORKSPACE": str(ws), "READINESS_USER": "bench", "COLUMNS": "160"}
+        if args.database_url:
+            env["READINESS_DATABASE_URL"] = args.database_url
+        results = {}
+        for label, extra in (("table", []), ("json", ["--format", "json"]), ("gaps", None)):
+            command = ([sys.executable, "-m", "readiness", "gaps", "--city", "Thành phố 1"] if extra is None else
+                       [sys.executable, "-m", "readiness", "score", "--city", "Thành phố 1", *extra])
+            times = []
+            for _ in range(args.runs):
+                start = time.perf_counter()
+                subprocess.run(command, env=env, check=True, stdout=subprocess.DEVNULL)
+                times.append(time.perf_counter() - start)
+            results[label] = statistics.median(times)
+
+    print(f"one city, {args.records:,} records, {2 * args.records:,} links, "
+          f"database {'PostgreSQL' if args.database_url else 'SQLite'}, median of {args.runs} runs")
+    for label, seconds in results.items():
+        what = {"table": "score --city (table)", "json": "score --city --format json", "gaps": "gaps --city"}[label]
+        print(f"{what + ':':<30} {seconds:.2f} s (bar 1 s, ratio {seconds:.2f})")
+
+
+if __name__ == "__main__":
+    main()
