@@ -77,8 +77,10 @@ def national_candidates(session: Session, frameworks: Sequence[Framework], joine
     with a file or not, and where they stand in time (``scoring.timing_of``, in SQL).
 
     A temporary table lists which links feed which criterion and which kinds it takes, with the
-    criterion's age cutoff; the query joins it to the links and counts. Rejected records and
-    records of a kind the criterion does not take are left out here: they never count.
+    criterion's age cutoff; the query joins it to the links and counts each record once per
+    criterion (``count(DISTINCT ...)``: a record linked to a criterion and to its crosswalk is
+    one record). Rejected records and records of a kind the criterion does not take are left
+    out here: they never count.
     """
     meta = MetaData()
     rule = Table("readiness_score_rule", meta, Column("link_ref", Text), Column("target", Text),
@@ -115,15 +117,15 @@ def national_candidates(session: Session, frameworks: Sequence[Framework], joine
                           THEN 'too_old'
                      ELSE 'ok'
                    END AS timing,
-                   count(*) AS n
-            FROM (SELECT DISTINCT l.evidence_id, r.target, r.cutoff, r.kind
-                  FROM evidence_link l JOIN readiness_score_rule r ON r.link_ref = l.criterion) p
-            JOIN evidence e ON e.id = p.evidence_id AND e.kind = p.kind
+                   count(DISTINCT e.id) AS n
+            FROM evidence_link l
+            JOIN readiness_score_rule p ON p.link_ref = l.criterion
+            JOIN evidence e ON e.id = l.evidence_id AND e.kind = p.kind
             WHERE e.status <> 'rejected'
             GROUP BY e.city_id, p.target, 3, 4, 5
         """), {"as_of": as_of.isoformat()})
         out: dict[int, dict[str, list[Tally]]] = defaultdict(lambda: defaultdict(list))
-        for city_id, target, verified, has_file, timing, n in result:
+        for city_id, target, verified, has_file, timing, n in result.all():
             out[city_id][target].append(Tally(count=n, verified=bool(verified), has_file=bool(has_file), timing=timing))
     finally:
         rule.drop(conn)

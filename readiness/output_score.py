@@ -44,13 +44,13 @@ def _styled(status: str, lang: str) -> Any:
 def verdict_line(card: Scorecard, lang: str) -> str:
     """The totals and the verdict in one line, the two numbers kept apart."""
     verdict = label(card.verdict, lang) if card.verdict else label("no score", lang)
-    parts = [f"score {pct(card.score, lang)} (ready at {card.threshold:.0%})",
-             f"criteria met {card.met} of {card.applicable} ({pct(card.met_share, lang)})"]
+    parts = [label("line.score", lang, score=pct(card.score, lang), threshold=f"{card.threshold:.0%}"),
+             label("line.met", lang, met=card.met, applicable=card.applicable, share=pct(card.met_share, lang))]
     if card.not_applicable:
-        parts.append(f"{card.not_applicable} not applicable")
-    line = " · ".join(parts) + f" · verdict: {verdict.upper()}"
+        parts.append(label("line.na", lang, n=card.not_applicable))
+    line = " · ".join(parts) + f" · {label('line.verdict', lang)}: {verdict.upper()}"
     if card.blocking_unmet:
-        line += f" (blocking unmet: {', '.join(r.partition(':')[2] for r in card.blocking_unmet)})"
+        line += f" ({label('line.blocking', lang)}: {', '.join(r.partition(':')[2] for r in card.blocking_unmet)})"
     return line
 
 
@@ -63,15 +63,16 @@ def scorecard_table(card: Scorecard, lang: str) -> None:
     draft = " (draft framework: wording to be checked)" if card.draft else ""
     t = Table(box=box.SIMPLE_HEAD, pad_edge=False, title_justify="left",
               title=f"{safe(card.city)} · {_text(card.framework_name, lang)} ({card.framework} {card.version}){draft}"
-                    f" · as of {card.as_of.isoformat()}")
-    t.add_column("AREA / CRITERION", overflow="fold", ratio=1)
-    t.add_column("STATUS", no_wrap=True)
-    t.add_column("COVERAGE", justify="right", no_wrap=True)
-    t.add_column("COUNTED", overflow="fold", max_width=36)
+                    f" · {label('as of', lang)} {card.as_of.isoformat()}")
+    t.add_column(label("col.area", lang), overflow="fold", ratio=1)
+    t.add_column(label("col.status", lang), no_wrap=True)
+    t.add_column(label("col.coverage", lang), justify="right", no_wrap=True)
+    t.add_column(label("col.counted", lang), overflow="fold", max_width=36)
 
     def add_area(area: AreaScore, depth: int) -> None:
         t.add_row(Text(f"{'  ' * depth}{area.id} {_text(area.title, lang)}", style="bold"), "",
-                  Text(pct(area.score, lang), style="bold"), f"{area.met}/{area.applicable} met" if area.applicable else "")
+                  Text(pct(area.score, lang), style="bold"),
+                  label("met_of", lang, met=area.met, applicable=area.applicable) if area.applicable else "")
         for sub in area.areas:
             add_area(sub, depth + 1)
         for c in area.criteria:
@@ -90,7 +91,7 @@ def scorecard_table(card: Scorecard, lang: str) -> None:
     out = console()
     out.print(t)
     verdict = Text(verdict_line(card, lang))
-    verdict.stylize(STYLE.get(card.verdict or "", ""), verdict.plain.find("verdict:"))
+    verdict.stylize(STYLE.get(card.verdict or "", ""), verdict.plain.find(label("line.verdict", lang) + ":"))
     out.print(verdict)
     click.echo("")
 
