@@ -227,3 +227,23 @@ def test_national_view_scores_like_the_city_view(run, settings, tmp_path, seed) 
                         [(c.ref, c.status, c.coverage, c.counted_records) for c in other.all_criteria()], (name, day)
                     assert (card.score, card.met_share, card.verdict, card.blocking_unmet) == \
                         (other.score, other.met_share, other.verdict, other.blocking_unmet)
+
+
+def test_the_same_evidence_scores_identically_on_sqlite_and_the_suite_database(run, tmp_path) -> None:
+    """The Hanoi sample with a mark and a verification, imported into a SQLite workspace and into
+    the suite's database (PostgreSQL when the suite runs against it): the same JSON, byte for byte."""
+    from click.testing import CliRunner
+
+    from readiness.cli import cli
+
+    def sqlite(*args: str):
+        env = {"READINESS_WORKSPACE": str(tmp_path / "sqlite-ws"), "READINESS_USER": "tester"}
+        return CliRunner().invoke(cli, list(args), env=env, catch_exceptions=False)
+
+    for invoke in (run, sqlite):
+        assert invoke("import", "--sample", "hanoi").exit_code == 0
+        assert invoke("evidence", "verify", "HN-0002").exit_code == 0
+        assert invoke("na", "add", "kflc:1.3.1", "--city", "Hanoi", "--why", "Not measured at city level here").exit_code == 0
+    args = ("score", "--city", "Hanoi", "--as-of", "2025-10-05", "--format", "json")
+    assert run(*args).stdout == sqlite(*args).stdout
+    assert run("score", "--format", "json", "--as-of", AS_OF).stdout == sqlite("score", "--format", "json", "--as-of", AS_OF).stdout
