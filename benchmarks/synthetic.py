@@ -85,13 +85,14 @@ def fill(workspace: Path, *, cities: int, units: int, records: int, links: int, 
             for table in ("city", "unit", "evidence", "evidence_link", "attachment"):
                 conn.exec_driver_sql(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
                                      f"(SELECT coalesce(max(id), 1) FROM {table}))")
-    if database_url is None or database_url.startswith("sqlite"):
-        from sqlalchemy import create_engine
+    # A live database has its statistics kept by autovacuum (PostgreSQL) or `readiness`
+    # commands; a freshly written one needs them once, as a real workspace would have them.
+    from sqlalchemy import create_engine
 
-        engine = create_engine(resolve(workspace, database_url).database_url)
-        with engine.connect() as conn:
-            conn.exec_driver_sql("ANALYZE")
-        engine.dispose()
+    engine = create_engine(resolve(workspace, database_url).database_url, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        conn.exec_driver_sql("ANALYZE")
+    engine.dispose()
 
 
 def main() -> None:

@@ -14,7 +14,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import Column, MetaData, Table, Text, func, insert, select, text
+from sqlalchemy import func, select, text
 from sqlmodel import Session
 
 from . import dates
@@ -22,7 +22,7 @@ from .cities import find_city
 from .criteria import Catalogue, Framework
 from .db import Workspace
 from .models import Attachment, City, Evidence, EvidenceLink, IndicatorValue, NotApplicable, Unit
-from .scoring import (CityFacts, DueItem, IndicatorFact, RecordFact, Scorecard, Tally, UnitContribution,
+from .scoring import (CityFacts, DueItem, IndicatorFact, RecordFact, Scorecard, Tally, Timing, UnitContribution,
                       by_unit, crosswalk, cutoff_of, due, score)
 
 
@@ -76,60 +76,77 @@ def national_candidates(session: Session, frameworks: Sequence[Framework], joine
     """Per city and criterion, the linked records grouped by how they fare: verified or not,
     with a file or not, and where they stand in time (``scoring.timing_of``, in SQL).
 
-    A temporary table lists which links feed which criterion and which kinds it takes, with the
+    A VALUES list says which links feed which criterion and which kinds it takes, with the
     criterion's age cutoff; the query joins it to the links and counts each record once per
-    criterion (``count(DISTINCT ...)``: a record linked to a criterion and to its crosswalk is
-    one record). Rejected records and records of a kind the criterion does not take are left
-    out here: they never count.
+    criterion (a record linked to a criterion and to its crosswalk is one record). Rejected
+    records and records of a kind the criterion does not take are left out here: they never
+    count. Criteria and timings travel as small integers: grouping on them is what costs. A
+    VALUES list rather than a temporary table lets PostgreSQL scan in parallel. Files are looked
+    for only where a criterion asks for them (elsewhere ``has_file`` is 0 and never read).
     """
-    meta = MetaData()
-    rule = Table("readiness_score_rule", meta, Column("link_ref", Text), Column("target", Text),
-                 Column("kind", Text), Column("cutoff", Text), prefixes=["TEMPORARY"])
-    rows = []
+    targets: list[str] = []
+    rules: list[list[tuple[str, int, str, str | None, int]]] = [[]]
     for fw in frameworks:
         for crit in fw.criteria.values():
             if crit.evidence is None:
                 continue
             target = f"{fw.id}:{crit.id}"
+            targets.append(target)
             cutoff = cutoff_of(crit.evidence.max_age_years, as_of)
-            for source in {target, *joined.get(target, ())}:
-                for kind in crit.evidence.kinds:
-                    rows.append({"link_ref": source, "target": target, "kind": kind.value,
-                                 "cutoff": cutoff.isoformat() if cutoff else None})
+            rows = [(source, len(targets) - 1, kind.value, cutoff.isoformat() if cutoff else None,
+                     int(crit.evidence.file_required))
+                    for source in sorted({target, *joined.get(target, ())}) for kind in crit.evidence.kinds]
+            if len(rules[-1]) + len(rows) > MAX_RULES_PER_QUERY:  # a criterion's rows stay in one query
+                rules.append([])
+            rules[-1].extend(rows)
     conn = session.connection()
-    rule.create(conn)
-    try:
-        if rows:
-            conn.execute(insert(rule), rows)
+    if conn.dialect.name == "postgresql":
+        # Compiling this one query (JIT) costs more than it saves.
+        conn.exec_driver_sql("SET LOCAL jit = off")
+    out: dict[int, dict[str, list[Tally]]] = defaultdict(lambda: defaultdict(list))
+    for chunk in rules:
+        if not chunk:
+            continue
+        params: dict[str, object] = {"as_of": as_of.isoformat()}
+        values = []
+        for i, (source, target, kind, cutoff, file_required) in enumerate(chunk):
+            params.update({f"s{i}": source, f"t{i}": target, f"k{i}": kind, f"c{i}": cutoff, f"f{i}": file_required})
+            values.append(f"(CAST(:s{i} AS TEXT), CAST(:t{i} AS INTEGER), CAST(:k{i} AS TEXT), CAST(:c{i} AS TEXT), "
+                          f"CAST(:f{i} AS INTEGER))")
         # Partial ISO dates compare with a date cut to their own length: "2025-10" >= "2025-10"
         # holds for any day of October. That is timing_of's benefit of the doubt, in SQL.
-        result = conn.execute(text("""
-            SELECT e.city_id, p.target,
-                   CASE WHEN e.status = 'verified' THEN 1 ELSE 0 END AS verified,
-                   CASE WHEN EXISTS (SELECT 1 FROM attachment a WHERE a.evidence_id = e.id) THEN 1 ELSE 0 END AS has_file,
-                   CASE
-                     WHEN e.start IS NOT NULL AND e.start > substr(:as_of, 1, length(e.start)) THEN 'future'
-                     WHEN e.valid_until IS NOT NULL
-                          AND e.valid_until < substr(:as_of, 1, length(e.valid_until)) THEN 'expired'
-                     WHEN p.cutoff IS NULL THEN 'ok'
-                     WHEN e.start IS NULL AND e."end" IS NULL THEN 'undated'
-                     WHEN coalesce(e."end", e.start) < substr(p.cutoff, 1, length(coalesce(e."end", e.start)))
-                          THEN 'too_old'
-                     ELSE 'ok'
-                   END AS timing,
-                   count(DISTINCT e.id) AS n
-            FROM evidence_link l
-            JOIN readiness_score_rule p ON p.link_ref = l.criterion
-            JOIN evidence e ON e.id = l.evidence_id AND e.kind = p.kind
-            WHERE e.status <> 'rejected'
-            GROUP BY e.city_id, p.target, 3, 4, 5
-        """), {"as_of": as_of.isoformat()})
-        out: dict[int, dict[str, list[Tally]]] = defaultdict(lambda: defaultdict(list))
-        for city_id, target, verified, has_file, timing, n in result.all():
-            out[city_id][target].append(Tally(count=n, verified=bool(verified), has_file=bool(has_file), timing=timing))
-    finally:
-        rule.drop(conn)
+        query = f"""
+            WITH p (link_ref, target, kind, cutoff, file_required) AS (VALUES {", ".join(values)})
+            SELECT city, target, verified, has_file, timing, count(DISTINCT record) FROM (
+              SELECT e.city_id AS city, p.target AS target, e.id AS record,
+                     CASE WHEN e.status = 'verified' THEN 1 ELSE 0 END AS verified,
+                     CASE WHEN p.file_required = 1
+                               AND EXISTS (SELECT 1 FROM attachment a WHERE a.evidence_id = e.id) THEN 1 ELSE 0 END AS has_file,
+                     CASE
+                       WHEN e.start IS NOT NULL AND e.start > substr(:as_of, 1, length(e.start)) THEN 1
+                       WHEN e.valid_until IS NOT NULL
+                            AND e.valid_until < substr(:as_of, 1, length(e.valid_until)) THEN 2
+                       WHEN p.cutoff IS NULL THEN 0
+                       WHEN e.start IS NULL AND e."end" IS NULL THEN 3
+                       WHEN coalesce(e."end", e.start) < substr(p.cutoff, 1, length(coalesce(e."end", e.start))) THEN 4
+                       ELSE 0
+                     END AS timing
+              FROM evidence_link l
+              JOIN p ON p.link_ref = l.criterion
+              JOIN evidence e ON e.id = l.evidence_id AND e.kind = p.kind
+              WHERE e.status <> 'rejected'
+            ) s
+            GROUP BY city, target, verified, has_file, timing"""
+        for city_id, target, verified, has_file, timing, n in conn.execute(text(query), params).all():
+            out[city_id][targets[target]].append(Tally(count=n, verified=bool(verified), has_file=bool(has_file),
+                                                       timing=TIMINGS[timing]))
     return out
+
+
+#: Rows of the VALUES list in one query (five bound values each; SQLite allows 32,766).
+MAX_RULES_PER_QUERY = 2000
+#: The timing codes of national_candidates' query.
+TIMINGS: tuple[Timing, ...] = ("ok", "future", "expired", "undated", "too_old")
 
 
 # ---------------------------------------------------------------------------------------------

@@ -617,34 +617,53 @@ def score(framework: Framework, city: CityFacts, as_of: dt.date, *,
         candidates = candidates_from_records(framework, city.records, as_of, joined or {})
     record_dates = {r.code: r.dated for r in city.records}
     made: dict[tuple, RecordCheck] = {}
-    criteria: dict[str, CriterionScore] = {}
+    results: dict[str, dict[str, Any]] = {}  # each criterion's fields, made a model once its share is known
     for crit in framework.criteria.values():
         ref = f"{framework.id}:{crit.id}"
-        common = dict(ref=ref, id=crit.id, title=dict(crit.title.root), area=framework.area_of(crit.id).id,
-                      weight=crit.weight, blocking=crit.blocking)
-        basis = "evidence" if crit.evidence is not None else "profile"
-        indicators = score_indicators(crit, framework, city.indicators, record_dates, as_of) if crit.indicators else []
+        result = results[ref] = dict(
+            ref=ref, id=crit.id, title=dict(crit.title.root), area=framework.area_of(crit.id).id, weight=crit.weight,
+            blocking=crit.blocking, basis="evidence" if crit.evidence is not None else "profile",
+            indicators=score_indicators(crit, framework, city.indicators, record_dates, as_of) if crit.indicators else [])
         if ref in city.not_applicable:
-            criteria[ref] = CriterionScore(**common, basis=basis, status="not_applicable", coverage=None,
-                                           justification=city.not_applicable[ref], indicators=indicators)
+            result.update(status="not_applicable", coverage=None, justification=city.not_applicable[ref])
         elif crit.evidence is not None:
             status, coverage, n, checks = assess(crit, framework, candidates.get(ref, ()), made)
-            criteria[ref] = CriterionScore(**common, basis=basis, status=status, coverage=coverage, records=checks,
-                                           counted=[c.id for c in checks if c.counted], counted_records=n,
-                                           indicators=indicators)
+            result.update(status=status, coverage=coverage, records=checks, counted_records=n,
+                          counted=[c.id for c in checks if c.counted])
         else:
             status, coverage, fields = check_profile(crit, city.profile, as_of)
-            criteria[ref] = CriterionScore(**common, basis=basis, status=status, coverage=coverage, fields=fields,
-                                           indicators=indicators)
+            result.update(status=status, coverage=coverage, fields=fields)
+
+    # Totals: each area's weighted mean, then each criterion's share of the framework's total.
+    values: dict[str, float | None] = {}
+
+    def area_value(area: Area) -> float | None:
+        parts = [(a.weight, v) for a in area.areas if (v := area_value(a)) is not None]
+        parts += [(c.weight, results[f"{framework.id}:{c.id}"]["coverage"]) for c in area.criteria
+                  if results[f"{framework.id}:{c.id}"]["coverage"] is not None]
+        weight = sum(w for w, _ in parts)
+        values[area.id] = sum(w * v for w, v in parts) / weight if parts else None
+        return values[area.id]
 
     shares: dict[str, float] = {}
-    areas = [_area_score(a, framework, criteria) for a in framework.areas]
-    top = [(a.weight, a) for a in areas if a.score is not None]
-    total_weight = sum(w for w, _ in top)
-    total = sum(w * a.score for w, a in top) / total_weight if top else None  # type: ignore[operator]
-    for w, a in top:
-        _spread_shares(a, w / total_weight, shares)
-    areas = [_with_shares(a, shares) for a in areas]
+
+    def spread(area: Area, share: float) -> None:
+        parts: list[tuple[float, Any]] = [(a.weight, a) for a in area.areas if values[a.id] is not None]
+        parts += [(c.weight, c) for c in area.criteria if results[f"{framework.id}:{c.id}"]["coverage"] is not None]
+        weight = sum(w for w, _ in parts)
+        for w, child in parts:
+            if isinstance(child, Area):
+                spread(child, share * w / weight)
+            else:
+                shares[f"{framework.id}:{child.id}"] = share * w / weight
+
+    top = [(a.weight, a, v) for a in framework.areas if (v := area_value(a)) is not None]
+    total_weight = sum(w for w, _, _ in top)
+    total = sum(w * v for w, _, v in top) / total_weight if top else None
+    for w, a, _ in top:
+        spread(a, w / total_weight)
+    criteria = {ref: CriterionScore(**r, share=shares.get(ref, 0.0)) for ref, r in results.items()}
+    areas = [_area_score(a, framework, criteria, values) for a in framework.areas]
 
     applicable = [c for c in criteria.values() if c.applicable]
     met = sum(c.status == "met" for c in applicable)
@@ -664,36 +683,14 @@ def score(framework: Framework, city: CityFacts, as_of: dt.date, *,
     return card.model_copy(update={"gaps": find_gaps(card, framework, city, as_of)})
 
 
-def _area_score(area: Area, framework: Framework, criteria: Mapping[str, CriterionScore]) -> AreaScore:
-    subs = [_area_score(a, framework, criteria) for a in area.areas]
+def _area_score(area: Area, framework: Framework, criteria: Mapping[str, CriterionScore],
+                values: Mapping[str, float | None]) -> AreaScore:
+    subs = [_area_score(a, framework, criteria, values) for a in area.areas]
     crits = [criteria[f"{framework.id}:{c.id}"] for c in area.criteria]
-    parts = [(a.weight, a.score) for a in subs if a.score is not None]
-    parts += [(c.weight, c.coverage) for c in crits if c.applicable and c.coverage is not None]
-    weight = sum(w for w, _ in parts)
-    value = sum(w * s for w, s in parts) / weight if parts else None  # type: ignore[misc]
-    return AreaScore(id=area.id, title=dict(area.title.root), weight=area.weight, score=value,
+    return AreaScore(id=area.id, title=dict(area.title.root), weight=area.weight, score=values[area.id],
                      met=sum(a.met for a in subs) + sum(c.status == "met" for c in crits),
                      applicable=sum(a.applicable for a in subs) + sum(c.applicable for c in crits),
                      areas=subs, criteria=crits)
-
-
-def _spread_shares(area: AreaScore, share: float, shares: dict[str, float]) -> None:
-    """Hand an area's share of the total down to its scored children, by weight."""
-    parts: list[tuple[float, Any]] = [(a.weight, a) for a in area.areas if a.score is not None]
-    parts += [(c.weight, c) for c in area.criteria if c.applicable]
-    weight = sum(w for w, _ in parts)
-    for w, child in parts:
-        if isinstance(child, AreaScore):
-            _spread_shares(child, share * w / weight, shares)
-        else:
-            shares[child.ref] = share * w / weight
-
-
-def _with_shares(area: AreaScore, shares: Mapping[str, float]) -> AreaScore:
-    return area.model_copy(update={
-        "areas": [_with_shares(a, shares) for a in area.areas],
-        "criteria": [c.model_copy(update={"share": shares.get(c.ref, 0.0)}) for c in area.criteria],
-    })
 
 
 # ---------------------------------------------------------------------------------------------
