@@ -110,7 +110,9 @@ def score_command(city_name: str | None, explain: str | None, by: str | None, sc
         if catalogue.resolve(ref) is None:
             raise InvalidValueError(f"--explain {ref!r}: no such criterion; write framework:criterion, e.g. kflc:2.6.1")
     with _open(settings) as ws:
-        scores = score_city(ws, city_name, catalogue, framework_ids, day)
+        # The table and --by unit show no gaps; JSON and --explain do.
+        scores = score_city(ws, city_name, catalogue, framework_ids, day,
+                            with_gaps=bool(explain) or (fmt == "json" and by is None))
     if explain:
         card = scores.cards[0]
         criterion = card.criterion(explain.strip())

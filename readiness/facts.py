@@ -14,7 +14,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import func, select, text
+from sqlalchemy import func, literal_column, select, text
 from sqlmodel import Session
 
 from . import dates
@@ -26,20 +26,22 @@ from .scoring import (CityFacts, DueItem, IndicatorFact, RecordFact, Scorecard, 
                       by_unit, crosswalk, cutoff_of, due, score)
 
 
-def city_facts(session: Session, city: City) -> CityFacts:
+def city_facts(session: Session, city: City, *, titles: bool = False) -> CityFacts:
     """One city's evidence as scoring facts (rejected records included: the gaps name them).
 
     Plain Core queries on the session's connection: ORM rows cost more than the rules do.
+    Titles are read only when asked for (``due`` shows them; scoring never reads them).
     """
     conn = session.connection()
     tables = [m.__table__ for m in (Evidence, EvidenceLink, Attachment, IndicatorValue, Unit)]  # type: ignore[attr-defined]
     evidence = tables[0]
     ev, ln, at, iv, un = (t.c for t in tables)
+    title = ev.title if titles else literal_column("NULL").label("title")
     rows = conn.execute(select(ev.id, ev.code, ev.kind, ev.status, ev.start, ev.end, ev.valid_until, ev.unit_id,
-                               ev.title, ev.status_reason).where(ev.city_id == city.id).order_by(ev.number)).all()
+                               title, ev.status_reason).where(ev.city_id == city.id).order_by(ev.number)).all()
     links: dict[int, list[str]] = defaultdict(list)
     for evidence_id, ref in conn.execute(select(ln.evidence_id, ln.criterion).join(evidence, ev.id == ln.evidence_id)
-                                         .where(ev.city_id == city.id).order_by(ln.criterion)):
+                                         .where(ev.city_id == city.id).order_by(ln.criterion)).all():
         links[evidence_id].append(ref)
     files = dict(conn.execute(select(at.evidence_id, func.count()).join(evidence, ev.id == at.evidence_id)
                               .where(ev.city_id == city.id).group_by(at.evidence_id)).all())
@@ -48,7 +50,7 @@ def city_facts(session: Session, city: City) -> CityFacts:
     records = tuple(
         RecordFact(code=r.code, kind=r.kind, status=r.status, start=from_iso(r.start), end=from_iso(r.end),
                    valid_until=from_iso(r.valid_until), files=files.get(r.id, 0), links=tuple(links.get(r.id, ())),
-                   unit=units.get(r.unit_id) if r.unit_id else None, title=r.title, status_reason=r.status_reason)
+                   unit=units.get(r.unit_id) if r.unit_id else None, title=r.title or {}, status_reason=r.status_reason)
         for r in rows)
     code_of = {r.id: r.code for r in rows}
     status_of = {r.id: r.status for r in rows}
@@ -167,14 +169,17 @@ def frameworks_for(catalogue: Catalogue, ids: Sequence[str]) -> list[Framework]:
 
 
 def score_city(ws: Workspace, city_name: str, catalogue: Catalogue, framework_ids: Sequence[str] = (),
-               as_of: dt.date | None = None) -> CityScores:
-    """A city's scorecards against the frameworks asked for (all when none), as on ``as_of``."""
+               as_of: dt.date | None = None, *, with_gaps: bool = True) -> CityScores:
+    """A city's scorecards against the frameworks asked for (all when none), as on ``as_of``.
+
+    ``with_gaps=False`` leaves the gaps out, for views that do not show them.
+    """
     frameworks = frameworks_for(catalogue, framework_ids)
     with ws.session() as session:
         facts = city_facts(session, find_city(session, city_name))
     joined = crosswalk(catalogue)
     day = as_of or dt.date.today()
-    return CityScores(facts, [score(fw, facts, day, joined=joined) for fw in frameworks])
+    return CityScores(facts, [score(fw, facts, day, joined=joined, with_gaps=with_gaps) for fw in frameworks])
 
 
 def score_all(ws: Workspace, catalogue: Catalogue, framework_ids: Sequence[str] = (),
@@ -207,7 +212,7 @@ def due_city(ws: Workspace, city_name: str, catalogue: Catalogue, framework_ids:
              as_of: dt.date, horizon: dt.date) -> list[DueItem]:
     """Records of a city that stop counting between ``as_of`` and ``horizon``."""
     with ws.session() as session:
-        facts = city_facts(session, find_city(session, city_name))
+        facts = city_facts(session, find_city(session, city_name), titles=True)
     return due(frameworks_for(catalogue, framework_ids), facts, as_of, horizon, joined=crosswalk(catalogue))
 
 

@@ -95,7 +95,7 @@ DEFINITIONS: dict[str, dict[str, str]] = {
 # Inputs
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class RecordFact:
     """What scoring needs to know of one evidence record."""
 
