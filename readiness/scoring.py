@@ -802,6 +802,7 @@ def due(frameworks: Sequence[Framework], city: CityFacts, as_of: dt.date, horizo
     """
     items: list[DueItem] = []
     rank = {s: i for i, s in enumerate(STATUSES)}
+    by_code = {r.code: r for r in city.records}
     for fw in frameworks:
         now = score(fw, city, as_of, joined=joined)
         cache: dict[dt.date, Scorecard] = {}
@@ -810,7 +811,7 @@ def due(frameworks: Sequence[Framework], city: CityFacts, as_of: dt.date, horizo
             if crit.evidence is None or not c.applicable:
                 continue
             for code in c.counted:
-                rec = next(r for r in city.records if r.code == code)
+                rec = by_code[code]
                 until = counts_until(rec, crit.evidence.max_age_years)
                 if until is None or until > horizon or until < as_of:
                     continue
