@@ -1,0 +1,197 @@
+"""Dates in running text, English and Vietnamese: what an article says about when things happened.
+
+``find_dates`` returns every mention it recognises, each with its position and whether the
+text itself gave the year; ``event_dates`` picks the one that most likely dates what the text
+is about (a range, a mention after "from" / "từ ngày" / "on" / "khai mạc", early in the text),
+not the day the article was published.
+
+Recognised, with or without the year:
+
+* English: "October 3, 2023", "3 October 2023", "Oct. 3", "from October 1 to October 7",
+  "October 1-7, 2025", "1-7 October 2025", "December 28, 2024 to January 3, 2025",
+  "October 2021";
+* Vietnamese: "ngày 3 tháng 10 năm 2023", "ngày 3/10/2023", "từ ngày 1 đến 7/10/2025",
+  "từ 28/12/2024 đến 3/1/2025", "1-7/10", "tháng 10/2021", "tháng 10 năm 2021";
+* numbers: 28/04/2025, 28-04-2025, 2025-04-28 (day first, as Viet Nam writes them); a bare
+  "3/10" only after a word such as "ngày", "sáng", "từ", "on".
+
+A mention without a year takes the year of the nearest mention that has one, else the
+document's year (its metadata or dateline); with neither, it is left undated: no year is
+guessed from nothing.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+import unicodedata
+from dataclasses import dataclass, replace
+
+from .dates import PartialDate
+
+_MONTHS_EN = {name: i for i, names in enumerate(
+    [("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"), ("may",), ("june", "jun"),
+     ("july", "jul"), ("august", "aug"), ("september", "sep", "sept"), ("october", "oct"), ("november", "nov"),
+     ("december", "dec")], 1) for name in names}
+_M = r"(?P<{}>" + "|".join(sorted(_MONTHS_EN, key=len, reverse=True)) + r")\.?"
+_D = r"(?P<{}>[0-3]?\d)(?:st|nd|rd|th)?"
+_Y = r"(?P<{}>(?:19|20)\d\d)"
+_DASH = r"\s*(?:-|–|—|to|until|till|through|đến|tới)\s*"
+_SEP = r"[/.\-]"
+
+
+def _m(name: str) -> str:
+    return _M.format(name)
+
+
+def _d(name: str) -> str:
+    return _D.format(name)
+
+
+def _y(name: str) -> str:
+    return _Y.format(name)
+
+
+# Each pattern names its groups d1 m1 y1 (start) and d2 m2 y2 (end); the first that matches at a
+# place wins, longest patterns first. Vietnamese "tháng" takes a month number.
+_PATTERNS = [
+    # ranges
+    rf"(?:from\s+)?{_m('m1')}\s+{_d('d1')}(?:,?\s+{_y('y1')})?{_DASH}{_m('m2')}\s+{_d('d2')}(?:,?\s+{_y('y2')})?",
+    rf"(?:from\s+)?{_m('m1')}\s+{_d('d1')}{_DASH}{_d('d2')}(?:,?\s+{_y('y2')})?",
+    rf"(?:from\s+)?{_d('d1')}\s+{_m('m1')}(?:\s+{_y('y1')})?{_DASH}{_d('d2')}\s+{_m('m2')}(?:\s+{_y('y2')})?",
+    rf"(?:from\s+)?{_d('d1')}{_DASH}{_d('d2')}\s+{_m('m2')}(?:,?\s+{_y('y2')})?",
+    rf"(?:từ\s+)?(?:ngày\s+)?(?P<d1>[0-3]?\d){_SEP}(?P<m1>[01]?\d)(?:{_SEP}{_y('y1')})?{_DASH}(?:ngày\s+)?"
+    rf"(?P<d2>[0-3]?\d){_SEP}(?P<m2>[01]?\d)(?:{_SEP}{_y('y2')})?",
+    rf"(?:từ\s+)?(?:ngày\s+)?(?P<d1>[0-3]?\d){_DASH}(?:ngày\s+)?(?P<d2>[0-3]?\d){_SEP}(?P<m2>[01]?\d)(?:{_SEP}{_y('y2')})?",
+    rf"(?:từ\s+)?ngày\s+(?P<d1>[0-3]?\d){_DASH}(?:ngày\s+)?(?P<d2>[0-3]?\d)\s+tháng\s+(?P<m2>[01]?\d)(?:\s+năm\s+{_y('y2')})?",
+    # single days
+    rf"(?:ngày\s+)?(?P<d1>[0-3]?\d)\s+tháng\s+(?P<m1>[01]?\d)(?:\s*(?:năm|,)\s*{_y('y1')})?",
+    rf"{_y('y1')}-(?P<m1>[01]\d)-(?P<d1>[0-3]\d)",
+    rf"(?P<d1>[0-3]?\d){_SEP}(?P<m1>[01]?\d){_SEP}{_y('y1')}",
+    rf"{_m('m1')}\s+{_d('d1')}(?:,?\s+{_y('y1')})?(?![\d/])",
+    rf"{_d('d1')}\s+{_m('m1')}(?:,?\s+{_y('y1')})?",
+    rf"(?P<cue>ngày|sáng|chiều|tối|trưa|hôm|on|từ|đến)\s+(?:ngày\s+)?(?P<d1>[0-3]?\d){_SEP}(?P<m1>[01]?\d)(?![\d/])",
+    # months
+    rf"tháng\s+(?P<m1>[01]?\d)(?:\s*(?:/|năm|-)\s*{_y('y1')})",
+    rf"{_m('m1')}(?:,)?\s+{_y('y1')}",
+    rf"tháng\s+(?P<m1>[01]?\d)(?![\d/])",
+]
+# Not inside a number or a word after it; a dateline glued to a newspaper's name ("Quốc Tế28/04/2025")
+# still counts as a mention (event_dates gives it little weight).
+_REGEXES = [re.compile(r"(?<![\d/.])" + p + r"(?![\w])", re.IGNORECASE) for p in _PATTERNS]
+_YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
+_CUES = re.compile(r"(from|starting|start|opened|opening|launch|took place|held|will be held|on the|"
+                   r"từ|vào|khai mạc|diễn ra|tổ chức|phát động|ban hành|hưởng ứng|sáng|chiều|tối)\W*(?:\w+\W+){0,3}$",
+                   re.IGNORECASE)
+_DATELINE = re.compile(r"(published|posted|updated|cập nhật|đăng|thứ\s+\w+,?|\w)$", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A date or date range in a text; ``start``/``end`` None when no year could be found."""
+
+    text: str
+    position: int
+    start: PartialDate | None
+    end: PartialDate | None
+    year_given: bool
+    is_range: bool
+    score: float = 0.0
+
+
+def _month(value: str | None) -> int | None:
+    if value is None:
+        return None
+    if value.isdigit():
+        return int(value)
+    return _MONTHS_EN.get(value.lower().rstrip("."))
+
+
+def _valid(year: int, month: int | None, day: int | None) -> bool:
+    if month is None or not 1 <= month <= 12:
+        return month is None and day is None
+    return day is None or 1 <= day <= calendar.monthrange(year, month)[1]
+
+
+def find_dates(text: str, year_hint: int | None = None) -> list[Mention]:
+    """Every date mention in ``text``, in order; years filled in from the text or ``year_hint``."""
+    text = unicodedata.normalize("NFC", text)
+    taken: list[tuple[int, int]] = []
+    raw = []
+    for regex in _REGEXES:
+        for m in regex.finditer(text):
+            a, b = m.span()
+            if any(a < y and x < b for x, y in taken):
+                continue
+            g = {k: v for k, v in m.groupdict().items() if v is not None}
+            if "cue" in g:  # "ngày 3/10": keep the cue word out of the mention
+                a = m.start("d1")
+            taken.append((a, b))
+            raw.append((a, text[a:b], g))
+    raw.sort(key=lambda r: r[0])
+    given = [(pos, int(g.get("y1") or g["y2"])) for pos, _, g in raw if g.get("y1") or g.get("y2")]
+    mentions = []
+    for pos, found, g in raw:
+        m1, m2 = _month(g.get("m1")), _month(g.get("m2"))
+        d1, d2 = (int(g["d1"]) if "d1" in g else None), (int(g["d2"]) if "d2" in g else None)
+        y1, y2 = (int(g["y1"]) if "y1" in g else None), (int(g["y2"]) if "y2" in g else None)
+        is_range = d2 is not None
+        if is_range and m1 is None:
+            m1 = m2
+        if is_range and m2 is None:
+            m2 = m1
+        year_given = y1 is not None or y2 is not None
+        if not year_given:
+            before = [y for p, y in given if p < pos]
+            after = [y for p, y in given if p > pos]
+            y2 = before[-1] if before else after[0] if after else year_hint
+        if y2 is None:
+            y2 = y1
+        if y1 is None and y2 is not None:
+            # "December 28 to January 3, 2025": the start is in the year before.
+            y1 = y2 - 1 if is_range and m1 is not None and m2 is not None and m1 > m2 else y2
+        start = end = None
+        if y1 is not None and _valid(y1, m1, d1) and (not is_range or (y2 is not None and _valid(y2, m2, d2))):
+            start = PartialDate(y1, m1, d1)
+            end = PartialDate(y2, m2, d2) if is_range else None  # type: ignore[arg-type]
+            if end is not None and end.first_day < start.first_day:
+                start = end = None
+        elif not year_given and m1 is not None and _valid(2000, m1, d1):
+            pass  # a real date, but nothing says which year: left undated
+        else:
+            continue  # 31/02, 13/2025: not a date
+        mentions.append(Mention(found, pos, start, end, year_given, is_range))
+    return mentions
+
+
+def year_in(text: str) -> int | None:
+    """The first year written in a text (a title, a dateline), for mentions that lack one."""
+    m = _YEAR.search(text or "")
+    return int(m[1]) if m else None
+
+
+def event_dates(text: str, year_hint: int | None = None) -> tuple[PartialDate | None, PartialDate | None, float]:
+    """The start and end of what the text reports, and how sure: 0 (none found) to 1.
+
+    Ranges and mentions after a cue word ("from", "on", "từ ngày", "khai mạc", "sáng") win over
+    bare dates; a date glued to a newspaper's name or after "published" is taken for the dateline.
+    """
+    best: Mention | None = None
+    for i, m in enumerate(find_dates(text, year_hint)):
+        if m.start is None:
+            continue
+        before = text[max(0, m.position - 40):m.position]
+        score = 1.0
+        score += 1.5 if m.is_range else 0
+        score += 1.0 if _CUES.search(before) else 0
+        score += {"day": 0.6, "month": 0.3, "year": 0}[m.start.precision]
+        score -= 2.0 if before and (_DATELINE.search(before.rstrip()) and not before.endswith((" ", "\n"))
+                                    or re.search(r"(published|posted|updated|cập nhật|đăng)\W*$", before, re.I)) else 0
+        score -= 0.002 * m.position / max(1, len(text)) * 100  # earlier is a little better
+        score += 0.2 if m.year_given else 0
+        if best is None or score > best.score:
+            best = replace(m, score=score)
+    if best is None:
+        return None, None, 0.0
+    confidence = max(0.2, min(1.0, best.score / 4))
+    return best.start, best.end, round(confidence, 2)
