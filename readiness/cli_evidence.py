@@ -148,6 +148,29 @@ def evidence_add(city_name: str, links: tuple[str, ...], why: str | None, files:
     else:
         click.echo(view.code)
         click.echo(f"added {view.code}: {view.title()}", err=True)
+        if not links:  # help the official link it: the criteria its words point to
+            from .intake import suggest_for_record
+
+            with _open(settings) as ws:
+                _, found = suggest_for_record(ws, view.code, _catalogue(settings, criteria_dirs), top=3)
+            _print_suggestions(view.code, found, "en")
+
+
+def _print_suggestions(code: str, found: dict[str, Any], lang: str) -> None:
+    """Suggested criteria on stderr, best first, with the words that matched and the command to link."""
+    from .output import safe
+
+    best = []
+    for framework_id, items in found.items():
+        if not items:
+            continue
+        click.echo(f"suggested {framework_id} criteria for {code}:", err=True)
+        for s in items:
+            title = s.title.get(lang) or s.title.get("en") or next(iter(s.title.values()))
+            click.echo(safe(f"  {s.ref:<18} {title[:60]:<60}  matched: {', '.join(s.words[:4])}"), err=True)
+        best.append(items[0].ref)
+    if best:
+        click.echo(f"link them with: readiness evidence link {code} {' '.join(best)} --why \"...\"", err=True)
 
 
 @evidence.command("list")
@@ -504,3 +527,80 @@ def verify_command(prune: bool, settings: Any, fmt: str) -> None:
                    + (f", {report.pruned} pruned" if prune else ""), err=True)
     if not report.ok:
         sys.exit(1)
+
+
+@evidence.command("draft")
+@click.argument("file", type=click.Path(path_type=str))
+@click.option("--city", "city_name", required=True, help="The city the evidence belongs to.")
+@click.option("--framework", "framework_ids", multiple=True, metavar="ID",
+              help="Frameworks to suggest criteria from (repeatable) [default: kflc and guidelines].")
+@click.option("--dry-run", is_flag=True, help="Show the draft; add nothing.")
+@click.option("--link-best", is_flag=True, help="Link the best suggestion of each framework (else only suggest).")
+@click.option("--lang", default="en", show_default=True, help="Language of criterion titles: en or vi.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@max_size_option
+@workspace_options
+@criteria_dir_option
+def evidence_draft(file: str, city_name: str, framework_ids: tuple[str, ...], dry_run: bool, link_best: bool,
+                   lang: str, fmt: str, max_size: str, settings: Any, criteria_dirs: tuple[Path, ...]) -> None:
+    """Draft a record from a document (text, HTML, PDF or DOCX; Vietnamese or English).
+
+    Reads the title, the dates of what it reports ("from October 1 to October 7", "ngày 3 tháng
+    10 năm 2023", "tháng 10/2021"), the organiser, the source address, numbers worth keeping
+    (participants, classes, scholarships, districts) and the kind, and suggests criteria. It
+    prints what it found and how sure it is, then adds a DRAFT record with the file attached
+    and the numbers as indicator values, for you to check with `evidence edit` and link with
+    `evidence link` before submitting. Works offline.
+
+    \b
+    Example:
+      readiness evidence draft bao-cao-tuan-le.pdf --city Hanoi --dry-run
+      readiness evidence draft article.html --city Hanoi --link-best
+    """
+    from .files import parse_size
+    from .intake import draft_document
+
+    catalogue = _catalogue(settings, criteria_dirs)
+    with _open(settings) as ws:
+        result = draft_document(ws, city_name, file, catalogue, framework_ids=framework_ids or ("kflc", "guidelines"),
+                                dry_run=dry_run, link_best=link_best, max_size=parse_size(max_size))
+    if fmt == "json":
+        from .output import emit_json
+
+        emit_json({"draft": result.draft.as_json(), "record": result.view.as_json() if result.view else None})
+        return
+    _print_draft(result.draft)
+    if result.view is None:
+        click.echo("dry run: nothing was added", err=True)
+        return
+    click.echo(result.view.code)
+    click.echo(f"added {result.view.code} as a draft with {file} attached; check it with "
+               f"`readiness evidence show {result.view.code}`", err=True)
+    if not link_best:
+        _print_suggestions(result.view.code, result.draft.suggestions, lang)
+    else:
+        click.echo("linked: " + ", ".join(lk.criterion for lk in result.view.links), err=True)
+
+
+def _sure(value: float) -> str:
+    return "sure" if value >= 0.75 else "likely" if value >= 0.5 else "a guess"
+
+
+def _print_draft(draft: Any) -> None:
+    from .output import safe
+
+    def line(name: str, value: Any, how: str = "") -> None:
+        click.echo(safe(f"  {name + ':':<12} {value if value not in (None, '') else '(not found)'}"
+                        + (f"   [{how}]" if how and value else "")), err=True)
+
+    click.echo("draft:", err=True)
+    line("title", draft.title)
+    line("language", draft.language)
+    kind_how = f"{_sure(draft.kind.confidence)}: {', '.join(draft.kind.words[:4])}" if draft.kind.kind else ""
+    line("kind", draft.kind.kind, kind_how)
+    dates = draft.start.iso() + (f" to {draft.end.iso()}" if draft.end else "") if draft.start else None
+    line("dates", dates, _sure(draft.date_confidence))
+    line("organiser", draft.organiser)
+    line("source", draft.source_url)
+    if draft.numbers:
+        line("numbers", "; ".join(f"{n.indicator} = {n.value:,.10g} ({n.text})" for n in draft.numbers[:8]))

@@ -230,6 +230,48 @@ def due_command(city_name: str, within: str, framework_ids: tuple[str, ...], as_
                    f"{len(falling)} criterion(s) would fall", err=True)
 
 
+@cli.command("suggest", context_settings=CONTEXT)
+@click.argument("evidence_id")
+@click.option("--framework", "framework_ids", multiple=True, metavar="ID",
+              help="Frameworks to rank (repeatable) [default: kflc and guidelines].")
+@click.option("--top", default=5, show_default=True, type=click.IntRange(1, 50), help="Suggestions per framework.")
+@click.option("--lang", default="en", show_default=True, metavar="CODE", help="Language of titles: en or vi.")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@criteria_dir_option
+@workspace_options
+def suggest_command(evidence_id: str, framework_ids: tuple[str, ...], top: int, lang: str, fmt: str,
+                    criteria_dirs: tuple[Path, ...], settings: Any) -> None:
+    """Rank the criteria a record most likely supports, best first, with the words that matched.
+
+    Matches the record's titles, summaries, organiser and tags, in Vietnamese and English, with
+    or without diacritics, against the criteria and the words officials use for each area
+    ("hội thảo" finds forums, "tuần lễ hưởng ứng học tập suốt đời" the celebration of learning,
+    "kế hoạch" plans). Criteria it is already linked to are left out.
+
+    \b
+    Example:
+      readiness suggest HN-0004
+      readiness suggest HN-0004 --framework kflc --top 3 --lang vi
+    """
+    from . import output
+    from .intake import suggest_for_record
+
+    with _open(settings) as ws:
+        view, found = suggest_for_record(ws, evidence_id, _catalogue(settings, criteria_dirs),
+                                         framework_ids or ("kflc", "guidelines"), top)
+    if fmt == "json":
+        output.emit_json({"record": view.code, "suggestions": {
+            fw: [{"criterion": s.ref, "area": s.area, "score": s.score, "title": s.title, "words": s.words} for s in items]
+            for fw, items in found.items()}})
+        return
+    rows = [(s.ref, s.title.get(lang) or s.title.get("en") or "", f"{s.score:.1f}", ", ".join(s.words[:5]))
+            for items in found.values() for s in items]
+    output.table(("CRITERION", "TITLE", "SCORE", "MATCHED WORDS"), rows, title=f"{view.code}: {view.title(lang)}")
+    best = [items[0].ref for items in found.values() if items]
+    if best:
+        click.echo(f"link with: readiness evidence link {view.code} {' '.join(best)} --why \"...\"", err=True)
+
+
 @cli.group(context_settings=CONTEXT)
 def na() -> None:
     """Criteria marked not applicable for a city, each with a written justification.

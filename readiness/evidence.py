@@ -502,9 +502,16 @@ def attach_stored(session: Session, actor: str, row: Evidence, stored: Sequence[
 
 def add_evidence(ws: Workspace, city_name: str, raw: Mapping[str, Any], catalogue: Catalogue, *,
                  links: Sequence[tuple[str, str | None]] = (), files: Sequence[str] = (),
-                 max_size: int = DEFAULT_MAX_SIZE, today: dt.date | None = None) -> EvidenceView:
-    """Add a record (with criterion links and attached files) and its audit event."""
+                 max_size: int = DEFAULT_MAX_SIZE, today: dt.date | None = None,
+                 indicators: Sequence[Mapping[str, Any]] = ()) -> EvidenceView:
+    """Add a record (with criterion links, attached files and indicator values) and its audit event."""
     fields, problems = check_fields(raw, required=True, today=today)
+    values = []
+    for value in indicators:
+        try:
+            values.append(check_indicator(value, catalogue, today or dt.date.today()))
+        except InvalidValueError as exc:
+            problems.append(FieldProblem("indicators", str(exc).removeprefix("indicators: ")))
     checked_links = []
     for ref, why in links:
         try:
@@ -522,6 +529,8 @@ def add_evidence(ws: Workspace, city_name: str, raw: Mapping[str, Any], catalogu
             row = new_record(session, ws.settings.actor, city, fields)
             for ref, why in checked_links:
                 session.add(EvidenceLink(evidence_id=row.id, criterion=ref, rationale=why))
+            for value in values:
+                session.add(IndicatorValue(evidence_id=row.id, **value))
             attach_stored(session, ws.settings.actor, row, stored)
             session.flush()
             view = view_of(session, row)

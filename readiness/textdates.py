@@ -75,13 +75,16 @@ _PATTERNS = [
     rf"tháng\s+(?P<m1>[01]?\d)(?:\s*(?:/|năm|-)\s*{_y('y1')})",
     rf"{_m('m1')}(?:,)?\s+{_y('y1')}",
     rf"tháng\s+(?P<m1>[01]?\d)(?![\d/])",
+    # a year on its own, after a word that dates something by it ("năm 2024", "in 2023"); not
+    # the first year of a period ("2021-2030")
+    rf"(?P<cue>năm|in|during|since|trong năm)\s+{_y('y1')}(?!\s*[-–]\s*\d)",
 ]
 # Not inside a number or a word after it; a dateline glued to a newspaper's name ("Quốc Tế28/04/2025")
 # still counts as a mention (event_dates gives it little weight).
 _REGEXES = [re.compile(r"(?<![\d/.])" + p + r"(?![\w])", re.IGNORECASE) for p in _PATTERNS]
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
-_CUES = re.compile(r"(from|starting|start|opened|opening|launch|took place|held|will be held|on the|"
-                   r"từ|vào|khai mạc|diễn ra|tổ chức|phát động|ban hành|hưởng ứng|sáng|chiều|tối)\W*(?:\w+\W+){0,3}$",
+_CUES = re.compile(r"(from|starting|start|opened|opening|launch|took place|held|will be held|on the|on|"
+                   r"từ|vào|ngày|khai mạc|diễn ra|tổ chức|phát động|ban hành|hưởng ứng|sáng|chiều|tối)\W*(?:\w+\W+){0,3}$",
                    re.IGNORECASE)
 _DATELINE = re.compile(r"(published|posted|updated|cập nhật|đăng|thứ\s+\w+,?|\w)$", re.IGNORECASE)
 
@@ -125,7 +128,7 @@ def find_dates(text: str, year_hint: int | None = None) -> list[Mention]:
                 continue
             g = {k: v for k, v in m.groupdict().items() if v is not None}
             if "cue" in g:  # "ngày 3/10": keep the cue word out of the mention
-                a = m.start("d1")
+                a = m.start("d1") if "d1" in g else m.start("y1")
             taken.append((a, b))
             raw.append((a, text[a:b], g))
     raw.sort(key=lambda r: r[0])
@@ -184,7 +187,7 @@ def event_dates(text: str, year_hint: int | None = None) -> tuple[PartialDate | 
         score = 1.0
         score += 1.5 if m.is_range else 0
         score += 1.0 if _CUES.search(before) else 0
-        score += {"day": 0.6, "month": 0.3, "year": 0}[m.start.precision]
+        score += {"day": 0.6, "month": 0.3, "year": -0.5}[m.start.precision]  # a bare year dates little
         score -= 2.0 if before and (_DATELINE.search(before.rstrip()) and not before.endswith((" ", "\n"))
                                     or re.search(r"(published|posted|updated|cập nhật|đăng)\W*$", before, re.I)) else 0
         score -= 0.002 * m.position / max(1, len(text)) * 100  # earlier is a little better

@@ -1,0 +1,293 @@
+"""A first draft of an evidence record from a document, for an official to confirm.
+
+``draft_from_text`` reads what a text says: its title, the dates of what it reports (not of
+the article), who organised it, its source address, the numbers worth keeping (participants,
+classes, scholarships, districts...), the kind of evidence, and the criteria it most likely
+supports, each with how sure it is. ``draft_document`` does that for a file and, unless asked
+for a dry run, adds the record as a **draft** with the file attached. Nothing is linked to a
+criterion unless the official asks (``link_best``): a draft that counted by itself would
+raise the score on a guess.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .criteria import Catalogue, Framework
+from .dates import PartialDate
+from .suggest import KindGuess, Suggester, Suggestion, guess_kind
+from .textdates import event_dates, year_in
+
+# Letters found in Vietnamese and not in English: enough of them and the text is Vietnamese.
+_VI_LETTERS = set("ăâđêôơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ")
+
+_ORG_VI = re.compile(
+    r"(?:(?<=\s)|^)((?:Sở|Phòng|UBND|Ủy ban nhân dân|Hội|Trung tâm|Trường|Thư viện|Liên đoàn|Ban|Đoàn|Bộ|Quỹ|"
+    r"Huyện|Thành phố|Tỉnh|Phường|Xã)\s+(?:[^\W\d_][\w\-]*\s*){1,9}?)(?=\s*(?:tổ chức|phát động|ban hành|chủ trì|"
+    r"phối hợp|mở|khai giảng|trao|ký|gửi|có báo cáo|đã|,|\.|;|:|\n|$))", re.UNICODE)
+_ORG_EN = re.compile(
+    r"((?:the\s+)?(?:[A-Z][\w'’.-]*\s+){0,4}(?:Department|People's Committee|People’s Committee|Committee|Association|"
+    r"Union|Centre|Center|Library|University|Ministry|Council|Fund|School|Office|Commission)"
+    r"(?:\s+of\s+(?:[A-Z][\w'’-]*(?:\s+and\s+|\s+)?){1,6})?)")
+_ORG_CUE = re.compile(r"(organi[sz]ed by|launched by|held by|hosted by|run by|do|bởi|the)\s*$", re.IGNORECASE)
+
+# Numbers worth keeping: what follows the number says what it counts.
+_NUMBER = re.compile(r"(?<![\w.,/-])(\d{1,3}(?:[.,]\d{3})+|\d+(?:[.,]\d+)?)\s*(%|percent|phần trăm|"
+                     r"(?:(triệu|tỷ|nghìn|million|billion|thousand)\s+)?(?:[^\W\d_]+[ \t]*){1,4})", re.IGNORECASE)
+_COUNTS = {  # folded first words of what is counted -> indicator id
+    "participants": "participants", "people": "participants", "nguoi": "participants", "luot": "participants",
+    "luot nguoi": "participants", "visitors": "participants", "attendees": "participants",
+    "students": "students", "pupils": "students", "hoc sinh": "students", "sinh vien": "students",
+    "learners": "learners", "hoc vien": "learners", "adult learners": "learners",
+    "classes": "classes", "lop": "classes", "courses": "courses", "khoa hoc": "courses",
+    "scholarships": "scholarships", "hoc bong": "scholarships", "suat hoc bong": "scholarships",
+    "districts": "districts", "quan": "districts", "huyen": "districts", "quan huyen": "districts",
+    "wards": "wards", "phuong": "wards", "communes": "communes", "xa": "communes", "xa phuong": "communes",
+    "teachers": "teachers", "giao vien": "teachers", "volunteers": "volunteers", "tinh nguyen vien": "volunteers",
+    "families": "families", "gia dinh": "families", "learning families": "families", "clans": "clans",
+    "dong ho": "clans", "centres": "centres", "centers": "centres", "trung tam": "centres", "books": "books",
+    "cuon sach": "books", "dau sach": "books", "tu sach": "bookshelves", "schools": "schools", "truong": "schools",
+    "workers": "workers", "cong nhan": "workers", "clubs": "clubs", "cau lac bo": "clubs",
+}
+
+
+@dataclass
+class NumberFound:
+    """A number in the text and what it counts: a candidate indicator value."""
+
+    indicator: str
+    value: float
+    unit: str
+    text: str
+
+
+@dataclass
+class Draft:
+    """What a document says, field by field, with how sure each guess is (0 to 1)."""
+
+    title: str
+    language: str
+    kind: KindGuess
+    start: PartialDate | None
+    end: PartialDate | None
+    date_confidence: float
+    organiser: str | None
+    source_url: str | None
+    summary: str
+    numbers: list[NumberFound] = field(default_factory=list)
+    suggestions: dict[str, list[Suggestion]] = field(default_factory=dict)
+
+    def fields(self) -> dict[str, Any]:
+        """The record's fields as ``evidence.check_fields`` reads them."""
+        raw: dict[str, Any] = {"kind": self.kind.kind or "report", "title": {self.language: self.title[:500]},
+                               "language": self.language, "status": "draft", "tags": ["intake"]}
+        if self.summary:
+            raw["summary"] = {self.language: self.summary}
+        if self.organiser:
+            raw["organiser"] = {self.language: self.organiser[:300]}
+        if self.start:
+            raw["start"] = self.start.iso()
+        if self.end:
+            raw["end"] = self.end.iso()
+        if self.source_url:
+            raw["source_url"] = self.source_url
+        return raw
+
+    def indicator_values(self) -> list[dict[str, Any]]:
+        year = (self.end or self.start).year if (self.end or self.start) else None
+        seen: set[str] = set()
+        out = []
+        for n in self.numbers:
+            if n.indicator in seen:  # the first mention of each count
+                continue
+            seen.add(n.indicator)
+            out.append({"indicator": n.indicator, "value": n.value, "unit": n.unit, "year": year,
+                        "source": f"draft from the document: {n.text}"[:500]})
+        return out
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "title": self.title, "language": self.language,
+            "kind": {"value": self.kind.kind, "confidence": self.kind.confidence, "words": self.kind.words},
+            "start": self.start.iso() if self.start else None, "end": self.end.iso() if self.end else None,
+            "date_confidence": self.date_confidence, "organiser": self.organiser, "source_url": self.source_url,
+            "summary": self.summary,
+            "numbers": [{"indicator": n.indicator, "value": n.value, "unit": n.unit, "text": n.text} for n in self.numbers],
+            "suggestions": {fw: [{"criterion": s.ref, "area": s.area, "score": s.score, "title": s.title, "words": s.words}
+                                 for s in items] for fw, items in self.suggestions.items()},
+        }
+
+
+def language_of(text: str) -> str:
+    """"vi" when Vietnamese letters are common in the text, else "en"."""
+    letters = [ch for ch in unicodedata.normalize("NFC", text.lower()) if ch.isalpha()]
+    if not letters:
+        return "en"
+    vi = sum(ch in _VI_LETTERS for ch in letters)
+    return "vi" if vi / len(letters) > 0.03 else "en"
+
+
+def _title_and_body(text: str, title: str | None) -> tuple[str, str]:
+    lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
+    if title:
+        return title.strip(), text
+    # A site's banner ("Vietnam.vn - ...", "News - Events") is not the title: skip short lines
+    # with a separator when a longer line follows.
+    while len(lines) > 1 and len(lines[0].split()) <= 10 and re.search(r"\s[-|–]\s", lines[0]):
+        lines = lines[1:]
+    if not lines:
+        return "", ""
+    first = lines[0]
+    if len(first) > 200:  # no title line: the first sentence, cut
+        first = re.split(r"(?<=[.!?])\s", first, maxsplit=1)[0][:200]
+    return first, "\n".join(lines[1:]) if first == lines[0] else text
+
+
+def find_organiser(text: str, language: str) -> str | None:
+    """The body that ran or issued what the text reports: the one named after "organised by" /
+    before "tổ chức", else the first one named."""
+    found = []
+    regex = _ORG_VI if language == "vi" else _ORG_EN
+    for m in regex.finditer(text):
+        name = " ".join(m[1].split()).strip(" ,.;:")
+        name = re.sub(r"^the\s+", "", name, flags=re.IGNORECASE)
+        if len(name.split()) < 2:
+            continue
+        before = text[max(0, m.start() - 25):m.start()]
+        after = text[m.end():m.end() + 25].lower()
+        cue = bool(_ORG_CUE.search(before)) or any(w in after for w in ("tổ chức", "phát động", "ban hành", "chủ trì",
+                                                                          "organi", "launch", "held", "ran", "opened"))
+        found.append((not cue, m.start(), name))
+    return min(found)[2] if found else None
+
+
+def find_numbers(text: str) -> list[NumberFound]:
+    """Counts worth keeping: "73 needy students", "200 free English classes", "20 scholarships",
+    "30 districts", "67%"; each with the indicator id it would be kept under."""
+    from .suggest import fold_text
+
+    out: list[NumberFound] = []
+    for m in _NUMBER.finditer(text):
+        raw, what = m[1], m[2]
+        if re.fullmatch(r"(19|20)\d\d", raw):  # a year, not a count
+            continue
+        number = _number(raw, m[3])
+        if number is None:
+            continue
+        if what.strip().lower() in ("%", "percent", "phần trăm"):
+            out.append(NumberFound("share", number, "%", m[0].strip()))
+            continue
+        words = fold_text(what).split()
+        if m[3]:
+            words = words[1:]
+        # "200 free English classes": what is counted may come after an adjective or two.
+        for skip in range(0, min(3, len(words))):
+            for size in (3, 2, 1):
+                key = " ".join(words[skip:skip + size])
+                if key in _COUNTS:
+                    if any(o.indicator == _COUNTS[key] and o.value == number for o in out):
+                        break  # the same count said again
+                    out.append(NumberFound(_COUNTS[key], number, " ".join(what.split()[skip:skip + size]) or key,
+                                           " ".join(m[0].split())))
+                    break
+            else:
+                continue
+            break
+    return out
+
+
+def _number(raw: str, scale: str | None) -> float | None:
+    text = raw
+    if re.fullmatch(r"\d{1,3}(?:[.,]\d{3})+", text):  # 1.420.000 or 1,420,000
+        text = re.sub(r"[.,]", "", text)
+    else:
+        text = text.replace(",", ".")  # 1,42 (Vietnamese decimal comma)
+    try:
+        value = float(text)
+    except ValueError:
+        return None
+    factor = {"triệu": 1e6, "million": 1e6, "tỷ": 1e9, "billion": 1e9, "nghìn": 1e3, "thousand": 1e3}.get(
+        (scale or "").lower(), 1)
+    return value * factor
+
+
+def draft_from_text(text: str, frameworks: Sequence[Framework], *, title: str | None = None,
+                    url: str | None = None, year: int | None = None, suggester: Suggester | None = None,
+                    top: int = 5) -> Draft:
+    """Read a text into a draft: every field with its guess and confidence."""
+    text = unicodedata.normalize("NFC", text)
+    title, body = _title_and_body(text, title)
+    language = language_of(text)
+    kind = guess_kind(title, body)
+    start, end, sure = event_dates(text, year or year_in(title))
+    sentences = re.split(r"(?<=[.!?])\s+", " ".join(body.split()))
+    summary = ""
+    for sentence in sentences:
+        if len(summary) + len(sentence) > 600:
+            break
+        summary = f"{summary} {sentence}".strip()
+    suggester = suggester or Suggester(frameworks)
+    ranked = suggester.rank(title, body, kind.kind)
+    suggestions = {fw.id: [s for s in ranked if s.ref.startswith(fw.id + ":")][:top] for fw in frameworks}
+    return Draft(title=title, language=language, kind=kind, start=start, end=end, date_confidence=sure,
+                 organiser=find_organiser(text, language), source_url=url, summary=summary[:5000],
+                 numbers=find_numbers(body), suggestions=suggestions)
+
+
+@dataclass
+class DraftResult:
+    draft: Draft
+    view: Any = None  # the record added (evidence.EvidenceView), None on a dry run
+
+
+def draft_document(ws: Any, city_name: str, path: str | Path, catalogue: Catalogue, *,
+                   framework_ids: Sequence[str] = ("kflc", "guidelines"), dry_run: bool = False,
+                   link_best: bool = False, max_size: int | None = None) -> DraftResult:
+    """Read a document and, unless ``dry_run``, add it as a draft record with the file attached.
+
+    With ``link_best`` the best suggestion of each framework is linked, its matched words as the
+    rationale. The candidate numbers are kept as indicator values of the record.
+    """
+    from .documents import read_document
+    from .evidence import add_evidence
+    from .files import DEFAULT_MAX_SIZE
+
+    doc = read_document(path)
+    frameworks = [catalogue.get(i) for i in framework_ids]
+    draft = draft_from_text(doc.text, frameworks, title=doc.title, url=doc.url, year=doc.year)
+    if dry_run:
+        if ws is not None:
+            from .cities import find_city
+
+            with ws.session() as session:
+                find_city(session, city_name)  # a dry run still says when the city is wrong
+        return DraftResult(draft)
+    links = []
+    if link_best:
+        for items in draft.suggestions.values():
+            if items:
+                links.append((items[0].ref, f"suggested from the document's words: {', '.join(items[0].words[:4])}"[:500]))
+    view = add_evidence(ws, city_name, draft.fields(), catalogue, links=links, files=[str(path)],
+                        max_size=max_size or DEFAULT_MAX_SIZE, indicators=draft.indicator_values())
+    return DraftResult(draft, view)
+
+
+def suggest_for_record(ws: Any, code: str, catalogue: Catalogue, framework_ids: Sequence[str] = ("kflc", "guidelines"),
+                       top: int = 5) -> tuple[Any, dict[str, list[Suggestion]]]:
+    """Criteria for an existing record, from its titles, summaries and organiser in every language."""
+    from .evidence import get_evidence
+
+    view = get_evidence(ws, code)
+    r = view.row
+    title = " / ".join(r.title.values())
+    body = " ".join([*r.summary.values(), *r.organiser.values(), *r.tags])
+    frameworks = [catalogue.get(i) for i in framework_ids]
+    ranked = Suggester(frameworks).rank(title, body, r.kind)
+    linked = {lk.criterion for lk in view.links}
+    return view, {fw.id: [s for s in ranked if s.ref.startswith(fw.id + ":") and s.ref not in linked][:top]
+                  for fw in frameworks}

@@ -1,0 +1,316 @@
+"""What a piece of evidence is and which criteria it supports, from its words, in two languages.
+
+Offline and instant: words are folded (no diacritics, no case: "Hội thảo" and "hoi thao" are one
+word) and matched as phrases against
+
+* cue words for each evidence kind ("kế hoạch", "plan" -> plan; "hội thảo", "forum" -> forum);
+* the criteria's own titles and guidance, in every language the framework has;
+* a short list of words officials use for each KFLC area and Guidelines area, in Vietnamese
+  and English (``AREA_WORDS``), so that "tuần lễ hưởng ứng học tập suốt đời" finds the
+  celebration of learning even though no criterion is worded that way.
+
+A phrase counts by how rare it is across the criteria (inverse document frequency), more in a
+title than in the body, and criteria that take the guessed kind get a nudge. Each suggestion
+carries the words that matched, so the official sees why.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from .criteria import Framework
+from .text import strip_marks
+
+# Cue words per evidence kind, with a weight; Vietnamese with diacritics, as officials write them.
+KIND_WORDS: dict[str, dict[str, float]] = {
+    "plan": {"kế hoạch": 3, "plan": 3, "đề án": 2, "chiến lược": 2, "strategy": 2, "lộ trình": 1, "roadmap": 1,
+             "giai đoạn": 0.5, "mục tiêu": 0.5, "targets": 0.5, "giao nhiệm vụ": 1},
+    "policy": {"quyết định": 3, "decision": 3, "nghị quyết": 3, "resolution": 3, "chính sách": 2, "policy": 2,
+               "thông tư": 3, "circular": 3, "quy định": 2, "regulation": 2, "chỉ thị": 3, "directive": 3,
+               "tiêu chí": 1, "criteria": 1, "approved": 1, "phê duyệt": 1},
+    "forum": {"diễn đàn": 4, "forum": 4, "hội thảo": 4, "workshop": 4, "seminar": 3, "tọa đàm": 4,
+              "hội nghị": 2, "conference": 3, "roundtable": 3, "đối thoại": 2, "dialogue": 2, "thảo luận": 1,
+              "discuss": 1, "đại biểu": 1, "delegates": 1, "delegations": 1, "share experience": 1},
+    "event": {"tuần lễ": 3, "week": 2, "festival": 3, "lễ hội": 3, "ngày hội": 3, "celebrate": 2, "celebrated": 2, "celebration": 2, "celebrates": 2, "khai mạc": 2,
+              "opening ceremony": 2, "ceremony": 1.5, "phát động": 2, "launched": 1, "lễ": 0.5, "hội thi": 2,
+              "competition": 2, "contest": 2, "tuyên dương": 2, "honouring": 2, "honoring": 2, "day": 0.5,
+              "ngày sách": 2, "exhibition": 1, "triển lãm": 1, "visitors": 1, "giao lưu": 1},
+    "programme": {"lớp": 2, "classes": 2, "class": 1.5, "khóa học": 2, "course": 2, "courses": 2, "training": 2,
+                  "trained": 2, "tập huấn": 2, "bồi dưỡng": 2, "đào tạo": 2, "programme": 1.5, "program": 1.5,
+                  "chương trình": 1, "câu lạc bộ": 2, "club": 2, "clubs": 2, "mô hình": 1, "học viên": 1,
+                  "learners": 1, "lessons": 1.5, "khai giảng": 2, "mở lớp": 2, "phổ cập": 1.5},
+    "statistic": {"số liệu": 3, "thống kê": 3, "statistics": 3, "tỷ lệ": 2, "rate": 1.5, "percent": 1.5,
+                  "survey": 3, "điều tra": 3, "khảo sát": 3, "census": 3, "chiếm": 1, "%": 1, "lượt": 1},
+    "structure": {"thành lập": 3, "established": 3, "set up": 3, "ban chỉ đạo": 3, "steering committee": 3,
+                  "hội đồng": 2, "council": 2, "committee": 1.5, "opened": 1, "opens": 1.5, "tủ sách": 1,
+                  "network": 1, "mạng lưới": 0.5, "chaired": 1, "members": 1, "thành viên": 1},
+    "partnership": {"ký kết": 4, "signed": 2, "memorandum": 4, "mou": 4, "hợp tác": 3, "cooperate": 3,
+                    "cooperation": 3, "partnership": 3, "đối tác": 2, "partner": 1, "agreement": 3,
+                    "thỏa thuận": 3, "chương trình phối hợp": 4, "phối hợp": 1},
+    "funding": {"kinh phí": 3, "ngân sách": 3, "budget": 3, "funding": 3, "funded": 2, "fund": 2, "quỹ": 2,
+                "học bổng": 3, "scholarship": 3, "scholarships": 3, "tài trợ": 3, "donation": 3, "donations": 3,
+                "đóng góp": 2, "tỷ đồng": 2, "triệu đồng": 2, "billion": 2, "dong": 1, "nhà hảo tâm": 2,
+                "suất": 1},
+    "report": {"báo cáo": 4, "report": 4, "tổng kết": 3, "sơ kết": 3, "đánh giá": 1.5, "assessing": 1.5,
+               "evaluation": 2, "progress": 1.5, "kết quả thực hiện": 2, "tồn tại": 1, "submitted": 1},
+    "media": {"truyền hình": 3, "television": 3, "phóng sự": 3, "radio": 3, "phát thanh": 3, "broadcast": 3,
+              "video": 2, "podcast": 3, "báo chí": 2, "spots": 2, "series": 1.5, "chuyên mục": 2,
+              "social media": 2, "mạng xã hội": 2, "campaign": 1, "infographic": 2},
+    "letter": {"thư": 2, "letter": 3, "cam kết": 2, "pledge": 3, "công văn": 3, "ký": 1, "signs": 1,
+               "endorsement": 3, "xác nhận": 2, "gửi kèm": 1},
+}
+
+# Words officials use for each area, beyond the criteria's own wording (folded when loaded).
+AREA_WORDS: dict[str, list[str]] = {
+    "kflc:1.1": ["xóa mù chữ", "biết chữ", "literacy", "basic skills", "kỹ năng cơ bản", "bình đẳng giới",
+                 "gender", "phụ nữ", "women", "công dân", "citizenship", "literacy day", "mù chữ"],
+    "kflc:1.2": ["việc làm", "employment", "jobs", "kinh tế", "economic", "thu nhập", "income", "khởi nghiệp",
+                 "entrepreneurship", "đào tạo nghề", "vocational", "lao động nông thôn", "văn hóa nghệ thuật"],
+    "kflc:1.3": ["môi trường", "environment", "environmental", "climate", "khí hậu", "rác thải", "waste",
+                 "composting", "trồng cây", "tree planting", "tiết kiệm năng lượng", "energy", "green", "xanh",
+                 "bền vững", "sustainable", "clean-up"],
+    "kflc:2.1": ["trường", "school", "schools", "học sinh", "pupils", "students", "mầm non", "preschool",
+                 "đại học", "university", "mù chữ", "dân tộc thiểu số", "ethnic minority", "migrant",
+                 "children", "trẻ em", "summer classes", "vùng cao", "mountainous", "khuyết tật", "disabilities"],
+    "kflc:2.2": ["gia đình học tập", "learning families", "dòng họ học tập", "learning clans",
+                 "tổ dân phố học tập", "cộng đồng học tập", "trung tâm học tập cộng đồng",
+                 "community learning centre", "community learning centres", "thư viện", "library",
+                 "tủ sách", "bookshelves", "người cao tuổi", "older people", "older residents", "nhà văn hóa",
+                 "residential", "ward", "lớp chuyên đề"],
+    "kflc:2.3": ["công nhân", "workers", "người lao động", "employees", "doanh nghiệp", "companies",
+                 "khu công nghiệp", "industrial park", "đơn vị học tập", "learning unit", "nơi làm việc",
+                 "workplace", "công đoàn", "liên đoàn lao động", "trade union", "cán bộ", "civil servants",
+                 "kỹ năng nghề"],
+    "kflc:2.4": ["kỹ năng số", "digital skills", "digital", "số hóa", "chuyển đổi số", "trực tuyến", "online",
+                 "internet", "e-learning", "thư viện số", "digital library", "smartphone", "điện thoại thông minh",
+                 "nền tảng", "platform", "dịch vụ công trực tuyến", "thanh toán điện tử", "bình dân học vụ số",
+                 "computer"],
+    "kflc:2.5": ["giáo viên", "teachers", "educators", "phương pháp", "methods", "tự học", "study on their own",
+                 "chất lượng", "quality", "learner centred", "tích cực", "active", "sáng tạo", "creativity"],
+    "kflc:2.6": ["tuần lễ hưởng ứng học tập suốt đời", "tuần lễ học tập suốt đời", "lifelong learning week",
+                 "học tập suốt đời", "lifelong learning", "lễ hội", "festival", "ngày hội", "ngày sách",
+                 "văn hóa đọc", "reading", "đọc sách", "tuyên dương", "gương sáng", "honouring", "khen thưởng",
+                 "khuyến học", "phát động", "celebrate", "celebration", "culture of lifelong learning"],
+    "kflc:3.1": ["kế hoạch", "plan", "ubnd", "people's committee", "ủy ban nhân dân", "quyết định", "decision",
+                 "đề án", "chủ tịch", "chairman", "unesco", "gnlc", "thành phố học tập", "learning city",
+                 "mạng lưới thành phố học tập toàn cầu", "global network", "tuyên bố bắc kinh",
+                 "beijing declaration", "chỉ tiêu", "indicators", "tiến độ", "progress", "xã hội học tập",
+                 "learning society", "cam kết", "commitment", "lãnh đạo", "leadership", "thủ tướng", "prime minister"],
+    "kflc:3.2": ["ban chỉ đạo", "steering committee", "phối hợp", "coordinating", "coordination", "các bên",
+                 "stakeholders", "hội liên hiệp phụ nữ", "women's union", "đoàn thanh niên", "youth union",
+                 "hội nông dân", "farmers", "đối tác", "partners", "hợp tác", "cooperate", "ký kết", "memorandum",
+                 "mass organisations", "departments", "diễn đàn", "forum", "workshop", "hội thảo"],
+    "kflc:3.3": ["kinh phí", "ngân sách", "budget", "funding", "funded", "quỹ khuyến học", "study promotion fund",
+                 "học bổng", "scholarships", "tài trợ", "donations", "đóng góp", "nhà hảo tâm", "tình nguyện",
+                 "volunteers", "xã hội hóa", "tỷ đồng", "billion"],
+    "guidelines:G1": ["kế hoạch", "plan", "đề án", "quyết định", "decision", "chiến lược", "strategy",
+                      "giai đoạn", "mục tiêu", "thư cam kết", "pledge", "commitment"],
+    "guidelines:G2": ["ban chỉ đạo", "steering committee", "phối hợp", "coordinating", "diễn đàn", "forum",
+                      "hội thảo", "workshop", "hợp tác", "memorandum", "ký kết", "partners", "stakeholders",
+                      "mass organisations"],
+    "guidelines:G3": ["tuần lễ", "week", "lễ hội", "festival", "ngày hội", "lễ", "ceremony", "celebrate", "celebration", "marked",
+                      "phát động", "khai mạc", "tuyên dương", "honouring", "campaign", "ngày sách", "literacy day"],
+    "guidelines:G4": ["lớp", "classes", "courses", "khóa học", "miễn phí", "free", "trung tâm học tập cộng đồng",
+                      "community learning centre", "thư viện", "library", "vùng cao", "người cao tuổi",
+                      "older people", "công nhân", "workers", "trẻ em", "children", "đào tạo", "training",
+                      "bồi dưỡng", "câu lạc bộ", "clubs", "programme"],
+    "guidelines:G5": ["báo cáo", "report", "thống kê", "statistics", "số liệu", "survey", "khảo sát", "tỷ lệ",
+                      "rate", "chỉ số", "indicators", "đánh giá", "assessing", "tổng kết", "sơ kết", "tiến độ",
+                      "progress"],
+    "guidelines:G6": ["kinh phí", "ngân sách", "budget", "quỹ", "fund", "học bổng", "scholarships", "tài trợ",
+                      "donations", "đóng góp", "tỷ đồng", "triệu đồng", "billion"],
+}
+
+_TOKEN = re.compile(r"[a-z0-9%]+(?:['’-][a-z0-9]+)*")
+
+
+def fold_text(text: str) -> str:
+    """Folded words separated by single spaces: "Hội Thảo, 2025" -> "hoi thao 2025"."""
+    return " ".join(_TOKEN.findall(strip_marks(text).casefold()))
+
+
+def _contains(haystack: str, phrase: str) -> bool:
+    """Whole-word phrase match on folded text."""
+    return bool(phrase) and re.search(r"\b" + re.escape(phrase) + r"\b", haystack) is not None
+
+
+@dataclass
+class KindGuess:
+    kind: str | None
+    confidence: float
+    words: list[str] = field(default_factory=list)
+    scores: dict[str, float] = field(default_factory=dict)
+
+
+def guess_kind(title: str, body: str) -> KindGuess:
+    """The evidence kind whose cue words weigh most; title words count three times, and a word
+    that opens the title (a document's type) six."""
+    t, b = fold_text(title), fold_text(body)
+    scores: dict[str, float] = {}
+    words: dict[str, list[str]] = {}
+    for kind, cues in KIND_WORDS.items():
+        total = 0.0
+        for word, weight in cues.items():
+            key = fold_text(word) if word != "%" else "%"
+            if key == "%":
+                hit_t, hit_b = "%" in title, "%" in body
+            else:
+                hit_t, hit_b = _contains(t, key), _contains(b, key)
+            if hit_t or hit_b:
+                # Official documents name their type first: "Kế hoạch ...", "Báo cáo ...", "Quyết định ...".
+                leads = key != "%" and t.startswith(key + " ")
+                total += weight * (6 if leads else 3 if hit_t else 1)
+                words.setdefault(kind, []).append(word)
+        if total:
+            scores[kind] = total
+    if not scores:
+        return KindGuess(None, 0.0)
+    ranked = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
+    best, top = ranked[0]
+    second = ranked[1][1] if len(ranked) > 1 else 0.0
+    confidence = round(min(1.0, (top - second) / top + 0.2) if top else 0.0, 2)
+    return KindGuess(best, confidence, words[best], scores)
+
+
+# ---------------------------------------------------------------------------------------------
+# Criteria
+
+
+@dataclass
+class Suggestion:
+    """A criterion (or, with ``area`` only, an area) and why it was suggested."""
+
+    ref: str
+    title: dict[str, str]
+    area: str
+    score: float
+    words: list[str]
+
+
+@dataclass
+class _Entry:
+    ref: str
+    title: dict[str, str]
+    area: str
+    area_key: str
+    kinds: set[str]
+    title_terms: set[str]
+    body_terms: set[str]
+    area_terms: set[str]
+
+
+class Suggester:
+    """Ranks the criteria of some frameworks for a text; build once, ask many times."""
+
+    def __init__(self, frameworks: Iterable[Framework]):
+        self.entries: list[_Entry] = []
+        self.display: dict[str, str] = {}
+        for fw in frameworks:
+            for area in fw.leaf_areas():
+                top = _top_area(fw, area.id)
+                area_words = AREA_WORDS.get(f"{fw.id}:{area.id}", []) + (
+                    AREA_WORDS.get(f"{fw.id}:{top}", []) if top != area.id else [])
+                for crit in area.criteria:
+                    texts_title = list(crit.title.root.items())
+                    texts_body = [*(crit.guidance.root.items() if crit.guidance else []), *area.title.root.items()]
+                    self.entries.append(_Entry(
+                        ref=f"{fw.id}:{crit.id}", title=dict(crit.title.root), area=f"{fw.id}:{area.id}",
+                        area_key=f"{fw.id}:{top}",
+                        kinds={k.value for k in crit.evidence.kinds} if crit.evidence else set(),
+                        title_terms=self._terms(texts_title),
+                        body_terms=self._terms(texts_body),
+                        area_terms={self._keep(w) for w in area_words}))
+        n = len(self.entries) or 1
+        df: dict[str, int] = defaultdict(int)
+        for e in self.entries:
+            for term in e.title_terms | e.body_terms | e.area_terms:
+                df[term] += 1
+        self.idf = {term: math.log(1 + n / count) for term, count in df.items()}
+
+    def _keep(self, phrase: str) -> str:
+        key = fold_text(phrase)
+        self.display.setdefault(key, phrase)
+        return key
+
+    def _terms(self, texts: Sequence[tuple[str, str]]) -> set[str]:
+        """Terms of (language, text) pairs, folded: two- and three-word phrases, and in languages
+        written with spaces between words (not Vietnamese, whose syllables are not words) single
+        words of four letters or more. Phrases that begin or end with a common word are left out."""
+        terms: set[str] = set()
+        for lang, text in texts:
+            words = fold_text(text).split()
+            raw = re.findall(r"\w+(?:['’-]\w+)*", text.casefold())
+            for i, w in enumerate(words):
+                if lang != "vi" and len(w) >= 4 and w not in _STOP:
+                    terms.add(w)
+                    if i < len(raw):
+                        self.display.setdefault(w, raw[i])
+                for size in (2, 3):
+                    part = words[i:i + size]
+                    if len(part) == size and part[0] not in _STOP and part[-1] not in _STOP:
+                        phrase = " ".join(part)
+                        terms.add(phrase)
+                        if i + size <= len(raw):
+                            self.display.setdefault(phrase, " ".join(raw[i:i + size]))
+        return terms
+
+    def rank(self, title: str, body: str, kind: str | None = None, top: int | None = None) -> list[Suggestion]:
+        """Criteria best first, each with the words that matched; those that matched nothing are left out."""
+        t, b = fold_text(title), fold_text(body)
+        out = []
+        for e in self.entries:
+            score = 0.0
+            words = []
+            for term in e.title_terms | e.body_terms | e.area_terms:
+                in_title, in_body = _contains(t, term), _contains(b, term)
+                if not (in_title or in_body):
+                    continue
+                weight = self.idf.get(term, 1.0) * (1 + 0.5 * term.count(" "))  # phrases say more than words
+                weight *= 2.0 if term in e.area_terms else 1.5 if term in e.title_terms else 1.0
+                score += weight * (2.0 if in_title else 1.0)
+                words.append(self.display.get(term, term))
+            if score and kind and kind in e.kinds:
+                score *= 1.3
+            if score:
+                out.append(Suggestion(e.ref, e.title, e.area, round(score, 3), sorted(set(words), key=len, reverse=True)[:6]))
+        out.sort(key=lambda s: (-s.score, s.ref))
+        return out[:top] if top else out
+
+    def areas(self, title: str, body: str, kind: str | None = None, framework: str | None = None) -> list[tuple[str, float]]:
+        """Top-level-of-criteria areas ranked by their best criterion (for the benchmark and the output)."""
+        best: dict[str, float] = {}
+        for s in self.rank(title, body, kind):
+            if framework and not s.ref.startswith(framework + ":"):
+                continue
+            best.setdefault(s.area, s.score)
+        return sorted(best.items(), key=lambda kv: -kv[1])
+
+
+def _top_area(fw: Framework, area_id: str) -> str:
+    """The area under the framework's first level that holds ``area_id`` (G3 for G3; 2.6 for 2.6)."""
+    for top in fw.areas:
+        if top.id == area_id:
+            return top.id
+        for sub in top.areas:
+            if sub.id == area_id or area_id in {a.id for a in _walk(sub)}:
+                return sub.id
+    return area_id
+
+
+def _walk(area):  # type: ignore[no-untyped-def]
+    for sub in area.areas:
+        yield sub
+        yield from _walk(sub)
+
+
+# Folded words too common to say anything about a criterion.
+_STOP = set("""
+a an and are as at be by for from has have in into is it its of on or that the their them this to with
+cac cho co cua da den duoc la mot nhung trong tu va ve voi nay khi theo tai tren nguoi cung nhu hoac
+city thanh pho city's learning hoc tap learn every all more most other such than they which who
+lifelong suot doi hoc tap suot doi
+""".split())

@@ -1,0 +1,283 @@
+"""Evidence intake: dates in running text, kinds, suggested criteria, documents and the draft command."""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+from pathlib import Path
+
+import pytest
+import yaml
+
+from readiness.criteria import load_catalogue
+from readiness.dates import PartialDate
+from readiness.intake import draft_from_text, find_numbers, find_organiser, language_of
+from readiness.suggest import Suggester, guess_kind
+from readiness.textdates import event_dates, find_dates
+
+CASES = Path(__file__).parent / "data" / "intake" / "cases.yaml"
+
+
+def d(text: str) -> PartialDate:
+    parts = [int(p) for p in text.split("-")]
+    return PartialDate(*parts)  # type: ignore[arg-type]
+
+
+# ---------------------------------------------------------------------------------------------
+# Dates in text
+
+@pytest.mark.parametrize("text, year, start, end", [
+    ("Activities ran from October 1 to October 7, 2025.", None, "2025-10-01", "2025-10-07"),
+    ("The week took place October 1-7, 2025 in every ward.", None, "2025-10-01", "2025-10-07"),
+    ("It runs from 28 September to 2 October 2025.", None, "2025-09-28", "2025-10-02"),
+    ("The festival ran from December 28, 2024 to January 3, 2025.", None, "2024-12-28", "2025-01-03"),
+    ("The festival ran from December 28 to January 3, 2025.", None, "2024-12-28", "2025-01-03"),
+    ("On the morning of April 26, the forum opened.", 2025, "2025-04-26", None),
+    ("Tuần lễ diễn ra từ ngày 1 đến 7/10/2025 tại các phường.", None, "2025-10-01", "2025-10-07"),
+    ("Tuần lễ diễn ra từ ngày 28/9 đến ngày 2/10/2025.", None, "2025-09-28", "2025-10-02"),
+    ("Lễ hội kéo dài từ 28/12/2024 đến 3/1/2025.", None, "2024-12-28", "2025-01-03"),
+    ("Sáng ngày 3 tháng 10 năm 2023, Sở khai mạc tuần lễ.", None, "2023-10-03", None),
+    ("Ngày 3/10, lễ phát động được tổ chức. Năm 2023 là năm thứ năm liên tiếp.", None, "2023-10-03", None),
+    ("Huyện tổ chức tuần lễ vào tháng 10/2021.", None, "2021-10", None),
+    ("Từ ngày 1 đến ngày 7 tháng 10 năm 2020, thành phố tổ chức tuần lễ.", None, "2020-10-01", "2020-10-07"),
+])
+def test_event_dates_in_both_languages(text: str, year: int | None, start: str, end: str | None) -> None:
+    """Ranges across a month or a year, Vietnamese and English, the year from the text or the document."""
+    found_start, found_end, sure = event_dates(text, year)
+    assert (found_start, found_end) == (d(start), d(end) if end else None)
+    assert 0 < sure <= 1
+
+
+def test_no_date_is_guessed() -> None:
+    """No date in the text: none. A day and month with no year anywhere: left undated, not this year."""
+    assert event_dates("The city opened 200 free English classes for children.") == (None, None, 0.0)
+    assert event_dates("Ngày 3/10, lễ phát động được tổ chức.")[0] is None
+    undated = find_dates("On October 3 the week began.")
+    assert len(undated) == 1 and undated[0].start is None
+    assert event_dates("Kế hoạch số 11/KH-UBND về học tập")[0] is None  # a document number is not a date
+    assert event_dates("31/02/2025 is not a day")[0] is None
+
+
+def test_the_event_date_wins_over_the_dateline() -> None:
+    """A dateline glued to the paper's name gives the year; the event's own date is the answer."""
+    text = "Báo Quốc TếBáo Quốc Tế28/04/2025\n\nOn the morning of April 26, the Department opened the forum."
+    assert event_dates(text)[:2] == (d("2025-04-26"), None)
+
+
+# ---------------------------------------------------------------------------------------------
+# Kinds, organisers, numbers, suggestions
+
+
+@pytest.fixture(scope="module")
+def suggester() -> Suggester:
+    catalogue = load_catalogue()
+    return Suggester([catalogue.get("kflc"), catalogue.get("guidelines")])
+
+
+@pytest.mark.parametrize("title, kind", [
+    ("Hội thảo về xây dựng thành phố học tập", "forum"),
+    ("Hoi thao ve xay dung thanh pho hoc tap", "forum"),  # typed without diacritics
+    ("Kế hoạch tổ chức Tuần lễ hưởng ứng học tập suốt đời năm 2025", "plan"),
+    ("Lifelong Learning Week opens in 30 districts", "event"),
+    ("Báo cáo tổng kết năm học", "report"),
+    ("Trao 200 suất học bổng cho học sinh nghèo", "funding"),
+])
+def test_kind_from_the_words(title: str, kind: str) -> None:
+    """Cue words in either language, with or without diacritics, give the kind."""
+    assert guess_kind(title, "").kind == kind
+
+
+@pytest.mark.parametrize("title, area", [
+    ("Tuần lễ hưởng ứng học tập suốt đời năm 2025", "kflc:2.6"),
+    ("Hội thảo phối hợp các bên về học tập cộng đồng", "kflc:3.2"),
+    ("Kế hoạch xây dựng thành phố học tập của UBND thành phố", "kflc:3.1"),
+    ("Free digital skills courses for residents", "kflc:2.4"),
+])
+def test_suggestions_find_the_area_and_say_why(suggester: Suggester, title: str, area: str) -> None:
+    """The right KFLC area is among the first three, and the suggestion names the words that matched."""
+    kind = guess_kind(title, "").kind
+    areas = [a for a, _ in suggester.areas(title, "", kind, "kflc")]
+    assert area in areas[:3]
+    best = next(s for s in suggester.rank(title, "", kind) if s.area == area)
+    assert best.words
+
+
+def test_organiser_numbers_and_language() -> None:
+    """The organiser named before "tổ chức" or after "organised by"; counts worth keeping."""
+    vi = "Sáng 3/10, Sở Giáo dục và Đào tạo Hà Nội tổ chức lễ khai mạc và trao 20 suất học bổng cho 73 học sinh."
+    assert language_of(vi) == "vi" and language_of("The week opened.") == "en"
+    assert find_organiser(vi, "vi") == "Sở Giáo dục và Đào tạo Hà Nội"
+    en = "The week was organised by the Hanoi Department of Education and Training in 30 districts."
+    assert find_organiser(en, "en") == "Hanoi Department of Education and Training"
+    numbers = {(n.indicator, n.value) for n in find_numbers(vi + " " + en + " It opened 200 free English classes; 67% took part.")}
+    assert numbers >= {("scholarships", 20), ("students", 73), ("districts", 30), ("classes", 200), ("share", 67)}
+    assert not any(n.value == 2025 for n in find_numbers("In 2025 the city grew."))
+
+
+def test_labelled_set_is_large_bilingual_and_holds_cases_aside() -> None:
+    """At least 40 cases in both languages with every label; a held-aside part never tuned on."""
+    cases = yaml.safe_load(CASES.read_text(encoding="utf-8"))["cases"]
+    assert len(cases) >= 40
+    assert {c["lang"] for c in cases} == {"vi", "en"}
+    holdout = [c for c in cases if c["split"] == "holdout"]
+    assert len(holdout) >= 15 and len({c["id"] for c in cases}) == len(cases)
+    catalogue = load_catalogue()
+    for c in cases:
+        assert c["kind"] in {k.value for k in __import__("readiness.criteria", fromlist=["EvidenceKind"]).EvidenceKind}
+        assert c["kflc"] in {a.id for a in catalogue.get("kflc").leaf_areas()}
+        assert c["guidelines"] in {a.id for a in catalogue.get("guidelines").leaf_areas()}
+
+
+def test_held_aside_cases_meet_the_bars(suggester: Suggester) -> None:
+    """On the cases never tuned on: best KFLC area in the top 3 and kind at 80% or more, exact
+    dates at 90% or more (the same figures benchmarks/intake.py prints)."""
+    catalogue = load_catalogue()
+    frameworks = [catalogue.get("kflc"), catalogue.get("guidelines")]
+    cases = [c for c in yaml.safe_load(CASES.read_text(encoding="utf-8"))["cases"] if c["split"] == "holdout"]
+    area = kind = dates = 0
+    for c in cases:
+        draft = draft_from_text(c["text"], frameworks, year=c.get("year"), suggester=suggester, top=50)
+        areas = list(dict.fromkeys(s.area for s in draft.suggestions["kflc"]))[:3]
+        area += f"kflc:{c['kflc']}" in areas
+        kind += draft.kind.kind == c["kind"]
+        dates += (draft.start, draft.end) == (d(str(c["start"])), d(str(c["end"])) if c.get("end") else None)
+    n = len(cases)
+    assert area / n >= 0.8 and kind / n >= 0.8 and dates / n >= 0.9, (area, kind, dates, n)
+
+
+# ---------------------------------------------------------------------------------------------
+# Documents and the commands
+
+ARTICLE_VI = ("Hà Nội khai mạc Tuần lễ hưởng ứng học tập suốt đời năm 2025\n"
+              "Tuần lễ diễn ra từ ngày 1 đến 7/10/2025. Sở Giáo dục và Đào tạo Hà Nội tổ chức lễ khai mạc "
+              "tại 30 quận, huyện và trao 20 suất học bổng. Nguồn: https://example.org/tuan-le-2025\n")
+
+
+def _docx(paragraphs: list[str], title: str) -> bytes:
+    body = "".join(f"<w:p><w:r><w:t>{p}</w:t></w:r></w:p>" for p in paragraphs)
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        z.writestr("[Content_Types].xml", '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>')
+        z.writestr("word/document.xml", '<?xml version="1.0" encoding="UTF-8"?><w:document xmlns:w="http://schemas.'
+                   f'openxmlformats.org/wordprocessingml/2006/main"><w:body>{body}</w:body></w:document>')
+        z.writestr("docProps/core.xml", '<?xml version="1.0"?><cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/'
+                   'package/2006/metadata/core-properties" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms='
+                   f'"http://purl.org/dc/terms/"><dc:title>{title}</dc:title><dcterms:created>2025-10-08T00:00:00Z'
+                   '</dcterms:created></cp:coreProperties>')
+    return buf.getvalue()
+
+
+def _pdf(lines: list[str]) -> bytes:
+    """A one-page PDF with Helvetica text, written by hand (offsets and all)."""
+    stream = "BT /F1 12 Tf 72 720 Td " + " ".join(f"({ln}) Tj 0 -16 Td" for ln in lines) + " ET"
+    objects = [
+        "<< /Type /Catalog /Pages 2 0 R >>",
+        "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>",
+        f"<< /Length {len(stream)} >>\nstream\n{stream}\nendstream",
+        "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+        "<< /Title (Nghe An learning week report) /CreationDate (D:20201012000000) >>",
+    ]
+    out = b"%PDF-1.4\n"
+    offsets = []
+    for i, obj in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += f"{i} 0 obj\n{obj}\nendobj\n".encode("latin-1")
+    xref = len(out)
+    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
+    out += "".join(f"{o:010d} 00000 n \n" for o in offsets).encode()
+    out += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R /Info 6 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
+    return out
+
+
+def test_documents_of_every_format(tmp_path: Path) -> None:
+    """Text (UTF-8 and Windows-1258), HTML, DOCX and PDF give their text, title, address and year."""
+    from readiness.documents import read_document
+
+    (tmp_path / "a.txt").write_text(ARTICLE_VI, encoding="utf-8")
+    doc = read_document(tmp_path / "a.txt")
+    assert doc.text.startswith("Hà Nội khai mạc") and doc.url == "https://example.org/tuan-le-2025"
+    from test_transfer import windows_1258
+
+    (tmp_path / "old.txt").write_bytes(windows_1258("Hội thảo học tập suốt đời"))
+    assert read_document(tmp_path / "old.txt").text == "Hội thảo học tập suốt đời"
+    (tmp_path / "a.html").write_text(
+        '<!DOCTYPE html><html><head><title>Site | Tuần lễ</title><link rel="canonical" href="https://news.example/a">'
+        '<script>var x = "<p>not text</p>";</script></head><body><h1>Tuần lễ học tập 2025</h1>'
+        "<p>Từ ngày 1 đến 7/10/2025 &amp; nhiều hoạt động.</p></body></html>", encoding="utf-8")
+    html = read_document(tmp_path / "a.html")
+    assert (html.title, html.url) == ("Tuần lễ học tập 2025", "https://news.example/a")
+    assert "not text" not in html.text and "& nhiều hoạt động" in html.text
+    (tmp_path / "a.docx").write_bytes(_docx(["Diễn đàn học tập suốt đời", "Sáng ngày 26/4/2025, diễn đàn khai mạc."], "Diễn đàn 2025"))
+    docx = read_document(tmp_path / "a.docx")
+    assert (docx.title, docx.year) == ("Diễn đàn 2025", 2025) and "Sáng ngày 26/4/2025" in docx.text
+    (tmp_path / "a.pdf").write_bytes(_pdf(["Opening of the learning week", "The week ran from October 5 to October 11, 2020."]))
+    pdf = read_document(tmp_path / "a.pdf")
+    assert (pdf.title, pdf.year) == ("Nghe An learning week report", 2020) and "October 5 to October 11" in pdf.text
+
+
+@pytest.mark.parametrize("name, content, message", [
+    ("missing.txt", None, "no such file"),
+    ("broken.pdf", b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog", "cannot read it as application/pdf"),
+    ("image.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 64, "the file is image/png; drafts are made from text, HTML, PDF or DOCX"),
+    ("broken.docx", b"PK\x03\x04" + b"\x00" * 40, "does not read as a DOCX file (its bytes are application/zip); is it complete?"),
+])
+def test_unreadable_documents_are_one_line(hanoi_ws, state, tmp_path: Path, name: str, content: bytes | None,
+                                           message: str) -> None:
+    """A missing, broken or non-text file: one line naming it, exit 1, nothing added."""
+    path = tmp_path / name
+    if content is not None:
+        path.write_bytes(content)
+    before = state()
+    result = hanoi_ws("evidence", "draft", str(path), "--city", "Hanoi")
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"error: {path}: ") and message in result.stderr, result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert state() == before
+
+
+def test_draft_adds_a_draft_record_with_its_file_and_numbers(hanoi_ws, state, tmp_path: Path) -> None:
+    """--dry-run changes nothing; without it, a draft record with the document attached, the
+    dates, organiser and source found, and the counts kept as indicator values; nothing linked."""
+    path = tmp_path / "bao-cao.txt"
+    path.write_text(ARTICLE_VI, encoding="utf-8")
+    before = state()
+    dry = hanoi_ws("evidence", "draft", str(path), "--city", "Hanoi", "--dry-run", "--format", "json")
+    assert dry.exit_code == 0 and state() == before
+    found = json.loads(dry.stdout)["draft"]
+    assert (found["kind"]["value"], found["start"], found["end"]) == ("event", "2025-10-01", "2025-10-07")
+    assert found["suggestions"]["kflc"][0]["area"] == "kflc:2.6"
+
+    result = hanoi_ws("evidence", "draft", str(path), "--city", "Hanoi")
+    assert result.exit_code == 0, result.stderr
+    code = result.stdout.strip()
+    assert "kind:" in result.stderr and "suggested kflc criteria" in result.stderr
+    record = json.loads(hanoi_ws("evidence", "show", code, "--format", "json").stdout)
+    assert record["status"] == "draft" and record["links"] == []
+    assert record["organiser"] == {"vi": "Sở Giáo dục và Đào tạo Hà Nội"}
+    assert record["source_url"] == "https://example.org/tuan-le-2025"
+    assert [a["name"] for a in record["attachments"]] == ["bao-cao.txt"]
+    assert {(i["indicator"], i["value"], i["year"]) for i in record["indicators"]} >= {("districts", 30, 2025),
+                                                                                       ("scholarships", 20, 2025)}
+
+
+def test_draft_link_best_and_suggest(hanoi_ws, tmp_path: Path) -> None:
+    """--link-best links the best criterion of each framework; `suggest` ranks criteria for a
+    record and leaves out those it is already linked to; `evidence add` suggests when unlinked."""
+    path = tmp_path / "forum.docx"
+    path.write_bytes(_docx(["Diễn đàn học tập suốt đời và xây dựng xã hội học tập",
+                            "Sáng ngày 26/4/2025, Sở Giáo dục và Đào tạo tổ chức diễn đàn với các bên liên quan."], "Diễn đàn"))
+    result = hanoi_ws("evidence", "draft", str(path), "--city", "Hanoi", "--link-best")
+    assert result.exit_code == 0, result.stderr
+    code = result.stdout.strip()
+    record = json.loads(hanoi_ws("evidence", "show", code, "--format", "json").stdout)
+    assert {lk["criterion"].split(":")[0] for lk in record["links"]} == {"kflc", "guidelines"}
+    assert all(lk["rationale"].startswith("suggested from the document's words") for lk in record["links"])
+    ranked = json.loads(hanoi_ws("suggest", "HN-0007", "--format", "json").stdout)
+    linked = {lk["criterion"] for lk in json.loads(hanoi_ws("evidence", "show", "HN-0007", "--format", "json").stdout)["links"]}
+    refs = [s["criterion"] for items in ranked["suggestions"].values() for s in items]
+    assert refs and not set(refs) & linked
+    assert all(s["words"] for items in ranked["suggestions"].values() for s in items)
+    added = hanoi_ws("evidence", "add", "--city", "Hanoi", "--kind", "forum", "--title", "Hội thảo về học tập cộng đồng")
+    assert added.exit_code == 0 and "suggested kflc criteria" in added.stderr and "matched:" in added.stderr
