@@ -24,6 +24,8 @@ from readiness.config import Settings, normalise_url, resolve
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--update-goldens", action="store_true",
+                     help="rewrite the golden files of rendered documents (review the diff)")
     parser.addoption(
         "--database-url",
         default=os.environ.get("READINESS_TEST_DATABASE_URL"),

@@ -1,0 +1,246 @@
+"""The dossier: PDF structure (pages, contents, outline, attachments, metadata), HTML goldens,
+determinism, and a corpus of hostile records that must render without fetching anything."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import re
+import unicodedata
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+GOLDEN = Path(__file__).parent / "data" / "golden"
+CREATED = "2026-06-01T09:00"
+AS_OF = "2026-01-15"
+
+
+def _dossier(run, tmp_path: Path, *args: str, name: str = "d.pdf") -> tuple[Path, object]:
+    out = tmp_path / name
+    result = run("dossier", "--city", "Hanoi", "--as-of", AS_OF, "--created", CREATED, "-o", str(out), *args)
+    assert result.exit_code == 0, result.stderr
+    return out, result
+
+
+def _texts(pdf: PdfReader) -> list[str]:
+    return [unicodedata.normalize("NFC", page.extract_text() or "") for page in pdf.pages]
+
+
+@pytest.fixture
+def hanoi_pdf(hanoi_ws, tmp_path: Path) -> tuple[PdfReader, Path, object]:
+    path, result = _dossier(hanoi_ws, tmp_path)
+    return PdfReader(str(path)), path, result
+
+
+def test_cover_says_what_the_dossier_shows(hanoi_pdf, hanoi_ws) -> None:
+    """City, frameworks, verdicts, dates, the sample warning and the fingerprint of the register,
+    which `dossier --fingerprint` recomputes from the workspace."""
+    pdf, path, result = hanoi_pdf
+    cover = " ".join(_texts(pdf)[0].split())
+    for text in ("Hà Nội", "Learning city readiness dossier", "Made from sample data", "2026-01-15", "2026-06-01 09:00",
+                 "Key Features of Learning Cities", "not ready"):
+        assert text in cover, text
+    fingerprint = hanoi_ws("dossier", "--city", "Hanoi", "--fingerprint").stdout.strip()
+    assert re.fullmatch(r"[0-9a-f]{64}", fingerprint)
+    assert fingerprint in cover.replace(" ", "")
+    assert f"{result.stdout.strip()}" == str(path)
+    assert re.search(r"wrote .* \([\d,]+ bytes, \d+ pages, 2 file\(s\) embedded\)", result.stderr)
+
+
+def test_contents_page_numbers_point_at_their_headings(hanoi_pdf) -> None:
+    """Every entry of the contents names the page on which that heading really stands."""
+    pdf, _, _ = hanoi_pdf
+    texts = _texts(pdf)
+    toc = texts[1]
+    entries = re.findall(r"^(.+?)\s*(?:\.\s*)+(\d+)\s*$", toc, flags=re.MULTILINE)
+    assert len(entries) >= 9, toc
+    for title, page in entries:
+        assert title.strip() in texts[int(page) - 1], (title, page)
+
+
+def test_outline_mirrors_the_chapters(hanoi_pdf) -> None:
+    """The PDF's bookmarks hold the chapters, with the areas nested under each framework."""
+    pdf, _, _ = hanoi_pdf
+
+    def titles(items: list, depth: int = 0) -> list[tuple[int, str]]:
+        out = []
+        for item in items:
+            if isinstance(item, list):
+                out += titles(item, depth + 1)
+            else:
+                out.append((depth, item.title))
+        return out
+
+    outline = titles(pdf.outline)
+    top = [t for d, t in outline if d == 0]
+    assert top[0] == "Contents" or "Summary" in top
+    assert {"Summary", "The application form's answers", "Gaps and action plan", "Appendix: evidence register"} <= set(top)
+    assert any(t.startswith("Criteria and evidence: Key Features") for t in top)
+    assert any(d >= 1 and t.startswith("2.6 ") for d, t in outline)
+
+
+def test_attached_files_are_embedded_with_their_hashes(hanoi_pdf, hanoi_ws) -> None:
+    """Each stored file is embedded once, named by its record, its bytes matching its SHA-256."""
+    pdf, _, _ = hanoi_pdf
+    attachments = pdf.attachments
+    assert len(attachments) == 2
+    import json
+
+    records = {r["id"]: r for r in json.loads(hanoi_ws("evidence", "list", "--city", "Hanoi", "--format", "json").stdout)}
+    from readiness.dossier import attachment_name
+
+    for name, contents in attachments.items():
+        code = name.split(" ", 1)[0]
+        (stored,) = records[code]["attachments"]
+        assert name == attachment_name(code, stored["name"])  # "HN-0002 Phieu ghi nhan - Tuan le HTSD 2023.txt"
+        assert name.isascii() and hashlib.sha256(contents[0]).hexdigest() == stored["sha256"]
+
+
+def test_metadata_title_author_language(hanoi_pdf) -> None:
+    """Title, author and language are in the PDF's metadata."""
+    pdf, _, _ = hanoi_pdf
+    assert pdf.metadata.title == "Learning city readiness dossier: Hà Nội"
+    assert pdf.metadata.author == "Hà Nội"
+    assert pdf.trailer["/Root"]["/Lang"] == "en"
+
+
+def test_same_inputs_give_the_same_bytes(hanoi_ws, tmp_path: Path) -> None:
+    """The same workspace, as-of date and creation date give byte-identical PDFs."""
+    first, _ = _dossier(hanoi_ws, tmp_path, name="a.pdf")
+    second, _ = _dossier(hanoi_ws, tmp_path, name="b.pdf")
+    assert first.read_bytes() == second.read_bytes()
+
+
+def test_vietnamese_dossier(hanoi_ws, tmp_path: Path) -> None:
+    """--lang vi: Vietnamese labels and evidence titles, diacritics intact; the bundled font is used."""
+    path, _ = _dossier(hanoi_ws, tmp_path, "--lang", "vi")
+    pdf = PdfReader(str(path))
+    text = " ".join(" ".join(_texts(pdf)).split())
+    for phrase in ("Hồ sơ đánh giá mức độ sẵn sàng", "Mục lục", "Thiếu sót và kế hoạch khắc phục",
+                   "Tuần lễ hưởng ứng học tập suốt đời năm 2023 của Hà Nội", "chưa sẵn sàng"):
+        assert phrase in text, phrase
+    fonts = set()
+    for page in pdf.pages[:3]:
+        for font in (page["/Resources"].get("/Font") or {}).values():
+            fonts.add(str(font.get_object()["/BaseFont"]))
+    assert fonts and all("Dossier-Sans" in f for f in fonts), fonts  # the bundled Noto Sans, nothing of the machine's
+    assert pdf.trailer["/Root"]["/Lang"] == "vi"
+
+
+def test_html_golden(hanoi_ws, tmp_path: Path, request: pytest.FixtureRequest) -> None:
+    """--format html for the Hanoi sample matches tests/data/golden/hanoi-en.html
+    (`pytest --update-goldens` rewrites it; review the diff). The fingerprint is scrubbed."""
+    path, _ = _dossier(hanoi_ws, tmp_path, "--format", "html", name="d.html")
+    html = path.read_text(encoding="utf-8")
+    assert "<style>" in html and "dossier:assets/dossier.css" not in html.split("</style>", 1)[1]
+    scrubbed = re.sub(r"\b[0-9a-f]{64}\b(?=</p>)", "FINGERPRINT", html)
+    golden = GOLDEN / "hanoi-en.html"
+    if request.config.getoption("--update-goldens"):
+        golden.parent.mkdir(parents=True, exist_ok=True)
+        golden.write_text(scrubbed, encoding="utf-8")
+    assert scrubbed == golden.read_text(encoding="utf-8"), "HTML differs from the golden file; " \
+        "rerun with pytest --update-goldens and review the diff"
+
+
+def test_embedding_has_a_cap_and_can_be_turned_off(hanoi_ws, tmp_path: Path) -> None:
+    """Over --max-embed: one clear line, no file written. --no-attachments: nothing embedded."""
+    out = tmp_path / "capped.pdf"
+    result = hanoi_ws("dossier", "--city", "Hanoi", "--max-embed", "1KB", "-o", str(out))
+    assert result.exit_code == 1 and "--no-attachments" in result.stderr
+    errors = [ln for ln in result.stderr.splitlines() if ln.startswith("error: ")]
+    assert len(errors) == 1 and errors[0] == result.stderr.strip().splitlines()[-1] and "Traceback" not in result.stderr
+    assert not out.exists()
+    path, _ = _dossier(hanoi_ws, tmp_path, "--no-attachments", name="bare.pdf")
+    assert PdfReader(str(path)).attachments == {}
+
+
+def test_pdf_a3u(hanoi_ws, tmp_path: Path) -> None:
+    """--pdf-variant pdf/a-3u writes an archival PDF that still carries the attachments."""
+    path, _ = _dossier(hanoi_ws, tmp_path, "--pdf-variant", "pdf/a-3u", name="a3.pdf")
+    pdf = PdfReader(str(path))
+    root = pdf.trailer["/Root"]
+    assert "/OutputIntents" in root and "/Metadata" in root and len(pdf.attachments) == 2
+    assert b"pdfaid" in root["/Metadata"].get_object().get_data()
+
+
+@pytest.mark.parametrize("args, message", [
+    (("--city", "Atlantis"), "error: no city"),
+    (("--city", "Hanoi", "--created", "yesterday"), "error: --created 'yesterday'"),
+    (("--city", "Hanoi", "--framework", "nope"), "error: no framework 'nope'"),
+])
+def test_bad_dossier_input_is_one_line(hanoi_ws, args, message) -> None:
+    """Wrong city, date or framework: exit 1 and one line."""
+    result = hanoi_ws("dossier", *args)
+    assert result.exit_code == 1
+    assert result.stderr.strip().splitlines()[-1].startswith(message), result.stderr
+
+
+# ---------------------------------------------------------------------------------------------
+# Hostile records
+
+HOSTILE = [
+    '<img src="file:///etc/hostname"> Tuần lễ',
+    '<link rel="attachment" href="file:///etc/passwd">',
+    '<a href="javascript:alert(1)">click</a>',
+    '<style>@import url("http://127.0.0.1:9/x.css"); body { background: url(file:///etc/hostname) }</style>',
+    "<script>document.write('x')</script>",
+    "zero\u200bwidth and \u200fright-to-left mark",
+    "{{ c.fingerprint }} {% raw %}",
+]
+
+
+def test_hostile_records_render_without_fetching_anything(hanoi_ws, settings, tmp_path: Path) -> None:
+    """HTML, CSS and template syntax in titles and summaries, a javascript: source, a 50,000-character
+    title and invisible characters: the PDF renders, shows them as text, links only http(s), embeds only
+    the stored files, and the fetcher is asked for nothing but the bundled assets and the store."""
+    from sqlalchemy import create_engine, text
+
+    for i, title in enumerate(HOSTILE):
+        result = hanoi_ws("evidence", "add", "--city", "Hanoi", "--kind", "event", "--title", title,
+                          "--summary", title, "--link", "kflc:2.6.1")
+        assert result.exit_code == 0, result.stderr
+    # What input checks keep out (a huge title, a javascript: address, a bidi override) can still
+    # arrive in an old workspace or through the database: the renderer must not trust it either.
+    engine = create_engine(settings.database_url)
+    with engine.begin() as conn:
+        conn.execute(text("UPDATE evidence SET title = :t, source_url = :u WHERE code = 'HN-0010'"),
+                     {"t": '{"en": "' + ("Hà Nội " * 7150)[:50_000] + '"}', "u": "javascript:alert(1)"})
+        conn.execute(text("UPDATE evidence SET title = :t, source_url = :u WHERE code = 'HN-0011'"),
+                     {"t": '{"en": "<img src=\\"file:///etc/hostname\\">\u202egnp.exe"}', "u": "file:///etc/passwd"})
+    engine.dispose()
+
+    from readiness.config import resolve
+    from readiness.criteria import load_catalogue
+    from readiness.db import open_workspace
+    from readiness.dossier import build_context, render_html, render_pdf
+
+    import datetime as dt
+
+    with open_workspace(resolve(settings.workspace, None if settings.is_sqlite else settings.database_url)) as ws:
+        context = build_context(ws, load_catalogue(), "Hanoi", as_of=dt.date(2026, 1, 15),
+                                created=dt.datetime(2026, 6, 1, tzinfo=dt.timezone.utc))
+        html = render_html(context)
+        pdf_bytes, fetcher = render_pdf(context, html, ws.settings.files_dir)
+    body = html.split("<body>", 1)[1]
+    for tag in ("<img", "<link", "<script", "<style", "<a href=\"javascript"):
+        assert tag not in body, tag
+    assert "&lt;img src=&#34;file:///etc/hostname&#34;&gt;" in body
+    hrefs = re.findall(r'href="([^"]+)"', html)
+    assert all(h.startswith(("#", "http://", "https://", "dossier:assets/")) for h in hrefs), hrefs
+    assert all(u.startswith("dossier:assets/") for u in fetcher.requests), fetcher.requests
+
+    pdf = PdfReader(io.BytesIO(pdf_bytes))
+    text_all = " ".join(" ".join(_texts(pdf)).split())
+    assert '<a href="javascript:alert(1)">click</a>' in text_all
+    assert '<img src="file:///etc/hostname">[U+202E]gnp.exe' in text_all  # the override shown, not obeyed
+    assert "Hà Nội Hà Nội" in text_all  # the 50,000-character title, all of it laid out
+    assert "{{ c.fingerprint }}" in text_all
+    assert set(n.split(" ", 1)[0] for n in pdf.attachments) == {"HN-0002", "HN-0007"}
+    for page in pdf.pages:
+        for annot in page.get("/Annots") or []:
+            action = annot.get_object().get("/A")
+            if action is not None and "/URI" in action:
+                assert str(action["/URI"]).startswith(("http://", "https://")), action["/URI"]
+    assert "root:" not in text_all  # /etc/passwd never made it in
