@@ -13,7 +13,6 @@ Writing the workspace takes a few minutes; --keep DIR keeps it (and reuses it ne
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import json
 import os
 import shutil

@@ -14,7 +14,6 @@ as a ``Problem`` with file and line, and every problem of a file is reported at 
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from enum import Enum

@@ -21,7 +21,7 @@ import logging
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -451,10 +451,9 @@ def _page_count(pdf: bytes) -> int:
 
 def current_fingerprint(ws: Any, city_name: str) -> str:
     """The fingerprint a dossier made now would carry (to check a dossier in hand)."""
-    from .cities import show_city
+    from .cities import find_city, show_city
     from .evidence import EvidenceFilter, list_evidence
     from .facts import city_facts
-    from .cities import find_city
 
     detail = show_city(ws, city_name)
     views = list_evidence(ws, EvidenceFilter(city=detail.city.name))

@@ -74,7 +74,7 @@ _PATTERNS = [
     # months
     rf"tháng\s+(?P<m1>[01]?\d)(?:\s*(?:/|năm|-)\s*{_y('y1')})",
     rf"{_m('m1')}(?:,)?\s+{_y('y1')}",
-    rf"tháng\s+(?P<m1>[01]?\d)(?![\d/])",
+    r"tháng\s+(?P<m1>[01]?\d)(?![\d/])",
     # a year on its own, after a word that dates something by it ("năm 2024", "in 2023"); not
     # the first year of a period ("2021-2030")
     rf"(?P<cue>năm|in|during|since|trong năm)\s+{_y('y1')}(?!\s*[-–]\s*\d)",

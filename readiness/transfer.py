@@ -33,7 +33,7 @@ from . import evidence as ev
 from .cities import add_city_in, find_city, record
 from .db import Workspace
 from .errors import InvalidValueError, NotFoundError, Problem, ProblemsError
-from .files import DEFAULT_MAX_SIZE, FileStore, StoredFile, display_name, human_size
+from .files import DEFAULT_MAX_SIZE, FileStore, StoredFile, human_size
 from .models import AuditEvent, City, Evidence, EvidenceLink, IndicatorValue, Unit, utcnow
 from .text import clean, fold
 
