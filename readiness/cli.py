@@ -66,10 +66,12 @@ def cli(verbose: int, quiet: bool) -> None:
 
     \b
     Start here:
-      readiness criteria list
+      readiness import --sample hanoi
+      readiness score --city Hanoi
+      readiness gaps --city Hanoi
+      readiness dossier --city Hanoi -o hanoi-dossier.pdf
+      readiness evidence draft article.pdf --city Hanoi
       readiness criteria show kflc --lang vi
-      readiness city add "Hà Nội" --country VN
-      readiness city set Hanoi population 8587100 --year 2024
     """
     logger = logging.getLogger("readiness")
     if _HANDLER not in logger.handlers:

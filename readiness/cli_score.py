@@ -57,9 +57,9 @@ def scoring_options(func: Any) -> Any:
 def score_command(city_name: str | None, explain: str | None, by: str | None, schema: bool,
                   framework_ids: tuple[str, ...], as_of: str | None, lang: str, fmt: str,
                   criteria_dirs: tuple[Path, ...], settings: Any) -> None:
-    """Score a city's readiness: coverage per criterion and area, the total and the verdict.
+    """Score a city's readiness: coverage, totals and the verdict.
 
-    The weighted score and the share of criteria met are two numbers, shown side by side and
+    Per area and criterion: coverage, status and the evidence that counted. The weighted score and the share of criteria met are two numbers, shown side by side and
     never blended; a criterion marked not applicable leaves both. The verdict is READY (every
     blocking criterion met and the score at the framework's threshold), READY WITH GAPS, or NOT
     READY (a blocking criterion unmet). See "Scoring method" in the README for every rule.
@@ -154,9 +154,9 @@ def _quoted(name: str) -> str:
 @scoring_options
 def gaps_command(city_name: str, limit: int | None, framework_ids: tuple[str, ...], as_of: str | None, lang: str,
                  fmt: str, criteria_dirs: tuple[Path, ...], settings: Any) -> None:
-    """List what is missing, most important first, each with the action that closes it.
+    """List what is missing, most important first, with what to do.
 
-    Blocking criteria come first, then the points closing each gap would add to its framework's
+    Each gap names what is missing and the action that closes it. Blocking criteria come first, then the points closing each gap would add to its framework's
     score (its share of the weight times the coverage it lacks). Indicators with no recent value
     are listed too. With --as-of, records that will be too old by then show up as gaps now.
 
@@ -199,7 +199,7 @@ def gaps_command(city_name: str, limit: int | None, framework_ids: tuple[str, ..
 @workspace_options
 def due_command(city_name: str, within: str, framework_ids: tuple[str, ...], as_of: str | None, lang: str, fmt: str,
                 criteria_dirs: tuple[Path, ...], settings: Any) -> None:
-    """List records whose validity or age limit runs out soon, and the criteria that would fall.
+    """List records that run out soon and the criteria that would fall.
 
     A record "runs out" on the last day it still counts for a criterion: its valid-until date,
     or the day it becomes older than the criterion's age limit. "THEN" says what the criterion's
@@ -241,7 +241,7 @@ def due_command(city_name: str, within: str, framework_ids: tuple[str, ...], as_
 @workspace_options
 def suggest_command(evidence_id: str, framework_ids: tuple[str, ...], top: int, lang: str, fmt: str,
                     criteria_dirs: tuple[Path, ...], settings: Any) -> None:
-    """Rank the criteria a record most likely supports, best first, with the words that matched.
+    """Rank the criteria a record most likely supports, with the words that matched.
 
     Matches the record's titles, summaries, organiser and tags, in Vietnamese and English, with
     or without diacritics, against the criteria and the words officials use for each area
@@ -274,7 +274,7 @@ def suggest_command(evidence_id: str, framework_ids: tuple[str, ...], top: int, 
 
 @cli.group(context_settings=CONTEXT)
 def na() -> None:
-    """Criteria marked not applicable for a city, each with a written justification.
+    """Criteria marked not applicable for a city, with justifications.
 
     A criterion marked not applicable leaves every total of the city's scorecard (it is never
     counted as met) and is listed with its justification in scorecards and the dossier.
@@ -370,10 +370,10 @@ def na_list(city_name: str | None, fmt: str, settings: Any) -> None:
 def dossier_command(city_name: str, framework_ids: tuple[str, ...], lang: str, as_of: str | None, created: str | None,
                     output: Path | None, fmt: str, attachments: bool, max_embed: str, pdf_variant: str | None,
                     fingerprint_only: bool, criteria_dirs: tuple[Path, ...], settings: Any) -> None:
-    """Write the dossier a city hands in: cover, contents, summary, the form's answers, every
-    criterion with its evidence, gaps and action plan, the evidence register, files embedded.
+    """Write the dossier a city hands in (PDF or HTML).
 
-    Rendered from the scorecards (see `readiness score`) through HTML to PDF. The cover carries a
+    Cover, contents, summary, the form's answers, every criterion with its evidence, gaps and
+    action plan, the evidence register, the attached files embedded. Rendered from the scorecards (see `readiness score`) through HTML to PDF. The cover carries a
     fingerprint of the evidence register, so a reviewer can confirm which state of the workspace
     the dossier shows. PDF output needs the Pango library (Debian: libpango-1.0-0).
 
