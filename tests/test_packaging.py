@@ -35,6 +35,8 @@ def test_wheel_contains_data_and_migrations(wheel: Path) -> None:
     assert "readiness/_data/evidence/hanoi.yaml" in names
     assert "readiness/_data/evidence/hanoi/forum-2025-record.txt" in names
     assert "readiness/_data/reports/README.md" in names
+    for name in ("dossier.html.j2", "dossier.css", "fonts/NotoSans-Regular.ttf", "fonts/OFL.txt"):
+        assert f"readiness/_data/reports/{name}" in names
     assert "readiness/migrations/env.py" in names
     assert any(n.startswith("readiness/migrations/versions/0001_") for n in names)
     assert not any(n.startswith(("tests/", "criteria/")) for n in names)
@@ -42,7 +44,8 @@ def test_wheel_contains_data_and_migrations(wheel: Path) -> None:
 
 @pytest.mark.slow
 def test_installed_wheel_works_without_the_repository(wheel: Path, tmp_path: Path) -> None:
-    """Unpacked elsewhere and run from another folder, the tool finds its data and migrates."""
+    """Unpacked elsewhere and run from another folder, the tool finds its data, migrates and
+    writes the Hanoi dossier."""
     site = tmp_path / "site"
     zipfile.ZipFile(wheel).extractall(site)
     env = {**os.environ, "PYTHONPATH": str(site), "READINESS_WORKSPACE": str(tmp_path / "ws")}
@@ -63,3 +66,9 @@ def test_installed_wheel_works_without_the_repository(wheel: Path, tmp_path: Pat
     records = json.loads(readiness("evidence", "list", "--format", "json").stdout)
     assert len(records) == 9 and sum(len(r["attachments"]) for r in records) == 2
     readiness("verify")
+    # The README's first line: the dossier, from the templates and fonts inside the wheel.
+    readiness("dossier", "--city", "Hanoi", "-o", "hanoi-dossier.pdf")
+    from pypdf import PdfReader
+
+    pdf = PdfReader(str(tmp_path / "hanoi-dossier.pdf"))
+    assert len(pdf.pages) > 10 and len(pdf.attachments) == 2
