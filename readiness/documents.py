@@ -39,6 +39,8 @@ def read_document(path: str | Path) -> Document:
 
     file = Path(path)
     try:
+        if file.is_dir():
+            raise InvalidValueError(f"{path}: is a folder; give the document's file")
         if not file.is_file():
             raise InvalidValueError(f"{path}: no such file")
         size = file.stat().st_size

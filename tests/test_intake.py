@@ -219,6 +219,7 @@ def test_documents_of_every_format(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("name, content, message", [
     ("missing.txt", None, "no such file"),
+    ("folder", "dir", "is a folder; give the document's file"),
     ("broken.pdf", b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog", "cannot read it as application/pdf"),
     ("image.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 64, "the file is image/png; drafts are made from text, HTML, PDF or DOCX"),
     ("broken.docx", b"PK\x03\x04" + b"\x00" * 40, "does not read as a DOCX file (its bytes are application/zip); is it complete?"),
@@ -227,7 +228,9 @@ def test_unreadable_documents_are_one_line(hanoi_ws, state, tmp_path: Path, name
                                            message: str) -> None:
     """A missing, broken or non-text file: one line naming it, exit 1, nothing added."""
     path = tmp_path / name
-    if content is not None:
+    if content == "dir":
+        path.mkdir()
+    elif content is not None:
         path.write_bytes(content)
     before = state()
     result = hanoi_ws("evidence", "draft", str(path), "--city", "Hanoi")
