@@ -237,6 +237,7 @@ DOSSIER: dict[str, dict[str, str]] = {
     "gaps": {"en": "Gaps and action plan", "vi": "Thiếu sót và kế hoạch khắc phục"},
     "action": {"en": "What is missing and what to do", "vi": "Thiếu gì và cần làm gì"},
     "owner": {"en": "Owner", "vi": "Đơn vị phụ trách"},
+    "suggested": {"en": "suggested: most active in this area", "vi": "đề xuất: đơn vị có nhiều minh chứng nhất trong lĩnh vực"},
     "gain": {"en": "Gain", "vi": "Điểm cộng"},
     "blocking": {"en": "blocking", "vi": "bắt buộc"},
     "applicability": {"en": "Criteria not applicable", "vi": "Tiêu chí không áp dụng"},

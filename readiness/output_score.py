@@ -156,7 +156,7 @@ def gaps_table(gaps: Sequence[Gap], lang: str) -> None:
         priority = Text(label("blocking", lang), style="bold red") if g.blocking and g.status != "met" else Text(f"+{g.gain:.1f} pts")
         todo = "\n".join(f"- {p.text(lang)}" for p in g.problems)
         if g.units:
-            todo += f"\n  {label('owner', lang)}: {', '.join(g.units)}"
+            todo += f"\n  {label('owner', lang)}: {', '.join(g.units)}" + (" (suggested)" if g.owner_suggested else "")
         t.add_row(str(i), priority, Text(safe(f"{g.criterion}\n{_text(g.title, lang)}", lines=True)), _styled(g.status, lang),
                   Text(safe(todo, lines=True)))
     console().print(t)

@@ -24,7 +24,7 @@ The inputs come in two grains, scored by the same rules:
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -281,7 +281,10 @@ class Gap(_Out):
     blocking: bool
     gain: float
     problems: list[Reason]
+    #: Units that own the records linked to it; else (``owner_suggested``) the unit that gave the
+    #: most counting records to its area.
     units: list[str] = []
+    owner_suggested: bool = False
 
 
 class Scorecard(_Out):
@@ -704,6 +707,13 @@ def find_gaps(card: Scorecard, framework: Framework, city: CityFacts, as_of: dt.
     times the coverage it lacks), then by framework order.
     """
     by_code = {r.code: r for r in city.records}
+    # The unit that contributed most counting records to each area: whom to ask when a criterion
+    # of that area has no record of its own yet.
+    area_units: dict[str, Counter[str]] = defaultdict(Counter)
+    for c in card.all_criteria():
+        for code in c.counted:
+            if code in by_code and by_code[code].unit:
+                area_units[c.area][by_code[code].unit] += 1  # type: ignore[index]
     gaps: list[tuple[tuple, Gap]] = []
     for order, c in enumerate(card.all_criteria()):
         if not c.applicable:
@@ -724,8 +734,12 @@ def find_gaps(card: Scorecard, framework: Framework, city: CityFacts, as_of: dt.
             continue
         gain = 100 * c.share * (1 - (c.coverage or 0))
         units = sorted({by_code[r.id].unit for r in c.records if r.id in by_code and by_code[r.id].unit})  # type: ignore[misc]
+        suggested = not units and bool(area_units.get(c.area))
+        if suggested:
+            units = [min(area_units[c.area].items(), key=lambda kv: (-kv[1], kv[0]))[0]]
         gap = Gap(framework=framework.id, criterion=c.ref, title=c.title, area=c.area, status=c.status,
-                  coverage=c.coverage, blocking=c.blocking, gain=round(gain, 6), problems=problems, units=units)
+                  coverage=c.coverage, blocking=c.blocking, gain=round(gain, 6), problems=problems, units=units,
+                  owner_suggested=suggested)
         gaps.append(((not c.blocking or c.status == "met", -round(gain, 9), order), gap))
     return [g for _, g in sorted(gaps, key=lambda x: x[0])]
 

@@ -376,3 +376,17 @@ def test_scores_do_not_depend_on_the_order_of_records(records: list[RecordFact],
     shuffled = list(records)
     rnd.shuffle(shuffled)
     assert score(framework(), city(*records), AS_OF) == score(framework(), city(*shuffled), AS_OF)
+
+
+def test_gap_owners_are_the_linked_units_or_a_suggestion() -> None:
+    """A gap's owners are the units of its linked records; with none linked, the unit that gave the
+    most counting records to the same area is suggested."""
+    card = score(framework(), city(rec("P1", "plan", "2025", "t:a1", unit="Ward 1"),
+                                   rec("P2", "policy", "2025", "t:a2", status="rejected", unit="Ward 2")), AS_OF)
+    a2 = next(g for g in card.gaps if g.criterion == "t:a2")
+    assert (a2.units, a2.owner_suggested) == (["Ward 2"], False)
+    b1 = next(g for g in card.gaps if g.criterion == "t:b1")
+    assert (b1.units, b1.owner_suggested) == ([], False)  # nothing counts in area B: no one to suggest
+    card = score(framework(), city(rec("P1", "plan", "2025", "t:a1", unit="Ward 1")), AS_OF)
+    a2 = next(g for g in card.gaps if g.criterion == "t:a2")
+    assert (a2.units, a2.owner_suggested) == (["Ward 1"], True)
