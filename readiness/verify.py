@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from sqlalchemy import text
 from sqlmodel import col, select
 
 from .db import Workspace
@@ -97,10 +98,33 @@ def check_workspace(ws: Workspace, *, prune: bool = False,
     for path in store.leftovers():
         report.findings.append(Finding("leftover", None, f"{path.name}: partial copy left by an interrupted command", path))
     if prune:
-        for finding in report.unreferenced:
-            # A file stored after the check began may belong to an attach still committing its
-            # row in another process (put() also touches a file it finds already stored).
-            if finding.path is not None and finding.path.stat().st_mtime < started:
-                finding.path.unlink(missing_ok=True)
-                report.pruned += 1
+        report.pruned = _prune(ws, report.unreferenced, started)
     return report
+
+
+def _prune(ws: Workspace, findings: list[Finding], started: float) -> int:
+    """Remove unreferenced files, deciding under a lock that keeps attachments from being added.
+
+    A file stored after the check began may belong to an attach still committing its row in
+    another process (put() also touches a file it finds already stored): it is kept. For the
+    others, the rows are read again while no attachment can be inserted (SQLite's write lock;
+    on PostgreSQL a SHARE lock on the table, which waits for inserting transactions to end,
+    a killed client's among them), so a file whose row was committed meanwhile stays.
+    """
+    candidates = [f for f in findings if f.path is not None and f.path.exists() and f.path.stat().st_mtime < started]
+    if not candidates:
+        return 0
+    pruned = 0
+    with ws.session() as session:
+        if session.get_bind().dialect.name == "postgresql":
+            session.exec(text("LOCK TABLE attachment IN SHARE MODE"))  # type: ignore[call-overload]
+        hashes = [f.sha256 for f in candidates if f.sha256]
+        used: set[str] = set()
+        for start in range(0, len(hashes), 900):
+            used.update(session.exec(select(Attachment.sha256).where(col(Attachment.sha256).in_(hashes[start:start + 900]))))
+        for finding in candidates:
+            if finding.sha256 in used:
+                continue
+            finding.path.unlink(missing_ok=True)  # type: ignore[union-attr]
+            pruned += 1
+    return pruned
