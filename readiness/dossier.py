@@ -224,8 +224,25 @@ def _chart(card: Scorecard, lang: str) -> list[dict[str, Any]]:
     bars = []
     for area in card.areas:
         for a in (area.areas or [area]):
-            bars.append({"id": a.id, "title": _pick(a.title, lang)[0], "score": a.score})
+            title = _pick(a.title, lang)[0]
+            bars.append({"id": a.id, "title": title, "label": _shorten(f"{a.id} {title}", CHART_LABEL_CHARS),
+                         "score": a.score})
     return bars
+
+
+CHART_LABEL_CHARS = 58
+"""About what fits left of the coverage bars at the chart's font size."""
+
+
+def _shorten(text: str, limit: int) -> str:
+    """Cut `text` at a word boundary to at most `limit` characters, marking the cut with an ellipsis."""
+    if len(text) <= limit:
+        return text
+    cut = text[:limit - 1]
+    space = cut.rfind(" ")
+    if space > limit // 2:
+        cut = cut[:space]
+    return cut.rstrip(" ,;:-–") + "…"
 
 
 def _status_label(status: str, lang: str) -> str:
