@@ -17,6 +17,7 @@ import click
 
 from . import profile as profile_fields  # standard library only: cheap at start-up
 from .errors import ProblemsError, ReadinessError
+from .output import note
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -220,7 +221,7 @@ def criteria_validate(paths: tuple[Path, ...], settings: Any, criteria_dirs: tup
 
         raise FrameworkError(problems)
     for fw in frameworks:
-        click.echo(f"ok: {fw.id} {fw.version}: {len(fw.leaf_areas())} areas, {len(fw.criteria)} criteria", err=True)
+        note(f"ok: {fw.id} {fw.version}: {len(fw.leaf_areas())} areas, {len(fw.criteria)} criteria")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -248,7 +249,7 @@ def city_add(name: str, country: str, code: str | None, settings: Any) -> None:
 
     with _open(settings) as ws:
         added = add_city(ws, name, country, code)
-    click.echo(f"added city {added.name} ({added.country}); its evidence ids start {added.code}-", err=True)
+    note(f"added city {added.name} ({added.country}); its evidence ids start {added.code}-")
 
 
 @city.command("list")
@@ -269,7 +270,7 @@ def city_list(settings: Any, fmt: str) -> None:
     if fmt == "json":
         output.emit_json([c.model_dump(mode="json", exclude={"name_key"}) for c in cities])
     elif not cities:
-        click.echo('no cities yet; add one with: readiness city add "Hà Nội" --country VN', err=True)
+        note('no cities yet; add one with: readiness city add "Hà Nội" --country VN')
     else:
         output.table(("NAME", "COUNTRY", "PROFILE FIELDS", "UPDATED"),
                      [(c.name, c.country, len(c.profile), f"{c.updated_at:%Y-%m-%d}") for c in cities])
@@ -334,7 +335,7 @@ def city_set(name: str, field: str, value: str | None, year: int | None, lang: s
     if fmt == "json":
         output.emit_json(detail.as_json())
     else:
-        click.echo(f"{'cleared' if clear else 'set'} {field} of {detail.city.name}", err=True)
+        note(f"{'cleared' if clear else 'set'} {field} of {detail.city.name}")
 
 
 @cli.group(context_settings=CONTEXT)
@@ -361,7 +362,7 @@ def unit_add(name: str, city_name: str, kind: str, parent: str | None, settings:
 
     with _open(settings) as ws:
         added = add_unit(ws, city_name, name, kind, parent)
-    click.echo(f"added {added.kind} {added.name}", err=True)
+    note(f"added {added.kind} {added.name}")
 
 
 @unit.command("list")

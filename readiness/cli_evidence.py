@@ -14,6 +14,7 @@ from typing import Any
 import click
 
 from .cli import CONTEXT, _open, cli, criteria_dir_option, workspace_options
+from .output import note
 
 KIND_HELP = "plan, policy, forum, event, programme, statistic, structure, partnership, funding, report, media or letter"
 DATE_HELP = "2025, 2025-10, 2025-10-01 or 01/10/2025"
@@ -147,7 +148,7 @@ def evidence_add(city_name: str, links: tuple[str, ...], why: str | None, files:
         output.emit_json(view.as_json())
     else:
         click.echo(view.code)
-        click.echo(f"added {view.code}: {view.title()}", err=True)
+        note(f"added {view.code}: {view.title()}")
         if not links:  # help the official link it: the criteria its words point to
             from .intake import suggest_for_record
 
@@ -164,13 +165,13 @@ def _print_suggestions(code: str, found: dict[str, Any], lang: str) -> None:
     for framework_id, items in found.items():
         if not items:
             continue
-        click.echo(f"suggested {framework_id} criteria for {code}:", err=True)
+        note(f"suggested {framework_id} criteria for {code}:")
         for s in items:
             title = s.title.get(lang) or s.title.get("en") or next(iter(s.title.values()))
-            click.echo(safe(f"  {s.ref:<18} {title[:60]:<60}  matched: {', '.join(s.words[:4])}"), err=True)
+            note(safe(f"  {s.ref:<18} {title[:60]:<60}  matched: {', '.join(s.words[:4])}"))
         best.append(items[0].ref)
     if best:
-        click.echo(f"link them with: readiness evidence link {code} {' '.join(best)} --why \"...\"", err=True)
+        note(f"link them with: readiness evidence link {code} {' '.join(best)} --why \"...\"")
 
 
 @evidence.command("list")
@@ -210,7 +211,7 @@ def evidence_list(city_name: str | None, unit: str | None, kinds: tuple[str, ...
     elif fmt == "csv":
         output.evidence_csv(views)
     elif not views:
-        click.echo("no evidence matches; add some with `readiness evidence add` or `readiness import`", err=True)
+        note("no evidence matches; add some with `readiness evidence add` or `readiness import`")
     else:
         output.evidence_table(views, lang)
 
@@ -260,7 +261,7 @@ def evidence_edit(evidence_id: str, status: str | None, settings: Any, **kwargs:
         raw["status"] = status
     with _open(settings) as ws:
         view = lib.edit_evidence(ws, evidence_id, raw)
-    click.echo(f"changed {view.code}", err=True)
+    note(f"changed {view.code}")
 
 
 @evidence.command("link")
@@ -281,7 +282,7 @@ def evidence_link(evidence_id: str, criteria: tuple[str, ...], why: str | None, 
 
     with _open(settings) as ws:
         view = lib.link_evidence(ws, evidence_id, criteria, why, _catalogue(settings, criteria_dirs))
-    click.echo(f"{view.code} links: {', '.join(lk.criterion for lk in view.links)}", err=True)
+    note(f"{view.code} links: {', '.join(lk.criterion for lk in view.links)}")
 
 
 @evidence.command("unlink")
@@ -299,7 +300,7 @@ def evidence_unlink(evidence_id: str, criteria: tuple[str, ...], settings: Any) 
 
     with _open(settings) as ws:
         view = lib.unlink_evidence(ws, evidence_id, criteria)
-    click.echo(f"{view.code} links: {', '.join(lk.criterion for lk in view.links) or 'none'}", err=True)
+    note(f"{view.code} links: {', '.join(lk.criterion for lk in view.links) or 'none'}")
 
 
 @evidence.command("attach")
@@ -332,9 +333,9 @@ def evidence_attach(evidence_id: str, files: tuple[str, ...], max_size: str, set
         view, added = lib.attach_files(ws, evidence_id, files, max_size=parse_size(max_size), progress=advance)
     for a in view.attachments:
         if a.name in added:
-            click.echo(f"attached {output.safe(a.name)} ({a.media_type}, {a.size:,} bytes, sha256 {a.sha256[:12]})", err=True)
+            note(f"attached {output.safe(a.name)} ({a.media_type}, {a.size:,} bytes, sha256 {a.sha256[:12]})")
     if len(added) < len(files):
-        click.echo(f"{len(files) - len(added)} file(s) were attached already", err=True)
+        note(f"{len(files) - len(added)} file(s) were attached already")
 
 
 @evidence.command("detach")
@@ -355,14 +356,14 @@ def evidence_detach(evidence_id: str, attachment: str, settings: Any) -> None:
 
     with _open(settings) as ws:
         view = lib.detach_file(ws, evidence_id, attachment)
-    click.echo(f"{view.code} has {len(view.attachments)} attachment(s)", err=True)
+    note(f"{view.code} has {len(view.attachments)} attachment(s)")
 
 
 @evidence.command("verify")
 @click.argument("evidence_ids", nargs=-1, required=True, metavar="ID...")
-@click.option("--note", help="What was checked (kept with the decision).")
+@click.option("--note", "check_note", help="What was checked (kept with the decision).")
 @workspace_options
-def evidence_verify(evidence_ids: tuple[str, ...], note: str | None, settings: Any) -> None:
+def evidence_verify(evidence_ids: tuple[str, ...], check_note: str | None, settings: Any) -> None:
     """Mark records as verified by you (a reviewer); who and when are kept.
 
     \b
@@ -373,8 +374,8 @@ def evidence_verify(evidence_ids: tuple[str, ...], note: str | None, settings: A
 
     with _open(settings) as ws:
         for code in evidence_ids:
-            view = lib.set_status(ws, code, "verified", note)
-            click.echo(f"verified {view.code}", err=True)
+            view = lib.set_status(ws, code, "verified", check_note)
+            note(f"verified {view.code}")
 
 
 @evidence.command("reject")
@@ -392,7 +393,7 @@ def evidence_reject(evidence_id: str, reason: str, settings: Any) -> None:
 
     with _open(settings) as ws:
         view = lib.set_status(ws, evidence_id, "rejected", reason)
-    click.echo(f"rejected {view.code}: {reason}", err=True)
+    note(f"rejected {view.code}: {reason}")
 
 
 @evidence.command("remove")
@@ -415,7 +416,7 @@ def evidence_remove(evidence_id: str, yes: bool, settings: Any) -> None:
         click.confirm(f"Remove {evidence_id}?", abort=True, err=True)
     with _open(settings) as ws:
         view = lib.remove_evidence(ws, evidence_id)
-    click.echo(f"removed {view.code}: {view.title()} (kept in the audit log)", err=True)
+    note(f"removed {view.code}: {view.title()} (kept in the audit log)")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -468,13 +469,13 @@ def import_command(source: Path | None, sample: str | None, city_name: str | Non
         output.emit_json({"dry_run": dry_run, **result})
         return
     verb = "would add" if dry_run else "added"
-    click.echo(f"{verb} {result['records']} record(s) to {result['city']}"
+    note(f"{verb} {result['records']} record(s) to {result['city']}"
                + (" (a new city)" if result["new_city"] else "")
                + f", {result['files']} file(s), {result['bytes']:,} bytes"
                + (f"; {result['unchanged']} already there" if result["unchanged"] else "")
-               + (f"; read as {result['encoding']}" if result.get("encoding") else ""), err=True)
+               + (f"; read as {result['encoding']}" if result.get("encoding") else ""))
     if not dry_run and result.get("added"):
-        click.echo(f"ids {result['added'][0]} to {result['added'][-1]}", err=True)
+        note(f"ids {result['added'][0]} to {result['added'][-1]}")
 
 
 @cli.command("export")
@@ -493,8 +494,8 @@ def export_command(city_name: str, target: Path, settings: Any) -> None:
 
     with _open(settings) as ws, output.steps() as step:
         info = transfer.export_city(ws, city_name, target, progress=step)
-    click.echo(f"wrote {info['path']}: {info['records']} record(s), {info['files']} file(s), "
-               f"{info['audit_events']} audit event(s)", err=True)
+    note(f"wrote {info['path']}: {info['records']} record(s), {info['files']} file(s), "
+               f"{info['audit_events']} audit event(s)")
 
 
 @cli.command("verify")
@@ -522,9 +523,9 @@ def verify_command(prune: bool, settings: Any, fmt: str) -> None:
     else:
         for finding in report.findings:
             click.echo(f"{finding.kind}: {output.safe(finding.message)}", err=True)
-        click.echo(f"{report.objects} file(s), {report.bytes:,} bytes, {report.attachments} attachment(s); "
+        note(f"{report.objects} file(s), {report.bytes:,} bytes, {report.attachments} attachment(s); "
                    f"{len(report.damaged)} damaged, {len(report.unreferenced)} unreferenced"
-                   + (f", {report.pruned} pruned" if prune else ""), err=True)
+                   + (f", {report.pruned} pruned" if prune else ""))
     if not report.ok:
         sys.exit(1)
 
@@ -571,15 +572,15 @@ def evidence_draft(file: str, city_name: str, framework_ids: tuple[str, ...], dr
         return
     _print_draft(result.draft)
     if result.view is None:
-        click.echo("dry run: nothing was added", err=True)
+        note("dry run: nothing was added")
         return
     click.echo(result.view.code)
-    click.echo(f"added {result.view.code} as a draft with {file} attached; check it with "
-               f"`readiness evidence show {result.view.code}`", err=True)
+    note(f"added {result.view.code} as a draft with {file} attached; check it with "
+               f"`readiness evidence show {result.view.code}`")
     if not link_best:
         _print_suggestions(result.view.code, result.draft.suggestions, lang)
     else:
-        click.echo("linked: " + ", ".join(lk.criterion for lk in result.view.links), err=True)
+        note("linked: " + ", ".join(lk.criterion for lk in result.view.links))
 
 
 def _sure(value: float) -> str:
@@ -590,10 +591,10 @@ def _print_draft(draft: Any) -> None:
     from .output import safe
 
     def line(name: str, value: Any, how: str = "") -> None:
-        click.echo(safe(f"  {name + ':':<12} {value if value not in (None, '') else '(not found)'}"
-                        + (f"   [{how}]" if how and value else "")), err=True)
+        note(safe(f"  {name + ':':<12} {value if value not in (None, '') else '(not found)'}"
+                        + (f"   [{how}]" if how and value else "")))
 
-    click.echo("draft:", err=True)
+    note("draft:")
     line("title", draft.title)
     line("language", draft.language)
     kind_how = f"{_sure(draft.kind.confidence)}: {', '.join(draft.kind.words[:4])}" if draft.kind.kind else ""

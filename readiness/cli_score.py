@@ -13,6 +13,7 @@ from typing import Any
 import click
 
 from .cli import CONTEXT, _open, cli, criteria_dir_option, workspace_options
+from .output import note
 
 AS_OF_HELP = "Score as on this day (2026-06-15 or 15/06/2026), e.g. an application deadline [default: today]."
 
@@ -92,13 +93,13 @@ def score_command(city_name: str | None, explain: str | None, by: str | None, sc
         with _open(settings) as ws:
             cards = score_all(ws, catalogue, framework_ids, day)
         if not cards:
-            click.echo('no cities yet; add one with: readiness city add "Hà Nội" --country VN', err=True)
+            note('no cities yet; add one with: readiness city add "Hà Nội" --country VN')
         if fmt == "json":
             out.scores_json(cards, lang, {"as_of": day.isoformat()})
         elif fmt == "csv":
             out.cities_csv(cards)
         elif cards:
-            click.echo(f"as of {day.isoformat()}", err=True)
+            note(f"as of {day.isoformat()}")
             out.all_cities_table(cards, lang)
         return
 
@@ -141,7 +142,7 @@ def score_command(city_name: str | None, explain: str | None, by: str | None, sc
         for card in scores.cards:
             out.scorecard_table(card, lang)
         if len(scores.cards) > 1:
-            click.echo("next: readiness gaps --city " + _quoted(scores.facts.name), err=True)
+            note("next: readiness gaps --city " + _quoted(scores.facts.name))
 
 
 def _quoted(name: str) -> str:
@@ -181,11 +182,11 @@ def gaps_command(city_name: str, limit: int | None, framework_ids: tuple[str, ..
     elif fmt == "csv":
         out.gaps_csv(gaps, lang)
     elif not gaps:
-        click.echo(f"no gaps: every applicable criterion of {scores.facts.name} is met", err=True)
+        note(f"no gaps: every applicable criterion of {scores.facts.name} is met")
     else:
         out.gaps_table(gaps, lang)
-        click.echo(f"{len(gaps)} gap(s); explain one with: readiness score --city {_quoted(scores.facts.name)} "
-                   f"--explain {gaps[0].criterion}", err=True)
+        note(f"{len(gaps)} gap(s); explain one with: readiness score --city {_quoted(scores.facts.name)} "
+                   f"--explain {gaps[0].criterion}")
 
 
 @cli.command("due", context_settings=CONTEXT)
@@ -222,12 +223,12 @@ def due_command(city_name: str, within: str, framework_ids: tuple[str, ...], as_
         out.emit_json({"as_of": day.isoformat(), "until": horizon.isoformat(),
                        "due": [i.model_dump(mode="json") for i in items]})
     elif not items:
-        click.echo(f"nothing runs out between {day.isoformat()} and {horizon.isoformat()}", err=True)
+        note(f"nothing runs out between {day.isoformat()} and {horizon.isoformat()}")
     else:
         out.due_table(items, lang)
         falling = sorted({i.criterion for i in items if i.falls})
-        click.echo(f"{len(items)} record-criterion pair(s) run out by {horizon.isoformat()}; "
-                   f"{len(falling)} criterion(s) would fall", err=True)
+        note(f"{len(items)} record-criterion pair(s) run out by {horizon.isoformat()}; "
+                   f"{len(falling)} criterion(s) would fall")
 
 
 @cli.command("suggest", context_settings=CONTEXT)
@@ -269,7 +270,7 @@ def suggest_command(evidence_id: str, framework_ids: tuple[str, ...], top: int, 
     output.table(("CRITERION", "TITLE", "SCORE", "MATCHED WORDS"), rows, title=f"{view.code}: {view.title(lang)}")
     best = [items[0].ref for items in found.values() if items]
     if best:
-        click.echo(f"link with: readiness evidence link {view.code} {' '.join(best)} --why \"...\"", err=True)
+        note(f"link with: readiness evidence link {view.code} {' '.join(best)} --why \"...\"")
 
 
 @cli.group(context_settings=CONTEXT)
@@ -298,7 +299,7 @@ def na_add(criterion: str, city_name: str, why: str, criteria_dirs: tuple[Path, 
 
     with _open(settings) as ws:
         m = mark(ws, city_name, criterion, why, _catalogue(settings, criteria_dirs))
-    click.echo(f"{m.criterion} is now not applicable for {m.city}", err=True)
+    note(f"{m.criterion} is now not applicable for {m.city}")
 
 
 @na.command("remove")
@@ -316,7 +317,7 @@ def na_remove(criterion: str, city_name: str, settings: Any) -> None:
 
     with _open(settings) as ws:
         m = unmark(ws, city_name, criterion)
-    click.echo(f"{m.criterion} applies to {m.city} again", err=True)
+    note(f"{m.criterion} applies to {m.city} again")
 
 
 @na.command("list")
@@ -338,7 +339,7 @@ def na_list(city_name: str | None, fmt: str, settings: Any) -> None:
     if fmt == "json":
         output.emit_json([m.as_json() for m in found])
     elif not found:
-        click.echo("no criterion is marked not applicable", err=True)
+        note("no criterion is marked not applicable")
     else:
         output.table(("CITY", "CRITERION", "JUSTIFICATION", "BY", "ON"),
                      [(m.city, m.criterion, m.justification, m.by, f"{m.at:%Y-%m-%d}") for m in found])
@@ -355,7 +356,7 @@ def na_list(city_name: str | None, fmt: str, settings: Any) -> None:
               help="Date the dossier says it was made (2026-06-15 or 2026-06-15T09:00) [default: now]; "
                    "the same workspace, --as-of and --created give the same PDF bytes.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
-              help="File to write [default: dossier-CITY-DATE.pdf in this folder].")
+              help="File to write, - for standard output [default: dossier-CITY-DATE.pdf in this folder].")
 @click.option("--format", "fmt", type=click.Choice(["pdf", "html"]), default="pdf", show_default=True,
               help="pdf to hand in; html for a browser or a review by e-mail.")
 @click.option("--attachments/--no-attachments", default=True, show_default=True,
@@ -382,6 +383,7 @@ def dossier_command(city_name: str, framework_ids: tuple[str, ...], lang: str, a
       readiness dossier --city Hanoi
       readiness dossier --city Hanoi --lang vi --as-of 2026-06-15 -o ho-so-ha-noi.pdf
       readiness dossier --city Hanoi --format html -o hanoi.html
+      readiness dossier --city Hanoi -o - | lpr
       readiness dossier --city Hanoi --fingerprint
     """
     import datetime as dt
@@ -406,13 +408,28 @@ def dossier_command(city_name: str, framework_ids: tuple[str, ...], lang: str, a
     started = dt.datetime.now()
 
     def progress(step: str) -> None:
-        click.echo(f"{(dt.datetime.now() - started).total_seconds():5.1f}s  {step}...", err=True)
+        note(f"{(dt.datetime.now() - started).total_seconds():5.1f}s  {step}...")
 
+    options = dict(framework_ids=framework_ids, lang=lang, as_of=_as_of(as_of), created=made, fmt=fmt,
+                   embed=attachments, max_embed=parse_size(max_embed), pdf_variant=pdf_variant, progress=progress)
+    if str(output) == "-":
+        from .dossier import render_dossier
+
+        import sys
+
+        stdout = sys.stdout.buffer
+        if fmt == "pdf" and stdout.isatty():
+            raise InvalidValueError("-o -: will not write a PDF to the terminal; pipe it, or give a file name")
+        with _open(settings) as ws:
+            rendered = render_dossier(ws, _catalogue(settings, criteria_dirs), city_name, **options)
+        stdout.write(rendered.data)
+        stdout.flush()
+        pages = f", {rendered.pages} pages" if rendered.pages else ""
+        note(f"wrote the dossier to standard output ({len(rendered.data):,} bytes{pages})")
+        return
     with _open(settings) as ws:
-        result = make_dossier(ws, _catalogue(settings, criteria_dirs), city_name, output, framework_ids=framework_ids,
-                              lang=lang, as_of=_as_of(as_of), created=made, fmt=fmt, embed=attachments,
-                              max_embed=parse_size(max_embed), pdf_variant=pdf_variant, progress=progress)
+        result = make_dossier(ws, _catalogue(settings, criteria_dirs), city_name, output, **options)
     pages = f", {result.pages} pages" if result.pages else ""
     files = f", {result.embedded} file(s) embedded" if result.embedded else ""
-    click.echo(f"wrote {result.path} ({result.size:,} bytes{pages}{files})", err=True)
+    note(f"wrote {result.path} ({result.size:,} bytes{pages}{files})")
     click.echo(str(result.path))

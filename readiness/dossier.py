@@ -421,41 +421,60 @@ class DossierResult:
     fingerprint: str
 
 
-def make_dossier(ws: Any, catalogue: Catalogue, city_name: str, output: Path | None, *,
-                 framework_ids: Sequence[str] = (), lang: str = "en", as_of: dt.date | None = None,
-                 created: dt.datetime | None = None, fmt: str = "pdf", embed: bool = True,
-                 max_embed: int = DEFAULT_MAX_EMBED, pdf_variant: str | None = None,
-                 progress: Callable[[str], None] = lambda step: None) -> DossierResult:
-    """Write the dossier of a city to ``output`` (a name made from the city and day when None)."""
+@dataclass
+class RenderedDossier:
+    """A dossier in memory: its bytes and what the command reports about them."""
+
+    data: bytes
+    pages: int | None
+    embedded: int
+    fingerprint: str
+    default_name: str
+
+
+def render_dossier(ws: Any, catalogue: Catalogue, city_name: str, *, framework_ids: Sequence[str] = (),
+                   lang: str = "en", as_of: dt.date | None = None, created: dt.datetime | None = None,
+                   fmt: str = "pdf", embed: bool = True, max_embed: int = DEFAULT_MAX_EMBED,
+                   pdf_variant: str | None = None,
+                   progress: Callable[[str], None] = lambda step: None) -> RenderedDossier:
+    """The dossier of a city as PDF (or HTML) bytes, with its page count and fingerprint."""
     if pdf_variant is not None and pdf_variant not in PDF_VARIANTS:
         raise InvalidValueError(f"--pdf-variant {pdf_variant!r}: one of {', '.join(PDF_VARIANTS)}")
     progress("scoring and gathering the evidence")
     context = build_context(ws, catalogue, city_name, framework_ids=framework_ids, lang=lang, as_of=as_of,
                             created=created, embed=embed and fmt == "pdf")
-    if output is None:
-        from .text import fold
+    from .text import fold
 
-        output = Path(f"dossier-{fold(context.city) or 'city'}-{context.as_of.isoformat()}.{fmt}")
-    output = Path(output)
-    if output.exists() and output.is_dir():
-        raise InvalidValueError(f"-o {output}: is a folder; give a file name")
+    default_name = f"dossier-{fold(context.city) or 'city'}-{context.as_of.isoformat()}.{fmt}"
     progress("writing the HTML")
     if fmt == "html":
         html = render_html(context, inline_css=True)
-        data, pages = html.encode("utf-8"), None
-    else:
-        html = render_html(context)
-        progress("laying out the PDF (WeasyPrint)")
-        data, _ = render_pdf(context, html, ws.settings.files_dir, pdf_variant=pdf_variant, max_embed=max_embed)
-        pages = _page_count(data)
+        return RenderedDossier(html.encode("utf-8"), None, 0, context.fingerprint, default_name)
+    html = render_html(context)
+    progress("laying out the PDF (WeasyPrint)")
+    data, _ = render_pdf(context, html, ws.settings.files_dir, pdf_variant=pdf_variant, max_embed=max_embed)
+    return RenderedDossier(data, _page_count(data), len(context.embedded), context.fingerprint, default_name)
+
+
+def make_dossier(ws: Any, catalogue: Catalogue, city_name: str, output: Path | None, *,
+                 progress: Callable[[str], None] = lambda step: None, **options: Any) -> DossierResult:
+    """Write the dossier of a city to ``output`` (a name made from the city and day when None).
+
+    ``options`` are those of :func:`render_dossier`. The file appears whole or not at all: it is
+    written beside the target and renamed over it.
+    """
+    if output is not None and Path(output).is_dir():
+        raise InvalidValueError(f"-o {output}: is a folder; give a file name")
+    rendered = render_dossier(ws, catalogue, city_name, progress=progress, **options)
+    output = Path(output if output is not None else rendered.default_name)
     tmp = output.with_name(f".{output.name}.part")
     try:
-        tmp.write_bytes(data)
+        tmp.write_bytes(rendered.data)
         tmp.replace(output)
     except OSError as exc:
         tmp.unlink(missing_ok=True)
         raise InvalidValueError(f"-o {output}: cannot write it: {exc.strerror}") from None
-    return DossierResult(output, pages, len(data), len(context.embedded), context.fingerprint)
+    return DossierResult(output, rendered.pages, len(rendered.data), rendered.embedded, rendered.fingerprint)
 
 
 def _page_count(pdf: bytes) -> int:

@@ -7,6 +7,7 @@ output of ``readiness ... | less`` or a CI log stays plain text.
 from __future__ import annotations
 
 import json
+import logging
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -20,6 +21,22 @@ if TYPE_CHECKING:
     from .cities import CityDetail, UnitNode
     from .evidence import EvidenceView
     from .criteria import Catalogue, Criterion, Framework
+
+
+_MESSAGES = logging.getLogger("readiness.cli")
+
+
+def note(message: str) -> None:
+    """A message for the person at the terminal (what was done, what to do next), on stderr.
+
+    It goes through the ``readiness`` logger, so ``readiness -q`` leaves only warnings and errors.
+    """
+    _MESSAGES.info(message)
+
+
+def quiet() -> bool:
+    """True under ``readiness -q``: no notes, no progress."""
+    return not _MESSAGES.isEnabledFor(logging.INFO)
 
 
 def console() -> Console:
@@ -213,7 +230,7 @@ def evidence_table(views: Sequence[EvidenceView], lang: str) -> None:
     table(("ID", "KIND", "WHEN", "TITLE", "STATUS", "CRITERIA", "FILES"),
           [(v.code, v.row.kind, v.dates_text(lang, compact=True), v.title(lang), v.row.status,
             ", ".join(lk.criterion for lk in v.links), len(v.attachments) or "") for v in views])
-    click.echo(f"{len(views)} record(s)", err=True)
+    note(f"{len(views)} record(s)")
 
 
 def evidence_csv(views: Sequence[EvidenceView]) -> None:
@@ -279,7 +296,7 @@ def progress(description: str, total: int) -> Iterator[Callable[[int], None]]:
     from rich.progress import BarColumn, DownloadColumn, Progress, TransferSpeedColumn
 
     err = Console(stderr=True)
-    if not err.is_terminal or total < 50_000_000:
+    if not err.is_terminal or quiet() or total < 50_000_000:
         yield lambda n: None
         return
     with Progress("{task.description}", BarColumn(), DownloadColumn(), TransferSpeedColumn(),
@@ -295,7 +312,7 @@ def steps() -> Iterator[Callable[[str, int, int], None]]:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 
     err = Console(stderr=True)
-    if not err.is_terminal:
+    if not err.is_terminal or quiet():
         yield lambda what, done, total: None
         return
     with Progress("{task.description}", BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),

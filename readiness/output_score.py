@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from .labels import label
-from .output import console, emit_json, requirement_text, safe, table
+from .output import console, emit_json, note, requirement_text, safe, table
 
 if TYPE_CHECKING:
     from .criteria import Framework
@@ -184,7 +184,7 @@ def units_table(card: Scorecard, rows: Sequence[UnitContribution], lang: str) ->
     columns = ["UNIT", *(a.id for a in card.areas), "RECORDS"]
     table(columns, [(r.unit or "(no unit)", *(r.areas.get(a.id, 0) or "" for a in card.areas), r.records) for r in rows],
           title=f"{card.city} · {card.framework}: counting records by unit and area")
-    click.echo("areas: " + "; ".join(f"{a.id} {_text(a.title, lang)}" for a in card.areas), err=True)
+    note("areas: " + "; ".join(f"{a.id} {_text(a.title, lang)}" for a in card.areas))
 
 
 def due_table(items: Sequence[DueItem], lang: str) -> None:

@@ -136,3 +136,19 @@ def test_every_kind_and_check_has_labels_in_every_language() -> None:
     for key in [k.value for k in EvidenceKind] + [c.value for c in ProfileCheck]:
         assert set(LABELS[key]) == {"en", "vi", "fr"}, key
     assert all({"en", "vi"} <= set(texts) for texts in LABELS.values())
+
+
+def test_quiet_leaves_stderr_to_warnings_and_errors(run) -> None:
+    """`-q` silences what a command says it did (and the dossier's progress), never its data or its errors."""
+    loud = run("import", "--sample", "hanoi")
+    assert loud.exit_code == 0 and "HN-0001" in loud.stderr
+    quiet = run("-q", "evidence", "verify", "HN-0002")
+    assert quiet.exit_code == 0 and quiet.stderr == ""
+    listed = run("-q", "evidence", "list", "--format", "json")
+    assert listed.stderr == "" and len(json.loads(listed.stdout)) == 9
+    html = run("-q", "dossier", "--city", "Hanoi", "--format", "html", "-o", "-")
+    assert html.exit_code == 0 and html.stderr == "" and "<html" in html.stdout
+    failed = run("-q", "evidence", "verify", "HN-9999")
+    assert failed.exit_code == 1 and failed.stderr.startswith("error: ")
+    again = run("evidence", "verify", "HN-0003")  # the next command without -q speaks again
+    assert "verified HN-0003" in again.stderr

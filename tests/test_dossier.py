@@ -107,10 +107,14 @@ def test_metadata_title_author_language(hanoi_pdf) -> None:
 
 
 def test_same_inputs_give_the_same_bytes(hanoi_ws, tmp_path: Path) -> None:
-    """The same workspace, as-of date and creation date give byte-identical PDFs."""
+    """The same workspace, as-of date and creation date give byte-identical PDFs, to a file or to stdout."""
     first, _ = _dossier(hanoi_ws, tmp_path, name="a.pdf")
     second, _ = _dossier(hanoi_ws, tmp_path, name="b.pdf")
     assert first.read_bytes() == second.read_bytes()
+    piped = hanoi_ws("dossier", "--city", "Hanoi", "--as-of", AS_OF, "--created", CREATED, "-o", "-")
+    assert piped.exit_code == 0, piped.stderr
+    assert piped.stdout_bytes == first.read_bytes()
+    assert "wrote the dossier to standard output" in piped.stderr
 
 
 def test_vietnamese_dossier(hanoi_ws, tmp_path: Path) -> None:
