@@ -13,6 +13,7 @@ from typing import Any
 import click
 
 from .cli import CONTEXT, _open, cli, criteria_dir_option, workspace_options
+from .labels import label
 from .output import note
 
 AS_OF_HELP = "Score as on this day (2026-06-15 or 15/06/2026), e.g. an application deadline [default: today]."
@@ -37,7 +38,7 @@ def scoring_options(func: Any) -> Any:
                      help="Only this framework (repeatable) [default: every framework]."),
         click.option("--as-of", "as_of", metavar="DATE", help=AS_OF_HELP),
         click.option("--lang", default="en", show_default=True, metavar="CODE",
-                     help="Language of titles and messages: en or vi."),
+                     help="Language of titles, labels and messages: en or vi."),
         click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table",
                      show_default=True, help="table for people; json or csv for programs."),
         criteria_dir_option,
@@ -99,7 +100,7 @@ def score_command(city_name: str | None, explain: str | None, by: str | None, sc
         elif fmt == "csv":
             out.cities_csv(cards)
         elif cards:
-            note(f"as of {day.isoformat()}")
+            note(f"{label('as of', lang)} {day.isoformat()}")
             out.all_cities_table(cards, lang)
         return
 
@@ -182,11 +183,10 @@ def gaps_command(city_name: str, limit: int | None, framework_ids: tuple[str, ..
     elif fmt == "csv":
         out.gaps_csv(gaps, lang)
     elif not gaps:
-        note(f"no gaps: every applicable criterion of {scores.facts.name} is met")
+        note(label("msg.no_gaps", lang, city=scores.facts.name))
     else:
         out.gaps_table(gaps, lang)
-        note(f"{len(gaps)} gap(s); explain one with: readiness score --city {_quoted(scores.facts.name)} "
-                   f"--explain {gaps[0].criterion}")
+        note(label("msg.gaps", lang, n=len(gaps), city=_quoted(scores.facts.name), criterion=gaps[0].criterion))
 
 
 @cli.command("due", context_settings=CONTEXT)
@@ -194,7 +194,7 @@ def gaps_command(city_name: str, limit: int | None, framework_ids: tuple[str, ..
 @click.option("--within", default="90d", show_default=True, help="How far ahead: 30d, 12w, 6m, 1y.")
 @click.option("--framework", "framework_ids", multiple=True, metavar="ID", help="Only this framework (repeatable).")
 @click.option("--as-of", "as_of", metavar="DATE", help="Count from this day [default: today].")
-@click.option("--lang", default="en", show_default=True, metavar="CODE", help="Language of titles: en or vi.")
+@click.option("--lang", default="en", show_default=True, metavar="CODE", help="Language of titles, labels and messages: en or vi.")
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
 @criteria_dir_option
 @workspace_options
@@ -223,12 +223,11 @@ def due_command(city_name: str, within: str, framework_ids: tuple[str, ...], as_
         out.emit_json({"as_of": day.isoformat(), "until": horizon.isoformat(),
                        "due": [i.model_dump(mode="json") for i in items]})
     elif not items:
-        note(f"nothing runs out between {day.isoformat()} and {horizon.isoformat()}")
+        note(label("msg.nothing_due", lang, start=day.isoformat(), end=horizon.isoformat()))
     else:
         out.due_table(items, lang)
         falling = sorted({i.criterion for i in items if i.falls})
-        note(f"{len(items)} record-criterion pair(s) run out by {horizon.isoformat()}; "
-                   f"{len(falling)} criterion(s) would fall")
+        note(label("msg.due", lang, n=len(items), end=horizon.isoformat(), falling=len(falling)))
 
 
 @cli.command("suggest", context_settings=CONTEXT)
@@ -236,7 +235,7 @@ def due_command(city_name: str, within: str, framework_ids: tuple[str, ...], as_
 @click.option("--framework", "framework_ids", multiple=True, metavar="ID",
               help="Frameworks to rank (repeatable) [default: kflc and guidelines].")
 @click.option("--top", default=5, show_default=True, type=click.IntRange(1, 50), help="Suggestions per framework.")
-@click.option("--lang", default="en", show_default=True, metavar="CODE", help="Language of titles: en or vi.")
+@click.option("--lang", default="en", show_default=True, metavar="CODE", help="Language of titles, labels and messages: en or vi.")
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
 @criteria_dir_option
 @workspace_options

@@ -28,7 +28,7 @@ from typing import Any
 
 from .criteria import Catalogue
 from .errors import InvalidValueError
-from .labels import DOSSIER, LABELS, label
+from .labels import DOSSIER, LABELS, label, record_status
 from .scoring import DEFINITIONS, Gap, Scorecard
 
 log = logging.getLogger(__name__)
@@ -156,7 +156,7 @@ def build_context(ws: Any, catalogue: Catalogue, city_name: str, *, framework_id
         records.append(RecordEntry(
             id=r.code, kind=r.kind, kind_label=label(r.kind, lang), title=_nfc(title), title_lang=title_lang,
             summary=_nfc(summary), summary_lang=summary_lang if summary else None, organiser=_nfc(organiser),
-            dates=v.dates_text(lang), status=r.status, status_label=_status_label(r.status, lang), unit=v.unit,
+            dates=v.dates_text(lang), status=r.status, status_label=record_status(r.status, lang), unit=v.unit,
             source_url=safe_url(r.source_url),
             attachments=[{"name": _nfc(a.name), "size": a.size, "sha256": a.sha256, "media_type": a.media_type}
                          for a in v.attachments]))
@@ -245,10 +245,6 @@ def _shorten(text: str, limit: int) -> str:
     return cut.rstrip(" ,;:-–") + "…"
 
 
-def _status_label(status: str, lang: str) -> str:
-    names = {"draft": {"en": "draft", "vi": "nháp"}, "submitted": {"en": "submitted", "vi": "đã nộp"},
-             "verified": {"en": "verified", "vi": "đã xác minh"}, "rejected": {"en": "rejected", "vi": "bị từ chối"}}
-    return names.get(status, {}).get(lang, status)
 
 
 def _field_label(name: str, lang: str) -> str:

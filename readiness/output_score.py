@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from .labels import label
+from .labels import LABELS, label, record_status
 from .output import console, emit_json, note, requirement_text, safe, table
 
 if TYPE_CHECKING:
@@ -60,7 +60,7 @@ def scorecard_table(card: Scorecard, lang: str) -> None:
     from rich.table import Table
     from rich.text import Text
 
-    draft = " (draft framework: wording to be checked)" if card.draft else ""
+    draft = f" ({label('draft framework', lang)})" if card.draft else ""
     t = Table(box=box.SIMPLE_HEAD, pad_edge=False, title_justify="left",
               title=f"{safe(card.city)} · {_text(card.framework_name, lang)} ({card.framework} {card.version}){draft}"
                     f" · {label('as of', lang)} {card.as_of.isoformat()}")
@@ -100,34 +100,41 @@ def explain(card: Scorecard, criterion: CriterionScore, framework: Framework, la
     """One criterion: what it asks for, each linked record and why it counted or not."""
     crit = framework.criteria[criterion.id]
     click.echo(safe(f"{criterion.ref}  {_text(criterion.title, lang)}"))
-    click.echo(f"  asks for:  {requirement_text(crit, lang)}" + ("  (blocking)" if crit.blocking else ""))
-    click.echo(f"  status:    {label(criterion.status, lang)}, coverage "
-               f"{'-' if criterion.coverage is None else pct(criterion.coverage, lang)}, "
-               f"{criterion.share * 100:.1f} points of the {card.framework} score")
+    asks, status = f"{label('x.asks', lang)}:", f"{label('x.status', lang)}:"
+    width = max(len(asks), len(status)) + 2
+    click.echo(f"  {asks:<{width}}{requirement_text(crit, lang)}"
+               + (f"  ({label('blocking', lang)})" if crit.blocking else ""))
+    coverage = "-" if criterion.coverage is None else pct(criterion.coverage, lang)
+    click.echo(f"  {status:<{width}}" + label("x.status_line", lang, status=label(criterion.status, lang),
+                                              coverage=coverage, points=f"{criterion.share * 100:.1f}",
+                                              framework=card.framework))
     if criterion.justification:
-        click.echo(safe(f"  not applicable: {criterion.justification}"))
+        click.echo(safe(f"  {label('x.na', lang)}: {criterion.justification}"))
     if criterion.records:
         rows = []
         for r in criterion.records:
             if r.counted:
-                why = "counts" if r.credit >= 1 else f"counts {r.credit:.0%} until verified"
+                why = label("counts", lang) if r.credit >= 1 else label("counts_partly", lang, share=f"{r.credit:.0%}")
             else:
                 why = "; ".join(label(f"why.{x}", lang) for x in r.reasons)
-            rows.append((r.id, r.kind, r.date or "", r.status, r.via or "direct", why))
-        table(("RECORD", "KIND", "DATE", "STATUS", "LINKED", "COUNTED?"), rows)
+            rows.append((r.id, label(r.kind, lang) if r.kind in LABELS else r.kind, r.date or "",
+                         record_status(r.status, lang), r.via or label("direct", lang), why))
+        table([label(f"col.{c}", lang) for c in ("record", "kind", "date", "record_status", "linked", "counts")], rows)
     elif criterion.basis == "evidence" and criterion.status != "not_applicable":
-        click.echo("  no record is linked to it, directly or through a crosswalk")
+        click.echo(f"  {label('x.unlinked', lang)}")
     if criterion.fields:
-        table(("FIELD", "OK", "VALUE / PROBLEM"),
-              [(f.field, "yes" if f.ok else "no", f.problem.text(lang) if f.problem else _value(f.value))
+        table([label(f"col.{c}", lang) for c in ("field", "ok", "value")],
+              [(f.field, label("yes" if f.ok else "no", lang), f.problem.text(lang) if f.problem else _value(f.value))
                for f in criterion.fields])
     for ind in criterion.indicators:
-        value = "no value" if ind.value is None else f"{ind.value:,.10g} {ind.unit} ({ind.year or 'year unknown'}, {ind.record})"
-        target = "" if ind.target_reached is None else (", target reached" if ind.target_reached else f", target {ind.target:g} not reached")
-        click.echo(safe(f"  indicator {ind.id}: {value}, {ind.status}{target}"))
+        value = label("x.no_value", lang) if ind.value is None else \
+            f"{ind.value:,.10g} {ind.unit} ({ind.year or label('x.year_unknown', lang)}, {ind.record})"
+        target = "" if ind.target_reached is None else ", " + (
+            label("x.target_reached", lang) if ind.target_reached else label("x.target_missed", lang, target=f"{ind.target:g}"))
+        click.echo(safe(f"  {label('indicator', lang)} {ind.id}: {value}, {label(ind.status, lang)}{target}"))
     gap = next((g for g in card.gaps if g.criterion == criterion.ref), None)
     if gap:
-        click.echo("  to do:")
+        click.echo(f"  {label('x.todo', lang)}:")
         for p in gap.problems:
             click.echo(safe(f"    - {p.text(lang)}"))
 
@@ -148,15 +155,17 @@ def gaps_table(gaps: Sequence[Gap], lang: str) -> None:
 
     t = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_lines=False)
     t.add_column("#", justify="right", no_wrap=True)
-    t.add_column("PRIORITY", no_wrap=True)
-    t.add_column("CRITERION", overflow="fold", max_width=40)
-    t.add_column("STATUS", no_wrap=True)
-    t.add_column("WHAT IS MISSING AND WHAT TO DO", overflow="fold", ratio=1)
+    t.add_column(label("col.priority", lang), no_wrap=True)
+    t.add_column(label("col.criterion", lang), overflow="fold", max_width=40)
+    t.add_column(label("col.status", lang), no_wrap=True)
+    t.add_column(label("col.todo", lang), overflow="fold", ratio=1)
     for i, g in enumerate(gaps, 1):
-        priority = Text(label("blocking", lang), style="bold red") if g.blocking and g.status != "met" else Text(f"+{g.gain:.1f} pts")
+        priority = Text(label("blocking", lang), style="bold red") if g.blocking and g.status != "met" \
+            else Text(label("points", lang, n=f"{g.gain:.1f}"))
         todo = "\n".join(f"- {p.text(lang)}" for p in g.problems)
         if g.units:
-            todo += f"\n  {label('owner', lang)}: {', '.join(g.units)}" + (" (suggested)" if g.owner_suggested else "")
+            todo += f"\n  {label('owner', lang)}: {', '.join(g.units)}" \
+                + (f" ({label('suggested', lang)})" if g.owner_suggested else "")
         t.add_row(str(i), priority, Text(safe(f"{g.criterion}\n{_text(g.title, lang)}", lines=True)), _styled(g.status, lang),
                   Text(safe(todo, lines=True)))
     console().print(t)
@@ -168,9 +177,9 @@ def all_cities_table(cards: Sequence[Scorecard], lang: str) -> None:
     from rich.text import Text
 
     t = Table(box=box.SIMPLE_HEAD, pad_edge=False)
-    for name, justify in (("CITY", "left"), ("FRAMEWORK", "left"), ("SCORE", "right"), ("CRITERIA MET", "right"),
-                          ("VERDICT", "left"), ("BLOCKING UNMET", "left")):
-        t.add_column(name, justify=justify, overflow="fold")  # type: ignore[arg-type]
+    for name, justify in (("city", "left"), ("framework", "left"), ("score", "right"), ("met", "right"),
+                          ("verdict", "left"), ("blocking", "left")):
+        t.add_column(label(f"col.{name}", lang), justify=justify, overflow="fold")  # type: ignore[arg-type]
     for c in cards:
         verdict = label(c.verdict, lang) if c.verdict else label("no score", lang)
         t.add_row(Text(safe(c.city)), c.framework, pct(c.score, lang), f"{c.met}/{c.applicable} ({pct(c.met_share, lang)})",
@@ -181,17 +190,18 @@ def all_cities_table(cards: Sequence[Scorecard], lang: str) -> None:
 
 def units_table(card: Scorecard, rows: Sequence[UnitContribution], lang: str) -> None:
     """Which unit contributed counting records to which top-level area."""
-    columns = ["UNIT", *(a.id for a in card.areas), "RECORDS"]
-    table(columns, [(r.unit or "(no unit)", *(r.areas.get(a.id, 0) or "" for a in card.areas), r.records) for r in rows],
-          title=f"{card.city} · {card.framework}: counting records by unit and area")
-    note("areas: " + "; ".join(f"{a.id} {_text(a.title, lang)}" for a in card.areas))
+    columns = [label("col.unit", lang), *(a.id for a in card.areas), label("col.records", lang)]
+    table(columns, [(r.unit or label("no unit", lang), *(r.areas.get(a.id, 0) or "" for a in card.areas), r.records)
+                    for r in rows],
+          title=label("by_unit_title", lang, city=card.city, framework=card.framework))
+    note(f"{label('areas', lang)}: " + "; ".join(f"{a.id} {_text(a.title, lang)}" for a in card.areas))
 
 
 def due_table(items: Sequence[DueItem], lang: str) -> None:
-    table(("UNTIL", "RECORD", "TITLE", "CRITERION", "RUNS OUT BY", "THEN"),
+    table([label(f"col.{c}", lang) for c in ("until", "record", "title", "criterion", "runs_out", "then")],
           [(i.until.isoformat(), i.record, _text(i.title, lang), i.criterion,
-            "validity" if i.why == "valid_until" else "age limit",
-            f"{label(i.status_now, lang)} -> {label(i.status_after, lang)}" if i.falls else "still covered")
+            label("validity" if i.why == "valid_until" else "age limit", lang),
+            f"{label(i.status_now, lang)} -> {label(i.status_after, lang)}" if i.falls else label("still covered", lang))
            for i in items])
 
 

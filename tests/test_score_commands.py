@@ -72,6 +72,24 @@ def test_explain_says_why_each_record_counted_or_not(hanoi_ws) -> None:
     assert "latest event record (HN-0002) is from 2023-10-03" in result.stdout
 
 
+@pytest.mark.parametrize("args", [
+    ("gaps", "--city", "Hanoi"),
+    ("score", "--city", "Hanoi", "--explain", "guidelines:G3.1"),
+    ("score",),
+    ("score", "--city", "Hanoi", "--by", "unit", "--framework", "kflc"),
+    ("due", "--city", "Hanoi", "--within", "3y"),
+])
+def test_lang_vi_labels_every_terminal_table(hanoi_ws, args) -> None:
+    """With --lang vi no English column heading or explanation word is left in the table."""
+    english = ("PRIORITY", "CRITERION", "WHAT IS MISSING", "RECORD", "COUNTED?", "CITY", "VERDICT", "UNIT",
+               "UNTIL", "RUNS OUT", "asks for", "status:", "too old", "(no unit)", "still covered", " pts")
+    result = hanoi_ws(*args, "--as-of", AS_OF, "--lang", "vi")
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.strip()
+    assert [w for w in english if w in result.stdout] == []
+    assert any(w in result.stdout for w in ("TIÊU CHÍ", "MINH CHỨNG", "ĐƠN VỊ", "THÀNH PHỐ"))
+
+
 def test_gaps_blocking_first_with_actions(hanoi_ws) -> None:
     """`gaps` lists blocking criteria first, each with an action; JSON carries the same order."""
     result = hanoi_ws("gaps", "--city", "Hanoi", "--as-of", AS_OF, "--format", "json")
