@@ -165,10 +165,10 @@ def _print_suggestions(code: str, found: dict[str, Any], lang: str) -> None:
     for framework_id, items in found.items():
         if not items:
             continue
-        note(f"suggested {framework_id} criteria for {code}:")
+        click.echo(f"suggested {framework_id} criteria for {code}:", err=True)
         for s in items:
             title = s.title.get(lang) or s.title.get("en") or next(iter(s.title.values()))
-            note(safe(f"  {s.ref:<18} {title[:60]:<60}  matched: {', '.join(s.words[:4])}"))
+            click.echo(safe(f"  {s.ref:<18} {title[:60]:<60}  matched: {', '.join(s.words[:4])}"), err=True)
         best.append(items[0].ref)
     if best:
         note(f"link them with: readiness evidence link {code} {' '.join(best)} --why \"...\"")
@@ -470,10 +470,10 @@ def import_command(source: Path | None, sample: str | None, city_name: str | Non
         return
     verb = "would add" if dry_run else "added"
     note(f"{verb} {result['records']} record(s) to {result['city']}"
-               + (" (a new city)" if result["new_city"] else "")
-               + f", {result['files']} file(s), {result['bytes']:,} bytes"
-               + (f"; {result['unchanged']} already there" if result["unchanged"] else "")
-               + (f"; read as {result['encoding']}" if result.get("encoding") else ""))
+         + (" (a new city)" if result["new_city"] else "")
+         + f", {result['files']} file(s), {result['bytes']:,} bytes"
+         + (f"; {result['unchanged']} already there" if result["unchanged"] else "")
+         + (f"; read as {result['encoding']}" if result.get("encoding") else ""))
     if not dry_run and result.get("added"):
         note(f"ids {result['added'][0]} to {result['added'][-1]}")
 
@@ -495,7 +495,7 @@ def export_command(city_name: str, target: Path, settings: Any) -> None:
     with _open(settings) as ws, output.steps() as step:
         info = transfer.export_city(ws, city_name, target, progress=step)
     note(f"wrote {info['path']}: {info['records']} record(s), {info['files']} file(s), "
-               f"{info['audit_events']} audit event(s)")
+         f"{info['audit_events']} audit event(s)")
 
 
 @cli.command("verify")
@@ -524,8 +524,8 @@ def verify_command(prune: bool, settings: Any, fmt: str) -> None:
         for finding in report.findings:
             click.echo(f"{finding.kind}: {output.safe(finding.message)}", err=True)
         note(f"{report.objects} file(s), {report.bytes:,} bytes, {report.attachments} attachment(s); "
-                   f"{len(report.damaged)} damaged, {len(report.unreferenced)} unreferenced"
-                   + (f", {report.pruned} pruned" if prune else ""))
+             f"{len(report.damaged)} damaged, {len(report.unreferenced)} unreferenced"
+             + (f", {report.pruned} pruned" if prune else ""))
     if not report.ok:
         sys.exit(1)
 
@@ -576,7 +576,7 @@ def evidence_draft(file: str, city_name: str, framework_ids: tuple[str, ...], dr
         return
     click.echo(result.view.code)
     note(f"added {result.view.code} as a draft with {file} attached; check it with "
-               f"`readiness evidence show {result.view.code}`")
+         f"`readiness evidence show {result.view.code}`")
     if not link_best:
         _print_suggestions(result.view.code, result.draft.suggestions, lang)
     else:
@@ -591,10 +591,10 @@ def _print_draft(draft: Any) -> None:
     from .output import safe
 
     def line(name: str, value: Any, how: str = "") -> None:
-        note(safe(f"  {name + ':':<12} {value if value not in (None, '') else '(not found)'}"
-                        + (f"   [{how}]" if how and value else "")))
+        click.echo(safe(f"  {name + ':':<12} {value if value not in (None, '') else '(not found)'}"
+                        + (f"   [{how}]" if how and value else "")), err=True)
 
-    note("draft:")
+    click.echo("draft:", err=True)
     line("title", draft.title)
     line("language", draft.language)
     kind_how = f"{_sure(draft.kind.confidence)}: {', '.join(draft.kind.words[:4])}" if draft.kind.kind else ""

@@ -194,7 +194,8 @@ def gaps_command(city_name: str, limit: int | None, framework_ids: tuple[str, ..
 @click.option("--within", default="90d", show_default=True, help="How far ahead: 30d, 12w, 6m, 1y.")
 @click.option("--framework", "framework_ids", multiple=True, metavar="ID", help="Only this framework (repeatable).")
 @click.option("--as-of", "as_of", metavar="DATE", help="Count from this day [default: today].")
-@click.option("--lang", default="en", show_default=True, metavar="CODE", help="Language of titles, labels and messages: en or vi.")
+@click.option("--lang", default="en", show_default=True, metavar="CODE",
+              help="Language of titles, labels and messages: en or vi.")
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
 @criteria_dir_option
 @workspace_options
@@ -235,7 +236,7 @@ def due_command(city_name: str, within: str, framework_ids: tuple[str, ...], as_
 @click.option("--framework", "framework_ids", multiple=True, metavar="ID",
               help="Frameworks to rank (repeatable) [default: kflc and guidelines].")
 @click.option("--top", default=5, show_default=True, type=click.IntRange(1, 50), help="Suggestions per framework.")
-@click.option("--lang", default="en", show_default=True, metavar="CODE", help="Language of titles, labels and messages: en or vi.")
+@click.option("--lang", default="en", show_default=True, metavar="CODE", help="Language of titles: en or vi.")
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
 @criteria_dir_option
 @workspace_options

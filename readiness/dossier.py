@@ -245,8 +245,6 @@ def _shorten(text: str, limit: int) -> str:
     return cut.rstrip(" ,;:-–") + "…"
 
 
-
-
 def _field_label(name: str, lang: str) -> str:
     from .profile import PROFILE_FIELDS
 

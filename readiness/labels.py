@@ -96,7 +96,7 @@ LABELS: dict[str, dict[str, str]] = {
     "col.value": {"en": "VALUE / PROBLEM", "vi": "GIÁ TRỊ / VẤN ĐỀ", "fr": "VALEUR / PROBLÈME"},
     "col.until": {"en": "UNTIL", "vi": "ĐẾN NGÀY", "fr": "JUSQU'AU"},
     "col.title": {"en": "TITLE", "vi": "TÊN", "fr": "TITRE"},
-    "col.runs_out": {"en": "RUNS OUT BY", "vi": "HẾT DO", "fr": "EXPIRE PAR"},
+    "col.runs_out": {"en": "RUNS OUT BY", "vi": "LÝ DO HẾT HẠN", "fr": "EXPIRE PAR"},
     "col.then": {"en": "THEN", "vi": "KHI ĐÓ", "fr": "ALORS"},
     "suggested": {"en": "suggested", "vi": "gợi ý", "fr": "suggéré"},
     "points": {"en": "+{n} pts", "vi": "+{n} điểm", "fr": "+{n} pts"},
