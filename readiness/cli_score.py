@@ -236,7 +236,7 @@ def due_command(city_name: str, within: str, framework_ids: tuple[str, ...], as_
 @click.option("--framework", "framework_ids", multiple=True, metavar="ID",
               help="Frameworks to rank (repeatable) [default: kflc and guidelines].")
 @click.option("--top", default=5, show_default=True, type=click.IntRange(1, 50), help="Suggestions per framework.")
-@click.option("--lang", default="en", show_default=True, metavar="CODE", help="Language of titles: en or vi.")
+@click.option("--lang", default="en", show_default=True, metavar="CODE", help="Language of titles and labels: en or vi.")
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
 @criteria_dir_option
 @workspace_options
@@ -267,7 +267,8 @@ def suggest_command(evidence_id: str, framework_ids: tuple[str, ...], top: int, 
         return
     rows = [(s.ref, s.title.get(lang) or s.title.get("en") or "", f"{s.score:.1f}", ", ".join(s.words[:5]))
             for items in found.values() for s in items]
-    output.table(("CRITERION", "TITLE", "SCORE", "MATCHED WORDS"), rows, title=f"{view.code}: {view.title(lang)}")
+    output.table([label(f"col.{c}", lang) for c in ("criterion", "title", "score", "matched")], rows,
+                 title=f"{view.code}: {view.title(lang)}")
     best = [items[0].ref for items in found.values() if items]
     if best:
         note(f"link with: readiness evidence link {view.code} {' '.join(best)} --why \"...\"")

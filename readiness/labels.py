@@ -98,6 +98,7 @@ LABELS: dict[str, dict[str, str]] = {
     "col.title": {"en": "TITLE", "vi": "TÊN", "fr": "TITRE"},
     "col.runs_out": {"en": "RUNS OUT BY", "vi": "LÝ DO HẾT HẠN", "fr": "EXPIRE PAR"},
     "col.then": {"en": "THEN", "vi": "KHI ĐÓ", "fr": "ALORS"},
+    "col.matched": {"en": "MATCHED WORDS", "vi": "TỪ KHỚP", "fr": "MOTS TROUVÉS"},
     "suggested": {"en": "suggested", "vi": "gợi ý", "fr": "suggéré"},
     "points": {"en": "+{n} pts", "vi": "+{n} điểm", "fr": "+{n} pts"},
     "draft framework": {"en": "draft framework: wording to be checked", "vi": "bộ tiêu chí nháp: cần đối chiếu văn bản gốc",
