@@ -14,14 +14,16 @@ and only http and https addresses become links.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import json
 import logging
+import os
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -386,15 +388,34 @@ def render_pdf(context: DossierContext, html: str, files_dir: Path, *, pdf_varia
                     name=attachment_name(r.id, a["name"]), description=f"{a['name']} (SHA-256 {a['sha256']})",
                     created=when, modified=when, relationship="Supplement"))
                 context.embedded.append({"record": r.id, **a})
-    document = weasyprint.HTML(string=html, base_url=f"{SCHEME}:assets/", url_fetcher=fetcher.fetcher).render()
     import warnings
 
-    with warnings.catch_warnings():
+    with warnings.catch_warnings(), _source_date(context.created):
         # WeasyPrint 70 opens its sRGB colour profile for PDF/A and never closes it.
         warnings.simplefilter("ignore", ResourceWarning)
+        document = weasyprint.HTML(string=html, base_url=f"{SCHEME}:assets/", url_fetcher=fetcher.fetcher).render()
         pdf = document.write_pdf(attachments=attachments, pdf_variant=pdf_variant, uncompressed_pdf=False,
                                  custom_metadata=False)
     return pdf, fetcher
+
+
+@contextlib.contextmanager
+def _source_date(created: dt.datetime) -> Iterator[None]:
+    """Fix the fonts' timestamps to the dossier's creation time while WeasyPrint writes.
+
+    Without libharfbuzz-subset0, WeasyPrint subsets fonts with fontTools, which stamps each
+    subset with the current time unless SOURCE_DATE_EPOCH is set (the reproducible-builds
+    convention); the same inputs must give the same bytes on every machine.
+    """
+    saved = os.environ.get("SOURCE_DATE_EPOCH")
+    os.environ["SOURCE_DATE_EPOCH"] = str(int(created.timestamp()))
+    try:
+        yield
+    finally:
+        if saved is None:
+            os.environ.pop("SOURCE_DATE_EPOCH", None)
+        else:
+            os.environ["SOURCE_DATE_EPOCH"] = saved
 
 
 def attachment_name(code: str, name: str) -> str:
