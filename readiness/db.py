@@ -25,7 +25,7 @@ from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
 
 from .config import Settings
-from .errors import WorkspaceError
+from .errors import ConfigError, WorkspaceError
 
 log = logging.getLogger(__name__)
 
@@ -61,6 +61,11 @@ def make_engine(url: str) -> Engine:
             conn.exec_driver_sql("BEGIN IMMEDIATE")
 
         return engine
+    try:
+        import psycopg  # noqa: F401  (a dependency; missing only from a --no-deps install)
+    except ImportError:
+        raise ConfigError("PostgreSQL support is not installed in this Python: "
+                          "pip install 'psycopg[binary]>=3.1'") from None
     return create_engine(url, pool_pre_ping=True)
 
 
