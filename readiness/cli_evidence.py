@@ -498,6 +498,66 @@ def export_command(city_name: str, target: Path, settings: Any) -> None:
          f"{info['audit_events']} audit event(s)")
 
 
+def _binary_stdout() -> Any:
+    return sys.stdout.buffer
+
+
+@cli.command("template")
+@click.option("--lang", default="en", show_default=True, type=click.Choice(["en", "vi"]),
+              help="Language of the headers, lists and instructions (vi: Vietnamese kind names).")
+@click.option("--city", "city_name", help="Offer this city's units in the unit column's drop-down list.")
+@click.option("--framework", "framework_ids", multiple=True, metavar="ID",
+              help="Offer this framework's criteria (repeatable) [default: kflc and guidelines].")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="File to write, - for standard output [default: mau-minh-chung.xlsx (vi) or "
+                   "evidence-template.xlsx (en) in this folder].")
+@click.option("--format", "fmt", type=click.Choice(["xlsx", "csv"]), default="xlsx", show_default=True,
+              help="xlsx with drop-down lists and instructions; csv is only the header row (UTF-8 with BOM).")
+@click.option("--force", is_flag=True, help="Replace the file if it exists.")
+@workspace_options
+@criteria_dir_option
+def template_command(lang: str, city_name: str | None, framework_ids: tuple[str, ...], output: Path | None,
+                     fmt: str, force: bool, settings: Any, criteria_dirs: tuple[Path, ...]) -> None:
+    """Write the spreadsheet a ward fills in, for `readiness import`.
+
+    Row 1 names the columns import reads, in Vietnamese or English; kind, unit, criterion and
+    status have drop-down lists, dates keep the DD/MM/YYYY format. A second sheet explains
+    every column with an example row (the example is never imported). What it writes, import
+    reads back with no warning. An existing file is not replaced without --force.
+
+    \b
+    Example:
+      readiness template --lang vi --city "Hà Nội" -o mau-minh-chung.xlsx
+      readiness import mau-minh-chung.xlsx --city "Hà Nội"
+    """
+    from . import template
+    from .errors import InvalidValueError
+
+    city, units = None, []
+    if city_name:
+        with _open(settings) as ws:
+            city, units = template.city_units(ws, city_name)
+    catalogue = _catalogue(settings, criteria_dirs)
+    criteria = template.criterion_choices(catalogue, framework_ids or template.DEFAULT_FRAMEWORKS, lang)
+    target = output if output is not None else Path(template.default_name(lang, fmt))
+    data = template.make_template(lang, criteria=criteria, units=units, city=city, fmt=fmt,
+                                  file_name=target.name if str(target) != "-" else None)
+    if str(target) == "-":
+        stdout = _binary_stdout()
+        if fmt == "xlsx" and stdout.isatty():
+            raise InvalidValueError("-o -: will not write a workbook to the terminal; pipe it, or give a file name")
+        stdout.write(data)
+        stdout.flush()
+        note(f"wrote the template to standard output ({len(data):,} bytes)")
+        return
+    template.write_file(target, data, force=force)
+    if city_name and not units:
+        note(f"{city} has no units yet: the unit column has no list (add them with `readiness unit add`)")
+    note(f"wrote {target} ({len(data):,} bytes); fill it in, then: readiness import "
+         f"{template.quote_arg(str(target))} --city {template.quote_arg(city or 'CITY')}")
+    click.echo(str(target))
+
+
 @cli.command("verify")
 @click.option("--prune", is_flag=True, help="Remove unreferenced files (run it when nobody is attaching files).")
 @workspace_options
