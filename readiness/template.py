@@ -255,7 +255,7 @@ _TEXT = {
         "status_prompt": "nháp hoặc đã nộp; để trống là nháp.",
         "status_error": "Trạng thái chỉ là nháp hoặc đã nộp.",
         "date_prompt": "Ngày dd/mm/yyyy. Chỉ biết tháng hoặc năm: gõ '10/2025 hoặc '2025 (có dấu nháy).",
-        "date_error": ("Không giống một ngày từ năm 2000. Chỉ biết năm: gõ '2025 (có dấu nháy) "
+        "date_error": ("Không giống một ngày từ năm 2000 đến {horizon}. Chỉ biết năm: gõ '2025 (có dấu nháy) "
                        "để giữ nguyên chữ. Vẫn giữ giá trị này?"),
     },
     "en": {
@@ -279,7 +279,7 @@ _TEXT = {
         "status_prompt": "draft or submitted; empty means draft.",
         "status_error": "The status is draft or submitted.",
         "date_prompt": "A date, dd/mm/yyyy. Only the month or year known: type '10/2025 or '2025 (with the apostrophe).",
-        "date_error": ("This does not look like a date from 2000 on. Only the year known: type '2025 (with the "
+        "date_error": ("This does not look like a date from 2000 to {horizon}. Only the year known: type '2025 (with the "
                        "apostrophe) to keep it as text. Keep this value?"),
     },
 }
@@ -381,7 +381,7 @@ def _workbook(lang: str, cols: tuple[Column, ...], criteria: list[tuple[str, str
     dates.promptTitle = cols_by["start"].header[lang][:32]
     dates.prompt = text["date_prompt"][:255]
     dates.errorTitle = dates.promptTitle
-    dates.error = text["date_error"][:255]
+    dates.error = text["date_error"].format(horizon=horizon)[:255]
     dates.errorStyle = "warning"  # a month or a year typed as text may still be kept
     dates.showInputMessage = dates.showErrorMessage = True
     for name in ("start", "end", "valid_until"):
