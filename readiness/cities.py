@@ -83,7 +83,7 @@ def record(
 
 
 def _snapshot(row: City | Unit) -> dict[str, Any]:
-    return row.model_dump(mode="json", exclude={"name_key"})
+    return row.model_dump(mode="json", exclude={"name_key", "next_number"})
 
 
 # ---------------------------------------------------------------------------------------------
@@ -269,10 +269,23 @@ def list_units(ws: Workspace, city_name: str) -> tuple[City, list[UnitNode]]:
 # The audit log
 
 
-def audit_log(ws: Workspace, city_name: str | None = None, limit: int = 50) -> list[AuditEvent]:
-    """The newest audit events first, for one city or all."""
+def audit_log(ws: Workspace, city_name: str | None = None, limit: int = 50,
+              record: str | None = None) -> list[AuditEvent]:
+    """The newest audit events first, for one city or all, or for one evidence record.
+
+    ``record`` (``HN-0010``) finds a record's events by its id, also after it was removed.
+    """
+    from .evidence import events_of, format_code, parse_code
+
     with ws.session() as session:
-        query = select(AuditEvent).order_by(col(AuditEvent.id).desc()).limit(limit)
+        query = select(AuditEvent)
+        if record:
+            code = format_code(*parse_code(record))
+            query = events_of(code)
+        query = query.order_by(col(AuditEvent.id).desc()).limit(limit)
         if city_name:
             query = query.where(AuditEvent.city_id == find_city(session, city_name).id)
-        return list(session.exec(query))
+        events = list(session.exec(query))
+        if record and not events:
+            raise NotFoundError(f"no evidence {code} in the audit log; see `readiness evidence list`")
+        return events

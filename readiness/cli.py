@@ -393,22 +393,30 @@ def unit_list(city_name: str, settings: Any, fmt: str) -> None:
 
 
 @cli.command("log")
+@click.argument("evidence_id", required=False, metavar="[EVIDENCE_ID]")
+@click.option("--record", "record_id", metavar="EVIDENCE_ID",
+              help="Only changes to this evidence record, also after it was removed (same as the argument).")
 @click.option("--city", "city_name", help="Only changes to this city.")
 @click.option("--limit", default=50, show_default=True, type=click.IntRange(1, 100_000))
 @workspace_options
 @format_option
-def log_command(city_name: str | None, limit: int, settings: Any, fmt: str) -> None:
+def log_command(evidence_id: str | None, record_id: str | None, city_name: str | None, limit: int, settings: Any,
+                fmt: str) -> None:
     """Show the audit log, newest first: who changed what, and when.
 
     \b
     Example:
       readiness log --city Hanoi --limit 20
+      readiness log HN-0010
     """
     from . import output
     from .cities import audit_log
+    from .errors import InvalidValueError
 
+    if evidence_id and record_id and evidence_id != record_id:
+        raise InvalidValueError(f"give one record: {evidence_id} or --record {record_id}")
     with _open(settings) as ws:
-        events = audit_log(ws, city_name, limit)
+        events = audit_log(ws, city_name, limit, record=evidence_id or record_id)
     if fmt == "json":
         output.emit_json([e.model_dump(mode="json") for e in events])
     else:

@@ -141,9 +141,11 @@ def evidence_add(city_name: str, links: tuple[str, ...], why: str | None, files:
             start = click.prompt(f"Date ({DATE_HELP}; empty if none)", default="", err=True, show_default=False)
             if start:
                 raw["start"] = start
+    catalogue = _catalogue(settings, criteria_dirs)
     with _open(settings) as ws:
-        view = lib.add_evidence(ws, city_name, raw, _catalogue(settings, criteria_dirs),
+        view = lib.add_evidence(ws, city_name, raw, catalogue,
                                 links=[(ref, why) for ref in links], files=list(files), max_size=parse_size(max_size))
+    _warn_links(view, links, catalogue)
     if fmt == "json":
         output.emit_json(view.as_json())
     else:
@@ -224,6 +226,9 @@ def evidence_list(city_name: str | None, unit: str | None, kinds: tuple[str, ...
 def evidence_show(evidence_id: str, lang: str, settings: Any, fmt: str) -> None:
     """Show one record with its links, files, values and status.
 
+    A record that was ever verified says by whom and when, and whether its content is still
+    what was verified (else which fields changed since). A removed id says when and by whom.
+
     \b
     Example:
       readiness evidence show HN-0001
@@ -234,10 +239,11 @@ def evidence_show(evidence_id: str, lang: str, settings: Any, fmt: str) -> None:
 
     with _open(settings) as ws:
         view = lib.get_evidence(ws, evidence_id)
+        verification = lib.last_verification(ws, evidence_id)
     if fmt == "json":
-        output.emit_json(view.as_json())
+        output.emit_json({**view.as_json(), "verification": verification.as_json() if verification else None})
     else:
-        output.evidence_detail(view, lang)
+        output.evidence_detail(view, lang, verification)
 
 
 @evidence.command("edit")
@@ -248,6 +254,9 @@ def evidence_show(evidence_id: str, lang: str, settings: Any, fmt: str) -> None:
 @workspace_options
 def evidence_edit(evidence_id: str, status: str | None, settings: Any, **kwargs: Any) -> None:
     """Change fields of a record; texts change only in the language given.
+
+    A change to a verified record's content returns it to submitted for review (owner and
+    tags do not). A rejected record stays rejected until you resubmit it with --status submitted.
 
     \b
     Example:
@@ -274,15 +283,33 @@ def evidence_link(evidence_id: str, criteria: tuple[str, ...], why: str | None, 
                   criteria_dirs: tuple[Path, ...]) -> None:
     """Link a record to criteria of any framework.
 
+    Warns (and still links) when the record can never count for a criterion as it stands:
+    a kind it does not take, too old for it today, or no file where one is required.
+
     \b
     Example:
       readiness evidence link HN-0003 kflc:2.6.1 guidelines:G3 --why "City-wide learning week"
     """
     from . import evidence as lib
 
+    catalogue = _catalogue(settings, criteria_dirs)
     with _open(settings) as ws:
-        view = lib.link_evidence(ws, evidence_id, criteria, why, _catalogue(settings, criteria_dirs))
+        view = lib.link_evidence(ws, evidence_id, criteria, why, catalogue)
     note(f"{view.code} links: {', '.join(lk.criterion for lk in view.links)}")
+    _warn_links(view, criteria, catalogue)
+
+
+def _warn_links(view: Any, refs: tuple[str, ...] | list[str], catalogue: Any) -> None:
+    """A warning per linked criterion the record can never count for as it stands (still linked)."""
+    import logging
+
+    from . import evidence as lib
+
+    for ref in refs:
+        reasons = lib.link_warnings(view, ref, catalogue)
+        if reasons:
+            logging.getLogger(__name__).warning("%s can never count for %s as it stands (linked anyway): %s",
+                                                view.code, ref.strip(), "; ".join(reasons))
 
 
 @evidence.command("unlink")
@@ -365,6 +392,9 @@ def evidence_detach(evidence_id: str, attachment: str, settings: Any) -> None:
 @workspace_options
 def evidence_verify(evidence_ids: tuple[str, ...], check_note: str | None, settings: Any) -> None:
     """Mark records as verified by you (a reviewer); who and when are kept.
+
+    The verification covers the content you see: any later change to its texts, dates, kind,
+    unit, source, links, values or files returns the record to submitted.
 
     \b
     Example:

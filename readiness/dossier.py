@@ -60,6 +60,7 @@ class RecordEntry:
     unit: str | None
     source_url: str | None
     attachments: list[dict[str, Any]]
+    verified: str | None = None  # "verified by Lan on 5 May 2025", for a verified record
 
 
 @dataclass
@@ -129,6 +130,22 @@ def fingerprint(records: Sequence[dict[str, Any]], profile: dict[str, Any], mark
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
+def _verified(row: Any, lang: str) -> str | None:
+    """Who verified a verified record and when, in ``lang``; None for any other status.
+
+    A verified record's content is what its reviewer saw: any change returns it to submitted.
+    """
+    from . import dates
+    from .evidence import iso_time
+
+    if row.status != "verified" or not (row.status_by or row.status_at):
+        return None
+    when = dates.from_iso(iso_time(row.status_at)[:10]).human(lang) if row.status_at else None  # type: ignore[index,union-attr]
+    if row.status_by and when:
+        return label_d("verified_by_on", lang, who=_nfc(row.status_by), date=when)
+    return label_d("verified_by", lang, who=_nfc(row.status_by)) if row.status_by else label_d("verified_on", lang, date=when)
+
+
 def build_context(ws: Any, catalogue: Catalogue, city_name: str, *, framework_ids: Sequence[str] = (),
                   lang: str = "en", as_of: dt.date | None = None, created: dt.datetime | None = None,
                   embed: bool = True) -> DossierContext:
@@ -161,7 +178,8 @@ def build_context(ws: Any, catalogue: Catalogue, city_name: str, *, framework_id
             dates=v.dates_text(lang), status=r.status, status_label=record_status(r.status, lang), unit=v.unit,
             source_url=safe_url(r.source_url),
             attachments=[{"name": _nfc(a.name), "size": a.size, "sha256": a.sha256, "media_type": a.media_type}
-                         for a in v.attachments]))
+                         for a in v.attachments],
+            verified=_verified(r, lang)))
     kinds = Counter(r.kind for r in records)
     years = Counter((v.row.start or "")[:4] or label_d("undated", lang) for v in views)
 

@@ -4,6 +4,9 @@ A record is what an official can show for a criterion: a plan, a forum, an event
 id people quote (``HN-0042``: the city's code and a counter), bilingual text, the dates of what
 it documents, a status, and any number of attached files, criterion links and indicator values.
 
+A verification covers definite content (``CONTENT``): a change to it returns a verified record
+to submitted (``_changing``). Ids are never reused: the city's counter only goes up.
+
 Every function that writes does so in one transaction together with its audit event, whose
 ``before``/``after`` hold the whole record as ``EvidenceView.as_json`` gives it (no internal
 ids), so the history survives export and import. Files are put in the store before the
@@ -24,7 +27,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from sqlmodel import Session, col, func, select
+from sqlmodel import Session, col, func, or_, select
 
 from . import dates
 from .cities import find_city, find_unit, record
@@ -33,7 +36,7 @@ from .db import Workspace
 from .errors import InvalidValueError, NotFoundError
 from .files import DEFAULT_MAX_SIZE, FileStore, StoredFile, display_name
 from .labels import LABELS
-from .models import Attachment, City, Evidence, EvidenceLink, IndicatorValue, Unit, utcnow
+from .models import Attachment, AuditEvent, City, Evidence, EvidenceLink, IndicatorValue, Unit, utcnow
 from .profile import LANG_PATTERN
 from .text import clean, fold, strip_marks
 
@@ -404,8 +407,23 @@ def find_evidence(session: Session, code: str) -> Evidence:
     wanted = format_code(city_code, number)
     row = session.exec(select(Evidence).where(Evidence.code == wanted)).first()
     if row is None:
+        removed = session.exec(events_of(wanted).where(AuditEvent.action == "evidence.remove")
+                               .order_by(col(AuditEvent.id).desc())).first()
+        if removed is not None:
+            raise NotFoundError(f"no evidence {wanted}: it was removed on {iso_time(removed.at)[:10]} "  # type: ignore[index]
+                                f"by {removed.actor}; ids are never reused (its history: `readiness log {wanted}`)")
         raise NotFoundError(f"no evidence {wanted}; see `readiness evidence list`")
     return row
+
+
+def events_of(code: str) -> Any:
+    """A query for the audit events of the record ``code`` (an id as written), removed ones too.
+
+    Events are found by the id in their before/after snapshots, not by row id: a database may
+    give a removed row's internal id to a new record.
+    """
+    return select(AuditEvent).where(AuditEvent.entity == "evidence", or_(
+        col(AuditEvent.after)["id"].as_string() == code, col(AuditEvent.before)["id"].as_string() == code))
 
 
 def search_key(row: Evidence) -> str:
@@ -439,22 +457,35 @@ def _apply(session: Session, row: Evidence, city: City, fields: dict[str, Any]) 
 
 
 def next_number(session: Session, city: City) -> int:
-    """The next free counter in a city. The caller holds the write lock (see ``lock_city``)."""
+    """The next number a city's record gets; never one a record (even a removed one) had.
+
+    It is the city's counter (``City.next_number``, which only goes up), or above the highest
+    record if that is higher. The caller holds the write lock (see ``lock_city``), which also
+    reloads the counter; taking the number is ``new_record``'s business.
+    """
     highest = session.exec(select(func.max(Evidence.number)).where(Evidence.city_id == city.id)).one()
-    return (highest or 0) + 1
+    return max(city.next_number or 1, (highest or 0) + 1)
 
 
 def lock_city(session: Session, city: City) -> None:
-    """Serialise numbering on PostgreSQL (SQLite's BEGIN IMMEDIATE already holds the lock)."""
-    session.exec(select(City.id).where(City.id == city.id).with_for_update()).one()
+    """Serialise numbering: lock the city's row (PostgreSQL; SQLite's BEGIN IMMEDIATE already
+    holds the lock) and reload its counter as it is now."""
+    session.exec(select(City).where(City.id == city.id).with_for_update()
+                 .execution_options(populate_existing=True)).one()
 
 
 def new_record(session: Session, actor: str, city: City, fields: dict[str, Any], *,
                number: int | None = None) -> Evidence:
-    """Insert a record with checked fields; ``number`` keeps an imported id, else the next one."""
+    """Insert a record with checked fields; ``number`` keeps an imported id, else the next one.
+
+    Either way the city's counter moves past the number, so it is never given again.
+    """
     if number is None:
         lock_city(session, city)
         number = next_number(session, city)
+    if (city.next_number or 1) <= number:
+        city.next_number = number + 1
+        session.add(city)
     now = utcnow()
     row = Evidence(code=format_code(city.code, number), city_id=city.id, number=number, kind=fields["kind"],
                    title=fields["title"], status=fields.get("status") or "draft", search_key="",
@@ -549,7 +580,12 @@ def check_rationale(text: str | None) -> str | None:
 
 @contextmanager
 def _changing(ws: Workspace, code: str, action: str) -> Iterator[tuple[Session, Evidence, City]]:
-    """Load a record for a change; afterwards write its audit event if anything changed."""
+    """Load a record for a change; afterwards write its audit event if anything changed.
+
+    Every change to a record goes through here, so here a verified record whose content
+    (``CONTENT``) changed goes back to submitted: see ``_withdraw``.
+    """
+    withdrawn = None
     with ws.session() as session:
         row = find_evidence(session, code)
         city = session.get(City, row.city_id)
@@ -558,11 +594,89 @@ def _changing(ws: Workspace, code: str, action: str) -> Iterator[tuple[Session, 
         session.flush()
         after = view_of(session, row).as_json()
         if _differs(before, after):
+            changed = content_changes(before, after)
+            if changed and before["status"] == "verified" and row.status == "verified":
+                withdrawn = _withdraw(row, before, changed, ws.settings.actor)
+                after = view_of(session, row).as_json()
             row.updated_at = utcnow()
             session.add(row)
             session.flush()
             after["updated_at"] = iso_time(row.updated_at)
             record(session, ws.settings.actor, action, "evidence", row.id, row.city_id, before, after)
+    if withdrawn:  # said once the change is committed
+        log.warning("%s", withdrawn)
+
+
+#: What a verification covers: changing any of these on a verified record returns it to
+#: submitted for review. The owner, the tags and the status itself are bookkeeping around the
+#: record, not what a reviewer checked, and change nothing about its verification.
+CONTENT = ("kind", "title", "summary", "organiser", "unit", "start", "end", "valid_until",
+           "source_url", "language", "links", "indicators", "attachments")
+
+
+def content_changes(before: Mapping[str, Any], after: Mapping[str, Any]) -> list[str]:
+    """The ``CONTENT`` fields that differ between two snapshots (``EvidenceView.as_json``)."""
+    def value(snapshot: Mapping[str, Any], name: str) -> Any:
+        got = snapshot.get(name)
+        if name == "attachments":  # the files, not when they were attached
+            return sorted((a.get("sha256"), a.get("name")) for a in got or [])
+        if name in ("links", "indicators"):
+            return sorted(repr(sorted(item.items())) for item in got or [])
+        return got
+    return [name for name in CONTENT if value(before, name) != value(after, name)]
+
+
+def verified_by_text(snapshot: Mapping[str, Any]) -> str:
+    """"by Lan on 2025-05-05" for a snapshot's verification, as much of it as is known."""
+    who = f"by {snapshot['status_by']}" if snapshot.get("status_by") else ""
+    when = f"on {str(snapshot['status_at'])[:10]}" if snapshot.get("status_at") else ""
+    return " ".join(p for p in (who, when) if p)
+
+
+def _withdraw(row: Evidence, before: Mapping[str, Any], changed: list[str], actor: str) -> str:
+    """Return a verified record whose content changed to submitted; the message that says so.
+
+    The status fields then say who changed it and when, and the reason names the verification
+    it lost and the fields that changed, so the audit event's after-state explains itself.
+    """
+    was = verified_by_text(before)
+    row.status, row.status_by, row.status_at = "submitted", actor, utcnow()
+    row.status_reason = f"changed after verification{' ' + was if was else ''} ({', '.join(changed)}); to be reviewed again"
+    return (f"{row.code} was verified{' ' + was if was else ''}; this change ({', '.join(changed)}) "
+            "returns it to submitted for review")
+
+
+@dataclass
+class Verification:
+    """A record's latest verification: who, when, and which content fields changed since."""
+
+    by: str | None
+    at: str | None
+    changed: list[str]
+    current: bool  # the record is verified now
+
+    def as_json(self) -> dict[str, Any]:
+        return {"by": self.by, "at": self.at, "changed_since": self.changed, "current": self.current}
+
+
+def last_verification(ws: Workspace, code: str) -> Verification | None:
+    """The latest verification of a record, from the audit log; None if it was never verified.
+
+    The audit event that verified it holds the content as the reviewer saw it; that is
+    compared with the content now.
+    """
+    with ws.session() as session:
+        row = find_evidence(session, code)
+        now = view_of(session, row).as_json()
+        for event in session.exec(events_of(row.code).order_by(col(AuditEvent.id).desc())):
+            after, before = event.after or {}, event.before or {}
+            if after.get("status") == "verified" and (
+                    before.get("status") != "verified" or before.get("status_at") != after.get("status_at")):
+                return Verification(after.get("status_by") or event.actor, after.get("status_at") or iso_time(event.at),
+                                    content_changes(after, now), row.status == "verified")
+        if row.status == "verified":  # no event says more than the record itself
+            return Verification(row.status_by, iso_time(row.status_at), [], True)
+    return None
 
 
 def _differs(before: dict[str, Any], after: dict[str, Any]) -> bool:
@@ -619,6 +733,43 @@ def link_evidence(ws: Workspace, code: str, refs: Sequence[str], rationale: str 
         if len(existing) > MAX_LINKS:
             raise InvalidValueError(f"criteria: a record can have at most {MAX_LINKS} links")
     return get_evidence(ws, code)
+
+
+def link_warnings(view: EvidenceView, ref: str, catalogue: Catalogue, today: dt.date | None = None) -> list[str]:
+    """Why the record can never count for the criterion ``ref`` as it stands; empty when it may.
+
+    Each reason is a clause about the criterion ("it takes only event records, not plan records").
+
+    The criterion's evidence rules (``criteria.EvidenceRequirement``) decide, as scoring
+    applies them on ``today``: a kind it does not take, a date older than ``max_age_years``
+    allows (or a ``valid_until`` already passed), no attached file where one is required. A
+    criterion met by the city profile takes no records at all; an area link is never warned of.
+    """
+    from .scoring import RecordFact, cutoff_of, timing_of
+
+    ref = clean(ref)
+    criterion = catalogue.resolve(ref)
+    if criterion is None:
+        return []
+    if criterion.evidence is None:
+        fields = ", ".join(criterion.profile.fields) if criterion.profile else ""
+        return [f"it is met by the city profile ({fields}), not by evidence records"]
+    req, r, today = criterion.evidence, view.row, today or dt.date.today()
+    reasons = []
+    kinds = [k.value for k in req.kinds]
+    if r.kind not in kinds:
+        reasons.append(f"it takes only {' or '.join(kinds)} records, not {r.kind} records")
+    fact = RecordFact(code=r.code, kind=r.kind, status=r.status, start=dates.from_iso(r.start),
+                      end=dates.from_iso(r.end), valid_until=dates.from_iso(r.valid_until))
+    timing = timing_of(fact, today, cutoff_of(req.max_age_years, today))
+    if timing == "too_old" and fact.dated is not None:
+        reasons.append(f"dated {fact.dated.iso()}, it is older than the {req.max_age_years:g} years it accepts "
+                       f"(as of {today.isoformat()})")
+    elif timing == "expired" and fact.valid_until is not None:
+        reasons.append(f"it was valid until {fact.valid_until.iso()}, which has passed")
+    if req.file_required and not view.attachments:
+        reasons.append(f"it needs an attached file and none is attached (`readiness evidence attach {r.code} FILE`)")
+    return reasons
 
 
 def unlink_evidence(ws: Workspace, code: str, refs: Sequence[str]) -> EvidenceView:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Column, DateTime, Index, Text, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, Column, DateTime, Index, Integer, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 
@@ -34,6 +34,9 @@ class City(SQLModel, table=True):
     #: ISO 3166-1 alpha-2 code, upper case (VN).
     country: str = Field(sa_column=Column(Text, nullable=False))
     profile: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    #: The number the city's next evidence record gets. It only goes up: a removed record's
+    #: id is never given again (``evidence.next_number``).
+    next_number: int = Field(default=1, sa_column=Column(Integer, nullable=False, server_default="1"))
     created_at: dt.datetime = Field(default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False))
     updated_at: dt.datetime = Field(default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False))
 

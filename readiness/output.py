@@ -88,10 +88,15 @@ def safe(text: str, *, lines: bool = False) -> str:
 
 
 def audit_subject(event: Any) -> str:
-    """What an audit event changed, in a few words: "evidence HN-0003", "city Hà Nội"."""
+    """What an audit event changed, in a few words: "evidence HN-0003", "city Hà Nội".
+
+    A change of a record's status is named: "evidence HN-0003: verified → submitted".
+    """
     snapshot = event.after or event.before or {}
     if event.entity == "evidence":
-        return f"evidence {snapshot.get('id', event.entity_id)}"
+        was, now = (event.before or {}).get("status"), (event.after or {}).get("status")
+        moved = f": {was} → {now}" if was and now and was != now else ""
+        return f"evidence {snapshot.get('id', event.entity_id)}{moved}"
     if event.entity == "not_applicable":
         return f"criterion {snapshot.get('criterion', event.entity_id)} of {snapshot.get('city', '')}"
     return f"{event.entity} {snapshot.get('name', event.entity_id)}"
@@ -251,7 +256,17 @@ def evidence_csv(views: Sequence[EvidenceView]) -> None:
         ])
 
 
-def evidence_detail(view: EvidenceView, lang: str) -> None:
+def _verification_text(v: Any) -> str | None:
+    """What ``evidence show`` says of a record's last verification (``evidence.Verification``)."""
+    if v is None:
+        return None
+    who = " ".join(p for p in (f"by {v.by}" if v.by else "", f"on {v.at[:10]}" if v.at else "") if p)
+    if not v.changed:
+        return f"{who}; the content shown is what was verified"
+    return f"{'' if v.current else 'last '}{who}; changed since: {', '.join(v.changed)}"
+
+
+def evidence_detail(view: EvidenceView, lang: str, verification: Any = None) -> None:
     from . import dates
     from .files import human_size
 
@@ -272,6 +287,7 @@ def evidence_detail(view: EvidenceView, lang: str) -> None:
         ("tags", ", ".join(r.tags) or None),
         ("status", f"{r.status}" + (f" by {r.status_by} on {r.status_at:%Y-%m-%d}" if r.status_at else "")
          + (f": {r.status_reason}" if r.status_reason else "")),
+        ("verified", _verification_text(verification)),
         ("entered", f"{r.created_at:%Y-%m-%d} by {r.created_by}"),
     ]
     lines += [f"  {k + ':':<17}{v}" for k, v in rows if v]
