@@ -227,20 +227,20 @@ class FileStore:
     def batch(self) -> Iterator[Batch]:
         """Store a command's files while it commits its rows; undo them if it fails.
 
-        The store is locked shared from here until the block ends (after the command's
-        transaction has committed), so no prune or undo elsewhere removes an object this
-        command has stored or found already stored before its row is there to protect it.
+        The store is locked shared from before the first file is stored until the block ends
+        (after the command's transaction has committed), so no prune or undo elsewhere removes
+        an object this command has stored, or found already stored, before its row protects it.
         """
-        fd = self._lock(exclusive=False)
         batch = Batch(self)
         try:
             yield batch
         except BaseException:
-            self._undo(fd, batch.stored)
+            if batch.stored:
+                self._undo(batch.fd, batch.stored)
             raise
         finally:
-            if fd is not None:
-                os.close(fd)  # releases the lock
+            if batch.fd is not None:
+                os.close(batch.fd)  # releases the lock
 
     @contextmanager
     def exclusive(self, waiting: Callable[[], None] | None = None) -> Iterator[None]:
@@ -262,7 +262,7 @@ class FileStore:
             self.root.mkdir(parents=True, exist_ok=True)
             fd = os.open(self.root, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
         except OSError as exc:
-            raise InvalidValueError(f"{self.root}: cannot open the file store: {exc.strerror}") from None
+            raise _write_error(exc, str(self.root)) from None
         mode = fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH
         try:
             try:
@@ -271,6 +271,13 @@ class FileStore:
                 if waiting:
                     waiting()
                 fcntl.flock(fd, mode)
+        except OSError as exc:  # a file system without locks: store, but never remove
+            os.close(fd)
+            if exclusive:
+                raise InvalidValueError(f"{self.root}: the file store cannot be locked ({exc.strerror}), so "
+                                        "nothing is removed from it; run this where the workspace's disk is local") from None
+            log.debug("the file store cannot be locked (%s); a failed command will leave its files", exc.strerror)
+            return None
         except BaseException:
             os.close(fd)
             raise
@@ -286,8 +293,10 @@ class FileStore:
         created = list(dict.fromkeys(f.sha256 for f in stored if f.created))
         if not created:
             return
-        if fd is not None:
+        if fcntl is not None:
             try:
+                if fd is None:  # the store could not be locked: no undo can be sure
+                    raise OSError(errno.ENOLCK, "no lock")
                 fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except OSError:
                 log.debug("store busy: %d new file(s) left for `readiness verify --prune`", len(created))
@@ -390,13 +399,22 @@ class Batch:
     def __init__(self, store: FileStore):
         self.store = store
         self.stored: list[StoredFile] = []
+        self.fd: int | None = None
+        self._locked = False
+
+    def _lock(self) -> None:
+        if not self._locked:
+            self.fd = self.store._lock(exclusive=False)
+            self._locked = True
 
     def put(self, source: str | os.PathLike, **options) -> StoredFile:  # type: ignore[no-untyped-def]
+        self._lock()
         got = self.store.put(source, **options)
         self.stored.append(got)
         return got
 
     def put_stream(self, stream: IO[bytes], shown: str, **options) -> StoredFile:  # type: ignore[no-untyped-def]
+        self._lock()
         got = self.store.put_stream(stream, shown, **options)
         self.stored.append(got)
         return got

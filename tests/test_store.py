@@ -155,12 +155,14 @@ def test_an_undo_leaves_its_files_while_another_command_is_storing(run, record, 
     """Another command between storing and committing may need the bytes: the undo leaves them for --prune."""
     first = b"%PDF-1.7\nke hoach\n"
     archive = _zip_with_a_bad_second_file(tmp_path, first)
+    (tmp_path / "other.pdf").write_bytes(b"%PDF-1.7\nbao cao\n")
     original = FileStore.put_stream
     with ExitStack() as stack:
         def put_stream(self, stream, shown, **options):  # type: ignore[no-untyped-def]
             got = original(self, stream, shown, **options)
             if not stack._exit_callbacks:  # type: ignore[attr-defined]
-                stack.enter_context(FileStore(settings.files_dir).batch())  # an attach in flight
+                in_flight = stack.enter_context(FileStore(settings.files_dir).batch())
+                in_flight.put(tmp_path / "other.pdf")  # an attach stored its file, not yet committed
             return got
 
         monkeypatch.setattr(FileStore, "put_stream", put_stream)
@@ -169,7 +171,7 @@ def test_an_undo_leaves_its_files_while_another_command_is_storing(run, record, 
         assert _object(settings, hashlib.sha256(first).hexdigest()).is_file()
     monkeypatch.undo()
     pruned = run("verify", "--prune")
-    assert pruned.exit_code == 0 and "2 pruned" in pruned.stderr  # the good file and the changed one
+    assert pruned.exit_code == 0 and "3 pruned" in pruned.stderr  # the import's two, and the never committed one
     assert not _object(settings, hashlib.sha256(first).hexdigest()).exists()
 
 
@@ -210,6 +212,26 @@ def test_a_failed_attach_keeps_a_file_another_record_uses(run, record, settings,
     assert _object(settings, hashlib.sha256("một".encode()).hexdigest()).is_file()
     assert not _object(settings, hashlib.sha256("hai".encode()).hexdigest()).exists()
     assert run("verify").exit_code == 0
+
+
+def test_on_a_file_system_without_locks_files_are_stored_but_never_removed(run, record, settings, tmp_path: Path,
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """flock failing (some network disks): attach works, a failed command leaves its files, prune refuses in one line."""
+    def no_locks(fd, op):  # type: ignore[no-untyped-def]
+        raise OSError(errno.ENOLCK, os.strerror(errno.ENOLCK))
+
+    monkeypatch.setattr(files_module.fcntl, "flock", no_locks)
+    (tmp_path / "a.txt").write_text("một")
+    (tmp_path / "b.txt").write_bytes(b"")
+    assert run("evidence", "attach", record, str(tmp_path / "a.txt")).exit_code == 0
+    (tmp_path / "c.txt").write_text("ba")
+    failed = run("evidence", "attach", record, str(tmp_path / "c.txt"), str(tmp_path / "b.txt"))
+    assert failed.exit_code == 1 and "is empty" in failed.stderr
+    assert _object(settings, hashlib.sha256(b"ba").hexdigest()).is_file()
+    pruned = run("verify", "--prune")
+    assert pruned.exit_code == 1 and "Traceback" not in pruned.stderr
+    assert "the file store cannot be locked" in pruned.stderr.splitlines()[-1]
+    assert _object(settings, hashlib.sha256(b"ba").hexdigest()).is_file()
 
 
 # ---------------------------------------------------------------------------------------------
