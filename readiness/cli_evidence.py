@@ -338,7 +338,7 @@ def evidence_unlink(evidence_id: str, criteria: tuple[str, ...], settings: Any) 
 def evidence_attach(evidence_id: str, files: tuple[str, ...], max_size: str, settings: Any) -> None:
     """Attach files to a record: copied into the workspace, named by their SHA-256.
 
-    The same file attached twice is stored once. Links, folders and devices are refused.
+    The same file attached twice is stored once. Links, folders, devices and empty files are refused.
 
     \b
     Example:
@@ -589,7 +589,7 @@ def template_command(lang: str, city_name: str | None, framework_ids: tuple[str,
 
 
 @cli.command("verify")
-@click.option("--prune", is_flag=True, help="Remove unreferenced files (run it when nobody is attaching files).")
+@click.option("--prune", is_flag=True, help="Remove unreferenced files (waits for commands that are storing files).")
 @workspace_options
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 def verify_command(prune: bool, settings: Any, fmt: str) -> None:

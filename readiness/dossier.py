@@ -355,9 +355,8 @@ class StoreFetcher:
         if kind == "files" and re.fullmatch(r"[0-9a-f]{64}", name):
             from .files import FileStore
 
-            path = FileStore(self.files).path_of(name)
-            if path.is_file():
-                return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": "application/octet-stream"})
+            data = FileStore(self.files).read_bytes(name, f"stored file {name[:12]}...")  # no link followed, hash checked
+            return URLFetcherResponse(url, data, {"Content-Type": "application/octet-stream"})
         raise ValueError(f"no such dossier resource: {url}")
 
 
@@ -394,15 +393,13 @@ def render_pdf(context: DossierContext, html: str, files_dir: Path, *, pdf_varia
                         f"the attached files come to more than {max_embed:,} bytes; raise the cap with "
                         "--max-embed 500MB, or leave them out with --no-attachments (the register still lists "
                         "their names and SHA-256)")
-                path = store.path_of(a["sha256"])
-                if not path.is_file():
-                    raise InvalidValueError(f"{r.id}: attached file {a['name']!r} is missing from the store; "
-                                            "run `readiness verify`")
+                # no link followed, and the bytes must hash to the SHA-256 the register prints
+                data = store.read_bytes(a["sha256"], f"{r.id}: attached file {a['name']!r}", size=a["size"])
                 # WeasyPrint 70 writes a non-ASCII name as raw UTF-8 into the PDF's name tree, which
                 # readers (pypdf among them) misread: the embedded name is kept ASCII, the original
                 # name goes in the description, as the register shows it.
                 attachments.append(weasyprint.Attachment(
-                    file_obj=io.BytesIO(path.read_bytes()), url_fetcher=fetcher.fetcher,
+                    file_obj=io.BytesIO(data), url_fetcher=fetcher.fetcher,
                     name=attachment_name(r.id, a["name"]), description=f"{a['name']} (SHA-256 {a['sha256']})",
                     created=when, modified=when, relationship="Supplement"))
                 context.embedded.append({"record": r.id, **a})
@@ -494,20 +491,35 @@ def make_dossier(ws: Any, catalogue: Catalogue, city_name: str, output: Path | N
     """Write the dossier of a city to ``output`` (a name made from the city and day when None).
 
     ``options`` are those of :func:`render_dossier`. The file appears whole or not at all: it is
-    written beside the target and renamed over it.
+    written to a new temporary file of a unique name beside the target (created exclusively, so
+    a link planted there is never followed), synced, and renamed over it.
     """
     if output is not None and Path(output).is_dir():
         raise InvalidValueError(f"-o {output}: is a folder; give a file name")
     rendered = render_dossier(ws, catalogue, city_name, progress=progress, **options)
     output = Path(output if output is not None else rendered.default_name)
-    tmp = output.with_name(f".{output.name}.part")
-    try:
-        tmp.write_bytes(rendered.data)
-        tmp.replace(output)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise InvalidValueError(f"-o {output}: cannot write it: {exc.strerror}") from None
+    _write_atomically(output, rendered.data)
     return DossierResult(output, rendered.pages, len(rendered.data), rendered.embedded, rendered.fingerprint)
+
+
+def _write_atomically(output: Path, data: bytes) -> None:
+    import tempfile
+
+    tmp = None
+    try:
+        fd, tmp = tempfile.mkstemp(dir=output.parent, prefix=f".{output.name}.", suffix=".part")  # O_EXCL
+        with os.fdopen(fd, "wb") as out:
+            mask = os.umask(0)  # mkstemp makes the file private; give it the mode a new file gets
+            os.umask(mask)
+            os.fchmod(out.fileno(), 0o666 & ~mask)
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(tmp, output)
+    except OSError as exc:
+        if tmp is not None:
+            Path(tmp).unlink(missing_ok=True)
+        raise InvalidValueError(f"-o {output}: cannot write it: {exc.strerror}") from None
 
 
 def _page_count(pdf: bytes) -> int:

@@ -34,11 +34,12 @@ from .cities import find_city, find_unit, record
 from .criteria import EvidenceKind
 from .db import Workspace
 from .errors import InvalidValueError, NotFoundError
-from .files import DEFAULT_MAX_SIZE, FileStore, StoredFile, display_name
+from .files import DEFAULT_MAX_SIZE, Batch, StoredFile, display_name
 from .labels import LABELS
 from .models import Attachment, AuditEvent, City, Evidence, EvidenceLink, IndicatorValue, Unit, utcnow
 from .profile import LANG_PATTERN
 from .text import clean, fold, strip_marks
+from .verify import workspace_store
 
 if TYPE_CHECKING:
     from .criteria import Catalogue
@@ -496,20 +497,14 @@ def new_record(session: Session, actor: str, city: City, fields: dict[str, Any],
     return row
 
 
-def store_files(store: FileStore, paths: Iterable[str], max_size: int = DEFAULT_MAX_SIZE,
+def store_files(store: Batch, paths: Iterable[str], max_size: int = DEFAULT_MAX_SIZE,
                 progress: Callable[[int], None] | None = None) -> list[tuple[str, StoredFile]]:
     """Put files in the store (outside any transaction); (name as given, stored file) each.
 
-    If one file is refused, the ones this call already stored are taken out again.
+    ``store`` is a ``FileStore.batch()``: if one file is refused, or the transaction that
+    follows fails, the batch takes out again what it stored and no row uses.
     """
-    stored: list[tuple[str, StoredFile]] = []
-    try:
-        for p in paths:
-            stored.append((display_name(p), store.put(p, max_size=max_size, progress=progress)))
-    except BaseException:
-        store.undo(f for _, f in stored)
-        raise
-    return stored
+    return [(display_name(p), store.put(p, max_size=max_size, progress=progress)) for p in paths]
 
 
 def attach_stored(session: Session, actor: str, row: Evidence, stored: Sequence[tuple[str, StoredFile]],
@@ -550,11 +545,10 @@ def add_evidence(ws: Workspace, city_name: str, raw: Mapping[str, Any], catalogu
         except InvalidValueError as exc:
             problems.append(FieldProblem("criteria", str(exc).removeprefix("criteria: ")))
     raise_problems(problems)
-    store = FileStore(ws.settings.files_dir)
     with ws.session() as session:
         city = find_city(session, city_name)  # fail before copying files in
-    stored = store_files(store, files, max_size)
-    try:
+    with workspace_store(ws).batch() as store:
+        stored = store_files(store, files, max_size)
         with ws.session() as session:
             city = find_city(session, city_name)
             row = new_record(session, ws.settings.actor, city, fields)
@@ -566,9 +560,6 @@ def add_evidence(ws: Workspace, city_name: str, raw: Mapping[str, Any], catalogu
             session.flush()
             view = view_of(session, row)
             record(session, ws.settings.actor, "evidence.add", "evidence", row.id, city.id, None, view.as_json())
-    except BaseException:
-        store.undo(f for _, f in stored)
-        raise
     return view
 
 
@@ -788,14 +779,10 @@ def attach_files(ws: Workspace, code: str, paths: Sequence[str], *, max_size: in
     """Attach files to a record; returns the view and the names newly attached."""
     with ws.session() as session:
         find_evidence(session, code)  # fail before copying gigabytes
-    store = FileStore(ws.settings.files_dir)
-    stored = store_files(store, paths, max_size, progress)
-    try:
+    with workspace_store(ws).batch() as store:
+        stored = store_files(store, paths, max_size, progress)
         with _changing(ws, code, "evidence.attach") as (session, row, _city):
             added = attach_stored(session, ws.settings.actor, row, stored)
-    except BaseException:
-        store.undo(f for _, f in stored)
-        raise
     return get_evidence(ws, code), added
 
 

@@ -10,24 +10,50 @@ copied to a temporary name, synced to disk, then renamed into place, so the stor
 partial object under a real name. The same bytes are stored once. A file reaches the store
 before the database row that points to it: a process killed in between leaves an unreferenced
 object, which ``readiness verify`` reports and ``--prune`` removes, never a row without bytes.
+An empty file is refused (it would satisfy a "file attached" criterion with nothing), and so is
+a file the disk has no room for, with the temporary copy removed.
+
+Removing objects races with commands that are storing them. The store's folder is locked with
+``flock``: a command holds it **shared** from before its first stored object until its rows are
+committed (``FileStore.batch``), and whoever removes objects takes it **exclusively**
+(``verify --prune`` waits for it; a failed command's undo tries once and, when another command
+is in flight, leaves its objects for ``--prune``). Under the exclusive lock no object is stored
+but uncommitted, so the attachment rows alone say which objects are in use: an undo or a prune
+never removes an object a row points to, whichever command stored it. A lock rather than a list
+of pending hashes, because a killed process's lock goes with it, where a list would need its own
+clean-up, and because commands that store files are short next to the wait they may cause.
+
+Reading goes through ``FileStore.read``: an object is opened without following a link, must be
+a regular file, and is hashed while it is read, so replaced bytes are never passed on under the
+original SHA-256.
 
 The name a user gave a file is never used as a path; it is kept on the attachment row only.
 """
 
 from __future__ import annotations
 
+import errno
 import hashlib
+import logging
 import os
 import re
 import stat
 import tempfile
 import zipfile
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
 from .errors import InvalidValueError
+
+try:
+    import fcntl
+except ImportError:  # Windows: no flock; a single user's workspace there goes unlocked
+    fcntl = None  # type: ignore[assignment]
+
+log = logging.getLogger(__name__)
 
 BLOCK = 1 << 20
 DEFAULT_MAX_SIZE = 200 * 1000 * 1000
@@ -77,13 +103,23 @@ def display_name(path: str | os.PathLike) -> str:
     return base.decode("utf-8", "backslashreplace").replace("\x00", "\\x00")
 
 
-class FileStore:
-    """The content-addressed store in a workspace folder."""
+def empty_file(shown: str) -> str:
+    """The one line that refuses an empty file, wherever it comes in."""
+    return f"{shown} is empty (0 bytes): attach the real document"
 
-    def __init__(self, root: Path):
+
+class FileStore:
+    """The content-addressed store in a workspace folder.
+
+    ``in_use`` tells, for some SHA-256s, which ones attachment rows point to (see
+    ``verify.workspace_store``); without it an undo takes every object the command created.
+    """
+
+    def __init__(self, root: Path, in_use: Callable[[Sequence[str]], set[str]] | None = None):
         self.root = root
         self.objects = root / "objects"
         self.tmp = root / "tmp"
+        self.in_use = in_use
 
     def path_of(self, sha256: str) -> Path:
         if not _SHA256.fullmatch(sha256):
@@ -116,6 +152,8 @@ class FileStore:
             info = os.fstat(src.fileno())
             _check_kind(info, shown)
             _check_size(info.st_size, max_size, shown)
+            if info.st_size == 0:
+                raise InvalidValueError(empty_file(shown))
             return self._copy_in(src, shown, max_size, progress)
 
     def put_stream(self, stream: IO[bytes], shown: str, *, max_size: int = DEFAULT_MAX_SIZE) -> StoredFile:
@@ -124,22 +162,30 @@ class FileStore:
 
     def _copy_in(self, src, shown: str, max_size: int,  # type: ignore[no-untyped-def]
                  progress: Callable[[int], None] | None) -> StoredFile:
-        self.tmp.mkdir(parents=True, exist_ok=True)
         digest = hashlib.sha256()
         size = 0
         head = b""
         buffer = bytearray(BLOCK)
         view = memoryview(buffer)
-        fd, tmp_name = tempfile.mkstemp(dir=self.tmp, prefix="in-")
+        tmp_name = None
         try:
-            with os.fdopen(fd, "wb", buffering=0) as out:
+            try:
+                self.tmp.mkdir(parents=True, exist_ok=True)
+                fd, tmp_name = tempfile.mkstemp(dir=self.tmp, prefix="in-")
+                out = os.fdopen(fd, "wb", buffering=0)
+            except OSError as exc:
+                raise _write_error(exc, shown) from None
+            with out:
                 while True:
                     n = src.readinto(buffer)
                     if not n:
                         break
                     chunk = view[:n]
                     digest.update(chunk)
-                    out.write(chunk)
+                    try:
+                        out.write(chunk)
+                    except OSError as exc:
+                        raise _write_error(exc, shown) from None
                     if len(head) < 8192:
                         head += bytes(chunk[: 8192 - len(head)])
                     size += n
@@ -147,32 +193,174 @@ class FileStore:
                         _check_size(size, max_size, shown)
                     if progress:
                         progress(n)
-                os.fsync(out.fileno())
+                if size == 0:  # a zip member, or a file emptied while being read
+                    raise InvalidValueError(empty_file(shown))
+                try:
+                    os.fsync(out.fileno())
+                except OSError as exc:
+                    raise _write_error(exc, shown) from None
             sha = digest.hexdigest()
             final = self.path_of(sha)
             created = False
-            if final.is_file() and final.stat().st_size == size:
-                os.unlink(tmp_name)  # the same bytes are there already
-                os.utime(final)  # fresh again, so a concurrent prune leaves it (see verify.py)
-            else:
-                final.parent.mkdir(parents=True, exist_ok=True)
-                os.chmod(tmp_name, 0o444)
-                os.replace(tmp_name, final)
-                _fsync_dir(final.parent)
-                created = True
-        except BaseException:
             try:
-                os.unlink(tmp_name)
-            except FileNotFoundError:
-                pass
+                if final.is_file() and final.stat().st_size == size:
+                    os.unlink(tmp_name)  # the same bytes are there already
+                    os.utime(final)  # fresh again, so a concurrent prune leaves it (see verify.py)
+                else:
+                    final.parent.mkdir(parents=True, exist_ok=True)
+                    os.chmod(tmp_name, 0o444)
+                    os.replace(tmp_name, final)
+                    _fsync_dir(final.parent)
+                    created = True
+            except OSError as exc:
+                raise _write_error(exc, shown) from None
+        except BaseException:
+            if tmp_name is not None:
+                try:
+                    os.unlink(tmp_name)
+                except FileNotFoundError:
+                    pass
             raise
         return StoredFile(sha, size, sniff(head, final), created)
 
+    @contextmanager
+    def batch(self) -> Iterator[Batch]:
+        """Store a command's files while it commits its rows; undo them if it fails.
+
+        The store is locked shared from before the first file is stored until the block ends
+        (after the command's transaction has committed), so no prune or undo elsewhere removes
+        an object this command has stored, or found already stored, before its row protects it.
+        """
+        batch = Batch(self)
+        try:
+            yield batch
+        except BaseException:
+            if batch.stored:
+                self._undo(batch.fd, batch.stored)
+            raise
+        finally:
+            if batch.fd is not None:
+                os.close(batch.fd)  # releases the lock
+
+    @contextmanager
+    def exclusive(self, waiting: Callable[[], None] | None = None) -> Iterator[None]:
+        """Hold the store for removing objects: no command is between storing and committing.
+
+        ``waiting`` is called once when another command holds the store and this must wait.
+        """
+        fd = self._lock(exclusive=True, waiting=waiting)
+        try:
+            yield
+        finally:
+            if fd is not None:
+                os.close(fd)
+
+    def _lock(self, *, exclusive: bool, waiting: Callable[[], None] | None = None) -> int | None:
+        if fcntl is None:
+            return None
+        try:
+            self.root.mkdir(parents=True, exist_ok=True)
+            fd = os.open(self.root, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+        except OSError as exc:
+            raise _write_error(exc, str(self.root)) from None
+        mode = fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH
+        try:
+            try:
+                fcntl.flock(fd, mode | fcntl.LOCK_NB)
+            except BlockingIOError:
+                if waiting:
+                    waiting()
+                fcntl.flock(fd, mode)
+        except OSError as exc:  # a file system without locks: store, but never remove
+            os.close(fd)
+            if exclusive:
+                raise InvalidValueError(f"{self.root}: the file store cannot be locked ({exc.strerror}), so "
+                                        "nothing is removed from it; run this where the workspace's disk is local") from None
+            log.debug("the file store cannot be locked (%s); a failed command will leave its files", exc.strerror)
+            return None
+        except BaseException:
+            os.close(fd)
+            raise
+        return fd
+
+    def _undo(self, fd: int | None, stored: Iterable[StoredFile]) -> None:
+        """Take out the objects a failed command created that no attachment row uses.
+
+        Decided under the exclusive lock, tried once: while another command is between
+        storing and committing, the objects stay (unreferenced at worst; ``verify --prune``
+        takes them later). When the rows cannot be read, the objects stay too.
+        """
+        created = list(dict.fromkeys(f.sha256 for f in stored if f.created))
+        if not created:
+            return
+        if fcntl is not None:
+            try:
+                if fd is None:  # the store could not be locked: no undo can be sure
+                    raise OSError(errno.ENOLCK, "no lock")
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError:
+                log.debug("store busy: %d new file(s) left for `readiness verify --prune`", len(created))
+                return
+        try:
+            used = self.in_use(created) if self.in_use else set()
+        except Exception:  # the database is what failed: keep the files rather than guess
+            log.debug("attachment rows unreadable: %d new file(s) left for `readiness verify --prune`", len(created))
+            return
+        for sha in created:
+            if sha not in used:
+                self.remove(sha)
+
     def undo(self, stored: Iterable[StoredFile]) -> None:
-        """Take out the files a failed command put in, so the store is as it was before."""
-        for f in stored:
-            if f.created:
-                self.remove(f.sha256)
+        """Take out the files a failed command put in that no attachment row uses (see ``batch``)."""
+        fd = self._lock(exclusive=False)
+        try:
+            self._undo(fd, stored)
+        finally:
+            if fd is not None:
+                os.close(fd)
+
+    def read(self, sha256: str, what: str, *, size: int | None = None) -> Iterator[bytes]:
+        """The bytes of a stored object, in blocks, checked while they are read.
+
+        The object is opened without following a link and must be a regular file; its bytes
+        must hash to its name (and come to ``size`` when given). Otherwise one error names
+        ``what`` (the record and file name) and points to ``readiness verify``. The error for
+        changed bytes comes after the last block: write them somewhere temporary.
+        """
+        path = self.path_of(sha256)
+        try:
+            fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
+        except FileNotFoundError:
+            raise InvalidValueError(f"{what} is missing from the store; run `readiness verify`") from None
+        except OSError as exc:
+            if exc.errno == errno.ELOOP:
+                raise InvalidValueError(f"{what}: the store holds a link in place of its file; "
+                                        "run `readiness verify`") from None
+            raise InvalidValueError(f"{what}: its stored file cannot be read: {exc.strerror}; "
+                                    "run `readiness verify`") from None
+        with os.fdopen(fd, "rb", buffering=0) as f:
+            if not stat.S_ISREG(os.fstat(f.fileno()).st_mode):
+                raise InvalidValueError(f"{what}: the store holds something other than a file in its place; "
+                                        "run `readiness verify`")
+            digest = hashlib.sha256()
+            total = 0
+            limit = None if size is None else size + 1
+            while True:
+                block = f.read(BLOCK if limit is None else min(BLOCK, limit - total))
+                if not block:
+                    break
+                digest.update(block)
+                total += len(block)
+                if size is not None and total > size:
+                    break
+                yield block
+        if digest.hexdigest() != sha256 or (size is not None and total != size):
+            raise InvalidValueError(f"{what}: its stored file has changed (the bytes no longer match SHA-256 "
+                                    f"{sha256[:12]}...); run `readiness verify`")
+
+    def read_bytes(self, sha256: str, what: str, *, size: int | None = None) -> bytes:
+        """``read`` into memory, for a file that is embedded whole (the dossier)."""
+        return b"".join(self.read(sha256, what, size=size))
 
     def remove(self, sha256: str) -> None:
         try:
@@ -203,6 +391,41 @@ class FileStore:
             while n := f.readinto(buffer):
                 digest.update(view[:n])
         return digest.hexdigest()
+
+
+class Batch:
+    """The files one command stores (see ``FileStore.batch``): ``put`` and ``put_stream`` as the store's."""
+
+    def __init__(self, store: FileStore):
+        self.store = store
+        self.stored: list[StoredFile] = []
+        self.fd: int | None = None
+        self._locked = False
+
+    def _lock(self) -> None:
+        if not self._locked:
+            self.fd = self.store._lock(exclusive=False)
+            self._locked = True
+
+    def put(self, source: str | os.PathLike, **options) -> StoredFile:  # type: ignore[no-untyped-def]
+        self._lock()
+        got = self.store.put(source, **options)
+        self.stored.append(got)
+        return got
+
+    def put_stream(self, stream: IO[bytes], shown: str, **options) -> StoredFile:  # type: ignore[no-untyped-def]
+        self._lock()
+        got = self.store.put_stream(stream, shown, **options)
+        self.stored.append(got)
+        return got
+
+
+def _write_error(exc: OSError, shown: str) -> InvalidValueError:
+    """One line for a store that cannot take a file: the disk is full, or another reason."""
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return InvalidValueError(f"{shown}: the disk is full (no space left for the file store); "
+                                 "nothing was stored: free some space and try again")
+    return InvalidValueError(f"{shown}: cannot be written to the file store: {exc.strerror or exc}; nothing was stored")
 
 
 class _Reader:

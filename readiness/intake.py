@@ -11,6 +11,7 @@ raise the score on a guess.
 
 from __future__ import annotations
 
+import os
 import re
 import unicodedata
 from collections.abc import Sequence
@@ -20,6 +21,7 @@ from typing import Any
 
 from .criteria import Catalogue, Framework
 from .dates import PartialDate
+from .errors import InvalidValueError
 from .suggest import KindGuess, Suggester, Suggestion, guess_kind
 from .textdates import event_dates, year_in
 
@@ -255,8 +257,10 @@ def draft_document(ws: Any, city_name: str, path: str | Path, catalogue: Catalog
     """
     from .documents import read_document
     from .evidence import add_evidence
-    from .files import DEFAULT_MAX_SIZE
+    from .files import DEFAULT_MAX_SIZE, empty_file
 
+    if os.path.isfile(path) and os.path.getsize(path) == 0:  # nothing to read, nothing to attach
+        raise InvalidValueError(empty_file(str(path)))
     doc = read_document(path)
     frameworks = [catalogue.get(i) for i in framework_ids]
     draft = draft_from_text(doc.text, frameworks, title=doc.title, url=doc.url, year=doc.year)

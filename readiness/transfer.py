@@ -17,7 +17,6 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
-import shutil
 import tempfile
 import zipfile
 from collections.abc import Callable, Iterator, Mapping
@@ -33,9 +32,10 @@ from . import evidence as ev
 from .cities import add_city_in, find_city, record
 from .db import Workspace
 from .errors import InvalidValueError, NotFoundError, Problem, ProblemsError
-from .files import DEFAULT_MAX_SIZE, FileStore, StoredFile, human_size
+from .files import DEFAULT_MAX_SIZE, Batch, FileStore, StoredFile, empty_file, human_size
 from .models import AuditEvent, City, Evidence, EvidenceLink, IndicatorValue, Unit, utcnow
 from .text import clean, fold
+from .verify import workspace_store
 
 if TYPE_CHECKING:
     from .criteria import Catalogue
@@ -513,6 +513,8 @@ def _check_file(f: IncomingFile, source: Path, archive: zipfile.ZipFile | None, 
             return f"{f.source}: not in the zip"
         if info.file_size > max_size:
             return f"{f.source}: {human_size(info.file_size)} is over the limit of {human_size(max_size)}"
+        if info.file_size == 0:
+            return empty_file(f.source)
         return None
     try:
         path = _resolve(f, source)
@@ -529,6 +531,8 @@ def _check_file(f: IncomingFile, source: Path, archive: zipfile.ZipFile | None, 
         return f"{f.source}: is not a regular file"
     if info_.st_size > max_size:
         return f"{f.source}: {human_size(info_.st_size)} is over the limit of {human_size(max_size)}; raise it with --max-size"
+    if info_.st_size == 0:
+        return empty_file(f.source)
     return None
 
 
@@ -545,17 +549,13 @@ def _file_size(f: IncomingFile, source: Path, archive: zipfile.ZipFile | None) -
 def run_import(ws: Workspace, plan: ImportPlan, *, max_size: int = DEFAULT_MAX_SIZE,
                progress: Progress | None = None) -> ImportResult:
     """Copy the files in, then write everything in one transaction."""
-    store = FileStore(ws.settings.files_dir)
     stored: dict[int, list[tuple[str, StoredFile]]] = {}
-    try:
+    with workspace_store(ws).batch() as store:  # a failed import takes out the files it stored and no row uses
         codes = _write(ws, plan, store, stored, max_size, progress)
-    except BaseException:  # a failed import leaves the store as it found it
-        store.undo(f for files in stored.values() for _, f in files)
-        raise
     return ImportResult(plan, codes, sum(len(v) for v in stored.values()))
 
 
-def _write(ws: Workspace, plan: ImportPlan, store: FileStore, stored: dict[int, list[tuple[str, StoredFile]]],
+def _write(ws: Workspace, plan: ImportPlan, store: Batch, stored: dict[int, list[tuple[str, StoredFile]]],
            max_size: int, progress: Progress | None) -> list[str]:
     done = 0
     with _opened(plan.source) as archive:
@@ -691,12 +691,14 @@ def export_city(ws: Workspace, city_name: str, target: Path, *, progress: Progre
         city_data = {"name": city.name, "country": city.country, "code": city.code, "profile": city.profile}
     records = []
     hashes: dict[str, int] = {}
+    owners: dict[str, str] = {}
     for view in views:
         data = view.as_json()
         data.pop("city")
         for att in data["attachments"]:
             att["file"] = f"files/{att['sha256']}"
             hashes[att["sha256"]] = att["size"]
+            owners.setdefault(att["sha256"], f"{data['id']}: attached file {att['name']!r}")
         records.append(data)
     audit = []
     for e in events:
@@ -733,8 +735,9 @@ def export_city(ws: Workspace, city_name: str, target: Path, *, progress: Progre
             for done, (sha, size) in enumerate(sorted(hashes.items()), start=1):
                 info = zipfile.ZipInfo(f"files/{sha}", date_time=(2000, 1, 1, 0, 0, 0))
                 info.compress_type = zipfile.ZIP_STORED
-                with open(store.path_of(sha), "rb") as src, archive.open(info, "w", force_zip64=size > 2**31) as out:
-                    shutil.copyfileobj(src, out, 1 << 20)
+                with archive.open(info, "w", force_zip64=size > 2**31) as out:
+                    for block in store.read(sha, owners[sha], size=size):  # checked against its SHA-256
+                        out.write(block)
                 if progress:
                     progress("files", done, len(hashes))
         os.replace(tmp, target)

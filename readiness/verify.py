@@ -3,14 +3,15 @@
 * every stored object's bytes hash to its name (corruption is reported);
 * every attachment row points to an object that is there (a missing file is reported);
 * objects no row points to, and temporary files left by a killed process, are listed as
-  unreferenced: harmless, and removed by ``prune`` (except files stored after the check began,
-  which may belong to an attach that is still committing).
+  unreferenced: harmless, and removed by ``prune``, which first waits for every command that
+  is between storing files and committing its rows (see ``files.FileStore.batch``).
 """
 
 from __future__ import annotations
 
+import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,6 +21,26 @@ from sqlmodel import col, select
 from .db import Workspace
 from .files import FileStore
 from .models import Attachment, Evidence
+
+log = logging.getLogger(__name__)
+
+
+def workspace_store(ws: Workspace) -> FileStore:
+    """The workspace's file store, whose undo asks the attachment rows before removing a file."""
+    return FileStore(ws.settings.files_dir, in_use=lambda hashes: referenced(ws, hashes))
+
+
+def referenced(ws: Workspace, hashes: Sequence[str]) -> set[str]:
+    """Which of these SHA-256s an attachment row points to (committed rows)."""
+    with ws.session() as session:
+        return _used(session, hashes)
+
+
+def _used(session, hashes: Sequence[str]) -> set[str]:  # type: ignore[no-untyped-def]
+    used: set[str] = set()
+    for start in range(0, len(hashes), 900):
+        used.update(session.exec(select(Attachment.sha256).where(col(Attachment.sha256).in_(hashes[start:start + 900]))))
+    return used
 
 
 @dataclass
@@ -98,30 +119,30 @@ def check_workspace(ws: Workspace, *, prune: bool = False,
     for path in store.leftovers():
         report.findings.append(Finding("leftover", None, f"{path.name}: partial copy left by an interrupted command", path))
     if prune:
-        report.pruned = _prune(ws, report.unreferenced, started)
+        report.pruned = _prune(ws, store, report.unreferenced, started)
     return report
 
 
-def _prune(ws: Workspace, findings: list[Finding], started: float) -> int:
-    """Remove unreferenced files, deciding under a lock that keeps attachments from being added.
+def _prune(ws: Workspace, store: FileStore, findings: list[Finding], started: float) -> int:
+    """Remove unreferenced files, deciding under locks that keep attachments from being added.
 
-    A file stored after the check began may belong to an attach still committing its row in
-    another process (put() also touches a file it finds already stored): it is kept. For the
-    others, the rows are read again while no attachment can be inserted (SQLite's write lock;
-    on PostgreSQL a SHARE lock on the table, which waits for inserting transactions to end,
-    a killed client's among them), so a file whose row was committed meanwhile stays.
+    First the store's exclusive lock: it waits for every command that has stored files and not
+    yet committed its rows (a multi-file attach or an import half-way), so no stored but
+    uncommitted file is taken. A file stored after the check began is kept all the same (put()
+    also touches a file it finds already stored). For the others, the rows are read again while
+    no attachment can be inserted (SQLite's write lock; on PostgreSQL a SHARE lock on the table,
+    which waits for inserting transactions to end, a killed client's among them), so a file
+    whose row was committed meanwhile stays.
     """
     candidates = [f for f in findings if f.path is not None and f.path.exists() and f.path.stat().st_mtime < started]
     if not candidates:
         return 0
     pruned = 0
-    with ws.session() as session:
+    with store.exclusive(waiting=lambda: log.info("waiting for another command that is storing files...")), \
+            ws.session() as session:
         if session.get_bind().dialect.name == "postgresql":
             session.exec(text("LOCK TABLE attachment IN SHARE MODE"))  # type: ignore[call-overload]
-        hashes = [f.sha256 for f in candidates if f.sha256]
-        used: set[str] = set()
-        for start in range(0, len(hashes), 900):
-            used.update(session.exec(select(Attachment.sha256).where(col(Attachment.sha256).in_(hashes[start:start + 900]))))
+        used = _used(session, [f.sha256 for f in candidates if f.sha256])
         for finding in candidates:
             if finding.sha256 in used:
                 continue
