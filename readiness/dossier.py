@@ -164,7 +164,7 @@ def build_context(ws: Any, catalogue: Catalogue, city_name: str, *, framework_id
     detail = show_city(ws, city_name)
     views = list_evidence(ws, EvidenceFilter(city=detail.city.name))
     city = detail.city
-    prof = dict(city.profile)
+    prof = profile_fields.usable(city.profile)  # a bad stored value counts as not set
 
     records = []
     for v in sorted(views, key=lambda v: v.row.number):
@@ -540,4 +540,6 @@ def current_fingerprint(ws: Any, city_name: str) -> str:
     views = list_evidence(ws, EvidenceFilter(city=detail.city.name))
     with ws.session() as session:
         marks = dict(city_facts(session, find_city(session, city_name)).not_applicable)
-    return fingerprint([v.as_json() for v in views], dict(detail.city.profile), marks)
+    from .profile import usable
+
+    return fingerprint([v.as_json() for v in views], usable(detail.city.profile), marks)

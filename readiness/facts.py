@@ -22,6 +22,7 @@ from .cities import find_city
 from .criteria import Catalogue, Framework
 from .db import Workspace
 from .models import Attachment, City, Evidence, EvidenceLink, IndicatorValue, NotApplicable, Unit
+from .profile import usable
 from .scoring import (CityFacts, DueItem, IndicatorFact, RecordFact, Scorecard, Tally, Timing, UnitContribution,
                       by_unit, crosswalk, cutoff_of, due, score)
 
@@ -59,7 +60,7 @@ def city_facts(session: Session, city: City, *, titles: bool = False) -> CityFac
         for i in conn.execute(select(iv.evidence_id, iv.indicator, iv.value, iv.unit, iv.year)
                               .join(evidence, ev.id == iv.evidence_id).where(ev.city_id == city.id).order_by(iv.id))
         if status_of[i.evidence_id] != "rejected")
-    return CityFacts(name=city.name, code=city.code, country=city.country, profile=dict(city.profile),
+    return CityFacts(name=city.name, code=city.code, country=city.country, profile=usable(city.profile),
                      records=records, indicators=indicators, not_applicable=not_applicable_of(session, city.id),
                      units=tuple(units.values()))
 
@@ -201,7 +202,7 @@ def score_all(ws: Workspace, catalogue: Catalogue, framework_ids: Sequence[str] 
             marks[city_id][ref] = why
     cards = []
     for city in sorted(cities, key=lambda c: c.name_key):
-        facts = CityFacts(name=city.name, code=city.code, country=city.country, profile=dict(city.profile),
+        facts = CityFacts(name=city.name, code=city.code, country=city.country, profile=usable(city.profile),
                           not_applicable=marks.get(city.id, {}))  # type: ignore[arg-type]
         for fw in frameworks:
             cards.append(score(fw, facts, day, candidates=tallies.get(city.id, {}), with_gaps=False))  # type: ignore[arg-type]

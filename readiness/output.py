@@ -202,7 +202,9 @@ def city_detail(detail: CityDetail) -> None:
     if detail.profile:
         rows = []
         for r in detail.profile:
-            if "year" in r:
+            if "invalid" in r:  # a bad value an old import stored: shown, not a crash; `city set --clear` removes it
+                rows.append((r["field"], f"invalid: {r['value']}", r["invalid"][:60]))
+            elif "year" in r:
                 rows.append((r["field"], f"{r['value']:,} {r['unit']}".strip(), r["year"]))
             elif "lang" in r:
                 text = r["value"] if len(r["value"]) <= 60 else r["value"][:57] + "..."

@@ -136,18 +136,20 @@ def apply(
     The stored profile is plain JSON: ``{"population": {"value": 8587100, "year": 2024},
     "motivation": {"en": "..."}, "challenges": {"literacy": 4}}``.
     """
+    profile = profile if isinstance(profile, dict) else {}  # a bad stored profile can still be repaired
+    if value is None and name in profile and (name not in PROFILE_FIELDS or name == "challenges"):
+        return {k: v for k, v in profile.items() if k != name}  # an unknown field stored by an old import
     spec, topic = _field(name)
     new = {k: (dict(v) if isinstance(v, dict) else v) for k, v in profile.items()}
-    if value is None:
-        if topic is not None:
-            new.get("challenges", {}).pop(topic, None)
-        elif spec.kind is FieldKind.TEXT:
-            texts = new.get(name, {})
-            texts.pop(lang, None)
-            if not texts:
-                new.pop(name, None)
+    if value is None:  # clearing works whatever the stored value looks like, so a bad one can be removed
+        key = "challenges" if topic is not None else name
+        stored = new.get(key)
+        if isinstance(stored, dict) and spec.kind is not FieldKind.FIGURE:
+            stored.pop(topic if topic is not None else lang, None)
+            if not stored:
+                new.pop(key)
         else:
-            new.pop(name, None)
+            new.pop(key, None)
         return new
 
     value = clean(value)
@@ -156,36 +158,123 @@ def apply(
     if lang != "en" and spec.kind is not FieldKind.TEXT:
         raise InvalidValueError(f"{name}: --lang is for text fields (motivation, implementation, ...), not this field")
     if spec.kind is FieldKind.RATINGS:
-        try:
-            rating = int(value)
-        except ValueError:
-            rating = 0
-        if not 1 <= rating <= 5 or str(rating) != value:
-            raise InvalidValueError(f"{name}: a rating is a whole number from 1 to 5, not {value!r}")
-        new.setdefault("challenges", {})[topic] = rating
+        challenges = new.get("challenges")
+        new["challenges"] = dict(challenges) if isinstance(challenges, dict) else {}  # a bad stored value is replaced
+        new["challenges"][topic] = check_rating(name, value)
     elif spec.kind is FieldKind.FIGURE:
-        number = _number(name, value)
         this_year = (today or dt.date.today()).year
         if year is None:
             raise InvalidValueError(
                 f"{name}: a figure needs the year its data is from: add --year, e.g. --year {this_year - 1}"
             )
-        if not 1900 <= year <= this_year:
-            raise InvalidValueError(f"{name}: --year {year} is not a year between 1900 and {this_year}")
-        new[name] = {"value": number, "year": year}
+        new[name] = {"value": _number(name, value), "year": check_year(name, year, this_year, "--year ")}
     else:
         if not _LANG.match(lang):
             raise InvalidValueError(f"--lang {lang!r} is not a language code such as en, vi or fr")
-        if not value:
-            raise InvalidValueError(f"{name}: empty text; to clear the field use --clear")
-        if name == "language" and value not in ("en", "fr"):
-            raise InvalidValueError("language: GNLC corresponds in English or French: give en or fr")
-        if name == "contact_email" and not _EMAIL.match(value):
-            raise InvalidValueError(f"contact_email: {value!r} is not an e-mail address")
-        if name == "website" and not value.startswith(("http://", "https://")):
-            raise InvalidValueError(f"website: {value!r} must start with http:// or https://")
-        new.setdefault(name, {})[lang] = value
+        texts = new.get(name)
+        new[name] = dict(texts) if isinstance(texts, dict) else {}
+        new[name][lang] = check_text(name, value)
     return new
+
+
+def check_rating(name: str, value: Any) -> int:
+    """A challenge rating: a whole number from 1 to 5 (``3`` or ``"3"``)."""
+    text = str(value).strip() if isinstance(value, str | int) and not isinstance(value, bool) else ""
+    try:
+        rating = int(text)
+    except ValueError:
+        rating = 0
+    if not 1 <= rating <= 5 or str(rating) != text:
+        raise InvalidValueError(f"{name}: a rating is a whole number from 1 to 5, not {value!r}")
+    return rating
+
+
+def check_year(name: str, year: Any, this_year: int, flag: str = "year ") -> int:
+    """The year a figure's data is from: 1900 to this year."""
+    if not isinstance(year, int) or isinstance(year, bool) or not 1900 <= year <= this_year:
+        raise InvalidValueError(f"{name}: {flag}{year!r} is not a year between 1900 and {this_year}")
+    return year
+
+
+def check_text(name: str, value: str) -> str:
+    """One language's text of a text field (already cleaned); the field's own rules apply."""
+    if not value:
+        raise InvalidValueError(f"{name}: empty text; to clear the field use --clear")
+    if name == "language" and value not in ("en", "fr"):
+        raise InvalidValueError("language: GNLC corresponds in English or French: give en or fr")
+    if name == "contact_email" and not _EMAIL.match(value):
+        raise InvalidValueError(f"contact_email: {value!r} is not an e-mail address")
+    if name == "website" and not value.startswith(("http://", "https://")):
+        raise InvalidValueError(f"website: {value!r} must start with http:// or https://")
+    return value
+
+
+def check_profile(raw: Any, *, today: dt.date | None = None) -> tuple[dict[str, Any], list[tuple[tuple[str, ...], str]]]:
+    """A whole stored profile (an import's ``city.profile``), checked by the rules ``city set`` applies.
+
+    Returns the cleaned profile and the problems, each as (the path to the bad value, e.g.
+    ``("challenges", "literacy")``, and a message that starts with the field's name).
+    """
+    problems: list[tuple[tuple[str, ...], str]] = []
+    out: dict[str, Any] = {}
+    if raw is None:
+        return out, problems
+    if not isinstance(raw, dict):
+        return out, [((), f"profile: give the fields as a mapping (population: {{value: ..., year: ...}}), "
+                          f"not {type(raw).__name__}")]
+    this_year = (today or dt.date.today()).year
+    for name, stored in raw.items():
+        try:
+            out[name] = _check_stored(str(name), stored, this_year, problems)
+        except InvalidValueError as exc:
+            problems.append(((str(name),), str(exc)))
+    return {k: v for k, v in out.items() if v is not None}, problems
+
+
+def _check_stored(name: str, stored: Any, this_year: int, problems: list[tuple[tuple[str, ...], str]]) -> Any:
+    spec = PROFILE_FIELDS.get(name)
+    if spec is None:
+        known = ", ".join(PROFILE_FIELDS)
+        raise InvalidValueError(f"{name}: no profile field {name!r}; known: {known}")
+    if spec.kind is FieldKind.FIGURE:
+        if not isinstance(stored, dict) or set(stored) != {"value", "year"}:
+            raise InvalidValueError(f"{name}: a figure is {{value: NUMBER, year: YEAR}}, not {stored!r}"[:300])
+        value = stored["value"]
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            if value < 0 or not math.isfinite(value):
+                raise InvalidValueError(f"{name}: {value!r} must be a number of zero or more")
+        elif isinstance(value, str):
+            value = _number(name, clean(value))
+        else:
+            raise InvalidValueError(f"{name}: {value!r} is not a number (write 8587100 or 3358.6)")
+        return {"value": value, "year": check_year(name, stored["year"], this_year)}
+    if not isinstance(stored, dict):
+        what = "{en: TEXT, vi: TEXT}" if spec.kind is FieldKind.TEXT else "{TOPIC: 1-5, ...}"
+        raise InvalidValueError(f"{name}: give {what}, not {stored!r}"[:300])
+    out: dict[str, Any] = {}
+    for key, value in stored.items():
+        try:
+            if spec.kind is FieldKind.RATINGS:
+                if not isinstance(key, str) or not _TOPIC.match(key):
+                    raise InvalidValueError(f"challenge topic {key!r}: use lower-case letters, digits, - or _")
+                out[key] = check_rating(f"challenge.{key}", value)
+            else:
+                if not isinstance(key, str) or not _LANG.match(key):
+                    raise InvalidValueError(f"{name}: {key!r} is not a language code such as en, vi or fr")
+                if not isinstance(value, str):
+                    raise InvalidValueError(f"{name}.{key}: expected text, got {type(value).__name__}")
+                out[key] = check_text(name, clean(value))
+        except InvalidValueError as exc:
+            problems.append(((name, str(key)), str(exc)))
+    return out or None
+
+
+def usable(profile: Any) -> dict[str, Any]:
+    """The sound part of a stored profile (scoring and the dossier read only this).
+
+    A workspace filled before import checked profiles may hold bad values; they count as not set.
+    """
+    return check_profile(profile, today=dt.date.max)[0] if isinstance(profile, dict) else {}
 
 
 def _number(name: str, value: str) -> int | float:
@@ -204,11 +293,23 @@ def _number(name: str, value: str) -> int | float:
 
 
 def describe(profile: dict[str, Any]) -> list[dict[str, Any]]:
-    """The profile as rows (field, value, year or language, words) for display and JSON."""
+    """The profile as rows (field, value, year or language, words) for display and JSON.
+
+    A stored value that breaks the rules (put there by an import before imports were checked)
+    is shown as a row with ``invalid`` (the problem) and its value as text, so that ``city show``
+    still works and ``city set ... --clear`` can remove it.
+    """
+    if not isinstance(profile, dict):
+        return [{"field": "profile", "value": _shown(profile), "invalid": "not a mapping of fields"}]
     rows: list[dict[str, Any]] = []
+    _, problems = check_profile(profile, today=dt.date.max)
+    bad = {path[0]: message for path, message in problems}
+    for name, stored in profile.items():
+        if name in bad:
+            rows.append({"field": str(name), "value": _shown(stored), "invalid": bad[name].removeprefix(f"{name}: ")})
     for name, spec in PROFILE_FIELDS.items():
         stored = profile.get(name)
-        if stored is None:
+        if stored is None or name in bad:
             continue
         if spec.kind is FieldKind.FIGURE:
             rows.append({"field": name, "value": stored["value"], "year": stored["year"], "unit": spec.unit})
@@ -219,3 +320,8 @@ def describe(profile: dict[str, Any]) -> list[dict[str, Any]]:
             for topic, rating in sorted(stored.items()):
                 rows.append({"field": f"challenge.{topic}", "value": rating})
     return rows
+
+
+def _shown(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 80 else text[:77] + "..."

@@ -329,6 +329,8 @@ def _plan(ws: Workspace, source: Path, archive: zipfile.ZipFile | None, catalogu
     units: list[dict] = []
     audit: list[dict] = []
     used_encoding = None
+    doc: Any = None  # the YAML document, for line numbers
+    shown_yaml = shown
     if archive is not None:
         try:
             info = archive.getinfo(YAML_NAME)
@@ -336,8 +338,9 @@ def _plan(ws: Workspace, source: Path, archive: zipfile.ZipFile | None, catalogu
             raise ProblemsError([Problem(shown, 0, "", f"no {YAML_NAME} in the zip; is it a readiness export?")]) from None
         if info.file_size > MAX_YAML_BYTES:
             raise ProblemsError([Problem(shown, 0, "", f"{YAML_NAME} is larger than {human_size(MAX_YAML_BYTES)}")])
-        doc = _read_yaml_document(archive.read(info), f"{shown}:{YAML_NAME}")
-        city_info, units, records, audit = _yaml_records(doc, f"{shown}:{YAML_NAME}", found)
+        shown_yaml = f"{shown}:{YAML_NAME}"
+        doc = _read_yaml_document(archive.read(info), shown_yaml)
+        city_info, units, records, audit = _yaml_records(doc, shown_yaml, found)
         for rec in records:
             for f in rec.files:
                 f.in_zip = True
@@ -375,7 +378,7 @@ def _plan(ws: Workspace, source: Path, archive: zipfile.ZipFile | None, catalogu
                     shown, 0, "city", f"no city {city_info['name']!r} in the workspace; add it first with "
                     f"`readiness city add {city_info['name']!r} --country VN`")])
             create_city = {"name": city_info["name"], "country": city_info["country"], "code": city_info.get("code"),
-                           "profile": city_info.get("profile") or {}}
+                           "profile": _check_city(city_info, doc, shown_yaml, found, today)}
             city_code = str(city_info.get("code") or "").upper() or None
         else:
             city_code = city_row.code
@@ -467,6 +470,26 @@ def _plan(ws: Workspace, source: Path, archive: zipfile.ZipFile | None, catalogu
         raise ProblemsError(found.problems)
     return ImportPlan(source, city_info["name"], create_city, new_units, planned, unchanged,
                       audit if create_city else [], files, total_bytes, used_encoding)
+
+
+def _check_city(city_info: dict[str, Any], doc: Any, shown: str, found: _Collector,
+                today: dt.date | None) -> dict[str, Any]:
+    """A city the file creates: name, country, code and profile checked as `city add` and `city set` do."""
+    from .cities import _code, _country, _name
+    from .profile import check_profile
+    from .yamlfile import line_of
+
+    for key, check in (("name", lambda v: _name(v, "city")), ("country", _country), ("code", _code)):
+        if city_info.get(key) is not None:
+            try:
+                check(str(city_info[key]))
+            except InvalidValueError as exc:
+                found.add((shown, line_of(doc, ("city", key))), f"city.{key}", str(exc))
+    profile, problems = check_profile(city_info.get("profile"), today=today)
+    for path, message in problems:
+        found.add((shown, line_of(doc, ("city", "profile", *path))), ".".join(("profile", *path)),
+                  message.removeprefix(f"{path[0]}: ") if path else message)
+    return profile
 
 
 def _timestamp(value: Any) -> dt.datetime:

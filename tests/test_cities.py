@@ -208,3 +208,46 @@ def test_workspace_command_describes_the_workspace(hanoi, settings) -> None:
     assert info["schema revision"] == db.HEAD_REVISION
     assert info["cities"] == 1
     assert info["database"] == settings.describe_database()
+
+
+def _store_profile(settings, profile: dict) -> None:
+    """Put a profile in the database as an import before profile checks did, bypassing `city set`."""
+    from sqlmodel import select
+
+    from readiness.db import open_workspace
+    from readiness.models import City
+
+    with open_workspace(settings) as ws, ws.session() as session:
+        city = session.exec(select(City)).one()
+        city.profile = profile
+        session.add(city)
+
+
+def test_a_bad_stored_profile_is_shown_as_invalid_and_cleared_field_by_field(hanoi, settings) -> None:
+    """A workspace holding a broken profile: `city show` marks each bad value invalid, score runs, --clear repairs."""
+    _store_profile(settings, {"population": "abc", "challenges": {"literacy": 99, "numeracy": 3},
+                              "motivation": "not a mapping", "colour": "red",
+                              "area_km2": {"value": 3359.84, "year": 2024}})
+    shown = hanoi("city", "show", "Hanoi")
+    assert shown.exit_code == 0, shown.stderr
+    assert "invalid: 'abc'" in shown.stdout and "area_km2" in shown.stdout
+    rows = {r["field"]: r for r in json.loads(hanoi("city", "show", "Hanoi", "--format", "json").stdout)["profile_fields"]}
+    assert set(rows["population"]) >= {"invalid"} and "1 to 5" in rows["challenges"]["invalid"]
+    assert rows["area_km2"]["value"] == 3359.84 and "invalid" not in rows["area_km2"]
+    for args in (["score", "--city", "Hanoi"], ["score"]):
+        result = hanoi(*args)
+        assert result.exit_code == 0, result.stderr
+    for field in ("population", "challenge.literacy", "motivation", "colour"):
+        result = hanoi("city", "set", "Hanoi", field, "--clear")
+        assert result.exit_code == 0, (field, result.stderr)
+    profile = json.loads(hanoi("city", "show", "Hanoi", "--format", "json").stdout)["profile"]
+    assert profile == {"challenges": {"numeracy": 3}, "area_km2": {"value": 3359.84, "year": 2024}}
+
+
+def test_setting_a_field_over_a_bad_stored_value_replaces_it(hanoi, settings) -> None:
+    """A rating or a text set where a broken value sits replaces that value instead of crashing."""
+    _store_profile(settings, {"challenges": ["literacy"], "motivation": "plain"})
+    assert hanoi("city", "set", "Hanoi", "challenge.literacy", "4").exit_code == 0
+    assert hanoi("city", "set", "Hanoi", "motivation", "Học tập suốt đời", "--lang", "vi").exit_code == 0
+    profile = json.loads(hanoi("city", "show", "Hanoi", "--format", "json").stdout)["profile"]
+    assert profile == {"challenges": {"literacy": 4}, "motivation": {"vi": "Học tập suốt đời"}}

@@ -286,3 +286,41 @@ def test_a_hand_edited_audit_history_is_checked_before_anything_is_written(run, 
     assert result.exit_code == 1
     assert "audit[0].at: None is not a date and time" in result.stderr and "Traceback" not in result.stderr
     assert state() == before
+
+
+def test_an_imported_city_profile_is_checked_as_city_set_checks_it(run, state, tmp_path: Path) -> None:
+    """A YAML whose city profile breaks `city set`'s rules: FILE:LINE: FIELD per bad value, nothing written."""
+    import datetime as dt
+
+    (tmp_path / "in.yaml").write_text(
+        "city:\n  name: Huế\n  country: VN\n  profile:\n    population: abc\n"
+        "    area_km2: {value: 70.7, year: 2999}\n    challenges: {literacy: 99}\n"
+        "    website: {en: 'javascript:alert(1)'}\n    colour: red\n"
+        "records:\n  - kind: event\n    title: {vi: Tuần lễ}\n", encoding="utf-8")
+    assert run("workspace").exit_code == 0
+    before = state()
+    result = run("import", str(tmp_path / "in.yaml"))
+    assert result.exit_code == 1 and "Traceback" not in result.stderr
+    lines = result.stderr.splitlines()
+    shown = str(tmp_path / "in.yaml")
+    assert lines[0] == f"{shown}:5: profile.population: a figure is {{value: NUMBER, year: YEAR}}, not 'abc'"
+    assert lines[1] == f"{shown}:6: profile.area_km2: year 2999 is not a year between 1900 and {dt.date.today().year}"
+    assert lines[2].startswith(f"{shown}:7: profile.challenges.literacy: ") and "a whole number from 1 to 5, not 99" in lines[2]
+    assert lines[3] == f"{shown}:8: profile.website.en: 'javascript:alert(1)' must start with http:// or https://"
+    assert lines[4].startswith(f"{shown}:9: profile.colour: no profile field 'colour'")
+    assert state() == before
+
+
+def test_a_sound_imported_profile_is_stored_cleaned(run, tmp_path: Path) -> None:
+    """Figures, texts (NFC) and ratings that pass the checks come in; score and city show work on them."""
+    import unicodedata
+
+    (tmp_path / "in.yaml").write_text(
+        "city:\n  name: Huế\n  country: VN\n  profile:\n    population: {value: 652572, year: 2024}\n"
+        f"    motivation: {{vi: '{unicodedata.normalize('NFD', 'Học tập')}'}}\n    challenges: {{literacy: 3}}\n"
+        "records:\n  - kind: event\n    title: {vi: Tuần lễ}\n", encoding="utf-8")
+    assert run("import", str(tmp_path / "in.yaml")).exit_code == 0
+    profile = json.loads(run("city", "show", "Huế", "--format", "json").stdout)["profile"]
+    assert profile == {"population": {"value": 652572, "year": 2024}, "motivation": {"vi": "Học tập"},
+                       "challenges": {"literacy": 3}}
+    assert run("score", "--city", "Huế").exit_code == 0
