@@ -471,6 +471,12 @@ def import_command(source: Path | None, sample: str | None, city_name: str | Non
     whose id is already in the workspace with the same content are left alone, so
     importing a file twice is harmless. See README "Import and export formats".
 
+    Review decisions are not imported from elsewhere: a spreadsheet brings draft or
+    submitted records; a zip (or YAML) keeps verified statuses and its history only if
+    this workspace exported it. From anywhere else a verified record comes in as
+    submitted, with a note naming who verified it there, and the history's actions
+    are prefixed "imported:".
+
     \b
     Example:
       readiness import --sample hanoi
@@ -489,7 +495,7 @@ def import_command(source: Path | None, sample: str | None, city_name: str | Non
     limit = parse_size(max_size)
     with _open(settings) as ws:
         plan = transfer.plan_import(ws, path, _catalogue(settings, criteria_dirs), city=city_name,
-                                    encoding=encoding, max_size=limit)
+                                    encoding=encoding, max_size=limit, trusted=sample is not None)
         if dry_run:
             result = plan.summary()
         else:
@@ -506,6 +512,11 @@ def import_command(source: Path | None, sample: str | None, city_name: str | Non
          + (f"; read as {result['encoding']}" if result.get("encoding") else ""))
     if not dry_run and result.get("added"):
         note(f"ids {result['added'][0]} to {result['added'][-1]}")
+    if result["not_reviewed_here"]:
+        waiting = result["not_reviewed_here"]
+        note(f"{'would come' if dry_run else 'came'} in as submitted, not verified: {len(waiting)} record(s) verified "
+             f"in another workspace, not reviewed here ({', '.join(waiting[:5])}{', ...' if len(waiting) > 5 else ''}); "
+             "a reviewer here decides with `readiness evidence verify`")
 
 
 @cli.command("export")
@@ -516,6 +527,9 @@ def import_command(source: Path | None, sample: str | None, city_name: str | Non
 def export_command(city_name: str, target: Path, settings: Any) -> None:
     """Export a city's records, files and audit history to one zip that `import` reads back.
 
+    The zip's digest is logged (a city.export event), so importing it into this
+    workspace again keeps its verified statuses; elsewhere they arrive as submitted.
+
     \b
     Example:
       readiness export --city Hanoi -o hanoi.zip
@@ -525,7 +539,8 @@ def export_command(city_name: str, target: Path, settings: Any) -> None:
     with _open(settings) as ws, output.steps() as step:
         info = transfer.export_city(ws, city_name, target, progress=step)
     note(f"wrote {info['path']}: {info['records']} record(s), {info['files']} file(s), "
-         f"{info['audit_events']} audit event(s)")
+         f"{info['audit_events']} audit event(s); digest {info['digest'][:16]}... (in the audit log: "
+         "importing this zip here again keeps its statuses)")
 
 
 def _binary_stdout() -> Any:

@@ -7,14 +7,23 @@ event in one transaction. A process killed at any point leaves the workspace as 
 most unreferenced files in the store (``readiness verify --prune`` clears them).
 
 Export writes one zip: ``evidence.yaml`` (the city, its units, every record with its links,
-values and attachment hashes, and the city's audit history) and ``files/<sha256>``. Importing
-that zip into an empty workspace gives back the same records, ids, statuses, hashes and
-history.
+values and attachment hashes, and the city's audit history) and ``files/<sha256>``, and logs a
+``city.export`` event holding the SHA-256 of that ``evidence.yaml`` (the digest; it covers every
+file, whose hashes the YAML lists).
+
+Review decisions come in only from where they were made. A spreadsheet brings draft or
+submitted records only. A YAML or zip whose digest this workspace's audit log holds (it was
+exported here: a restore) keeps its statuses and history as they are. From anywhere else a
+verified record comes in as submitted and a rejected one stays rejected, each with the
+decision kept as a note ("verified in the exporting workspace by X on DATE (FILE), not
+reviewed here: its reason") and no reviewer of this workspace named; the file's history is kept with each
+action prefixed ``imported:``. Records, ids, links, hashes and files come back the same either way.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import os
 import re
 import tempfile
@@ -41,6 +50,9 @@ if TYPE_CHECKING:
     from .criteria import Catalogue
 
 FORMAT = "readiness-evidence/1"
+EXPORT_ACTION = "city.export"  # the audit event an export leaves, with the digest of its evidence.yaml
+IMPORTED_PREFIX = "imported:"  # on the actions of a history that came from another workspace
+DECISIONS = ("verified", "rejected")  # statuses only a reviewer sets (``evidence verify`` / ``reject``)
 YAML_NAME = "evidence.yaml"
 MAX_YAML_BYTES = 50 * 1000 * 1000
 
@@ -113,10 +125,14 @@ class ImportPlan:
     files: int
     bytes: int
     encoding: str | None = None
+    reviewed_here: bool = False  # statuses and history kept: exported from this workspace (or the bundled samples)
+    not_reviewed: list[str] = field(default_factory=list)  # records verified elsewhere, coming in as submitted
 
     def summary(self) -> dict[str, Any]:
         return {
             "source": str(self.source),
+            "statuses_kept": self.reviewed_here,
+            "not_reviewed_here": self.not_reviewed,
             "city": self.city_name,
             "new_city": self.create_city is not None,
             "new_units": len(self.units),
@@ -315,14 +331,19 @@ def _opened(source: Path) -> Iterator[zipfile.ZipFile | None]:
 
 def plan_import(ws: Workspace, source: Path, catalogue: Catalogue, *, city: str | None = None,
                 encoding: str | None = None, max_size: int = DEFAULT_MAX_SIZE,
-                today: dt.date | None = None) -> ImportPlan:
-    """Read and check an import file completely; raise ProblemsError listing every problem."""
+                today: dt.date | None = None, trusted: bool = False) -> ImportPlan:
+    """Read and check an import file completely; raise ProblemsError listing every problem.
+
+    ``trusted``: the caller vouches for the file's statuses and history (the bundled samples,
+    which ship with the tool); otherwise only an export of this workspace keeps them.
+    """
     with _opened(source) as archive:
-        return _plan(ws, source, archive, catalogue, city, encoding, max_size, today)
+        return _plan(ws, source, archive, catalogue, city, encoding, max_size, today, trusted)
 
 
 def _plan(ws: Workspace, source: Path, archive: zipfile.ZipFile | None, catalogue: Catalogue,
-          city_opt: str | None, encoding: str | None, max_size: int, today: dt.date | None) -> ImportPlan:
+          city_opt: str | None, encoding: str | None, max_size: int, today: dt.date | None,
+          trusted: bool = False) -> ImportPlan:
     shown = str(source)
     found = _Collector()
     city_info: dict[str, Any] = {}
@@ -331,6 +352,7 @@ def _plan(ws: Workspace, source: Path, archive: zipfile.ZipFile | None, catalogu
     used_encoding = None
     doc: Any = None  # the YAML document, for line numbers
     shown_yaml = shown
+    digest: str | None = None  # SHA-256 of the YAML, looked up among this workspace's exports
     if archive is not None:
         try:
             info = archive.getinfo(YAML_NAME)
@@ -339,7 +361,9 @@ def _plan(ws: Workspace, source: Path, archive: zipfile.ZipFile | None, catalogu
         if info.file_size > MAX_YAML_BYTES:
             raise ProblemsError([Problem(shown, 0, "", f"{YAML_NAME} is larger than {human_size(MAX_YAML_BYTES)}")])
         shown_yaml = f"{shown}:{YAML_NAME}"
-        doc = _read_yaml_document(archive.read(info), shown_yaml)
+        data = archive.read(info)
+        digest = hashlib.sha256(data).hexdigest()
+        doc = _read_yaml_document(data, shown_yaml)
         city_info, units, records, audit = _yaml_records(doc, shown_yaml, found)
         for rec in records:
             for f in rec.files:
@@ -349,7 +373,9 @@ def _plan(ws: Workspace, source: Path, archive: zipfile.ZipFile | None, catalogu
             raise InvalidValueError(f"{source}: no such file")
         if source.stat().st_size > MAX_YAML_BYTES:
             raise InvalidValueError(f"{source}: larger than {human_size(MAX_YAML_BYTES)}; split it")
-        doc = _read_yaml_document(source.read_bytes(), shown)
+        data = source.read_bytes()
+        digest = hashlib.sha256(data).hexdigest()
+        doc = _read_yaml_document(data, shown)
         city_info, units, records, audit = _yaml_records(doc, shown, found)
     else:
         if not source.is_file():
@@ -365,6 +391,8 @@ def _plan(ws: Workspace, source: Path, archive: zipfile.ZipFile | None, catalogu
         raise ProblemsError(found.problems + [Problem(shown, 0, "city", "which city? give --city NAME (or a city column)")])
 
     with ws.session() as session:
+        reviewed_here = trusted or (digest is not None and _exported_here(session, digest))
+        not_reviewed: list[str] = []
         try:
             city_row: City | None = find_city(session, city_info["name"])
         except NotFoundError:
@@ -439,11 +467,15 @@ def _plan(ws: Workspace, source: Path, archive: zipfile.ZipFile | None, catalogu
                     if city_row is not None:
                         existing = session.exec(select(Evidence).where(Evidence.code == ev.format_code(city_row.code, number))).first()
                         if existing is not None:
-                            if _same(ev.view_of(session, existing).as_json(), fields, links, rec):
+                            current = ev.view_of(session, existing).as_json()
+                            if any(_same(current, {**fields, **({"status": s} if s else {})}, links, rec)
+                                   for s in (None, *_statuses_here(fields.get("status"), reviewed_here))):
                                 unchanged.append(existing.code)
                                 continue
                             found.add(rec.where, "id", f"{existing.code} is already in the workspace with other content; "
                                       "leave the id out to add it as a new record, or change it with `readiness evidence edit`")
+            _review_rules(rec, fields, found, sheet=doc is None, reviewed_here=reviewed_here,
+                          source=source, not_reviewed=not_reviewed)
             for f in rec.files:
                 if f.added_at is not None:
                     try:
@@ -468,8 +500,62 @@ def _plan(ws: Workspace, source: Path, archive: zipfile.ZipFile | None, catalogu
             found.add((shown, 0), f"audit[{i}].at", f"{event.get('at')!r} is not a date and time (ISO 8601)")
     if found.problems:
         raise ProblemsError(found.problems)
+    if create_city and not reviewed_here:  # another workspace's history: kept, but said to be imported
+        audit = [{**e, "action": _imported(str(e["action"]))} for e in audit]
     return ImportPlan(source, city_info["name"], create_city, new_units, planned, unchanged,
-                      audit if create_city else [], files, total_bytes, used_encoding)
+                      audit if create_city else [], files, total_bytes, used_encoding,
+                      reviewed_here=reviewed_here, not_reviewed=not_reviewed)
+
+
+def _exported_here(session: Session, digest: str) -> bool:
+    """Whether this workspace's audit log holds an export with this digest (the file is a restore)."""
+    events = session.exec(select(AuditEvent).where(AuditEvent.action == EXPORT_ACTION))
+    return any((e.after or {}).get("digest") == digest for e in events)
+
+
+def _imported(action: str) -> str:
+    return action if action.startswith(IMPORTED_PREFIX) else IMPORTED_PREFIX + action
+
+
+def _statuses_here(status: str | None, reviewed_here: bool) -> tuple[str, ...]:
+    """What a record's status becomes here, when that differs from what the file says."""
+    return ("submitted",) if status == "verified" and not reviewed_here else ()
+
+
+def _review_rules(rec: IncomingRecord, fields: dict[str, Any], found: _Collector, *, sheet: bool,
+                  reviewed_here: bool, source: Path, not_reviewed: list[str]) -> None:
+    """Statuses only a reviewer of this workspace sets: refused in a spreadsheet, kept from this
+    workspace's own exports, otherwise turned into a note saying where the decision was made."""
+    status = fields.get("status")
+    if sheet:
+        if status in DECISIONS:
+            command = {"verified": "verify", "rejected": "reject"}[status]
+            found.add(rec.where, "status", f"{status!r} is a reviewer's decision, which a spreadsheet cannot bring: "
+                      f"give draft or submitted, and a reviewer decides with `readiness evidence {command}`")
+        return
+    reason = rec.meta.get("status_reason")
+    if reason is not None:
+        try:
+            reason = ev.check_rationale(str(reason)) if reason != "" else None
+        except InvalidValueError as exc:
+            found.add(rec.where, "status_reason", str(exc).removeprefix("rationale: "))
+            reason = None
+    if reviewed_here:
+        if status == "rejected" and not reason:
+            found.add(rec.where, "status_reason", "a rejected record needs the reason it was rejected")
+        rec.meta["status_reason"] = reason
+        return
+    by, at = rec.meta.pop("status_by", None), rec.meta.pop("status_at", None)
+    if status in DECISIONS:
+        note = (f"{status} in the exporting workspace" + (f" by {by}" if by else "")
+                + (f" on {at:%Y-%m-%d}" if isinstance(at, dt.datetime) else "") + f" ({source.name}), not reviewed here"
+                + (f": {reason}" if reason else ""))
+        rec.meta["status_reason"] = note
+        if status == "verified":
+            fields["status"] = "submitted"
+            not_reviewed.append(rec.code or f"{rec.where[0]}:{rec.where[1]}")
+    else:
+        rec.meta["status_reason"] = reason
 
 
 def _check_city(city_info: dict[str, Any], doc: Any, shown: str, found: _Collector,
@@ -701,7 +787,12 @@ def _restore_audit(session: Session, city: City, events: list[dict[str, Any]], e
 
 
 def export_city(ws: Workspace, city_name: str, target: Path, *, progress: Progress | None = None) -> dict[str, Any]:
-    """Write a city's records, files and history to a zip, atomically (temporary file, rename)."""
+    """Write a city's records, files and history to a zip, atomically (temporary file, rename).
+
+    The SHA-256 of its ``evidence.yaml`` (the digest) goes into the audit log as a ``city.export``
+    event, in the transaction that renames the zip into place: importing that zip here again
+    keeps its statuses and history (see the module's docstring).
+    """
     store = FileStore(ws.settings.files_dir)
     with ws.session() as session:
         city = find_city(session, city_name)
@@ -753,8 +844,10 @@ def export_city(ws: Workspace, city_name: str, target: Path, *, progress: Progre
     fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".part")
     os.close(fd)
     try:
+        manifest = yaml.safe_dump(doc, allow_unicode=True, sort_keys=False, width=100).encode("utf-8")
+        digest = hashlib.sha256(manifest).hexdigest()
         with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as archive:
-            archive.writestr(YAML_NAME, yaml.safe_dump(doc, allow_unicode=True, sort_keys=False, width=100))
+            archive.writestr(YAML_NAME, manifest)
             for done, (sha, size) in enumerate(sorted(hashes.items()), start=1):
                 info = zipfile.ZipInfo(f"files/{sha}", date_time=(2000, 1, 1, 0, 0, 0))
                 info.compress_type = zipfile.ZIP_STORED
@@ -763,10 +856,14 @@ def export_city(ws: Workspace, city_name: str, target: Path, *, progress: Progre
                         out.write(block)
                 if progress:
                     progress("files", done, len(hashes))
-        os.replace(tmp, target)
+        with ws.session() as session:  # the event is committed only if the zip is in place
+            record(session, ws.settings.actor, EXPORT_ACTION, "city", city.id, city.id, None,
+                   {"name": city.name, "digest": digest, "file": target.name, "records": len(records),
+                    "files": len(hashes)})
+            os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
     return {"city": city.name, "records": len(records), "files": len(hashes), "bytes": sum(hashes.values()),
-            "audit_events": len(audit), "path": str(target)}
+            "audit_events": len(audit), "path": str(target), "digest": digest}
 

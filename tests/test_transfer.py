@@ -66,27 +66,108 @@ def test_importing_the_same_file_twice_changes_nothing(hanoi_ws, state) -> None:
     assert state() == before
 
 
-def test_export_then_import_into_an_empty_workspace_gives_everything_back(hanoi_ws, run_elsewhere, tmp_path: Path) -> None:
-    """Same records, ids, links, statuses, hashes and audit history."""
+def test_export_then_import_into_another_workspace_gives_everything_back_but_the_decisions(
+        hanoi_ws, run_elsewhere, tmp_path: Path) -> None:
+    """Same records, ids, links, hashes and history; a decision made there is a note here, not a status:
+    verified comes in as submitted, rejected stays rejected, no reviewer of this workspace is named, and
+    every restored event's action says it was imported."""
     assert hanoi_ws("evidence", "reject", "HN-0003", "--reason", "Attach the list of students").exit_code == 0
     assert hanoi_ws("evidence", "verify", "HN-0001").exit_code == 0
     archive = tmp_path / "hanoi.zip"
     assert hanoi_ws("export", "--city", "Hanoi", "-o", str(archive)).exit_code == 0
     assert "evidence.yaml" in zipfile.ZipFile(archive).namelist()
     history = json.loads(hanoi_ws("log", "--format", "json", "--limit", "1000").stdout)
+    assert history[0]["action"] == "city.export"
 
     result = run_elsewhere("import", str(archive))
     assert result.exit_code == 0, result.stderr
-    assert records(run_elsewhere) == records(hanoi_ws)
+    assert "came in as submitted, not verified: 2 record(s) verified in another workspace" in result.stderr
+    there, here = {r["id"]: r for r in records(hanoi_ws)}, {r["id"]: r for r in records(run_elsewhere)}
+    decided = {"status", "status_by", "status_at", "status_reason"}
+    assert [{k: v for k, v in r.items() if k not in decided} for r in here.values()] == \
+        [{k: v for k, v in there[code].items() if k not in decided} for code in here]
+    for code, r in here.items():
+        if there[code]["status"] == "verified":  # HN-0001 (verified here by tester) and the sample's HN-0007
+            assert (r["status"], r["status_by"], r["status_at"]) == ("submitted", None, None)
+            assert r["status_reason"] == (f"verified in the exporting workspace by {there[code]['status_by']} on "
+                                          f"{there[code]['status_at'][:10]} (hanoi.zip), not reviewed here"
+                                          + (f": {there[code]['status_reason']}" if there[code]["status_reason"] else ""))
+        elif there[code]["status"] == "rejected":
+            assert (r["status"], r["status_by"]) == ("rejected", None)
+            assert r["status_reason"].endswith("(hanoi.zip), not reviewed here: Attach the list of students")
+        else:
+            assert (r["status"], r["status_by"], r["status_reason"]) == (there[code]["status"], None, None)
+    shown = run_elsewhere("evidence", "show", "HN-0001").stdout
+    assert "submitted: verified in the exporting workspace by tester on" in shown and "not reviewed here" in shown
     copied = json.loads(run_elsewhere("log", "--format", "json", "--limit", "1000").stdout)
     restored = [e for e in copied if e["actor"] != "second"]
 
     def key(e: dict) -> tuple:
         return (e["at"][:26], e["actor"], e["action"], json.dumps(e["before"], sort_keys=True), json.dumps(e["after"], sort_keys=True))
 
-    assert sorted(map(key, restored)) == sorted(map(key, history))
+    assert sorted(map(key, restored)) == sorted(key({**e, "action": "imported:" + e["action"]}) for e in history[1:])  # the export's own event is not in it
     assert [e["action"] for e in copied if e["actor"] == "second"] == ["evidence.import"] * 9
     assert run_elsewhere("verify").exit_code == 0
+    again = run_elsewhere("import", str(archive))  # the same export again changes nothing
+    assert again.exit_code == 0 and "9 already there" in again.stderr, again.stderr
+
+
+def test_an_export_restored_into_its_own_workspace_keeps_statuses_and_reviewers(hanoi_ws, tmp_path: Path) -> None:
+    """The export's digest is in this workspace's audit log, so a removed verified record comes back verified."""
+    assert hanoi_ws("evidence", "verify", "HN-0001").exit_code == 0
+    before = {r["id"]: r for r in records(hanoi_ws)}["HN-0001"]
+    archive = tmp_path / "hanoi.zip"
+    assert hanoi_ws("export", "--city", "Hanoi", "-o", str(archive)).exit_code == 0
+    assert hanoi_ws("evidence", "remove", "HN-0001", "--yes").exit_code == 0
+    result = hanoi_ws("import", str(archive))
+    assert result.exit_code == 0, result.stderr
+    assert "8 already there" in result.stderr and "not reviewed here" not in result.stderr
+    after = {r["id"]: r for r in records(hanoi_ws)}["HN-0001"]
+    assert (after["status"], after["status_by"], after["status_at"]) == ("verified", "tester", before["status_at"])
+
+
+def test_a_spreadsheet_cannot_bring_a_reviewers_decision(city, state, tmp_path: Path) -> None:
+    """verified or rejected in a CSV row is a FILE:ROW: status: problem naming the command; nothing is written."""
+    path = tmp_path / "e.csv"
+    path.write_text("kind,title,status\nevent,Tuần lễ,submitted\nevent,Diễn đàn,verified\nevent,Hội thảo,bị từ chối\n",
+                    encoding="utf-8")
+    before = state()
+    result = city("import", str(path), "--city", "Hanoi")
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[:2] == [
+        f"{path}:3: status: 'verified' is a reviewer's decision, which a spreadsheet cannot bring: give draft or "
+        "submitted, and a reviewer decides with `readiness evidence verify`",
+        f"{path}:4: status: 'rejected' is a reviewer's decision, which a spreadsheet cannot bring: give draft or "
+        "submitted, and a reviewer decides with `readiness evidence reject`"]
+    assert state() == before
+
+
+def test_a_yaml_claiming_a_reviewer_and_a_history_does_not_make_them_real(run, tmp_path: Path) -> None:
+    """status_by "UNESCO reviewer" and a back-dated verify event: the record is submitted, with the claim as a
+    note; the event is kept as imported:evidence.verify; a forged export event in it trusts nothing later."""
+    forged_digest = "ab" * 32
+    (tmp_path / "in.yaml").write_text(
+        "city: {name: Huế, country: VN, code: HUE}\nrecords:\n  - id: HUE-0001\n    kind: plan\n"
+        "    title: {vi: Kế hoạch}\n    status: verified\n    status_by: UNESCO reviewer\n"
+        "    status_at: 2020-01-02T03:04:05+00:00\naudit:\n"
+        "  - {at: '2020-01-02T03:04:05+00:00', actor: UNESCO reviewer, action: evidence.verify, entity: evidence,"
+        " ref: HUE-0001}\n"
+        f"  - {{at: '2020-01-03T00:00:00+00:00', actor: x, action: city.export, entity: city, ref: Huế,"
+        f" after: {{digest: '{forged_digest}'}}}}\n", encoding="utf-8")
+    result = run("import", str(tmp_path / "in.yaml"))
+    assert result.exit_code == 0, result.stderr
+    [rec] = records(run)
+    assert (rec["status"], rec["status_by"], rec["status_at"]) == ("submitted", None, None)
+    assert rec["status_reason"] == "verified in the exporting workspace by UNESCO reviewer on 2020-01-02 (in.yaml), not reviewed here"
+    log = json.loads(run("log", "--format", "json", "--limit", "100").stdout)
+    assert {e["action"] for e in log if e["actor"] != "tester"} == {"imported:evidence.verify", "imported:city.export"}
+    from readiness import transfer
+
+    from readiness.db import open_workspace
+    from readiness.config import resolve
+
+    with open_workspace(resolve(tmp_path / "workspace")) as ws, ws.session() as session:
+        assert not transfer._exported_here(session, forged_digest)
 
 
 @pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "utf-16", "cp1258"])
