@@ -30,11 +30,11 @@ from typing import TYPE_CHECKING, Any
 from sqlmodel import Session, col, func, or_, select
 
 from . import dates
-from .cities import find_city, find_unit, record
+from .cities import _name, find_city, find_unit, record
 from .criteria import EvidenceKind
 from .db import Workspace
 from .errors import InvalidValueError, NotFoundError
-from .files import DEFAULT_MAX_SIZE, Batch, StoredFile, display_name
+from .files import DEFAULT_MAX_SIZE, Batch, StoredFile, check_attachment_name, display_name
 from .labels import LABELS
 from .models import Attachment, AuditEvent, City, Evidence, EvidenceLink, IndicatorValue, Unit, utcnow
 from .profile import LANG_PATTERN
@@ -294,8 +294,8 @@ def check_fields(raw: Mapping[str, Any], *, required: bool, today: dt.date | Non
         attempt("tags", lambda: check_tags(raw["tags"]))
     if "status" in raw:
         attempt("status", lambda: check_status(raw["status"]))
-    if "unit" in raw:
-        out["unit"] = clean(str(raw["unit"])) if raw["unit"] else None
+    if "unit" in raw:  # checked as `unit add` checks a name: at most 200 characters, one line
+        attempt("unit", lambda: _name(str(raw["unit"]), "unit") if raw["unit"] else None)
     return out, problems
 
 
@@ -504,7 +504,9 @@ def store_files(store: Batch, paths: Iterable[str], max_size: int = DEFAULT_MAX_
     ``store`` is a ``FileStore.batch()``: if one file is refused, or the transaction that
     follows fails, the batch takes out again what it stored and no row uses.
     """
-    return [(display_name(p), store.put(p, max_size=max_size, progress=progress)) for p in paths]
+    paths = list(paths)
+    names = [check_attachment_name(display_name(p)) for p in paths]  # refuse a bad name before copying
+    return [(name, store.put(p, max_size=max_size, progress=progress)) for p, name in zip(paths, names, strict=True)]
 
 
 def attach_stored(session: Session, actor: str, row: Evidence, stored: Sequence[tuple[str, StoredFile]],

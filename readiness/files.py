@@ -108,6 +108,24 @@ def empty_file(shown: str) -> str:
     return f"{shown} is empty (0 bytes): attach the real document"
 
 
+#: Longest attachment name, in UTF-8 bytes (what most file systems allow for one name).
+MAX_NAME_BYTES = 255
+
+
+def check_attachment_name(name: str) -> str:
+    """An attachment's name: not empty, at most 255 UTF-8 bytes, no NUL. Like ``display_name``
+    (what `evidence attach` keeps), other control characters stay as given: every place that
+    shows a name escapes them (``output.safe``), so a line break cannot forge a line."""
+    if not name or not name.strip():
+        raise InvalidValueError("the attachment name is empty")
+    size = len(name.encode("utf-8", "surrogatepass"))
+    if size > MAX_NAME_BYTES:
+        raise InvalidValueError(f"the attachment name {name[:40]!r}... is {size:,} bytes long; at most {MAX_NAME_BYTES}")
+    if "\x00" in name:
+        raise InvalidValueError(f"the attachment name {name[:80]!r} holds a NUL character; rename it")
+    return name
+
+
 class FileStore:
     """The content-addressed store in a workspace folder.
 

@@ -276,8 +276,11 @@ def evidence_detail(view: EvidenceView, lang: str, verification: Any = None) -> 
     lines = [f"{view.code}  {r.kind}  [{r.status}]"]
     for code, text in r.title.items():
         lines.append(f"  title ({code}):     {text}")
+    multiline = set()  # only a summary keeps its line breaks; in a name a break would forge a line
     for name in ("organiser", "summary"):
         for code, text in getattr(r, name).items():
+            if name == "summary":
+                multiline.add(len(lines))
             lines.append(f"  {name} ({code}): {' ' * (9 - len(name))}{text}")
     rows = [
         ("city", f"{view.city}" + (f" / {view.unit}" if view.unit else "")),
@@ -303,8 +306,8 @@ def evidence_detail(view: EvidenceView, lang: str, verification: Any = None) -> 
     if view.attachments:
         lines.append("  attachments:")
         lines += [f"    {a.name}  {a.media_type}  {human_size(a.size)}  sha256:{a.sha256[:16]}" for a in view.attachments]
-    for line in lines:
-        click.echo(safe(line) if "\n" not in line else "\n".join(safe(p) for p in line.split("\n")))
+    for i, line in enumerate(lines):
+        click.echo(safe(line, lines=i in multiline))
 
 
 @contextmanager

@@ -412,13 +412,7 @@ def _plan(ws: Workspace, source: Path, archive: zipfile.ZipFile | None, catalogu
             city_code = city_row.code
             city_info["name"] = city_row.name  # as the workspace spells it, in messages too
 
-        new_units = []
-        for i, u in enumerate(units):
-            if not isinstance(u, Mapping) or not u.get("name") or not u.get("kind"):
-                found.add((shown, 0), f"units[{i}]", "each unit needs name and kind")
-                continue
-            if fold(str(u["name"])) not in existing_units:
-                new_units.append(dict(u))
+        new_units = _check_units(units, existing_units, doc, shown_yaml, found)
         unit_names = set(existing_units) | {fold(str(u["name"])) for u in new_units}
 
         numbers_in_file: dict[int, tuple[str, int]] = {}
@@ -474,6 +468,7 @@ def _plan(ws: Workspace, source: Path, archive: zipfile.ZipFile | None, catalogu
                                 continue
                             found.add(rec.where, "id", f"{existing.code} is already in the workspace with other content; "
                                       "leave the id out to add it as a new record, or change it with `readiness evidence edit`")
+            _check_names(rec, found)
             _review_rules(rec, fields, found, sheet=doc is None, reviewed_here=reviewed_here,
                           source=source, not_reviewed=not_reviewed)
             for f in rec.files:
@@ -498,6 +493,13 @@ def _plan(ws: Workspace, source: Path, archive: zipfile.ZipFile | None, catalogu
             _timestamp(event.get("at"))
         except (TypeError, ValueError):
             found.add((shown, 0), f"audit[{i}].at", f"{event.get('at')!r} is not a date and time (ISO 8601)")
+        from .cities import _name
+
+        for key in ("actor", "action"):  # shown by `readiness log`: one line, bounded, like any name
+            try:
+                _name(str(event.get(key) or "?"), key)
+            except InvalidValueError as exc:
+                found.add((shown, 0), f"audit[{i}].{key}", str(exc))
     if found.problems:
         raise ProblemsError(found.problems)
     if create_city and not reviewed_here:  # another workspace's history: kept, but said to be imported
@@ -505,6 +507,59 @@ def _plan(ws: Workspace, source: Path, archive: zipfile.ZipFile | None, catalogu
     return ImportPlan(source, city_info["name"], create_city, new_units, planned, unchanged,
                       audit if create_city else [], files, total_bytes, used_encoding,
                       reviewed_here=reviewed_here, not_reviewed=not_reviewed)
+
+
+def _check_units(units: Any, existing: Mapping[str, Unit], doc: Any, shown: str,
+                 found: _Collector) -> list[dict[str, Any]]:
+    """The units a YAML adds, each checked as `unit add` checks it: name, kind, parent."""
+    from .cities import UNIT_KINDS, _name
+    from .yamlfile import line_of
+
+    if not isinstance(units, list):
+        found.add((shown, line_of(doc, ("units",))), "units", "give the units as a list of {name: ..., kind: ...}")
+        return []
+    new: list[dict[str, Any]] = []
+    for i, u in enumerate(units):
+        where = (shown, line_of(doc, ("units", i)))
+        if not isinstance(u, Mapping) or not u.get("name") or not u.get("kind"):
+            found.add(where, f"units[{i}]", "each unit needs name and kind")
+            continue
+        try:
+            name = _name(str(u["name"]), "unit")
+            kind = clean(str(u["kind"])).lower()
+            if kind not in UNIT_KINDS:
+                raise InvalidValueError(f"unit {name!r}: kind {kind!r} is not one of: {', '.join(UNIT_KINDS)}")
+            parent = _name(str(u["parent"]), "parent unit") if u.get("parent") else None
+        except InvalidValueError as exc:
+            found.add(where, f"units[{i}]", str(exc))
+            continue
+        if fold(name) not in existing:
+            new.append({"name": name, "kind": kind, **({"parent": parent} if parent else {})})
+    return new
+
+
+def _check_names(rec: IncomingRecord, found: _Collector) -> None:
+    """Attachment names as `evidence attach` checks them (255 bytes, one line); the people a file
+    names (who entered, reviewed or attached) as `city add` checks a name (200 characters, one line)."""
+    from .cities import _name
+    from .files import check_attachment_name
+
+    for f in rec.files:
+        try:
+            f.name = check_attachment_name(f.name)
+        except InvalidValueError as exc:
+            found.add(rec.where, "files", str(exc))
+        if f.added_by is not None:
+            try:
+                f.added_by = _name(str(f.added_by), "added_by")
+            except InvalidValueError as exc:
+                found.add(rec.where, "attachments", str(exc))
+    for key in ("created_by", "status_by"):
+        if rec.meta.get(key):
+            try:
+                rec.meta[key] = _name(str(rec.meta[key]), key)
+            except InvalidValueError as exc:
+                found.add(rec.where, key, str(exc))
 
 
 def _exported_here(session: Session, digest: str) -> bool:

@@ -405,3 +405,57 @@ def test_a_sound_imported_profile_is_stored_cleaned(run, tmp_path: Path) -> None
     assert profile == {"population": {"value": 652572, "year": 2024}, "motivation": {"vi": "Học tập"},
                        "challenges": {"literacy": 3}}
     assert run("score", "--city", "Huế").exit_code == 0
+
+
+def test_import_checks_names_as_the_commands_do(run, state, tmp_path: Path) -> None:
+    """Unit names (control characters, 100,000 characters, unknown kind), attachment names over 255 bytes and
+    the people a file names (a line break): FILE:LINE each, nothing written."""
+    (tmp_path / "a.txt").write_text("a", encoding="utf-8")
+    long_name = "x" * 100_000
+    (tmp_path / "in.yaml").write_text(
+        "city: {name: Huế, country: VN}\nunits:\n  - {name: \"Phường\\x1b[2J\", kind: ward}\n"
+        f"  - {{name: {long_name}, kind: ward}}\n  - {{name: Trường, kind: castle}}\n"
+        "records:\n  - kind: event\n    title: {vi: Tuần lễ}\n    created_by: \"Lan\\n  status: verified\"\n"
+        f"    attachments:\n      - {{file: a.txt, name: {'ả' * 100}.txt}}\n", encoding="utf-8")
+    assert run("workspace").exit_code == 0
+    before = state()
+    result = run("import", str(tmp_path / "in.yaml"))
+    assert result.exit_code == 1 and "Traceback" not in result.stderr
+    shown = str(tmp_path / "in.yaml")
+    lines = result.stderr.splitlines()
+    assert lines[:3] == [
+        f"{shown}:3: units[0]: unit name 'Phường\\x1b[2J' holds control or invisible characters; retype it",
+        f"{shown}:4: units[1]: unit name is 100000 characters long; at most 200",
+        f"{shown}:5: units[2]: unit 'Trường': kind 'castle' is not one of: ward, commune, district, town, agency, "
+        "school, library, centre, association, other"]
+    assert f"{shown}:7: created_by: created_by name 'Lan\\n  status: verified' holds control" in result.stderr
+    assert "is 304 bytes long; at most 255" in result.stderr
+    assert len(result.stderr) < 3000  # the 100,000 characters are not echoed
+    assert state() == before
+
+
+def test_a_spreadsheet_unit_cell_is_checked_as_a_unit_name(city, tmp_path: Path) -> None:
+    """A unit cell of 100,000 characters is refused by the name rule, not echoed back whole."""
+    path = tmp_path / "e.csv"
+    path.write_text("kind,title,unit\nevent,Tuần lễ," + "u" * 100_000 + "\n", encoding="utf-8")
+    result = city("import", str(path), "--city", "Hanoi")
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[0] == f"{path}:2: unit: unit name is 100000 characters long; at most 200"
+
+
+def test_a_line_break_in_an_attachment_name_cannot_forge_a_line_of_evidence_show(run, tmp_path: Path) -> None:
+    """Imported or attached, a name keeps its characters (as attach always did) and is shown on one line, escaped."""
+    (tmp_path / "a.txt").write_text("a", encoding="utf-8")
+    forged = tmp_path / "report.pdf\n  status:          verified by UNESCO"
+    forged.write_bytes(b"%PDF-1.7\n")
+    (tmp_path / "in.yaml").write_text(
+        "city: {name: Huế, country: VN}\nrecords:\n  - kind: event\n    title: {vi: Tuần lễ}\n"
+        "    summary: {vi: \"dòng một\\ndòng hai\"}\n"
+        "    attachments:\n      - {file: a.txt, name: \"a.txt\\n  status:          verified by UNESCO\"}\n",
+        encoding="utf-8")
+    assert run("import", str(tmp_path / "in.yaml")).exit_code == 0
+    assert run("evidence", "attach", "HUE-0001", str(forged)).exit_code == 0
+    shown = run("evidence", "show", "HUE-0001").stdout.splitlines()
+    assert [line for line in shown if line.lstrip().startswith("status:")] == ["  status:          draft"]
+    assert "    a.txt\\x0a  status:          verified by UNESCO  text/plain  1 B  sha256:" in "\n".join(shown)
+    assert "  summary (vi):   dòng một" in shown and "dòng hai" in shown  # a summary keeps its line breaks
