@@ -182,6 +182,10 @@ LABELS: dict[str, dict[str, str]] = {
         "en": "{records} wait for verification: a reviewer checks them (readiness evidence verify)",
         "vi": "{records} đang chờ xác minh: người thẩm định kiểm tra (readiness evidence verify)",
     },
+    "reason.link_existing": {
+        "en": "{record} ({kind}, {date}) is linked only to the area and would count here: link it (readiness evidence link {record} {ref})",
+        "vi": "{record} ({kind}, {date}) mới liên kết với lĩnh vực và đáp ứng tiêu chí này: liên kết (readiness evidence link {record} {ref})",
+    },
     "reason.stale": {
         "en": "latest {kinds} record ({record}) is from {date}; the criterion asks for one {within}: add a newer one",
         "vi": "minh chứng loại {kinds} mới nhất ({record}) có từ {date}; tiêu chí yêu cầu {within}: bổ sung minh chứng mới hơn",

@@ -714,6 +714,16 @@ def find_gaps(card: Scorecard, framework: Framework, city: CityFacts, as_of: dt.
         for code in c.counted:
             if code in by_code and by_code[code].unit:
                 area_units[c.area][by_code[code].unit] += 1  # type: ignore[index]
+    # Each area with the areas above it, as link refs: a record linked to one of them is about
+    # the criteria below it (an area link counts for none), so linking it to one is an action.
+    chains: dict[str, set[str]] = {}
+
+    def walk(areas: Sequence[Area], above: frozenset[str]) -> None:
+        for a in areas:
+            chains[a.id] = set(above | {f"{framework.id}:{a.id}"})
+            walk(a.areas, above | {f"{framework.id}:{a.id}"})
+
+    walk(framework.areas, frozenset())
     gaps: list[tuple[tuple, Gap]] = []
     for order, c in enumerate(card.all_criteria()):
         if not c.applicable:
@@ -721,7 +731,7 @@ def find_gaps(card: Scorecard, framework: Framework, city: CityFacts, as_of: dt.
         crit = framework.criteria[c.id]
         problems: list[Reason] = []
         if c.status != "met":
-            problems += (_evidence_problems(c, crit, by_code, city, as_of) if crit.evidence is not None
+            problems += (_evidence_problems(c, crit, by_code, city, as_of, card.unverified_weight, chains.get(c.area, set())) if crit.evidence is not None
                          else [f.problem for f in c.fields if f.problem is not None])
             if crit.profile is not None:
                 problems = [p.model_copy(update={"params": {**p.params, "city": city.name}}) for p in problems]
@@ -745,48 +755,103 @@ def find_gaps(card: Scorecard, framework: Framework, city: CityFacts, as_of: dt.
 
 
 def _evidence_problems(c: CriterionScore, crit: Criterion, by_code: Mapping[str, RecordFact],
-                       city: CityFacts, as_of: dt.date) -> list[Reason]:
+                       city: CityFacts, as_of: dt.date, unverified_weight: float = 0.5,
+                       areas: Iterable[str] = ()) -> list[Reason]:
+    """The actions that close an evidence criterion's gap, cheapest first, then what is only worth knowing.
+
+    The cost ladder: verify a record that already counts (or counts only once verified) < attach
+    a file to a record that lacks only that < link a record that would count but is linked only
+    to the criterion's area (``areas``: its area and those above it) < date an undated record or correct a rejected one (they may count then)
+    < add a new record. An action is listed only while the gap is still open after the cheaper
+    ones, so that the first action is the cheapest that really closes it: a newer record that
+    waits for verification is "verify it", never "add a newer one". Records that cannot count
+    here whatever is done to them (wrong kind, dated after the as-of day) come last, as notes.
+    """
     req = crit.evidence
     assert req is not None
     kinds = [k.value for k in req.kinds]
     years = f"{req.max_age_years:g}" if req.max_age_years else None
-    by_reason: dict[str, list[str]] = defaultdict(list)
-    for check in c.records:
-        for reason in check.reasons:
-            by_reason[reason].append(check.id)
+    need = req.min_count
+    records = c.records
     problems: list[Reason] = []
-    waiting = [r.id for r in c.records if (r.counted and r.status != "verified") or r.reasons == ("not_verified",)]
-    counted_verified = sum(1 for r in c.records if r.counted and r.status == "verified")
-    if counted_verified < req.min_count and waiting:
-        problems.append(Reason(code="waiting", params={"records": sorted(set(waiting))}))
-    if "too_old" in by_reason or "expired" in by_reason:
-        old = [by_code[code] for code in by_reason.get("too_old", []) + by_reason.get("expired", []) if code in by_code]
-        latest = max(old, key=lambda r: (r.dated.last_day if r.dated else dt.date.min, r.code))
-        if "expired" in by_reason and latest.code in by_reason["expired"]:
-            problems.append(Reason(code="expired", params={"record": latest.code,
-                                                           "date": latest.valid_until.iso()}))  # type: ignore[union-attr]
-        else:
-            problems.append(Reason(code="stale", params={"kinds": kinds, "record": latest.code,
-                                                         "date": latest.dated.iso() if latest.dated else "?",
-                                                         "years": years}))
-    for reason in ("undated", "no_file", "future", "wrong_kind", "rejected"):
-        for code in by_reason.get(reason, []):
-            rec = by_code.get(code)
-            params: dict[str, Any] = {"record": code, "kinds": kinds, "years": years, "as_of": as_of.isoformat()}
-            if rec is not None and reason == "wrong_kind":
-                params["kind"] = rec.kind
-            if rec is not None and reason == "rejected":
-                params["why"] = rec.status_reason or "-"
-            problems.append(Reason(code=reason, params=params))
-    have = c.counted_records
-    right_kind = [r for r in c.records if "wrong_kind" not in r.reasons and "rejected" not in r.reasons]
-    if have == 0 and req.min_count == 1:
-        if not right_kind:  # else the reasons above say why the records linked do not count
-            problems.insert(0, Reason(code="missing" if years is None else "missing_recent",
-                                      params={"kinds": kinds, "years": years, "ref": c.ref}))
-    elif have < req.min_count:
-        problems.insert(0, Reason(code="need_more", params={"have": have, "need": req.min_count,
-                                                            "more": req.min_count - have, "kinds": kinds}))
+
+    verified = sum(1 for r in records if r.counted and r.status == "verified")
+    unverified = sum(1 for r in records if r.counted and r.status != "verified")
+
+    def closed(v: float, u: float) -> bool:
+        return v >= 1 and v + unverified_weight * u >= need - EPSILON
+
+    # 1. Verify: records that count at the unverified weight, or only once verified.
+    waiting = sorted({r.id for r in records if (r.counted and r.status != "verified") or r.reasons == ("not_verified",)})
+    if waiting and not closed(verified, unverified):
+        problems.append(Reason(code="waiting", params={"records": waiting}))
+    # How many more records must count, once every record involved is verified.
+    short = need - (c.counted_records + sum(1 for r in records if r.reasons == ("not_verified",)))
+
+    def base(code: str) -> dict[str, Any]:
+        return {"record": code, "kinds": kinds, "years": years, "as_of": as_of.isoformat()}
+
+    # 2. Attach a file to a record that lacks only that.
+    for r in records:
+        if short > 0 and "no_file" in r.reasons and set(r.reasons) <= {"no_file", "not_verified"}:
+            problems.append(Reason(code="no_file", params=base(r.id)))
+            short -= 1
+    # 3. Link a record linked only to the criterion's area that would count here: verified
+    # first, then newest. (Any record of the right kind would be a guess about its subject.)
+    if short > 0:
+        linked = {r.id for r in records}
+        cutoff = cutoff_of(req.max_age_years, as_of)
+        about = set(areas)
+        fits = [r for r in city.records
+                if r.code not in linked and about.intersection(r.links) and r.kind in kinds and r.status != "rejected"
+                and timing_of(r, as_of, cutoff) == "ok" and (r.files > 0 or not req.file_required)]
+        fits.sort(key=lambda r: (r.status != "verified", -(r.dated.last_day.toordinal() if r.dated else 0), r.code))
+        for r in fits[:short]:
+            problems.append(Reason(code="link_existing", params={**base(r.code), "kind": r.kind, "ref": c.ref,
+                                                                  "date": r.dated.iso() if r.dated else "-"}))
+            short -= 1
+    # 4. Records that may count once corrected: no date (under an age limit), or rejected. They
+    # are worth trying before adding a record, but do not close the gap for sure.
+    if short > 0:
+        for r in records:
+            if "undated" in r.reasons and set(r.reasons) <= {"undated", "no_file", "not_verified"}:
+                problems.append(Reason(code="undated", params=base(r.id)))
+        for r in records:
+            if "rejected" in r.reasons and "wrong_kind" not in r.reasons:
+                rec = by_code.get(r.id)
+                problems.append(Reason(code="rejected", params={**base(r.id),
+                                                                "why": (rec.status_reason if rec else None) or "-"}))
+    # 5. Add new records.
+    if short > 0:
+        old_codes = [r.id for r in records if not set(r.reasons) & {"wrong_kind", "rejected"}
+                     and set(r.reasons) & {"too_old", "expired"}]
+        old = [by_code[code] for code in old_codes if code in by_code]
+        others = [by_code[r.id] for r in records if r.id in by_code and r.id not in old_codes
+                  and not set(r.reasons) & {"wrong_kind", "rejected"}]
+        latest = max(old, key=lambda r: (r.dated.last_day if r.dated else dt.date.min, r.code)) if old else None
+        newer = latest is not None and any(
+            o.dated is not None and latest.dated is not None and o.dated.last_day > latest.dated.last_day for o in others)
+        if need > 1:
+            problems.append(Reason(code="need_more", params={"have": c.counted_records, "need": need,
+                                                             "more": short, "kinds": kinds}))
+        if latest is not None and not newer and c.counted_records == 0:
+            if latest.valid_until is not None and latest.valid_until.last_day < as_of:
+                problems.append(Reason(code="expired", params={"record": latest.code, "date": latest.valid_until.iso()}))
+            else:
+                problems.append(Reason(code="stale", params={"kinds": kinds, "record": latest.code,
+                                                             "date": latest.dated.iso() if latest.dated else "?",
+                                                             "years": years}))
+        elif need == 1:
+            problems.append(Reason(code="missing" if years is None else "missing_recent",
+                                   params={"kinds": kinds, "years": years, "ref": c.ref}))
+    # 6. Worth knowing: records linked here that cannot count whatever is done to them.
+    for r in records:
+        if "future" in r.reasons:
+            problems.append(Reason(code="future", params=base(r.id)))
+    for r in records:
+        if "wrong_kind" in r.reasons:
+            rec = by_code.get(r.id)
+            problems.append(Reason(code="wrong_kind", params={**base(r.id), "kind": rec.kind if rec else r.kind}))
     return problems
 
 

@@ -168,14 +168,61 @@ def test_record_dates_against_the_as_of_day() -> None:
 
 
 def test_as_of_in_the_future_flags_records_that_will_be_too_old() -> None:
-    """E1 (2024-09) and E2 (2025-03) meet b1 today; on 2026-10-01 E1 is older than two years."""
+    """E1 (2024-09) and E2 (2025-03) meet b1 today; on 2026-10-01 E1 is older than two years:
+    one more is needed (E2, newer, still counts, so nothing says E1 is "the latest")."""
     facts = city(rec("E1", "event", "2024-09", "t:b1"), rec("E2", "event", "2025-03", "t:b1"))
     assert crit(score(framework(), facts, AS_OF), "t:b1").status == "met"
     later = score(framework(), facts, dt.date(2026, 10, 1))
     assert crit(later, "t:b1").status == "partial"
+    assert crit(later, "t:b1").records[0].reasons == ("too_old",)
     gap = next(g for g in later.gaps if g.criterion == "t:b1")
-    assert [p.code for p in gap.problems][:2] == ["need_more", "stale"]
-    assert "E1" in gap.problems[1].text("en") and "within 2 years" in gap.problems[1].text("en")
+    assert [p.code for p in gap.problems if not p.code.startswith("indicator")] == ["need_more"]
+    assert gap.problems[0].text("en") == "1 of the 2 event records it asks for: add 1 more"
+    only_old = next(g for g in score(framework(), city(rec("E1", "event", "2024-09", "t:b1")),
+                                     dt.date(2026, 10, 1)).gaps if g.criterion == "t:b1")
+    assert [p.code for p in only_old.problems][:2] == ["need_more", "stale"]
+    assert "E1" in only_old.problems[1].text("en") and "within 2 years" in only_old.problems[1].text("en")
+
+
+def _actions(card, ref: str) -> list[str]:
+    return [p.code for p in next(g for g in card.gaps if g.criterion == ref).problems
+            if not p.code.startswith("indicator")]
+
+
+def test_a_newer_record_waiting_for_verification_is_verify_not_add() -> None:
+    """The issue's case: an old verified event (too old) and a newer submitted one counting 50%:
+    the one action is to verify the newer one, never "add a newer one"."""
+    card = score(framework(), city(rec("E1", "event", "2020-10-01", "t:b1"),
+                                   rec("E2", "event", "2025-10-01", "t:b1", status="submitted"),
+                                   rec("E3", "event", "2026-01-10", "t:b1", status="submitted")), AS_OF)
+    gap = next(g for g in card.gaps if g.criterion == "t:b1")
+    assert _actions(card, "t:b1") == ["waiting"]
+    assert gap.problems[0].text("en").startswith("E2 and E3 wait for verification")
+    assert not any("newer" in p.text("en") for p in gap.problems)
+
+
+def test_actions_follow_the_cost_ladder() -> None:
+    """b1 needs two events with files. E1 counts (verified). E2 lacks only a file: attach (cheaper
+    than adding). With E2 fixed the count is reached: nothing to add, and E9, an event linked to
+    area B only, is not proposed. Without E2, E9 is proposed before adding one; an event linked
+    to nothing (its subject unknown) never is."""
+    e1 = rec("E1", "event", "2026-01", "t:b1")
+    e2 = rec("E2", "event", "2026-02", "t:b1", files=0)
+    e9 = rec("E9", "event", "2026-03", "t:B")
+    card = score(framework(), city(e1, e2, e9), AS_OF)
+    assert _actions(card, "t:b1") == ["no_file"]
+    card = score(framework(), city(e1, e9), AS_OF)
+    gap = next(g for g in card.gaps if g.criterion == "t:b1")
+    assert _actions(card, "t:b1") == ["link_existing"]
+    assert gap.problems[0].text("en") == ("E9 (event, 2026-03) is linked only to the area and would count here: "
+                                          "link it (readiness evidence link E9 t:b1)")
+    assert _actions(score(framework(), city(e1, rec("E8", "event", "2026-03")), AS_OF), "t:b1") == ["need_more"]
+    # Nothing fits: add one; the wrong-kind record linked here comes last, as a note.
+    card = score(framework(), city(e1, rec("M1", "media", "2026-01", "t:b1")), AS_OF)
+    assert _actions(card, "t:b1") == ["need_more", "wrong_kind"]
+    # A plan of the workspace that is too old or unfiled is never proposed for linking.
+    card = score(framework(), city(rec("P9", "plan", "2015", "t:A")), AS_OF)
+    assert _actions(card, "t:a1") == ["missing_recent"]
 
 
 def test_file_and_verification_requirements() -> None:
