@@ -39,16 +39,8 @@ class Mark:
 
 
 def _criterion(ref: str, catalogue: Catalogue) -> str:
-    ref = clean(ref)
-    if catalogue.resolve(ref) is None:
-        framework_id = ref.partition(":")[0]
-        if ":" not in ref:
-            raise InvalidValueError(f"{ref!r}: write framework:criterion, e.g. kflc:1.3.1")
-        if framework_id not in catalogue.ids():
-            raise InvalidValueError(f"{ref!r}: no framework {framework_id!r}; known: {', '.join(catalogue.ids())}")
-        raise InvalidValueError(f"{ref!r}: {framework_id} has no such criterion; see `readiness criteria show {framework_id}` "
-                                "(only criteria, not areas, can be marked not applicable)")
-    return ref
+    """The criterion's full ref (``kflc:1.3.1``, or ``1.3.1`` when one framework has it); areas are refused."""
+    return catalogue.qualify(ref)
 
 
 def _justification(text: str | None) -> str:
@@ -87,9 +79,15 @@ def mark(ws: Workspace, city_name: str, ref: str, justification: str | None, cat
     return result
 
 
-def unmark(ws: Workspace, city_name: str, ref: str) -> Mark:
-    """Make a criterion applicable again for a city."""
+def unmark(ws: Workspace, city_name: str, ref: str, catalogue: Catalogue | None = None) -> Mark:
+    """Make a criterion applicable again for a city.
+
+    A full ref is taken as written (a mark may outlive its criterion in a newer framework
+    version); an id alone (``1.3.1``) is resolved with ``catalogue`` as everywhere else.
+    """
     ref = clean(ref)
+    if catalogue is not None and ":" not in ref:
+        ref = catalogue.qualify(ref)
     with ws.session() as session:
         city = find_city(session, city_name)
         row = session.exec(select(NotApplicable).where(NotApplicable.city_id == city.id,

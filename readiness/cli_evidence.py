@@ -180,7 +180,7 @@ def _print_suggestions(code: str, found: dict[str, Any], lang: str) -> None:
 @click.option("--city", "city_name", help="Only this city's records.")
 @click.option("--unit", help="Only this unit's records (and its sub-units'); needs --city.")
 @click.option("--kind", "kinds", multiple=True, help="Only these kinds (repeatable).")
-@click.option("--criterion", help="Only records linked to this criterion, e.g. kflc:2.6.1.")
+@click.option("--criterion", help="Only records linked to this criterion, e.g. kflc:2.6.1 (or 2.6.1 when one framework has it).")
 @click.option("--status", "statuses", multiple=True, help="draft, submitted, verified or rejected (repeatable).")
 @click.option("--since", help=f"Only what happened on or after this date ({DATE_HELP}).")
 @click.option("--until", help="Only what happened on or before this date.")
@@ -203,6 +203,8 @@ def evidence_list(city_name: str | None, unit: str | None, kinds: tuple[str, ...
     from . import dates, output
     from . import evidence as lib
 
+    if criterion is not None:  # the one resolver of typed refs: 2.6.1 -> kflc:2.6.1
+        criterion = _catalogue(settings, ()).qualify(criterion, areas=True)
     flt = lib.EvidenceFilter(city=city_name, unit=unit, kinds=kinds, criterion=criterion, statuses=statuses,
                              since=dates.parse_optional(since, "--since"), until=dates.parse_optional(until, "--until"),
                              text=text, tag=tag)

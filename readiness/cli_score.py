@@ -52,7 +52,7 @@ def scoring_options(func: Any) -> Any:
 @cli.command("score", context_settings=CONTEXT)
 @click.option("--city", "city_name", help="The city to score [default: every city, one line each].")
 @click.option("--explain", metavar="FRAMEWORK:CRITERION",
-              help="Show one criterion: each linked record and why it counted or not.")
+              help="Show one criterion: each linked record and why it counted or not (2.6.1 alone when one framework has it).")
 @click.option("--by", "by", type=click.Choice(["unit"]), help="unit: which units contributed to which areas.")
 @click.option("--schema", is_flag=True, help="Print the JSON Schema of a scorecard and exit.")
 @scoring_options
@@ -107,17 +107,18 @@ def score_command(city_name: str | None, explain: str | None, by: str | None, sc
     from .facts import contributions, score_city
 
     if explain:
-        ref = explain.strip()
-        framework_ids = (ref.partition(":")[0],)
-        if catalogue.resolve(ref) is None:
-            raise InvalidValueError(f"--explain {ref!r}: no such criterion; write framework:criterion, e.g. kflc:2.6.1")
+        try:  # kflc:2.6.1, or 2.6.1 when one framework in play has it
+            explain = catalogue.qualify(explain, framework_ids=framework_ids)
+        except InvalidValueError as exc:
+            raise InvalidValueError(f"--explain {exc}") from None
+        framework_ids = (explain.partition(":")[0],)
     with _open(settings) as ws:
         # The table and --by unit show no gaps; JSON and --explain do.
         scores = score_city(ws, city_name, catalogue, framework_ids, day,
                             with_gaps=bool(explain) or (fmt == "json" and by is None))
     if explain:
         card = scores.cards[0]
-        criterion = card.criterion(explain.strip())
+        criterion = card.criterion(explain)
         assert criterion is not None
         if fmt == "json":
             out.emit_json({"format": out.SCORE_FORMAT, "city": card.city, "as_of": day.isoformat(),
@@ -306,8 +307,9 @@ def na_add(criterion: str, city_name: str, why: str, criteria_dirs: tuple[Path, 
 @na.command("remove")
 @click.argument("criterion", metavar="FRAMEWORK:CRITERION")
 @click.option("--city", "city_name", required=True, help="The city.")
+@criteria_dir_option
 @workspace_options
-def na_remove(criterion: str, city_name: str, settings: Any) -> None:
+def na_remove(criterion: str, city_name: str, criteria_dirs: tuple[Path, ...], settings: Any) -> None:
     """Make a criterion applicable again for a city.
 
     \b
@@ -317,7 +319,7 @@ def na_remove(criterion: str, city_name: str, settings: Any) -> None:
     from .applicability import unmark
 
     with _open(settings) as ws:
-        m = unmark(ws, city_name, criterion)
+        m = unmark(ws, city_name, criterion, _catalogue(settings, criteria_dirs))
     note(f"{m.criterion} applies to {m.city} again")
 
 

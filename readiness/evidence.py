@@ -190,18 +190,12 @@ def check_link(ref: Any, catalogue: Catalogue) -> str:
     """A criterion (``kflc:2.6.1``) or an area (``guidelines:G3``), checked against the frameworks.
 
     An area link says the record supports the area as a whole; scoring decides what it counts for.
+    An id without its framework (``G3.1``) is taken when one framework has it (``Catalogue.qualify``).
     """
-    text = clean(str(ref or ""))
-    framework_id, sep, criterion_id = text.partition(":")
-    if not sep or not framework_id or not criterion_id:
-        raise InvalidValueError(f"criteria: {text!r}: write framework:criterion, e.g. kflc:2.6.1 or guidelines:G3")
-    if framework_id not in catalogue.ids():
-        raise InvalidValueError(f"criteria: {text!r}: no framework {framework_id!r}; known: {', '.join(catalogue.ids())}")
-    if catalogue.resolve(text) is None and criterion_id not in {a.id for a in catalogue.get(framework_id).all_areas()}:
-        raise InvalidValueError(
-            f"criteria: {text!r}: {framework_id} has no criterion or area {criterion_id!r}; "
-            f"see `readiness criteria show {framework_id}`")
-    return text
+    try:
+        return catalogue.qualify(ref, areas=True)
+    except InvalidValueError as exc:  # AmbiguousError is a NotFoundError and says it all
+        raise InvalidValueError(f"criteria: {exc}") from None
 
 
 def check_indicator(value: Mapping[str, Any], catalogue: Catalogue, today: dt.date) -> dict[str, Any]:

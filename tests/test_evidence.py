@@ -175,7 +175,7 @@ def test_add_prompts_for_what_is_missing_at_a_terminal(city, monkeypatch) -> Non
     (("--kind", "event", "--title", "x\x1b[2J"), "title.vi: holds control or direction-override characters"),
     (("--kind", "event", "--title", "x", "--unit", "Nowhere"), "no unit of Hà Nội 'Nowhere'"),
     (("--kind", "event", "--title", "x", "--file", "/nonexistent/report.pdf"), "/nonexistent/report.pdf: no such file"),
-    (("--kind", "event", "--title", "x", "--link", "2.6.1"), "write framework:criterion"),
+    (("--kind", "event", "--title", "x", "--link", "9.9.9"), "'9.9.9': no criterion or area by that id"),
 ])
 def test_bad_values_are_refused_in_one_line_and_change_nothing(city, state, args, message) -> None:
     """Each mistake: one line naming the field, exit 1, no traceback, workspace as it was."""

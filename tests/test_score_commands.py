@@ -114,7 +114,7 @@ def test_na_marks_leave_the_totals_and_are_audited(hanoi_ws, state) -> None:
     short = hanoi_ws("na", "add", "guidelines:G4.2", "--city", "Hanoi", "--why", "no")
     assert short.exit_code == 1 and short.stderr.startswith("error: --why: say in a sentence")
     unknown = hanoi_ws("na", "add", "guidelines:G9.9", "--city", "Hanoi", "--why", "Not relevant for the city")
-    assert unknown.exit_code == 1 and "guidelines has no such criterion" in unknown.stderr
+    assert unknown.exit_code == 1 and "guidelines has no criterion 'G9.9'" in unknown.stderr
     assert state() == untouched
 
     why = "Every learner here already studies free of charge under the city budget"
@@ -139,7 +139,7 @@ def test_na_marks_leave_the_totals_and_are_audited(hanoi_ws, state) -> None:
     (("score", "--city", "Hanoi", "--as-of", "2026-13-01"), "error: --as-of: '2026-13-01' has month 13"),
     (("score", "--city", "Hanoi", "--as-of", "2026-06"), "error: --as-of: '2026-06' is not a whole day"),
     (("score", "--city", "Hanoi", "--framework", "nope"), "error: no framework 'nope'"),
-    (("score", "--city", "Hanoi", "--explain", "kflc:9.9.9"), "error: --explain 'kflc:9.9.9': no such criterion"),
+    (("score", "--city", "Hanoi", "--explain", "kflc:9.9.9"), "error: --explain 'kflc:9.9.9': kflc has no criterion '9.9.9'"),
     (("score", "--explain", "kflc:2.6.1"), "error: --explain needs --city"),
     (("score", "--city", "Atlantis"), "error: no city"),
     (("due", "--city", "Hanoi", "--within", "soon"), "error: --within: 'soon' is not a span"),
@@ -277,3 +277,57 @@ def test_the_same_evidence_scores_identically_on_sqlite_and_the_suite_database(r
     args = ("score", "--city", "Hanoi", "--as-of", "2025-10-05", "--format", "json")
     assert run(*args).stdout == sqlite(*args).stdout
     assert run("score", "--format", "json", "--as-of", AS_OF).stdout == sqlite("score", "--format", "json", "--as-of", AS_OF).stdout
+
+
+MINE = """format: 1
+id: mine
+name: {en: Mine}
+version: "1"
+sources: [{title: tests}]
+languages: [en]
+threshold: 0.5
+verdict: [{verdict: ready}]
+areas:
+  - id: M
+    title: {en: M}
+    criteria:
+      - id: "2.6.1"
+        title: {en: Our own week}
+        evidence: {kinds: [event]}
+"""
+
+
+def test_an_unqualified_criterion_id_is_taken_when_unambiguous(hanoi_ws, settings) -> None:
+    """--explain 2.6.1 and G3.1 name one criterion each and are taken; so are `na add 1.3.1`,
+    `evidence link ... G3.1` and `evidence list --criterion 2.6.1`: one resolver everywhere."""
+    for typed, full in (("2.6.1", "kflc:2.6.1"), ("G3.1", "guidelines:G3.1"), ("g3.1", "guidelines:G3.1")):
+        result = hanoi_ws("score", "--city", "Hanoi", "--explain", typed, "--as-of", AS_OF)
+        assert result.exit_code == 0, result.stderr
+        assert result.stdout.startswith(full + "  ")
+    assert hanoi_ws("na", "add", "1.3.1", "--city", "Hanoi", "--why", "Not relevant for the city at all").exit_code == 0
+    assert [m["criterion"] for m in json.loads(hanoi_ws("na", "list", "--format", "json").stdout)] == ["kflc:1.3.1"]
+    assert hanoi_ws("na", "remove", "1.3.1", "--city", "Hanoi").exit_code == 0
+    linked = hanoi_ws("evidence", "link", "HN-0001", "G3.1", "--why", "The plan sets the week")
+    assert linked.exit_code == 0, linked.stderr
+    assert "guidelines:G3.1" in hanoi_ws("evidence", "show", "HN-0001").stdout
+    listed = json.loads(hanoi_ws("evidence", "list", "--criterion", "2.6.1", "--format", "json").stdout)
+    same = json.loads(hanoi_ws("evidence", "list", "--criterion", "kflc:2.6.1", "--format", "json").stdout)
+    assert listed == same and listed
+
+
+def test_an_ambiguous_criterion_id_lists_the_candidates(hanoi_ws, settings, state) -> None:
+    """With a workspace framework that also has a 2.6.1, the bare id is refused, naming both;
+    --framework narrows what is in play and makes it unambiguous again."""
+    settings.criteria_dir.mkdir(parents=True, exist_ok=True)
+    (settings.criteria_dir / "mine.yaml").write_text(MINE, encoding="utf-8")
+    before = state()
+    for args in (("score", "--city", "Hanoi", "--explain", "2.6.1"),
+                 ("evidence", "link", "HN-0001", "2.6.1"),
+                 ("na", "add", "2.6.1", "--city", "Hanoi", "--why", "Not relevant for the city at all")):
+        result = hanoi_ws(*args)
+        assert result.exit_code == 1, args
+        assert "'2.6.1' is a criterion" in result.stderr and "kflc:2.6.1, mine:2.6.1" in result.stderr, result.stderr
+        assert len(result.stderr.strip().splitlines()) == 1
+    assert state() == before
+    narrowed = hanoi_ws("score", "--city", "Hanoi", "--framework", "mine", "--explain", "2.6.1")
+    assert narrowed.exit_code == 0 and narrowed.stdout.startswith("mine:2.6.1  Our own week")

@@ -247,7 +247,7 @@ BAD_CASES: list[tuple[str, str, bytes, str]] = [
     ("before-1900", "csv", _csv("event,Tuần lễ,1850,,,,\n"), ":3: start: 1850 is before 1900"),
     ("unknown-criterion", "csv", _csv("event,Tuần lễ,2025,,kflc:9.9.9,,\n"), ":3: criteria: 'kflc:9.9.9': kflc has no criterion"),
     ("unknown-framework", "csv", _csv("event,Tuần lễ,2025,,unesco:1,,\n"), ":3: criteria: 'unesco:1': no framework 'unesco'"),
-    ("unqualified-criterion", "csv", _csv("event,Tuần lễ,2025,,2.6.1,,\n"), ":3: criteria: '2.6.1': write framework:criterion"),
+    ("unknown-criterion", "csv", _csv("event,Tuần lễ,2025,,9.9.9,,\n"), ":3: criteria: '9.9.9': no criterion or area by that id"),
     ("missing-file", "csv", _csv("event,Tuần lễ,2025,,,nowhere.pdf,\n"), ":3: files: nowhere.pdf: no such file"),
     ("path-escape", "csv", _csv("event,Tuần lễ,2025,,,../../etc/passwd,\n"), ":3: files: '../../etc/passwd': points outside the folder"),
     ("absolute-path", "csv", _csv("event,Tuần lễ,2025,,,/etc/passwd,\n"), ":3: files: '/etc/passwd': give the path relative"),
