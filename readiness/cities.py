@@ -108,13 +108,51 @@ def _match(rows: list[Any], query: str, what: str, hint: str) -> Any:
     raise NotFoundError(f"no {what} {query!r}; {hint}")
 
 
+#: Words around a city's name that are not its name, folded: "TP. Hà Nội", "Thành phố Hà Nội",
+#: "Ha Noi city", "City of Hanoi", "Tỉnh Nghệ An" are Hà Nội and Nghệ An.
+_CITY_PREFIXES = (("thanh", "pho"), ("tp",), ("city", "of"), ("tinh",))
+_CITY_SUFFIXES = (("city",),)
+
+
+def city_key(name: str) -> str:
+    """A city name's matching key without "TP.", "Thành phố", "city"...: "TP. Hà Nội" -> "hanoi"."""
+    words = [w for w in re.split(r"[\W_]+", strip_marks(name).casefold()) if w]
+    for prefix in _CITY_PREFIXES:
+        if len(words) > len(prefix) and tuple(words[:len(prefix)]) == prefix:
+            words = words[len(prefix):]
+            break
+    for suffix in _CITY_SUFFIXES:
+        if len(words) > len(suffix) and tuple(words[-len(suffix):]) == suffix:
+            words = words[:-len(suffix)]
+            break
+    return "".join(words)
+
+
 def find_city(session: Session, name: str) -> City:
+    """The city a typed name means: its name however spelt ("Ha Noi", "TP. Hà Nội", "Thành phố
+    Hà Nội", "Hanoi city"), or its code ("HN"); nothing found, a "did you mean" from the names.
+
+    The one resolver of city names: every command and import that takes a city goes through it.
+    """
+    import difflib
+
     cities = list(session.exec(select(City)))
-    hint = (
-        "known: " + ", ".join(sorted(c.name for c in cities)) if cities
-        else 'the workspace has no city yet: add one with `readiness city add "Hà Nội" --country VN`'
-    )
-    return _match(cities, name, "city", hint)
+    wanted = clean(name)
+    core = city_key(wanted)
+    for test in (lambda c: c.name == wanted or c.name_key == fold(wanted),
+                 lambda c: bool(core) and city_key(c.name) == core,
+                 lambda c: c.code == wanted.upper()):
+        found = [c for c in cities if test(c)]
+        if len(found) == 1:
+            return found[0]
+    if not cities:
+        raise NotFoundError(f"no city {name!r}; the workspace has no city yet: "
+                            'add one with `readiness city add "Hà Nội" --country VN`')
+    by_key = {city_key(c.name): c.name for c in cities}
+    close = difflib.get_close_matches(core, list(by_key), n=3, cutoff=0.7) if core else []
+    if close and not any(core and core in k for k in by_key):
+        raise NotFoundError(f"no city named {name!r}; did you mean {' or '.join(by_key[k] for k in close)}?")
+    return _match(cities, name, "city", "known: " + ", ".join(sorted(c.name for c in cities)))
 
 
 def find_unit(session: Session, city: City, name: str) -> Unit:

@@ -64,7 +64,8 @@ def test_ambiguous_name_lists_the_candidates(run) -> None:
     run("city", "add", "Vinh", "--country", "VN")
     run("city", "add", "Vinh Long", "--country", "VN")
     assert run("city", "show", "vinh", "--format", "json").exit_code == 0  # exact wins
-    result = run("city", "show", "vin")
+    assert run("city", "show", "vin").exit_code == 0  # VIN is Vinh's code
+    result = run("city", "show", "vi")
     assert result.exit_code == 1
     assert "matches 2: Vinh, Vinh Long" in result.stderr
 
@@ -74,6 +75,23 @@ def test_unknown_city_says_what_exists(hanoi) -> None:
     result = hanoi("city", "show", "Huế")
     assert result.exit_code == 1
     assert result.stderr == "error: no city 'Huế'; known: Hà Nội\n"
+
+
+@pytest.mark.parametrize("typed", ["TP. Hà Nội", "TP Hà Nội", "tp.ha noi", "Thành phố Hà Nội", "THANH PHO HA NOI",
+                                   "Ha Noi city", "City of Hanoi", "HN", "hn"])
+def test_city_name_with_its_title_or_its_code(hanoi, typed: str) -> None:
+    """"TP. Hà Nội", "Thành phố Hà Nội", "Ha Noi city" and the city's code find the city."""
+    result = hanoi("city", "show", typed)
+    assert result.exit_code == 0, result.stderr
+    assert "Hà Nội" in result.stdout
+
+
+def test_a_near_miss_offers_did_you_mean(hanoi) -> None:
+    """A misspelt city gets "did you mean", from the names folded (marks and case ignored)."""
+    for typed in ("Hanoy", "TP. Ha Nọi i", "Thanh pho Hanio"):
+        result = hanoi("city", "show", typed)
+        assert result.exit_code == 1
+        assert result.stderr == f"error: no city named {typed!r}; did you mean Hà Nội?\n"
 
 
 def test_empty_workspace_tells_how_to_add_a_city(run) -> None:
