@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import re
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -33,8 +34,74 @@ class _ClickHandler(logging.Handler):
 _HANDLER = _ClickHandler()
 
 
+def _command_path(group: click.Group, args: list[str]) -> str:
+    """The command the words on the line name ("evidence reject"), for errors raised without one."""
+    cmd: click.Command = group
+    path = []
+    for word in args:
+        if isinstance(cmd, click.Group) and word in cmd.commands:
+            cmd = cmd.commands[word]
+            path.append(word)
+        elif not word.startswith("-"):
+            break
+    return " ".join(path)
+
+
+def _usage_line(exc: click.UsageError, fallback: str = "") -> str:
+    """A usage mistake click found, as the one ``error:`` line every other mistake gets.
+
+    A missing option names the option, what to give and what it is for ("evidence reject needs
+    --reason "..." (what is wrong, so the owner can fix it)"); the rest keep click's words,
+    with the command and where to read more.
+    """
+    ctx = exc.ctx
+    path = ctx.command_path.partition(" ")[2] if ctx is not None else fallback
+    where = f"{path} " if path else ""
+    see = f"; see `readiness {where}--help`"
+    param = getattr(exc, "param", None)
+    if isinstance(exc, click.MissingParameter) and param is not None:
+        if isinstance(param, click.Option):
+            name = max(param.opts, key=len)
+            if isinstance(param.type, click.Choice):
+                value = "{" + "|".join(str(c) for c in param.type.choices) + "}"
+            elif param.type is click.STRING:
+                value = '"..."'
+            else:
+                value = param.make_metavar(ctx) if ctx is not None else "VALUE"
+            why = f" ({param.help.rstrip('.')[0].lower() + param.help.rstrip('.')[1:]})" if param.help else ""
+            return f"{where}needs {name} {value}{why}{see}"
+        return f"{where}needs {param.human_readable_name}{see}"
+    message, _, guess = exc.format_message().strip().partition("Did you mean")
+    message = message.strip().rstrip("(").strip().rstrip(".")
+    message = message[:1].lower() + message[1:]
+    guess = f"; did you mean{guess.rstrip(')')}" if guess else ""
+    return (f"{where.rstrip()}: " if where else "") + f"{message}{see}{guess}"
+
+
 class ReadinessGroup(click.Group):
     """Turns a user's mistake (ReadinessError) into plain lines on stderr and exit code 1."""
+
+    def main(self, *args: Any, standalone_mode: bool = True, **kwargs: Any) -> Any:  # type: ignore[override]
+        """Click's own mistakes (a missing or bad option, an unknown command) become one
+        ``error:`` line and exit code 1, like every other mistake; ``--help`` still exits 0."""
+        if not standalone_mode:
+            return super().main(*args, standalone_mode=False, **kwargs)
+        try:
+            code = super().main(*args, standalone_mode=False, **kwargs)
+        except click.exceptions.NoArgsIsHelpError as exc:  # `readiness evidence`: the help, no error
+            click.echo(exc.ctx.get_help() if exc.ctx is not None else self.get_help(click.Context(self)))
+            sys.exit(0)
+        except click.UsageError as exc:
+            words = kwargs.get("args") if kwargs.get("args") is not None else (args[0] if args else sys.argv[1:])
+            click.echo(f"error: {_usage_line(exc, _command_path(self, list(words or ())))}", err=True)
+            sys.exit(1)
+        except click.ClickException as exc:
+            click.echo(f"error: {exc.format_message()}", err=True)
+            sys.exit(1)
+        except click.Abort:
+            click.echo("aborted; nothing was changed", err=True)
+            sys.exit(1)
+        sys.exit(code if isinstance(code, int) else 0)
 
     def invoke(self, ctx: click.Context) -> Any:
         try:

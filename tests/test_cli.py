@@ -152,3 +152,33 @@ def test_quiet_leaves_stderr_to_warnings_and_errors(run) -> None:
     assert failed.exit_code == 1 and failed.stderr.startswith("error: ")
     again = run("evidence", "verify", "HN-0003")  # the next command without -q speaks again
     assert "verified HN-0003" in again.stderr
+
+
+@pytest.mark.parametrize(("args", "line"), [
+    (("evidence", "reject", "HN-0005"),
+     'error: evidence reject needs --reason "..." (what is wrong, so the owner can fix it); '
+     "see `readiness evidence reject --help`"),
+    (("evidence", "show"), "error: evidence show needs EVIDENCE_ID; see `readiness evidence show --help`"),
+    (("gaps",), 'error: gaps needs --city "..." (the city whose gaps to list); see `readiness gaps --help`'),
+    (("score", "--format", "xml"),
+     "error: score: invalid value for '--format': 'xml' is not one of 'table', 'json', 'csv'; see `readiness score --help`"),
+    (("score", "--as-of"), "error: score: option '--as-of' requires an argument; see `readiness score --help`"),
+    (("gaps", "--city", "Hanoi", "--limit", "0"),
+     "error: gaps: invalid value for '--limit': 0 is not in the range x>=1; see `readiness gaps --help`"),
+    (("evidence", "lst"), "error: evidence: no such command 'lst'; see `readiness evidence --help`; did you mean 'list'?"),
+    (("--bogus",), "error: no such option '--bogus'; see `readiness --help`; did you mean '--verbose'?"),
+])
+def test_click_usage_mistakes_are_one_error_line_and_exit_1(run, args, line) -> None:
+    """A missing or bad option, argument or command: one `error:` line naming it, exit 1, no usage block."""
+    result = run(*args)
+    assert result.exit_code == 1
+    assert result.stderr == line + "\n"
+    assert result.stdout == ""
+
+
+def test_help_and_a_bare_group_still_exit_0(run) -> None:
+    """`--help` and a group named without its command print the help on stdout, exit 0."""
+    for args in (("--help",), ("evidence", "reject", "--help"), ("evidence",)):
+        result = run(*args)
+        assert result.exit_code == 0, args
+        assert result.stdout.startswith("Usage: ") and result.stderr == ""
