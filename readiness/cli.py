@@ -182,6 +182,14 @@ def format_option(func: Callable) -> Callable:
                         show_default=True, help="table for people, json for programs.")(func)
 
 
+def raw_option(func: Callable) -> Callable:
+    """--raw: CSV cells exactly as stored, without the ' that stops spreadsheets running formulas."""
+    return click.option("--raw", is_flag=True,
+                        help="With --format csv: cells exactly as stored. By default a cell starting with "
+                             "= + - @ or a tab gets a ' before it, so a spreadsheet shows it as text "
+                             "instead of running it (import takes the ' off).")(func)
+
+
 def lang_option(func: Callable) -> Callable:
     return click.option("--lang", default="en", show_default=True, metavar="CODE",
                         help="Language of titles: en, vi, or any the framework has.")(func)

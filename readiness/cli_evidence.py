@@ -13,7 +13,7 @@ from typing import Any
 
 import click
 
-from .cli import CONTEXT, _open, cli, criteria_dir_option, workspace_options
+from .cli import CONTEXT, _open, cli, criteria_dir_option, raw_option, workspace_options
 from .output import note
 
 KIND_HELP = "plan, policy, forum, event, programme, statistic, structure, partnership, funding, report, media or letter"
@@ -189,9 +189,10 @@ def _print_suggestions(code: str, found: dict[str, Any], lang: str) -> None:
 @click.option("--lang", default="en", show_default=True, help="Language of titles in the table (vi or en).")
 @workspace_options
 @list_format_option
+@raw_option
 def evidence_list(city_name: str | None, unit: str | None, kinds: tuple[str, ...], criterion: str | None,
                   statuses: tuple[str, ...], since: str | None, until: str | None, text: str | None,
-                  tag: str | None, lang: str, settings: Any, fmt: str) -> None:
+                  tag: str | None, lang: str, settings: Any, fmt: str, raw: bool) -> None:
     """List evidence records, oldest first; filters combine.
 
     \b
@@ -213,7 +214,7 @@ def evidence_list(city_name: str | None, unit: str | None, kinds: tuple[str, ...
     if fmt == "json":
         output.emit_json([v.as_json() for v in views])
     elif fmt == "csv":
-        output.evidence_csv(views)
+        output.evidence_csv(views, raw)
     elif not views:
         note("no evidence matches; add some with `readiness evidence add` or `readiness import`")
     else:

@@ -12,7 +12,7 @@ from typing import Any
 
 import click
 
-from .cli import CONTEXT, _open, cli, criteria_dir_option, workspace_options
+from .cli import CONTEXT, _open, cli, criteria_dir_option, raw_option, workspace_options
 from .labels import label
 from .output import note
 
@@ -32,7 +32,7 @@ def _as_of(value: str | None) -> dt.date:
 
 
 def scoring_options(func: Any) -> Any:
-    """--framework, --as-of, --lang, --format and --criteria-dir, shared by score and gaps."""
+    """--framework, --as-of, --lang, --format, --raw and --criteria-dir, shared by score and gaps."""
     options = [
         click.option("--framework", "framework_ids", multiple=True, metavar="ID",
                      help="Only this framework (repeatable) [default: every framework]."),
@@ -40,7 +40,8 @@ def scoring_options(func: Any) -> Any:
         click.option("--lang", default="en", show_default=True, metavar="CODE",
                      help="Language of titles, labels and messages: en or vi."),
         click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table",
-                     show_default=True, help="table for people; json or csv for programs."),
+                     show_default=True, help="table for people; json or csv for programs and spreadsheets."),
+        raw_option,
         criteria_dir_option,
         workspace_options,
     ]
@@ -57,7 +58,7 @@ def scoring_options(func: Any) -> Any:
 @click.option("--schema", is_flag=True, help="Print the JSON Schema of a scorecard and exit.")
 @scoring_options
 def score_command(city_name: str | None, explain: str | None, by: str | None, schema: bool,
-                  framework_ids: tuple[str, ...], as_of: str | None, lang: str, fmt: str,
+                  framework_ids: tuple[str, ...], as_of: str | None, lang: str, fmt: str, raw: bool,
                   criteria_dirs: tuple[Path, ...], settings: Any) -> None:
     """Score a city's readiness: coverage, totals and the verdict.
 
@@ -98,7 +99,7 @@ def score_command(city_name: str | None, explain: str | None, by: str | None, sc
         if fmt == "json":
             out.scores_json(cards, lang, {"as_of": day.isoformat()})
         elif fmt == "csv":
-            out.cities_csv(cards)
+            out.cities_csv(cards, raw)
         elif cards:
             note(f"{label('as of', lang)} {day.isoformat()}")
             out.all_cities_table(cards, lang)
@@ -139,7 +140,7 @@ def score_command(city_name: str | None, explain: str | None, by: str | None, sc
     if fmt == "json":
         out.scores_json(scores.cards, lang, {"city": scores.facts.name, "as_of": day.isoformat()})
     elif fmt == "csv":
-        out.criteria_csv(scores.cards, lang)
+        out.criteria_csv(scores.cards, lang, raw)
     else:
         for card in scores.cards:
             out.scorecard_table(card, lang)
@@ -156,7 +157,7 @@ def _quoted(name: str) -> str:
 @click.option("--limit", type=click.IntRange(1), help="Only the first N gaps.")
 @scoring_options
 def gaps_command(city_name: str, limit: int | None, framework_ids: tuple[str, ...], as_of: str | None, lang: str,
-                 fmt: str, criteria_dirs: tuple[Path, ...], settings: Any) -> None:
+                 fmt: str, raw: bool, criteria_dirs: tuple[Path, ...], settings: Any) -> None:
     """List what is missing, most important first, with what to do.
 
     Each gap names what is missing and the action that closes it. Blocking criteria come first, then the points closing each gap would add to its framework's
@@ -182,7 +183,7 @@ def gaps_command(city_name: str, limit: int | None, framework_ids: tuple[str, ..
                        "gaps": [{**g.model_dump(mode="json"), "actions": [p.text(lang) for p in g.problems]}
                                 for g in gaps]})
     elif fmt == "csv":
-        out.gaps_csv(gaps, lang)
+        out.gaps_csv(gaps, lang, raw)
     elif not gaps:
         note(label("msg.no_gaps", lang, city=scores.facts.name))
     else:

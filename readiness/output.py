@@ -240,11 +240,32 @@ def evidence_table(views: Sequence[EvidenceView], lang: str) -> None:
     note(f"{len(views)} record(s)")
 
 
-def evidence_csv(views: Sequence[EvidenceView]) -> None:
-    """The records as CSV with the columns `readiness import` reads (UTF-8)."""
+class _ProtectedWriter:
+    def __init__(self, writer: Any):
+        self.writer = writer
+
+    def writerow(self, row: Iterable[Any]) -> None:
+        from .text import csv_protect
+
+        self.writer.writerow([csv_protect(c) for c in row])
+
+
+def csv_writer(raw: bool = False) -> Any:
+    """The one CSV writer of every ``--format csv`` (stdout, UTF-8, one line per row).
+
+    Cells that a spreadsheet would run as formulas (starting with = + - @, a tab or a carriage
+    return: titles, names and justifications come from many hands) get a ``'`` before them, as
+    OWASP advises; ``import`` takes it off again. ``raw`` writes the cells exactly as stored.
+    """
     import csv
 
     writer = csv.writer(sys.stdout, lineterminator="\n")
+    return writer if raw else _ProtectedWriter(writer)
+
+
+def evidence_csv(views: Sequence[EvidenceView], raw: bool = False) -> None:
+    """The records as CSV with the columns `readiness import` reads (UTF-8); see ``csv_writer``."""
+    writer = csv_writer(raw)
     writer.writerow(CSV_COLUMNS)
     for v in views:
         r = v.row

@@ -7,15 +7,13 @@ than 0 where nothing applicable was scored.
 
 from __future__ import annotations
 
-import csv
-import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 import click
 
 from .labels import LABELS, label, record_status
-from .output import console, emit_json, note, requirement_text, safe, table
+from .output import console, csv_writer, emit_json, note, requirement_text, safe, table
 
 if TYPE_CHECKING:
     from .criteria import Framework
@@ -232,9 +230,9 @@ CRITERIA_CSV = ("city", "framework", "area", "criterion", "title", "blocking", "
                 "share", "counted", "justification")
 
 
-def criteria_csv(cards: Sequence[Scorecard], lang: str) -> None:
+def criteria_csv(cards: Sequence[Scorecard], lang: str, raw: bool = False) -> None:
     """One row per criterion; coverage and share as fractions (0-1), empty when not applicable."""
-    w = csv.writer(sys.stdout, lineterminator="\n")
+    w = csv_writer(raw)
     w.writerow(CRITERIA_CSV)
     for card in cards:
         for c in card.all_criteria():
@@ -243,16 +241,16 @@ def criteria_csv(cards: Sequence[Scorecard], lang: str) -> None:
                         "; ".join(c.counted) or (c.counted_records or ""), c.justification or ""])
 
 
-def cities_csv(cards: Sequence[Scorecard]) -> None:
-    w = csv.writer(sys.stdout, lineterminator="\n")
+def cities_csv(cards: Sequence[Scorecard], raw: bool = False) -> None:
+    w = csv_writer(raw)
     w.writerow(("city", "framework", "score", "met", "applicable", "met_share", "verdict", "blocking_unmet"))
     for c in cards:
         w.writerow([c.city, c.framework, "" if c.score is None else f"{c.score:.4f}", c.met, c.applicable,
                     "" if c.met_share is None else f"{c.met_share:.4f}", c.verdict or "", "; ".join(c.blocking_unmet)])
 
 
-def gaps_csv(gaps: Sequence[Gap], lang: str) -> None:
-    w = csv.writer(sys.stdout, lineterminator="\n")
+def gaps_csv(gaps: Sequence[Gap], lang: str, raw: bool = False) -> None:
+    w = csv_writer(raw)
     w.writerow(("rank", "framework", "criterion", "title", "status", "coverage", "blocking", "gain", "actions", "units"))
     for i, g in enumerate(gaps, 1):
         w.writerow([i, g.framework, g.criterion, _text(g.title, lang), g.status,

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import InvalidValueError
+from .text import csv_unprotect
 
 MAX_SHEET_BYTES = 100 * 1000 * 1000
 MAX_ROWS = 200_000
@@ -104,7 +105,8 @@ def _read_csv(path: Path, encoding: str | None) -> Sheet:
                     raise InvalidValueError(
                         f"{path}:{line}: {len(cells)} cells but the header has {len(header)} columns; "
                         "quote cells that contain the separator")
-            rows.append((line, {h: (cells[i] if i < len(cells) else "") for i, h in enumerate(header) if h}))
+            # csv_unprotect: the ' that `--format csv` puts before a formula-like cell comes off.
+            rows.append((line, {h: (csv_unprotect(cells[i]) if i < len(cells) else "") for i, h in enumerate(header) if h}))
             if len(rows) > MAX_ROWS:
                 raise InvalidValueError(f"{path}: more than {MAX_ROWS:,} rows; split the file")
     except csv.Error as exc:

@@ -32,6 +32,24 @@ def fold(text: str) -> str:
     return _NOT_ALNUM.sub("", strip_marks(text).casefold())
 
 
+#: A cell a spreadsheet would run as a formula (OWASP: = + - @ tab CR), behind any quotes.
+_FORMULA = re.compile(r"'*[=+\-@\t\r]")
+
+
+def csv_protect(cell: object) -> object:
+    """A CSV cell a spreadsheet will show as text: ``'`` before one that starts like a formula.
+
+    Cells already starting with quotes before such a character get one more, so that
+    ``csv_unprotect`` gives back exactly what was written.
+    """
+    return "'" + cell if isinstance(cell, str) and _FORMULA.match(cell) else cell
+
+
+def csv_unprotect(cell: str) -> str:
+    """What ``csv_protect`` was given: the protective ``'`` taken off again (on import)."""
+    return cell[1:] if cell.startswith("'") and _FORMULA.match(cell, 1) else cell
+
+
 def word_count(text: str) -> int:
     """Words as the GNLC form counts them: runs of non-space characters.
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import json
 import unicodedata
 from pathlib import Path
@@ -85,6 +86,42 @@ def test_csv_output_uses_the_import_columns(city) -> None:
     out = city("evidence", "list", "--format", "csv").stdout.splitlines()
     assert out[0].startswith("id,city,unit,kind,title_vi,title_en")
     assert out[1].startswith('HN-0001,Hà Nội,,event,"Tuần lễ, 2025",Week')
+
+
+HOSTILE = {"title": "=HYPERLINK(\"http://evil.example\",\"Click\")", "title-en": "+cmd|' /C calc'!A0",
+           "summary": "-2+3", "organiser": "@SUM(A1:A9)"}
+
+
+def test_csv_cells_that_look_like_formulas_are_neutralised_and_import_takes_it_back(city, run_elsewhere,
+                                                                                     tmp_path: Path) -> None:
+    """Titles, summaries, organisers, unit names starting with = + - @ get a ' in `evidence list
+    --format csv` (--raw leaves them); importing that CSV gives back exactly what was stored."""
+    assert city("unit", "add", "=1+1 Ward", "--city", "Hanoi", "--kind", "ward").exit_code == 0
+    add(city, "--kind", "event", "--start", "2025-10", "--unit", "=1+1 Ward",
+        *(a for k, v in HOSTILE.items() for a in (f"--{k}", v)))
+    add(city, "--kind", "plan", "--title", "'=already quoted", "--title-en", "'plain quote", "--start", "2025")
+    out = city("evidence", "list", "--format", "csv").stdout
+    rows = sorted(csv.DictReader(out.splitlines()), key=lambda r: r["id"])
+    assert rows[0]["title_vi"] == "'" + HOSTILE["title"] and rows[0]["title_en"] == "'" + HOSTILE["title-en"]
+    assert (rows[0]["summary_vi"], rows[0]["organiser_vi"], rows[0]["unit"]) == ("'-2+3", "'@SUM(A1:A9)", "'=1+1 Ward")
+    assert (rows[1]["title_vi"], rows[1]["title_en"]) == ("''=already quoted", "'plain quote")
+    assert not any(cell and cell[0] in "=+-@" for row in rows for cell in row.values())
+    raw = sorted(csv.DictReader(city("evidence", "list", "--format", "csv", "--raw").stdout.splitlines()),
+                 key=lambda r: r["id"])
+    assert raw[0]["title_vi"] == HOSTILE["title"] and raw[0]["unit"] == "=1+1 Ward"
+
+    assert run_elsewhere("city", "add", "Hà Nội", "--country", "VN", "--code", "HN").exit_code == 0
+    assert run_elsewhere("unit", "add", "=1+1 Ward", "--city", "Hanoi", "--kind", "ward").exit_code == 0
+    sheet = tmp_path / "export.csv"
+    sheet.write_text(out, encoding="utf-8")
+    imported = run_elsewhere("import", str(sheet))
+    assert imported.exit_code == 0, imported.stderr
+    fields = ("title", "summary", "organiser", "unit")
+    here = [{k: v for k, v in json.loads(city("evidence", "show", c, "--format", "json").stdout).items() if k in fields}
+            for c in ("HN-0001", "HN-0002")]
+    there = [{k: v for k, v in json.loads(run_elsewhere("evidence", "show", c, "--format", "json").stdout).items()
+              if k in fields} for c in ("HN-0001", "HN-0002")]
+    assert there == here and here[0]["title"]["vi"] == HOSTILE["title"]
 
 
 def test_edit_merges_languages_and_checks_dates(city) -> None:

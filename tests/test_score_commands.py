@@ -331,3 +331,34 @@ def test_an_ambiguous_criterion_id_lists_the_candidates(hanoi_ws, settings, stat
     assert state() == before
     narrowed = hanoi_ws("score", "--city", "Hanoi", "--framework", "mine", "--explain", "2.6.1")
     assert narrowed.exit_code == 0 and narrowed.stdout.startswith("mine:2.6.1  Our own week")
+
+
+def test_score_and_gaps_csv_neutralise_formula_cells(hanoi_ws, settings) -> None:
+    """Criterion titles, N/A justifications, unit and city names starting with = + - @ get a '
+    in `score` and `gaps --format csv` (every city's view too); --raw writes them as stored."""
+    settings.criteria_dir.mkdir(parents=True, exist_ok=True)
+    (settings.criteria_dir / "mine.yaml").write_text(MINE.replace("Our own week", '"=1+1 Our own week"'),
+                                                     encoding="utf-8")
+    why = "-2+3 the national programme covers it"
+    assert hanoi_ws("na", "add", "guidelines:G4.2", "--city", "Hanoi", "--why", why).exit_code == 0
+    assert hanoi_ws("unit", "add", "@Evil ward", "--city", "Hanoi", "--kind", "ward").exit_code == 0
+    added = hanoi_ws("evidence", "add", "--city", "Hanoi", "--kind", "event", "--title", "Tuần lễ", "--start",
+                     "2025-10", "--unit", "@Evil ward", "--link", "mine:2.6.1")
+    assert added.exit_code == 0, added.stderr
+    assert hanoi_ws("city", "add", "+Evil City", "--country", "VN", "--code", "EV").exit_code == 0
+
+    def rows(*args: str) -> list[dict[str, str]]:
+        result = hanoi_ws(*args, "--format", "csv")
+        assert result.exit_code == 0, result.stderr
+        return list(csv.DictReader(io.StringIO(result.stdout)))
+
+    score = rows("score", "--city", "Hanoi", "--framework", "guidelines", "--framework", "mine")
+    assert next(r for r in score if r["criterion"] == "guidelines:G4.2")["justification"] == "'" + why
+    assert next(r for r in score if r["criterion"] == "mine:2.6.1")["title"] == "'=1+1 Our own week"
+    gap = next(r for r in rows("gaps", "--city", "Hanoi", "--framework", "mine") if r["criterion"] == "mine:2.6.1")
+    assert (gap["title"], gap["units"]) == ("'=1+1 Our own week", "'@Evil ward")
+    assert "'+Evil City" in [r["city"] for r in rows("score")]
+    for table in (score, rows("gaps", "--city", "Hanoi"), rows("score")):
+        assert not any(cell and cell[0] in "=+-@\t\r" for row in table for cell in row.values())
+    raw = next(r for r in rows("gaps", "--city", "Hanoi", "--framework", "mine", "--raw") if r["criterion"] == "mine:2.6.1")
+    assert (raw["title"], raw["units"]) == ("=1+1 Our own week", "@Evil ward")
