@@ -72,3 +72,16 @@ def test_installed_wheel_works_without_the_repository(wheel: Path, tmp_path: Pat
 
     pdf = PdfReader(str(tmp_path / "hanoi-dossier.pdf"))
     assert len(pdf.pages) > 10 and len(pdf.attachments) == 2
+
+
+def test_pypdf_is_required_at_a_version_with_its_decompression_limits() -> None:
+    """pyproject asks for pypdf 6.10.2 or newer, and the pypdf installed has every limit it relies on."""
+    import tomllib
+
+    import pypdf.filters
+
+    deps = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["dependencies"]
+    assert "pypdf>=6.10.2" in deps
+    for limit in ("ZLIB_MAX_OUTPUT_LENGTH", "LZW_MAX_OUTPUT_LENGTH", "RUN_LENGTH_MAX_OUTPUT_LENGTH",
+                  "MAX_DECLARED_STREAM_LENGTH", "MAX_ARRAY_BASED_STREAM_OUTPUT_LENGTH", "FLATE_MAX_BUFFER_SIZE"):
+        assert isinstance(getattr(pypdf.filters, limit), int), limit
