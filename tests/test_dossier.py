@@ -248,3 +248,31 @@ def test_hostile_records_render_without_fetching_anything(hanoi_ws, settings, tm
             if action is not None and "/URI" in action:
                 assert str(action["/URI"]).startswith(("http://", "https://")), action["/URI"]
     assert "root:" not in text_all  # /etc/passwd never made it in
+
+
+def test_an_unbreakable_500_character_title_stays_on_the_page(run, tmp_path: Path) -> None:
+    """A title of 500 letters without a space is wrapped, not clipped: every run of it drawn in the
+    PDF ends inside the page (its width counted low, at half an em a letter), and its end is there."""
+    assert run("city", "add", "Hà Nội", "--country", "VN").exit_code == 0
+    title = "Z" * 496 + "QEND"
+    added = run("evidence", "add", "--city", "Hanoi", "--kind", "event", "--title", title, "--start", "2025-10",
+                "--summary", "S" * 400, "--organiser", "O" * 300, "--link", "kflc:2.6.1")
+    assert added.exit_code == 0, added.stderr
+    out, _ = _dossier(run, tmp_path)
+    pdf = PdfReader(str(out))
+    seen = []
+    for page in pdf.pages:
+        width = float(page.mediabox.width)
+        runs: list[tuple[str, float, float]] = []
+
+        def visit(text: str, cm: list, tm: list, font: object, size: float, runs=runs) -> None:
+            if text.strip():
+                runs.append((text, cm[0] * tm[4] + cm[4], size * abs(tm[0] * cm[0]) or size))
+
+        page.extract_text(visitor_text=visit)
+        for text, x, size in runs:
+            letters = max(len(m) for m in re.findall(r"Z+|S+|O+|$", text))
+            if letters >= 10:
+                seen.append(text)
+                assert x + letters * size * 0.5 <= width, (len(text), x, size, width)
+    assert any("QEND" in t for t in seen) and sum(t.count("Z") for t in seen) >= 496
