@@ -60,7 +60,10 @@ MAX_LINKS = 200
 _URL = re.compile(r"https?://[^\s<>\"']+", re.IGNORECASE)
 _TAG = re.compile(r"[^;,\n]{1,60}")
 _INDICATOR = re.compile(r"(?:[a-z0-9][a-z0-9_.-]*:)?[a-z0-9][a-z0-9_.-]*", re.IGNORECASE)
-_CODE = re.compile(r"\s*([A-Za-z][A-Za-z0-9]{0,7})-(\d{1,9})\s*")
+_CODE = re.compile(r"\s*([A-Za-z][A-Za-z0-9]{0,7})-(\d{1,12})\s*")
+#: The highest counter an id may have (HN-999999): imports are refused above it, and a city
+#: that has used them all is told so rather than given an id no one can quote.
+MAX_NUMBER = 999_999
 _HTML = re.compile(r"<\s*/?\s*[a-zA-Z][^>]*>")
 
 
@@ -89,11 +92,15 @@ def format_code(city_code: str, number: int) -> str:
     return f"{city_code}-{number:04d}"
 
 
-def parse_code(text: str) -> tuple[str, int]:
-    """"HN-0042", "hn-42" -> ("HN", 42)."""
+def parse_code(text: str, limit: int | None = None) -> tuple[str, int]:
+    """"HN-0042", "hn-42" -> ("HN", 42); any id the counter has made (a workspace older than
+    ``MAX_NUMBER`` may hold longer ones). ``limit`` (import: ``MAX_NUMBER``) refuses numbers above it."""
     m = _CODE.fullmatch(text or "")
     if not m:
         raise InvalidValueError(f"evidence id {text!r}: write the city code and number, e.g. HN-0042")
+    if limit is not None and int(m[2]) > limit:
+        raise InvalidValueError(f"evidence id {text.strip()!r}: the number is at most {limit} "
+                                f"({len(str(limit))} digits); leave the id out to number it here")
     return m[1].upper(), int(m[2])
 
 
@@ -478,6 +485,9 @@ def new_record(session: Session, actor: str, city: City, fields: dict[str, Any],
     if number is None:
         lock_city(session, city)
         number = next_number(session, city)
+    if number > MAX_NUMBER:
+        raise InvalidValueError(f"{city.name} has used every evidence id up to {format_code(city.code, MAX_NUMBER)}; "
+                                "no new id can be given")
     if (city.next_number or 1) <= number:
         city.next_number = number + 1
         session.add(city)

@@ -448,7 +448,7 @@ def _plan(ws: Workspace, source: Path, archive: zipfile.ZipFile | None, catalogu
             number = None
             if rec.code:
                 try:
-                    code_city, number = ev.parse_code(rec.code)
+                    code_city, number = ev.parse_code(rec.code, limit=ev.MAX_NUMBER)
                 except InvalidValueError as exc:
                     found.add(rec.where, "id", str(exc).removeprefix("evidence id "))
                 else:

@@ -247,7 +247,7 @@ BAD_CASES: list[tuple[str, str, bytes, str]] = [
     ("before-1900", "csv", _csv("event,Tuần lễ,1850,,,,\n"), ":3: start: 1850 is before 1900"),
     ("unknown-criterion", "csv", _csv("event,Tuần lễ,2025,,kflc:9.9.9,,\n"), ":3: criteria: 'kflc:9.9.9': kflc has no criterion"),
     ("unknown-framework", "csv", _csv("event,Tuần lễ,2025,,unesco:1,,\n"), ":3: criteria: 'unesco:1': no framework 'unesco'"),
-    ("unknown-criterion", "csv", _csv("event,Tuần lễ,2025,,9.9.9,,\n"), ":3: criteria: '9.9.9': no criterion or area by that id"),
+    ("unknown-bare-criterion", "csv", _csv("event,Tuần lễ,2025,,9.9.9,,\n"), ":3: criteria: '9.9.9': no criterion or area by that id"),
     ("missing-file", "csv", _csv("event,Tuần lễ,2025,,,nowhere.pdf,\n"), ":3: files: nowhere.pdf: no such file"),
     ("path-escape", "csv", _csv("event,Tuần lễ,2025,,,../../etc/passwd,\n"), ":3: files: '../../etc/passwd': points outside the folder"),
     ("absolute-path", "csv", _csv("event,Tuần lễ,2025,,,/etc/passwd,\n"), ":3: files: '/etc/passwd': give the path relative"),
@@ -259,6 +259,7 @@ BAD_CASES: list[tuple[str, str, bytes, str]] = [
     ("direction-override", "csv", _csv("event,\u202egpj.exe,2025,,,,\n"), ":3: title.vi: holds control or direction-override"),
     ("title-too-long", "csv", _csv("event," + "a" * 600 + ",2025,,,,\n"), ":3: title.vi: 600 characters; at most 500"),
     ("bad-id", "csv", _csv("event,Tuần lễ,2025,,,,HN42\n"), ":3: id: 'HN42': write the city code and number"),
+    ("id-over-six-digits", "csv", _csv("event,Tuần lễ,2025,,,,HN-999999999\n"), ":3: id: 'HN-999999999': the number is at most 999999"),
     ("other-city-id", "csv", _csv("event,Tuần lễ,2025,,,,VIN-0001\n"), ":3: id: VIN-0001 has city code VIN, but Hà Nội's is HN"),
     ("duplicate-id", "csv", _csv("event,Tuần lễ,2025,,,,HN-0007\nevent,Tuần lễ,2025,,,,HN-0007\n"), ":4: id: HN-0007 is also used at"),
     ("unknown-column", "csv", _csv("", header="kind,title,start,end,criteria,files,id,colour\n"), ":1: colour: unknown column"),
@@ -459,3 +460,23 @@ def test_a_line_break_in_an_attachment_name_cannot_forge_a_line_of_evidence_show
     assert [line for line in shown if line.lstrip().startswith("status:")] == ["  status:          draft"]
     assert "    a.txt\\x0a  status:          verified by UNESCO  text/plain  1 B  sha256:" in "\n".join(shown)
     assert "  summary (vi):   dòng một" in shown and "dòng hai" in shown  # a summary keeps its line breaks
+
+
+def test_the_highest_id_is_addressable_and_the_counter_stops_there(city, tmp_path: Path) -> None:
+    """HN-999999 imports and is shown; the next record is refused in one line rather than given
+    HN-1000000; any id the counter ever made parses (a longer one is "no evidence", not a syntax error)."""
+    sheet = tmp_path / "top.csv"
+    sheet.write_bytes((HEADER + "event,Tuần lễ cuối,2025,,,,HN-999999\n").encode())
+    result = city("import", str(sheet), "--city", "Hanoi")
+    assert result.exit_code == 0, result.stderr
+    assert city("evidence", "show", "HN-999999").exit_code == 0
+    more = tmp_path / "more.csv"
+    more.write_bytes(("kind,title,start\nevent,Thêm nữa,2025\n").encode())
+    before = records(city)
+    for args in (("evidence", "add", "--city", "Hanoi", "--kind", "event", "--title", "Thêm"), ("import", str(more), "--city", "Hanoi")):
+        refused = city(*args)
+        assert refused.exit_code == 1, args
+        assert "Hà Nội has used every evidence id up to HN-999999" in refused.stderr, refused.stderr
+    assert records(city) == before
+    far = city("evidence", "show", "HN-1000000000")
+    assert far.exit_code == 1 and far.stderr == "error: no evidence HN-1000000000; see `readiness evidence list`\n"
