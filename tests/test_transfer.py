@@ -269,6 +269,8 @@ BAD_CASES: list[tuple[str, str, bytes, str]] = [
     ("broken-xlsx", "xlsx", b"PK\x03\x04 this is not really a workbook", "not a readable .xlsx workbook"),
     ("old-xls", "xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100, "an old Excel .xls file; save it as .xlsx"),
     ("yaml-duplicate-key", "yaml", "format: readiness-evidence/1\ncity: {name: Hà Nội}\nrecords:\n  - kind: event\n    kind: plan\n    title: {vi: x}\n".encode(), ":5: kind: given twice (first on line 4)"),
+    ("yaml-huge-integer", "yaml", ("city: Hà Nội\nrecords:\n  - kind: event\n    title: {vi: x}\n    start: " + "9" * 5000 + "\n").encode(), ":5: broken YAML: a number of 5,000 digits; at most 4,300"),
+    ("yaml-impossible-date", "yaml", "city: Hà Nội\nrecords:\n  - kind: event\n    title: {vi: x}\n    start: 2025-99-99\n".encode(), ":3: start: '2025-99-99' has month 99"),
     ("yaml-broken", "yaml", b"records: [\n  - kind: event\n", "broken YAML"),
     ("yaml-not-evidence", "yaml", b"areas: []\n", ":1: not a readiness evidence file"),
     ("yaml-bad-indicator", "yaml", "city: Hà Nội\nrecords:\n  - kind: statistic\n    title: {vi: x}\n    indicators:\n      - {indicator: learning-families, value: many}\n".encode(), ":3: indicators: learning-families: value 'many' is not a number"),

@@ -43,6 +43,7 @@ EXPECTED = {
     "28-not-utf8": (16, "is not UTF-8 text; save the file as UTF-8"),
     "29-alias-bomb": (1, "expands to more than 1,000,000 values through aliases"),
     "30-maps-to-itself": (21, "areas[0].criteria[0].maps_to[0]: a criterion cannot map to itself"),
+    "31-huge-integer": (8, "broken YAML: a number of 5,000 digits; at most 4,300"),
 }
 
 
