@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import getpass
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -79,12 +80,45 @@ def resolve(
     return Settings(folder, normalise_url(url), actor)
 
 
+#: Query parameters a PostgreSQL URL may carry: how to reach the server safely, nothing that
+#: changes which server or database is used or how the session behaves. ``options`` is taken
+#: only as ``-c search_path=NAME`` (a workspace in a schema of its own).
+URL_PARAMETERS = ("sslmode", "sslrootcert", "sslcert", "sslkey", "connect_timeout", "application_name", "options")
+_SCHEMA_OPTION = re.compile(r"-c\s*search_path=[A-Za-z_][A-Za-z0-9_]{0,62}")
+
+
+def _check_parameters(url: str) -> None:
+    """Refuse query parameters outside ``URL_PARAMETERS``. ``host=`` or ``dbname=`` would reach
+    another server or database than the URL shows, and other ``options`` set the session (say
+    ``-c session_replication_role=replica``, which turns foreign keys and triggers off); a URL
+    often comes from the environment, where nobody looks at it."""
+    from urllib.parse import parse_qsl, urlsplit
+
+    try:
+        query = urlsplit(url).query
+    except ValueError as exc:
+        raise ConfigError(f"database URL {mask_password(url)!r}: {exc}") from None
+    for key, value in parse_qsl(query, keep_blank_values=True):
+        if key not in URL_PARAMETERS:
+            raise ConfigError(
+                f"database URL parameter {key!r} is not accepted: it could change the server, database "
+                f"or session behind the URL; only {', '.join(URL_PARAMETERS)} are")
+        if key == "options" and not _SCHEMA_OPTION.fullmatch(value.strip()):
+            raise ConfigError(
+                f"database URL options={value[:60]!r} is not accepted: session settings could turn checks off; "
+                "only options=-c search_path=SCHEMA (a workspace in its own schema) is")
+
+
 def normalise_url(url: str) -> str:
-    """Accept the URLs people copy from PostgreSQL's docs and use the driver we ship (psycopg 3)."""
-    for prefix in ("postgresql+psycopg2://", "postgresql://", "postgres://"):
+    """Accept the URLs people copy from PostgreSQL's docs and use the driver we ship (psycopg 3).
+
+    A PostgreSQL URL may carry only the query parameters of ``URL_PARAMETERS``.
+    """
+    for prefix in ("postgresql+psycopg2://", "postgresql://", "postgres://", "postgresql+psycopg://"):
         if url.startswith(prefix):
+            _check_parameters(url)
             return "postgresql+psycopg://" + url[len(prefix):]
-    if url.startswith(("postgresql+psycopg://", "sqlite://")):
+    if url.startswith("sqlite://"):
         return url
     raise ConfigError(
         f"database URL {mask_password(url)!r} is not supported: use postgresql://USER@HOST:PORT/DB "

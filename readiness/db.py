@@ -21,11 +21,11 @@ from pathlib import Path
 
 from sqlalchemy import create_engine, event, inspect, text
 from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DatabaseError, IntegrityError, OperationalError
 from sqlmodel import Session
 
 from .config import Settings
-from .errors import ConfigError, WorkspaceError
+from .errors import ConfigError, InvalidValueError, WorkspaceError
 
 log = logging.getLogger(__name__)
 
@@ -38,10 +38,28 @@ BUSY_TIMEOUT_S = 60
 PG_MIGRATION_LOCK = 0x7265616479
 
 
+def _no_nul(params: object) -> None:
+    """Refuse text holding NUL: PostgreSQL cannot store it (nor ``\\u0000`` in JSON), SQLite cuts
+    strings at it in places; the same one line on both, whatever field it came in."""
+    values = params.values() if isinstance(params, dict) else params if isinstance(params, (list, tuple)) else ()
+    for value in values:  # type: ignore[union-attr]
+        if isinstance(value, (dict, list, tuple)):
+            _no_nul(value)
+        elif isinstance(value, str) and ("\x00" in value or "\\u0000" in value):
+            raise InvalidValueError("a text holds a NUL character (\\x00); retype it without control characters")
+
+
+def _guard(engine: Engine) -> None:
+    @event.listens_for(engine, "before_cursor_execute")
+    def _check(conn, cursor, statement, parameters, context, executemany):  # type: ignore[no-untyped-def]
+        _no_nul(parameters)
+
+
 def make_engine(url: str) -> Engine:
     """An engine for a workspace database URL, with SQLite set up for safe concurrent writes."""
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_S})
+        _guard(engine)
 
         @event.listens_for(engine, "connect")
         def _connect(dbapi_connection, _record):  # type: ignore[no-untyped-def]
@@ -66,7 +84,9 @@ def make_engine(url: str) -> Engine:
     except ImportError:
         raise ConfigError("PostgreSQL support is not installed in this Python: "
                           "pip install 'psycopg[binary]>=3.1'") from None
-    return create_engine(url, pool_pre_ping=True)
+    engine = create_engine(url, pool_pre_ping=True)
+    _guard(engine)
+    return engine
 
 
 @dataclass
@@ -78,10 +98,23 @@ class Workspace:
 
     @contextmanager
     def session(self) -> Iterator[Session]:
-        """One transaction: committed if the block ends normally, rolled back if it raises."""
-        with Session(self.engine, expire_on_commit=False) as session:
-            with session.begin():
-                yield session
+        """One transaction: committed if the block ends normally, rolled back if it raises.
+
+        Two commands that create the same thing at the same moment (two imports adding one
+        city on PostgreSQL) end, for the later one, in a unique violation: said in one line,
+        and nothing of it is kept. A damaged SQLite file is said in one line too.
+        """
+        try:
+            with Session(self.engine, expire_on_commit=False) as session:
+                with session.begin():
+                    yield session
+        except IntegrityError as exc:
+            if not _unique_violation(exc):
+                raise
+            raise WorkspaceError("another command wrote the same record, city or unit at the same moment; "
+                                 "nothing was changed: run the command again") from None
+        except DatabaseError as exc:
+            raise _damaged(self.settings, exc) or exc
 
     def close(self) -> None:
         self.engine.dispose()
@@ -91,6 +124,20 @@ class Workspace:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _unique_violation(exc: IntegrityError) -> bool:
+    orig = exc.orig
+    return getattr(orig, "sqlstate", None) == "23505" or "UNIQUE constraint failed" in str(orig)
+
+
+def _damaged(settings: Settings, exc: DatabaseError) -> WorkspaceError | None:
+    """A WorkspaceError for an SQLite file that is not a database or is damaged, else None."""
+    reason = str(exc.orig).strip().splitlines()[0] if exc.orig else ""
+    if settings.is_sqlite and ("not a database" in reason or "malformed" in reason or "disk I/O" in reason):
+        return WorkspaceError(f"{settings.describe_database()} is not a readable readiness database ({reason}): "
+                              "restore it from a backup, or give another --workspace / --database-url")
+    return None
 
 
 def open_workspace(settings: Settings) -> Workspace:
@@ -109,6 +156,8 @@ def open_workspace(settings: Settings) -> Workspace:
         engine.dispose()
         if created:  # a failed first command leaves no half-made workspace behind
             shutil.rmtree(settings.workspace, ignore_errors=True)
+        if isinstance(exc, DatabaseError) and (damaged := _damaged(settings, exc)) is not None:
+            raise damaged from None
         if isinstance(exc, OperationalError):
             reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
             raise WorkspaceError(f"cannot open the database {settings.describe_database()}: {reason}") from None

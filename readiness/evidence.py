@@ -853,9 +853,18 @@ class EvidenceFilter:
     tag: str | None = None
 
 
+#: The longest --search: each word is one more condition of the query, and a few thousand of
+#: them overflow the database's parser.
+MAX_SEARCH_CHARS = 200
+MAX_SEARCH_WORDS = 20
+
+
 def list_evidence(ws: Workspace, flt: EvidenceFilter | None = None) -> list[EvidenceView]:
     """Records matching the filter, oldest documented first (undated last), then by id."""
     flt = flt or EvidenceFilter()
+    if flt.text and (len(flt.text) > MAX_SEARCH_CHARS or len(flt.text.split()) > MAX_SEARCH_WORDS):
+        raise InvalidValueError(f"--search: {len(flt.text):,} characters, {len(flt.text.split()):,} words; "
+                                f"search with at most {MAX_SEARCH_WORDS} words and {MAX_SEARCH_CHARS} characters")
     with ws.session() as session:
         query = select(Evidence)
         if flt.city:

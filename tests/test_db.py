@@ -183,3 +183,45 @@ def test_data_made_at_the_first_revision_survives_every_later_migration(settings
         with ws.engine.connect() as conn:
             assert db.current_revision(conn) == db.HEAD_REVISION
         assert [(c.name, c.code) for c in list_cities(ws)] == [("Hà Nội", "HN")]
+
+
+@pytest.mark.parametrize("query", ["options=-c%20session_replication_role%3Dreplica", "host=evil.example",
+                                   "dbname=other", "options=-csearch_path%3Dx%20-c%20statement_timeout%3D1",
+                                   "service=prod", "passfile=/tmp/p"])
+def test_database_url_parameters_outside_the_allow_list_are_refused(query: str) -> None:
+    """host=, dbname=, service= or session options in a URL are refused in one line saying why;
+    sslmode, connect_timeout and a plain search_path schema are taken."""
+    with pytest.raises(ConfigError, match=r"is not accepted: .*(server|session)"):
+        config.normalise_url(f"postgresql://u@h:5432/d?{query}")
+    ok = "postgresql://u@h/d?sslmode=require&connect_timeout=5&options=-csearch_path%3Dward_1"
+    assert config.normalise_url(ok) == ok.replace("postgresql://", "postgresql+psycopg://")
+
+
+def test_a_file_that_is_not_a_database_is_one_line(run, tmp_path: Path) -> None:
+    """sqlite:////etc/passwd, a file of garbage and a truncated workspace database: one error line."""
+    garbage = tmp_path / "garbage.sqlite3"
+    garbage.write_bytes(b"SQLite format 3\x00" + b"\xff" * 8000)
+    source = tmp_path / "source.sqlite3"  # SQLite whatever database the suite runs on
+    sqlite = ("--database-url", f"sqlite:///{source}")
+    assert run("city", "add", "Hà Nội", "--country", "VN", *sqlite).exit_code == 0
+    for i in range(30):
+        assert run("unit", "add", f"Phường {i} " + "x" * 150, "--city", "Hanoi", "--kind", "ward", *sqlite).exit_code == 0
+    truncated = tmp_path / "truncated.sqlite3"
+    truncated.write_bytes(source.read_bytes()[:len(source.read_bytes()) // 2])
+    for url in ("sqlite:////etc/passwd", f"sqlite:///{garbage}", f"sqlite:///{truncated}"):
+        result = run("unit", "list", "--city", "Hanoi", "--database-url", url)
+        assert result.exit_code == 1, url
+        assert result.stderr.startswith("error: sqlite:///") and "is not a readable readiness database" in result.stderr
+        assert len(result.stderr.splitlines()) == 1, result.stderr
+
+
+def test_a_unique_violation_from_a_concurrent_writer_is_one_line(ws, run) -> None:
+    """Two imports creating one city at once end, for the later, in a unique violation: a
+    WorkspaceError saying to run it again, nothing kept (simulated: the row written past the check)."""
+    from readiness.models import City
+
+    assert run("city", "add", "Hà Nội", "--country", "VN").exit_code == 0
+    with pytest.raises(WorkspaceError, match="another command wrote the same record, city or unit at the same moment"):
+        with ws.session() as session:
+            session.add(City(name="Hà Nội", name_key="hanoi", country="VN", code="HN2", profile={}))
+    assert [c["name"] for c in __import__("json").loads(run("city", "list", "--format", "json").stdout)] == ["Hà Nội"]

@@ -124,6 +124,15 @@ def test_csv_cells_that_look_like_formulas_are_neutralised_and_import_takes_it_b
     assert there == here and here[0]["title"]["vi"] == HOSTILE["title"]
 
 
+def test_a_huge_search_is_refused_in_one_line(city) -> None:
+    """A 50 KB --search (25,000 words, each one more condition of the query) is refused, saying the limits."""
+    result = city("evidence", "list", "--search", "hoc " * 12_500)
+    assert result.exit_code == 1
+    assert result.stderr == ("error: --search: 50,000 characters, 12,500 words; search with at most 20 words "
+                             "and 200 characters\n")
+    assert city("evidence", "list", "--search", "hoc tap " * 10).exit_code == 0
+
+
 def test_edit_merges_languages_and_checks_dates(city) -> None:
     """Setting the English title keeps the Vietnamese; an end before the start is refused."""
     code = add(city, "--kind", "event", "--title", "Tuần lễ", "--start", "2025-10-01")

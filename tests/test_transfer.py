@@ -482,3 +482,18 @@ def test_the_highest_id_is_addressable_and_the_counter_stops_there(city, tmp_pat
     assert records(city) == before
     far = city("evidence", "show", "HN-1000000000")
     assert far.exit_code == 1 and far.stderr == "error: no evidence HN-1000000000; see `readiness evidence list`\n"
+
+
+def test_a_nul_in_a_name_is_one_line_and_changes_nothing(city, state, tmp_path: Path) -> None:
+    """An attachment name holding NUL (PostgreSQL cannot store it): one error line on every
+    database, nothing written, no stored file left behind."""
+    (tmp_path / "a.txt").write_text("hello", encoding="utf-8")
+    sheet = tmp_path / "nul.yaml"
+    sheet.write_text('city: Hà Nội\nrecords:\n  - kind: event\n    title: {vi: x}\n'
+                     '    attachments:\n      - {file: a.txt, name: "a\\0b.txt"}\n', encoding="utf-8")
+    before = state()
+    result = city("import", str(sheet))
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[-1] == "error: a text holds a NUL character (\\x00); retype it without control characters"
+    assert "Traceback" not in result.stderr
+    assert state() == before
