@@ -225,3 +225,17 @@ def test_a_unique_violation_from_a_concurrent_writer_is_one_line(ws, run) -> Non
         with ws.session() as session:
             session.add(City(name="Hà Nội", name_key="hanoi", country="VN", code="HN2", profile={}))
     assert [c["name"] for c in __import__("json").loads(run("city", "list", "--format", "json").stdout)] == ["Hà Nội"]
+
+
+def test_nul_in_any_text_is_refused_at_the_database_boundary(ws) -> None:
+    """Text holding NUL (or a JSON \\u0000) that got past every field check is refused before the
+    database sees it, the same on SQLite and PostgreSQL, and nothing is written."""
+    from readiness.errors import InvalidValueError
+    from readiness.models import City
+
+    for name, profile in (("Hà\x00Nội", {}), ("Huế", {"motivation": {"vi": "a\x00b"}})):
+        with pytest.raises(InvalidValueError, match="holds a NUL character"):
+            with ws.session() as session:
+                session.add(City(name=name, name_key="x", country="VN", code="X", profile=profile))
+    with ws.session() as session:
+        assert session.exec(text("SELECT count(*) FROM city")).one()[0] == 0

@@ -494,6 +494,5 @@ def test_a_nul_in_a_name_is_one_line_and_changes_nothing(city, state, tmp_path: 
     before = state()
     result = city("import", str(sheet))
     assert result.exit_code == 1
-    assert result.stderr.splitlines()[-1] == "error: a text holds a NUL character (\\x00); retype it without control characters"
-    assert "Traceback" not in result.stderr
+    assert len(result.stderr.splitlines()) == 1 and "NUL character" in result.stderr
     assert state() == before
