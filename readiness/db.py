@@ -43,6 +43,7 @@ def _no_nul(params: object) -> None:
     strings at it in places; the same one line on both, whatever field it came in."""
     values = params.values() if isinstance(params, dict) else params if isinstance(params, (list, tuple)) else ()
     for value in values:  # type: ignore[union-attr]
+        value = getattr(value, "obj", value)  # psycopg's Json wrapper around a JSON column's value
         if isinstance(value, (dict, list, tuple)):
             _no_nul(value)
         elif isinstance(value, str) and ("\x00" in value or "\\u0000" in value):
