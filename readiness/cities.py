@@ -21,6 +21,30 @@ from .models import AuditEvent, City, Unit, utcnow
 from .text import clean, fold, strip_marks
 
 UNIT_KINDS = ("ward", "commune", "district", "town", "agency", "school", "library", "centre", "association", "other")
+#: What officials write for each unit kind (matched folded: with or without diacritics); the
+#: first names are the ones an error message shows.
+UNIT_KIND_NAMES: dict[str, tuple[str, ...]] = {
+    "ward": ("phường",),
+    "commune": ("xã",),
+    "district": ("quận", "huyện"),
+    "town": ("thị xã", "thị trấn", "township"),
+    "agency": ("sở", "ban", "ngành", "cơ quan", "phòng", "ủy ban", "department", "office"),
+    "school": ("trường", "trường học", "nhà trường"),
+    "library": ("thư viện",),
+    "centre": ("trung tâm", "trung tâm học tập cộng đồng", "center"),
+    "association": ("hội", "hiệp hội", "đoàn thể", "câu lạc bộ"),
+    "other": ("khác",),
+}
+_UNIT_KIND_WORDS = {fold(word): kind for kind in UNIT_KINDS for word in (kind, *UNIT_KIND_NAMES[kind])}
+
+
+def check_unit_kind(value: str) -> str:
+    """A unit kind in English or Vietnamese ("phường", "Quan", "thị xã") as its English name."""
+    kind = _UNIT_KIND_WORDS.get(fold(str(value or "")))
+    if kind is None:
+        shown = ", ".join(f"{k} ({', '.join(UNIT_KIND_NAMES[k][:2])})" for k in UNIT_KINDS)
+        raise InvalidValueError(f"unit kind {clean(str(value or ''))!r} is not one of: {shown}")
+    return kind
 MAX_NAME_CHARS = 200
 
 
@@ -278,9 +302,7 @@ def _unit_tree(session: Session, city: City) -> list[UnitNode]:
 def add_unit(ws: Workspace, city_name: str, name: str, kind: str, parent: str | None = None) -> Unit:
     """Add a ward, commune, agency... to a city, optionally under another unit."""
     name = _name(name, "unit")
-    kind = clean(kind).lower()
-    if kind not in UNIT_KINDS:
-        raise InvalidValueError(f"unit kind {kind!r} is not one of: {', '.join(UNIT_KINDS)}")
+    kind = check_unit_kind(kind)
     with ws.session() as session:
         city = find_city(session, city_name)
         parent_unit = find_unit(session, city, parent) if parent else None

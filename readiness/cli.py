@@ -422,7 +422,8 @@ def unit() -> None:
 @click.argument("name")
 @click.option("--city", "city_name", required=True, help="The city the unit belongs to.")
 @click.option("--kind", required=True, help="ward, commune, district, town, agency, school, "
-              "library, centre, association or other.")
+              "library, centre, association or other; or in Vietnamese: phường, xã, quận, huyện, "
+              "thị xã, sở, trường, thư viện, trung tâm, hội (accents optional).")
 @click.option("--parent", help="The unit it sits under, if any.")
 @workspace_options
 def unit_add(name: str, city_name: str, kind: str, parent: str | None, settings: Any) -> None:

@@ -6,6 +6,7 @@ function of ``evidence``, ``transfer`` or ``verify``, format.
 
 from __future__ import annotations
 
+import logging
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -17,7 +18,8 @@ from .cli import CONTEXT, _open, cli, criteria_dir_option, raw_option, workspace
 from .output import note
 
 KIND_HELP = "plan, policy, forum, event, programme, statistic, structure, partnership, funding, report, media or letter"
-DATE_HELP = "2025, 2025-10, 2025-10-01 or 01/10/2025"
+DATE_HELP = ("2025, 10/2025, 01/10/2025 or 01-10-2025 (day first; 1/10/25 is 2025), 2025-10-01, "
+             "ngày 1 tháng 10 năm 2025 or tháng 10/2025")
 
 
 def _catalogue(settings: Any, criteria_dirs: tuple[Path, ...]) -> Any:
@@ -39,7 +41,8 @@ def list_format_option(func: Callable) -> Callable:
 def record_options(func: Callable) -> Callable:
     """The fields of a record, shared by ``evidence add`` and ``evidence edit``."""
     options = [
-        click.option("--kind", help=f"What it is: {KIND_HELP} (Vietnamese names work too)."),
+        click.option("--kind", help=f"What it is: {KIND_HELP} (or in Vietnamese: kế hoạch, hội thảo, sự kiện, "
+                     "báo cáo..., accents optional)."),
         click.option("--title", help="Title, in the language of --text-lang."),
         click.option("--title-en", help="English title."),
         click.option("--summary", help="What it shows, in your own words (in --text-lang)."),
@@ -49,8 +52,8 @@ def record_options(func: Callable) -> Callable:
         click.option("--text-lang", default="vi", show_default=True, help="Language of --title, --summary, --organiser."),
         click.option("--unit", help="Ward, commune or agency of the city responsible for it."),
         click.option("--start", help=f"When it happened or was adopted: {DATE_HELP}."),
-        click.option("--end", help="When it ended (events over several days, plans with a horizon)."),
-        click.option("--valid-until", help="When it stops counting (a certificate, a plan that expires)."),
+        click.option("--end", help="When it ended (events over several days, plans with a horizon); dates as --start."),
+        click.option("--valid-until", help="When it stops counting (a certificate, a plan that expires); dates as --start."),
         click.option("--source-url", help="Where it is published (https://...)."),
         click.option("--language", help="Language of the document itself: vi, en..."),
         click.option("--owner", help="Person or unit responsible for this record."),
@@ -462,17 +465,31 @@ def evidence_remove(evidence_id: str, yes: bool, settings: Any) -> None:
 @click.option("--city", "city_name", help="The city the rows belong to (when the file does not say).")
 @click.option("--encoding", help="Encoding of a CSV file when guessing fails, e.g. cp1258, utf-16.")
 @click.option("--dry-run", is_flag=True, help="Check everything and say what would happen; change nothing.")
+@click.option("--allow-duplicates", is_flag=True,
+              help="Import rows that copy a record already there (same unit, kind, title and dates) anyway.")
+@click.option("--renumber", is_flag=True,
+              help="Give records that carry ids (a ward's export) new ids from the city's counter; "
+                   "prints old -> new, and the audit log keeps the old id.")
+@click.option("--strict", is_flag=True, help="Refuse columns that are not known instead of leaving them out.")
 @max_size_option
 @workspace_options
 @criteria_dir_option
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 def import_command(source: Path | None, sample: str | None, city_name: str | None, encoding: str | None,
-                   dry_run: bool, max_size: str, settings: Any, criteria_dirs: tuple[Path, ...], fmt: str) -> None:
+                   dry_run: bool, allow_duplicates: bool, renumber: bool, strict: bool, max_size: str,
+                   settings: Any, criteria_dirs: tuple[Path, ...], fmt: str) -> None:
     """Import evidence from YAML, CSV, XLSX or an exported zip: all rows or none.
 
-    Every bad row is reported as FILE:ROW: COLUMN: MESSAGE and nothing is written. Records
-    whose id is already in the workspace with the same content are left alone, so
-    importing a file twice is harmless. See README "Import and export formats".
+    Every bad row is reported as FILE:ROW: COLUMN: MESSAGE and nothing is written.
+    Importing a file twice is harmless: records whose id is already there with the same
+    content are left alone, and rows that copy a record already there (same unit, kind,
+    title and dates, accents and case aside) are skipped and counted (--allow-duplicates
+    imports them). A ward's export whose ids are taken here goes in with --renumber.
+
+    A sheet may have title rows above its header; columns it does not know (STT, Ghi chú)
+    are left out with a warning. Kinds in English or Vietnamese (sự kiện, hội thảo); dates
+    as 01/10/2025, 01-10-2025, 1/10/25 (2000-2068; 69-99 are 19xx), 10/2025, tháng 10/2025,
+    ngày 1 tháng 10 năm 2025, 2025-10-01 or date cells. See README "Import and export formats".
 
     Review decisions are not imported from elsewhere: a spreadsheet brings draft or
     submitted records; a zip (or YAML) keeps verified statuses and its history only if
@@ -486,6 +503,7 @@ def import_command(source: Path | None, sample: str | None, city_name: str | Non
       readiness import evidence.xlsx --city Hanoi --dry-run
       readiness import old-list.csv --city "Hà Nội" --encoding cp1258
       readiness import hanoi-export.zip
+      readiness import phuong-hang-trong.zip --renumber
     """
     from . import output, transfer
     from .errors import InvalidValueError
@@ -498,12 +516,24 @@ def import_command(source: Path | None, sample: str | None, city_name: str | Non
     limit = parse_size(max_size)
     with _open(settings) as ws:
         plan = transfer.plan_import(ws, path, _catalogue(settings, criteria_dirs), city=city_name,
-                                    encoding=encoding, max_size=limit, trusted=sample is not None)
+                                    encoding=encoding, max_size=limit, trusted=sample is not None, strict=strict,
+                                    allow_duplicates=allow_duplicates, renumber=renumber)
         if dry_run:
             result = plan.summary()
         else:
             with output.steps() as step:
                 result = transfer.run_import(ws, plan, max_size=limit, progress=step).summary()
+    for warning in result["warnings"]:
+        logging.getLogger("readiness.cli").warning(output.safe(warning))
+    if result["duplicates"]:
+        repeats = sum(1 for d in result["duplicates"] if str(d["same_as"]).startswith("row "))
+        there = len(result["duplicates"]) - repeats
+        parts = ([f"{there} row(s) already in the workspace"] if there else []) + (
+            [f"{repeats} row(s) repeating an earlier row of the file"] if repeats else [])
+        note(f"{' and '.join(parts)} (same city, unit, kind, title and dates): {'would be ' if dry_run else ''}"
+             "skipped; --allow-duplicates imports them anyway")
+    for old, new in result["renumbered"].items():
+        note(f"{'would renumber' if dry_run else 'renumbered'} {old} -> {new}")
     if fmt == "json":
         output.emit_json({"dry_run": dry_run, **result})
         return

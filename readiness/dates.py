@@ -4,8 +4,15 @@ An event happened "in October 2025"; a plan was adopted on 7 January 2025; a sta
 "for 2024". ``PartialDate`` keeps the precision it was given, stores as ISO text ("2025",
 "2025-10", "2025-10-01", which sort in time order as strings) and shows as "October 2025".
 
-Accepted input: ``2025``, ``2025-10``, ``2025-10-01``, the Vietnamese day-first ``01/10/2025``
-and ``10/2025``, and ``date`` / ``datetime`` objects (from YAML and spreadsheets).
+Accepted input (``parse``), as officials write dates, day first:
+
+* ISO: ``2025``, ``2025-10``, ``2025-10-01`` (and ``2025-10-01T08:30``, the time dropped);
+* numbers: ``01/10/2025``, ``1/10/2025``, ``01-10-2025``, ``01.10.2025``, ``10/2025``,
+  ``10-2025``; a two-digit year, ``1/10/25``, is read as Python's ``%y`` reads it: 00-68 are
+  2000-2068, 69-99 are 1969-1999 (a date more than 15 years ahead is refused anyway);
+* words, with or without diacritics: ``ngày 1 tháng 10 năm 2025``, ``ngày 01/10/2025``,
+  ``tháng 10/2025``, ``tháng 10 năm 2025``, ``năm 2025``;
+* ``date`` / ``datetime`` objects (from YAML and spreadsheet date cells).
 """
 
 from __future__ import annotations
@@ -18,13 +25,22 @@ from dataclasses import dataclass
 from typing import Any
 
 from .errors import InvalidValueError
+from .text import strip_marks
 
 EARLIEST_YEAR = 1900
 #: A date further ahead than this is a typo (2205 for 2025), not a plan's horizon.
 MAX_YEARS_AHEAD = 15
 
 _ISO = re.compile(r"(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?")
-_DAY_FIRST = re.compile(r"(?:(\d{1,2})[/.])?(\d{1,2})[/.](\d{4})")
+_ISO_TIME = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?")
+_DAY_FIRST = re.compile(r"(?:(\d{1,2})([/.-]))?(\d{1,2})([/.-])(\d{4}|\d{2})")
+# Vietnamese words, folded (no marks, no case): "ngày 1 tháng 10 năm 2025", "tháng 10/2025".
+_VI_DAY = re.compile(r"(?:ngay\s*)?(\d{1,2})\s*thang\s*(\d{1,2})\s*,?\s*nam\s*(\d{4})")
+_VI_MONTH = re.compile(r"thang\s*(\d{1,2})\s*(?:,?\s*nam\s*|[/.-]\s*)(\d{4})")
+_VI_PREFIX = re.compile(r"^ngay\s*")
+#: Two-digit years as Python's %y reads them: below this are 20xx, from it on 19xx.
+TWO_DIGIT_PIVOT = 69
+DATE_FORMS = "2025, 10/2025, 01/10/2025, 2025-10-01 or ngày 1 tháng 10 năm 2025"
 
 _MONTHS = {
     "en": ["January", "February", "March", "April", "May", "June", "July", "August",
@@ -92,16 +108,9 @@ def parse(value: Any, field: str = "date", *, today: dt.date | None = None) -> P
     elif isinstance(value, int) and not isinstance(value, bool):
         found = _build(value, None, None, field, str(value))
     elif isinstance(value, str):
-        text = value.strip()
-        if m := _ISO.fullmatch(text):
-            found = _build(int(m[1]), _int(m[2]), _int(m[3]), field, text)
-        elif m := _DAY_FIRST.fullmatch(text):
-            found = _build(int(m[3]), int(m[2]), _int(m[1]), field, text)
-        else:
-            raise InvalidValueError(
-                f"{field}: {value!r} is not a date; write 2025, 2025-10, 2025-10-01 or 01/10/2025")
+        found = _parse_text(value, field)
     else:
-        raise InvalidValueError(f"{field}: {value!r} is not a date; write 2025, 2025-10, 2025-10-01 or 01/10/2025")
+        raise InvalidValueError(f"{field}: {value!r} is not a date; write {DATE_FORMS}")
     today = today or dt.date.today()
     if found.year < EARLIEST_YEAR:
         raise InvalidValueError(f"{field}: {found} is before {EARLIEST_YEAR}; check the year")
@@ -109,6 +118,33 @@ def parse(value: Any, field: str = "date", *, today: dt.date | None = None) -> P
         raise InvalidValueError(
             f"{field}: {found} is more than {MAX_YEARS_AHEAD} years ahead; check the year")
     return found
+
+
+def _parse_text(value: str, field: str) -> PartialDate:
+    text = value.strip()
+    if m := _ISO.fullmatch(text):
+        return _build(int(m[1]), _int(m[2]), _int(m[3]), field, text)
+    if m := _ISO_TIME.fullmatch(text):
+        return _build(int(m[1]), int(m[2]), int(m[3]), field, text)
+    words = " ".join(strip_marks(text).casefold().split())
+    if m := _VI_DAY.fullmatch(words):
+        return _build(int(m[3]), int(m[2]), int(m[1]), field, text)
+    if m := _VI_MONTH.fullmatch(words):
+        return _build(int(m[2]), int(m[1]), None, field, text)
+    if m := re.fullmatch(r"nam\s*(\d{4})", words):  # "năm 2025"
+        return _build(int(m[1]), None, None, field, text)
+    bare = _VI_PREFIX.sub("", words, count=1)  # "ngày 01/10/2025"
+    if (m := _DAY_FIRST.fullmatch(bare)) and (m[2] is None or m[2] == m[4]) and (m[1] or len(m[5]) == 4):
+        return _build(_year(m[5]), int(m[3]), _int(m[1]), field, text)
+    raise InvalidValueError(f"{field}: {value!r} is not a date; write {DATE_FORMS}")
+
+
+def _year(text: str) -> int:
+    """A year as written: 2025, or 25 read as 2025 (00-68) or 1999 for 99 (69-99), as %y does."""
+    year = int(text)
+    if len(text) == 2:
+        year += 2000 if year < TWO_DIGIT_PIVOT else 1900
+    return year
 
 
 def parse_optional(value: Any, field: str, *, today: dt.date | None = None) -> PartialDate | None:

@@ -37,6 +37,7 @@ from .errors import InvalidValueError, NotFoundError
 from .files import DEFAULT_MAX_SIZE, Batch, StoredFile, check_attachment_name, display_name
 from .labels import LABELS
 from .models import Attachment, AuditEvent, City, Evidence, EvidenceLink, IndicatorValue, Unit, utcnow
+from .numbers import parse_number
 from .profile import LANG_PATTERN
 from .text import clean, fold, strip_marks
 from .verify import workspace_store
@@ -67,12 +68,42 @@ MAX_NUMBER = 999_999
 _HTML = re.compile(r"<\s*/?\s*[a-zA-Z][^>]*>")
 
 
+#: What officials write for each kind, beyond the labels' own names (matched folded: with or
+#: without diacritics). The first Vietnamese names are the ones an error message shows.
+KIND_NAMES_VI: dict[str, tuple[str, ...]] = {
+    "plan": ("kế hoạch", "đề án", "chiến lược", "lộ trình"),
+    "policy": ("chính sách", "quyết định", "nghị quyết", "chỉ thị", "quy định", "thông tư"),
+    "forum": ("diễn đàn", "hội thảo", "hội nghị", "tọa đàm", "đối thoại"),
+    "event": ("sự kiện", "lễ hội", "ngày hội", "tuần lễ", "hội thi", "hoạt động"),
+    "programme": ("chương trình", "khóa học", "lớp học", "mô hình", "câu lạc bộ"),
+    "statistic": ("thống kê", "số liệu", "số liệu thống kê", "khảo sát", "điều tra"),
+    "structure": ("cơ cấu", "cơ cấu tổ chức", "ban chỉ đạo", "thiết chế", "bộ máy"),
+    "partnership": ("hợp tác", "quan hệ đối tác", "đối tác", "phối hợp", "thỏa thuận", "biên bản ghi nhớ"),
+    "funding": ("kinh phí", "ngân sách", "tài trợ", "học bổng", "quỹ"),
+    "report": ("báo cáo", "tổng kết", "sơ kết"),
+    "media": ("truyền thông", "báo chí", "bài báo", "phóng sự", "tin bài"),
+    "letter": ("văn bản", "công văn", "thư", "văn bản, thư", "thư ngỏ"),
+}
+KIND_NAMES_EN: dict[str, tuple[str, ...]] = {
+    "plan": ("strategy", "action plan"), "policy": ("decision", "resolution", "regulation", "directive"),
+    "forum": ("workshop", "seminar", "conference", "roundtable"), "event": ("festival", "ceremony", "celebration"),
+    "programme": ("program", "course", "training"), "statistic": ("statistics", "survey", "data"),
+    "partnership": ("agreement", "memorandum", "mou"), "funding": ("budget", "grant", "scholarship"),
+    "media": ("press", "article", "news"), "structure": ("committee", "council"), "letter": ("pledge",),
+}
+
+
 def _kind_words() -> dict[str, str]:
     words = {fold(k): k for k in KINDS}
     for k in KINDS:
-        for text in LABELS[k].values():
+        for text in (*LABELS[k].values(), *KIND_NAMES_VI.get(k, ()), *KIND_NAMES_EN.get(k, ())):
             words.setdefault(fold(text), k)
     return words
+
+
+def kinds_help() -> str:
+    """Every kind with its Vietnamese names: "plan (kế hoạch, đề án), policy (chính sách, quyết định), ..."."""
+    return ", ".join(f"{k} ({', '.join(KIND_NAMES_VI[k][:2])})" for k in KINDS)
 
 
 KIND_WORDS = _kind_words()
@@ -146,7 +177,7 @@ def check_bilingual(value: Any, name: str, *, required: bool = False, default_la
 def check_kind(value: Any) -> str:
     kind = KIND_WORDS.get(fold(str(value or "")))
     if kind is None:
-        raise InvalidValueError(f"kind: {value!r} is not one of: {', '.join(KINDS)}")
+        raise InvalidValueError(f"kind: {value!r} is not one of: {kinds_help()}")
     return kind
 
 
@@ -218,12 +249,10 @@ def check_indicator(value: Mapping[str, Any], catalogue: Catalogue, today: dt.da
         if ind not in known:
             raise InvalidValueError(f"indicators: {ident!r}: {framework_id!r} has no such indicator")
     raw = value.get("value")
-    try:
-        number = float(str(raw).replace(",", "")) if not isinstance(raw, int | float) else float(raw)
-    except ValueError:
+    try:  # 8.587.100, 3359,84, 8,587,100 (see numbers.py)
+        number = float(parse_number(raw))
+    except InvalidValueError:
         raise InvalidValueError(f"indicators: {ident}: value {raw!r} is not a number") from None
-    if number != number or number in (float("inf"), float("-inf")) or isinstance(raw, bool):
-        raise InvalidValueError(f"indicators: {ident}: value {raw!r} is not a number")
     year = value.get("year")
     if year is not None:
         if not isinstance(year, int) or isinstance(year, bool):

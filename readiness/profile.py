@@ -278,18 +278,14 @@ def usable(profile: Any) -> dict[str, Any]:
 
 
 def _number(name: str, value: str) -> int | float:
-    # People write 8.587.100 (Vietnamese) or 8,587,100 (English); accept plain digits with an
-    # optional decimal point and refuse anything ambiguous rather than guess.
-    text = value.replace(" ", "").replace("_", "")
-    if re.fullmatch(r"\d{1,3}([.,]\d{3}){2,}", text):
-        text = re.sub(r"[.,]", "", text)
-    try:
-        number = float(text)
-    except ValueError:
-        raise InvalidValueError(f"{name}: {value!r} is not a number (write 8587100 or 3358.6)") from None
+    # 8.587.100 and 3359,84 as Viet Nam writes them, 8,587,100 and 3358.6 as English does:
+    # numbers.parse_number reads them all and refuses what it cannot read for sure.
+    from .numbers import parse_number
+
+    number = parse_number(value, name)
     if number < 0 or not math.isfinite(number):
         raise InvalidValueError(f"{name}: {value!r} must be a number of zero or more")
-    return int(number) if number.is_integer() and "." not in text and "," not in text else number
+    return number
 
 
 def describe(profile: dict[str, Any]) -> list[dict[str, Any]]:

@@ -4,6 +4,11 @@
 spreadsheet program shows, whatever the encoding: UTF-8 with or without a byte-order mark,
 UTF-16 (what Excel's "Unicode text" writes) or Windows-1258 (old Vietnamese Windows). All text
 comes out NFC, so a title typed with combining marks matches one typed precomposed.
+
+Ward sheets often carry a title above the header ("DANH SÁCH MINH CHỨNG ...", merged across
+the columns) and a blank row or two: given a ``header_score``, the header is the first of the
+top ``HEADER_SEARCH_ROWS`` non-empty rows that scores 1 or more, else the best-scoring of them
+(the first row when none scores). The rows above it are left out.
 """
 
 from __future__ import annotations
@@ -12,6 +17,7 @@ import csv
 import datetime as dt
 import io
 import unicodedata
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,6 +26,11 @@ from .text import csv_unprotect
 
 MAX_SHEET_BYTES = 100 * 1000 * 1000
 MAX_ROWS = 200_000
+#: How many non-empty rows at the top of a sheet are searched for the header.
+HEADER_SEARCH_ROWS = 10
+
+#: header_score(cells): how well a row looks like the header; 1 or more is surely it.
+HeaderScore = Callable[[list[str]], float]
 
 
 @dataclass
@@ -28,10 +39,15 @@ class Sheet:
     header: list[str]
     rows: list[tuple[int, dict[str, str]]]  # (row number as shown in the file, cells by column)
     encoding: str | None = None
+    header_row: int = 1  # the row number of the header (below any title rows)
 
 
-def read_sheet(path: Path, encoding: str | None = None) -> Sheet:
-    """A CSV or XLSX file as header and rows; a clear error for anything else."""
+def read_sheet(path: Path, encoding: str | None = None, header_score: HeaderScore | None = None) -> Sheet:
+    """A CSV or XLSX file as header and rows; a clear error for anything else.
+
+    Without ``header_score`` the first non-empty row is the header; with it, see the module's
+    docstring.
+    """
     try:
         size = path.stat().st_size
     except OSError as exc:
@@ -41,10 +57,37 @@ def read_sheet(path: Path, encoding: str | None = None) -> Sheet:
     with open(path, "rb") as f:
         head = f.read(8)
     if head.startswith(b"PK\x03\x04") or path.suffix.lower() in (".xlsx", ".xlsm"):
-        return _read_xlsx(path)
+        return _read_xlsx(path, header_score)
     if head.startswith(b"\xd0\xcf\x11\xe0"):
         raise InvalidValueError(f"{path}: an old Excel .xls file; save it as .xlsx or CSV UTF-8 and import that")
-    return _read_csv(path, encoding)
+    return _read_csv(path, encoding, header_score)
+
+
+def _after_header(numbered: Iterable[tuple[int, list[str]]], score: HeaderScore | None,
+                  found: list[tuple[int, list[str]]]) -> Iterator[tuple[int, list[str]]]:
+    """The rows below the header, which is put in ``found`` once known (see the module docstring)."""
+    top: list[tuple[int, list[str]]] = []  # non-empty rows while the header is not yet known
+
+    def settle() -> Iterator[tuple[int, list[str]]]:
+        scores = [score(cells) for _, cells in top] if score and len(top) > 1 else [0.0]
+        best = max(range(len(scores)), key=lambda i: (scores[i], -i))
+        found.append(top[best])
+        yield from top[best + 1:]
+
+    for number, cells in numbered:
+        if found:
+            yield number, cells
+            continue
+        if not any(c.strip() for c in cells):
+            continue
+        top.append((number, cells))
+        sure = score is None or score(cells) >= 1
+        if sure:
+            top = top[-1:]
+        if sure or len(top) >= HEADER_SEARCH_ROWS:
+            yield from settle()
+    if not found and top:
+        yield from settle()
 
 
 def decode(data: bytes, path: Path, encoding: str | None = None) -> tuple[str, str]:
@@ -80,7 +123,7 @@ def decode(data: bytes, path: Path, encoding: str | None = None) -> tuple[str, s
     return unicodedata.normalize("NFC", text), chosen
 
 
-def _read_csv(path: Path, encoding: str | None) -> Sheet:
+def _read_csv(path: Path, encoding: str | None, header_score: HeaderScore | None = None) -> Sheet:
     text, used = decode(path.read_bytes(), path, encoding)
     sample = text[:4096]
     try:
@@ -90,13 +133,11 @@ def _read_csv(path: Path, encoding: str | None) -> Sheet:
     reader = csv.reader(io.StringIO(text, newline=""), dialect)
     rows: list[tuple[int, dict[str, str]]] = []
     header: list[str] | None = None
+    found: list[tuple[int, list[str]]] = []
     try:
-        for cells in reader:
-            line = reader.line_num
+        for line, cells in _after_header(((reader.line_num, cells) for cells in reader), header_score, found):
             if header is None:
-                if any(c.strip() for c in cells):
-                    header = [c.strip() for c in cells]
-                continue
+                header = [c.strip() for c in found[0][1]]
             if not any(c.strip() for c in cells):
                 continue
             if len(cells) > len(header):
@@ -111,12 +152,12 @@ def _read_csv(path: Path, encoding: str | None) -> Sheet:
                 raise InvalidValueError(f"{path}: more than {MAX_ROWS:,} rows; split the file")
     except csv.Error as exc:
         raise InvalidValueError(f"{path}:{reader.line_num}: {exc}; check the quotes on that line") from None
-    if header is None:
+    if not found:
         raise InvalidValueError(f"{path}: empty; the first row must name the columns (kind, title, ...)")
-    return Sheet(path, header, rows, used)
+    return Sheet(path, [c.strip() for c in found[0][1]], rows, used, found[0][0])
 
 
-def _read_xlsx(path: Path) -> Sheet:
+def _read_xlsx(path: Path, header_score: HeaderScore | None = None) -> Sheet:
     import zipfile
 
     from openpyxl import load_workbook
@@ -135,12 +176,12 @@ def _read_xlsx(path: Path) -> Sheet:
         sheet = book.worksheets[0]
         header: list[str] | None = None
         rows: list[tuple[int, dict[str, str]]] = []
-        for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
-            cells = [_cell_text(v) for v in values]
+        found: list[tuple[int, list[str]]] = []
+        numbered = ((number, [_cell_text(v) for v in values])
+                    for number, values in enumerate(sheet.iter_rows(values_only=True), start=1))
+        for number, cells in _after_header(numbered, header_score, found):
             if header is None:
-                if any(cells):
-                    header = [c.strip() for c in cells]
-                continue
+                header = [c.strip() for c in found[0][1]]
             if not any(c.strip() for c in cells):
                 continue
             rows.append((number, {h: (cells[i] if i < len(cells) else "") for i, h in enumerate(header) if h}))
@@ -150,9 +191,9 @@ def _read_xlsx(path: Path) -> Sheet:
         raise InvalidValueError(f"{path}: damaged workbook ({type(exc).__name__}); save it again as .xlsx") from None
     finally:
         book.close()
-    if header is None:
+    if not found:
         raise InvalidValueError(f"{path}: the first sheet is empty; its first row must name the columns")
-    return Sheet(path, header, rows)
+    return Sheet(path, [c.strip() for c in found[0][1]], rows, header_row=found[0][0])
 
 
 def _cell_text(value: object) -> str:

@@ -38,7 +38,7 @@ import yaml
 from sqlmodel import Session, col, select
 
 from . import evidence as ev
-from .cities import add_city_in, find_city, record
+from .cities import add_city_in, check_unit_kind, find_city, record
 from .db import Workspace
 from .errors import InvalidValueError, NotFoundError, Problem, ProblemsError
 from .files import DEFAULT_MAX_SIZE, Batch, FileStore, StoredFile, empty_file, human_size
@@ -62,20 +62,21 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "id": ("id", "ma", "mã minh chứng", "so hieu"),
     "city": ("city", "thành phố", "tỉnh/thành phố"),
     "unit": ("unit", "đơn vị"),
-    "kind": ("kind", "type", "loại", "loại minh chứng"),
-    "title": ("title", "tiêu đề", "tên"),
+    "kind": ("kind", "type", "loại", "loại minh chứng", "loại hình", "phân loại"),
+    "title": ("title", "tiêu đề", "tên", "tên minh chứng", "tên văn bản", "tên hoạt động"),
     "title_vi": ("title_vi", "title (vi)", "tiêu đề (vi)", "tiêu đề tiếng việt"),
     "title_en": ("title_en", "title (en)", "tiêu đề (en)", "tiêu đề tiếng anh"),
-    "summary": ("summary", "tóm tắt", "mô tả"),
+    "summary": ("summary", "tóm tắt", "mô tả", "nội dung", "trích yếu"),
     "summary_vi": ("summary_vi", "summary (vi)", "tóm tắt (vi)", "tóm tắt tiếng việt"),
     "summary_en": ("summary_en", "summary (en)", "tóm tắt (en)", "tóm tắt tiếng anh"),
     "organiser": ("organiser", "organizer", "đơn vị tổ chức", "tổ chức"),
     "organiser_vi": ("organiser_vi", "organizer_vi", "đơn vị tổ chức (vi)"),
     "organiser_en": ("organiser_en", "organizer_en", "đơn vị tổ chức (en)"),
-    "start": ("start", "date", "start date", "ngày", "từ ngày", "ngày bắt đầu"),
+    "start": ("start", "date", "start date", "ngày", "từ ngày", "ngày bắt đầu", "thời gian", "ngày ban hành",
+              "ngày tổ chức"),
     "end": ("end", "end date", "đến ngày", "ngày kết thúc"),
     "valid_until": ("valid_until", "valid until", "hiệu lực đến", "hạn hiệu lực"),
-    "source_url": ("source_url", "source", "url", "nguồn", "đường dẫn"),
+    "source_url": ("source_url", "source", "url", "nguồn", "đường dẫn", "link", "liên kết"),
     "language": ("language", "ngôn ngữ"),
     "owner": ("owner", "người phụ trách", "phụ trách"),
     "tags": ("tags", "nhãn", "từ khóa"),
@@ -127,6 +128,11 @@ class ImportPlan:
     encoding: str | None = None
     reviewed_here: bool = False  # statuses and history kept: exported from this workspace (or the bundled samples)
     not_reviewed: list[str] = field(default_factory=list)  # records verified elsewhere, coming in as submitted
+    #: rows skipped as copies: (where, the id of the record already there, or the file row it repeats)
+    duplicates: list[tuple[tuple[str, int], str]] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    #: under --renumber, each incoming id and the id it should get (the write allocates the real one)
+    renumbered: dict[str, str] = field(default_factory=dict)
 
     def summary(self) -> dict[str, Any]:
         return {
@@ -138,6 +144,9 @@ class ImportPlan:
             "new_units": len(self.units),
             "records": len(self.records),
             "unchanged": len(self.unchanged),
+            "duplicates": [{"row": where[1], "same_as": same} for where, same in self.duplicates],
+            "renumbered": dict(self.renumbered),
+            "warnings": list(self.warnings),
             "files": self.files,
             "bytes": self.bytes,
             "encoding": self.encoding,
@@ -151,7 +160,10 @@ class ImportResult:
     files_stored: int
 
     def summary(self) -> dict[str, Any]:
-        return {**self.plan.summary(), "added": self.codes, "files_stored": self.files_stored}
+        renumbered = {rec.meta["old_id"]: code for (rec, *_), code in zip(self.plan.records, self.codes, strict=True)
+                      if rec.meta.get("old_id")}
+        return {**self.plan.summary(), "added": self.codes, "files_stored": self.files_stored,
+                "renumbered": renumbered}
 
 
 #: progress(what, done, total): called as work advances, for a progress bar.
@@ -165,6 +177,7 @@ Progress = Callable[[str, int, int], None]
 class _Collector:
     def __init__(self) -> None:
         self.problems: list[Problem] = []
+        self.warnings: list[str] = []  # what was left out or assumed; the import goes ahead
 
     def add(self, where: tuple[str, int], column: str, message: str) -> None:
         self.problems.append(Problem(where[0], where[1], column, message))
@@ -256,24 +269,40 @@ def _yaml_records(doc: Any, shown: str, found: _Collector) -> tuple[dict[str, An
     return dict(city), list(units), records, list(audit)
 
 
-def _sheet_records(path: Path, encoding: str | None, found: _Collector) -> tuple[list[IncomingRecord], str | None, str | None]:
+def _header_score(cells: list[str]) -> float:
+    """1 for a row naming the columns kind and title (the header), less for fewer known names."""
+    names = {_COLUMN_KEYS.get(fold(c)) for c in cells if c.strip()} - {None}
+    if "kind" in names and names & {"title", "title_vi", "title_en"}:
+        return 1.0
+    return len(names) / (len(COLUMNS) + 1)
+
+
+def _sheet_records(path: Path, encoding: str | None, found: _Collector,
+                   strict: bool = False) -> tuple[list[IncomingRecord], str | None, str | None]:
     from .sheets import read_sheet
 
-    sheet = read_sheet(path, encoding)
+    sheet = read_sheet(path, encoding, _header_score)
     shown = str(path)
+    at = (shown, sheet.header_row)
     columns: dict[str, str] = {}
+    unknown: list[str] = []
     for header in sheet.header:
         if not header:
             continue
         name = _COLUMN_KEYS.get(fold(header))
-        if name is None:
-            found.add((shown, 1), header, f"unknown column; known: {', '.join(COLUMNS)} (or their Vietnamese names)")
+        if name is None and strict:
+            found.add(at, header, f"unknown column; known: {', '.join(COLUMNS)} (or their Vietnamese names)")
+        elif name is None:
+            unknown.append(header)
         elif name in columns.values():
-            found.add((shown, 1), header, f"a second {name} column")
+            found.add(at, header, f"a second {name} column")
         else:
             columns[header] = name
+    if unknown:  # STT, Ghi chú and the like: ward sheets carry them; they hold nothing to import
+        found.warnings.append(f"{shown}:{sheet.header_row}: column(s) left out, not known: {', '.join(unknown)} "
+                              "(the known ones: README \"Import and export formats\"; --strict refuses them)")
     if "kind" not in columns.values() or not {"title", "title_vi", "title_en"} & set(columns.values()):
-        found.add((shown, 1), "", "the header needs at least the columns kind and title (loại, tiêu đề)")
+        found.add(at, "", "the header needs at least the columns kind and title (loại, tiêu đề)")
     records: list[IncomingRecord] = []
     cities: set[str] = set()
     for number, cells in sheet.rows:
@@ -305,7 +334,7 @@ def _sheet_records(path: Path, encoding: str | None, found: _Collector) -> tuple
         records.append(rec)
     city = next(iter(cities)) if len(cities) == 1 else None
     if len(cities) > 1:
-        found.add((shown, 1), "city", f"rows name {len(cities)} cities ({', '.join(sorted(cities))}); import one city per file")
+        found.add(at, "city", f"rows name {len(cities)} cities ({', '.join(sorted(cities))}); import one city per file")
     return records, city, sheet.encoding
 
 
@@ -331,19 +360,41 @@ def _opened(source: Path) -> Iterator[zipfile.ZipFile | None]:
 
 def plan_import(ws: Workspace, source: Path, catalogue: Catalogue, *, city: str | None = None,
                 encoding: str | None = None, max_size: int = DEFAULT_MAX_SIZE,
-                today: dt.date | None = None, trusted: bool = False) -> ImportPlan:
+                today: dt.date | None = None, trusted: bool = False, strict: bool = False,
+                allow_duplicates: bool = False, renumber: bool = False) -> ImportPlan:
     """Read and check an import file completely; raise ProblemsError listing every problem.
 
     ``trusted``: the caller vouches for the file's statuses and history (the bundled samples,
     which ship with the tool); otherwise only an export of this workspace keeps them.
+
+    Rows that copy a record already in the city, or an earlier row of the file (same unit,
+    kind, title folded, start and end), are skipped and listed in ``duplicates`` unless
+    ``allow_duplicates``. ``strict`` refuses spreadsheet columns it does not know (otherwise
+    they are left out with a warning). ``renumber`` gives every record that carries an id a
+    new one from the city's counter, so a ward's export goes into a workspace whose ids it
+    would clash with; each record's audit event keeps its old id.
     """
     with _opened(source) as archive:
-        return _plan(ws, source, archive, catalogue, city, encoding, max_size, today, trusted)
+        return _plan(ws, source, archive, catalogue, city, encoding, max_size, today, trusted,
+                     strict=strict, allow_duplicates=allow_duplicates, renumber=renumber)
+
+
+def _content_key(fields: Mapping[str, Any]) -> tuple[str, str, str, str]:
+    """What makes two records the same for re-import: unit, kind and dates (the title apart)."""
+    def iso(value: Any) -> str:
+        return value.iso() if hasattr(value, "iso") else str(value or "")
+    return (fold(str(fields.get("unit") or "")), str(fields.get("kind") or ""), iso(fields.get("start")),
+            iso(fields.get("end")))
+
+
+def _titles(title: Mapping[str, str] | None) -> set[str]:
+    return {fold(t) for t in (title or {}).values() if fold(t)}
 
 
 def _plan(ws: Workspace, source: Path, archive: zipfile.ZipFile | None, catalogue: Catalogue,
           city_opt: str | None, encoding: str | None, max_size: int, today: dt.date | None,
-          trusted: bool = False) -> ImportPlan:
+          trusted: bool = False, *, strict: bool = False, allow_duplicates: bool = False,
+          renumber: bool = False) -> ImportPlan:
     shown = str(source)
     found = _Collector()
     city_info: dict[str, Any] = {}
@@ -380,7 +431,7 @@ def _plan(ws: Workspace, source: Path, archive: zipfile.ZipFile | None, catalogu
     else:
         if not source.is_file():
             raise InvalidValueError(f"{source}: no such file")
-        records, sheet_city, used_encoding = _sheet_records(source, encoding, found)
+        records, sheet_city, used_encoding = _sheet_records(source, encoding, found, strict)
         if sheet_city:
             city_info = {"name": sheet_city}
     if city_opt:
@@ -418,6 +469,18 @@ def _plan(ws: Workspace, source: Path, archive: zipfile.ZipFile | None, catalogu
         numbers_in_file: dict[int, tuple[str, int]] = {}
         planned = []
         unchanged = []
+        # Copies by content: what the city holds, then what the file holds, by _content_key.
+        in_workspace: dict[tuple[str, str, str, str], list[tuple[set[str], str]]] = {}
+        if city_row is not None and not allow_duplicates:
+            unit_keys = {u.id: key for key, u in existing_units.items()}
+            for row in session.exec(select(Evidence).where(Evidence.city_id == city_row.id)):
+                key = _content_key({"unit": unit_keys.get(row.unit_id, ""), "kind": row.kind,
+                                    "start": row.start, "end": row.end})
+                in_workspace.setdefault(key, []).append((_titles(row.title), row.code))
+        in_file: dict[tuple[str, str, str, str], list[tuple[set[str], str]]] = {}
+        duplicates: list[tuple[tuple[str, int], str]] = []
+        renumbered: dict[str, str] = {}
+        next_new = ev.next_number(session, city_row) if city_row is not None else 1
         files = 0
         total_bytes = 0
         for rec in records:
@@ -452,8 +515,9 @@ def _plan(ws: Workspace, source: Path, archive: zipfile.ZipFile | None, catalogu
                 except InvalidValueError as exc:
                     found.add(rec.where, "id", str(exc).removeprefix("evidence id "))
                 else:
-                    if city_code and code_city != city_code:
-                        found.add(rec.where, "id", f"{rec.code} has city code {code_city}, but {city_info['name']}'s is {city_code}")
+                    if city_code and code_city != city_code and not renumber:
+                        found.add(rec.where, "id", f"{rec.code} has city code {code_city}, but {city_info['name']}'s is "
+                                  f"{city_code}; --renumber gives the file's records new ids")
                     elif number in numbers_in_file:
                         other = numbers_in_file[number]
                         found.add(rec.where, "id", f"{rec.code} is also used at {other[0]}:{other[1]}")
@@ -466,11 +530,30 @@ def _plan(ws: Workspace, source: Path, archive: zipfile.ZipFile | None, catalogu
                                    for s in (None, *_statuses_here(fields.get("status"), reviewed_here))):
                                 unchanged.append(existing.code)
                                 continue
-                            found.add(rec.where, "id", f"{existing.code} is already in the workspace with other content; "
-                                      "leave the id out to add it as a new record, or change it with `readiness evidence edit`")
+                            if not renumber:
+                                found.add(rec.where, "id", f"{existing.code} is already in the workspace with other "
+                                          "content; import with --renumber to give the file's records new ids, or "
+                                          "leave the id out to add it as a new record")
+            titles = _titles(fields.get("title"))
+            if not allow_duplicates and titles and fields.get("kind"):
+                key = _content_key(fields)
+                same = next((code for have, code in in_workspace.get(key, []) if have & titles), None)
+                if same is None and not rec.code:  # rows with ids are meant apart; id-less copies are not
+                    same = next((where for have, where in in_file.get(key, []) if have & titles), None)
+                if same is not None:
+                    duplicates.append((rec.where, same))
+                    continue
+                in_file.setdefault(key, []).append((titles, f"row {rec.where[1]}"))
             _check_names(rec, found)
             _review_rules(rec, fields, found, sheet=doc is None, reviewed_here=reviewed_here,
                           source=source, not_reviewed=not_reviewed)
+            if renumber and rec.code:
+                rec.meta["old_id"] = rec.code
+                number = None
+            if renumber and number is None:  # the ids the write will give, in file order
+                if rec.meta.get("old_id"):
+                    renumbered[rec.meta["old_id"]] = ev.format_code(city_code or "X", next_new)
+                next_new += 1
             for f in rec.files:
                 if f.added_at is not None:
                     try:
@@ -506,13 +589,14 @@ def _plan(ws: Workspace, source: Path, archive: zipfile.ZipFile | None, catalogu
         audit = [{**e, "action": _imported(str(e["action"]))} for e in audit]
     return ImportPlan(source, city_info["name"], create_city, new_units, planned, unchanged,
                       audit if create_city else [], files, total_bytes, used_encoding,
-                      reviewed_here=reviewed_here, not_reviewed=not_reviewed)
+                      reviewed_here=reviewed_here, not_reviewed=not_reviewed,
+                      duplicates=duplicates, warnings=found.warnings, renumbered=renumbered)
 
 
 def _check_units(units: Any, existing: Mapping[str, Unit], doc: Any, shown: str,
                  found: _Collector) -> list[dict[str, Any]]:
     """The units a YAML adds, each checked as `unit add` checks it: name, kind, parent."""
-    from .cities import UNIT_KINDS, _name
+    from .cities import _name
     from .yamlfile import line_of
 
     if not isinstance(units, list):
@@ -526,9 +610,7 @@ def _check_units(units: Any, existing: Mapping[str, Unit], doc: Any, shown: str,
             continue
         try:
             name = _name(str(u["name"]), "unit")
-            kind = clean(str(u["kind"])).lower()
-            if kind not in UNIT_KINDS:
-                raise InvalidValueError(f"unit {name!r}: kind {kind!r} is not one of: {', '.join(UNIT_KINDS)}")
+            kind = check_unit_kind(str(u["kind"]))  # ward or phường, quận, thị xã...
             parent = _name(str(u["parent"]), "parent unit") if u.get("parent") else None
         except InvalidValueError as exc:
             found.add(where, f"units[{i}]", str(exc))
@@ -779,18 +861,19 @@ def _write(ws: Workspace, plan: ImportPlan, store: Batch, stored: dict[int, list
             if progress:
                 progress("records", len(codes), len(plan.records))
         views = ev.views_of(session, rows)
+        old_ids = [rec.meta.get("old_id") for rec, *_ in plan.records]  # under --renumber
         if plan.audit:
-            _restore_audit(session, city, plan.audit, {v.code: v.row.id for v in views}, units)
-        for view in views:
+            _restore_audit(session, city, plan.audit, {old or v.code: v.row.id for v, old in zip(views, old_ids)}, units)
+        for view, old in zip(views, old_ids):
             record(session, actor, "evidence.import", "evidence", view.row.id, city.id, None,
-                   {**view.as_json(), "imported_from": plan.source.name})
+                   {**view.as_json(), "imported_from": plan.source.name, **({"old_id": old} if old else {})})
     return codes
 
 
 
 def _add_units(session: Session, actor: str, city: City, wanted: list[dict[str, Any]], *,
                audit: bool = True) -> dict[str, Unit]:
-    from .cities import UNIT_KINDS, _snapshot
+    from .cities import _snapshot
 
     units = {fold(u.name): u for u in session.exec(select(Unit).where(Unit.city_id == city.id))}
     pending = list(wanted)
@@ -800,9 +883,10 @@ def _add_units(session: Session, actor: str, city: City, wanted: list[dict[str, 
             parent = fold(str(u.get("parent") or ""))
             if parent and parent not in units:
                 continue
-            kind = clean(str(u["kind"])).lower()
-            if kind not in UNIT_KINDS:
-                raise InvalidValueError(f"unit {u['name']!r}: kind {kind!r} is not one of: {', '.join(UNIT_KINDS)}")
+            try:
+                kind = check_unit_kind(str(u["kind"]))
+            except InvalidValueError as exc:
+                raise InvalidValueError(f"unit {u['name']!r}: {exc}") from None
             row = Unit(city_id=city.id, parent_id=units[parent].id if parent else None, name=clean(str(u["name"])),
                        name_key=fold(str(u["name"])), kind=kind)
             session.add(row)

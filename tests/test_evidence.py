@@ -213,7 +213,7 @@ def test_add_prompts_for_what_is_missing_at_a_terminal(city, monkeypatch) -> Non
 
 
 @pytest.mark.parametrize(("args", "message"), [
-    (("--kind", "gala", "--title", "x"), "kind: 'gala' is not one of: plan, policy"),
+    (("--kind", "gala", "--title", "x"), "kind: 'gala' is not one of: plan (kế hoạch"),
     (("--kind", "event"), "title: is required"),
     (("--kind", "event", "--title", "x", "--start", "31/02/2025"), "start: '31/02/2025' is not a day of the calendar"),
     (("--kind", "event", "--title", "x", "--start", "2205"), "start: 2205 is more than 15 years ahead"),

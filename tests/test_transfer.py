@@ -262,7 +262,7 @@ BAD_CASES: list[tuple[str, str, bytes, str]] = [
     ("id-over-six-digits", "csv", _csv("event,Tuần lễ,2025,,,,HN-999999999\n"), ":3: id: 'HN-999999999': the number is at most 999999"),
     ("other-city-id", "csv", _csv("event,Tuần lễ,2025,,,,VIN-0001\n"), ":3: id: VIN-0001 has city code VIN, but Hà Nội's is HN"),
     ("duplicate-id", "csv", _csv("event,Tuần lễ,2025,,,,HN-0007\nevent,Tuần lễ,2025,,,,HN-0007\n"), ":4: id: HN-0007 is also used at"),
-    ("unknown-column", "csv", _csv("", header="kind,title,start,end,criteria,files,id,colour\n"), ":1: colour: unknown column"),
+    ("second-kind-column", "csv", _csv("", header="kind,title,start,end,criteria,files,type\n"), ":1: type: a second kind column"),
     ("no-kind-column", "csv", b"title,start\nTuan le,2025\n", ":1: the header needs at least the columns kind and title"),
     ("unquoted-separator", "csv", _csv("event,Tuần lễ,2025,,,,,extra,cells\n"), ":3: 9 cells but the header has 7 columns"),
     ("bad-url", "csv", _csv("event,Tuần lễ,2025,,,,\n", header=HEADER).replace(b",id\n", b",source_url\n").replace(b"2025,,,,\n", b"2025,,,,javascript:alert(1)\n"), ":3: source_url: 'javascript:alert(1)' is not a web address"),
