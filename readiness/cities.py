@@ -38,12 +38,16 @@ UNIT_KIND_NAMES: dict[str, tuple[str, ...]] = {
 _UNIT_KIND_WORDS = {fold(word): kind for kind in UNIT_KINDS for word in (kind, *UNIT_KIND_NAMES[kind])}
 
 
-def check_unit_kind(value: str) -> str:
-    """A unit kind in English or Vietnamese ("phường", "Quan", "thị xã") as its English name."""
+def check_unit_kind(value: str, unit: str | None = None) -> str:
+    """A unit kind in English or Vietnamese ("phường", "Quan", "thị xã") as its English name.
+
+    The error names the unit when given: "unit 'X': kind 'castle' is not one of: ward (phường), ...".
+    """
     kind = _UNIT_KIND_WORDS.get(fold(str(value or "")))
     if kind is None:
         shown = ", ".join(f"{k} ({', '.join(UNIT_KIND_NAMES[k][:2])})" for k in UNIT_KINDS)
-        raise InvalidValueError(f"unit kind {clean(str(value or ''))!r} is not one of: {shown}")
+        what = f"unit {unit!r}: kind" if unit else "unit kind"
+        raise InvalidValueError(f"{what} {clean(str(value or ''))!r} is not one of: {shown}")
     return kind
 MAX_NAME_CHARS = 200
 

@@ -610,7 +610,7 @@ def _check_units(units: Any, existing: Mapping[str, Unit], doc: Any, shown: str,
             continue
         try:
             name = _name(str(u["name"]), "unit")
-            kind = check_unit_kind(str(u["kind"]))  # ward or phường, quận, thị xã...
+            kind = check_unit_kind(str(u["kind"]), name)  # ward or phường, quận, thị xã...
             parent = _name(str(u["parent"]), "parent unit") if u.get("parent") else None
         except InvalidValueError as exc:
             found.add(where, f"units[{i}]", str(exc))
@@ -883,10 +883,7 @@ def _add_units(session: Session, actor: str, city: City, wanted: list[dict[str, 
             parent = fold(str(u.get("parent") or ""))
             if parent and parent not in units:
                 continue
-            try:
-                kind = check_unit_kind(str(u["kind"]))
-            except InvalidValueError as exc:
-                raise InvalidValueError(f"unit {u['name']!r}: {exc}") from None
+            kind = check_unit_kind(str(u["kind"]), str(u["name"]))
             row = Unit(city_id=city.id, parent_id=units[parent].id if parent else None, name=clean(str(u["name"])),
                        name_key=fold(str(u["name"])), kind=kind)
             session.add(row)

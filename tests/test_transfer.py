@@ -429,8 +429,10 @@ def test_import_checks_names_as_the_commands_do(run, state, tmp_path: Path) -> N
     assert lines[:3] == [
         f"{shown}:3: units[0]: unit name 'Phường\\x1b[2J' holds control or invisible characters; retype it",
         f"{shown}:4: units[1]: unit name is 100000 characters long; at most 200",
-        f"{shown}:5: units[2]: unit 'Trường': kind 'castle' is not one of: ward, commune, district, town, agency, "
-        "school, library, centre, association, other"]
+        f"{shown}:5: units[2]: unit 'Trường': kind 'castle' is not one of: ward (phường), commune (xã), "
+        "district (quận, huyện), town (thị xã, thị trấn), agency (sở, ban), school (trường, trường học), "
+        "library (thư viện), centre (trung tâm, trung tâm học tập cộng đồng), association (hội, hiệp hội), "
+        "other (khác)"]
     assert f"{shown}:7: created_by: created_by name 'Lan\\n  status: verified' holds control" in result.stderr
     assert "is 304 bytes long; at most 255" in result.stderr
     assert len(result.stderr) < 3000  # the 100,000 characters are not echoed

@@ -329,7 +329,7 @@ def test_a_yaml_file_may_give_unit_kinds_in_vietnamese(city, tmp_path: Path) -> 
     assert {u["name"]: u["kind"] for u in units}["Thư viện Hà Nội"] == "library"
     path.write_text("city: Hà Nội\nunits:\n  - {name: Thôn X, kind: thôn}\nrecords: []\n", encoding="utf-8")
     bad = city("import", str(path))
-    assert bad.exit_code == 1 and "units[0]: unit kind 'thôn' is not one of" in bad.stderr
+    assert bad.exit_code == 1 and "units[0]: unit 'Thôn X': kind 'thôn' is not one of: ward (phường)" in bad.stderr
     assert "Traceback" not in bad.stderr
 
 
