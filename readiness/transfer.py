@@ -38,7 +38,7 @@ import yaml
 from sqlmodel import Session, col, select
 
 from . import evidence as ev
-from .cities import add_city_in, check_unit_kind, find_city, record
+from .cities import add_city_in, check_unit_kind, city_key, find_city, record
 from .db import Workspace
 from .errors import InvalidValueError, NotFoundError, Problem, ProblemsError
 from .files import DEFAULT_MAX_SIZE, Batch, FileStore, StoredFile, empty_file, human_size
@@ -260,7 +260,7 @@ def _yaml_records(doc: Any, shown: str, found: _Collector) -> tuple[dict[str, An
             elif key in ("status_by", "status_at", "status_reason", "created_at", "created_by", "updated_at"):
                 rec.meta[key] = value
             elif key == "city":
-                if value and fold(str(value)) != fold(str(city.get("name", ""))):
+                if value and city_key(str(value)) != city_key(str(city.get("name", ""))):
                     found.add((shown, line_of(doc, ("records", i, key))), "city", f"{value!r} is not the file's city {city.get('name')!r}")
             else:
                 found.add((shown, line_of(doc, ("records", i, key))), key, "unknown field")
@@ -304,7 +304,7 @@ def _sheet_records(path: Path, encoding: str | None, found: _Collector,
     if "kind" not in columns.values() or not {"title", "title_vi", "title_en"} & set(columns.values()):
         found.add(at, "", "the header needs at least the columns kind and title (loại, tiêu đề)")
     records: list[IncomingRecord] = []
-    cities: set[str] = set()
+    cities: dict[str, str] = {}
     for number, cells in sheet.rows:
         rec = IncomingRecord((shown, number))
         values = {columns[h]: v.strip() for h, v in cells.items() if h in columns}
@@ -324,7 +324,7 @@ def _sheet_records(path: Path, encoding: str | None, found: _Collector,
         if values.get("id"):
             rec.code = values["id"]
         if values.get("city"):
-            cities.add(values["city"])
+            cities.setdefault(city_key(values["city"]), values["city"])  # "Hà Nội" and "TP. Ha Noi" are one city
             rec.meta["city"] = values["city"]
         for part in _split_cell(values.get("criteria", "")):
             ref, _, why = part.partition("(")
@@ -332,9 +332,10 @@ def _sheet_records(path: Path, encoding: str | None, found: _Collector,
         for part in _split_cell(values.get("files", "")):
             rec.files.append(IncomingFile(part, PurePosixPath(part.replace("\\", "/")).name))
         records.append(rec)
-    city = next(iter(cities)) if len(cities) == 1 else None
+    city = next(iter(cities.values())) if len(cities) == 1 else None
     if len(cities) > 1:
-        found.add(at, "city", f"rows name {len(cities)} cities ({', '.join(sorted(cities))}); import one city per file")
+        found.add(at, "city", f"rows name {len(cities)} cities ({', '.join(sorted(cities.values()))}); "
+                              "import one city per file")
     return records, city, sheet.encoding
 
 
@@ -435,9 +436,15 @@ def _plan(ws: Workspace, source: Path, archive: zipfile.ZipFile | None, catalogu
         if sheet_city:
             city_info = {"name": sheet_city}
     if city_opt:
-        if city_info.get("name") and fold(city_info["name"]) != fold(city_opt):
+        wanted = city_opt  # "--city HN" or "TP. Hà Nội" means the workspace's city of that code or name
+        with ws.session() as session:
+            try:
+                wanted = find_city(session, city_opt).name
+            except NotFoundError:
+                pass
+        if city_info.get("name") and city_key(city_info["name"]) != city_key(wanted):
             found.add((shown, 0), "city", f"the file is for {city_info['name']!r}, not {city_opt!r}")
-        city_info.setdefault("name", city_opt)
+        city_info.setdefault("name", wanted)
     if not city_info.get("name"):
         raise ProblemsError(found.problems + [Problem(shown, 0, "city", "which city? give --city NAME (or a city column)")])
 

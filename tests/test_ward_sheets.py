@@ -421,3 +421,19 @@ def test_indicator_values_in_an_import_read_decimal_commas_and_dot_thousands(cit
     values = {v["indicator"]: v["value"] for v in records(city)[0]["indicators"]}
     assert values == {"learning-families": 8587100.0, "learning-families-share": 67.5}
 
+
+
+def test_city_option_and_city_column_match_however_the_city_is_written(city, tmp_path: Path) -> None:
+    """`--city HN` (the code) or "TP. Ha Noi" matches a sheet whose city column says "Hà Nội"."""
+    sheet = tmp_path / "ward.csv"
+    sheet.write_text("thành phố,loại,tiêu đề,từ ngày\n"
+                     "Hà Nội,sự kiện,Ngày hội đọc sách,01/10/2025\n"
+                     "TP. Ha Noi,sự kiện,Lớp tin học cho người cao tuổi,02/10/2025\n", encoding="utf-8")
+    done = city("import", str(sheet), "--city", "HN")
+    assert done.exit_code == 0, done.stderr
+    assert {r["title"]["vi"] for r in records(city, "--city", "HN")} >= {"Ngày hội đọc sách",
+                                                                         "Lớp tin học cho người cao tuổi"}
+    other = tmp_path / "other.csv"
+    other.write_text("thành phố,loại,tiêu đề\nVinh,sự kiện,Ngày hội\n", encoding="utf-8")
+    refused = city("import", str(other), "--city", "HN")
+    assert refused.exit_code == 1 and "the file is for 'Vinh'" in refused.stderr
