@@ -481,6 +481,17 @@ def load_file(path: Path) -> LoadResult:
     return LoadResult(path, None if problems else framework, problems, data)
 
 
+def _load_bounded(path: Path) -> LoadResult:
+    """``load_file`` in a bounded child process (``bounded.run``); a limit hit is a problem of the file."""
+    from .bounded import run
+    from .errors import UntrustedInputError
+
+    try:
+        return run(load_file, path, file=path)
+    except UntrustedInputError as exc:
+        return LoadResult(path, None, [Problem(str(path), 0, "", str(exc).removeprefix(f"{path}: "))])
+
+
 def _check_framework(fw: Framework, data: Any, name: str) -> list[Problem]:
     """Checks that span several fields: unique ids, languages, profile fields, verdict rules."""
     problems: list[Problem] = []
@@ -657,7 +668,9 @@ def collect(sources: list[tuple[str, list[Path]]]) -> tuple[Catalogue, list[Prob
     for origin, files in sources:
         origin_ids: dict[str, Path] = {}
         for path in files:
-            result = load_file(path)
+            # Bundled files are ours and load in-process, for speed; a workspace's or a given
+            # one is untrusted input and is read with bounded time, memory and output.
+            result = load_file(path) if origin == "bundled" else _load_bounded(path)
             problems += result.problems
             fw = result.framework
             if fw is None:

@@ -4,6 +4,12 @@
 itself says them (an HTML <title> and canonical link, PDF or DOCX metadata, a dateline). The
 file type comes from its bytes (``files.sniff``), not its name. Nothing is fetched, run or
 followed: HTML is parsed as text, a DOCX is read as XML out of its zip, a PDF through pypdf.
+
+A document is untrusted input: it is read in a bounded child process (``bounded.run``: time,
+memory and output limits), and each reader caps what it produces, not what the file claims:
+text kept (``MAX_CHARS``), a DOCX's XML streamed and inflated up to ``MAX_XML_BYTES``, PDF
+pages read (``MAX_PAGES``, a content stream shared by many pages read once), metadata lengths
+(``MAX_TITLE``). The HTML reader keeps its open tags counted, so unclosed tags cost linear time.
 """
 
 from __future__ import annotations
@@ -21,6 +27,12 @@ from .text import clean
 MAX_BYTES = 50 * 1024 * 1024
 #: Text kept from a document: enough for any article; a 300-page report is cut here.
 MAX_CHARS = 200_000
+#: Characters kept of a title or other metadata (a PDF title may hold megabytes).
+MAX_TITLE = 1000
+#: Pages of a PDF read: the text limit is reached long before by any real report.
+MAX_PAGES = 1000
+#: Bytes a DOCX's document.xml may inflate to (a 300-page report is about 10 MB).
+MAX_XML_BYTES = 100 * 1000 * 1000
 _URL = re.compile(r"https?://[^\s<>\"')\]]+", re.IGNORECASE)
 
 
@@ -34,7 +46,16 @@ class Document:
 
 
 def read_document(path: str | Path) -> Document:
-    """The text of a document and what its metadata says; a clear error for what cannot be read."""
+    """The text of a document and what its metadata says; a clear error for what cannot be read.
+
+    Read in a bounded child process: a document that takes too long, too much memory or gives
+    too much is refused with one error naming it (``bounded.UntrustedInputError``)."""
+    from .bounded import run
+
+    return run(_read_document, path, file=path)
+
+
+def _read_document(path: str | Path) -> Document:
     from .files import sniff
 
     file = Path(path)
@@ -71,7 +92,8 @@ def read_document(path: str | Path) -> Document:
         raise InvalidValueError(f"{path}: cannot read it as {media_type} ({type(exc).__name__}); "
                                 "is the file complete?") from None
     doc.media_type = media_type
-    doc.text = clean(doc.text)[:MAX_CHARS]
+    doc.text = clean(doc.text[:MAX_CHARS + 1000])[:MAX_CHARS]
+    doc.title = clean(doc.title[:MAX_TITLE]) or None if doc.title else None
     if doc.url is None:
         found = _URL.search(doc.text)
         doc.url = found[0].rstrip(".,;") if found else None
@@ -103,6 +125,20 @@ class _Text(HTMLParser):
         self.h1 = ""
         self.url: str | None = None
         self._stack: list[str] = []
+        self._open: dict[str, int] = {}  # open tags by name: membership in O(1), not a scan of the stack
+        self._skipping = 0  # open tags of _SKIP
+        self._kept = 0  # characters of text kept
+
+    def _push(self, tag: str) -> None:
+        self._stack.append(tag)
+        self._open[tag] = self._open.get(tag, 0) + 1
+        self._skipping += tag in self._SKIP
+
+    def _pop(self) -> str:
+        tag = self._stack.pop()
+        self._open[tag] -= 1
+        self._skipping -= tag in self._SKIP
+        return tag
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         a = dict(attrs)
@@ -113,22 +149,24 @@ class _Text(HTMLParser):
         if tag in self._BLOCK:
             self.parts.append("\n")
         if tag not in ("br", "meta", "link", "img", "input", "hr"):
-            self._stack.append(tag)
+            self._push(tag)
 
     def handle_endtag(self, tag: str) -> None:
-        if tag in self._stack:
-            while self._stack and self._stack.pop() != tag:
+        if self._open.get(tag):
+            while self._pop() != tag:
                 pass
         if tag in self._BLOCK:
             self.parts.append("\n")
 
     def handle_data(self, data: str) -> None:
-        if "title" in self._stack:
-            self.title += data
-        elif not self._SKIP.intersection(self._stack):
-            if "h1" in self._stack:
-                self.h1 += data
+        if self._open.get("title"):
+            if len(self.title) < MAX_TITLE:
+                self.title += data[:MAX_TITLE]
+        elif not self._skipping and self._kept <= MAX_CHARS:
+            if self._open.get("h1") and len(self.h1) < MAX_TITLE:
+                self.h1 += data[:MAX_TITLE]
             self.parts.append(data)
+            self._kept += len(data)
 
 
 def _html(text: str) -> Document:
@@ -145,21 +183,39 @@ def _docx(data: bytes) -> Document:
     import io
     import xml.etree.ElementTree as ET
 
+    from .bounded import CappedStream, read_member
+
     w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+    paragraphs: list[str] = []
+    kept = 0
     with zipfile.ZipFile(io.BytesIO(data)) as z:
-        if z.getinfo("word/document.xml").file_size > 20 * MAX_BYTES:
-            raise InvalidValueError("word/document.xml is larger than any document should be")
-        root = ET.fromstring(z.read("word/document.xml"))
-        paragraphs = ["".join(t.text or "" for t in p.iter(f"{w}t")) for p in root.iter(f"{w}p")]
+        # Streamed, and the inflated bytes counted as they come: the XML is never held whole,
+        # and a member that inflates far beyond what its header says stops at MAX_XML_BYTES.
+        with z.open("word/document.xml") as member:
+            stream = CappedStream(member, MAX_XML_BYTES, "word/document.xml")
+            body = None
+            for event, el in ET.iterparse(stream, events=("start", "end")):
+                if event == "start":
+                    if el.tag == f"{w}body":
+                        body = el
+                elif el.tag == f"{w}p":
+                    text = "".join(t.text or "" for t in el.iter(f"{w}t"))
+                    if body is not None:
+                        body.clear()  # what was read is let go (the parser keeps what is still open)
+                    if text.strip():
+                        paragraphs.append(text)
+                        kept += len(text)
+                        if kept > MAX_CHARS:
+                            break
         title, year = None, None
         if "docProps/core.xml" in z.namelist():
-            core = ET.fromstring(z.read("docProps/core.xml"))
+            core = ET.fromstring(read_member(z, "docProps/core.xml", 1_000_000, "docProps/core.xml"))
             for el in core:
                 if el.tag.endswith("}title") and el.text:
-                    title = el.text.strip() or None
+                    title = el.text[:MAX_TITLE].strip() or None
                 if el.tag.endswith("}created") and el.text and el.text[:4].isdigit():
                     year = int(el.text[:4])
-    return Document("\n".join(p for p in paragraphs if p.strip()), title=title, year=year)
+    return Document("\n".join(paragraphs), title=title, year=year)
 
 
 def _pdf(file: Path) -> Document:
@@ -171,16 +227,39 @@ def _pdf(file: Path) -> Document:
     reader = PdfReader(str(file))
     pages = []
     total = 0
-    for page in reader.pages:
+    seen: set[tuple] = set()
+    for number, page in enumerate(reader.pages):
+        if number >= MAX_PAGES:
+            break
+        # A content stream shared by many pages gives the same text each time: read it once.
+        key = _contents_key(page)
+        if key is not None:
+            if key in seen:
+                continue
+            seen.add(key)
         text = page.extract_text() or ""
-        pages.append(text)
+        pages.append(text[:MAX_CHARS])
         total += len(text)
         if total > MAX_CHARS:
             break
     meta = reader.metadata or {}
-    title = (meta.get("/Title") or "").strip() or None if meta else None
+    title = _meta_text(meta.get("/Title")).strip() or None if meta else None
     year = None
-    created = str(meta.get("/CreationDate") or "") if meta else ""
+    created = _meta_text(meta.get("/CreationDate"))[:100] if meta else ""
     if m := re.search(r"(19|20)\d\d", created):
         year = int(m[0])
     return Document("\n".join(pages), title=title, year=year)
+
+
+def _contents_key(page: object) -> tuple | None:
+    """The objects holding a page's content stream(s), to tell shared ones; None if direct."""
+    raw = page.raw_get("/Contents") if "/Contents" in page else None  # type: ignore[operator, attr-defined]
+    refs = raw if isinstance(raw, list) else [raw]
+    if not refs or not all(hasattr(r, "idnum") for r in refs):
+        return None
+    return tuple((r.idnum, r.generation) for r in refs[:1000])
+
+
+def _meta_text(value: object) -> str:
+    """A metadata value as text, cut to MAX_TITLE characters before anything else reads it."""
+    return str(value or "")[:MAX_TITLE]

@@ -15,6 +15,7 @@ traceback.
     │   ├── AmbiguousError          a name matches more than one thing
     │   └── UnknownFrameworkError   no framework with that id
     └── InvalidValueError           a value given on the command line or in a file is wrong
+        └── UntrustedInputError     a file from outside could not be read within the limits
 """
 
 from __future__ import annotations
@@ -91,3 +92,8 @@ class UnknownFrameworkError(NotFoundError):
 
 class InvalidValueError(ReadinessError):
     """A value is of the wrong type or out of range."""
+
+
+class UntrustedInputError(InvalidValueError):
+    """A file from outside (a document, an import, a framework file) could not be read within
+    the limits on time, memory and output (``bounded.run``), or its reader failed on it."""

@@ -25,6 +25,11 @@ from .errors import InvalidValueError
 from .suggest import KindGuess, Suggester, Suggestion, guess_kind
 from .textdates import event_dates, year_in
 
+#: Characters of a text a draft reads: an article's worth (documents.MAX_CHARS keeps as much).
+MAX_TEXT = 200_000
+#: Characters searched for the dates of what the text reports: they come early in a document.
+DATE_TEXT = 50_000
+
 # Letters found in Vietnamese and not in English: enough of them and the text is Vietnamese.
 _VI_LETTERS = set("ăâđêôơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ")
 
@@ -221,12 +226,15 @@ def _number(raw: str, scale: str | None) -> float | None:
 def draft_from_text(text: str, frameworks: Sequence[Framework], *, title: str | None = None,
                     url: str | None = None, year: int | None = None, suggester: Suggester | None = None,
                     top: int = 5) -> Draft:
-    """Read a text into a draft: every field with its guess and confidence."""
-    text = unicodedata.normalize("NFC", text)
-    title, body = _title_and_body(text, title)
+    """Read a text into a draft: every field with its guess and confidence.
+
+    Only the first ``MAX_TEXT`` characters are read (dates: the first ``DATE_TEXT``), so a
+    draft takes about as long for a 300-page report as for an article."""
+    text = unicodedata.normalize("NFC", text[:MAX_TEXT])
+    title, body = _title_and_body(text, title[:MAX_TEXT] if title else title)
     language = language_of(text)
     kind = guess_kind(title, body)
-    start, end, sure = event_dates(text, year or year_in(title))
+    start, end, sure = event_dates(text[:DATE_TEXT], year or year_in(title))
     sentences = re.split(r"(?<=[.!?])\s+", " ".join(body.split()))
     summary = ""
     for sentence in sentences:

@@ -169,11 +169,18 @@ def _read_xlsx(path: Path, header_score: HeaderScore | None = None) -> Sheet:
             f"{path}: not a readable .xlsx workbook ({type(exc).__name__}); open it in Excel or "
             "LibreOffice and save it again as .xlsx or CSV UTF-8") from None
     except Exception as exc:  # openpyxl raises many kinds on a damaged file
+        if type(exc).__module__.startswith("defusedxml"):  # entities or a DTD: never written by Excel
+            raise InvalidValueError(f"{path}: the workbook declares XML entities or a DTD, which Excel and "
+                                    "LibreOffice never write; save it again as .xlsx or CSV UTF-8") from None
         if type(exc).__module__.startswith(("openpyxl", "xml")):
             raise InvalidValueError(f"{path}: damaged workbook ({exc}); save it again as .xlsx or CSV UTF-8") from None
         raise
     try:
         sheet = book.worksheets[0]
+        if hasattr(sheet, "reset_dimensions"):
+            # The size a sheet declares (A1:XFD1048576 is 17 billion cells) is not trusted: rows
+            # are read as they are in the file, none padded, no empty ones made up after the last.
+            sheet.reset_dimensions()
         header: list[str] | None = None
         rows: list[tuple[int, dict[str, str]]] = []
         found: list[tuple[int, list[str]]] = []
@@ -189,6 +196,11 @@ def _read_xlsx(path: Path, header_score: HeaderScore | None = None) -> Sheet:
                 raise InvalidValueError(f"{path}: more than {MAX_ROWS:,} rows; split the workbook")
     except (zipfile.BadZipFile, KeyError, ValueError) as exc:
         raise InvalidValueError(f"{path}: damaged workbook ({type(exc).__name__}); save it again as .xlsx") from None
+    except Exception as exc:  # a sheet is parsed as it is read: the same refusal as above
+        if type(exc).__module__.startswith("defusedxml"):
+            raise InvalidValueError(f"{path}: the workbook declares XML entities or a DTD, which Excel and "
+                                    "LibreOffice never write; save it again as .xlsx or CSV UTF-8") from None
+        raise
     finally:
         book.close()
     if not found:

@@ -200,6 +200,25 @@ def _read_yaml_document(data: bytes, shown: str) -> Any:
     return document.data
 
 
+def _read_yaml_file(source: Path, shown: str) -> tuple[str, Any]:
+    """An import YAML file's SHA-256 and its document, parsed (run bounded, see ``bounded.run``)."""
+    data = source.read_bytes()
+    return hashlib.sha256(data).hexdigest(), _read_yaml_document(data, shown)
+
+
+def _read_zipped_yaml(source: Path, shown: str) -> tuple[str, Any]:
+    """An export zip's evidence.yaml, inflated in chunks up to MAX_YAML_BYTES whatever its
+    header declares: its SHA-256 and its document, parsed (run bounded, see ``bounded.run``)."""
+    from .bounded import read_member
+
+    with zipfile.ZipFile(source) as archive:
+        try:
+            data = read_member(archive, YAML_NAME, MAX_YAML_BYTES, shown)
+        except InvalidValueError as exc:
+            raise ProblemsError([Problem(shown, 0, "", str(exc).removeprefix(f"{shown}: "))]) from None
+    return hashlib.sha256(data).hexdigest(), _read_yaml_document(data, shown)
+
+
 def _yaml_records(doc: Any, shown: str, found: _Collector) -> tuple[dict[str, Any], list[dict], list[IncomingRecord], list[dict]]:
     from .yamlfile import line_of
 
@@ -279,9 +298,10 @@ def _header_score(cells: list[str]) -> float:
 
 def _sheet_records(path: Path, encoding: str | None, found: _Collector,
                    strict: bool = False) -> tuple[list[IncomingRecord], str | None, str | None]:
+    from .bounded import run
     from .sheets import read_sheet
 
-    sheet = read_sheet(path, encoding, _header_score)
+    sheet = run(read_sheet, path, encoding, _header_score, file=path)  # untrusted: bounded time, memory, output
     shown = str(path)
     at = (shown, sheet.header_row)
     columns: dict[str, str] = {}
@@ -396,6 +416,8 @@ def _plan(ws: Workspace, source: Path, archive: zipfile.ZipFile | None, catalogu
           city_opt: str | None, encoding: str | None, max_size: int, today: dt.date | None,
           trusted: bool = False, *, strict: bool = False, allow_duplicates: bool = False,
           renumber: bool = False) -> ImportPlan:
+    from .bounded import run
+
     shown = str(source)
     found = _Collector()
     city_info: dict[str, Any] = {}
@@ -413,9 +435,7 @@ def _plan(ws: Workspace, source: Path, archive: zipfile.ZipFile | None, catalogu
         if info.file_size > MAX_YAML_BYTES:
             raise ProblemsError([Problem(shown, 0, "", f"{YAML_NAME} is larger than {human_size(MAX_YAML_BYTES)}")])
         shown_yaml = f"{shown}:{YAML_NAME}"
-        data = archive.read(info)
-        digest = hashlib.sha256(data).hexdigest()
-        doc = _read_yaml_document(data, shown_yaml)
+        digest, doc = run(_read_zipped_yaml, source, shown_yaml, file=shown_yaml)
         city_info, units, records, audit = _yaml_records(doc, shown_yaml, found)
         for rec in records:
             for f in rec.files:
@@ -425,9 +445,7 @@ def _plan(ws: Workspace, source: Path, archive: zipfile.ZipFile | None, catalogu
             raise InvalidValueError(f"{source}: no such file")
         if source.stat().st_size > MAX_YAML_BYTES:
             raise InvalidValueError(f"{source}: larger than {human_size(MAX_YAML_BYTES)}; split it")
-        data = source.read_bytes()
-        digest = hashlib.sha256(data).hexdigest()
-        doc = _read_yaml_document(data, shown)
+        digest, doc = run(_read_yaml_file, source, shown, file=source)
         city_info, units, records, audit = _yaml_records(doc, shown, found)
     else:
         if not source.is_file():
