@@ -145,7 +145,7 @@ class ImportPlan:
             "records": len(self.records),
             "unchanged": len(self.unchanged),
             "duplicates": [{"row": where[1], "same_as": same} for where, same in self.duplicates],
-            "renumbered": dict(self.renumbered),
+            "renumbered": {old: new for old, new in self.renumbered.items() if old != new},
             "warnings": list(self.warnings),
             "files": self.files,
             "bytes": self.bytes,
@@ -161,7 +161,7 @@ class ImportResult:
 
     def summary(self) -> dict[str, Any]:
         renumbered = {rec.meta["old_id"]: code for (rec, *_), code in zip(self.plan.records, self.codes, strict=True)
-                      if rec.meta.get("old_id")}
+                      if rec.meta.get("old_id") and rec.meta["old_id"] != code}  # only the ids that changed
         return {**self.plan.summary(), "added": self.codes, "files_stored": self.files_stored,
                 "renumbered": renumbered}
 
@@ -559,6 +559,12 @@ def _plan(ws: Workspace, source: Path, archive: zipfile.ZipFile | None, catalogu
                                 found.add(rec.where, "id", f"{existing.code} is already in the workspace with other "
                                           "content; import with --renumber to give the file's records new ids, or "
                                           "leave the id out to add it as a new record")
+                        elif number < (city_row.next_number or 1) and not renumber:
+                            # The counter only goes up: a lower number with no record was given once and removed.
+                            found.add(rec.where, "id", f"{ev.format_code(city_row.code, number)} was given to a record "
+                                      "that has been removed, and ids are never reused (see `readiness log "
+                                      f"{ev.format_code(city_row.code, number)}`); import with --renumber to give the "
+                                      "file's records new ids")
             titles = _titles(fields.get("title"))
             if not allow_duplicates and titles and fields.get("kind"):
                 key = _content_key(fields)

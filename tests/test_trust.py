@@ -247,3 +247,20 @@ def test_link_warnings_name_a_profile_criterion_and_an_expired_record(city, ws) 
     profile = next(f"{e.framework.id}:{c.id}" for e in catalogue for c in e.framework.criteria.values() if c.profile)
     assert lib.link_warnings(view, profile, catalogue)[0].startswith("it is met by the city profile (")
     assert lib.link_warnings(view, "guidelines:G3", catalogue) == []
+
+
+def test_an_import_cannot_bring_back_a_removed_id(city, tmp_path: Path) -> None:
+    """A file naming a removed id is refused at its line (ids are never reused) and --renumber takes it in."""
+    add(city, "--kind", "plan", "--title", "A")
+    removed = add(city, "--kind", "plan", "--title", "B")
+    assert city("evidence", "remove", removed, "--yes").exit_code == 0
+    sheet = tmp_path / "back.yaml"
+    sheet.write_text("format: readiness-evidence/1\ncity: {name: Hà Nội, country: VN}\nrecords:\n"
+                     f"  - {{id: {removed}, kind: event, title: {{vi: Ngày hội khác}}}}\n", encoding="utf-8")
+    refused = city("import", str(sheet))
+    assert refused.exit_code == 1
+    assert f"back.yaml:4: id: {removed} was given to a record that has been removed" in refused.stderr
+    assert city("evidence", "show", removed).exit_code == 1
+    taken = city("import", str(sheet), "--renumber")
+    assert taken.exit_code == 0, taken.stderr
+    assert f"renumbered {removed} -> HN-0003" in taken.stderr
