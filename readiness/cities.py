@@ -49,6 +49,8 @@ def check_unit_kind(value: str, unit: str | None = None) -> str:
         what = f"unit {unit!r}: kind" if unit else "unit kind"
         raise InvalidValueError(f"{what} {clean(str(value or ''))!r} is not one of: {shown}")
     return kind
+
+
 MAX_NAME_CHARS = 200
 
 

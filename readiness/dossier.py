@@ -498,28 +498,10 @@ def make_dossier(ws: Any, catalogue: Catalogue, city_name: str, output: Path | N
         raise InvalidValueError(f"-o {output}: is a folder; give a file name")
     rendered = render_dossier(ws, catalogue, city_name, progress=progress, **options)
     output = Path(output if output is not None else rendered.default_name)
-    _write_atomically(output, rendered.data)
+    from .files import write_atomically
+
+    write_atomically(output, rendered.data)
     return DossierResult(output, rendered.pages, len(rendered.data), rendered.embedded, rendered.fingerprint)
-
-
-def _write_atomically(output: Path, data: bytes) -> None:
-    import tempfile
-
-    tmp = None
-    try:
-        fd, tmp = tempfile.mkstemp(dir=output.parent, prefix=f".{output.name}.", suffix=".part")  # O_EXCL
-        with os.fdopen(fd, "wb") as out:
-            mask = os.umask(0)  # mkstemp makes the file private; give it the mode a new file gets
-            os.umask(mask)
-            os.fchmod(out.fileno(), 0o666 & ~mask)
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(tmp, output)
-    except OSError as exc:
-        if tmp is not None:
-            Path(tmp).unlink(missing_ok=True)
-        raise InvalidValueError(f"-o {output}: cannot write it: {exc.strerror}") from None
 
 
 def _page_count(pdf: bytes) -> int:

@@ -570,3 +570,46 @@ def _text_type(head: bytes) -> str:
     if start.startswith("<svg"):
         return "image/svg+xml"
     return "text/plain"
+
+
+def write_atomically(path: Path, data: bytes, *, option: str = "-o") -> Path:
+    """Write ``data`` to ``path`` as a whole or not at all: a unique temporary file in the same
+    folder (O_EXCL, so a link planted beside it is never followed), synced, then renamed over
+    ``path``. The new file gets the mode a newly made file gets under the umask.
+
+    Only a regular file (or nothing) is replaced: a device, a folder or a socket at ``path`` is
+    refused, never swapped for a file. Any failure is one error naming ``option`` and ``path``.
+    """
+    if path.exists() and not path.is_file():
+        raise InvalidValueError(f"{option} {path}: is not a regular file (a folder or a device); give a file name")
+    parent = path.parent if str(path.parent) else Path(".")
+    if not parent.is_dir():
+        raise InvalidValueError(f"{option} {path}: no folder {parent}")
+    tmp = None
+    try:
+        fd, tmp = tempfile.mkstemp(dir=parent, prefix=f".{path.name}.", suffix=".part")
+        with os.fdopen(fd, "wb") as out:
+            os.fchmod(out.fileno(), 0o666 & ~_umask())  # mkstemp makes it private
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(tmp, path)
+    except OSError as exc:
+        if tmp is not None:
+            Path(tmp).unlink(missing_ok=True)
+        raise InvalidValueError(f"{option} {path}: cannot write it: {exc.strerror}") from None
+    return path
+
+
+def _umask() -> int:
+    """The process's umask, read without changing it (Linux shows it in /proc; elsewhere the
+    set-and-restore fallback, which briefly changes a process-wide setting)."""
+    try:
+        for line in Path("/proc/self/status").read_text(encoding="ascii").splitlines():
+            if line.startswith("Umask:"):
+                return int(line.split()[1], 8)
+    except (OSError, ValueError, IndexError):
+        pass
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
+import stat
 from pathlib import Path
 
 import pytest
@@ -265,3 +267,15 @@ def test_an_unknown_city_is_one_error_line_and_writes_nothing(hanoi, tmp_path: P
     result = hanoi("template", "--city", "Huế", "-o", str(tmp_path / "t.xlsx"))
     assert result.exit_code == 1 and result.stderr.startswith("error: ") and len(result.stderr.splitlines()) == 1
     assert not (tmp_path / "t.xlsx").exists()
+
+
+def test_a_device_or_an_unwritable_folder_is_one_error_line(run, tmp_path: Path) -> None:
+    """--force never swaps a device for a file, and a folder that cannot be written is one error line."""
+    device = tmp_path / "null"
+    os.mknod(device, 0o666 | stat.S_IFCHR, os.makedev(1, 3))
+    refused = run("template", "-o", str(device), "--force")
+    assert refused.exit_code == 1 and "is not a regular file" in refused.stderr
+    assert stat.S_ISCHR(device.lstat().st_mode)
+    denied = run("template", "-o", "/proc/readiness-template.xlsx")  # no one may make a file there, root included
+    assert denied.exit_code == 1 and "cannot write it" in denied.stderr
+    assert "Traceback" not in denied.stderr
