@@ -559,8 +559,9 @@ def _plan(ws: Workspace, source: Path, archive: zipfile.ZipFile | None, catalogu
                                 found.add(rec.where, "id", f"{existing.code} is already in the workspace with other "
                                           "content; import with --renumber to give the file's records new ids, or "
                                           "leave the id out to add it as a new record")
-                        elif number < (city_row.next_number or 1) and not renumber:
+                        elif number < (city_row.next_number or 1) and not renumber and not reviewed_here:
                             # The counter only goes up: a lower number with no record was given once and removed.
+                            # Only this workspace's own export (a restore) may bring that same record back.
                             found.add(rec.where, "id", f"{ev.format_code(city_row.code, number)} was given to a record "
                                       "that has been removed, and ids are never reused (see `readiness log "
                                       f"{ev.format_code(city_row.code, number)}`); import with --renumber to give the "
