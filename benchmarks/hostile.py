@@ -438,6 +438,7 @@ def main() -> None:
     parser.add_argument("--only", help="Families to run, comma-separated: " + ", ".join(hc.FAMILIES))
     parser.add_argument("--case", help="Only cases whose name contains this text.")
     parser.add_argument("--json", action="store_true", help="Print a machine-readable report instead of the table.")
+    parser.add_argument("--save", metavar="FILE", help="Also write the JSON report to FILE.")
     parser.add_argument("--keep", metavar="DIR", help="Build in DIR and keep every case's folder (inputs, outputs).")
     parser.add_argument("--time-bar", type=float, default=TIME_BAR_S,
                         help="Seconds a case may take, as CPU time (user + system) [30]; a case is killed past it.")
@@ -487,12 +488,14 @@ def main() -> None:
     ran = [r for r in rows if not r.not_run]
     passed = [r for r in ran if r.passed]
     families = sorted({r.family for r in rows})
+    report = {"format": "readiness-hostile/1", "seconds": round(total, 1), "cases": len(rows),
+              "run": len(ran), "passed": len(passed), "time_bar_s": args.time_bar,
+              "time_bar_on": "wall" if args.wall_bar else "cpu", "wall_kill_s": limits.wall_kill,
+              "memory_bar_mb": MEMORY_BAR_MB, "rows": [asdict(r) for r in rows]}
+    if args.save:
+        Path(args.save).write_text(json.dumps(report, ensure_ascii=False, indent=1), encoding="utf-8")
     if args.json:
-        print(json.dumps({"format": "readiness-hostile/1", "seconds": round(total, 1), "cases": len(rows),
-                          "run": len(ran), "passed": len(passed), "time_bar_s": args.time_bar,
-                          "time_bar_on": "wall" if args.wall_bar else "cpu", "wall_kill_s": limits.wall_kill,
-                          "memory_bar_mb": MEMORY_BAR_MB, "rows": [asdict(r) for r in rows]},
-                         ensure_ascii=False, indent=1))
+        print(json.dumps(report, ensure_ascii=False, indent=1))
     else:
         print(table(rows))
         print()

@@ -1342,6 +1342,7 @@ def _(ctx: Ctx) -> Spec:
 
 @case("traceback", "pg-nul-in-name", "NUL in a unit name imported into PostgreSQL", template="pg")
 def _(ctx: Ctx) -> Spec:
+    ctx.rd("city", "list")  # the schema exists before, as in a workspace in use
     return Spec(["import", str(ctx.file("nul.yaml", evidence_yaml([record("Week", unit="Phường\x00Một")],
                                                                   units=[{"name": "Phường\x00Một", "kind": "ward"}])))])
 
