@@ -532,6 +532,24 @@ def _wait_for(path: Path, pid: int, limit: float = 25) -> bool:
     return True
 
 
+def _while_paused(ctx: Ctx, pid: int, args: list[str], grace: float = 10) -> tuple[subprocess.CompletedProcess, bool]:
+    """Run a readiness command while ``pid`` is paused; (its result, whether it had to wait for ``pid``).
+
+    A command that waits on a lock the paused one holds (the right fix for some races) cannot
+    finish while it is paused: after ``grace`` seconds the paused one is let go, and both end.
+    """
+    proc = subprocess.Popen([sys.executable, "-m", "readiness", *args], env=ctx.env(), cwd=ctx.root,
+                            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    waited = False
+    try:
+        out, err = proc.communicate(timeout=grace)
+    except subprocess.TimeoutExpired:
+        waited = True
+        os.kill(pid, signal.SIGCONT)
+        out, err = proc.communicate(timeout=180)
+    return subprocess.CompletedProcess(proc.args, proc.returncode, out, err), waited
+
+
 def _zeros_file(ctx: Ctx, name: str, size: int) -> Path:
     path = ctx.root / name
     with open(path, "wb") as f:
@@ -558,12 +576,13 @@ def _(ctx: Ctx) -> Spec:
             return "FAIL: race not exercised: the import never stored the first file while running"
         os.kill(pid, signal.SIGSTOP)
         try:
-            done = ctx.rd("evidence", "attach", "HN-0001", str(loose), ok=False)
+            done, waited = _while_paused(ctx, pid, ["evidence", "attach", "HN-0001", str(loose)])
         finally:
             os.kill(pid, signal.SIGCONT)
         if done.returncode != 0:
             return f"FAIL: the concurrent attach failed: {done.stderr.decode()[-120:]}"
-        return "attach committed while the import was paused after storing the file"
+        return ("the attach waited for the paused import, then committed" if waited
+                else "the attach committed while the import was paused after storing the file")
 
     def check(ctx: Ctx, m: Any) -> str | None:
         if m.exit == 0:
@@ -1057,8 +1076,10 @@ def _forged_check(ctx: Ctx, m: Any) -> str | None:
     found = []
     if ctx.db("SELECT 1 FROM evidence WHERE status = 'verified' AND status_by = ?", FORGER):
         found.append(f"status_by {FORGER!r} restored as a real review")
-    if ctx.db("SELECT 1 FROM audit_event WHERE actor = ? AND at < '2002'", FORGER):
-        found.append("back-dated audit history (2001) restored as real")
+    # `at` has numeric affinity: compare it as text, or '2001-...' < '2002' is false
+    if ctx.db("SELECT 1 FROM audit_event WHERE actor = ? AND CAST(at AS TEXT) < '2002' AND action NOT LIKE '%import%'",
+              FORGER):
+        found.append("back-dated audit history (2001) restored as real, not marked imported")
     return "; ".join(found) or None
 
 
@@ -1105,10 +1126,14 @@ def _prune_during(target: Path) -> Callable[[Ctx, int], str | None]:
             return "FAIL: race not exercised: the first file was never seen stored while the command ran"
         os.kill(pid, signal.SIGSTOP)
         try:
-            done = ctx.rd("verify", "--prune", ok=False)
+            done, waited = _while_paused(ctx, pid, ["verify", "--prune"])
         finally:
             os.kill(pid, signal.SIGCONT)
-        return f"verify --prune ran while paused after the first file (exit {done.returncode})"
+        err = done.stderr.decode("utf-8", "replace")
+        if "Traceback" in err:
+            return "FAIL: verify --prune: traceback " + err.strip().splitlines()[-1][:80]
+        return (f"verify --prune waited for the paused command (exit {done.returncode})" if waited
+                else f"verify --prune ran while the command was paused after its first file (exit {done.returncode})")
     return during
 
 
