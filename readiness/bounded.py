@@ -4,10 +4,12 @@ Every reader of a file that comes from outside (``evidence draft``'s documents, 
 format, framework files from a workspace or ``--criteria-dir``) goes through ``run``: the
 reader runs in a child process with
 
-* a wall-clock limit kept by the parent (``READINESS_PARSE_TIMEOUT``, default 30 s), backed by
-  ``RLIMIT_CPU`` in the child, so a child whose parent died still stops;
+* a wall-clock limit kept by the parent (``READINESS_PARSE_TIMEOUT``, default 20 s, so that a
+  whole command stays within 30 s), backed by ``RLIMIT_CPU`` in the child, so a child whose
+  parent died still stops;
 * a memory limit, ``RLIMIT_AS`` in the child: what the reader may allocate on top of what the
-  process held when it started (``READINESS_PARSE_MEMORY``, default 512MB);
+  process held when it started (``READINESS_PARSE_MEMORY``, default 400MB, so that the process
+  stays under 600MB);
 * a cap on its result, pickled (``READINESS_PARSE_OUTPUT``, default 64MB), checked in the
   child before sending and again by the parent when receiving.
 
@@ -55,8 +57,8 @@ from .errors import ConfigError, InvalidValueError, ReadinessError, UntrustedInp
 
 T = TypeVar("T")
 
-DEFAULT_TIMEOUT = 30.0
-DEFAULT_MEMORY = 512 * 1000 * 1000
+DEFAULT_TIMEOUT = 20.0
+DEFAULT_MEMORY = 400 * 1000 * 1000
 DEFAULT_OUTPUT = 64 * 1000 * 1000
 START_METHODS = ("fork", "forkserver", "spawn")
 

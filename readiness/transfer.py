@@ -1006,7 +1006,8 @@ def export_city(ws: Workspace, city_name: str, target: Path, *, progress: Progre
     }
     missing = [h for h in hashes if not store.has(h)]
     if missing:
-        raise InvalidValueError(f"{len(missing)} attached file(s) are missing from the store ({missing[0][:12]}...); "
+        raise InvalidValueError(f"{owners[missing[0]]}: its stored file is missing or not a regular file"
+                                f"{f' (and {len(missing) - 1} more)' if len(missing) > 1 else ''}; "
                                 "run `readiness verify` first")
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".part")
