@@ -578,7 +578,10 @@ def _(ctx: Ctx) -> Spec:
         try:
             done, waited = _while_paused(ctx, pid, ["evidence", "attach", "HN-0001", str(loose)])
         finally:
-            os.kill(pid, signal.SIGCONT)
+            try:
+                os.kill(pid, signal.SIGCONT)
+            except ProcessLookupError:  # resumed while the attach waited, and finished since
+                pass
         if done.returncode != 0:
             return f"FAIL: the concurrent attach failed: {done.stderr.decode()[-120:]}"
         return ("the attach waited for the paused import, then committed" if waited
@@ -1128,7 +1131,10 @@ def _prune_during(target: Path) -> Callable[[Ctx, int], str | None]:
         try:
             done, waited = _while_paused(ctx, pid, ["verify", "--prune"])
         finally:
-            os.kill(pid, signal.SIGCONT)
+            try:
+                os.kill(pid, signal.SIGCONT)
+            except ProcessLookupError:  # resumed while prune waited on its lock, and finished since
+                pass
         err = done.stderr.decode("utf-8", "replace")
         if "Traceback" in err:
             return "FAIL: verify --prune: traceback " + err.strip().splitlines()[-1][:80]
