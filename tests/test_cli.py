@@ -29,7 +29,8 @@ def test_every_command_has_help_with_an_example(run, path: tuple[str, ...], comm
     assert result.exit_code == 0
     assert command.help and command.help.strip()
     if not isinstance(command, click.Group):
-        assert "Example:" in result.stdout and "readiness " in result.stdout
+        example = result.stdout.partition("Example:")[2]
+        assert f"readiness {' '.join(path)}" in example, f"the example does not show `readiness {' '.join(path)}`"
 
 
 def test_help_lists_every_profile_field(run) -> None:

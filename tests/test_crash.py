@@ -85,7 +85,7 @@ def _assert_recoverable(run, settings) -> None:
 def test_an_import_killed_half_way_leaves_a_workspace_that_verifies(run, settings, tmp_path: Path, when: str) -> None:
     """SIGKILL while files are copied in, or while rows are written: the workspace stays sound."""
     assert run("city", "add", "Hà Nội", "--country", "VN").exit_code == 0
-    sheet = _big_import(tmp_path / "in", rows=400, files=100, file_size=200_000)
+    sheet = _big_import(tmp_path / "in", rows=2_000, files=100, file_size=200_000)  # rows take seconds to write
     proc = subprocess.Popen([sys.executable, "-m", "readiness", "import", str(sheet), "--city", "Hanoi"],
                             env=_env(settings), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     objects = settings.files_dir / "objects"
@@ -98,7 +98,7 @@ def test_an_import_killed_half_way_leaves_a_workspace_that_verifies(run, setting
     if when != "copying files":
         time.sleep(float(when.split()[0]))
     proc.send_signal(signal.SIGKILL)
-    proc.wait(timeout=30)
+    assert proc.wait(timeout=30) == -signal.SIGKILL, "the import finished before it could be killed"
     _assert_recoverable(run, settings)
 
 
@@ -118,7 +118,7 @@ def test_an_attach_killed_half_way_leaves_a_workspace_that_verifies(run, setting
             break
         time.sleep(0.005)
     proc.send_signal(signal.SIGKILL)
-    proc.wait(timeout=30)
+    assert proc.wait(timeout=30) == -signal.SIGKILL, "the attach finished before it could be killed"
     report = json.loads(run("verify", "--format", "json").stdout)
     assert report["ok"] and report["attachments"] == 0
     assert [f["kind"] for f in report["findings"]] == ["leftover"]
