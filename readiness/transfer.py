@@ -453,26 +453,21 @@ def _plan(ws: Workspace, source: Path, archive: zipfile.ZipFile | None, catalogu
         records, sheet_city, used_encoding = _sheet_records(source, encoding, found, strict)
         if sheet_city:
             city_info = {"name": sheet_city}
-    if city_opt:
-        wanted = city_opt  # "--city HN" or "TP. Hà Nội" means the workspace's city of that code or name
-        with ws.session() as session:
-            try:
-                wanted = find_city(session, city_opt).name
-            except NotFoundError:
-                pass
-        if city_info.get("name") and city_key(city_info["name"]) != city_key(wanted):
-            found.add((shown, 0), "city", f"the file is for {city_info['name']!r}, not {city_opt!r}")
-        city_info.setdefault("name", wanted)
-    if not city_info.get("name"):
+    if not city_info.get("name") and not city_opt:
         raise ProblemsError(found.problems + [Problem(shown, 0, "city", "which city? give --city NAME (or a city column)")])
 
     with ws.session() as session:
         reviewed_here = trusted or (digest is not None and _exported_here(session, digest))
         not_reviewed: list[str] = []
-        try:
-            city_row: City | None = find_city(session, city_info["name"])
+        try:  # "--city HN" or "TP. Hà Nội" means the workspace's city of that code or name
+            city_row: City | None = find_city(session, city_opt or city_info["name"])
         except NotFoundError:
             city_row = None
+        if city_opt:
+            wanted = city_row.name if city_row else city_opt
+            if city_info.get("name") and city_key(city_info["name"]) != city_key(wanted):
+                found.add((shown, 0), "city", f"the file is for {city_info['name']!r}, not {city_opt!r}")
+            city_info.setdefault("name", wanted)
         existing_units = ({fold(u.name): u for u in session.exec(select(Unit).where(Unit.city_id == city_row.id))}
                           if city_row else {})
         create_city = None

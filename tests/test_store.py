@@ -249,13 +249,18 @@ def _tamper(settings, sha: str, how: str, tmp_path: Path) -> None:
         path.write_bytes(b"%PDF-1.7\nsomething else entirely\n")
 
 
+def _attach_then_tamper(run, record: str, settings, tmp_path: Path, how: str) -> None:
+    """Attach bien-ban.pdf to the record, then make its stored object a link or change its bytes."""
+    (tmp_path / "bien-ban.pdf").write_bytes(b"%PDF-1.7\nbien ban\n")
+    assert run("evidence", "attach", record, str(tmp_path / "bien-ban.pdf")).exit_code == 0
+    _tamper(settings, _attachments(run, record)[0]["sha256"], how, tmp_path)
+
+
 @pytest.mark.parametrize("how", ["link", "changed"])
 def test_the_dossier_refuses_an_object_that_is_a_link_or_was_changed(run, record, settings, tmp_path: Path,
                                                                     how: str) -> None:
     """One line naming the record and file, pointing to `readiness verify`; no PDF written."""
-    (tmp_path / "bien-ban.pdf").write_bytes(b"%PDF-1.7\nbien ban\n")
-    assert run("evidence", "attach", record, str(tmp_path / "bien-ban.pdf")).exit_code == 0
-    _tamper(settings, _attachments(run, record)[0]["sha256"], how, tmp_path)
+    _attach_then_tamper(run, record, settings, tmp_path, how)
     out = tmp_path / "out" / "d.pdf"
     out.parent.mkdir()
     result = run("dossier", "--city", "Hanoi", "-o", str(out))
@@ -270,9 +275,7 @@ def test_the_dossier_refuses_an_object_that_is_a_link_or_was_changed(run, record
 def test_export_refuses_an_object_that_is_a_link_or_was_changed(run, record, settings, tmp_path: Path,
                                                                 how: str) -> None:
     """The zip never carries other bytes under an attachment's SHA-256; no zip and no temporary file left."""
-    (tmp_path / "bien-ban.pdf").write_bytes(b"%PDF-1.7\nbien ban\n")
-    assert run("evidence", "attach", record, str(tmp_path / "bien-ban.pdf")).exit_code == 0
-    _tamper(settings, _attachments(run, record)[0]["sha256"], how, tmp_path)
+    _attach_then_tamper(run, record, settings, tmp_path, how)
     out = tmp_path / "out" / "hanoi.zip"
     out.parent.mkdir()
     result = run("export", "--city", "Hanoi", "-o", str(out))
