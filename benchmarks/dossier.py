@@ -32,9 +32,9 @@ KINDS = ["plan", "policy", "forum", "event", "programme", "statistic", "structur
 CHILD = r"""
 import datetime as dt, json, sys, time
 from readiness.config import resolve
-from readiness.criteria import load_catalogue
-from readiness.db import open_workspace
-from readiness.dossier import build_context, render_html, render_pdf
+from readiness.frameworks.loader import load_catalogue
+from readiness.store.db import open_workspace
+from readiness.dossier.render import build_context, render_html, render_pdf
 t0 = time.perf_counter()
 with open_workspace(resolve(sys.argv[1])) as ws:
     catalogue = load_catalogue()
@@ -54,7 +54,7 @@ print(json.dumps({"context": t1 - t0, "html": t2 - t1, "import": t3 - t2, "rende
 def big_city(folder: Path, records: int, files: int, seed: int = 11) -> Path:
     """An import file for one city: records with bilingual texts, links and attached files."""
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-    from readiness.criteria import load_catalogue
+    from readiness.frameworks.loader import load_catalogue
 
     rnd = random.Random(seed)
     refs = [f"{e.framework.id}:{cid}" for e in load_catalogue() for cid, c in e.framework.criteria.items() if c.evidence]

@@ -13,7 +13,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from readiness import criteria
+from readiness.frameworks import catalogue, loader, schema
 
 
 def synthetic(n_areas: int, per_area: int) -> str:
@@ -40,13 +40,13 @@ def synthetic(n_areas: int, per_area: int) -> str:
 def main() -> None:
     folder = Path(tempfile.mkdtemp())
     start = time.perf_counter()
-    criteria.load_catalogue()
+    loader.load_catalogue()
     print(f"{'4 bundled frameworks (70 criteria)':<40} {(time.perf_counter() - start) * 1000:8.1f} ms")
     for n_areas, per_area in ((10, 10), (20, 50), (50, 100)):
         path = folder / f"s{n_areas * per_area}.yaml"
         path.write_text(synthetic(n_areas, per_area), encoding="utf-8")
         start = time.perf_counter()
-        frameworks, problems = criteria.validate([path])
+        frameworks, problems = loader.validate([path])
         elapsed = time.perf_counter() - start
         assert not problems and frameworks, problems[:3]
         n = n_areas * per_area

@@ -28,9 +28,9 @@ def main() -> None:
     parser.add_argument("-v", "--verbose", action="store_true", help="list every miss")
     args = parser.parse_args()
 
-    from readiness.criteria import load_catalogue
-    from readiness.intake import draft_from_text
-    from readiness.suggest import Suggester
+    from readiness.frameworks.loader import load_catalogue
+    from readiness.intake.draft import draft_from_text
+    from readiness.intake.suggest import Suggester
 
     cases = [c for c in yaml.safe_load(CASES.read_text(encoding="utf-8"))["cases"]
              if args.split == "all" or c["split"] == args.split]

@@ -34,9 +34,9 @@ PLAIN = ("SELECT e.city_id, l.criterion, count(*) FROM evidence_link l "
 CHILD = r"""
 import datetime as dt, json, resource, sys, time
 from readiness.config import resolve
-from readiness.criteria import load_catalogue
-from readiness.db import open_workspace
-from readiness.facts import score_all
+from readiness.frameworks.loader import load_catalogue
+from readiness.store.db import open_workspace
+from readiness.scoring.facts import score_all
 from sqlalchemy import text
 settings = resolve(sys.argv[1], sys.argv[2] or None)
 plain, scoring = [], []

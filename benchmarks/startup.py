@@ -36,11 +36,11 @@ def main() -> None:
     help_ = wall([sys.executable, "-m", "readiness", "--help"], runs)
     listing = wall([sys.executable, "-m", "readiness", "criteria", "list"], runs, env)
 
-    from readiness import criteria
+    from readiness.frameworks import catalogue, loader, schema
 
     start = time.perf_counter()
     for _ in range(runs):
-        criteria.load_catalogue()
+        loader.load_catalogue()
     load = (time.perf_counter() - start) / runs
 
     print(f"python -c pass                 {base * 1000:7.1f} ms (median of {runs})")

@@ -28,9 +28,9 @@ def fill(workspace: Path, *, cities: int, units: int, records: int, links: int, 
     from sqlalchemy import insert
 
     from readiness.config import resolve
-    from readiness.criteria import load_catalogue
-    from readiness.db import open_workspace
-    from readiness.models import Attachment, City, Evidence, EvidenceLink, Unit
+    from readiness.frameworks.loader import load_catalogue
+    from readiness.store.db import open_workspace
+    from readiness.store.models import Attachment, City, Evidence, EvidenceLink, Unit
 
     rnd = random.Random(seed)
     refs = [f"{e.framework.id}:{cid}" for e in load_catalogue() for cid, c in e.framework.criteria.items() if c.evidence]

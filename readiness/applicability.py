@@ -13,12 +13,12 @@ from dataclasses import dataclass
 
 from sqlmodel import select
 
-from .cities import find_city, record
-from .criteria import Catalogue
-from .db import Workspace
-from .errors import InvalidValueError, NotFoundError
-from .models import City, NotApplicable
-from .text import clean
+from readiness.cities import find_city, record
+from readiness.frameworks.catalogue import Catalogue
+from readiness.store.db import Workspace
+from readiness.errors import InvalidValueError, NotFoundError
+from readiness.store.models import City, NotApplicable
+from readiness.text import clean
 
 MIN_WORDS = 3
 MAX_CHARS = 1000

@@ -53,7 +53,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
-from .errors import ConfigError, InvalidValueError, ReadinessError, UntrustedInputError
+from readiness.errors import ConfigError, InvalidValueError, ReadinessError, UntrustedInputError
 
 T = TypeVar("T")
 
@@ -75,7 +75,7 @@ class Limits:
     @classmethod
     def from_env(cls) -> Limits:
         """The limits, as the environment sets them (a test lowers them so)."""
-        from .files import parse_size
+        from readiness.store.files import parse_size
 
         def size(name: str, default: int) -> int:
             text = os.environ.get(name)
@@ -108,7 +108,7 @@ def run(reader: Callable[..., T], *args: Any, file: str | Path, limits: Limits |
     ReadinessError of the reader's own. ``reader`` must be a module-level function."""
     if _inside:
         return reader(*args, **kwargs)
-    from .files import human_size
+    from readiness.store.files import human_size
 
     limits = limits or Limits.from_env()
     ctx = _context()
@@ -152,7 +152,7 @@ def run(reader: Callable[..., T], *args: Any, file: str | Path, limits: Limits |
 
 
 def _outcome(message: tuple, file: str | Path, limits: Limits) -> Any:
-    from .files import human_size
+    from readiness.store.files import human_size
 
     kind = message[0]
     if kind == "ok":
@@ -279,7 +279,7 @@ def _address_space() -> int:
 def read_member(archive: zipfile.ZipFile, name: str | zipfile.ZipInfo, limit: int, shown: str) -> bytes:
     """A zip member's bytes, inflated in 1 MiB chunks and refused once over ``limit``, whatever
     the zip's headers declare."""
-    from .files import human_size
+    from readiness.store.files import human_size
 
     chunks = []
     total = 0
@@ -304,7 +304,7 @@ class CappedStream:
         data = self.stream.read(size if size is not None and size >= 0 else self.limit + 1 - self.total)
         self.total += len(data)
         if self.total > self.limit:
-            from .files import human_size
+            from readiness.store.files import human_size
 
             raise InvalidValueError(f"{self.shown}: inflates to more than {human_size(self.limit)}; "
                                     "a file this large cannot be right here")

@@ -14,11 +14,11 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from . import profile as profile_fields
-from .db import Workspace
-from .errors import AmbiguousError, InvalidValueError, NotFoundError
-from .models import AuditEvent, City, Unit, utcnow
-from .text import clean, fold, strip_marks
+from readiness import profile as profile_fields
+from readiness.store.db import Workspace
+from readiness.errors import AmbiguousError, InvalidValueError, NotFoundError
+from readiness.store.models import AuditEvent, City, Unit, utcnow
+from readiness.text import clean, fold, strip_marks
 
 UNIT_KINDS = ("ward", "commune", "district", "town", "agency", "school", "library", "centre", "association", "other")
 #: What officials write for each unit kind (matched folded: with or without diacritics); the
@@ -341,7 +341,7 @@ def audit_log(ws: Workspace, city_name: str | None = None, limit: int = 50,
 
     ``record`` (``HN-0010``) finds a record's events by its id, also after it was removed.
     """
-    from .evidence import events_of, format_code, parse_code
+    from readiness.evidence import events_of, format_code, parse_code
 
     with ws.session() as session:
         query = select(AuditEvent)

@@ -25,7 +25,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import ConfigError
+from readiness.errors import ConfigError
 
 DATABASE_FILE = "readiness.sqlite3"
 

@@ -24,8 +24,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from .errors import InvalidValueError
-from .text import strip_marks
+from readiness.errors import InvalidValueError
+from readiness.text import strip_marks
 
 EARLIEST_YEAR = 1900
 #: A date further ahead than this is a typo (2205 for 2025), not a plan's horizon.

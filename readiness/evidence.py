@@ -29,21 +29,21 @@ from typing import TYPE_CHECKING, Any
 
 from sqlmodel import Session, col, func, or_, select
 
-from . import dates
-from .cities import _name, find_city, find_unit, record
-from .criteria import EvidenceKind
-from .db import Workspace
-from .errors import InvalidValueError, NotFoundError
-from .files import DEFAULT_MAX_SIZE, Batch, StoredFile, check_attachment_name, display_name
-from .labels import LABELS
-from .models import Attachment, AuditEvent, City, Evidence, EvidenceLink, IndicatorValue, Unit, utcnow
-from .numbers import parse_number
-from .profile import LANG_PATTERN
-from .text import clean, fold, strip_marks
-from .verify import workspace_store
+from readiness import dates
+from readiness.cities import _name, find_city, find_unit, record
+from readiness.frameworks.schema import EvidenceKind
+from readiness.store.db import Workspace
+from readiness.errors import InvalidValueError, NotFoundError
+from readiness.store.files import DEFAULT_MAX_SIZE, Batch, StoredFile, check_attachment_name, display_name
+from readiness.labels import LABELS
+from readiness.store.models import Attachment, AuditEvent, City, Evidence, EvidenceLink, IndicatorValue, Unit, utcnow
+from readiness.numbers import parse_number
+from readiness.profile import LANG_PATTERN
+from readiness.text import clean, fold, strip_marks
+from readiness.store.check import workspace_store
 
 if TYPE_CHECKING:
-    from .criteria import Catalogue
+    from readiness.frameworks.catalogue import Catalogue
 
 log = logging.getLogger(__name__)
 
@@ -771,7 +771,7 @@ def link_warnings(view: EvidenceView, ref: str, catalogue: Catalogue, today: dt.
     allows (or a ``valid_until`` already passed), no attached file where one is required. A
     criterion met by the city profile takes no records at all; an area link is never warned of.
     """
-    from .scoring import RecordFact, cutoff_of, timing_of
+    from readiness.scoring.engine import RecordFact, cutoff_of, timing_of
 
     ref = clean(ref)
     criterion = catalogue.resolve(ref)

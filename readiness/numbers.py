@@ -22,7 +22,7 @@ from __future__ import annotations
 import math
 import re
 
-from .errors import InvalidValueError
+from readiness.errors import InvalidValueError
 
 # Spaces people (and spreadsheets) put between groups: space, no-break and narrow no-break, thin.
 _SPACES = re.compile(r"(?<=\d)[ \u00a0\u202f\u2009_](?=\d{3}(?:\D|$))")

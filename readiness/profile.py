@@ -20,8 +20,8 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Any
 
-from .errors import InvalidValueError
-from .text import clean, word_count
+from readiness.errors import InvalidValueError
+from readiness.text import clean, word_count
 
 
 class FieldKind(str, Enum):
@@ -280,7 +280,7 @@ def usable(profile: Any) -> dict[str, Any]:
 def _number(name: str, value: str) -> int | float:
     # 8.587.100 and 3359,84 as Viet Nam writes them, 8,587,100 and 3358.6 as English does:
     # numbers.parse_number reads them all and refuses what it cannot read for sure.
-    from .numbers import parse_number
+    from readiness.numbers import parse_number
 
     number = parse_number(value, name)
     if number < 0 or not math.isfinite(number):

@@ -63,7 +63,7 @@ def read_text_file(path: str, limit: int = 100_000) -> str:
     """A small UTF-8 text file given on the command line (a motivation text, say), NFC."""
     from pathlib import Path
 
-    from .errors import InvalidValueError
+    from readiness.errors import InvalidValueError
 
     file = Path(path)
     try:

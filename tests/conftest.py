@@ -90,7 +90,7 @@ def settings(tmp_path: Path, database_url: str | None) -> Settings:
 
 @pytest.fixture
 def ws(settings: Settings):
-    from readiness.db import open_workspace
+    from readiness.store.db import open_workspace
 
     with open_workspace(settings) as workspace:
         yield workspace

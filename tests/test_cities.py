@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from readiness import db
+from readiness.store import db
 
 
 def _snapshot(run) -> tuple[str, str]:
@@ -232,8 +232,8 @@ def _store_profile(settings, profile: dict) -> None:
     """Put a profile in the database as an import before profile checks did, bypassing `city set`."""
     from sqlmodel import select
 
-    from readiness.db import open_workspace
-    from readiness.models import City
+    from readiness.store.db import open_workspace
+    from readiness.store.models import City
 
     with open_workspace(settings) as ws, ws.session() as session:
         city = session.exec(select(City)).one()

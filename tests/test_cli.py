@@ -107,7 +107,8 @@ def test_criteria_show_profile_criteria(run) -> None:
 
 def test_criteria_show_json_round_trips(run) -> None:
     """The JSON of a framework validates back into the same framework."""
-    from readiness.criteria import Framework, load_catalogue
+    from readiness.frameworks.schema import Framework
+    from readiness.frameworks.loader import load_catalogue
 
     data = json.loads(run("criteria", "show", "kflc", "--format", "json").stdout)
     assert Framework.model_validate(data) == load_catalogue().get("kflc")
@@ -131,7 +132,7 @@ def test_criteria_show_labels_in_vietnamese(run) -> None:
 
 def test_every_kind_and_check_has_labels_in_every_language() -> None:
     """No evidence kind or profile check falls back to English for lack of a label."""
-    from readiness.criteria import EvidenceKind, ProfileCheck
+    from readiness.frameworks.schema import EvidenceKind, ProfileCheck
     from readiness.labels import LABELS
 
     for key in [k.value for k in EvidenceKind] + [c.value for c in ProfileCheck]:

@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from readiness import config, db
+from readiness import config
+from readiness.store import db
 from readiness.errors import ConfigError, WorkspaceError
 
 
@@ -29,7 +30,7 @@ def test_migrations_build_the_schema_the_models_describe(ws) -> None:
     from alembic.autogenerate import compare_metadata
     from alembic.migration import MigrationContext
 
-    from readiness.models import SQLModel
+    from readiness.store.models import SQLModel
 
     with ws.engine.connect() as conn:
         diff = compare_metadata(MigrationContext.configure(conn), SQLModel.metadata)
@@ -218,7 +219,7 @@ def test_a_file_that_is_not_a_database_is_one_line(run, tmp_path: Path) -> None:
 def test_a_unique_violation_from_a_concurrent_writer_is_one_line(ws, run) -> None:
     """Two imports creating one city at once end, for the later, in a unique violation: a
     WorkspaceError saying to run it again, nothing kept (simulated: the row written past the check)."""
-    from readiness.models import City
+    from readiness.store.models import City
 
     assert run("city", "add", "Hà Nội", "--country", "VN").exit_code == 0
     with pytest.raises(WorkspaceError, match="another command wrote the same record, city or unit at the same moment"):
@@ -231,7 +232,7 @@ def test_nul_in_any_text_is_refused_at_the_database_boundary(ws) -> None:
     """Text holding NUL (or a JSON \\u0000) that got past every field check is refused before the
     database sees it, the same on SQLite and PostgreSQL, and nothing is written."""
     from readiness.errors import InvalidValueError
-    from readiness.models import City
+    from readiness.store.models import City
 
     for name, profile in (("Hà\x00Nội", {}), ("Huế", {"motivation": {"vi": "a\x00b"}})):
         with pytest.raises(InvalidValueError, match="holds a NUL character"):

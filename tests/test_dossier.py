@@ -89,7 +89,7 @@ def test_attached_files_are_embedded_with_their_hashes(hanoi_pdf, hanoi_ws) -> N
     import json
 
     records = {r["id"]: r for r in json.loads(hanoi_ws("evidence", "list", "--city", "Hanoi", "--format", "json").stdout)}
-    from readiness.dossier import attachment_name
+    from readiness.dossier.render import attachment_name
 
     for name, contents in attachments.items():
         code = name.split(" ", 1)[0]
@@ -216,9 +216,9 @@ def test_hostile_records_render_without_fetching_anything(hanoi_ws, settings, tm
     engine.dispose()
 
     from readiness.config import resolve
-    from readiness.criteria import load_catalogue
-    from readiness.db import open_workspace
-    from readiness.dossier import build_context, render_html, render_pdf
+    from readiness.frameworks.loader import load_catalogue
+    from readiness.store.db import open_workspace
+    from readiness.dossier.render import build_context, render_html, render_pdf
 
     import datetime as dt
 

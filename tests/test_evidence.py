@@ -203,7 +203,7 @@ def test_remove_asks_unless_yes(city) -> None:
 
 def test_add_prompts_for_what_is_missing_at_a_terminal(city, monkeypatch) -> None:
     """Run without --kind and --title at a terminal, add asks for them."""
-    from readiness import cli_evidence
+    from readiness.cli import evidence as cli_evidence
 
     monkeypatch.setattr(cli_evidence, "_interactive", lambda: True)
     result = city("evidence", "add", "--city", "Hanoi", input="diễn đàn\nDiễn đàn học tập\nForum\n26/04/2025\n")

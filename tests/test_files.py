@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from readiness.errors import InvalidValueError
-from readiness.files import FileStore, display_name, parse_size, sniff
+from readiness.store.files import FileStore, display_name, parse_size, sniff
 
 
 @pytest.fixture

@@ -7,25 +7,25 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
-from readiness import criteria
-from readiness.criteria import EvidenceKind, ProfileCheck, Verdict
+from readiness.frameworks import catalogue, loader, schema
+from readiness.frameworks.schema import EvidenceKind, ProfileCheck, Verdict
 from readiness.errors import UnknownFrameworkError
 
 DATA = Path(__file__).parent / "data"
 
 
 @pytest.fixture(scope="module")
-def catalogue() -> criteria.Catalogue:
-    return criteria.load_catalogue()
+def catalogue() -> catalogue.Catalogue:
+    return loader.load_catalogue()
 
 
-def test_four_frameworks_are_bundled(catalogue: criteria.Catalogue) -> None:
+def test_four_frameworks_are_bundled(catalogue: catalogue.Catalogue) -> None:
     """The bundled catalogue holds exactly the four frameworks the issue names."""
     assert sorted(catalogue.ids()) == ["gnlc-application", "guidelines", "kflc", "learning-city-award"]
     assert all(entry.origin == "bundled" for entry in catalogue)
 
 
-def test_kflc_has_three_groups_and_twelve_areas(catalogue: criteria.Catalogue) -> None:
+def test_kflc_has_three_groups_and_twelve_areas(catalogue: catalogue.Catalogue) -> None:
     """KFLC: 3 groups, 12 areas under them, about 42 features; wording marked draft."""
     kflc = catalogue.get("kflc")
     assert [a.id for a in kflc.areas] == ["1", "2", "3"]
@@ -40,7 +40,7 @@ def test_kflc_has_three_groups_and_twelve_areas(catalogue: criteria.Catalogue) -
     assert any(i.id == "adult-literacy-rate" for i in kflc.criteria["1.1.1"].indicators)
 
 
-def test_every_bundled_text_has_english_and_vietnamese(catalogue: criteria.Catalogue) -> None:
+def test_every_bundled_text_has_english_and_vietnamese(catalogue: catalogue.Catalogue) -> None:
     """Every title and guidance of the bundled frameworks exists in both languages."""
     for entry in catalogue:
         fw = entry.framework
@@ -53,7 +53,7 @@ def test_every_bundled_text_has_english_and_vietnamese(catalogue: criteria.Catal
                 assert set(crit.guidance.languages()) == {"en", "vi"}, (fw.id, crit.id)
 
 
-def test_guidelines_has_six_areas_with_crosswalks_into_kflc(catalogue: criteria.Catalogue) -> None:
+def test_guidelines_has_six_areas_with_crosswalks_into_kflc(catalogue: catalogue.Catalogue) -> None:
     """G1-G6, each with criteria that map to KFLC criteria that exist."""
     guidelines = catalogue.get("guidelines")
     assert [a.id for a in guidelines.leaf_areas()] == ["G1", "G2", "G3", "G4", "G5", "G6"]
@@ -64,7 +64,7 @@ def test_guidelines_has_six_areas_with_crosswalks_into_kflc(catalogue: criteria.
     assert guidelines.criteria["G3.1"].evidence.kinds == (EvidenceKind.EVENT,)
 
 
-def test_application_form_mixes_profile_facts_and_evidence(catalogue: criteria.Catalogue) -> None:
+def test_application_form_mixes_profile_facts_and_evidence(catalogue: catalogue.Catalogue) -> None:
     """The form's texts are profile criteria with 200-word limits; pledge and endorsement are letters."""
     form = catalogue.get("gnlc-application")
     motivation = form.criteria["motivation"].profile
@@ -78,13 +78,13 @@ def test_application_form_mixes_profile_facts_and_evidence(catalogue: criteria.C
         assert form.criteria[letter].blocking
 
 
-def test_award_has_the_eight_2024_criteria(catalogue: criteria.Catalogue) -> None:
+def test_award_has_the_eight_2024_criteria(catalogue: catalogue.Catalogue) -> None:
     """The Learning City Award framework has one area per 2024 criterion."""
     award = catalogue.get("learning-city-award")
     assert len(award.leaf_areas()) == 8
 
 
-def test_models_are_immutable(catalogue: criteria.Catalogue) -> None:
+def test_models_are_immutable(catalogue: catalogue.Catalogue) -> None:
     """Nothing can change a loaded framework."""
     kflc = catalogue.get("kflc")
     with pytest.raises(ValidationError):
@@ -94,7 +94,7 @@ def test_models_are_immutable(catalogue: criteria.Catalogue) -> None:
     assert isinstance(kflc.areas, tuple)
 
 
-def test_unknown_framework_names_the_known_ones(catalogue: criteria.Catalogue) -> None:
+def test_unknown_framework_names_the_known_ones(catalogue: catalogue.Catalogue) -> None:
     """Asking for a framework that does not exist lists those that do."""
     with pytest.raises(UnknownFrameworkError, match="known: .*kflc"):
         catalogue.get("kflcc")
@@ -102,7 +102,7 @@ def test_unknown_framework_names_the_known_ones(catalogue: criteria.Catalogue) -
 
 def test_text_falls_back_to_another_language() -> None:
     """A missing translation falls back to the asked fallback, then English, then any."""
-    text = criteria.Text({"vi": "Kế hoạch", "fr": "Plan"})
+    text = schema.Text({"vi": "Kế hoạch", "fr": "Plan"})
     assert text.get("vi") == "Kế hoạch"
     assert text.get("en", "fr") == "Plan"
     assert text.get("de") == "Kế hoạch"
@@ -110,14 +110,14 @@ def test_text_falls_back_to_another_language() -> None:
 
 def test_a_users_framework_in_three_languages_loads() -> None:
     """A city's own framework with French and a crosswalk into KFLC is sound."""
-    frameworks, problems = criteria.validate([DATA / "good" / "hanoi-own.yaml"])
+    frameworks, problems = loader.validate([DATA / "good" / "hanoi-own.yaml"])
     assert problems == []
     [fw] = frameworks
     assert fw.languages == ("en", "vi", "fr")
     assert fw.name.get("fr").startswith("Liste")
 
 
-def test_new_version_keeps_links_whose_ids_exist_and_reports_the_rest(catalogue: criteria.Catalogue) -> None:
+def test_new_version_keeps_links_whose_ids_exist_and_reports_the_rest(catalogue: catalogue.Catalogue) -> None:
     """Evidence links to ids that a new version dropped are reported, never silently lost."""
     check = catalogue.get("kflc").reconcile(["2.6.1", "9.9", "3.1.2", "2.7.4"])
     assert check.kept == ["2.6.1", "3.1.2"]
@@ -137,7 +137,7 @@ def test_new_version_keeps_links_whose_ids_exist_and_reports_the_rest(catalogue:
 def test_verdict_rules_from_the_file(blocking_unmet: bool, score: float | None, met_share: float | None,
                                      expected: Verdict) -> None:
     """The verdict follows the file's rules, first match wins (threshold 0.8, met share 0.5)."""
-    fw = criteria.load_file(DATA / "good" / "hanoi-own.yaml").framework
+    fw = loader.load_file(DATA / "good" / "hanoi-own.yaml").framework
     assert fw is not None
     assert fw.decide(blocking_unmet=blocking_unmet, score=score, met_share=met_share) is expected
 
@@ -150,7 +150,7 @@ def test_workspace_framework_replaces_bundled_one_with_same_id(tmp_path: Path) -
 
     text = (bundled("criteria") / "kflc.yaml").read_text(encoding="utf-8")
     (folder / "kflc.yaml").write_text(text.replace('version: "2013-draft.1"', 'version: "2026.1"'), encoding="utf-8")
-    catalogue = criteria.load_catalogue(folder)
+    catalogue = loader.load_catalogue(folder)
     assert catalogue.get("kflc").version == "2026.1"
     assert catalogue.entries["kflc"].origin == "workspace"
     # the guidelines' crosswalks now resolve against the workspace's copy

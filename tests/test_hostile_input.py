@@ -21,8 +21,8 @@ from hypothesis import strategies as st
 
 def test_suggest_reads_a_long_text_in_one_pass(monkeypatch) -> None:
     """Kind and criteria for an 800 KB text come from one pass over it, not one search per phrase."""
-    from readiness.criteria import load_catalogue
-    from readiness.intake import draft_from_text
+    from readiness.frameworks.loader import load_catalogue
+    from readiness.intake.draft import draft_from_text
 
     catalogue = load_catalogue()
     frameworks = [catalogue.get("kflc"), catalogue.get("guidelines")]
@@ -31,7 +31,7 @@ def test_suggest_reads_a_long_text_in_one_pass(monkeypatch) -> None:
     assert len(text) > 800_000
     import re
 
-    from readiness import suggest
+    from readiness.intake import suggest
 
     searches = 0
     real_search = re.search
@@ -54,7 +54,7 @@ def test_suggest_reads_a_long_text_in_one_pass(monkeypatch) -> None:
                                  "tap", "67", "%", "learning week", "hoc", "e"]), min_size=1, max_size=5))
 def test_phrase_index_finds_what_a_word_bounded_search_finds(words: list[str], phrases: list[str]) -> None:
     """The one-pass phrase index finds exactly the phrases a \\b-bounded regex search finds."""
-    from readiness.suggest import _contains, _Phrases
+    from readiness.intake.suggest import _contains, _Phrases
 
     text = " ".join(words)
     assert _Phrases(phrases).found(text) == {p for p in phrases if _contains(text, p)}
@@ -174,7 +174,7 @@ def test_user_errors_of_a_reader_come_back_as_they_are(tmp_path: Path) -> None:
     """A ProblemsError raised in the child keeps every problem (file, line, field)."""
     from readiness.bounded import run
     from readiness.errors import ProblemsError
-    from readiness.transfer import _read_yaml_document
+    from readiness.transfer.imports import _read_yaml_document
 
     with pytest.raises(ProblemsError) as caught:
         run(_read_yaml_document, b"a: [1,\n", "bad.yaml", file="bad.yaml")
@@ -184,7 +184,7 @@ def test_user_errors_of_a_reader_come_back_as_they_are(tmp_path: Path) -> None:
 @pytest.mark.slow
 def test_readers_work_through_a_forkserver_too(monkeypatch, tmp_path: Path) -> None:
     """With several threads (a web server) the child comes from a forkserver; results and user errors still come back."""
-    from readiness.documents import read_document
+    from readiness.intake.documents import read_document
 
     monkeypatch.setenv("READINESS_PARSE_START", "forkserver")
     (tmp_path / "a.txt").write_text("Hội thảo học tập 2025\nhttps://example.org/a\n", encoding="utf-8")
@@ -253,7 +253,7 @@ def test_a_docx_is_streamed_and_capped(city, monkeypatch, tmp_path: Path) -> Non
     """A DOCX whose document.xml inflates to 60 MB of paragraphs is read in flat memory, its text cut at the cap."""
     import zipfile
 
-    from readiness.documents import MAX_CHARS, read_document
+    from readiness.intake.documents import MAX_CHARS, read_document
 
     path = tmp_path / "big.docx"
     paragraph = b"<w:p><w:r><w:t>Tu\xe1\xba\xa7n l\xe1\xbb\x85 h\xe1\xbb\x8dc t\xe1\xba\xadp 2025</w:t></w:r></w:p>"
@@ -314,7 +314,7 @@ def test_an_xlsx_claiming_the_whole_sheet_reads_only_its_rows(city, tmp_path: Pa
 def test_html_with_many_unclosed_tags_reads_in_linear_time(monkeypatch, tmp_path: Path) -> None:
     """100,000 unclosed tags read within the reader's time limit (no scan of the open-tag stack per piece of text)."""
     from readiness.bounded import run
-    from readiness.documents import read_document
+    from readiness.intake.documents import read_document
 
     monkeypatch.setenv("READINESS_PARSE_TIMEOUT", "20")  # a quadratic reader ran past 60 s; it would fail here
 
@@ -354,7 +354,7 @@ def _pdf_shared_stream(pages: int, stream: bytes, title: str = "Report") -> byte
 def test_a_pdf_content_stream_shared_by_many_pages_is_read_once(monkeypatch, tmp_path: Path) -> None:
     """2,000 pages sharing one 200 KB content stream: its text is read once, within the reader's time limit."""
     from readiness.bounded import run
-    from readiness.documents import read_document
+    from readiness.intake.documents import read_document
 
     monkeypatch.setenv("READINESS_PARSE_TIMEOUT", "20")  # reading it per page ran 46 s; it would fail here
 
@@ -366,7 +366,7 @@ def test_a_pdf_content_stream_shared_by_many_pages_is_read_once(monkeypatch, tmp
 
 def test_a_pdf_title_of_megabytes_is_cut(hanoi_ws, tmp_path: Path) -> None:
     """A 5 MB PDF title is cut to MAX_TITLE characters and the draft comes at once."""
-    from readiness.documents import MAX_TITLE
+    from readiness.intake.documents import MAX_TITLE
 
     path = tmp_path / "title.pdf"
     path.write_bytes(_pdf_shared_stream(1, b"BT /F1 12 Tf 72 720 Td (Learning week 2025) Tj ET", title="Hoi thao " * 550_000))

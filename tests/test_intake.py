@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 import yaml
 
-from readiness.criteria import load_catalogue
+from readiness.frameworks.loader import load_catalogue
 from readiness.dates import PartialDate
-from readiness.intake import draft_from_text, find_numbers, find_organiser, language_of
-from readiness.suggest import Suggester, guess_kind
-from readiness.textdates import event_dates, find_dates
+from readiness.intake.draft import draft_from_text, find_numbers, find_organiser, language_of
+from readiness.intake.suggest import Suggester, guess_kind
+from readiness.intake.textdates import event_dates, find_dates
 
 CASES = Path(__file__).parent / "data" / "intake" / "cases.yaml"
 
@@ -124,7 +124,7 @@ def test_labelled_set_is_large_bilingual_and_holds_cases_aside() -> None:
     assert len(holdout) >= 15 and len({c["id"] for c in cases}) == len(cases)
     catalogue = load_catalogue()
     for c in cases:
-        assert c["kind"] in {k.value for k in __import__("readiness.criteria", fromlist=["EvidenceKind"]).EvidenceKind}
+        assert c["kind"] in {k.value for k in __import__("readiness.frameworks.schema", fromlist=["EvidenceKind"]).EvidenceKind}
         assert c["kflc"] in {a.id for a in catalogue.get("kflc").leaf_areas()}
         assert c["guidelines"] in {a.id for a in catalogue.get("guidelines").leaf_areas()}
 
@@ -193,7 +193,7 @@ def _pdf(lines: list[str]) -> bytes:
 
 def test_documents_of_every_format(tmp_path: Path) -> None:
     """Text (UTF-8 and Windows-1258), HTML, DOCX and PDF give their text, title, address and year."""
-    from readiness.documents import read_document
+    from readiness.intake.documents import read_document
 
     (tmp_path / "a.txt").write_text(ARTICLE_VI, encoding="utf-8")
     doc = read_document(tmp_path / "a.txt")

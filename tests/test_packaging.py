@@ -37,8 +37,8 @@ def test_wheel_contains_data_and_migrations(wheel: Path) -> None:
     assert "readiness/_data/reports/README.md" in names
     for name in ("dossier.html.j2", "dossier.css", "fonts/NotoSans-Regular.ttf", "fonts/OFL.txt"):
         assert f"readiness/_data/reports/{name}" in names
-    assert "readiness/migrations/env.py" in names
-    assert any(n.startswith("readiness/migrations/versions/0001_") for n in names)
+    assert "readiness/store/migrations/env.py" in names
+    assert any(n.startswith("readiness/store/migrations/versions/0001_") for n in names)
     assert not any(n.startswith(("tests/", "criteria/")) for n in names)
 
 

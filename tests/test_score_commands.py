@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from readiness.criteria import load_catalogue
-from readiness.db import open_workspace
-from readiness.facts import score_all, score_city
-from readiness.scoring import Scorecard
+from readiness.frameworks.loader import load_catalogue
+from readiness.store.db import open_workspace
+from readiness.scoring.facts import score_all, score_city
+from readiness.scoring.engine import Scorecard
 
 AS_OF = "2026-01-15"
 
@@ -227,9 +227,9 @@ def test_national_view_scores_like_the_city_view(run, settings, tmp_path, monkey
     """Two random cities and the Hanoi sample, on several days: the database's counts give every
     criterion the same status and coverage, and every framework the same totals and verdict, as
     scoring each city record by record (also when the criteria are split over many queries)."""
-    import readiness.facts
+    import readiness.scoring.facts
 
-    monkeypatch.setattr(readiness.facts, "MAX_RULES_PER_QUERY", rules_per_query)
+    monkeypatch.setattr(readiness.scoring.facts, "MAX_RULES_PER_QUERY", rules_per_query)
     catalogue = load_catalogue()
     refs = [f"{e.framework.id}:{c}" for e in catalogue for c, crit in e.framework.criteria.items() if crit.evidence]
     assert run("import", "--sample", "hanoi").exit_code == 0

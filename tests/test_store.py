@@ -16,9 +16,9 @@ from pathlib import Path
 
 import pytest
 
-from readiness import files as files_module
+from readiness.store import files as files_module
 from readiness.errors import InvalidValueError
-from readiness.files import FileStore
+from readiness.store.files import FileStore
 
 
 def _env(settings) -> dict[str, str]:
@@ -123,7 +123,7 @@ def _zip_with_a_bad_second_file(tmp_path: Path, first: bytes) -> Path:
 def test_a_failed_import_keeps_a_file_another_command_attached_meanwhile(run, record, settings, tmp_path: Path,
                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
     """The issue's repro: the attach commits while the import runs; the import's undo leaves the file."""
-    from readiness.db import open_workspace
+    from readiness.store.db import open_workspace
     from readiness.evidence import attach_files
 
     first = b"%PDF-1.7\nbien ban dien dan\n"
@@ -186,7 +186,7 @@ def test_a_failed_attach_keeps_a_file_another_record_uses(run, record, settings,
     views: list = []
 
     def store_then_someone_else_commits(*args, **kwargs):  # type: ignore[no-untyped-def]
-        from readiness.db import open_workspace
+        from readiness.store.db import open_workspace
 
         stored = original(*args, **kwargs)
         if not views:

@@ -11,9 +11,10 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from readiness import cli_evidence, evidence as ev
-from readiness.criteria import load_catalogue
-from readiness.transfer import _COLUMN_KEYS
+from readiness import evidence as ev
+from readiness.cli import transfer as cli_transfer
+from readiness.frameworks.loader import load_catalogue
+from readiness.transfer.imports import _COLUMN_KEYS
 from readiness.text import fold
 
 HEADERS = {
@@ -255,7 +256,7 @@ def test_standard_output_takes_the_workbook_but_not_at_a_terminal(run, monkeypat
             return True
 
     terminal = Terminal()
-    monkeypatch.setattr(cli_evidence, "_binary_stdout", lambda: terminal)
+    monkeypatch.setattr(cli_transfer, "_binary_stdout", lambda: terminal)
     result = run("template", "--lang", "vi", "-o", "-")
     assert result.exit_code == 1
     assert result.stderr == "error: -o -: will not write a workbook to the terminal; pipe it, or give a file name\n"

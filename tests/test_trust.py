@@ -85,7 +85,7 @@ def test_a_change_to_verified_content_returns_the_record_to_submitted(verified, 
 def test_an_indicator_value_is_verified_content_too(verified, ws) -> None:
     """A new indicator value on a verified record (through the library) returns it to submitted."""
     from readiness import evidence as lib
-    from readiness.models import IndicatorValue
+    from readiness.store.models import IndicatorValue
 
     with lib._changing(ws, verified, "evidence.edit") as (session, row, _city):
         session.add(IndicatorValue(evidence_id=row.id, indicator="participants", value=1200.0))
@@ -129,8 +129,8 @@ def test_show_says_who_verified_what_and_whether_it_changed_since(verified, city
 
 def test_dossier_register_says_who_verified_each_record_and_when(hanoi_ws, ws) -> None:
     """The dossier's entry of a verified record carries its verifier and date, in the dossier's language."""
-    from readiness.criteria import load_catalogue
-    from readiness.dossier import build_context
+    from readiness.frameworks.loader import load_catalogue
+    from readiness.dossier.render import build_context
 
     for lang, expected in (("en", "verified by sample reviewer on 5 May 2025"),
                            ("vi", "đã xác minh: sample reviewer, ngày 5 tháng 5 năm 2025")):
@@ -166,7 +166,7 @@ def test_the_migration_starts_the_counter_above_removed_ids(city, settings) -> N
     from alembic import command
     from alembic.config import Config
 
-    from readiness import db
+    from readiness.store import db
 
     for title in ("A", "B", "C"):
         add(city, "--kind", "plan", "--title", title)
@@ -236,7 +236,7 @@ def test_linking_a_record_that_can_never_count_warns_and_still_links(city, tmp_p
 def test_link_warnings_name_a_profile_criterion_and_an_expired_record(city, ws) -> None:
     """The library's reasons: a criterion met by the profile takes no records; a passed valid_until never counts."""
     from readiness import evidence as lib
-    from readiness.criteria import load_catalogue
+    from readiness.frameworks.loader import load_catalogue
 
     catalogue = load_catalogue()
     code = add(city, "--kind", "event", "--title", "Tuần lễ", "--start", "2025-10-01", "--valid-until", "2025-12")

@@ -46,7 +46,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
-from .errors import InvalidValueError
+from readiness.errors import InvalidValueError
 
 try:
     import fcntl

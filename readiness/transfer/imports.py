@@ -37,17 +37,17 @@ from typing import TYPE_CHECKING, Any
 import yaml
 from sqlmodel import Session, col, select
 
-from . import evidence as ev
-from .cities import add_city_in, check_unit_kind, city_key, find_city, record
-from .db import Workspace
-from .errors import InvalidValueError, NotFoundError, Problem, ProblemsError
-from .files import DEFAULT_MAX_SIZE, Batch, FileStore, StoredFile, empty_file, human_size
-from .models import AuditEvent, City, Evidence, EvidenceLink, IndicatorValue, Unit, utcnow
-from .text import clean, fold
-from .verify import workspace_store
+from readiness import evidence as ev
+from readiness.cities import add_city_in, check_unit_kind, city_key, find_city, record
+from readiness.store.db import Workspace
+from readiness.errors import InvalidValueError, NotFoundError, Problem, ProblemsError
+from readiness.store.files import DEFAULT_MAX_SIZE, Batch, FileStore, StoredFile, empty_file, human_size
+from readiness.store.models import AuditEvent, City, Evidence, EvidenceLink, IndicatorValue, Unit, utcnow
+from readiness.text import clean, fold
+from readiness.store.check import workspace_store
 
 if TYPE_CHECKING:
-    from .criteria import Catalogue
+    from readiness.frameworks.catalogue import Catalogue
 
 FORMAT = "readiness-evidence/1"
 EXPORT_ACTION = "city.export"  # the audit event an export leaves, with the digest of its evidence.yaml
@@ -184,7 +184,7 @@ class _Collector:
 
 
 def _read_yaml_document(data: bytes, shown: str) -> Any:
-    from .yamlfile import YAMLSyntaxError, load
+    from readiness.yamlfile import YAMLSyntaxError, load
 
     try:
         text = data.decode("utf-8-sig")
@@ -209,7 +209,7 @@ def _read_yaml_file(source: Path, shown: str) -> tuple[str, Any]:
 def _read_zipped_yaml(source: Path, shown: str) -> tuple[str, Any]:
     """An export zip's evidence.yaml, inflated in chunks up to MAX_YAML_BYTES whatever its
     header declares: its SHA-256 and its document, parsed (run bounded, see ``bounded.run``)."""
-    from .bounded import read_member
+    from readiness.bounded import read_member
 
     with zipfile.ZipFile(source) as archive:
         try:
@@ -220,7 +220,7 @@ def _read_zipped_yaml(source: Path, shown: str) -> tuple[str, Any]:
 
 
 def _yaml_records(doc: Any, shown: str, found: _Collector) -> tuple[dict[str, Any], list[dict], list[IncomingRecord], list[dict]]:
-    from .yamlfile import line_of
+    from readiness.yamlfile import line_of
 
     if not isinstance(doc, Mapping) or "records" not in doc:
         raise ProblemsError([Problem(shown, 1, "", f"not a readiness evidence file: expected `format: {FORMAT}`, `city:` and `records:`")])
@@ -298,8 +298,8 @@ def _header_score(cells: list[str]) -> float:
 
 def _sheet_records(path: Path, encoding: str | None, found: _Collector,
                    strict: bool = False) -> tuple[list[IncomingRecord], str | None, str | None]:
-    from .bounded import run
-    from .sheets import read_sheet
+    from readiness.bounded import run
+    from readiness.transfer.sheets import read_sheet
 
     sheet = run(read_sheet, path, encoding, _header_score, file=path)  # untrusted: bounded time, memory, output
     shown = str(path)
@@ -416,7 +416,7 @@ def _plan(ws: Workspace, source: Path, archive: zipfile.ZipFile | None, catalogu
           city_opt: str | None, encoding: str | None, max_size: int, today: dt.date | None,
           trusted: bool = False, *, strict: bool = False, allow_duplicates: bool = False,
           renumber: bool = False) -> ImportPlan:
-    from .bounded import run
+    from readiness.bounded import run
 
     shown = str(source)
     found = _Collector()
@@ -603,7 +603,7 @@ def _plan(ws: Workspace, source: Path, archive: zipfile.ZipFile | None, catalogu
             _timestamp(event.get("at"))
         except (TypeError, ValueError):
             found.add((shown, 0), f"audit[{i}].at", f"{event.get('at')!r} is not a date and time (ISO 8601)")
-        from .cities import _name
+        from readiness.cities import _name
 
         for key in ("actor", "action"):  # shown by `readiness log`: one line, bounded, like any name
             try:
@@ -623,8 +623,8 @@ def _plan(ws: Workspace, source: Path, archive: zipfile.ZipFile | None, catalogu
 def _check_units(units: Any, existing: Mapping[str, Unit], doc: Any, shown: str,
                  found: _Collector) -> list[dict[str, Any]]:
     """The units a YAML adds, each checked as `unit add` checks it: name, kind, parent."""
-    from .cities import _name
-    from .yamlfile import line_of
+    from readiness.cities import _name
+    from readiness.yamlfile import line_of
 
     if not isinstance(units, list):
         found.add((shown, line_of(doc, ("units",))), "units", "give the units as a list of {name: ..., kind: ...}")
@@ -650,8 +650,8 @@ def _check_units(units: Any, existing: Mapping[str, Unit], doc: Any, shown: str,
 def _check_names(rec: IncomingRecord, found: _Collector) -> None:
     """Attachment names as `evidence attach` checks them (255 bytes, one line); the people a file
     names (who entered, reviewed or attached) as `city add` checks a name (200 characters, one line)."""
-    from .cities import _name
-    from .files import check_attachment_name
+    from readiness.cities import _name
+    from readiness.store.files import check_attachment_name
 
     for f in rec.files:
         try:
@@ -725,9 +725,9 @@ def _review_rules(rec: IncomingRecord, fields: dict[str, Any], found: _Collector
 def _check_city(city_info: dict[str, Any], doc: Any, shown: str, found: _Collector,
                 today: dt.date | None) -> dict[str, Any]:
     """A city the file creates: name, country, code and profile checked as `city add` and `city set` do."""
-    from .cities import _code, _country, _name
-    from .profile import check_profile
-    from .yamlfile import line_of
+    from readiness.cities import _code, _country, _name
+    from readiness.profile import check_profile
+    from readiness.yamlfile import line_of
 
     for key, check in (("name", lambda v: _name(v, "city")), ("country", _country), ("code", _code)):
         if city_info.get(key) is not None:
@@ -900,7 +900,7 @@ def _write(ws: Workspace, plan: ImportPlan, store: Batch, stored: dict[int, list
 
 def _add_units(session: Session, actor: str, city: City, wanted: list[dict[str, Any]], *,
                audit: bool = True) -> dict[str, Unit]:
-    from .cities import _snapshot
+    from readiness.cities import _snapshot
 
     units = {fold(u.name): u for u in session.exec(select(Unit).where(Unit.city_id == city.id))}
     pending = list(wanted)

@@ -31,11 +31,13 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, SkipValidation
 
-from .criteria import Area, Catalogue, Criterion, Framework, ProfileCheck
-from .dates import PartialDate, add_months
-from .labels import label, join_words
-from .profile import PROFILE_FIELDS
-from .text import word_count
+from readiness.frameworks.schema import Area, Criterion, Framework, ProfileCheck
+
+from readiness.frameworks.catalogue import Catalogue
+from readiness.dates import PartialDate, add_months
+from readiness.labels import label, join_words
+from readiness.profile import PROFILE_FIELDS
+from readiness.text import word_count
 
 Status = Literal["met", "partial", "missing", "stale", "unverified", "not_applicable"]
 Timing = Literal["ok", "future", "expired", "undated", "too_old"]

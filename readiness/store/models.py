@@ -1,6 +1,6 @@
 """The workspace's tables (SQLModel).
 
-Every change to these tables goes through a migration in ``readiness/migrations/versions``;
+Every change to these tables goes through a migration in ``readiness/store/migrations/versions``;
 ``tests/test_db.py`` checks that the migrations and these models describe the same schema.
 
 Text that an official may write in Vietnamese and English (titles, summaries, organisers) is

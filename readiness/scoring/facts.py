@@ -17,13 +17,14 @@ from dataclasses import dataclass
 from sqlalchemy import func, literal_column, select, text
 from sqlmodel import Session
 
-from . import dates
-from .cities import find_city
-from .criteria import Catalogue, Framework
-from .db import Workspace
-from .models import Attachment, City, Evidence, EvidenceLink, IndicatorValue, NotApplicable, Unit
-from .profile import usable
-from .scoring import (CityFacts, DueItem, IndicatorFact, RecordFact, Scorecard, Tally, Timing, UnitContribution,
+from readiness import dates
+from readiness.cities import find_city
+from readiness.frameworks.catalogue import Catalogue
+from readiness.frameworks.schema import Framework
+from readiness.store.db import Workspace
+from readiness.store.models import Attachment, City, Evidence, EvidenceLink, IndicatorValue, NotApplicable, Unit
+from readiness.profile import usable
+from readiness.scoring.engine import (CityFacts, DueItem, IndicatorFact, RecordFact, Scorecard, Tally, Timing, UnitContribution,
                       by_unit, crosswalk, cutoff_of, due, score)
 
 

@@ -1,321 +1,25 @@
-"""Criteria frameworks: the schema, the strict loader and the catalogue.
-
-A framework is data (a YAML file in ``criteria/``, the workspace's ``criteria/`` folder or a
-folder given with ``--criteria-dir``), loaded once into immutable pydantic models::
-
-    Framework ── areas ── (areas ...) ── criteria ── indicators
-                                             └── maps_to: ["guidelines:G3", ...]
-
-Loading is strict: unknown keys, duplicate keys or ids, unknown evidence kinds or profile
-fields, non-positive weights and crosswalks to criteria that do not exist are all reported, each
-as a ``Problem`` with file and line, and every problem of a file is reported at once.
-"""
+"""Loading framework files: strict, every problem of a file reported at once with file and line."""
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
-from enum import Enum
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Any
 
 from pydantic import (
-    AfterValidator,
-    BaseModel,
-    ConfigDict,
-    Field,
-    PlainValidator,
-    PrivateAttr,
-    RootModel,
-    StringConstraints,
     ValidationError,
-    model_validator,
 )
 
-from . import yamlfile
-from .errors import AmbiguousError, FrameworkError, InvalidValueError, Problem, UnknownFrameworkError
-from .profile import LANG_PATTERN, PROFILE_FIELDS, TOPIC_PATTERN, FieldKind
-from .text import clean
+from readiness import yamlfile
+from readiness.errors import FrameworkError, Problem
+from readiness.profile import LANG_PATTERN, PROFILE_FIELDS, TOPIC_PATTERN, FieldKind
+from readiness.frameworks.schema import Area, Condition, Framework, ID_PATTERN, MAX_FILE_BYTES, ProfileCheck, ProfileRequirement, REF_PATTERN, Text, URL_PATTERN
+
+from readiness.frameworks.catalogue import Catalogue, Entry
 
 log = logging.getLogger(__name__)
-
-#: Largest framework file read; a real one is a few hundred kilobytes at most.
-MAX_FILE_BYTES = 5 * 1024 * 1024
-
-ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"
-REF_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]*:[A-Za-z0-9][A-Za-z0-9._-]*$"
-URL_PATTERN = r"^https?://\S+$"
-
-Id = Annotated[str, StringConstraints(pattern=ID_PATTERN)]
-LangCode = Annotated[str, StringConstraints(pattern=LANG_PATTERN)]
-# Framework texts are stored NFC, whatever the author's editor wrote (NFD renders badly).
-NonEmpty = Annotated[str, AfterValidator(clean), StringConstraints(min_length=1)]
-CriterionRef = Annotated[str, StringConstraints(pattern=REF_PATTERN)]
-Fraction = Annotated[float, Field(ge=0, le=1)]
-
-
-def _score_level(value: Any) -> float | str:
-    if value == "threshold":
-        return value
-    if isinstance(value, (int, float)) and not isinstance(value, bool) and 0 <= value <= 1:
-        return float(value)
-    raise ValueError(f"{value!r} must be a number from 0 to 1, or threshold")
-
-
-#: A score level in a verdict rule: a fraction, or the framework's own threshold.
-ScoreLevel = Annotated[float | str, PlainValidator(_score_level)]
-
-
-class EvidenceKind(str, Enum):
-    """What an evidence record documents."""
-
-    PLAN = "plan"
-    POLICY = "policy"
-    FORUM = "forum"
-    EVENT = "event"
-    PROGRAMME = "programme"
-    STATISTIC = "statistic"
-    STRUCTURE = "structure"
-    PARTNERSHIP = "partnership"
-    FUNDING = "funding"
-    REPORT = "report"
-    MEDIA = "media"
-    LETTER = "letter"
-
-
-class ProfileCheck(str, Enum):
-    """How a profile-field criterion is met."""
-
-    PRESENT = "present"  # the field is set
-    FIGURE = "figure"  # a number with its data year (not older than max_age_years)
-    TEXT = "text"  # text within max_words
-    RATINGS = "ratings"  # every listed topic rated 1-5
-
-
-class Verdict(str, Enum):
-    READY = "ready"
-    READY_WITH_GAPS = "ready_with_gaps"
-    NOT_READY = "not_ready"
-
-
-class _Model(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-
-class Text(RootModel[Annotated[dict[LangCode, NonEmpty], Field(min_length=1)]]):
-    """Text in several languages: ``{en: ..., vi: ...}``, at least one."""
-
-    model_config = ConfigDict(frozen=True)
-
-    def get(self, lang: str, *fallbacks: str) -> str:
-        """The text in ``lang``, else in the first fallback that exists, else any."""
-        for code in (lang, *fallbacks, "en"):
-            if code in self.root:
-                return self.root[code]
-        return next(iter(self.root.values()))
-
-    def languages(self) -> list[str]:
-        return list(self.root)
-
-
-class Source(_Model):
-    """Where the framework's content comes from."""
-
-    title: NonEmpty
-    publisher: str | None = None
-    year: int | None = Field(default=None, ge=1900, le=2100)
-    url: Annotated[str, StringConstraints(pattern=URL_PATTERN)] | None = None
-    note: str | None = None
-
-
-class EvidenceRequirement(_Model):
-    """Which evidence records satisfy a criterion."""
-
-    kinds: tuple[EvidenceKind, ...] = Field(min_length=1)
-    min_count: int = Field(default=1, ge=1)
-    max_age_years: float | None = Field(default=None, gt=0)
-    file_required: bool = False
-    verified_required: bool = False
-
-
-class ProfileRequirement(_Model):
-    """A criterion met by facts in the city profile rather than by evidence records."""
-
-    fields: tuple[NonEmpty, ...] = Field(min_length=1)
-    check: ProfileCheck = ProfileCheck.PRESENT
-    max_words: int | None = Field(default=None, ge=1)
-    max_age_years: float | None = Field(default=None, gt=0)
-    topics: tuple[Annotated[str, StringConstraints(pattern=TOPIC_PATTERN)], ...] = ()
-
-
-class Indicator(_Model):
-    """A measurement with a unit and an optional target."""
-
-    id: Id
-    title: Text
-    unit: NonEmpty
-    target: float | None = None
-    direction: Literal["at_least", "at_most"] = "at_least"
-    max_age_years: float | None = Field(default=None, gt=0)
-
-
-class Criterion(_Model):
-    """One thing a city must show, met by evidence records or by a profile field."""
-
-    id: Id
-    title: Text
-    guidance: Text | None = None
-    weight: float = Field(default=1.0, gt=0)
-    blocking: bool = False
-    status: Literal["draft", "final"] | None = None
-    note: str | None = None
-    evidence: EvidenceRequirement | None = None
-    profile: ProfileRequirement | None = None
-    indicators: tuple[Indicator, ...] = ()
-    maps_to: tuple[CriterionRef, ...] = ()
-
-    @model_validator(mode="after")
-    def _one_way_to_meet(self) -> Criterion:
-        if (self.evidence is None) == (self.profile is None):
-            raise ValueError("give exactly one of `evidence:` (records) or `profile:` (city facts)")
-        return self
-
-
-class Area(_Model):
-    """A group of criteria; areas may hold areas (KFLC's groups hold its twelve areas)."""
-
-    id: Id
-    title: Text
-    guidance: Text | None = None
-    weight: float = Field(default=1.0, gt=0)
-    areas: tuple[Area, ...] = ()
-    criteria: tuple[Criterion, ...] = ()
-
-    @model_validator(mode="after")
-    def _not_empty(self) -> Area:
-        if not self.areas and not self.criteria:
-            raise ValueError("an area needs `criteria:` or `areas:`")
-        return self
-
-
-class Condition(_Model):
-    """When a verdict rule applies; every condition given must hold."""
-
-    blocking_unmet: bool | None = None
-    score_at_least: ScoreLevel | None = None
-    score_below: ScoreLevel | None = None
-    met_share_at_least: Fraction | None = None
-
-
-class VerdictRule(_Model):
-    """``verdict`` applies when ``when`` holds; the last rule has no ``when``."""
-
-    verdict: Verdict
-    when: Condition | None = None
-
-
-class Framework(_Model):
-    """A criteria framework: KFLC, the Guidelines, the application form, or a user's own."""
-
-    format: Literal[1] = 1
-    id: Id
-    name: Text
-    version: NonEmpty
-    status: Literal["draft", "final"] = "final"
-    description: Text | None = None
-    sources: tuple[Source, ...] = Field(min_length=1)
-    languages: tuple[LangCode, ...] = Field(min_length=1)
-    threshold: float = Field(gt=0, le=1)
-    unverified_weight: Fraction = 0.5
-    verdict: tuple[VerdictRule, ...] = Field(min_length=1)
-    areas: tuple[Area, ...] = Field(min_length=1)
-
-    _criteria: dict[str, Criterion] = PrivateAttr(default_factory=dict)
-    _area_of: dict[str, Area] = PrivateAttr(default_factory=dict)
-
-    def model_post_init(self, __context: Any) -> None:
-        for area, criterion in _walk_criteria(self.areas):
-            self._criteria.setdefault(criterion.id, criterion)
-            self._area_of.setdefault(criterion.id, area)
-
-    @property
-    def criteria(self) -> dict[str, Criterion]:
-        """Every criterion by id, in file order."""
-        return self._criteria
-
-    def area_of(self, criterion_id: str) -> Area:
-        return self._area_of[criterion_id]
-
-    def leaf_areas(self) -> list[Area]:
-        """The areas that hold criteria directly (KFLC's twelve), in file order."""
-        return [a for a in _walk_areas(self.areas) if a.criteria]
-
-    def all_areas(self) -> list[Area]:
-        return list(_walk_areas(self.areas))
-
-    def reconcile(self, criterion_ids: Iterable[str]) -> LinkCheck:
-        """Split evidence links by whether their criterion exists in this version.
-
-        Links use stable criterion ids; a new version of a framework keeps every link whose id
-        still exists and reports the ones whose id is gone, so none is dropped in silence.
-        """
-        kept, gone = [], []
-        for cid in criterion_ids:
-            (kept if cid in self._criteria else gone).append(cid)
-        return LinkCheck(self.id, self.version, kept, gone)
-
-    def decide(self, *, blocking_unmet: bool, score: float | None, met_share: float | None) -> Verdict:
-        """Apply the verdict rules, first match wins; ``None`` scores match no score rule."""
-        for rule in self.verdict:
-            if rule.when is None or _holds(rule.when, self.threshold, blocking_unmet, score, met_share):
-                return rule.verdict
-        raise AssertionError("validated frameworks end with a rule without `when`")
-
-
-Area.model_rebuild()
-
-
-@dataclass(frozen=True)
-class LinkCheck:
-    """Which linked criterion ids a framework version still has."""
-
-    framework_id: str
-    version: str
-    kept: list[str]
-    gone: list[str]
-
-
-def _holds(
-    cond: Condition, threshold: float, blocking_unmet: bool, score: float | None, met_share: float | None
-) -> bool:
-    def level(value: float | str) -> float:
-        return threshold if value == "threshold" else float(value)
-
-    if cond.blocking_unmet is not None and cond.blocking_unmet != blocking_unmet:
-        return False
-    if cond.score_at_least is not None and (score is None or score < level(cond.score_at_least)):
-        return False
-    if cond.score_below is not None and (score is None or score >= level(cond.score_below)):
-        return False
-    if cond.met_share_at_least is not None and (
-        met_share is None or met_share < cond.met_share_at_least
-    ):
-        return False
-    return True
-
-
-def _walk_areas(areas: Iterable[Area]) -> Iterator[Area]:
-    for area in areas:
-        yield area
-        yield from _walk_areas(area.areas)
-
-
-def _walk_criteria(areas: Iterable[Area]) -> Iterator[tuple[Area, Criterion]]:
-    for area in _walk_areas(areas):
-        for criterion in area.criteria:
-            yield area, criterion
-
 
 # ---------------------------------------------------------------------------------------------
 # Loading one file
@@ -483,8 +187,8 @@ def load_file(path: Path) -> LoadResult:
 
 def _load_bounded(path: Path) -> LoadResult:
     """``load_file`` in a bounded child process (``bounded.run``); a limit hit is a problem of the file."""
-    from .bounded import run
-    from .errors import UntrustedInputError
+    from readiness.bounded import run
+    from readiness.errors import UntrustedInputError
 
     try:
         return run(load_file, path, file=path)
@@ -571,83 +275,6 @@ def _check_profile(req: ProfileRequirement, loc: tuple, add: Any) -> None:
         add(loc + ("max_age_years",), "only `check: figure` takes max_age_years")
 
 
-# ---------------------------------------------------------------------------------------------
-# The catalogue: every framework a command can see
-
-
-@dataclass(frozen=True)
-class Entry:
-    framework: Framework
-    path: Path
-    origin: str  # "bundled", "workspace" or "given"
-
-
-@dataclass
-class Catalogue:
-    """Frameworks by id, with where each came from; later folders override earlier ones."""
-
-    entries: dict[str, Entry] = field(default_factory=dict)
-
-    def ids(self) -> list[str]:
-        return list(self.entries)
-
-    def get(self, framework_id: str) -> Framework:
-        entry = self.entries.get(framework_id)
-        if entry is None:
-            raise UnknownFrameworkError(framework_id, self.ids())
-        return entry.framework
-
-    def resolve(self, ref: str) -> Criterion | None:
-        """The criterion a ``framework:criterion`` reference names, or None."""
-        framework_id, _, criterion_id = ref.partition(":")
-        entry = self.entries.get(framework_id)
-        return entry.framework.criteria.get(criterion_id) if entry else None
-
-    def qualify(self, ref: str, *, areas: bool = False, framework_ids: Iterable[str] = ()) -> str:
-        """The ``framework:criterion`` reference a typed one names, checked; the one resolver of refs.
-
-        ``kflc:2.6.1`` must exist as written. An id without its framework (``2.6.1``, ``G3.1``)
-        is taken when exactly one framework in play (``framework_ids``, else every one) has a
-        criterion by that id (case ignored if nothing matches exactly); when several do, the
-        error lists them. ``areas`` accepts an area's id too (evidence links take areas). Raises
-        InvalidValueError (no such criterion, no such framework) or AmbiguousError.
-        """
-        text = clean(str(ref or ""))
-        what = "criterion or area" if areas else "criterion"
-        if len(text) > 200 or not text:
-            raise InvalidValueError(f"{text[:40]!r}: not a criterion; write framework:criterion, e.g. kflc:2.6.1")
-        in_play = [self.entries[i].framework for i in framework_ids if i in self.entries] or \
-            [e.framework for e in self.entries.values()]
-
-        def ids(fw: Framework) -> set[str]:
-            return set(fw.criteria) | ({a.id for a in fw.all_areas()} if areas else set())
-
-        framework_id, sep, item = text.partition(":")
-        if sep:
-            if framework_id not in self.entries:
-                raise InvalidValueError(f"{text!r}: no framework {framework_id!r}; known: {', '.join(self.ids())}")
-            if item not in ids(self.entries[framework_id].framework):
-                raise InvalidValueError(f"{text!r}: {framework_id} has no {what} {item!r}; "
-                                        f"see `readiness criteria show {framework_id}`")
-            return text
-        found = [f"{fw.id}:{text}" for fw in in_play if text in ids(fw)]
-        if not found:
-            found = [f"{fw.id}:{i}" for fw in in_play for i in sorted(ids(fw)) if i.casefold() == text.casefold()]
-        if len(found) == 1:
-            return found[0]
-        if found:
-            raise AmbiguousError(f"{text!r} is a {what} of {len(found)} frameworks: {', '.join(found)}; "
-                                 "give one of them")
-        raise InvalidValueError(f"{text!r}: no {what} by that id in {', '.join(fw.id for fw in in_play) or 'any framework'}; "
-                                "write framework:criterion, e.g. kflc:2.6.1 (see `readiness criteria show`)")
-
-    def __iter__(self) -> Iterator[Entry]:
-        return iter(self.entries.values())
-
-    def __len__(self) -> int:
-        return len(self.entries)
-
-
 def framework_files(folder: Path) -> list[Path]:
     """The framework files in a folder: ``*.yaml`` and ``*.yml``, sorted by name."""
     if not folder.is_dir():
@@ -717,7 +344,7 @@ def _area_locs(areas: tuple[Area, ...], loc: tuple) -> Iterator[tuple[tuple, Are
 
 
 def _sources(workspace_dir: Path | None, extra_dirs: Iterable[Path]) -> list[tuple[str, list[Path]]]:
-    from .resources import bundled
+    from readiness.resources import bundled
 
     sources = [("bundled", framework_files(bundled("criteria")))]
     if workspace_dir is not None:

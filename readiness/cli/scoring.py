@@ -1,56 +1,22 @@
-"""The scoring commands: ``score``, ``gaps``, ``due`` and ``na`` (not applicable).
-
-Registered on the ``readiness`` group by ``cli.py``. Thin: parse, call one function of
-``facts`` or ``applicability``, format with ``output_score``.
-"""
+"""``readiness score``, ``gaps``, ``due``, ``suggest`` and ``na ...``: what a city shows and lacks."""
 
 from __future__ import annotations
 
-import datetime as dt
+import logging
 from pathlib import Path
 from typing import Any
 
 import click
 
-from .cli import CONTEXT, _open, cli, criteria_dir_option, raw_option, workspace_options
-from .labels import label
-from .output import note
+from readiness.cli.options import (CONTEXT, _as_of, _catalogue, _open,
+                                   criteria_dir_option, scoring_options, workspace_options)
+from readiness.cli.output import note
+from readiness.labels import label
 
-AS_OF_HELP = "Score as on this day (2026-06-15 or 15/06/2026), e.g. an application deadline [default: today]."
-
-
-def _catalogue(settings: Any, criteria_dirs: tuple[Path, ...]) -> Any:
-    from .criteria import load_catalogue
-
-    return load_catalogue(settings.criteria_dir, criteria_dirs)
+log = logging.getLogger(__name__)
 
 
-def _as_of(value: str | None) -> dt.date:
-    from .dates import parse_day
-
-    return parse_day(value) if value else dt.date.today()
-
-
-def scoring_options(func: Any) -> Any:
-    """--framework, --as-of, --lang, --format, --raw and --criteria-dir, shared by score and gaps."""
-    options = [
-        click.option("--framework", "framework_ids", multiple=True, metavar="ID",
-                     help="Only this framework (repeatable) [default: every framework]."),
-        click.option("--as-of", "as_of", metavar="DATE", help=AS_OF_HELP),
-        click.option("--lang", default="en", show_default=True, metavar="CODE",
-                     help="Language of titles, labels and messages: en or vi."),
-        click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table",
-                     show_default=True, help="table for people; json or csv for programs and spreadsheets."),
-        raw_option,
-        criteria_dir_option,
-        workspace_options,
-    ]
-    for option in reversed(options):
-        func = option(func)
-    return func
-
-
-@cli.command("score", context_settings=CONTEXT)
+@click.command("score", context_settings=CONTEXT)
 @click.option("--city", "city_name", help="The city to score [default: every city, one line each].")
 @click.option("--explain", metavar="FRAMEWORK:CRITERION",
               help="Show one criterion: each linked record and why it counted or not (2.6.1 alone when one framework has it).")
@@ -76,12 +42,12 @@ def score_command(city_name: str | None, explain: str | None, by: str | None, sc
       readiness score                      # every city, one line per framework
       readiness score --city Hanoi --format json > hanoi-score.json
     """
-    from . import output_score as out
-    from .errors import InvalidValueError
+    from readiness.cli import output_score as out
+    from readiness.errors import InvalidValueError
 
     if schema:
-        from .output import emit_json
-        from .scoring import Scorecard
+        from readiness.cli.output import emit_json
+        from readiness.scoring.engine import Scorecard
 
         emit_json(Scorecard.model_json_schema())
         return
@@ -90,7 +56,7 @@ def score_command(city_name: str | None, explain: str | None, by: str | None, sc
     if city_name is None:
         if explain or by:
             raise InvalidValueError(f"--{'explain' if explain else 'by'} needs --city: it shows one city's records")
-        from .facts import score_all
+        from readiness.scoring.facts import score_all
 
         with _open(settings) as ws:
             cards = score_all(ws, catalogue, framework_ids, day)
@@ -105,7 +71,7 @@ def score_command(city_name: str | None, explain: str | None, by: str | None, sc
             out.all_cities_table(cards, lang)
         return
 
-    from .facts import contributions, score_city
+    from readiness.scoring.facts import contributions, score_city
 
     if explain:
         try:  # kflc:2.6.1, or 2.6.1 when one framework in play has it
@@ -152,7 +118,7 @@ def _quoted(name: str) -> str:
     return f'"{name}"' if " " in name else name
 
 
-@cli.command("gaps", context_settings=CONTEXT)
+@click.command("gaps", context_settings=CONTEXT)
 @click.option("--city", "city_name", required=True, help="The city whose gaps to list.")
 @click.option("--limit", type=click.IntRange(1), help="Only the first N gaps.")
 @scoring_options
@@ -170,8 +136,8 @@ def gaps_command(city_name: str, limit: int | None, framework_ids: tuple[str, ..
       readiness gaps --city Hanoi --framework gnlc-application --lang vi
       readiness gaps --city Hanoi --as-of 2026-06-15 --format csv > gaps.csv
     """
-    from . import output_score as out
-    from .facts import score_city
+    from readiness.cli import output_score as out
+    from readiness.scoring.facts import score_city
 
     with _open(settings) as ws:
         scores = score_city(ws, city_name, _catalogue(settings, criteria_dirs), framework_ids, _as_of(as_of))
@@ -191,7 +157,7 @@ def gaps_command(city_name: str, limit: int | None, framework_ids: tuple[str, ..
         note(label("msg.gaps", lang, n=len(gaps), city=_quoted(scores.facts.name), criterion=gaps[0].criterion))
 
 
-@cli.command("due", context_settings=CONTEXT)
+@click.command("due", context_settings=CONTEXT)
 @click.option("--city", "city_name", required=True, help="The city whose records to check.")
 @click.option("--within", default="90d", show_default=True, help="How far ahead: 30d, 12w, 6m, 1y.")
 @click.option("--framework", "framework_ids", multiple=True, metavar="ID", help="Only this framework (repeatable).")
@@ -214,9 +180,9 @@ def due_command(city_name: str, within: str, framework_ids: tuple[str, ...], as_
       readiness due --city Hanoi
       readiness due --city Hanoi --within 6m --format json
     """
-    from . import output_score as out
-    from .dates import add_span, parse_span
-    from .facts import due_city
+    from readiness.cli import output_score as out
+    from readiness.dates import add_span, parse_span
+    from readiness.scoring.facts import due_city
 
     day = _as_of(as_of)
     horizon = add_span(day, parse_span(within))
@@ -233,7 +199,7 @@ def due_command(city_name: str, within: str, framework_ids: tuple[str, ...], as_
         note(label("msg.due", lang, n=len(items), end=horizon.isoformat(), falling=len(falling)))
 
 
-@cli.command("suggest", context_settings=CONTEXT)
+@click.command("suggest", context_settings=CONTEXT)
 @click.argument("evidence_id")
 @click.option("--framework", "framework_ids", multiple=True, metavar="ID",
               help="Frameworks to rank (repeatable) [default: kflc and guidelines].")
@@ -256,8 +222,8 @@ def suggest_command(evidence_id: str, framework_ids: tuple[str, ...], top: int, 
       readiness suggest HN-0004
       readiness suggest HN-0004 --framework kflc --top 3 --lang vi
     """
-    from . import output
-    from .intake import suggest_for_record
+    from readiness.cli import output
+    from readiness.intake.draft import suggest_for_record
 
     with _open(settings) as ws:
         view, found = suggest_for_record(ws, evidence_id, _catalogue(settings, criteria_dirs),
@@ -276,7 +242,7 @@ def suggest_command(evidence_id: str, framework_ids: tuple[str, ...], top: int, 
         note(f"link with: readiness evidence link {view.code} {' '.join(best)} --why \"...\"")
 
 
-@cli.group(context_settings=CONTEXT)
+@click.group(context_settings=CONTEXT)
 def na() -> None:
     """Criteria marked not applicable for a city, with justifications.
 
@@ -298,7 +264,7 @@ def na_add(criterion: str, city_name: str, why: str, criteria_dirs: tuple[Path, 
     Example:
       readiness na add kflc:1.3.1 --city Hanoi --why "Covered by the national environment programme, not the city's"
     """
-    from .applicability import mark
+    from readiness.applicability import mark
 
     with _open(settings) as ws:
         m = mark(ws, city_name, criterion, why, _catalogue(settings, criteria_dirs))
@@ -317,7 +283,7 @@ def na_remove(criterion: str, city_name: str, criteria_dirs: tuple[Path, ...], s
     Example:
       readiness na remove kflc:1.3.1 --city Hanoi
     """
-    from .applicability import unmark
+    from readiness.applicability import unmark
 
     with _open(settings) as ws:
         m = unmark(ws, city_name, criterion, _catalogue(settings, criteria_dirs))
@@ -335,8 +301,8 @@ def na_list(city_name: str | None, fmt: str, settings: Any) -> None:
     Example:
       readiness na list --city Hanoi
     """
-    from . import output
-    from .applicability import marks
+    from readiness.cli import output
+    from readiness.applicability import marks
 
     with _open(settings) as ws:
         found = marks(ws, city_name)
@@ -347,93 +313,3 @@ def na_list(city_name: str | None, fmt: str, settings: Any) -> None:
     else:
         output.table(("CITY", "CRITERION", "JUSTIFICATION", "BY", "ON"),
                      [(m.city, m.criterion, m.justification, m.by, f"{m.at:%Y-%m-%d}") for m in found])
-
-
-@cli.command("dossier", context_settings=CONTEXT)
-@click.option("--city", "city_name", required=True, help="The city whose dossier to write.")
-@click.option("--framework", "framework_ids", multiple=True, metavar="ID",
-              help="Only this framework (repeatable) [default: every framework].")
-@click.option("--lang", default="en", show_default=True, type=click.Choice(["en", "vi"]),
-              help="Language of every label; evidence text in that language where it exists.")
-@click.option("--as-of", "as_of", metavar="DATE", help=AS_OF_HELP)
-@click.option("--created", metavar="DATETIME",
-              help="Date the dossier says it was made (2026-06-15 or 2026-06-15T09:00) [default: now]; "
-                   "the same workspace, --as-of and --created give the same PDF bytes.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
-              help="File to write, - for standard output [default: dossier-CITY-DATE.pdf in this folder].")
-@click.option("--format", "fmt", type=click.Choice(["pdf", "html"]), default="pdf", show_default=True,
-              help="pdf to hand in; html for a browser or a review by e-mail.")
-@click.option("--attachments/--no-attachments", default=True, show_default=True,
-              help="Embed the attached files in the PDF.")
-@click.option("--max-embed", default="100MB", show_default=True, help="Largest total of files to embed, e.g. 500MB.")
-@click.option("--pdf-variant", type=click.Choice(["pdf/a-3u", "pdf/a-3b", "pdf/ua-1"]),
-              help="pdf/a-3u for archiving (keeps the attachments).")
-@click.option("--fingerprint", "fingerprint_only", is_flag=True,
-              help="Only print the fingerprint of the city's evidence register now, to check a dossier in hand.")
-@criteria_dir_option
-@workspace_options
-def dossier_command(city_name: str, framework_ids: tuple[str, ...], lang: str, as_of: str | None, created: str | None,
-                    output: Path | None, fmt: str, attachments: bool, max_embed: str, pdf_variant: str | None,
-                    fingerprint_only: bool, criteria_dirs: tuple[Path, ...], settings: Any) -> None:
-    """Write the dossier a city hands in (PDF or HTML).
-
-    Cover, contents, summary, the form's answers, every criterion with its evidence, gaps and
-    action plan, the evidence register, the attached files embedded. Rendered from the scorecards (see `readiness score`) through HTML to PDF. The cover carries a
-    fingerprint of the evidence register, so a reviewer can confirm which state of the workspace
-    the dossier shows. PDF output needs the Pango library (Debian: libpango-1.0-0).
-
-    \b
-    Example:
-      readiness dossier --city Hanoi
-      readiness dossier --city Hanoi --lang vi --as-of 2026-06-15 -o ho-so-ha-noi.pdf
-      readiness dossier --city Hanoi --format html -o hanoi.html
-      readiness dossier --city Hanoi -o - | lpr
-      readiness dossier --city Hanoi --fingerprint
-    """
-    import datetime as dt
-
-    from .dossier import make_dossier
-    from .errors import InvalidValueError
-    from .files import parse_size
-
-    if fingerprint_only:
-        from .dossier import current_fingerprint
-
-        with _open(settings) as ws:
-            click.echo(current_fingerprint(ws, city_name))
-        return
-    made = None
-    if created:
-        try:
-            made = dt.datetime.fromisoformat(created)
-        except ValueError:
-            raise InvalidValueError(f"--created {created!r}: write 2026-06-15 or 2026-06-15T09:00") from None
-        made = (made if made.tzinfo else made.replace(tzinfo=dt.timezone.utc)).astimezone(dt.timezone.utc)
-    started = dt.datetime.now()
-
-    def progress(step: str) -> None:
-        note(f"{(dt.datetime.now() - started).total_seconds():5.1f}s  {step}...")
-
-    options = dict(framework_ids=framework_ids, lang=lang, as_of=_as_of(as_of), created=made, fmt=fmt,
-                   embed=attachments, max_embed=parse_size(max_embed), pdf_variant=pdf_variant, progress=progress)
-    if str(output) == "-":
-        from .dossier import render_dossier
-
-        import sys
-
-        stdout = sys.stdout.buffer
-        if fmt == "pdf" and stdout.isatty():
-            raise InvalidValueError("-o -: will not write a PDF to the terminal; pipe it, or give a file name")
-        with _open(settings) as ws:
-            rendered = render_dossier(ws, _catalogue(settings, criteria_dirs), city_name, **options)
-        stdout.write(rendered.data)
-        stdout.flush()
-        pages = f", {rendered.pages} pages" if rendered.pages else ""
-        note(f"wrote the dossier to standard output ({len(rendered.data):,} bytes{pages})")
-        return
-    with _open(settings) as ws:
-        result = make_dossier(ws, _catalogue(settings, criteria_dirs), city_name, output, **options)
-    pages = f", {result.pages} pages" if result.pages else ""
-    files = f", {result.embedded} file(s) embedded" if result.embedded else ""
-    note(f"wrote {result.path} ({result.size:,} bytes{pages}{files})")
-    click.echo(str(result.path))

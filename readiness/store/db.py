@@ -24,8 +24,8 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DatabaseError, IntegrityError, OperationalError
 from sqlmodel import Session
 
-from .config import Settings
-from .errors import ConfigError, InvalidValueError, WorkspaceError
+from readiness.config import Settings
+from readiness.errors import ConfigError, InvalidValueError, WorkspaceError
 
 log = logging.getLogger(__name__)
 
@@ -206,7 +206,7 @@ def describe(ws: Workspace) -> dict[str, object]:
     """Where the workspace is and what it holds, for ``readiness workspace``."""
     from sqlmodel import func, select
 
-    from .models import AuditEvent, City, Unit
+    from readiness.store.models import AuditEvent, City, Unit
 
     with ws.engine.connect() as conn:
         revision = current_revision(conn)

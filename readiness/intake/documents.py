@@ -20,8 +20,8 @@ from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
 
-from .errors import InvalidValueError
-from .text import clean
+from readiness.errors import InvalidValueError
+from readiness.text import clean
 
 #: Largest document read for a draft: a news article or a decision is far smaller.
 MAX_BYTES = 50 * 1024 * 1024
@@ -50,13 +50,13 @@ def read_document(path: str | Path) -> Document:
 
     Read in a bounded child process: a document that takes too long, too much memory or gives
     too much is refused with one error naming it (``bounded.UntrustedInputError``)."""
-    from .bounded import run
+    from readiness.bounded import run
 
     return run(_read_document, path, file=path)
 
 
 def _read_document(path: str | Path) -> Document:
-    from .files import sniff
+    from readiness.store.files import sniff
 
     file = Path(path)
     try:
@@ -183,7 +183,7 @@ def _docx(data: bytes) -> Document:
     import io
     import xml.etree.ElementTree as ET
 
-    from .bounded import CappedStream, read_member
+    from readiness.bounded import CappedStream, read_member
 
     w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
     paragraphs: list[str] = []

@@ -28,10 +28,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .criteria import Catalogue
-from .errors import InvalidValueError
-from .labels import DOSSIER, LABELS, label, record_status
-from .scoring import DEFINITIONS, Gap, Scorecard
+from readiness.frameworks.catalogue import Catalogue
+from readiness.errors import InvalidValueError
+from readiness.labels import DOSSIER, LABELS, label, record_status
+from readiness.scoring.engine import DEFINITIONS, Gap, Scorecard
 
 log = logging.getLogger(__name__)
 
@@ -135,8 +135,8 @@ def _verified(row: Any, lang: str) -> str | None:
 
     A verified record's content is what its reviewer saw: any change returns it to submitted.
     """
-    from . import dates
-    from .evidence import iso_time
+    from readiness import dates
+    from readiness.evidence import iso_time
 
     if row.status != "verified" or not (row.status_by or row.status_at):
         return None
@@ -150,11 +150,11 @@ def build_context(ws: Any, catalogue: Catalogue, city_name: str, *, framework_id
                   lang: str = "en", as_of: dt.date | None = None, created: dt.datetime | None = None,
                   embed: bool = True) -> DossierContext:
     """Score the city and gather its evidence into the dossier's context."""
-    from . import profile as profile_fields
-    from .cities import show_city
-    from .evidence import EvidenceFilter, list_evidence
-    from .facts import score_city
-    from .text import word_count
+    from readiness import profile as profile_fields
+    from readiness.cities import show_city
+    from readiness.evidence import EvidenceFilter, list_evidence
+    from readiness.scoring.facts import score_city
+    from readiness.text import word_count
 
     if lang not in ("en", "vi"):
         raise InvalidValueError(f"--lang {lang!r}: the dossier is written in en or vi")
@@ -266,7 +266,7 @@ def _shorten(text: str, limit: int) -> str:
 
 
 def _field_label(name: str, lang: str) -> str:
-    from .profile import PROFILE_FIELDS
+    from readiness.profile import PROFILE_FIELDS
 
     spec = PROFILE_FIELDS[name]
     return spec.label_vi if lang == "vi" else spec.label_en
@@ -285,7 +285,7 @@ def label_d(key: str, lang: str, **values: Any) -> str:
 def _environment() -> Any:
     from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
-    from .resources import bundled
+    from readiness.resources import bundled
 
     env = Environment(loader=FileSystemLoader(str(bundled("reports"))), autoescape=select_autoescape(default=True),
                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
@@ -296,14 +296,14 @@ def _environment() -> Any:
 
 
 def _human_size(n: int) -> str:
-    from .files import human_size
+    from readiness.store.files import human_size
 
     return human_size(n)
 
 
 def render_html(context: DossierContext, *, inline_css: bool = False) -> str:
     """The dossier as one HTML document; ``inline_css`` for a file opened in a browser."""
-    from .resources import bundled
+    from readiness.resources import bundled
 
     env = _environment()
     css = (bundled("reports") / "dossier.css").read_text(encoding="utf-8") if inline_css else None
@@ -326,7 +326,7 @@ class StoreFetcher:
     def __init__(self, files_dir: Path):
         from weasyprint.urls import URLFetcher
 
-        from .resources import bundled
+        from readiness.resources import bundled
 
         self.assets = bundled("reports").resolve()
         self.files = Path(files_dir)
@@ -353,7 +353,7 @@ class StoreFetcher:
                 types = {".css": "text/css", ".ttf": "font/ttf", ".svg": "image/svg+xml"}
                 return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": types.get(path.suffix, "application/octet-stream")})
         if kind == "files" and re.fullmatch(r"[0-9a-f]{64}", name):
-            from .files import FileStore
+            from readiness.store.files import FileStore
 
             data = FileStore(self.files).read_bytes(name, f"stored file {name[:12]}...")  # no link followed, hash checked
             return URLFetcherResponse(url, data, {"Content-Type": "application/octet-stream"})
@@ -376,7 +376,7 @@ def render_pdf(context: DossierContext, html: str, files_dir: Path, *, pdf_varia
     fetcher = StoreFetcher(files_dir)
     attachments = []
     if context.embed:
-        from .files import FileStore
+        from readiness.store.files import FileStore
 
         store = FileStore(files_dir)
         seen: set[str] = set()
@@ -435,7 +435,7 @@ def _source_date(created: dt.datetime) -> Iterator[None]:
 
 def attachment_name(code: str, name: str) -> str:
     """The name a file is embedded under: its record's id and its name in plain ASCII."""
-    from .text import strip_marks
+    from readiness.text import strip_marks
 
     ascii_name = strip_marks(name).encode("ascii", "replace").decode("ascii").replace("?", "_")
     ascii_name = re.sub(r"[\x00-\x1f\x7f/\\]", "_", ascii_name)[:120]
@@ -473,7 +473,7 @@ def render_dossier(ws: Any, catalogue: Catalogue, city_name: str, *, framework_i
     progress("scoring and gathering the evidence")
     context = build_context(ws, catalogue, city_name, framework_ids=framework_ids, lang=lang, as_of=as_of,
                             created=created, embed=embed and fmt == "pdf")
-    from .text import fold
+    from readiness.text import fold
 
     default_name = f"dossier-{fold(context.city) or 'city'}-{context.as_of.isoformat()}.{fmt}"
     progress("writing the HTML")
@@ -498,7 +498,7 @@ def make_dossier(ws: Any, catalogue: Catalogue, city_name: str, output: Path | N
         raise InvalidValueError(f"-o {output}: is a folder; give a file name")
     rendered = render_dossier(ws, catalogue, city_name, progress=progress, **options)
     output = Path(output if output is not None else rendered.default_name)
-    from .files import write_atomically
+    from readiness.store.files import write_atomically
 
     write_atomically(output, rendered.data)
     return DossierResult(output, rendered.pages, len(rendered.data), rendered.embedded, rendered.fingerprint)
@@ -514,14 +514,14 @@ def _page_count(pdf: bytes) -> int:
 
 def current_fingerprint(ws: Any, city_name: str) -> str:
     """The fingerprint a dossier made now would carry (to check a dossier in hand)."""
-    from .cities import find_city, show_city
-    from .evidence import EvidenceFilter, list_evidence
-    from .facts import city_facts
+    from readiness.cities import find_city, show_city
+    from readiness.evidence import EvidenceFilter, list_evidence
+    from readiness.scoring.facts import city_facts
 
     detail = show_city(ws, city_name)
     views = list_evidence(ws, EvidenceFilter(city=detail.city.name))
     with ws.session() as session:
         marks = dict(city_facts(session, find_city(session, city_name)).not_applicable)
-    from .profile import usable
+    from readiness.profile import usable
 
     return fingerprint([v.as_json() for v in views], usable(detail.city.profile), marks)

@@ -3,8 +3,8 @@
 from alembic import context
 from sqlalchemy import text
 
-from readiness.db import PG_MIGRATION_LOCK
-from readiness.models import SQLModel
+from readiness.store.db import PG_MIGRATION_LOCK
+from readiness.store.models import SQLModel
 
 connection = context.config.attributes["connection"]
 context.configure(

@@ -26,8 +26,8 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from .criteria import Framework
-from .text import strip_marks
+from readiness.frameworks.schema import Framework
+from readiness.text import strip_marks
 
 # Cue words per evidence kind, with a weight; Vietnamese with diacritics, as officials write them.
 KIND_WORDS: dict[str, dict[str, float]] = {

@@ -21,8 +21,8 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import InvalidValueError
-from .text import csv_unprotect
+from readiness.errors import InvalidValueError
+from readiness.text import csv_unprotect
 
 MAX_SHEET_BYTES = 100 * 1000 * 1000
 MAX_ROWS = 200_000

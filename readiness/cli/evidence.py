@@ -1,8 +1,4 @@
-"""The evidence commands: ``evidence ...``, ``import``, ``export`` and ``verify``.
-
-Registered on the ``readiness`` group by ``cli.py``. Thin like the rest: parse, call one
-function of ``evidence``, ``transfer`` or ``verify``, format.
-"""
+"""``readiness evidence ...``: add, list, show, edit, link, attach, verify, draft records."""
 
 from __future__ import annotations
 
@@ -14,28 +10,12 @@ from typing import Any
 
 import click
 
-from .cli import CONTEXT, _open, cli, criteria_dir_option, raw_option, workspace_options
-from .output import note
+from readiness.cli.options import (CONTEXT, DATE_HELP, KIND_HELP, _catalogue, _open,
+                                   criteria_dir_option, list_format_option,
+                                   max_size_option, raw_option, workspace_options)
+from readiness.cli.output import note
 
-KIND_HELP = "plan, policy, forum, event, programme, statistic, structure, partnership, funding, report, media or letter"
-DATE_HELP = ("2025, 10/2025, 01/10/2025 or 01-10-2025 (day first; 1/10/25 is 2025), 2025-10-01, "
-             "ngày 1 tháng 10 năm 2025 or tháng 10/2025")
-
-
-def _catalogue(settings: Any, criteria_dirs: tuple[Path, ...]) -> Any:
-    from .criteria import load_catalogue
-
-    return load_catalogue(settings.criteria_dir, criteria_dirs)
-
-
-def max_size_option(func: Callable) -> Callable:
-    return click.option("--max-size", default="200MB", show_default=True, envvar="READINESS_MAX_FILE_SIZE",
-                        help="Largest file accepted, e.g. 500MB or 2GB [env READINESS_MAX_FILE_SIZE].")(func)
-
-
-def list_format_option(func: Callable) -> Callable:
-    return click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table",
-                        show_default=True, help="table for people; json or csv for programs and spreadsheets.")(func)
+log = logging.getLogger(__name__)
 
 
 def record_options(func: Callable) -> Callable:
@@ -91,7 +71,7 @@ def _interactive() -> bool:
     return sys.stdin.isatty()
 
 
-@cli.group(context_settings=CONTEXT)
+@click.group(context_settings=CONTEXT)
 def evidence() -> None:
     """Evidence records: the proof a city shows for each criterion.
 
@@ -129,9 +109,9 @@ def evidence_add(city_name: str, links: tuple[str, ...], why: str | None, files:
       readiness evidence add --city Hanoi --kind plan --title "Kế hoạch 11/KH-UBND" \\
           --start 07/01/2025 --link kflc:3.1.1 --link guidelines:G1 --file plan.pdf
     """
-    from . import evidence as lib
-    from . import output
-    from .files import parse_size
+    from readiness import evidence as lib
+    from readiness.cli import output
+    from readiness.store.files import parse_size
 
     raw = _fields(kwargs)
     if "kind" not in raw and _interactive():
@@ -155,7 +135,7 @@ def evidence_add(city_name: str, links: tuple[str, ...], why: str | None, files:
         click.echo(view.code)
         note(f"added {view.code}: {view.title()}")
         if not links:  # help the official link it: the criteria its words point to
-            from .intake import suggest_for_record
+            from readiness.intake.draft import suggest_for_record
 
             with _open(settings) as ws:
                 _, found = suggest_for_record(ws, view.code, _catalogue(settings, criteria_dirs), top=3)
@@ -164,7 +144,7 @@ def evidence_add(city_name: str, links: tuple[str, ...], why: str | None, files:
 
 def _print_suggestions(code: str, found: dict[str, Any], lang: str) -> None:
     """Suggested criteria on stderr, best first, with the words that matched and the command to link."""
-    from .output import safe
+    from readiness.cli.output import safe
 
     best = []
     for framework_id, items in found.items():
@@ -204,8 +184,9 @@ def evidence_list(city_name: str | None, unit: str | None, kinds: tuple[str, ...
       readiness evidence list --city Hanoi --kind event --since 2025 --search "tuan le"
       readiness evidence list --criterion kflc:2.6.1 --format csv > week.csv
     """
-    from . import dates, output
-    from . import evidence as lib
+    from readiness import dates
+    from readiness.cli import output
+    from readiness import evidence as lib
 
     if criterion is not None:  # the one resolver of typed refs: 2.6.1 -> kflc:2.6.1
         criterion = _catalogue(settings, ()).qualify(criterion, areas=True)
@@ -240,8 +221,8 @@ def evidence_show(evidence_id: str, lang: str, settings: Any, fmt: str) -> None:
       readiness evidence show HN-0001
       readiness evidence show hn-1 --format json
     """
-    from . import evidence as lib
-    from . import output
+    from readiness import evidence as lib
+    from readiness.cli import output
 
     with _open(settings) as ws:
         view = lib.get_evidence(ws, evidence_id)
@@ -269,7 +250,7 @@ def evidence_edit(evidence_id: str, status: str | None, settings: Any, **kwargs:
       readiness evidence edit HN-0003 --title-en "Lifelong Learning Week 2025" --end 07/10/2025
       readiness evidence edit HN-0003 --status submitted
     """
-    from . import evidence as lib
+    from readiness import evidence as lib
 
     raw = _fields(kwargs)
     if status:
@@ -296,7 +277,7 @@ def evidence_link(evidence_id: str, criteria: tuple[str, ...], why: str | None, 
     Example:
       readiness evidence link HN-0003 kflc:2.6.1 guidelines:G3 --why "City-wide learning week"
     """
-    from . import evidence as lib
+    from readiness import evidence as lib
 
     catalogue = _catalogue(settings, criteria_dirs)
     with _open(settings) as ws:
@@ -309,7 +290,7 @@ def _warn_links(view: Any, refs: tuple[str, ...] | list[str], catalogue: Any) ->
     """A warning per linked criterion the record can never count for as it stands (still linked)."""
     import logging
 
-    from . import evidence as lib
+    from readiness import evidence as lib
 
     for ref in refs:
         reasons = lib.link_warnings(view, ref, catalogue)
@@ -329,7 +310,7 @@ def evidence_unlink(evidence_id: str, criteria: tuple[str, ...], settings: Any) 
     Example:
       readiness evidence unlink HN-0003 guidelines:G3
     """
-    from . import evidence as lib
+    from readiness import evidence as lib
 
     with _open(settings) as ws:
         view = lib.unlink_evidence(ws, evidence_id, criteria)
@@ -352,9 +333,9 @@ def evidence_attach(evidence_id: str, files: tuple[str, ...], max_size: str, set
     """
     import os
 
-    from . import evidence as lib
-    from . import output
-    from .files import parse_size
+    from readiness import evidence as lib
+    from readiness.cli import output
+    from readiness.store.files import parse_size
 
     total = 0
     for f in files:
@@ -385,7 +366,7 @@ def evidence_detach(evidence_id: str, attachment: str, settings: Any) -> None:
       readiness evidence detach HN-0003 report.pdf
       readiness evidence detach HN-0003 3fa9c2
     """
-    from . import evidence as lib
+    from readiness import evidence as lib
 
     with _open(settings) as ws:
         view = lib.detach_file(ws, evidence_id, attachment)
@@ -406,7 +387,7 @@ def evidence_verify(evidence_ids: tuple[str, ...], check_note: str | None, setti
     Example:
       readiness evidence verify HN-0001 HN-0002 --note "Checked against the signed original"
     """
-    from . import evidence as lib
+    from readiness import evidence as lib
 
     with _open(settings) as ws:
         for code in evidence_ids:
@@ -425,7 +406,7 @@ def evidence_reject(evidence_id: str, reason: str, settings: Any) -> None:
     Example:
       readiness evidence reject HN-0004 --reason "Photo only; attach the signed minutes"
     """
-    from . import evidence as lib
+    from readiness import evidence as lib
 
     with _open(settings) as ws:
         view = lib.set_status(ws, evidence_id, "rejected", reason)
@@ -443,8 +424,8 @@ def evidence_remove(evidence_id: str, yes: bool, settings: Any) -> None:
     Example:
       readiness evidence remove HN-0009 --yes
     """
-    from . import evidence as lib
-    from .errors import InvalidValueError
+    from readiness import evidence as lib
+    from readiness.errors import InvalidValueError
 
     if not yes:
         if not _interactive():
@@ -453,219 +434,6 @@ def evidence_remove(evidence_id: str, yes: bool, settings: Any) -> None:
     with _open(settings) as ws:
         view = lib.remove_evidence(ws, evidence_id)
     note(f"removed {view.code}: {view.title()} (kept in the audit log)")
-
-
-# ---------------------------------------------------------------------------------------------
-# import, export, verify
-
-
-@cli.command("import")
-@click.argument("source", required=False, type=click.Path(path_type=Path, dir_okay=False))
-@click.option("--sample", type=click.Choice(["hanoi", "vinh"]), help="Load a bundled sample instead of a file.")
-@click.option("--city", "city_name", help="The city the rows belong to (when the file does not say).")
-@click.option("--encoding", help="Encoding of a CSV file when guessing fails, e.g. cp1258, utf-16.")
-@click.option("--dry-run", is_flag=True, help="Check everything and say what would happen; change nothing.")
-@click.option("--allow-duplicates", is_flag=True,
-              help="Import rows that copy a record already there (same unit, kind, title and dates) anyway.")
-@click.option("--renumber", is_flag=True,
-              help="Give records that carry ids (a ward's export) new ids from the city's counter; "
-                   "prints old -> new, and the audit log keeps the old id.")
-@click.option("--strict", is_flag=True, help="Refuse columns that are not known instead of leaving them out.")
-@max_size_option
-@workspace_options
-@criteria_dir_option
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-def import_command(source: Path | None, sample: str | None, city_name: str | None, encoding: str | None,
-                   dry_run: bool, allow_duplicates: bool, renumber: bool, strict: bool, max_size: str,
-                   settings: Any, criteria_dirs: tuple[Path, ...], fmt: str) -> None:
-    """Import evidence from YAML, CSV, XLSX or an exported zip: all rows or none.
-
-    Every bad row is reported as FILE:ROW: COLUMN: MESSAGE and nothing is written.
-    Importing a file twice is harmless: records whose id is already there with the same
-    content are left alone, and rows that copy a record already there (same unit, kind,
-    title and dates, accents and case aside) are skipped and counted (--allow-duplicates
-    imports them). A ward's export whose ids are taken here goes in with --renumber.
-
-    A sheet may have title rows above its header; columns it does not know (STT, Ghi chú)
-    are left out with a warning. Kinds in English or Vietnamese (sự kiện, hội thảo); dates
-    as 01/10/2025, 01-10-2025, 1/10/25 (2000-2068; 69-99 are 19xx), 10/2025, tháng 10/2025,
-    ngày 1 tháng 10 năm 2025, 2025-10-01 or date cells. See README "Import and export formats".
-
-    Review decisions are not imported from elsewhere: a spreadsheet brings draft or
-    submitted records; a zip (or YAML) keeps verified statuses and its history only if
-    this workspace exported it. From anywhere else a verified record comes in as
-    submitted, with a note naming who verified it there, and the history's actions
-    are prefixed "imported:".
-
-    \b
-    Example:
-      readiness import --sample hanoi
-      readiness import evidence.xlsx --city Hanoi --dry-run
-      readiness import old-list.csv --city "Hà Nội" --encoding cp1258
-      readiness import hanoi-export.zip
-      readiness import phuong-hang-trong.zip --renumber
-    """
-    from . import output, transfer
-    from .errors import InvalidValueError
-    from .files import parse_size
-    from .resources import bundled
-
-    if (source is None) == (sample is None):
-        raise InvalidValueError("give a FILE to import or --sample hanoi (one of them)")
-    path = source if source is not None else bundled("evidence") / f"{sample}.yaml"
-    limit = parse_size(max_size)
-    with _open(settings) as ws:
-        plan = transfer.plan_import(ws, path, _catalogue(settings, criteria_dirs), city=city_name,
-                                    encoding=encoding, max_size=limit, trusted=sample is not None, strict=strict,
-                                    allow_duplicates=allow_duplicates, renumber=renumber)
-        if dry_run:
-            result = plan.summary()
-        else:
-            with output.steps() as step:
-                result = transfer.run_import(ws, plan, max_size=limit, progress=step).summary()
-    for warning in result["warnings"]:
-        logging.getLogger("readiness.cli").warning(output.safe(warning))
-    if result["duplicates"]:
-        repeats = sum(1 for d in result["duplicates"] if str(d["same_as"]).startswith("row "))
-        there = len(result["duplicates"]) - repeats
-        parts = ([f"{there} row(s) already in the workspace"] if there else []) + (
-            [f"{repeats} row(s) repeating an earlier row of the file"] if repeats else [])
-        note(f"{' and '.join(parts)} (same city, unit, kind, title and dates): {'would be ' if dry_run else ''}"
-             "skipped; --allow-duplicates imports them anyway")
-    for old, new in result["renumbered"].items():
-        note(f"{'would renumber' if dry_run else 'renumbered'} {old} -> {new}")
-    if fmt == "json":
-        output.emit_json({"dry_run": dry_run, **result})
-        return
-    verb = "would add" if dry_run else "added"
-    note(f"{verb} {result['records']} record(s) to {result['city']}"
-         + (" (a new city)" if result["new_city"] else "")
-         + f", {result['files']} file(s), {result['bytes']:,} bytes"
-         + (f"; {result['unchanged']} already there" if result["unchanged"] else "")
-         + (f"; read as {result['encoding']}" if result.get("encoding") else ""))
-    if not dry_run and result.get("added"):
-        note(f"ids {result['added'][0]} to {result['added'][-1]}")
-    if result["not_reviewed_here"]:
-        waiting = result["not_reviewed_here"]
-        note(f"{'would come' if dry_run else 'came'} in as submitted, not verified: {len(waiting)} record(s) verified "
-             f"in another workspace, not reviewed here ({', '.join(waiting[:5])}{', ...' if len(waiting) > 5 else ''}); "
-             "a reviewer here decides with `readiness evidence verify`")
-
-
-@cli.command("export")
-@click.option("--city", "city_name", required=True, help="The city to export.")
-@click.option("-o", "--output", "target", required=True, type=click.Path(path_type=Path, dir_okay=False),
-              help="The zip file to write.")
-@workspace_options
-def export_command(city_name: str, target: Path, settings: Any) -> None:
-    """Export a city's records, files and audit history to one zip that `import` reads back.
-
-    The zip's digest is logged (a city.export event), so importing it into this
-    workspace again keeps its verified statuses; elsewhere they arrive as submitted.
-
-    \b
-    Example:
-      readiness export --city Hanoi -o hanoi.zip
-    """
-    from . import output, transfer
-
-    with _open(settings) as ws, output.steps() as step:
-        info = transfer.export_city(ws, city_name, target, progress=step)
-    note(f"wrote {info['path']}: {info['records']} record(s), {info['files']} file(s), "
-         f"{info['audit_events']} audit event(s); digest {info['digest'][:16]}... (in the audit log: "
-         "importing this zip here again keeps its statuses)")
-
-
-def _binary_stdout() -> Any:
-    return sys.stdout.buffer
-
-
-@cli.command("template")
-@click.option("--lang", default="en", show_default=True, type=click.Choice(["en", "vi"]),
-              help="Language of the headers, lists and instructions (vi: Vietnamese kind names).")
-@click.option("--city", "city_name", help="Offer this city's units in the unit column's drop-down list.")
-@click.option("--framework", "framework_ids", multiple=True, metavar="ID",
-              help="Offer this framework's criteria (repeatable) [default: kflc and guidelines].")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
-              help="File to write, - for standard output [default: mau-minh-chung.xlsx (vi) or "
-                   "evidence-template.xlsx (en) in this folder].")
-@click.option("--format", "fmt", type=click.Choice(["xlsx", "csv"]), default="xlsx", show_default=True,
-              help="xlsx with drop-down lists and instructions; csv is only the header row (UTF-8 with BOM).")
-@click.option("--force", is_flag=True, help="Replace the file if it exists.")
-@workspace_options
-@criteria_dir_option
-def template_command(lang: str, city_name: str | None, framework_ids: tuple[str, ...], output: Path | None,
-                     fmt: str, force: bool, settings: Any, criteria_dirs: tuple[Path, ...]) -> None:
-    """Write the spreadsheet a ward fills in, for `readiness import`.
-
-    Row 1 names the columns import reads, in Vietnamese or English; kind, unit, criterion and
-    status have drop-down lists, dates keep the DD/MM/YYYY format. A second sheet explains
-    every column with an example row (the example is never imported). What it writes, import
-    reads back with no warning. An existing file is not replaced without --force.
-
-    \b
-    Example:
-      readiness template --lang vi --city "Hà Nội" -o mau-minh-chung.xlsx
-      readiness import mau-minh-chung.xlsx --city "Hà Nội"
-    """
-    from . import template
-    from .errors import InvalidValueError
-
-    city, units = None, []
-    if city_name:
-        with _open(settings) as ws:
-            city, units = template.city_units(ws, city_name)
-    catalogue = _catalogue(settings, criteria_dirs)
-    criteria = template.criterion_choices(catalogue, framework_ids or template.DEFAULT_FRAMEWORKS, lang)
-    target = output if output is not None else Path(template.default_name(lang, fmt))
-    data = template.make_template(lang, criteria=criteria, units=units, city=city, fmt=fmt,
-                                  file_name=target.name if str(target) != "-" else None)
-    if str(target) == "-":
-        stdout = _binary_stdout()
-        if fmt == "xlsx" and stdout.isatty():
-            raise InvalidValueError("-o -: will not write a workbook to the terminal; pipe it, or give a file name")
-        stdout.write(data)
-        stdout.flush()
-        note(f"wrote the template to standard output ({len(data):,} bytes)")
-        return
-    template.write_file(target, data, force=force)
-    if city_name and not units:
-        note(f"{city} has no units yet: the unit column has no list (add them with `readiness unit add`)")
-    note(f"wrote {target} ({len(data):,} bytes); fill it in, then: readiness import "
-         f"{template.quote_arg(str(target))} --city {template.quote_arg(city or 'CITY')}")
-    click.echo(str(target))
-
-
-@cli.command("verify")
-@click.option("--prune", is_flag=True, help="Remove unreferenced files (waits for commands that are storing files).")
-@workspace_options
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-def verify_command(prune: bool, settings: Any, fmt: str) -> None:
-    """Check every attached file against its SHA-256 and every attachment against the store.
-
-    Exit code 0 when nothing is damaged (unreferenced files are listed but harmless), 1 when
-    a file is corrupt or missing.
-
-    \b
-    Example:
-      readiness verify
-      readiness verify --prune
-    """
-    from . import output
-    from .verify import check_workspace
-
-    with _open(settings) as ws:
-        report = check_workspace(ws, prune=prune)
-    if fmt == "json":
-        output.emit_json(report.as_json())
-    else:
-        for finding in report.findings:
-            click.echo(f"{finding.kind}: {output.safe(finding.message)}", err=True)
-        note(f"{report.objects} file(s), {report.bytes:,} bytes, {report.attachments} attachment(s); "
-             f"{len(report.damaged)} damaged, {len(report.unreferenced)} unreferenced"
-             + (f", {report.pruned} pruned" if prune else ""))
-    if not report.ok:
-        sys.exit(1)
 
 
 @evidence.command("draft")
@@ -696,15 +464,15 @@ def evidence_draft(file: str, city_name: str, framework_ids: tuple[str, ...], dr
       readiness evidence draft bao-cao-tuan-le.pdf --city Hanoi --dry-run
       readiness evidence draft article.html --city Hanoi --link-best
     """
-    from .files import parse_size
-    from .intake import draft_document
+    from readiness.store.files import parse_size
+    from readiness.intake.draft import draft_document
 
     catalogue = _catalogue(settings, criteria_dirs)
     with _open(settings) as ws:
         result = draft_document(ws, city_name, file, catalogue, framework_ids=framework_ids or ("kflc", "guidelines"),
                                 dry_run=dry_run, link_best=link_best, max_size=parse_size(max_size))
     if fmt == "json":
-        from .output import emit_json
+        from readiness.cli.output import emit_json
 
         emit_json({"draft": result.draft.as_json(), "record": result.view.as_json() if result.view else None})
         return
@@ -726,7 +494,7 @@ def _sure(value: float) -> str:
 
 
 def _print_draft(draft: Any) -> None:
-    from .output import safe
+    from readiness.cli.output import safe
 
     def line(name: str, value: Any, how: str = "") -> None:
         click.echo(safe(f"  {name + ':':<12} {value if value not in (None, '') else '(not found)'}"

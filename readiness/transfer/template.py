@@ -29,12 +29,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .errors import InvalidValueError
-from .labels import LABELS
+from readiness.errors import InvalidValueError
+from readiness.labels import LABELS
 
 if TYPE_CHECKING:
-    from .criteria import Catalogue
-    from .db import Workspace
+    from readiness.frameworks.catalogue import Catalogue
+    from readiness.store.db import Workspace
 
 LANGS = ("vi", "en")
 FORMATS = ("xlsx", "csv")
@@ -178,7 +178,7 @@ def _columns(lang: str) -> tuple[Column, ...]:
 
 
 def _kinds() -> tuple[str, ...]:
-    from .criteria import EvidenceKind
+    from readiness.frameworks.schema import EvidenceKind
 
     return tuple(k.value for k in EvidenceKind)
 
@@ -219,7 +219,7 @@ def criterion_choices(catalogue: Catalogue, framework_ids: Iterable[str], lang: 
 
 def city_units(ws: Workspace, city_name: str) -> tuple[str, list[str]]:
     """The city's name as the workspace spells it, and its units' names, parents before children."""
-    from .cities import list_units
+    from readiness.cities import list_units
 
     city, roots = list_units(ws, city_name)
     names: list[str] = []
@@ -438,7 +438,7 @@ def write_file(path: Path, data: bytes, *, force: bool = False) -> Path:
     if path.exists() and not force:
         raise InvalidValueError(f"{path}: already exists (perhaps already filled in); "
                                 "give another name with -o, or --force to replace it")
-    from .files import write_atomically
+    from readiness.store.files import write_atomically
 
     write_atomically(path, data)
     return path

@@ -18,9 +18,9 @@ from pathlib import Path
 from sqlalchemy import text
 from sqlmodel import col, select
 
-from .db import Workspace
-from .files import FileStore
-from .models import Attachment, Evidence
+from readiness.store.db import Workspace
+from readiness.store.files import FileStore
+from readiness.store.models import Attachment, Evidence
 
 log = logging.getLogger(__name__)
 

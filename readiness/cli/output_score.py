@@ -12,12 +12,12 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from .labels import LABELS, label, record_status
-from .output import console, csv_writer, emit_json, note, requirement_text, safe, table
+from readiness.labels import LABELS, label, record_status
+from readiness.cli.output import console, csv_writer, emit_json, note, requirement_text, safe, table
 
 if TYPE_CHECKING:
-    from .criteria import Framework
-    from .scoring import AreaScore, CriterionScore, DueItem, Gap, Scorecard, UnitContribution
+    from readiness.frameworks.schema import Framework
+    from readiness.scoring.engine import AreaScore, CriterionScore, DueItem, Gap, Scorecard, UnitContribution
 
 STYLE = {"met": "green", "partial": "yellow", "unverified": "yellow", "stale": "magenta", "missing": "red",
          "not_applicable": "dim", "ready": "bold green", "ready_with_gaps": "bold yellow", "not_ready": "bold red"}
@@ -212,7 +212,7 @@ def scores_json(cards: Sequence[Scorecard], lang: str, extra: dict[str, Any] | N
 
     Reasons carry a ``code`` and ``params`` for programs and their ``text`` in ``lang``.
     """
-    from .scoring import DEFINITIONS
+    from readiness.scoring.engine import DEFINITIONS
 
     def with_text(card: Scorecard) -> dict[str, Any]:
         data = card.model_dump(mode="json")

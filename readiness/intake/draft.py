@@ -19,11 +19,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .criteria import Catalogue, Framework
-from .dates import PartialDate
-from .errors import InvalidValueError
-from .suggest import KindGuess, Suggester, Suggestion, guess_kind
-from .textdates import event_dates, year_in
+from readiness.frameworks.catalogue import Catalogue
+
+from readiness.frameworks.schema import Framework
+from readiness.dates import PartialDate
+from readiness.errors import InvalidValueError
+from readiness.intake.suggest import KindGuess, Suggester, Suggestion, guess_kind
+from readiness.intake.textdates import event_dates, year_in
 
 #: Characters of a text a draft reads: an article's worth (documents.MAX_CHARS keeps as much).
 MAX_TEXT = 200_000
@@ -176,7 +178,7 @@ def find_organiser(text: str, language: str) -> str | None:
 def find_numbers(text: str) -> list[NumberFound]:
     """Counts worth keeping: "73 needy students", "200 free English classes", "20 scholarships",
     "30 districts", "67%"; each with the indicator id it would be kept under."""
-    from .suggest import fold_text
+    from readiness.intake.suggest import fold_text
 
     out: list[NumberFound] = []
     for m in _NUMBER.finditer(text):
@@ -263,9 +265,9 @@ def draft_document(ws: Any, city_name: str, path: str | Path, catalogue: Catalog
     With ``link_best`` the best suggestion of each framework is linked, its matched words as the
     rationale. The candidate numbers are kept as indicator values of the record.
     """
-    from .documents import read_document
-    from .evidence import add_evidence
-    from .files import DEFAULT_MAX_SIZE, empty_file
+    from readiness.intake.documents import read_document
+    from readiness.evidence import add_evidence
+    from readiness.store.files import DEFAULT_MAX_SIZE, empty_file
 
     if os.path.isfile(path) and os.path.getsize(path) == 0:  # nothing to read, nothing to attach
         raise InvalidValueError(empty_file(str(path)))
@@ -274,7 +276,7 @@ def draft_document(ws: Any, city_name: str, path: str | Path, catalogue: Catalog
     draft = draft_from_text(doc.text, frameworks, title=doc.title, url=doc.url, year=doc.year)
     if dry_run:
         if ws is not None:
-            from .cities import find_city
+            from readiness.cities import find_city
 
             with ws.session() as session:
                 find_city(session, city_name)  # a dry run still says when the city is wrong
@@ -292,7 +294,7 @@ def draft_document(ws: Any, city_name: str, path: str | Path, catalogue: Catalog
 def suggest_for_record(ws: Any, code: str, catalogue: Catalogue, framework_ids: Sequence[str] = ("kflc", "guidelines"),
                        top: int = 5) -> tuple[Any, dict[str, list[Suggestion]]]:
     """Criteria for an existing record, from its titles, summaries and organiser in every language."""
-    from .evidence import get_evidence
+    from readiness.evidence import get_evidence
 
     view = get_evidence(ws, code)
     r = view.row

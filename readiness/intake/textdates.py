@@ -27,7 +27,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, replace
 
-from .dates import PartialDate
+from readiness.dates import PartialDate
 
 _MONTHS_EN = {name: i for i, names in enumerate(
     [("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"), ("may",), ("june", "jun"),

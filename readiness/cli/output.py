@@ -18,9 +18,10 @@ import click
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from .cities import CityDetail, UnitNode
-    from .evidence import EvidenceView
-    from .criteria import Catalogue, Criterion, Framework
+    from readiness.cities import CityDetail, UnitNode
+    from readiness.evidence import EvidenceView
+    from readiness.frameworks.catalogue import Catalogue
+    from readiness.frameworks.schema import Criterion, Framework
 
 
 _MESSAGES = logging.getLogger("readiness.cli")
@@ -127,7 +128,7 @@ def catalogue_rows(catalogue: Catalogue, lang: str) -> list[dict[str, Any]]:
 
 def requirement_text(criterion: Criterion, lang: str = "en") -> str:
     """What satisfies a criterion, in one line: "evidence: event · 2 records or more · ..."."""
-    from .labels import label
+    from readiness.labels import label
 
     if criterion.evidence is not None:
         ev = criterion.evidence
@@ -157,7 +158,7 @@ def framework_tree(fw: Framework, lang: str, guidance: bool) -> None:
     from rich.markup import escape
     from rich.tree import Tree
 
-    from .labels import label
+    from readiness.labels import label
 
     status = f" [yellow]({escape(label('draft', lang))})[/]" if fw.status == "draft" else ""
     root = Tree(f"[bold]{escape(fw.id)}[/]  {escape(fw.name.get(lang))}  {escape(fw.version)}{status}")
@@ -245,7 +246,7 @@ class _ProtectedWriter:
         self.writer = writer
 
     def writerow(self, row: Iterable[Any]) -> None:
-        from .text import csv_protect
+        from readiness.text import csv_protect
 
         self.writer.writerow([csv_protect(c) for c in row])
 
@@ -290,8 +291,8 @@ def _verification_text(v: Any) -> str | None:
 
 
 def evidence_detail(view: EvidenceView, lang: str, verification: Any = None) -> None:
-    from . import dates
-    from .files import human_size
+    from readiness import dates
+    from readiness.store.files import human_size
 
     r = view.row
     lines = [f"{view.code}  {r.kind}  [{r.status}]"]

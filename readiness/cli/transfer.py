@@ -1,0 +1,195 @@
+"""``readiness import``, ``export`` and ``template``: evidence in and out of a workspace."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from readiness.cli.options import (_catalogue, _open,
+                                   criteria_dir_option, max_size_option, workspace_options)
+from readiness.cli.output import note
+
+log = logging.getLogger(__name__)
+
+
+@click.command("import")
+@click.argument("source", required=False, type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--sample", type=click.Choice(["hanoi", "vinh"]), help="Load a bundled sample instead of a file.")
+@click.option("--city", "city_name", help="The city the rows belong to (when the file does not say).")
+@click.option("--encoding", help="Encoding of a CSV file when guessing fails, e.g. cp1258, utf-16.")
+@click.option("--dry-run", is_flag=True, help="Check everything and say what would happen; change nothing.")
+@click.option("--allow-duplicates", is_flag=True,
+              help="Import rows that copy a record already there (same unit, kind, title and dates) anyway.")
+@click.option("--renumber", is_flag=True,
+              help="Give records that carry ids (a ward's export) new ids from the city's counter; "
+                   "prints old -> new, and the audit log keeps the old id.")
+@click.option("--strict", is_flag=True, help="Refuse columns that are not known instead of leaving them out.")
+@max_size_option
+@workspace_options
+@criteria_dir_option
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def import_command(source: Path | None, sample: str | None, city_name: str | None, encoding: str | None,
+                   dry_run: bool, allow_duplicates: bool, renumber: bool, strict: bool, max_size: str,
+                   settings: Any, criteria_dirs: tuple[Path, ...], fmt: str) -> None:
+    """Import evidence from YAML, CSV, XLSX or an exported zip: all rows or none.
+
+    Every bad row is reported as FILE:ROW: COLUMN: MESSAGE and nothing is written.
+    Importing a file twice is harmless: records whose id is already there with the same
+    content are left alone, and rows that copy a record already there (same unit, kind,
+    title and dates, accents and case aside) are skipped and counted (--allow-duplicates
+    imports them). A ward's export whose ids are taken here goes in with --renumber.
+
+    A sheet may have title rows above its header; columns it does not know (STT, Ghi chú)
+    are left out with a warning. Kinds in English or Vietnamese (sự kiện, hội thảo); dates
+    as 01/10/2025, 01-10-2025, 1/10/25 (2000-2068; 69-99 are 19xx), 10/2025, tháng 10/2025,
+    ngày 1 tháng 10 năm 2025, 2025-10-01 or date cells. See README "Import and export formats".
+
+    Review decisions are not imported from elsewhere: a spreadsheet brings draft or
+    submitted records; a zip (or YAML) keeps verified statuses and its history only if
+    this workspace exported it. From anywhere else a verified record comes in as
+    submitted, with a note naming who verified it there, and the history's actions
+    are prefixed "imported:".
+
+    \b
+    Example:
+      readiness import --sample hanoi
+      readiness import evidence.xlsx --city Hanoi --dry-run
+      readiness import old-list.csv --city "Hà Nội" --encoding cp1258
+      readiness import hanoi-export.zip
+      readiness import phuong-hang-trong.zip --renumber
+    """
+    from readiness.cli import output
+    from readiness.transfer import imports as transfer
+    from readiness.errors import InvalidValueError
+    from readiness.store.files import parse_size
+    from readiness.resources import bundled
+
+    if (source is None) == (sample is None):
+        raise InvalidValueError("give a FILE to import or --sample hanoi (one of them)")
+    path = source if source is not None else bundled("evidence") / f"{sample}.yaml"
+    limit = parse_size(max_size)
+    with _open(settings) as ws:
+        plan = transfer.plan_import(ws, path, _catalogue(settings, criteria_dirs), city=city_name,
+                                    encoding=encoding, max_size=limit, trusted=sample is not None, strict=strict,
+                                    allow_duplicates=allow_duplicates, renumber=renumber)
+        if dry_run:
+            result = plan.summary()
+        else:
+            with output.steps() as step:
+                result = transfer.run_import(ws, plan, max_size=limit, progress=step).summary()
+    for warning in result["warnings"]:
+        logging.getLogger("readiness.cli").warning(output.safe(warning))
+    if result["duplicates"]:
+        repeats = sum(1 for d in result["duplicates"] if str(d["same_as"]).startswith("row "))
+        there = len(result["duplicates"]) - repeats
+        parts = ([f"{there} row(s) already in the workspace"] if there else []) + (
+            [f"{repeats} row(s) repeating an earlier row of the file"] if repeats else [])
+        note(f"{' and '.join(parts)} (same city, unit, kind, title and dates): {'would be ' if dry_run else ''}"
+             "skipped; --allow-duplicates imports them anyway")
+    for old, new in result["renumbered"].items():
+        note(f"{'would renumber' if dry_run else 'renumbered'} {old} -> {new}")
+    if fmt == "json":
+        output.emit_json({"dry_run": dry_run, **result})
+        return
+    verb = "would add" if dry_run else "added"
+    note(f"{verb} {result['records']} record(s) to {result['city']}"
+         + (" (a new city)" if result["new_city"] else "")
+         + f", {result['files']} file(s), {result['bytes']:,} bytes"
+         + (f"; {result['unchanged']} already there" if result["unchanged"] else "")
+         + (f"; read as {result['encoding']}" if result.get("encoding") else ""))
+    if not dry_run and result.get("added"):
+        note(f"ids {result['added'][0]} to {result['added'][-1]}")
+    if result["not_reviewed_here"]:
+        waiting = result["not_reviewed_here"]
+        note(f"{'would come' if dry_run else 'came'} in as submitted, not verified: {len(waiting)} record(s) verified "
+             f"in another workspace, not reviewed here ({', '.join(waiting[:5])}{', ...' if len(waiting) > 5 else ''}); "
+             "a reviewer here decides with `readiness evidence verify`")
+
+
+@click.command("export")
+@click.option("--city", "city_name", required=True, help="The city to export.")
+@click.option("-o", "--output", "target", required=True, type=click.Path(path_type=Path, dir_okay=False),
+              help="The zip file to write.")
+@workspace_options
+def export_command(city_name: str, target: Path, settings: Any) -> None:
+    """Export a city's records, files and audit history to one zip that `import` reads back.
+
+    The zip's digest is logged (a city.export event), so importing it into this
+    workspace again keeps its verified statuses; elsewhere they arrive as submitted.
+
+    \b
+    Example:
+      readiness export --city Hanoi -o hanoi.zip
+    """
+    from readiness.cli import output
+    from readiness.transfer import imports as transfer
+
+    with _open(settings) as ws, output.steps() as step:
+        info = transfer.export_city(ws, city_name, target, progress=step)
+    note(f"wrote {info['path']}: {info['records']} record(s), {info['files']} file(s), "
+         f"{info['audit_events']} audit event(s); digest {info['digest'][:16]}... (in the audit log: "
+         "importing this zip here again keeps its statuses)")
+
+
+def _binary_stdout() -> Any:
+    return sys.stdout.buffer
+
+
+@click.command("template")
+@click.option("--lang", default="en", show_default=True, type=click.Choice(["en", "vi"]),
+              help="Language of the headers, lists and instructions (vi: Vietnamese kind names).")
+@click.option("--city", "city_name", help="Offer this city's units in the unit column's drop-down list.")
+@click.option("--framework", "framework_ids", multiple=True, metavar="ID",
+              help="Offer this framework's criteria (repeatable) [default: kflc and guidelines].")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="File to write, - for standard output [default: mau-minh-chung.xlsx (vi) or "
+                   "evidence-template.xlsx (en) in this folder].")
+@click.option("--format", "fmt", type=click.Choice(["xlsx", "csv"]), default="xlsx", show_default=True,
+              help="xlsx with drop-down lists and instructions; csv is only the header row (UTF-8 with BOM).")
+@click.option("--force", is_flag=True, help="Replace the file if it exists.")
+@workspace_options
+@criteria_dir_option
+def template_command(lang: str, city_name: str | None, framework_ids: tuple[str, ...], output: Path | None,
+                     fmt: str, force: bool, settings: Any, criteria_dirs: tuple[Path, ...]) -> None:
+    """Write the spreadsheet a ward fills in, for `readiness import`.
+
+    Row 1 names the columns import reads, in Vietnamese or English; kind, unit, criterion and
+    status have drop-down lists, dates keep the DD/MM/YYYY format. A second sheet explains
+    every column with an example row (the example is never imported). What it writes, import
+    reads back with no warning. An existing file is not replaced without --force.
+
+    \b
+    Example:
+      readiness template --lang vi --city "Hà Nội" -o mau-minh-chung.xlsx
+      readiness import mau-minh-chung.xlsx --city "Hà Nội"
+    """
+    from readiness.transfer import template
+    from readiness.errors import InvalidValueError
+
+    city, units = None, []
+    if city_name:
+        with _open(settings) as ws:
+            city, units = template.city_units(ws, city_name)
+    catalogue = _catalogue(settings, criteria_dirs)
+    criteria = template.criterion_choices(catalogue, framework_ids or template.DEFAULT_FRAMEWORKS, lang)
+    target = output if output is not None else Path(template.default_name(lang, fmt))
+    data = template.make_template(lang, criteria=criteria, units=units, city=city, fmt=fmt,
+                                  file_name=target.name if str(target) != "-" else None)
+    if str(target) == "-":
+        stdout = _binary_stdout()
+        if fmt == "xlsx" and stdout.isatty():
+            raise InvalidValueError("-o -: will not write a workbook to the terminal; pipe it, or give a file name")
+        stdout.write(data)
+        stdout.flush()
+        note(f"wrote the template to standard output ({len(data):,} bytes)")
+        return
+    template.write_file(target, data, force=force)
+    if city_name and not units:
+        note(f"{city} has no units yet: the unit column has no list (add them with `readiness unit add`)")
+    note(f"wrote {target} ({len(data):,} bytes); fill it in, then: readiness import "
+         f"{template.quote_arg(str(target))} --city {template.quote_arg(city or 'CITY')}")
+    click.echo(str(target))

@@ -1,0 +1,103 @@
+"""``readiness log``, ``readiness workspace`` and ``readiness verify``: the workspace itself."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from typing import Any
+
+import click
+
+from readiness.cli.options import (_open,
+                                   format_option, workspace_options)
+from readiness.cli.output import note
+
+log = logging.getLogger(__name__)
+
+
+@click.command("log")
+@click.argument("evidence_id", required=False, metavar="[EVIDENCE_ID]")
+@click.option("--record", "record_id", metavar="EVIDENCE_ID",
+              help="Only changes to this evidence record, also after it was removed (same as the argument).")
+@click.option("--city", "city_name", help="Only changes to this city.")
+@click.option("--limit", default=50, show_default=True, type=click.IntRange(1, 100_000))
+@workspace_options
+@format_option
+def log_command(evidence_id: str | None, record_id: str | None, city_name: str | None, limit: int, settings: Any,
+                fmt: str) -> None:
+    """Show the audit log, newest first: who changed what, and when.
+
+    \b
+    Example:
+      readiness log --city Hanoi --limit 20
+      readiness log HN-0010
+    """
+    from readiness.cli import output
+    from readiness.cities import audit_log
+    from readiness.errors import InvalidValueError
+
+    if evidence_id and record_id and evidence_id != record_id:
+        raise InvalidValueError(f"give one record: {evidence_id} or --record {record_id}")
+    with _open(settings) as ws:
+        events = audit_log(ws, city_name, limit, record=evidence_id or record_id)
+    if fmt == "json":
+        output.emit_json([e.model_dump(mode="json") for e in events])
+    else:
+        output.table(("WHEN (UTC)", "WHO", "ACTION", "WHAT"),
+                     [(f"{e.at:%Y-%m-%d %H:%M:%S}", e.actor, e.action, output.audit_subject(e)) for e in events])
+
+
+@click.command("workspace")
+@workspace_options
+@format_option
+def workspace_command(settings: Any, fmt: str) -> None:
+    """Show where the workspace is, its database and its schema version.
+
+    \b
+    Example:
+      readiness workspace
+      READINESS_WORKSPACE=~/hanoi readiness workspace
+    """
+    from readiness.cli import output
+    from readiness.store.db import describe
+
+    with _open(settings) as ws:
+        info = describe(ws)
+    if fmt == "json":
+        output.emit_json(info)
+    else:
+        for key, value in info.items():
+            click.echo(f"{key + ':':<20}{value}")
+
+
+
+@click.command("verify")
+@click.option("--prune", is_flag=True, help="Remove unreferenced files (waits for commands that are storing files).")
+@workspace_options
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def verify_command(prune: bool, settings: Any, fmt: str) -> None:
+    """Check every attached file against its SHA-256 and every attachment against the store.
+
+    Exit code 0 when nothing is damaged (unreferenced files are listed but harmless), 1 when
+    a file is corrupt or missing.
+
+    \b
+    Example:
+      readiness verify
+      readiness verify --prune
+    """
+    from readiness.cli import output
+    from readiness.store.check import check_workspace
+
+    with _open(settings) as ws:
+        report = check_workspace(ws, prune=prune)
+    if fmt == "json":
+        output.emit_json(report.as_json())
+    else:
+        for finding in report.findings:
+            click.echo(f"{finding.kind}: {output.safe(finding.message)}", err=True)
+        note(f"{report.objects} file(s), {report.bytes:,} bytes, {report.attachments} attachment(s); "
+             f"{len(report.damaged)} damaged, {len(report.unreferenced)} unreferenced"
+             + (f", {report.pruned} pruned" if prune else ""))
+    if not report.ok:
+        sys.exit(1)

@@ -1,0 +1,89 @@
+"""The catalogue: every framework a command can see, by id, with where each came from."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+from readiness.errors import AmbiguousError, InvalidValueError, UnknownFrameworkError
+from readiness.text import clean
+from readiness.frameworks.schema import Criterion, Framework
+
+
+# ---------------------------------------------------------------------------------------------
+# The catalogue: every framework a command can see
+
+
+@dataclass(frozen=True)
+class Entry:
+    framework: Framework
+    path: Path
+    origin: str  # "bundled", "workspace" or "given"
+
+
+@dataclass
+class Catalogue:
+    """Frameworks by id, with where each came from; later folders override earlier ones."""
+
+    entries: dict[str, Entry] = field(default_factory=dict)
+
+    def ids(self) -> list[str]:
+        return list(self.entries)
+
+    def get(self, framework_id: str) -> Framework:
+        entry = self.entries.get(framework_id)
+        if entry is None:
+            raise UnknownFrameworkError(framework_id, self.ids())
+        return entry.framework
+
+    def resolve(self, ref: str) -> Criterion | None:
+        """The criterion a ``framework:criterion`` reference names, or None."""
+        framework_id, _, criterion_id = ref.partition(":")
+        entry = self.entries.get(framework_id)
+        return entry.framework.criteria.get(criterion_id) if entry else None
+
+    def qualify(self, ref: str, *, areas: bool = False, framework_ids: Iterable[str] = ()) -> str:
+        """The ``framework:criterion`` reference a typed one names, checked; the one resolver of refs.
+
+        ``kflc:2.6.1`` must exist as written. An id without its framework (``2.6.1``, ``G3.1``)
+        is taken when exactly one framework in play (``framework_ids``, else every one) has a
+        criterion by that id (case ignored if nothing matches exactly); when several do, the
+        error lists them. ``areas`` accepts an area's id too (evidence links take areas). Raises
+        InvalidValueError (no such criterion, no such framework) or AmbiguousError.
+        """
+        text = clean(str(ref or ""))
+        what = "criterion or area" if areas else "criterion"
+        if len(text) > 200 or not text:
+            raise InvalidValueError(f"{text[:40]!r}: not a criterion; write framework:criterion, e.g. kflc:2.6.1")
+        in_play = [self.entries[i].framework for i in framework_ids if i in self.entries] or \
+            [e.framework for e in self.entries.values()]
+
+        def ids(fw: Framework) -> set[str]:
+            return set(fw.criteria) | ({a.id for a in fw.all_areas()} if areas else set())
+
+        framework_id, sep, item = text.partition(":")
+        if sep:
+            if framework_id not in self.entries:
+                raise InvalidValueError(f"{text!r}: no framework {framework_id!r}; known: {', '.join(self.ids())}")
+            if item not in ids(self.entries[framework_id].framework):
+                raise InvalidValueError(f"{text!r}: {framework_id} has no {what} {item!r}; "
+                                        f"see `readiness criteria show {framework_id}`")
+            return text
+        found = [f"{fw.id}:{text}" for fw in in_play if text in ids(fw)]
+        if not found:
+            found = [f"{fw.id}:{i}" for fw in in_play for i in sorted(ids(fw)) if i.casefold() == text.casefold()]
+        if len(found) == 1:
+            return found[0]
+        if found:
+            raise AmbiguousError(f"{text!r} is a {what} of {len(found)} frameworks: {', '.join(found)}; "
+                                 "give one of them")
+        raise InvalidValueError(f"{text!r}: no {what} by that id in {', '.join(fw.id for fw in in_play) or 'any framework'}; "
+                                "write framework:criterion, e.g. kflc:2.6.1 (see `readiness criteria show`)")
+
+    def __iter__(self) -> Iterator[Entry]:
+        return iter(self.entries.values())
+
+    def __len__(self) -> int:
+        return len(self.entries)
