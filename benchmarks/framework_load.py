@@ -13,7 +13,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from readiness.frameworks import catalogue, loader, schema
+from readiness.frameworks import loader
 
 
 def synthetic(n_areas: int, per_area: int) -> str:

@@ -400,8 +400,7 @@ def write_pdf(path: Path, lines: list[str] = (), *, title: str | None = None, co
     ``raw_stream`` is put in as the shared stream's already-deflated bytes (for a flate bomb).
     """
     from pypdf import PdfWriter
-    from pypdf.generic import (ArrayObject, DecodedStreamObject, DictionaryObject, NameObject, NumberObject,
-                               StreamObject)
+    from pypdf.generic import ArrayObject, DecodedStreamObject, DictionaryObject, NameObject, NumberObject, StreamObject
 
     writer = PdfWriter()
     font = writer._add_object(DictionaryObject({NameObject("/Type"): NameObject("/Font"),

@@ -36,7 +36,7 @@ def main() -> None:
     help_ = wall([sys.executable, "-m", "readiness", "--help"], runs)
     listing = wall([sys.executable, "-m", "readiness", "criteria", "list"], runs, env)
 
-    from readiness.frameworks import catalogue, loader, schema
+    from readiness.frameworks import loader
 
     start = time.perf_counter()
     for _ in range(runs):

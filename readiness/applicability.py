@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from sqlmodel import select
 
 from readiness.cities import find_city, record
+from readiness.errors import InvalidValueError, NotFoundError
 from readiness.frameworks.catalogue import Catalogue
 from readiness.store.db import Workspace
-from readiness.errors import InvalidValueError, NotFoundError
 from readiness.store.models import City, NotApplicable
 from readiness.text import clean
 

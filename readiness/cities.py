@@ -15,8 +15,8 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from readiness import profile as profile_fields
-from readiness.store.db import Workspace
 from readiness.errors import AmbiguousError, InvalidValueError, NotFoundError
+from readiness.store.db import Workspace
 from readiness.store.models import AuditEvent, City, Unit, utcnow
 from readiness.text import clean, fold, strip_marks
 

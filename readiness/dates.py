@@ -18,8 +18,8 @@ Accepted input (``parse``), as officials write dates, day first:
 from __future__ import annotations
 
 import calendar
-import functools
 import datetime as dt
+import functools
 import re
 from dataclasses import dataclass
 from typing import Any

@@ -31,16 +31,16 @@ from sqlmodel import Session, col, func, or_, select
 
 from readiness import dates
 from readiness.cities import _name, find_city, find_unit, record
-from readiness.frameworks.schema import EvidenceKind
-from readiness.store.db import Workspace
 from readiness.errors import InvalidValueError, NotFoundError
-from readiness.store.files import DEFAULT_MAX_SIZE, Batch, StoredFile, check_attachment_name, display_name
+from readiness.frameworks.schema import EvidenceKind
 from readiness.labels import LABELS
-from readiness.store.models import Attachment, AuditEvent, City, Evidence, EvidenceLink, IndicatorValue, Unit, utcnow
 from readiness.numbers import parse_number
 from readiness.profile import LANG_PATTERN
-from readiness.text import clean, fold, strip_marks
 from readiness.store.check import workspace_store
+from readiness.store.db import Workspace
+from readiness.store.files import DEFAULT_MAX_SIZE, Batch, StoredFile, check_attachment_name, display_name
+from readiness.store.models import Attachment, AuditEvent, City, Evidence, EvidenceLink, IndicatorValue, Unit, utcnow
+from readiness.text import clean, fold, strip_marks
 
 if TYPE_CHECKING:
     from readiness.frameworks.catalogue import Catalogue

@@ -107,8 +107,8 @@ def test_criteria_show_profile_criteria(run) -> None:
 
 def test_criteria_show_json_round_trips(run) -> None:
     """The JSON of a framework validates back into the same framework."""
-    from readiness.frameworks.schema import Framework
     from readiness.frameworks.loader import load_catalogue
+    from readiness.frameworks.schema import Framework
 
     data = json.loads(run("criteria", "show", "kflc", "--format", "json").stdout)
     assert Framework.model_validate(data) == load_catalogue().get("kflc")

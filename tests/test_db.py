@@ -11,8 +11,8 @@ import pytest
 from sqlalchemy import text
 
 from readiness import config
-from readiness.store import db
 from readiness.errors import ConfigError, WorkspaceError
+from readiness.store import db
 
 
 def test_head_revision_constant_is_the_newest_migration() -> None:

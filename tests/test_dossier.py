@@ -215,12 +215,12 @@ def test_hostile_records_render_without_fetching_anything(hanoi_ws, settings, tm
                      {"t": '{"en": "<img src=\\"file:///etc/hostname\\">\u202egnp.exe"}', "u": "file:///etc/passwd"})
     engine.dispose()
 
+    import datetime as dt
+
     from readiness.config import resolve
+    from readiness.dossier.render import build_context, render_html, render_pdf
     from readiness.frameworks.loader import load_catalogue
     from readiness.store.db import open_workspace
-    from readiness.dossier.render import build_context, render_html, render_pdf
-
-    import datetime as dt
 
     with open_workspace(resolve(settings.workspace, None if settings.is_sqlite else settings.database_url)) as ws:
         context = build_context(ws, load_catalogue(), "Hanoi", as_of=dt.date(2026, 1, 15),

@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
+from readiness.errors import UnknownFrameworkError
 from readiness.frameworks import catalogue, loader, schema
 from readiness.frameworks.schema import EvidenceKind, ProfileCheck, Verdict
-from readiness.errors import UnknownFrameworkError
 
 DATA = Path(__file__).parent / "data"
 

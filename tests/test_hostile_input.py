@@ -10,10 +10,8 @@ import time
 from pathlib import Path
 
 import pytest
-
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
 
 # ---------------------------------------------------------------------------------------------
 # suggest: one pass over the text
@@ -331,7 +329,7 @@ def _pdf_shared_stream(pages: int, stream: bytes, title: str = "Report") -> byte
     data = zlib.compress(stream, 9)
     kids = " ".join(f"{4 + i} 0 R" for i in range(pages))
     objects = [
-        f"<< /Type /Catalog /Pages 2 0 R >>".encode(),
+        "<< /Type /Catalog /Pages 2 0 R >>".encode(),
         f"<< /Type /Pages /Kids [{kids}] /Count {pages} >>".encode(),
         f"<< /Length {len(data)} /Filter /FlateDecode >>\nstream\n".encode() + data + b"\nendstream",
     ]

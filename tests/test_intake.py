@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from readiness.frameworks.loader import load_catalogue
 from readiness.dates import PartialDate
+from readiness.frameworks.loader import load_catalogue
 from readiness.intake.draft import draft_from_text, find_numbers, find_organiser, language_of
 from readiness.intake.suggest import Suggester, guess_kind
 from readiness.intake.textdates import event_dates, find_dates

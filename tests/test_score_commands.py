@@ -12,9 +12,9 @@ import pytest
 import yaml
 
 from readiness.frameworks.loader import load_catalogue
-from readiness.store.db import open_workspace
-from readiness.scoring.facts import score_all, score_city
 from readiness.scoring.engine import Scorecard
+from readiness.scoring.facts import score_all, score_city
+from readiness.store.db import open_workspace
 
 AS_OF = "2026-01-15"
 

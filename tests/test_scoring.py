@@ -12,10 +12,19 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from readiness.frameworks.schema import Framework
 from readiness.dates import PartialDate, parse
-from readiness.scoring.engine import (CityFacts, IndicatorFact, RecordFact, counts_until, crosswalk, due, score,
-                               timing_of, years_before)
+from readiness.frameworks.schema import Framework
+from readiness.scoring.engine import (
+    CityFacts,
+    IndicatorFact,
+    RecordFact,
+    counts_until,
+    crosswalk,
+    due,
+    score,
+    timing_of,
+    years_before,
+)
 
 AS_OF = dt.date(2026, 6, 15)
 

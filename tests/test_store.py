@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from readiness.store import files as files_module
 from readiness.errors import InvalidValueError
+from readiness.store import files as files_module
 from readiness.store.files import FileStore
 
 
@@ -123,8 +123,8 @@ def _zip_with_a_bad_second_file(tmp_path: Path, first: bytes) -> Path:
 def test_a_failed_import_keeps_a_file_another_command_attached_meanwhile(run, record, settings, tmp_path: Path,
                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
     """The issue's repro: the attach commits while the import runs; the import's undo leaves the file."""
-    from readiness.store.db import open_workspace
     from readiness.evidence import attach_files
+    from readiness.store.db import open_workspace
 
     first = b"%PDF-1.7\nbien ban dien dan\n"
     archive = _zip_with_a_bad_second_file(tmp_path, first)

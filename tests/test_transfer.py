@@ -161,10 +161,9 @@ def test_a_yaml_claiming_a_reviewer_and_a_history_does_not_make_them_real(run, t
     assert rec["status_reason"] == "verified in the exporting workspace by UNESCO reviewer on 2020-01-02 (in.yaml), not reviewed here"
     log = json.loads(run("log", "--format", "json", "--limit", "100").stdout)
     assert {e["action"] for e in log if e["actor"] != "tester"} == {"imported:evidence.verify", "imported:city.export"}
-    from readiness.transfer import imports as transfer
-
-    from readiness.store.db import open_workspace
     from readiness.config import resolve
+    from readiness.store.db import open_workspace
+    from readiness.transfer import imports as transfer
 
     with open_workspace(resolve(tmp_path / "workspace")) as ws, ws.session() as session:
         assert not transfer._exported_here(session, forged_digest)

@@ -129,8 +129,8 @@ def test_show_says_who_verified_what_and_whether_it_changed_since(verified, city
 
 def test_dossier_register_says_who_verified_each_record_and_when(hanoi_ws, ws) -> None:
     """The dossier's entry of a verified record carries its verifier and date, in the dossier's language."""
-    from readiness.frameworks.loader import load_catalogue
     from readiness.dossier.render import build_context
+    from readiness.frameworks.loader import load_catalogue
 
     for lang, expected in (("en", "verified by sample reviewer on 5 May 2025"),
                            ("vi", "đã xác minh: sample reviewer, ngày 5 tháng 5 năm 2025")):

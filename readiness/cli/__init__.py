@@ -12,9 +12,8 @@ from typing import Any
 
 import click
 
-from readiness.errors import ProblemsError, ReadinessError
 from readiness.cli.options import CONTEXT
-
+from readiness.errors import ProblemsError, ReadinessError
 
 
 class _ClickHandler(logging.Handler):
@@ -152,13 +151,14 @@ def main() -> None:
 
 
 # Every noun's commands, registered on the group; the modules never import this one back.
-from readiness.cli import frameworks as _frameworks  # noqa: E402
 from readiness.cli import cities as _cities  # noqa: E402
-from readiness.cli import workspace as _workspace  # noqa: E402
-from readiness.cli import evidence as _evidence  # noqa: E402
-from readiness.cli import transfer as _transfer  # noqa: E402
-from readiness.cli import scoring as _scoring  # noqa: E402
 from readiness.cli import dossier as _dossier  # noqa: E402
+from readiness.cli import evidence as _evidence  # noqa: E402
+from readiness.cli import frameworks as _frameworks  # noqa: E402
+from readiness.cli import scoring as _scoring  # noqa: E402
+from readiness.cli import transfer as _transfer  # noqa: E402
+from readiness.cli import workspace as _workspace  # noqa: E402
+
 cli.add_command(_frameworks.criteria)
 cli.add_command(_cities.city)
 cli.add_command(_cities.unit)

@@ -8,8 +8,7 @@ from typing import Any
 import click
 
 from readiness import profile as profile_fields
-from readiness.cli.options import (CONTEXT, _open,
-                                   format_option, workspace_options)
+from readiness.cli.options import CONTEXT, _open, format_option, workspace_options
 from readiness.cli.output import note
 
 log = logging.getLogger(__name__)
@@ -49,8 +48,8 @@ def city_list(settings: Any, fmt: str) -> None:
     Example:
       readiness city list --format json
     """
-    from readiness.cli import output
     from readiness.cities import list_cities
+    from readiness.cli import output
 
     with _open(settings) as ws:
         cities = list_cities(ws)
@@ -74,8 +73,8 @@ def city_show(name: str, settings: Any, fmt: str) -> None:
     Example:
       readiness city show "Ha Noi"
     """
-    from readiness.cli import output
     from readiness.cities import show_city
+    from readiness.cli import output
 
     with _open(settings) as ws:
         detail = show_city(ws, name)
@@ -107,8 +106,8 @@ def city_set(name: str, field: str, value: str | None, year: int | None, lang: s
       readiness city set Hanoi challenge.literacy 3
       readiness city set Hanoi website --clear
     """
-    from readiness.cli import output
     from readiness.cities import set_profile
+    from readiness.cli import output
     from readiness.errors import InvalidValueError
     from readiness.text import read_text_file
 
@@ -164,8 +163,8 @@ def unit_list(city_name: str, settings: Any, fmt: str) -> None:
     Example:
       readiness unit list --city "Hà Nội"
     """
-    from readiness.cli import output
     from readiness.cities import list_units
+    from readiness.cli import output
 
     with _open(settings) as ws:
         found, nodes = list_units(ws, city_name)

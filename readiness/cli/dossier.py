@@ -9,8 +9,7 @@ from typing import Any
 
 import click
 
-from readiness.cli.options import (AS_OF_HELP, CONTEXT, _as_of, _catalogue, _open,
-                                   criteria_dir_option, workspace_options)
+from readiness.cli.options import AS_OF_HELP, CONTEXT, _as_of, _catalogue, _open, criteria_dir_option, workspace_options
 from readiness.cli.output import note
 
 log = logging.getLogger(__name__)
@@ -83,9 +82,9 @@ def dossier_command(city_name: str, framework_ids: tuple[str, ...], lang: str, a
     options = dict(framework_ids=framework_ids, lang=lang, as_of=_as_of(as_of), created=made, fmt=fmt,
                    embed=attachments, max_embed=parse_size(max_embed), pdf_variant=pdf_variant, progress=progress)
     if str(output) == "-":
-        from readiness.dossier.render import render_dossier
-
         import sys
+
+        from readiness.dossier.render import render_dossier
 
         stdout = sys.stdout.buffer
         if fmt == "pdf" and stdout.isatty():

@@ -10,9 +10,18 @@ from typing import Any
 
 import click
 
-from readiness.cli.options import (CONTEXT, DATE_HELP, KIND_HELP, _catalogue, _open,
-                                   criteria_dir_option, list_format_option,
-                                   max_size_option, raw_option, workspace_options)
+from readiness.cli.options import (
+    CONTEXT,
+    DATE_HELP,
+    KIND_HELP,
+    _catalogue,
+    _open,
+    criteria_dir_option,
+    list_format_option,
+    max_size_option,
+    raw_option,
+    workspace_options,
+)
 from readiness.cli.output import note
 
 log = logging.getLogger(__name__)
@@ -185,8 +194,8 @@ def evidence_list(city_name: str | None, unit: str | None, kinds: tuple[str, ...
       readiness evidence list --criterion kflc:2.6.1 --format csv > week.csv
     """
     from readiness import dates
-    from readiness.cli import output
     from readiness import evidence as lib
+    from readiness.cli import output
 
     if criterion is not None:  # the one resolver of typed refs: 2.6.1 -> kflc:2.6.1
         criterion = _catalogue(settings, ()).qualify(criterion, areas=True)
@@ -464,8 +473,8 @@ def evidence_draft(file: str, city_name: str, framework_ids: tuple[str, ...], dr
       readiness evidence draft bao-cao-tuan-le.pdf --city Hanoi --dry-run
       readiness evidence draft article.html --city Hanoi --link-best
     """
-    from readiness.store.files import parse_size
     from readiness.intake.draft import draft_document
+    from readiness.store.files import parse_size
 
     catalogue = _catalogue(settings, criteria_dirs)
     with _open(settings) as ws:

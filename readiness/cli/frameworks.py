@@ -8,7 +8,7 @@ from typing import Any
 
 import click
 
-from readiness.cli.options import (CONTEXT, criteria_dir_option, format_option, lang_option, workspace_options)
+from readiness.cli.options import CONTEXT, criteria_dir_option, format_option, lang_option, workspace_options
 from readiness.cli.output import note
 
 log = logging.getLogger(__name__)
@@ -36,8 +36,8 @@ def criteria_list(settings: Any, criteria_dirs: tuple[Path, ...], fmt: str, lang
       readiness criteria list
       readiness criteria list --format json
     """
-    from readiness.frameworks import loader as lib
     from readiness.cli import output
+    from readiness.frameworks import loader as lib
 
     rows = output.catalogue_rows(lib.load_catalogue(settings.criteria_dir, criteria_dirs), lang)
     if fmt == "json":
@@ -66,8 +66,8 @@ def criteria_show(framework_id: str, settings: Any, criteria_dirs: tuple[Path, .
       readiness criteria show guidelines --lang vi --no-guidance
       readiness criteria show gnlc-application --format json
     """
-    from readiness.frameworks import loader as lib
     from readiness.cli import output
+    from readiness.frameworks import loader as lib
 
     fw = lib.load_catalogue(settings.criteria_dir, criteria_dirs).get(framework_id)
     if fmt == "json":

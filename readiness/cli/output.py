@@ -59,7 +59,6 @@ def table(columns: Sequence[str], rows: Iterable[Sequence[Any]], title: str | No
     """A plain table; the first column (an id or a name) never wraps."""
     from rich import box
     from rich.table import Table
-
     from rich.text import Text
 
     t = Table(box=box.SIMPLE_HEAD, title=title, title_justify="left", pad_edge=False)

@@ -12,8 +12,8 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from readiness.labels import LABELS, label, record_status
 from readiness.cli.output import console, csv_writer, emit_json, note, requirement_text, safe, table
+from readiness.labels import LABELS, label, record_status
 
 if TYPE_CHECKING:
     from readiness.frameworks.schema import Framework

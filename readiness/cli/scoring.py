@@ -8,8 +8,15 @@ from typing import Any
 
 import click
 
-from readiness.cli.options import (CONTEXT, _as_of, _catalogue, _open,
-                                   criteria_dir_option, scoring_options, workspace_options)
+from readiness.cli.options import (
+    CONTEXT,
+    _as_of,
+    _catalogue,
+    _open,
+    criteria_dir_option,
+    scoring_options,
+    workspace_options,
+)
 from readiness.cli.output import note
 from readiness.labels import label
 
@@ -301,8 +308,8 @@ def na_list(city_name: str | None, fmt: str, settings: Any) -> None:
     Example:
       readiness na list --city Hanoi
     """
-    from readiness.cli import output
     from readiness.applicability import marks
+    from readiness.cli import output
 
     with _open(settings) as ws:
         found = marks(ws, city_name)

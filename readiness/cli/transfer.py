@@ -9,8 +9,7 @@ from typing import Any
 
 import click
 
-from readiness.cli.options import (_catalogue, _open,
-                                   criteria_dir_option, max_size_option, workspace_options)
+from readiness.cli.options import _catalogue, _open, criteria_dir_option, max_size_option, workspace_options
 from readiness.cli.output import note
 
 log = logging.getLogger(__name__)
@@ -63,10 +62,10 @@ def import_command(source: Path | None, sample: str | None, city_name: str | Non
       readiness import phuong-hang-trong.zip --renumber
     """
     from readiness.cli import output
-    from readiness.transfer import imports as transfer
     from readiness.errors import InvalidValueError
-    from readiness.store.files import parse_size
     from readiness.resources import bundled
+    from readiness.store.files import parse_size
+    from readiness.transfer import imports as transfer
 
     if (source is None) == (sample is None):
         raise InvalidValueError("give a FILE to import or --sample hanoi (one of them)")
@@ -167,8 +166,8 @@ def template_command(lang: str, city_name: str | None, framework_ids: tuple[str,
       readiness template --lang vi --city "Hà Nội" -o mau-minh-chung.xlsx
       readiness import mau-minh-chung.xlsx --city "Hà Nội"
     """
-    from readiness.transfer import template
     from readiness.errors import InvalidValueError
+    from readiness.transfer import template
 
     city, units = None, []
     if city_name:

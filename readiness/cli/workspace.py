@@ -8,8 +8,7 @@ from typing import Any
 
 import click
 
-from readiness.cli.options import (_open,
-                                   format_option, workspace_options)
+from readiness.cli.options import _open, format_option, workspace_options
 from readiness.cli.output import note
 
 log = logging.getLogger(__name__)
@@ -32,8 +31,8 @@ def log_command(evidence_id: str | None, record_id: str | None, city_name: str |
       readiness log --city Hanoi --limit 20
       readiness log HN-0010
     """
-    from readiness.cli import output
     from readiness.cities import audit_log
+    from readiness.cli import output
     from readiness.errors import InvalidValueError
 
     if evidence_id and record_id and evidence_id != record_id:

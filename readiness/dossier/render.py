@@ -28,8 +28,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from readiness.frameworks.catalogue import Catalogue
 from readiness.errors import InvalidValueError
+from readiness.frameworks.catalogue import Catalogue
 from readiness.labels import DOSSIER, LABELS, label, record_status
 from readiness.scoring.engine import DEFINITIONS, Gap, Scorecard
 

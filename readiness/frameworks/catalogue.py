@@ -6,11 +6,9 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-
 from readiness.errors import AmbiguousError, InvalidValueError, UnknownFrameworkError
-from readiness.text import clean
 from readiness.frameworks.schema import Criterion, Framework
-
+from readiness.text import clean
 
 # ---------------------------------------------------------------------------------------------
 # The catalogue: every framework a command can see

@@ -14,10 +14,20 @@ from pydantic import (
 
 from readiness import yamlfile
 from readiness.errors import FrameworkError, Problem
-from readiness.profile import LANG_PATTERN, PROFILE_FIELDS, TOPIC_PATTERN, FieldKind
-from readiness.frameworks.schema import Area, Condition, Framework, ID_PATTERN, MAX_FILE_BYTES, ProfileCheck, ProfileRequirement, REF_PATTERN, Text, URL_PATTERN
-
 from readiness.frameworks.catalogue import Catalogue, Entry
+from readiness.frameworks.schema import (
+    ID_PATTERN,
+    MAX_FILE_BYTES,
+    REF_PATTERN,
+    URL_PATTERN,
+    Area,
+    Condition,
+    Framework,
+    ProfileCheck,
+    ProfileRequirement,
+    Text,
+)
+from readiness.profile import LANG_PATTERN, PROFILE_FIELDS, TOPIC_PATTERN, FieldKind
 
 log = logging.getLogger(__name__)
 

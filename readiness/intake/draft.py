@@ -19,11 +19,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from readiness.frameworks.catalogue import Catalogue
-
-from readiness.frameworks.schema import Framework
 from readiness.dates import PartialDate
 from readiness.errors import InvalidValueError
+from readiness.frameworks.catalogue import Catalogue
+from readiness.frameworks.schema import Framework
 from readiness.intake.suggest import KindGuess, Suggester, Suggestion, guess_kind
 from readiness.intake.textdates import event_dates, year_in
 
@@ -265,8 +264,8 @@ def draft_document(ws: Any, city_name: str, path: str | Path, catalogue: Catalog
     With ``link_best`` the best suggestion of each framework is linked, its matched words as the
     rationale. The candidate numbers are kept as indicator values of the record.
     """
-    from readiness.intake.documents import read_document
     from readiness.evidence import add_evidence
+    from readiness.intake.documents import read_document
     from readiness.store.files import DEFAULT_MAX_SIZE, empty_file
 
     if os.path.isfile(path) and os.path.getsize(path) == 0:  # nothing to read, nothing to attach

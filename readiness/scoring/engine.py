@@ -31,11 +31,10 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, SkipValidation
 
-from readiness.frameworks.schema import Area, Criterion, Framework, ProfileCheck
-
-from readiness.frameworks.catalogue import Catalogue
 from readiness.dates import PartialDate, add_months
-from readiness.labels import label, join_words
+from readiness.frameworks.catalogue import Catalogue
+from readiness.frameworks.schema import Area, Criterion, Framework, ProfileCheck
+from readiness.labels import join_words, label
 from readiness.profile import PROFILE_FIELDS
 from readiness.text import word_count
 

@@ -21,11 +21,24 @@ from readiness import dates
 from readiness.cities import find_city
 from readiness.frameworks.catalogue import Catalogue
 from readiness.frameworks.schema import Framework
+from readiness.profile import usable
+from readiness.scoring.engine import (
+    CityFacts,
+    DueItem,
+    IndicatorFact,
+    RecordFact,
+    Scorecard,
+    Tally,
+    Timing,
+    UnitContribution,
+    by_unit,
+    crosswalk,
+    cutoff_of,
+    due,
+    score,
+)
 from readiness.store.db import Workspace
 from readiness.store.models import Attachment, City, Evidence, EvidenceLink, IndicatorValue, NotApplicable, Unit
-from readiness.profile import usable
-from readiness.scoring.engine import (CityFacts, DueItem, IndicatorFact, RecordFact, Scorecard, Tally, Timing, UnitContribution,
-                      by_unit, crosswalk, cutoff_of, due, score)
 
 
 def city_facts(session: Session, city: City, *, titles: bool = False) -> CityFacts:

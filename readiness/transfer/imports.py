@@ -39,12 +39,12 @@ from sqlmodel import Session, col, select
 
 from readiness import evidence as ev
 from readiness.cities import add_city_in, check_unit_kind, city_key, find_city, record
-from readiness.store.db import Workspace
 from readiness.errors import InvalidValueError, NotFoundError, Problem, ProblemsError
+from readiness.store.check import workspace_store
+from readiness.store.db import Workspace
 from readiness.store.files import DEFAULT_MAX_SIZE, Batch, FileStore, StoredFile, empty_file, human_size
 from readiness.store.models import AuditEvent, City, Evidence, EvidenceLink, IndicatorValue, Unit, utcnow
 from readiness.text import clean, fold
-from readiness.store.check import workspace_store
 
 if TYPE_CHECKING:
     from readiness.frameworks.catalogue import Catalogue
