@@ -1,4 +1,10 @@
-"""readiness: track a city's readiness for the UNESCO Global Network of Learning Cities."""
+"""readiness: track a city's readiness for the UNESCO Global Network of Learning Cities.
+
+What is public: ``readiness.api`` names every use case a front end may call (add a record, attach,
+link, verify, import, score a city, explain a criterion, list gaps, render a dossier, ...), each
+taking plain values and the acting person (``readiness.access.Actor``) and returning data. The
+command line (``readiness.cli``) and the web app call only those. Everything else is internal.
+"""
 
 
 def __getattr__(name: str) -> str:
