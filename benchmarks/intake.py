@@ -49,7 +49,8 @@ def main() -> None:
         got_dates = (draft.start.iso() if draft.start else None, draft.end.iso() if draft.end else None)
         want_dates = (str(case["start"]), str(case["end"]) if case.get("end") else None)
         checks = {"kflc top 3": kflc in areas["kflc"][:3], "kflc top 1": kflc in areas["kflc"][:1],
-                  "guidelines top 1": guide in areas["guidelines"][:1], "guidelines top 3": guide in areas["guidelines"][:3],
+                  "guidelines top 1": guide in areas["guidelines"][:1],
+                  "guidelines top 3": guide in areas["guidelines"][:3],
                   "kind": draft.kind.kind == case["kind"], "dates": got_dates == want_dates}
         for name, ok in checks.items():
             hits[name] += ok

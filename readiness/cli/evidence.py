@@ -449,7 +449,7 @@ def evidence_remove(evidence_id: str, yes: bool, settings: Any) -> None:
 @click.argument("file", type=click.Path(path_type=str))
 @click.option("--city", "city_name", required=True, help="The city the evidence belongs to.")
 @click.option("--framework", "framework_ids", multiple=True, metavar="ID",
-              help="Frameworks to suggest criteria from (repeatable) [default: kflc and guidelines].")
+              help="Frameworks to suggest criteria from (repeatable) [default: marked `suggest:`; kflc, guidelines].")
 @click.option("--dry-run", is_flag=True, help="Show the draft; add nothing.")
 @click.option("--link-best", is_flag=True, help="Link the best suggestion of each framework (else only suggest).")
 @click.option("--lang", default="en", show_default=True, help="Language of criterion titles: en or vi.")
@@ -478,7 +478,7 @@ def evidence_draft(file: str, city_name: str, framework_ids: tuple[str, ...], dr
 
     catalogue = _catalogue(settings, criteria_dirs)
     with _open(settings) as ws:
-        result = draft_document(ws, city_name, file, catalogue, framework_ids=framework_ids or ("kflc", "guidelines"),
+        result = draft_document(ws, city_name, file, catalogue, framework_ids=framework_ids,
                                 dry_run=dry_run, link_best=link_best, max_size=parse_size(max_size))
     if fmt == "json":
         from readiness.cli.output import emit_json

@@ -93,7 +93,7 @@ def criteria_validate(paths: tuple[Path, ...], settings: Any, criteria_dirs: tup
     """
     from readiness.frameworks import loader as lib
 
-    frameworks, problems = lib.validate(paths, settings.criteria_dir, criteria_dirs)
+    frameworks, problems = lib.validate_frameworks(paths, settings.criteria_dir, criteria_dirs)
     if problems:
         from readiness.errors import FrameworkError
 

@@ -209,7 +209,7 @@ def due_command(city_name: str, within: str, framework_ids: tuple[str, ...], as_
 @click.command("suggest", context_settings=CONTEXT)
 @click.argument("evidence_id")
 @click.option("--framework", "framework_ids", multiple=True, metavar="ID",
-              help="Frameworks to rank (repeatable) [default: kflc and guidelines].")
+              help="Frameworks to rank (repeatable) [default: marked `suggest:`; kflc, guidelines].")
 @click.option("--top", default=5, show_default=True, type=click.IntRange(1, 50), help="Suggestions per framework.")
 @click.option("--lang", default="en", show_default=True, metavar="CODE", help="Language of titles and labels: en or vi.")
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
@@ -234,7 +234,7 @@ def suggest_command(evidence_id: str, framework_ids: tuple[str, ...], top: int, 
 
     with _open(settings) as ws:
         view, found = suggest_for_record(ws, evidence_id, _catalogue(settings, criteria_dirs),
-                                         framework_ids or ("kflc", "guidelines"), top)
+                                         framework_ids, top)
     if fmt == "json":
         output.emit_json({"record": view.code, "suggestions": {
             fw: [{"criterion": s.ref, "area": s.area, "score": s.score, "title": s.title, "words": s.words} for s in items]

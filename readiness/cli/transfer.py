@@ -143,7 +143,7 @@ def _binary_stdout() -> Any:
               help="Language of the headers, lists and instructions (vi: Vietnamese kind names).")
 @click.option("--city", "city_name", help="Offer this city's units in the unit column's drop-down list.")
 @click.option("--framework", "framework_ids", multiple=True, metavar="ID",
-              help="Offer this framework's criteria (repeatable) [default: kflc and guidelines].")
+              help="Offer this framework's criteria (repeatable) [default: marked `suggest:`; kflc, guidelines].")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="File to write, - for standard output [default: mau-minh-chung.xlsx (vi) or "
                    "evidence-template.xlsx (en) in this folder].")
@@ -174,7 +174,7 @@ def template_command(lang: str, city_name: str | None, framework_ids: tuple[str,
         with _open(settings) as ws:
             city, units = template.city_units(ws, city_name)
     catalogue = _catalogue(settings, criteria_dirs)
-    criteria = template.criterion_choices(catalogue, framework_ids or template.DEFAULT_FRAMEWORKS, lang)
+    criteria = template.criterion_choices(catalogue, framework_ids or catalogue.suggested(), lang)
     target = output if output is not None else Path(template.default_name(lang, fmt))
     data = template.make_template(lang, criteria=criteria, units=units, city=city, fmt=fmt,
                                   file_name=target.name if str(target) != "-" else None)

@@ -203,18 +203,12 @@ def build_context(ws: Any, catalogue: Catalogue, city_name: str, *, framework_id
         else:
             text, _ = _pick(stored or {}, lang)
             profile_rows.append({"label": label_text, "value": _nfc(text) or None, "year": None})
-    form = catalogue.entries.get("gnlc-application")
-    topics = []
-    if form is not None:
-        for crit in form.framework.criteria.values():
-            if crit.profile is not None and crit.profile.topics:
-                topics = list(crit.profile.topics)
+    topics = catalogue.rating_topics("challenges")
     ratings = prof.get("challenges") or {}
     challenges = [{"topic": t, "rating": ratings.get(t)} for t in topics or sorted(ratings)]
     letters = []
-    form_card = next((c for c in scores.cards if c.framework == "gnlc-application"), None)
-    if form_card is not None:
-        for cid in ("pledge", "endorsement"):
+    for form_card in scores.cards:
+        for cid in catalogue.letters(form_card.framework):
             c = form_card.criterion(cid)
             if c is not None:
                 letters.append({"title": _pick(c.title, lang)[0], "status": c.status,

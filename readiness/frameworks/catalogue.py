@@ -36,6 +36,28 @@ class Catalogue:
             raise UnknownFrameworkError(framework_id, self.ids())
         return entry.framework
 
+    def suggested(self) -> tuple[str, ...]:
+        """The frameworks whose criteria are suggested for a document when none is named.
+
+        Those whose file says ``suggest: N``, by N (bundled: kflc, then guidelines); the one
+        place that default is decided."""
+        marked = [e.framework for e in self.entries.values() if e.framework.suggest is not None]
+        return tuple(fw.id for fw in sorted(marked, key=lambda fw: fw.suggest or 0))
+
+    def letters(self, framework_id: str) -> list[str]:
+        """The criteria of a framework that are signed letters for the dossier (``letter: true``)."""
+        entry = self.entries.get(framework_id)
+        return entry.framework.letters() if entry else []
+
+    def rating_topics(self, field_name: str) -> list[str]:
+        """The topics that criteria rating a profile field (``check: ratings``) list, each once."""
+        topics: dict[str, None] = {}
+        for entry in self.entries.values():
+            for criterion in entry.framework.criteria.values():
+                if criterion.profile is not None and field_name in criterion.profile.fields:
+                    topics.update(dict.fromkeys(criterion.profile.topics))
+        return list(topics)
+
     def resolve(self, ref: str) -> Criterion | None:
         """The criterion a ``framework:criterion`` reference names, or None."""
         framework_id, _, criterion_id = ref.partition(":")
@@ -77,7 +99,8 @@ class Catalogue:
         if found:
             raise AmbiguousError(f"{text!r} is a {what} of {len(found)} frameworks: {', '.join(found)}; "
                                  "give one of them")
-        raise InvalidValueError(f"{text!r}: no {what} by that id in {', '.join(fw.id for fw in in_play) or 'any framework'}; "
+        known = ", ".join(fw.id for fw in in_play) or "any framework"
+        raise InvalidValueError(f"{text!r}: no {what} by that id in {known}; "
                                 "write framework:criterion, e.g. kflc:2.6.1 (see `readiness criteria show`)")
 
     def __iter__(self) -> Iterator[Entry]:

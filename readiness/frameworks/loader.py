@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pydantic import (
-    ValidationError,
-)
+from pydantic import ValidationError
+from pydantic_core import ErrorDetails
 
 from readiness import yamlfile
 from readiness.errors import FrameworkError, Problem
@@ -22,7 +21,10 @@ from readiness.frameworks.schema import (
     URL_PATTERN,
     Area,
     Condition,
+    Criterion,
+    EvidenceKind,
     Framework,
+    Keywords,
     ProfileCheck,
     ProfileRequirement,
     Text,
@@ -66,7 +68,7 @@ _MESSAGES = {
 }
 
 
-def _message(err: dict) -> str:
+def _message(err: ErrorDetails) -> str:
     kind = err["type"]
     ctx = err.get("ctx") or {}
     if kind == "enum":
@@ -167,15 +169,7 @@ def load_file(path: Path) -> LoadResult:
         framework = Framework.model_validate(data)
     except ValidationError as exc:
         split_texts: set[tuple] = set()
-        errors = exc.errors()
-        # A list whose only item failed is also reported as too short: the item's own error
-        # is the one that helps, so drop the echo.
-        deeper = [e["loc"] for e in errors]
-        errors = [
-            e for e in errors
-            if not (e["type"] == "too_short" and any(len(d) > len(e["loc"]) and d[: len(e["loc"])] == e["loc"] for d in deeper))
-        ]
-        for err in errors:
+        for err in _without_echoes(exc.errors()):
             loc = _clean_loc(err["loc"])
             if loc and loc[-1] == "[key]":
                 loc = loc[:-1]
@@ -195,6 +189,18 @@ def load_file(path: Path) -> LoadResult:
     return LoadResult(path, None if problems else framework, problems, data)
 
 
+def _without_echoes(errors: list[ErrorDetails]) -> list[ErrorDetails]:
+    """The errors, less the echoes: a list whose only item failed is also reported as too short;
+    the item's own error is the one that helps."""
+    deeper = [e["loc"] for e in errors]
+
+    def echo(e: ErrorDetails) -> bool:
+        loc = e["loc"]
+        return e["type"] == "too_short" and any(len(d) > len(loc) and d[: len(loc)] == loc for d in deeper)
+
+    return [e for e in errors if not echo(e)]
+
+
 def _load_bounded(path: Path) -> LoadResult:
     """``load_file`` in a bounded child process (``bounded.run``); a limit hit is a problem of the file."""
     from readiness.bounded import run
@@ -207,63 +213,83 @@ def _load_bounded(path: Path) -> LoadResult:
 
 
 def _check_framework(fw: Framework, data: Any, name: str) -> list[Problem]:
-    """Checks that span several fields: unique ids, languages, profile fields, verdict rules."""
-    problems: list[Problem] = []
+    """Checks that span several fields: unique ids, languages, profile fields, letters, verdict rules."""
+    check = _FrameworkCheck(fw, data, name)
+    check.text(fw.name, ("name",))
+    check.text(fw.description, ("description",))
+    for aloc, area in _area_locs(fw.areas, ("areas",)):
+        check.area(area, aloc)
+    check.verdict_rules()
+    return check.problems
 
-    def add(loc: tuple, message: str) -> None:
-        problems.append(Problem(name, yamlfile.line_of(data, loc), _loc_text(loc), message))
 
-    declared = set(fw.languages)
+class _FrameworkCheck:
+    """The problems ``_check_framework`` finds in one framework, each with its line."""
 
-    def check_text(text: Text | None, loc: tuple) -> None:
-        if text is None:
-            return
-        for lang in text.languages():
-            if lang not in declared:
-                add(loc + (lang,), f"language {lang!r} is not in `languages:` ({', '.join(fw.languages)})")
+    def __init__(self, fw: Framework, data: Any, name: str):
+        self.fw, self.data, self.name = fw, data, name
+        self.problems: list[Problem] = []
+        self.ids: dict[str, tuple] = {}  # area and criterion ids -> where first seen
+        self.indicators: dict[str, tuple] = {}
 
-    check_text(fw.name, ("name",))
-    check_text(fw.description, ("description",))
+    def add(self, loc: tuple, message: str) -> None:
+        self.problems.append(Problem(self.name, yamlfile.line_of(self.data, loc), _loc_text(loc), message))
 
-    seen: dict[str, tuple] = {}
-    indicators: dict[str, tuple] = {}
+    def languages(self, languages: Iterable[str], loc: tuple) -> None:
+        """Texts and keywords use only the languages the framework declares."""
+        for lang in languages:
+            if lang not in self.fw.languages:
+                self.add(loc + (lang,), f"language {lang!r} is not in `languages:` ({', '.join(self.fw.languages)})")
 
-    def claim(ident: str, loc: tuple, table: dict[str, tuple], what: str) -> None:
+    def text(self, text: Text | Keywords | None, loc: tuple) -> None:
+        if text is not None:
+            self.languages(text.languages(), loc)
+
+    def claim(self, ident: str, loc: tuple, table: dict[str, tuple], what: str) -> None:
         if ident in table:
-            first = yamlfile.line_of(data, table[ident])
-            add(loc + ("id",), f"duplicate {what} id {ident!r} (first on line {first})")
+            first = yamlfile.line_of(self.data, table[ident])
+            self.add(loc + ("id",), f"duplicate {what} id {ident!r} (first on line {first})")
         else:
             table[ident] = loc
 
-    for aloc, area in _area_locs(fw.areas, ("areas",)):
-        claim(area.id, aloc, seen, "area or criterion")
-        check_text(area.title, aloc + ("title",))
-        check_text(area.guidance, aloc + ("guidance",))
+    def area(self, area: Area, aloc: tuple) -> None:
+        self.claim(area.id, aloc, self.ids, "area or criterion")
+        self.text(area.title, aloc + ("title",))
+        self.text(area.guidance, aloc + ("guidance",))
+        self.text(area.keywords, aloc + ("keywords",))
         for j, crit in enumerate(area.criteria):
-            cloc = aloc + ("criteria", j)
-            claim(crit.id, cloc, seen, "area or criterion")
-            check_text(crit.title, cloc + ("title",))
-            check_text(crit.guidance, cloc + ("guidance",))
-            for k, ind in enumerate(crit.indicators):
-                claim(ind.id, cloc + ("indicators", k), indicators, "indicator")
-                check_text(ind.title, cloc + ("indicators", k, "title"))
-            if crit.profile is not None:
-                _check_profile(crit.profile, cloc + ("profile",), add)
-            if f"{fw.id}:{crit.id}" in crit.maps_to:
-                add(cloc + ("maps_to", crit.maps_to.index(f"{fw.id}:{crit.id}")), "a criterion cannot map to itself")
+            self.criterion(crit, aloc + ("criteria", j))
 
-    for i, rule in enumerate(fw.verdict):
-        last = i == len(fw.verdict) - 1
-        if last and rule.when is not None:
-            add(("verdict", i), "the last verdict rule must have no `when:` so that every case gets a verdict")
-        if not last and rule.when is None:
-            add(("verdict", i), "a rule without `when:` matches everything: it must be the last")
-        if rule.when is not None and rule.when == Condition():
-            add(("verdict", i, "when"), "give at least one condition, or leave `when:` out")
-    return problems
+    def criterion(self, crit: Criterion, cloc: tuple) -> None:
+        self.claim(crit.id, cloc, self.ids, "area or criterion")
+        self.text(crit.title, cloc + ("title",))
+        self.text(crit.guidance, cloc + ("guidance",))
+        self.text(crit.keywords, cloc + ("keywords",))
+        for k, ind in enumerate(crit.indicators):
+            self.claim(ind.id, cloc + ("indicators", k), self.indicators, "indicator")
+            self.text(ind.title, cloc + ("indicators", k, "title"))
+        if crit.profile is not None:
+            _check_profile(crit.profile, cloc + ("profile",), self.add)
+        if crit.letter and (crit.evidence is None or EvidenceKind.LETTER not in crit.evidence.kinds):
+            self.add(cloc + ("letter",), "a letter is met by records of kind letter: "
+                                         "give `evidence: {kinds: [letter], ...}`")
+        own = f"{self.fw.id}:{crit.id}"
+        if own in crit.maps_to:
+            self.add(cloc + ("maps_to", crit.maps_to.index(own)), "a criterion cannot map to itself")
+
+    def verdict_rules(self) -> None:
+        rules = self.fw.verdict
+        for i, rule in enumerate(rules):
+            last = i == len(rules) - 1
+            if last and rule.when is not None:
+                self.add(("verdict", i), "the last verdict rule must have no `when:` so that every case gets a verdict")
+            if not last and rule.when is None:
+                self.add(("verdict", i), "a rule without `when:` matches everything: it must be the last")
+            if rule.when is not None and rule.when == Condition():
+                self.add(("verdict", i, "when"), "give at least one condition, or leave `when:` out")
 
 
-def _check_profile(req: ProfileRequirement, loc: tuple, add: Any) -> None:
+def _check_profile(req: ProfileRequirement, loc: tuple, add: Callable[[tuple, str], None]) -> None:
     expected = {
         ProfileCheck.FIGURE: FieldKind.FIGURE,
         ProfileCheck.TEXT: FieldKind.TEXT,
@@ -274,7 +300,8 @@ def _check_profile(req: ProfileRequirement, loc: tuple, add: Any) -> None:
         if spec is None:
             add(loc + ("fields", k), f"no profile field {name!r}; known: {', '.join(PROFILE_FIELDS)}")
         elif expected is not None and spec.kind is not expected:
-            add(loc + ("fields", k), f"{name!r} is a {spec.kind.value} field; `check: {req.check.value}` needs a {expected.value} field")
+            add(loc + ("fields", k), f"{name!r} is a {spec.kind.value} field; "
+                                     f"`check: {req.check.value}` needs a {expected.value} field")
     if req.max_words is not None and req.check is not ProfileCheck.TEXT:
         add(loc + ("max_words",), "only `check: text` takes max_words")
     if req.topics and req.check is not ProfileCheck.RATINGS:
@@ -378,8 +405,8 @@ def load_catalogue(workspace_dir: Path | None = None, extra_dirs: Iterable[Path]
     return catalogue
 
 
-def validate(paths: Iterable[Path], workspace_dir: Path | None = None,
-             extra_dirs: Iterable[Path] = ()) -> tuple[list[Framework], list[Problem]]:
+def validate_frameworks(paths: Iterable[Path], workspace_dir: Path | None = None,
+                        extra_dirs: Iterable[Path] = ()) -> tuple[list[Framework], list[Problem]]:
     """Check framework files a user wrote; return the sound ones and every problem in them.
 
     Crosswalks may point at the bundled frameworks, the workspace's, those in ``extra_dirs``

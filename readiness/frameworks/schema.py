@@ -4,7 +4,13 @@ A framework is data (a YAML file in ``criteria/``, the workspace's ``criteria/``
 folder given with ``--criteria-dir``), loaded once into immutable pydantic models::
 
     Framework ── areas ── (areas ...) ── criteria ── indicators
-                                             └── maps_to: ["guidelines:G3", ...]
+                  └── keywords               ├── maps_to: ["guidelines:G3", ...]
+                                             └── keywords, letter
+
+Besides what is scored, a framework file carries its own vocabulary: ``keywords`` per
+language on an area (for every criterion under it) or on a criterion, beyond the criteria's own
+titles and guidance; ``letter: true`` on the criteria the dossier lists as signed letters; and
+``suggest: N`` on the frameworks whose criteria are suggested for a document when none is named.
 
 Loading is strict: unknown keys, duplicate keys or ids, unknown evidence kinds or profile
 fields, non-positive weights and crosswalks to criteria that do not exist are all reported, each
@@ -48,6 +54,15 @@ LangCode = Annotated[str, StringConstraints(pattern=LANG_PATTERN)]
 # Framework texts are stored NFC, whatever the author's editor wrote (NFD renders badly).
 NonEmpty = Annotated[str, AfterValidator(clean), StringConstraints(min_length=1)]
 CriterionRef = Annotated[str, StringConstraints(pattern=REF_PATTERN)]
+
+
+def _has_word(value: str) -> str:
+    if not any(ch.isalnum() for ch in value):
+        raise ValueError(f"{value!r} has no letter or digit to match")
+    return value
+
+
+Keyword = Annotated[NonEmpty, AfterValidator(_has_word)]
 Fraction = Annotated[float, Field(ge=0, le=1)]
 
 
@@ -115,6 +130,22 @@ class Text(RootModel[Annotated[dict[LangCode, NonEmpty], Field(min_length=1)]]):
         return list(self.root)
 
 
+class Keywords(RootModel[Annotated[dict[LangCode, Annotated[tuple[Keyword, ...], Field(min_length=1)]],
+                                   Field(min_length=1)]]):
+    """Words officials use for an area or criterion, per language: ``{en: [forum], vi: [diễn đàn]}``.
+
+    They find the criteria for a document beyond the criteria's own titles and guidance."""
+
+    model_config = ConfigDict(frozen=True)
+
+    def languages(self) -> list[str]:
+        return list(self.root)
+
+    def words(self) -> list[str]:
+        """Every keyword, language by language in file order."""
+        return [word for words in self.root.values() for word in words]
+
+
 class Source(_Model):
     """Where the framework's content comes from."""
 
@@ -170,6 +201,9 @@ class Criterion(_Model):
     profile: ProfileRequirement | None = None
     indicators: tuple[Indicator, ...] = ()
     maps_to: tuple[CriterionRef, ...] = ()
+    keywords: Keywords | None = None
+    #: A signed letter the dossier lists (the application's pledge, its endorsement).
+    letter: bool = False
 
     @model_validator(mode="after")
     def _one_way_to_meet(self) -> Criterion:
@@ -185,6 +219,7 @@ class Area(_Model):
     title: Text
     guidance: Text | None = None
     weight: float = Field(default=1.0, gt=0)
+    keywords: Keywords | None = None
     areas: tuple[Area, ...] = ()
     criteria: tuple[Criterion, ...] = ()
 
@@ -224,6 +259,9 @@ class Framework(_Model):
     languages: tuple[LangCode, ...] = Field(min_length=1)
     threshold: float = Field(gt=0, le=1)
     unverified_weight: Fraction = 0.5
+    #: Suggest this framework's criteria for a document when no framework is named; the number
+    #: orders such frameworks (1 first). None: only when named.
+    suggest: int | None = Field(default=None, ge=1)
     verdict: tuple[VerdictRule, ...] = Field(min_length=1)
     areas: tuple[Area, ...] = Field(min_length=1)
 
@@ -250,13 +288,18 @@ class Framework(_Model):
     def all_areas(self) -> list[Area]:
         return list(walk_areas(self.areas))
 
+    def letters(self) -> list[str]:
+        """The ids of the criteria that are signed letters (``letter: true``), in file order."""
+        return [cid for cid, criterion in self._criteria.items() if criterion.letter]
+
     def reconcile(self, criterion_ids: Iterable[str]) -> LinkCheck:
         """Split evidence links by whether their criterion exists in this version.
 
         Links use stable criterion ids; a new version of a framework keeps every link whose id
         still exists and reports the ones whose id is gone, so none is dropped in silence.
         """
-        kept, gone = [], []
+        kept: list[str] = []
+        gone: list[str] = []
         for cid in criterion_ids:
             (kept if cid in self._criteria else gone).append(cid)
         return LinkCheck(self.id, self.version, kept, gone)
@@ -302,12 +345,14 @@ def _holds(
 
 
 def walk_areas(areas: Iterable[Area]) -> Iterator[Area]:
+    """Every area, depth first in file order."""
     for area in areas:
         yield area
         yield from walk_areas(area.areas)
 
 
 def walk_criteria(areas: Iterable[Area]) -> Iterator[tuple[Area, Criterion]]:
+    """Every criterion with the area that holds it, in file order."""
     for area in walk_areas(areas):
         for criterion in area.criteria:
             yield area, criterion

@@ -17,7 +17,7 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from readiness.dates import PartialDate
 from readiness.errors import InvalidValueError
@@ -25,6 +25,10 @@ from readiness.frameworks.catalogue import Catalogue
 from readiness.frameworks.schema import Framework
 from readiness.intake.suggest import KindGuess, Suggester, Suggestion, guess_kind
 from readiness.intake.textdates import event_dates, year_in
+
+if TYPE_CHECKING:
+    from readiness.evidence import EvidenceView
+    from readiness.store.db import Workspace
 
 #: Characters of a text a draft reads: an article's worth (documents.MAX_CHARS keeps as much).
 MAX_TEXT = 200_000
@@ -107,7 +111,8 @@ class Draft:
         return raw
 
     def indicator_values(self) -> list[dict[str, Any]]:
-        year = (self.end or self.start).year if (self.end or self.start) else None
+        when = self.end or self.start
+        year = when.year if when else None
         seen: set[str] = set()
         out = []
         for n in self.numbers:
@@ -125,9 +130,10 @@ class Draft:
             "start": self.start.iso() if self.start else None, "end": self.end.iso() if self.end else None,
             "date_confidence": self.date_confidence, "organiser": self.organiser, "source_url": self.source_url,
             "summary": self.summary,
-            "numbers": [{"indicator": n.indicator, "value": n.value, "unit": n.unit, "text": n.text} for n in self.numbers],
-            "suggestions": {fw: [{"criterion": s.ref, "area": s.area, "score": s.score, "title": s.title, "words": s.words}
-                                 for s in items] for fw, items in self.suggestions.items()},
+            "numbers": [{"indicator": n.indicator, "value": n.value, "unit": n.unit, "text": n.text}
+                        for n in self.numbers],
+            "suggestions": {fw: [{"criterion": s.ref, "area": s.area, "score": s.score, "title": s.title,
+                                  "words": s.words} for s in items] for fw, items in self.suggestions.items()},
         }
 
 
@@ -253,16 +259,18 @@ def draft_from_text(text: str, frameworks: Sequence[Framework], *, title: str | 
 @dataclass
 class DraftResult:
     draft: Draft
-    view: Any = None  # the record added (evidence.EvidenceView), None on a dry run
+    view: EvidenceView | None = None  # the record added, None on a dry run
 
 
-def draft_document(ws: Any, city_name: str, path: str | Path, catalogue: Catalogue, *,
-                   framework_ids: Sequence[str] = ("kflc", "guidelines"), dry_run: bool = False,
+def draft_document(ws: Workspace, city_name: str, path: str | Path, catalogue: Catalogue, *,
+                   framework_ids: Sequence[str] = (), dry_run: bool = False,
                    link_best: bool = False, max_size: int | None = None) -> DraftResult:
     """Read a document and, unless ``dry_run``, add it as a draft record with the file attached.
 
-    With ``link_best`` the best suggestion of each framework is linked, its matched words as the
-    rationale. The candidate numbers are kept as indicator values of the record.
+    Criteria are suggested from ``framework_ids``, else from the catalogue's default
+    (``Catalogue.suggested``). With ``link_best`` the best suggestion of each framework is
+    linked, its matched words as the rationale. The candidate numbers are kept as indicator
+    values of the record.
     """
     from readiness.evidence import add_evidence
     from readiness.intake.documents import read_document
@@ -271,7 +279,7 @@ def draft_document(ws: Any, city_name: str, path: str | Path, catalogue: Catalog
     if os.path.isfile(path) and os.path.getsize(path) == 0:  # nothing to read, nothing to attach
         raise InvalidValueError(empty_file(str(path)))
     doc = read_document(path)
-    frameworks = [catalogue.get(i) for i in framework_ids]
+    frameworks = [catalogue.get(i) for i in framework_ids or catalogue.suggested()]
     draft = draft_from_text(doc.text, frameworks, title=doc.title, url=doc.url, year=doc.year)
     if dry_run:
         if ws is not None:
@@ -284,22 +292,25 @@ def draft_document(ws: Any, city_name: str, path: str | Path, catalogue: Catalog
     if link_best:
         for items in draft.suggestions.values():
             if items:
-                links.append((items[0].ref, f"suggested from the document's words: {', '.join(items[0].words[:4])}"[:500]))
+                why = f"suggested from the document's words: {', '.join(items[0].words[:4])}"
+                links.append((items[0].ref, why[:500]))
     view = add_evidence(ws, city_name, draft.fields(), catalogue, links=links, files=[str(path)],
                         max_size=max_size or DEFAULT_MAX_SIZE, indicators=draft.indicator_values())
     return DraftResult(draft, view)
 
 
-def suggest_for_record(ws: Any, code: str, catalogue: Catalogue, framework_ids: Sequence[str] = ("kflc", "guidelines"),
-                       top: int = 5) -> tuple[Any, dict[str, list[Suggestion]]]:
-    """Criteria for an existing record, from its titles, summaries and organiser in every language."""
+def suggest_for_record(ws: Workspace, code: str, catalogue: Catalogue, framework_ids: Sequence[str] = (),
+                       top: int = 5) -> tuple[EvidenceView, dict[str, list[Suggestion]]]:
+    """Criteria for an existing record, from its titles, summaries and organiser in every language.
+
+    From ``framework_ids``, else from the catalogue's default (``Catalogue.suggested``)."""
     from readiness.evidence import get_evidence
 
     view = get_evidence(ws, code)
     r = view.row
     title = " / ".join(r.title.values())
     body = " ".join([*r.summary.values(), *r.organiser.values(), *r.tags])
-    frameworks = [catalogue.get(i) for i in framework_ids]
+    frameworks = [catalogue.get(i) for i in framework_ids or catalogue.suggested()]
     ranked = Suggester(frameworks).rank(title, body, r.kind)
     linked = {lk.criterion for lk in view.links}
     return view, {fw.id: [s for s in ranked if s.ref.startswith(fw.id + ":") and s.ref not in linked][:top]

@@ -3,11 +3,14 @@
 Offline and instant: words are folded (no diacritics, no case: "Hội thảo" and "hoi thao" are one
 word) and matched as phrases against
 
-* cue words for each evidence kind ("kế hoạch", "plan" -> plan; "hội thảo", "forum" -> forum);
+* cue words for each evidence kind (``KIND_CUES``: "kế hoạch", "plan" -> plan; "hội thảo",
+  "forum" -> forum); evidence kinds are the same in every framework, so their cues live here;
 * the criteria's own titles and guidance, in every language the framework has;
-* a short list of words officials use for each KFLC area and Guidelines area, in Vietnamese
-  and English (``AREA_WORDS``), so that "tuần lễ hưởng ứng học tập suốt đời" finds the
-  celebration of learning even though no criterion is worded that way.
+* the framework's own ``keywords``: the words officials use for an area (for every criterion
+  under it) or a criterion, per language (``Area.keywords``, ``Criterion.keywords`` in the
+  framework file), so that "tuần lễ hưởng ứng học tập suốt đời" finds KFLC's celebration of
+  learning even though no criterion is worded that way. A framework without keywords is
+  matched on its titles and guidance alone.
 
 A phrase counts by how rare it is across the criteria (inverse document frequency), more in a
 title than in the body, and criteria that take the guessed kind get a nudge. Each suggestion
@@ -23,14 +26,15 @@ from __future__ import annotations
 import math
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
-from readiness.frameworks.schema import Framework
+from readiness.frameworks.schema import Area, Criterion, Framework
 from readiness.text import strip_marks
 
-# Cue words per evidence kind, with a weight; Vietnamese with diacritics, as officials write them.
-KIND_WORDS: dict[str, dict[str, float]] = {
+#: Cue words per evidence kind, with a weight, to guess what a document is; Vietnamese with
+#: diacritics, as officials write them. Not framework vocabulary: evidence kinds are global.
+KIND_CUES: dict[str, dict[str, float]] = {
     "plan": {"kế hoạch": 3, "plan": 3, "đề án": 2, "chiến lược": 2, "strategy": 2, "lộ trình": 1, "roadmap": 1,
              "giai đoạn": 0.5, "mục tiêu": 0.5, "targets": 0.5, "giao nhiệm vụ": 1},
     "policy": {"quyết định": 3, "decision": 3, "nghị quyết": 3, "resolution": 3, "chính sách": 2, "policy": 2,
@@ -39,8 +43,9 @@ KIND_WORDS: dict[str, dict[str, float]] = {
     "forum": {"diễn đàn": 4, "forum": 4, "hội thảo": 4, "workshop": 4, "seminar": 3, "tọa đàm": 4,
               "hội nghị": 2, "conference": 3, "roundtable": 3, "đối thoại": 2, "dialogue": 2, "thảo luận": 1,
               "discuss": 1, "đại biểu": 1, "delegates": 1, "delegations": 1, "share experience": 1},
-    "event": {"tuần lễ": 3, "week": 2, "festival": 3, "lễ hội": 3, "ngày hội": 3, "celebrate": 2, "celebrated": 2, "celebration": 2, "celebrates": 2, "khai mạc": 2,
-              "opening ceremony": 2, "ceremony": 1.5, "phát động": 2, "launched": 1, "lễ": 0.5, "hội thi": 2,
+    "event": {"tuần lễ": 3, "week": 2, "festival": 3, "lễ hội": 3, "ngày hội": 3, "celebrate": 2, "celebrated": 2,
+              "celebration": 2, "celebrates": 2, "khai mạc": 2, "opening ceremony": 2, "ceremony": 1.5,
+              "phát động": 2, "launched": 1, "lễ": 0.5, "hội thi": 2,
               "competition": 2, "contest": 2, "tuyên dương": 2, "honouring": 2, "honoring": 2, "day": 0.5,
               "ngày sách": 2, "exhibition": 1, "triển lãm": 1, "visitors": 1, "giao lưu": 1},
     "programme": {"lớp": 2, "classes": 2, "class": 1.5, "khóa học": 2, "course": 2, "courses": 2, "training": 2,
@@ -66,67 +71,6 @@ KIND_WORDS: dict[str, dict[str, float]] = {
               "social media": 2, "mạng xã hội": 2, "campaign": 1, "infographic": 2},
     "letter": {"thư": 2, "letter": 3, "cam kết": 2, "pledge": 3, "công văn": 3, "ký": 1, "signs": 1,
                "endorsement": 3, "xác nhận": 2, "gửi kèm": 1},
-}
-
-# Words officials use for each area, beyond the criteria's own wording (folded when loaded).
-AREA_WORDS: dict[str, list[str]] = {
-    "kflc:1.1": ["xóa mù chữ", "biết chữ", "literacy", "basic skills", "kỹ năng cơ bản", "bình đẳng giới",
-                 "gender", "phụ nữ", "women", "công dân", "citizenship", "literacy day", "mù chữ"],
-    "kflc:1.2": ["việc làm", "employment", "jobs", "kinh tế", "economic", "thu nhập", "income", "khởi nghiệp",
-                 "entrepreneurship", "đào tạo nghề", "vocational", "lao động nông thôn", "văn hóa nghệ thuật"],
-    "kflc:1.3": ["môi trường", "environment", "environmental", "climate", "khí hậu", "rác thải", "waste",
-                 "composting", "trồng cây", "tree planting", "tiết kiệm năng lượng", "energy", "green", "xanh",
-                 "bền vững", "sustainable", "clean-up"],
-    "kflc:2.1": ["trường", "school", "schools", "học sinh", "pupils", "students", "mầm non", "preschool",
-                 "đại học", "university", "mù chữ", "dân tộc thiểu số", "ethnic minority", "migrant",
-                 "children", "trẻ em", "summer classes", "vùng cao", "mountainous", "khuyết tật", "disabilities"],
-    "kflc:2.2": ["gia đình học tập", "learning families", "dòng họ học tập", "learning clans",
-                 "tổ dân phố học tập", "cộng đồng học tập", "trung tâm học tập cộng đồng",
-                 "community learning centre", "community learning centres", "thư viện", "library",
-                 "tủ sách", "bookshelves", "người cao tuổi", "older people", "older residents", "nhà văn hóa",
-                 "residential", "ward", "lớp chuyên đề"],
-    "kflc:2.3": ["công nhân", "workers", "người lao động", "employees", "doanh nghiệp", "companies",
-                 "khu công nghiệp", "industrial park", "đơn vị học tập", "learning unit", "nơi làm việc",
-                 "workplace", "công đoàn", "liên đoàn lao động", "trade union", "cán bộ", "civil servants",
-                 "kỹ năng nghề"],
-    "kflc:2.4": ["kỹ năng số", "digital skills", "digital", "số hóa", "chuyển đổi số", "trực tuyến", "online",
-                 "internet", "e-learning", "thư viện số", "digital library", "smartphone", "điện thoại thông minh",
-                 "nền tảng", "platform", "dịch vụ công trực tuyến", "thanh toán điện tử", "bình dân học vụ số",
-                 "computer"],
-    "kflc:2.5": ["giáo viên", "teachers", "educators", "phương pháp", "methods", "tự học", "study on their own",
-                 "chất lượng", "quality", "learner centred", "tích cực", "active", "sáng tạo", "creativity"],
-    "kflc:2.6": ["tuần lễ hưởng ứng học tập suốt đời", "tuần lễ học tập suốt đời", "lifelong learning week",
-                 "học tập suốt đời", "lifelong learning", "lễ hội", "festival", "ngày hội", "ngày sách",
-                 "văn hóa đọc", "reading", "đọc sách", "tuyên dương", "gương sáng", "honouring", "khen thưởng",
-                 "khuyến học", "phát động", "celebrate", "celebration", "culture of lifelong learning"],
-    "kflc:3.1": ["kế hoạch", "plan", "ubnd", "people's committee", "ủy ban nhân dân", "quyết định", "decision",
-                 "đề án", "chủ tịch", "chairman", "unesco", "gnlc", "thành phố học tập", "learning city",
-                 "mạng lưới thành phố học tập toàn cầu", "global network", "tuyên bố bắc kinh",
-                 "beijing declaration", "chỉ tiêu", "indicators", "tiến độ", "progress", "xã hội học tập",
-                 "learning society", "cam kết", "commitment", "lãnh đạo", "leadership", "thủ tướng", "prime minister"],
-    "kflc:3.2": ["ban chỉ đạo", "steering committee", "phối hợp", "coordinating", "coordination", "các bên",
-                 "stakeholders", "hội liên hiệp phụ nữ", "women's union", "đoàn thanh niên", "youth union",
-                 "hội nông dân", "farmers", "đối tác", "partners", "hợp tác", "cooperate", "ký kết", "memorandum",
-                 "mass organisations", "departments", "diễn đàn", "forum", "workshop", "hội thảo"],
-    "kflc:3.3": ["kinh phí", "ngân sách", "budget", "funding", "funded", "quỹ khuyến học", "study promotion fund",
-                 "học bổng", "scholarships", "tài trợ", "donations", "đóng góp", "nhà hảo tâm", "tình nguyện",
-                 "volunteers", "xã hội hóa", "tỷ đồng", "billion"],
-    "guidelines:G1": ["kế hoạch", "plan", "đề án", "quyết định", "decision", "chiến lược", "strategy",
-                      "giai đoạn", "mục tiêu", "thư cam kết", "pledge", "commitment"],
-    "guidelines:G2": ["ban chỉ đạo", "steering committee", "phối hợp", "coordinating", "diễn đàn", "forum",
-                      "hội thảo", "workshop", "hợp tác", "memorandum", "ký kết", "partners", "stakeholders",
-                      "mass organisations"],
-    "guidelines:G3": ["tuần lễ", "week", "lễ hội", "festival", "ngày hội", "lễ", "ceremony", "celebrate", "celebration", "marked",
-                      "phát động", "khai mạc", "tuyên dương", "honouring", "campaign", "ngày sách", "literacy day"],
-    "guidelines:G4": ["lớp", "classes", "courses", "khóa học", "miễn phí", "free", "trung tâm học tập cộng đồng",
-                      "community learning centre", "thư viện", "library", "vùng cao", "người cao tuổi",
-                      "older people", "công nhân", "workers", "trẻ em", "children", "đào tạo", "training",
-                      "bồi dưỡng", "câu lạc bộ", "clubs", "programme"],
-    "guidelines:G5": ["báo cáo", "report", "thống kê", "statistics", "số liệu", "survey", "khảo sát", "tỷ lệ",
-                      "rate", "chỉ số", "indicators", "đánh giá", "assessing", "tổng kết", "sơ kết", "tiến độ",
-                      "progress"],
-    "guidelines:G6": ["kinh phí", "ngân sách", "budget", "quỹ", "fund", "học bổng", "scholarships", "tài trợ",
-                      "donations", "đóng góp", "tỷ đồng", "triệu đồng", "billion"],
 }
 
 _TOKEN = re.compile(r"[a-z0-9%]+(?:['’-][a-z0-9]+)*")
@@ -203,7 +147,7 @@ def guess_kind(title: str, body: str) -> KindGuess:
     in_t, in_b = _KIND_PHRASES.found(t), _KIND_PHRASES.found(b)
     scores: dict[str, float] = {}
     words: dict[str, list[str]] = {}
-    for kind, cues in KIND_WORDS.items():
+    for kind, cues in KIND_CUES.items():
         total = 0.0
         for word, weight in cues.items():
             key = fold_text(word) if word != "%" else "%"
@@ -247,7 +191,6 @@ class _Entry:
     ref: str
     title: dict[str, str]
     area: str
-    area_key: str
     kinds: set[str]
     title_terms: set[str]
     body_terms: set[str]
@@ -261,20 +204,7 @@ class Suggester:
         self.entries: list[_Entry] = []
         self.display: dict[str, str] = {}
         for fw in frameworks:
-            for area in fw.leaf_areas():
-                top = _top_area(fw, area.id)
-                area_words = AREA_WORDS.get(f"{fw.id}:{area.id}", []) + (
-                    AREA_WORDS.get(f"{fw.id}:{top}", []) if top != area.id else [])
-                for crit in area.criteria:
-                    texts_title = list(crit.title.root.items())
-                    texts_body = [*(crit.guidance.root.items() if crit.guidance else []), *area.title.root.items()]
-                    self.entries.append(_Entry(
-                        ref=f"{fw.id}:{crit.id}", title=dict(crit.title.root), area=f"{fw.id}:{area.id}",
-                        area_key=f"{fw.id}:{top}",
-                        kinds={k.value for k in crit.evidence.kinds} if crit.evidence else set(),
-                        title_terms=self._terms(texts_title),
-                        body_terms=self._terms(texts_body),
-                        area_terms={self._keep(w) for w in area_words}))
+            self._add_framework(fw)
         n = len(self.entries) or 1
         df: dict[str, int] = defaultdict(int)
         for e in self.entries:
@@ -282,6 +212,18 @@ class Suggester:
                 df[term] += 1
         self.idf = {term: math.log(1 + n / count) for term, count in df.items()}
         self.phrases = _Phrases(df)
+
+    def _add_framework(self, fw: Framework) -> None:
+        """An entry per criterion; its keywords are those of every area above it and its own."""
+        for area, crit, keywords in _criteria_with_keywords(fw.areas, []):
+            texts_title = list(crit.title.root.items())
+            texts_body = [*(crit.guidance.root.items() if crit.guidance else []), *area.title.root.items()]
+            self.entries.append(_Entry(
+                ref=f"{fw.id}:{crit.id}", title=dict(crit.title.root), area=f"{fw.id}:{area.id}",
+                kinds={k.value for k in crit.evidence.kinds} if crit.evidence else set(),
+                title_terms=self._terms(texts_title),
+                body_terms=self._terms(texts_body),
+                area_terms={self._keep(w) for w in keywords}))
 
     def _keep(self, phrase: str) -> str:
         key = fold_text(phrase)
@@ -329,11 +271,13 @@ class Suggester:
             if score and kind and kind in e.kinds:
                 score *= 1.3
             if score:
-                out.append(Suggestion(e.ref, e.title, e.area, round(score, 3), sorted(set(words), key=len, reverse=True)[:6]))
+                best_words = sorted(set(words), key=len, reverse=True)[:6]
+                out.append(Suggestion(e.ref, e.title, e.area, round(score, 3), best_words))
         out.sort(key=lambda s: (-s.score, s.ref))
         return out[:top] if top else out
 
-    def areas(self, title: str, body: str, kind: str | None = None, framework: str | None = None) -> list[tuple[str, float]]:
+    def areas(self, title: str, body: str, kind: str | None = None,
+              framework: str | None = None) -> list[tuple[str, float]]:
         """Top-level-of-criteria areas ranked by their best criterion (for the benchmark and the output)."""
         best: dict[str, float] = {}
         for s in self.rank(title, body, kind):
@@ -343,24 +287,17 @@ class Suggester:
         return sorted(best.items(), key=lambda kv: -kv[1])
 
 
-def _top_area(fw: Framework, area_id: str) -> str:
-    """The area under the framework's first level that holds ``area_id`` (G3 for G3; 2.6 for 2.6)."""
-    for top in fw.areas:
-        if top.id == area_id:
-            return top.id
-        for sub in top.areas:
-            if sub.id == area_id or area_id in {a.id for a in _walk(sub)}:
-                return sub.id
-    return area_id
+def _criteria_with_keywords(areas: Iterable[Area], above: list[str]) -> Iterator[tuple[Area, Criterion, list[str]]]:
+    """Each criterion with its area and its keywords: those of the areas above it, outermost
+    last (the area's own first), then its own."""
+    for area in areas:
+        words = [*(area.keywords.words() if area.keywords else []), *above]
+        for crit in area.criteria:
+            yield area, crit, [*words, *(crit.keywords.words() if crit.keywords else [])]
+        yield from _criteria_with_keywords(area.areas, words)
 
 
-def _walk(area):  # type: ignore[no-untyped-def]
-    for sub in area.areas:
-        yield sub
-        yield from _walk(sub)
-
-
-_KIND_PHRASES = _Phrases(fold_text(w) for cues in KIND_WORDS.values() for w in cues if w != "%")
+_KIND_PHRASES = _Phrases(fold_text(w) for cues in KIND_CUES.values() for w in cues if w != "%")
 
 # Folded words too common to say anything about a criterion.
 _STOP = set("""
