@@ -8,24 +8,25 @@ import pytest
 from pydantic import ValidationError
 
 from readiness.errors import UnknownFrameworkError
-from readiness.frameworks import catalogue, loader, schema
+from readiness.frameworks import loader, schema
+from readiness.frameworks.catalogue import Catalogue
 from readiness.frameworks.schema import EvidenceKind, ProfileCheck, Verdict
 
 DATA = Path(__file__).parent / "data"
 
 
 @pytest.fixture(scope="module")
-def catalogue() -> catalogue.Catalogue:
+def catalogue() -> Catalogue:
     return loader.load_catalogue()
 
 
-def test_four_frameworks_are_bundled(catalogue: catalogue.Catalogue) -> None:
+def test_four_frameworks_are_bundled(catalogue: Catalogue) -> None:
     """The bundled catalogue holds exactly the four frameworks the issue names."""
     assert sorted(catalogue.ids()) == ["gnlc-application", "guidelines", "kflc", "learning-city-award"]
     assert all(entry.origin == "bundled" for entry in catalogue)
 
 
-def test_kflc_has_three_groups_and_twelve_areas(catalogue: catalogue.Catalogue) -> None:
+def test_kflc_has_three_groups_and_twelve_areas(catalogue: Catalogue) -> None:
     """KFLC: 3 groups, 12 areas under them, about 42 features; wording marked draft."""
     kflc = catalogue.get("kflc")
     assert [a.id for a in kflc.areas] == ["1", "2", "3"]
@@ -40,7 +41,7 @@ def test_kflc_has_three_groups_and_twelve_areas(catalogue: catalogue.Catalogue) 
     assert any(i.id == "adult-literacy-rate" for i in kflc.criteria["1.1.1"].indicators)
 
 
-def test_every_bundled_text_has_english_and_vietnamese(catalogue: catalogue.Catalogue) -> None:
+def test_every_bundled_text_has_english_and_vietnamese(catalogue: Catalogue) -> None:
     """Every title and guidance of the bundled frameworks exists in both languages."""
     for entry in catalogue:
         fw = entry.framework
@@ -53,7 +54,7 @@ def test_every_bundled_text_has_english_and_vietnamese(catalogue: catalogue.Cata
                 assert set(crit.guidance.languages()) == {"en", "vi"}, (fw.id, crit.id)
 
 
-def test_guidelines_has_six_areas_with_crosswalks_into_kflc(catalogue: catalogue.Catalogue) -> None:
+def test_guidelines_has_six_areas_with_crosswalks_into_kflc(catalogue: Catalogue) -> None:
     """G1-G6, each with criteria that map to KFLC criteria that exist."""
     guidelines = catalogue.get("guidelines")
     assert [a.id for a in guidelines.leaf_areas()] == ["G1", "G2", "G3", "G4", "G5", "G6"]
@@ -64,7 +65,7 @@ def test_guidelines_has_six_areas_with_crosswalks_into_kflc(catalogue: catalogue
     assert guidelines.criteria["G3.1"].evidence.kinds == (EvidenceKind.EVENT,)
 
 
-def test_application_form_mixes_profile_facts_and_evidence(catalogue: catalogue.Catalogue) -> None:
+def test_application_form_mixes_profile_facts_and_evidence(catalogue: Catalogue) -> None:
     """The form's texts are profile criteria with 200-word limits; pledge and endorsement are letters."""
     form = catalogue.get("gnlc-application")
     motivation = form.criteria["motivation"].profile
@@ -78,13 +79,52 @@ def test_application_form_mixes_profile_facts_and_evidence(catalogue: catalogue.
         assert form.criteria[letter].blocking
 
 
-def test_award_has_the_eight_2024_criteria(catalogue: catalogue.Catalogue) -> None:
+def test_framework_vocabulary_is_in_the_files(catalogue: Catalogue) -> None:
+    """Keywords on every KFLC and Guidelines area in both languages, the letters the dossier
+    lists, the frameworks suggested by default and the challenge topics: all read from the files."""
+    for fw_id in ("kflc", "guidelines"):
+        for area in catalogue.get(fw_id).leaf_areas():
+            assert area.keywords is not None and set(area.keywords.languages()) == {"en", "vi"}, area.id
+    week = next(a for a in catalogue.get("kflc").leaf_areas() if a.id == "2.6")
+    assert "tuần lễ hưởng ứng học tập suốt đời" in week.keywords.root["vi"]
+    assert catalogue.suggested() == ("kflc", "guidelines")
+    assert catalogue.letters("gnlc-application") == ["pledge", "endorsement"]
+    assert [fw for fw in catalogue.ids() if catalogue.letters(fw)] == ["gnlc-application"]
+    assert catalogue.letters("no-such-framework") == []
+    assert catalogue.rating_topics("challenges")[:2] == ["sustainable-development", "equity-inclusion"]
+    assert len(catalogue.rating_topics("challenges")) == 7
+    assert catalogue.rating_topics("motivation") == []
+
+
+def test_a_citys_framework_carries_its_own_vocabulary(tmp_path: Path) -> None:
+    """A city's framework may mark itself suggested, give keywords per language on areas and
+    criteria, and mark letters; the catalogue puts it after the bundled ones by its number."""
+    text = (DATA / "good" / "hanoi-own.yaml").read_text(encoding="utf-8")
+    text = text.replace("unverified_weight: 0.25\n", "unverified_weight: 0.25\nsuggest: 3\n")
+    text = text.replace("    criteria:\n      - id: HN1.1\n",
+                        "    keywords: {vi: [tuần lễ học tập], fr: [semaine]}\n    criteria:\n      - id: HN1.1\n"
+                        "        keywords:\n          en: [ward week]\n")
+    text = text.replace("evidence: {kinds: [event, report], min_count: 2",
+                        "letter: true\n        evidence: {kinds: [letter, report], min_count: 2")
+    (tmp_path / "hanoi-own.yaml").write_text(text, encoding="utf-8")
+    catalogue = loader.load_catalogue(extra_dirs=[tmp_path])
+    own = catalogue.get("hanoi-own")
+    assert own.suggest == 3 and catalogue.suggested() == ("kflc", "guidelines", "hanoi-own")
+    assert own.areas[0].keywords.words() == ["tuần lễ học tập", "semaine"]
+    assert own.criteria["HN1.1"].keywords.root == {"en": ("ward week",)}
+    assert catalogue.letters("hanoi-own") == ["HN1.1"]
+    # a framework that says nothing keeps the defaults it had
+    plain = loader.load_file(DATA / "good" / "hanoi-own.yaml").framework
+    assert plain.suggest is None and plain.letters() == [] and plain.areas[0].keywords is None
+
+
+def test_award_has_the_eight_2024_criteria(catalogue: Catalogue) -> None:
     """The Learning City Award framework has one area per 2024 criterion."""
     award = catalogue.get("learning-city-award")
     assert len(award.leaf_areas()) == 8
 
 
-def test_models_are_immutable(catalogue: catalogue.Catalogue) -> None:
+def test_models_are_immutable(catalogue: Catalogue) -> None:
     """Nothing can change a loaded framework."""
     kflc = catalogue.get("kflc")
     with pytest.raises(ValidationError):
@@ -94,7 +134,7 @@ def test_models_are_immutable(catalogue: catalogue.Catalogue) -> None:
     assert isinstance(kflc.areas, tuple)
 
 
-def test_unknown_framework_names_the_known_ones(catalogue: catalogue.Catalogue) -> None:
+def test_unknown_framework_names_the_known_ones(catalogue: Catalogue) -> None:
     """Asking for a framework that does not exist lists those that do."""
     with pytest.raises(UnknownFrameworkError, match="known: .*kflc"):
         catalogue.get("kflcc")
@@ -117,7 +157,7 @@ def test_a_users_framework_in_three_languages_loads() -> None:
     assert fw.name.get("fr").startswith("Liste")
 
 
-def test_new_version_keeps_links_whose_ids_exist_and_reports_the_rest(catalogue: catalogue.Catalogue) -> None:
+def test_new_version_keeps_links_whose_ids_exist_and_reports_the_rest(catalogue: Catalogue) -> None:
     """Evidence links to ids that a new version dropped are reported, never silently lost."""
     check = catalogue.get("kflc").reconcile(["2.6.1", "9.9", "3.1.2", "2.7.4"])
     assert check.kept == ["2.6.1", "3.1.2"]

@@ -12,6 +12,7 @@ import yaml
 
 from readiness.dates import PartialDate
 from readiness.frameworks.loader import load_catalogue
+from readiness.frameworks.schema import EvidenceKind, Framework
 from readiness.intake.draft import draft_from_text, find_numbers, find_organiser, language_of
 from readiness.intake.suggest import Suggester, guess_kind
 from readiness.intake.textdates import event_dates, find_dates
@@ -103,6 +104,33 @@ def test_suggestions_find_the_area_and_say_why(suggester: Suggester, title: str,
     assert best.words
 
 
+def _ward_framework(area_words: dict | None = None, criterion_words: dict | None = None) -> Framework:
+    """A city's own framework, two levels of areas deep, with keywords where asked."""
+    criterion = {"id": "W1.1", "title": {"en": "Mobile library visits", "vi": "Thư viện lưu động"},
+                 "evidence": {"kinds": ["event"]}, **({"keywords": criterion_words} if criterion_words else {})}
+    outer = {"id": "W", "title": {"en": "Ward activities", "vi": "Hoạt động của phường"},
+             "areas": [{"id": "W1", "title": {"en": "Outreach", "vi": "Đưa học tập đến người dân"},
+                        "criteria": [criterion]}], **({"keywords": area_words} if area_words else {})}
+    return Framework.model_validate({
+        "id": "ward-own", "name": {"en": "Ward checklist"}, "version": "1", "sources": [{"title": "Ward plan"}],
+        "languages": ["en", "vi"], "threshold": 0.5, "verdict": [{"verdict": "ready_with_gaps"}], "areas": [outer]})
+
+
+def test_a_citys_own_framework_gets_suggestions_from_its_own_words() -> None:
+    """Without keywords a city's framework is matched on its titles; its keywords (on any area
+    above a criterion, or on the criterion) find it for words its titles do not use."""
+    plain = Suggester([_ward_framework()])
+    [found] = plain.rank("Mobile library visits reach every hamlet", "")
+    assert found.ref == "ward-own:W1.1" and found.area == "ward-own:W1" and "mobile library" in found.words
+    assert plain.rank("Xe sách về thôn", "") == [] and plain.rank("The book bus came", "") == []
+
+    own = Suggester([_ward_framework({"vi": ["xe sách"]}, {"en": ["book bus"]})])
+    [by_area] = own.rank("Xe sách về thôn", "")
+    assert by_area.ref == "ward-own:W1.1" and by_area.words == ["xe sách"]
+    [by_criterion] = own.rank("The book bus came", "")
+    assert by_criterion.ref == "ward-own:W1.1" and by_criterion.words == ["book bus"]
+
+
 def test_organiser_numbers_and_language() -> None:
     """The organiser named before "tổ chức" or after "organised by"; counts worth keeping."""
     vi = "Sáng 3/10, Sở Giáo dục và Đào tạo Hà Nội tổ chức lễ khai mạc và trao 20 suất học bổng cho 73 học sinh."
@@ -110,7 +138,8 @@ def test_organiser_numbers_and_language() -> None:
     assert find_organiser(vi, "vi") == "Sở Giáo dục và Đào tạo Hà Nội"
     en = "The week was organised by the Hanoi Department of Education and Training in 30 districts."
     assert find_organiser(en, "en") == "Hanoi Department of Education and Training"
-    numbers = {(n.indicator, n.value) for n in find_numbers(vi + " " + en + " It opened 200 free English classes; 67% took part.")}
+    more = " It opened 200 free English classes; 67% took part."
+    numbers = {(n.indicator, n.value) for n in find_numbers(vi + " " + en + more)}
     assert numbers >= {("scholarships", 20), ("students", 73), ("districts", 30), ("classes", 200), ("share", 67)}
     assert not any(n.value == 2025 for n in find_numbers("In 2025 the city grew."))
 
@@ -124,7 +153,7 @@ def test_labelled_set_is_large_bilingual_and_holds_cases_aside() -> None:
     assert len(holdout) >= 15 and len({c["id"] for c in cases}) == len(cases)
     catalogue = load_catalogue()
     for c in cases:
-        assert c["kind"] in {k.value for k in __import__("readiness.frameworks.schema", fromlist=["EvidenceKind"]).EvidenceKind}
+        assert c["kind"] in {k.value for k in EvidenceKind}
         assert c["kflc"] in {a.id for a in catalogue.get("kflc").leaf_areas()}
         assert c["guidelines"] in {a.id for a in catalogue.get("guidelines").leaf_areas()}
 
@@ -174,7 +203,8 @@ def _pdf(lines: list[str]) -> bytes:
     objects = [
         "<< /Type /Catalog /Pages 2 0 R >>",
         "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>",
+        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
+        "/Resources << /Font << /F1 5 0 R >> >> >>",
         f"<< /Length {len(stream)} >>\nstream\n{stream}\nendstream",
         "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
         "<< /Title (Nghe An learning week report) /CreationDate (D:20201012000000) >>",
@@ -209,10 +239,12 @@ def test_documents_of_every_format(tmp_path: Path) -> None:
     html = read_document(tmp_path / "a.html")
     assert (html.title, html.url) == ("Tuần lễ học tập 2025", "https://news.example/a")
     assert "not text" not in html.text and "& nhiều hoạt động" in html.text
-    (tmp_path / "a.docx").write_bytes(_docx(["Diễn đàn học tập suốt đời", "Sáng ngày 26/4/2025, diễn đàn khai mạc."], "Diễn đàn 2025"))
+    (tmp_path / "a.docx").write_bytes(_docx(["Diễn đàn học tập suốt đời", "Sáng ngày 26/4/2025, diễn đàn khai mạc."],
+                                            "Diễn đàn 2025"))
     docx = read_document(tmp_path / "a.docx")
     assert (docx.title, docx.year) == ("Diễn đàn 2025", 2025) and "Sáng ngày 26/4/2025" in docx.text
-    (tmp_path / "a.pdf").write_bytes(_pdf(["Opening of the learning week", "The week ran from October 5 to October 11, 2020."]))
+    (tmp_path / "a.pdf").write_bytes(_pdf(["Opening of the learning week",
+                                           "The week ran from October 5 to October 11, 2020."]))
     pdf = read_document(tmp_path / "a.pdf")
     assert (pdf.title, pdf.year) == ("Nghe An learning week report", 2020) and "October 5 to October 11" in pdf.text
 
@@ -221,8 +253,10 @@ def test_documents_of_every_format(tmp_path: Path) -> None:
     ("missing.txt", None, "no such file"),
     ("folder", "dir", "is a folder; give the document's file"),
     ("broken.pdf", b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog", "cannot read it as application/pdf"),
-    ("image.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 64, "the file is image/png; drafts are made from text, HTML, PDF or DOCX"),
-    ("broken.docx", b"PK\x03\x04" + b"\x00" * 40, "does not read as a DOCX file (its bytes are application/zip); is it complete?"),
+    ("image.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 64,
+     "the file is image/png; drafts are made from text, HTML, PDF or DOCX"),
+    ("broken.docx", b"PK\x03\x04" + b"\x00" * 40,
+     "does not read as a DOCX file (its bytes are application/zip); is it complete?"),
 ])
 def test_unreadable_documents_are_one_line(hanoi_ws, state, tmp_path: Path, name: str, content: bytes | None,
                                            message: str) -> None:
@@ -250,6 +284,7 @@ def test_draft_adds_a_draft_record_with_its_file_and_numbers(hanoi_ws, state, tm
     assert dry.exit_code == 0 and state() == before
     found = json.loads(dry.stdout)["draft"]
     assert (found["kind"]["value"], found["start"], found["end"]) == ("event", "2025-10-01", "2025-10-07")
+    assert list(found["suggestions"]) == ["kflc", "guidelines"]  # the frameworks marked `suggest:`
     assert found["suggestions"]["kflc"][0]["area"] == "kflc:2.6"
 
     result = hanoi_ws("evidence", "draft", str(path), "--city", "Hanoi")
@@ -270,7 +305,8 @@ def test_draft_link_best_and_suggest(hanoi_ws, tmp_path: Path) -> None:
     record and leaves out those it is already linked to; `evidence add` suggests when unlinked."""
     path = tmp_path / "forum.docx"
     path.write_bytes(_docx(["Diễn đàn học tập suốt đời và xây dựng xã hội học tập",
-                            "Sáng ngày 26/4/2025, Sở Giáo dục và Đào tạo tổ chức diễn đàn với các bên liên quan."], "Diễn đàn"))
+                            "Sáng ngày 26/4/2025, Sở Giáo dục và Đào tạo tổ chức diễn đàn với các bên liên quan."],
+                           "Diễn đàn"))
     result = hanoi_ws("evidence", "draft", str(path), "--city", "Hanoi", "--link-best")
     assert result.exit_code == 0, result.stderr
     code = result.stdout.strip()
@@ -278,9 +314,34 @@ def test_draft_link_best_and_suggest(hanoi_ws, tmp_path: Path) -> None:
     assert {lk["criterion"].split(":")[0] for lk in record["links"]} == {"kflc", "guidelines"}
     assert all(lk["rationale"].startswith("suggested from the document's words") for lk in record["links"])
     ranked = json.loads(hanoi_ws("suggest", "HN-0007", "--format", "json").stdout)
-    linked = {lk["criterion"] for lk in json.loads(hanoi_ws("evidence", "show", "HN-0007", "--format", "json").stdout)["links"]}
+    shown = json.loads(hanoi_ws("evidence", "show", "HN-0007", "--format", "json").stdout)
+    linked = {lk["criterion"] for lk in shown["links"]}
     refs = [s["criterion"] for items in ranked["suggestions"].values() for s in items]
     assert refs and not set(refs) & linked
     assert all(s["words"] for items in ranked["suggestions"].values() for s in items)
-    added = hanoi_ws("evidence", "add", "--city", "Hanoi", "--kind", "forum", "--title", "Hội thảo về học tập cộng đồng")
+    added = hanoi_ws("evidence", "add", "--city", "Hanoi", "--kind", "forum",
+                     "--title", "Hội thảo về học tập cộng đồng")
     assert added.exit_code == 0 and "suggested kflc criteria" in added.stderr and "matched:" in added.stderr
+
+
+def test_a_citys_framework_marked_suggest_joins_the_default(hanoi_ws, tmp_path: Path) -> None:
+    """`suggest: N` in a city's framework file puts its criteria among the default suggestions,
+    after the bundled ones, for `evidence draft` and `suggest`; --framework still picks."""
+    own = (Path(__file__).parent / "data" / "good" / "hanoi-own.yaml").read_text(encoding="utf-8")
+    folder = tmp_path / "criteria"
+    folder.mkdir()
+    (folder / "hanoi-own.yaml").write_text(own.replace("threshold: 0.8\n", "threshold: 0.8\nsuggest: 3\n"),
+                                           encoding="utf-8")
+    path = tmp_path / "bao-cao.txt"
+    path.write_text(ARTICLE_VI, encoding="utf-8")
+    dry = hanoi_ws("evidence", "draft", str(path), "--city", "Hanoi", "--dry-run", "--format", "json",
+                   "--criteria-dir", str(folder))
+    assert dry.exit_code == 0, dry.stderr
+    found = json.loads(dry.stdout)["draft"]["suggestions"]
+    assert list(found) == ["kflc", "guidelines", "hanoi-own"]
+    assert found["hanoi-own"][0]["criterion"] == "hanoi-own:HN1.1"
+    ranked = json.loads(hanoi_ws("suggest", "HN-0007", "--format", "json", "--criteria-dir", str(folder)).stdout)
+    assert list(ranked["suggestions"]) == ["kflc", "guidelines", "hanoi-own"]
+    picked = json.loads(hanoi_ws("suggest", "HN-0007", "--format", "json", "--framework", "hanoi-own",
+                                 "--criteria-dir", str(folder)).stdout)
+    assert list(picked["suggestions"]) == ["hanoi-own"]

@@ -19,9 +19,11 @@ EXPECTED = {
     "04-weight-zero": (19, "areas[0].criteria[0].weight: must be greater than 0"),
     "05-area-weight-negative": (16, "areas[0].weight: must be greater than 0"),
     "06-weight-not-a-number": (19, "areas[0].criteria[0].weight: must be a number"),
-    "07-duplicate-criterion-id": (22, "areas[0].criteria[1].id: duplicate area or criterion id 'A1' (first on line 17)"),
+    "07-duplicate-criterion-id": (22, "areas[0].criteria[1].id: duplicate area or criterion id 'A1' "
+                                      "(first on line 17)"),
     "08-unknown-evidence-kind": (20, "areas[0].criteria[0].evidence.kinds[1]: 'festival' is not one of"),
-    "09-crosswalk-missing-criterion": (21, "areas[0].criteria[0].maps_to[0]: crosswalk to 'kflc:9.9.9': framework 'kflc' has no criterion '9.9.9'"),
+    "09-crosswalk-missing-criterion": (21, "areas[0].criteria[0].maps_to[0]: crosswalk to 'kflc:9.9.9': "
+                                           "framework 'kflc' has no criterion '9.9.9'"),
     "10-crosswalk-unknown-framework": (21, "areas[0].criteria[0].maps_to[0]: no framework 'nosuch'"),
     "11-missing-id": (1, "id: required"),
     "12-evidence-and-profile": (17, "areas[0].criteria[0]: give exactly one of `evidence:`"),
@@ -32,7 +34,8 @@ EXPECTED = {
     "17-duplicate-yaml-key": (8, "languages: duplicate key (first on line 7)"),
     "18-language-not-declared": (18, "areas[0].criteria[0].title.vi: language 'vi' is not in `languages:` (en)"),
     "19-unquoted-version": (4, "version: must be text (put numbers such as 1.10 in quotes"),
-    "20-comma-splits-text": (18, "areas[0].criteria[0].title: a comma inside {en: ..., vi: ...} cut the text before 'most important criterion': put each text in quotes"),
+    "20-comma-splits-text": (18, "areas[0].criteria[0].title: a comma inside {en: ..., vi: ...} cut the text "
+                                 "before 'most important criterion': put each text in quotes"),
     "21-empty-file": (1, "the file is empty"),
     "22-list-not-mapping": (1, "the file is a list, not a mapping of keys"),
     "23-id-with-space": (17, "areas[0].criteria[0].id: 'A 1' is not a valid id"),
@@ -44,6 +47,11 @@ EXPECTED = {
     "29-alias-bomb": (1, "expands to more than 1,000,000 values through aliases"),
     "30-maps-to-itself": (21, "areas[0].criteria[0].maps_to[0]: a criterion cannot map to itself"),
     "31-huge-integer": (8, "broken YAML: a number of 5,000 digits; at most 4,300"),
+    "32-keywords-not-a-list": (17, "areas[0].keywords.en: must be a list"),
+    "33-keywords-language-not-declared": (21, "areas[0].criteria[0].keywords.vi: language 'vi' is not in "
+                                              "`languages:` (en)"),
+    "34-letter-not-met-by-letters": (20, "areas[0].criteria[0].letter: a letter is met by records of kind letter: "
+                                         "give `evidence: {kinds: [letter], ...}`"),
 }
 
 
