@@ -5,12 +5,15 @@ from __future__ import annotations
 import logging
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 import click
 
 from readiness.cli.options import _catalogue, _open, criteria_dir_option, max_size_option, workspace_options
 from readiness.cli.output import note
+
+if TYPE_CHECKING:
+    from readiness.config import Settings
 
 log = logging.getLogger(__name__)
 
@@ -134,7 +137,7 @@ def export_command(city_name: str, target: Path, settings: Any) -> None:
          "importing this zip here again keeps its statuses)")
 
 
-def _binary_stdout() -> Any:
+def _binary_stdout() -> BinaryIO:
     return sys.stdout.buffer
 
 
@@ -153,7 +156,7 @@ def _binary_stdout() -> Any:
 @workspace_options
 @criteria_dir_option
 def template_command(lang: str, city_name: str | None, framework_ids: tuple[str, ...], output: Path | None,
-                     fmt: str, force: bool, settings: Any, criteria_dirs: tuple[Path, ...]) -> None:
+                     fmt: str, force: bool, settings: Settings, criteria_dirs: tuple[Path, ...]) -> None:
     """Write the spreadsheet a ward fills in, for `readiness import`.
 
     Row 1 names the columns import reads, in Vietnamese or English; kind, unit, criterion and
@@ -169,26 +172,22 @@ def template_command(lang: str, city_name: str | None, framework_ids: tuple[str,
     from readiness.errors import InvalidValueError
     from readiness.transfer import template
 
-    city, units = None, []
+    city = None
     if city_name:
         with _open(settings) as ws:
-            city, units = template.city_units(ws, city_name)
-    catalogue = _catalogue(settings, criteria_dirs)
-    criteria = template.criterion_choices(catalogue, framework_ids or template.DEFAULT_FRAMEWORKS, lang)
-    target = output if output is not None else Path(template.default_name(lang, fmt))
-    data = template.make_template(lang, criteria=criteria, units=units, city=city, fmt=fmt,
-                                  file_name=target.name if str(target) != "-" else None)
-    if str(target) == "-":
+            city = template.city_units(ws, city_name)
+    made = template.build_template(_catalogue(settings, criteria_dirs), lang, fmt=fmt, city=city,
+                                   framework_ids=framework_ids, output=output)
+    if made.target is None:
         stdout = _binary_stdout()
         if fmt == "xlsx" and stdout.isatty():
             raise InvalidValueError("-o -: will not write a workbook to the terminal; pipe it, or give a file name")
-        stdout.write(data)
+        stdout.write(made.data)
         stdout.flush()
-        note(f"wrote the template to standard output ({len(data):,} bytes)")
+        note(f"wrote the template to standard output ({len(made.data):,} bytes)")
         return
-    template.write_file(target, data, force=force)
-    if city_name and not units:
-        note(f"{city} has no units yet: the unit column has no list (add them with `readiness unit add`)")
-    note(f"wrote {target} ({len(data):,} bytes); fill it in, then: readiness import "
-         f"{template.quote_arg(str(target))} --city {template.quote_arg(city or 'CITY')}")
-    click.echo(str(target))
+    template.write_file(made.target, made.data, force=force)
+    if city is not None and not city.units:
+        note(f"{city.name} has no units yet: the unit column has no list (add them with `readiness unit add`)")
+    note(f"wrote {made.target} ({len(made.data):,} bytes); fill it in, then: {made.import_command()}")
+    click.echo(str(made.target))
