@@ -15,7 +15,7 @@ from readiness import evidence as ev
 from readiness.cli import transfer as cli_transfer
 from readiness.frameworks.loader import load_catalogue
 from readiness.text import fold
-from readiness.transfer.imports import _COLUMN_KEYS
+from readiness.transfer.readers import _COLUMN_KEYS
 
 HEADERS = {
     "vi": ["Loại", "Tiêu đề", "Tiêu đề (EN)", "Tóm tắt", "Đơn vị tổ chức", "Từ ngày", "Đến ngày", "Hiệu lực đến",

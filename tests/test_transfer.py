@@ -163,10 +163,10 @@ def test_a_yaml_claiming_a_reviewer_and_a_history_does_not_make_them_real(run, t
     assert {e["action"] for e in log if e["actor"] != "tester"} == {"imported:evidence.verify", "imported:city.export"}
     from readiness.config import resolve
     from readiness.store.db import open_workspace
-    from readiness.transfer import imports as transfer
+    from readiness.transfer import plan
 
     with open_workspace(resolve(tmp_path / "workspace")) as ws, ws.session() as session:
-        assert not transfer._exported_here(session, forged_digest)
+        assert not plan._exported_here(session, forged_digest)
 
 
 @pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "utf-16", "cp1258"])

@@ -36,7 +36,7 @@ log = logging.getLogger(__name__)
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 def import_command(source: Path | None, sample: str | None, city_name: str | None, encoding: str | None,
                    dry_run: bool, allow_duplicates: bool, renumber: bool, strict: bool, max_size: str,
-                   settings: Any, criteria_dirs: tuple[Path, ...], fmt: str) -> None:
+                   settings: Settings, criteria_dirs: tuple[Path, ...], fmt: str) -> None:
     """Import evidence from YAML, CSV, XLSX or an exported zip: all rows or none.
 
     Every bad row is reported as FILE:ROW: COLUMN: MESSAGE and nothing is written.
@@ -64,25 +64,30 @@ def import_command(source: Path | None, sample: str | None, city_name: str | Non
       readiness import hanoi-export.zip
       readiness import phuong-hang-trong.zip --renumber
     """
+    from readiness.access import Actor
     from readiness.cli import output
-    from readiness.errors import InvalidValueError
-    from readiness.resources import bundled
     from readiness.store.files import parse_size
-    from readiness.transfer import imports as transfer
+    from readiness.transfer.plan import ImportSource, plan_import
+    from readiness.transfer.write import run_import
 
-    if (source is None) == (sample is None):
-        raise InvalidValueError("give a FILE to import or --sample hanoi (one of them)")
-    path = source if source is not None else bundled("evidence") / f"{sample}.yaml"
+    what = ImportSource.of(source, sample)
     limit = parse_size(max_size)
     with _open(settings) as ws:
-        plan = transfer.plan_import(ws, path, _catalogue(settings, criteria_dirs), city=city_name,
-                                    encoding=encoding, max_size=limit, trusted=sample is not None, strict=strict,
-                                    allow_duplicates=allow_duplicates, renumber=renumber)
+        plan = plan_import(ws, what.path, _catalogue(settings, criteria_dirs), city=city_name, encoding=encoding,
+                           max_size=limit, trusted=what.trusted, strict=strict, allow_duplicates=allow_duplicates,
+                           renumber=renumber)
         if dry_run:
             result = plan.summary()
         else:
             with output.steps() as step:
-                result = transfer.run_import(ws, plan, max_size=limit, progress=step).summary()
+                result = run_import(ws, Actor.of(settings), plan, max_size=limit, progress=step).summary()
+    _report_import(result, dry_run, fmt)
+
+
+def _report_import(result: dict[str, Any], dry_run: bool, fmt: str) -> None:
+    """An import's (or its dry run's) warnings and notes on standard error; its summary as JSON."""
+    from readiness.cli import output
+
     for warning in result["warnings"]:
         logging.getLogger("readiness.cli").warning(output.safe(warning))
     if result["duplicates"]:
@@ -107,9 +112,9 @@ def import_command(source: Path | None, sample: str | None, city_name: str | Non
         note(f"ids {result['added'][0]} to {result['added'][-1]}")
     if result["not_reviewed_here"]:
         waiting = result["not_reviewed_here"]
-        note(f"{'would come' if dry_run else 'came'} in as submitted, not verified: {len(waiting)} record(s) verified "
-             f"in another workspace, not reviewed here ({', '.join(waiting[:5])}{', ...' if len(waiting) > 5 else ''}); "
-             "a reviewer here decides with `readiness evidence verify`")
+        note(f"{'would come' if dry_run else 'came'} in as submitted, not verified: {len(waiting)} record(s) "
+             f"verified in another workspace, not reviewed here ({', '.join(waiting[:5])}"
+             f"{', ...' if len(waiting) > 5 else ''}); a reviewer here decides with `readiness evidence verify`")
 
 
 @click.command("export")
@@ -117,7 +122,7 @@ def import_command(source: Path | None, sample: str | None, city_name: str | Non
 @click.option("-o", "--output", "target", required=True, type=click.Path(path_type=Path, dir_okay=False),
               help="The zip file to write.")
 @workspace_options
-def export_command(city_name: str, target: Path, settings: Any) -> None:
+def export_command(city_name: str, target: Path, settings: Settings) -> None:
     """Export a city's records, files and audit history to one zip that `import` reads back.
 
     The zip's digest is logged (a city.export event), so importing it into this
@@ -127,11 +132,12 @@ def export_command(city_name: str, target: Path, settings: Any) -> None:
     Example:
       readiness export --city Hanoi -o hanoi.zip
     """
+    from readiness.access import Actor
     from readiness.cli import output
-    from readiness.transfer import imports as transfer
+    from readiness.transfer.export import export_city
 
     with _open(settings) as ws, output.steps() as step:
-        info = transfer.export_city(ws, city_name, target, progress=step)
+        info = export_city(ws, Actor.of(settings), city_name, target, progress=step)
     note(f"wrote {info['path']}: {info['records']} record(s), {info['files']} file(s), "
          f"{info['audit_events']} audit event(s); digest {info['digest'][:16]}... (in the audit log: "
          "importing this zip here again keeps its statuses)")
