@@ -1,7 +1,7 @@
 """The spreadsheet a ward fills in: ``readiness template``.
 
 ``make_template`` gives the bytes of an XLSX workbook (or a CSV header) whose columns are the
-ones ``readiness import`` reads, named in Vietnamese or English as ``transfer.COLUMNS`` knows
+ones ``readiness import`` reads, named in Vietnamese or English as ``readers.COLUMNS`` knows
 them, so that what it writes, import reads back with no warning:
 
 - sheet 1 (*Minh chứng* / *Evidence*), the one import reads: the header in row 1, bold and
@@ -55,8 +55,8 @@ STATUS_CHOICES = {"vi": ("nháp", "đã nộp"), "en": ("draft", "submitted")}
 
 @dataclass(frozen=True)
 class Column:
-    name: str  # the column transfer.COLUMNS maps the header to
-    header: dict[str, str]  # per language; each is one of transfer.COLUMNS[name]'s names
+    name: str  # the column readers.COLUMNS maps the header to
+    header: dict[str, str]  # per language; each is one of readers.COLUMNS[name]'s names
     width: int
     required: bool
     what: dict[str, str]
