@@ -50,9 +50,9 @@ USE_CASES: dict[str, str] = {
     "draft_document": "readiness.intake.draft",
     "suggest_for_record": "readiness.intake.draft",
     # transfer
-    "plan_import": "readiness.transfer.imports",
-    "run_import": "readiness.transfer.imports",
-    "export_city": "readiness.transfer.imports",
+    "plan_import": "readiness.transfer.plan",
+    "run_import": "readiness.transfer.write",
+    "export_city": "readiness.transfer.export",
     # scoring
     "score_city": "readiness.scoring.facts",
     "score_all": "readiness.scoring.facts",

@@ -312,16 +312,28 @@ def add_unit(ws: Workspace, city_name: str, name: str, kind: str, parent: str | 
     with ws.session() as session:
         city = find_city(session, city_name)
         parent_unit = find_unit(session, city, parent) if parent else None
-        parent_id = parent_unit.id if parent_unit else None
-        key = fold(name)
-        siblings = session.exec(select(Unit).where(Unit.city_id == city.id, Unit.parent_id == parent_id)).all()
-        if any(s.name_key == key for s in siblings):
-            where = f"under {parent_unit.name}" if parent_unit else f"at the top of {city.name}"
-            raise InvalidValueError(f"a unit named {name!r} is already {where}")
-        unit = Unit(city_id=city.id, parent_id=parent_id, name=name, name_key=key, kind=kind)
-        session.add(unit)
-        session.flush()
-        record(session, ws.settings.actor, "unit.add", "unit", unit.id, city.id, None, _snapshot(unit))
+        unit = add_unit_in(session, ws.settings.actor, city, name, kind, parent_unit)
+    return unit
+
+
+def add_unit_in(session: Session, actor: str, city: City, name: str, kind: str, parent: Unit | None = None, *,
+                audit: bool = True) -> Unit:
+    """``add_unit`` inside a transaction the caller holds, for a city (and parent) it has found
+    (import adds units with records). ``audit=False`` when the caller restores the unit's own
+    history (an exported zip)."""
+    name = _name(name, "unit")
+    kind = check_unit_kind(kind)
+    parent_id = parent.id if parent else None
+    key = fold(name)
+    siblings = session.exec(select(Unit).where(Unit.city_id == city.id, Unit.parent_id == parent_id)).all()
+    if any(s.name_key == key for s in siblings):
+        where = f"under {parent.name}" if parent else f"at the top of {city.name}"
+        raise InvalidValueError(f"a unit named {name!r} is already {where}")
+    unit = Unit(city_id=city.id, parent_id=parent_id, name=name, name_key=key, kind=kind)
+    session.add(unit)
+    session.flush()
+    if audit:
+        record(session, actor, "unit.add", "unit", unit.id, city.id, None, _snapshot(unit))
     return unit
 
 

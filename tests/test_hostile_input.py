@@ -172,7 +172,7 @@ def test_user_errors_of_a_reader_come_back_as_they_are(tmp_path: Path) -> None:
     """A ProblemsError raised in the child keeps every problem (file, line, field)."""
     from readiness.bounded import run
     from readiness.errors import ProblemsError
-    from readiness.transfer.imports import _read_yaml_document
+    from readiness.transfer.readers import _read_yaml_document
 
     with pytest.raises(ProblemsError) as caught:
         run(_read_yaml_document, b"a: [1,\n", "bad.yaml", file="bad.yaml")

@@ -15,7 +15,7 @@ from readiness import evidence as ev
 from readiness.cli import transfer as cli_transfer
 from readiness.frameworks.loader import load_catalogue
 from readiness.text import fold
-from readiness.transfer.imports import _COLUMN_KEYS
+from readiness.transfer.readers import _COLUMN_KEYS
 
 HEADERS = {
     "vi": ["Loại", "Tiêu đề", "Tiêu đề (EN)", "Tóm tắt", "Đơn vị tổ chức", "Từ ngày", "Đến ngày", "Hiệu lực đến",
@@ -31,7 +31,8 @@ def hanoi(run):
     """Hà Nội with a district and a ward under it."""
     for args in (("city", "add", "Hà Nội", "--country", "VN", "--code", "HN"),
                  ("unit", "add", "Quận Hoàn Kiếm", "--city", "Hà Nội", "--kind", "district"),
-                 ("unit", "add", "Phường Hàng Trống", "--city", "Hà Nội", "--kind", "ward", "--parent", "Quận Hoàn Kiếm")):
+                 ("unit", "add", "Phường Hàng Trống", "--city", "Hà Nội", "--kind", "ward",
+                  "--parent", "Quận Hoàn Kiếm")):
         assert run(*args).exit_code == 0
     return run
 
@@ -227,7 +228,8 @@ def test_default_name_in_the_current_folder_and_path_on_stdout(run, tmp_path: Pa
         assert result.exit_code == 0, result.stderr
         assert result.stdout == f"{name}\n" and (tmp_path / name).is_file()
         assert f"readiness import {name}" in result.stderr
-    assert sorted(p.name for p in tmp_path.iterdir() if p.is_file()) == ["evidence-template.xlsx", "mau-minh-chung.xlsx"]
+    written = sorted(p.name for p in tmp_path.iterdir() if p.is_file())
+    assert written == ["evidence-template.xlsx", "mau-minh-chung.xlsx"]
 
 
 def test_an_existing_file_is_not_replaced_without_force(run, tmp_path: Path) -> None:

@@ -51,9 +51,11 @@ def test_the_hanoi_sample_loads_with_links_files_and_values(hanoi_ws) -> None:
         assert r["title"]["vi"] and r["title"]["en"] and r["summary"]["vi"] and r["summary"]["en"]
         assert r["source_url"] or any(t.startswith("source:") for t in r["tags"]), r["id"]
     plan = next(r for r in found if r["id"] == "HN-0001")
-    assert plan["start"] == "2025-01-07" and {"kflc:3.1.1", "guidelines:G1.1"} <= {lk["criterion"] for lk in plan["links"]}
+    assert plan["start"] == "2025-01-07"
+    assert {"kflc:3.1.1", "guidelines:G1.1"} <= {lk["criterion"] for lk in plan["links"]}
     stats = next(r for r in found if r["kind"] == "statistic")
-    assert {(v["indicator"], v["value"]) for v in stats["indicators"]} >= {("learning-families", 1420000.0), ("learning-families-share", 67.0)}
+    assert {(v["indicator"], v["value"]) for v in stats["indicators"]} >= {("learning-families", 1420000.0),
+                                                                         ("learning-families-share", 67.0)}
     assert sum(len(r["attachments"]) for r in found) == 2
     assert hanoi_ws("verify").exit_code == 0
 
@@ -91,7 +93,8 @@ def test_export_then_import_into_another_workspace_gives_everything_back_but_the
             assert (r["status"], r["status_by"], r["status_at"]) == ("submitted", None, None)
             assert r["status_reason"] == (f"verified in the exporting workspace by {there[code]['status_by']} on "
                                           f"{there[code]['status_at'][:10]} (hanoi.zip), not reviewed here"
-                                          + (f": {there[code]['status_reason']}" if there[code]["status_reason"] else ""))
+                                          + (f": {there[code]['status_reason']}"
+                                             if there[code]["status_reason"] else ""))
         elif there[code]["status"] == "rejected":
             assert (r["status"], r["status_by"]) == ("rejected", None)
             assert r["status_reason"].endswith("(hanoi.zip), not reviewed here: Attach the list of students")
@@ -103,9 +106,11 @@ def test_export_then_import_into_another_workspace_gives_everything_back_but_the
     restored = [e for e in copied if e["actor"] != "second"]
 
     def key(e: dict) -> tuple:
-        return (e["at"][:26], e["actor"], e["action"], json.dumps(e["before"], sort_keys=True), json.dumps(e["after"], sort_keys=True))
+        return (e["at"][:26], e["actor"], e["action"], json.dumps(e["before"], sort_keys=True),
+                json.dumps(e["after"], sort_keys=True))
 
-    assert sorted(map(key, restored)) == sorted(key({**e, "action": "imported:" + e["action"]}) for e in history[1:])  # the export's own event is not in it
+    # the export's own event is not in it
+    assert sorted(map(key, restored)) == sorted(key({**e, "action": "imported:" + e["action"]}) for e in history[1:])
     assert [e["action"] for e in copied if e["actor"] == "second"] == ["evidence.import"] * 9
     assert run_elsewhere("verify").exit_code == 0
     again = run_elsewhere("import", str(archive))  # the same export again changes nothing
@@ -158,15 +163,16 @@ def test_a_yaml_claiming_a_reviewer_and_a_history_does_not_make_them_real(run, t
     assert result.exit_code == 0, result.stderr
     [rec] = records(run)
     assert (rec["status"], rec["status_by"], rec["status_at"]) == ("submitted", None, None)
-    assert rec["status_reason"] == "verified in the exporting workspace by UNESCO reviewer on 2020-01-02 (in.yaml), not reviewed here"
+    assert rec["status_reason"] == ("verified in the exporting workspace by UNESCO reviewer on 2020-01-02 (in.yaml), "
+                                    "not reviewed here")
     log = json.loads(run("log", "--format", "json", "--limit", "100").stdout)
     assert {e["action"] for e in log if e["actor"] != "tester"} == {"imported:evidence.verify", "imported:city.export"}
     from readiness.config import resolve
     from readiness.store.db import open_workspace
-    from readiness.transfer import imports as transfer
+    from readiness.transfer import plan
 
     with open_workspace(resolve(tmp_path / "workspace")) as ws, ws.session() as session:
-        assert not transfer._exported_here(session, forged_digest)
+        assert not plan._exported_here(session, forged_digest)
 
 
 @pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "utf-16", "cp1258"])
@@ -239,44 +245,98 @@ def _symlink(folder: Path) -> None:
 BAD_CASES: list[tuple[str, str, bytes, str]] = [
     ("unknown-kind", "csv", _csv("gala,Lễ hội,2025,,,,\n"), ":3: kind: 'gala' is not one of"),
     ("missing-title", "csv", _csv("event,,2025,,,,\n"), ":3: title: is required"),
-    ("impossible-date", "csv", _csv("event,Tuần lễ,31/02/2025,,,,\n"), ":3: start: '31/02/2025' is not a day of the calendar"),
+    ("impossible-date", "csv",
+     _csv("event,Tuần lễ,31/02/2025,,,,\n"),
+     ":3: start: '31/02/2025' is not a day of the calendar"),
     ("month-13", "csv", _csv("event,Tuần lễ,2025-13,,,,\n"), ":3: start: '2025-13' has month 13"),
-    ("end-before-start", "csv", _csv("event,Tuần lễ,2025-10-07,2025-10-01,,,\n"), ":3: end: 2025-10-01 is before the start"),
+    ("end-before-start", "csv",
+     _csv("event,Tuần lễ,2025-10-07,2025-10-01,,,\n"),
+     ":3: end: 2025-10-01 is before the start"),
     ("far-future", "csv", _csv("event,Tuần lễ,2205,,,,\n"), ":3: start: 2205 is more than 15 years ahead"),
     ("before-1900", "csv", _csv("event,Tuần lễ,1850,,,,\n"), ":3: start: 1850 is before 1900"),
-    ("unknown-criterion", "csv", _csv("event,Tuần lễ,2025,,kflc:9.9.9,,\n"), ":3: criteria: 'kflc:9.9.9': kflc has no criterion"),
-    ("unknown-framework", "csv", _csv("event,Tuần lễ,2025,,unesco:1,,\n"), ":3: criteria: 'unesco:1': no framework 'unesco'"),
-    ("unknown-bare-criterion", "csv", _csv("event,Tuần lễ,2025,,9.9.9,,\n"), ":3: criteria: '9.9.9': no criterion or area by that id"),
+    ("unknown-criterion", "csv",
+     _csv("event,Tuần lễ,2025,,kflc:9.9.9,,\n"),
+     ":3: criteria: 'kflc:9.9.9': kflc has no criterion"),
+    ("unknown-framework", "csv",
+     _csv("event,Tuần lễ,2025,,unesco:1,,\n"),
+     ":3: criteria: 'unesco:1': no framework 'unesco'"),
+    ("unknown-bare-criterion", "csv",
+     _csv("event,Tuần lễ,2025,,9.9.9,,\n"),
+     ":3: criteria: '9.9.9': no criterion or area by that id"),
     ("missing-file", "csv", _csv("event,Tuần lễ,2025,,,nowhere.pdf,\n"), ":3: files: nowhere.pdf: no such file"),
-    ("path-escape", "csv", _csv("event,Tuần lễ,2025,,,../../etc/passwd,\n"), ":3: files: '../../etc/passwd': points outside the folder"),
-    ("absolute-path", "csv", _csv("event,Tuần lễ,2025,,,/etc/passwd,\n"), ":3: files: '/etc/passwd': give the path relative"),
+    ("path-escape", "csv",
+     _csv("event,Tuần lễ,2025,,,../../etc/passwd,\n"),
+     ":3: files: '../../etc/passwd': points outside the folder"),
+    ("absolute-path", "csv",
+     _csv("event,Tuần lễ,2025,,,/etc/passwd,\n"),
+     ":3: files: '/etc/passwd': give the path relative"),
     ("symlink", "csv", _csv("event,Tuần lễ,2025,,,link.txt,\n"), ":3: files: link.txt: is a symbolic link"),
     ("folder-as-file", "csv", _csv("event,Tuần lễ,2025,,,sub,\n"), ":3: files: sub: is not a regular file"),
-    ("over-size-limit", "csv", _csv("event,Tuần lễ,2025,,,big.bin,\n"), ":3: files: big.bin: 2.0 kB is over the limit of 1.0 kB"),
-    ("bad-status", "csv", "kind,title,status\nevent,Tuần lễ,draft\nevent,Tuần lễ,lost\n".encode(), ":3: status: 'lost' is not one of"),
+    ("over-size-limit", "csv",
+     _csv("event,Tuần lễ,2025,,,big.bin,\n"),
+     ":3: files: big.bin: 2.0 kB is over the limit of 1.0 kB"),
+    ("bad-status", "csv",
+     "kind,title,status\nevent,Tuần lễ,draft\nevent,Tuần lễ,lost\n".encode(),
+     ":3: status: 'lost' is not one of"),
     ("control-characters", "csv", _csv("event,Tuần\x1b[2J lễ,2025,,,,\n"), ":3: title.vi: holds control"),
-    ("direction-override", "csv", _csv("event,\u202egpj.exe,2025,,,,\n"), ":3: title.vi: holds control or direction-override"),
+    ("direction-override", "csv",
+     _csv("event,\u202egpj.exe,2025,,,,\n"),
+     ":3: title.vi: holds control or direction-override"),
     ("title-too-long", "csv", _csv("event," + "a" * 600 + ",2025,,,,\n"), ":3: title.vi: 600 characters; at most 500"),
     ("bad-id", "csv", _csv("event,Tuần lễ,2025,,,,HN42\n"), ":3: id: 'HN42': write the city code and number"),
-    ("id-over-six-digits", "csv", _csv("event,Tuần lễ,2025,,,,HN-999999999\n"), ":3: id: 'HN-999999999': the number is at most 999999"),
-    ("other-city-id", "csv", _csv("event,Tuần lễ,2025,,,,VIN-0001\n"), ":3: id: VIN-0001 has city code VIN, but Hà Nội's is HN"),
-    ("duplicate-id", "csv", _csv("event,Tuần lễ,2025,,,,HN-0007\nevent,Tuần lễ,2025,,,,HN-0007\n"), ":4: id: HN-0007 is also used at"),
-    ("second-kind-column", "csv", _csv("", header="kind,title,start,end,criteria,files,type\n"), ":1: type: a second kind column"),
-    ("no-kind-column", "csv", b"title,start\nTuan le,2025\n", ":1: the header needs at least the columns kind and title"),
-    ("unquoted-separator", "csv", _csv("event,Tuần lễ,2025,,,,,extra,cells\n"), ":3: 9 cells but the header has 7 columns"),
-    ("bad-url", "csv", _csv("event,Tuần lễ,2025,,,,\n", header=HEADER).replace(b",id\n", b",source_url\n").replace(b"2025,,,,\n", b"2025,,,,javascript:alert(1)\n"), ":3: source_url: 'javascript:alert(1)' is not a web address"),
+    ("id-over-six-digits", "csv",
+     _csv("event,Tuần lễ,2025,,,,HN-999999999\n"),
+     ":3: id: 'HN-999999999': the number is at most 999999"),
+    ("other-city-id", "csv",
+     _csv("event,Tuần lễ,2025,,,,VIN-0001\n"),
+     ":3: id: VIN-0001 has city code VIN, but Hà Nội's is HN"),
+    ("duplicate-id", "csv",
+     _csv("event,Tuần lễ,2025,,,,HN-0007\nevent,Tuần lễ,2025,,,,HN-0007\n"),
+     ":4: id: HN-0007 is also used at"),
+    ("second-kind-column", "csv",
+     _csv("", header="kind,title,start,end,criteria,files,type\n"),
+     ":1: type: a second kind column"),
+    ("no-kind-column", "csv",
+     b"title,start\nTuan le,2025\n",
+     ":1: the header needs at least the columns kind and title"),
+    ("unquoted-separator", "csv",
+     _csv("event,Tuần lễ,2025,,,,,extra,cells\n"),
+     ":3: 9 cells but the header has 7 columns"),
+    ("bad-url", "csv",
+     _csv("event,Tuần lễ,2025,,,,\n", header=HEADER).replace(b",id\n", b",source_url\n")
+     .replace(b"2025,,,,\n", b"2025,,,,javascript:alert(1)\n"),
+     ":3: source_url: 'javascript:alert(1)' is not a web address"),
     ("broken-xlsx", "xlsx", b"PK\x03\x04 this is not really a workbook", "not a readable .xlsx workbook"),
-    ("old-xls", "xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100, "an old Excel .xls file; save it as .xlsx"),
-    ("yaml-duplicate-key", "yaml", "format: readiness-evidence/1\ncity: {name: Hà Nội}\nrecords:\n  - kind: event\n    kind: plan\n    title: {vi: x}\n".encode(), ":5: kind: given twice (first on line 4)"),
-    ("yaml-huge-integer", "yaml", ("city: Hà Nội\nrecords:\n  - kind: event\n    title: {vi: x}\n    start: " + "9" * 5000 + "\n").encode(), ":5: broken YAML: a number of 5,000 digits; at most 4,300"),
-    ("yaml-impossible-date", "yaml", "city: Hà Nội\nrecords:\n  - kind: event\n    title: {vi: x}\n    start: 2025-99-99\n".encode(), ":3: start: '2025-99-99' has month 99"),
+    ("old-xls", "xls",
+     b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100,
+     "an old Excel .xls file; save it as .xlsx"),
+    ("yaml-duplicate-key", "yaml",
+     ("format: readiness-evidence/1\ncity: {name: Hà Nội}\nrecords:\n  - kind: event\n    kind: plan\n"
+      "    title: {vi: x}\n").encode(),
+     ":5: kind: given twice (first on line 4)"),
+    ("yaml-huge-integer", "yaml",
+     ("city: Hà Nội\nrecords:\n  - kind: event\n    title: {vi: x}\n    start: " + "9" * 5000 + "\n").encode(),
+     ":5: broken YAML: a number of 5,000 digits; at most 4,300"),
+    ("yaml-impossible-date", "yaml",
+     "city: Hà Nội\nrecords:\n  - kind: event\n    title: {vi: x}\n    start: 2025-99-99\n".encode(),
+     ":3: start: '2025-99-99' has month 99"),
     ("yaml-broken", "yaml", b"records: [\n  - kind: event\n", "broken YAML"),
     ("yaml-not-evidence", "yaml", b"areas: []\n", ":1: not a readiness evidence file"),
-    ("yaml-bad-indicator", "yaml", "city: Hà Nội\nrecords:\n  - kind: statistic\n    title: {vi: x}\n    indicators:\n      - {indicator: learning-families, value: many}\n".encode(), ":3: indicators: learning-families: value 'many' is not a number"),
-    ("yaml-bad-language", "yaml", "city: Hà Nội\nrecords:\n  - kind: event\n    title: {vietnamese: x}\n".encode(), ":3: title: 'vietnamese' is not a language code"),
+    ("yaml-bad-indicator", "yaml",
+     ("city: Hà Nội\nrecords:\n  - kind: statistic\n    title: {vi: x}\n    indicators:\n"
+      "      - {indicator: learning-families, value: many}\n").encode(),
+     ":3: indicators: learning-families: value 'many' is not a number"),
+    ("yaml-bad-language", "yaml",
+     "city: Hà Nội\nrecords:\n  - kind: event\n    title: {vietnamese: x}\n".encode(),
+     ":3: title: 'vietnamese' is not a language code"),
     ("zip-not-zip", "zip", b"PK\x05\x06 nothing", "not a readable zip file"),
-    ("unknown-unit", "csv", _csv("event,Tuần lễ,2025,,,,\n", header=HEADER).replace(b",id\n", b",unit\n").replace(b"2025,,,,\n", b"2025,,,,Nowhere\n"), ":3: unit: no unit 'Nowhere' in Hà Nội"),
-    ("too-long-tag", "yaml", ("city: Hà Nội\nrecords:\n  - kind: event\n    title: {vi: x}\n    tags: [" + "t" * 80 + "]\n").encode(), ":3: tags: "),
+    ("unknown-unit", "csv",
+     _csv("event,Tuần lễ,2025,,,,\n", header=HEADER).replace(b",id\n", b",unit\n")
+     .replace(b"2025,,,,\n", b"2025,,,,Nowhere\n"),
+     ":3: unit: no unit 'Nowhere' in Hà Nội"),
+    ("too-long-tag", "yaml",
+     ("city: Hà Nội\nrecords:\n  - kind: event\n    title: {vi: x}\n    tags: [" + "t" * 80 + "]\n").encode(),
+     ":3: tags: "),
 ]
 
 
@@ -388,7 +448,8 @@ def test_an_imported_city_profile_is_checked_as_city_set_checks_it(run, state, t
     shown = str(tmp_path / "in.yaml")
     assert lines[0] == f"{shown}:5: profile.population: a figure is {{value: NUMBER, year: YEAR}}, not 'abc'"
     assert lines[1] == f"{shown}:6: profile.area_km2: year 2999 is not a year between 1900 and {dt.date.today().year}"
-    assert lines[2].startswith(f"{shown}:7: profile.challenges.literacy: ") and "a whole number from 1 to 5, not 99" in lines[2]
+    assert lines[2].startswith(f"{shown}:7: profile.challenges.literacy: ")
+    assert "a whole number from 1 to 5, not 99" in lines[2]
     assert lines[3] == f"{shown}:8: profile.website.en: 'javascript:alert(1)' must start with http:// or https://"
     assert lines[4].startswith(f"{shown}:9: profile.colour: no profile field 'colour'")
     assert state() == before
@@ -476,7 +537,8 @@ def test_the_highest_id_is_addressable_and_the_counter_stops_there(city, tmp_pat
     more = tmp_path / "more.csv"
     more.write_bytes(("kind,title,start\nevent,Thêm nữa,2025\n").encode())
     before = records(city)
-    for args in (("evidence", "add", "--city", "Hanoi", "--kind", "event", "--title", "Thêm"), ("import", str(more), "--city", "Hanoi")):
+    for args in (("evidence", "add", "--city", "Hanoi", "--kind", "event", "--title", "Thêm"),
+                 ("import", str(more), "--city", "Hanoi")):
         refused = city(*args)
         assert refused.exit_code == 1, args
         assert "Hà Nội has used every evidence id up to HN-999999" in refused.stderr, refused.stderr

@@ -5,12 +5,15 @@ from __future__ import annotations
 import logging
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 import click
 
 from readiness.cli.options import _catalogue, _open, criteria_dir_option, max_size_option, workspace_options
 from readiness.cli.output import note
+
+if TYPE_CHECKING:
+    from readiness.config import Settings
 
 log = logging.getLogger(__name__)
 
@@ -33,7 +36,7 @@ log = logging.getLogger(__name__)
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 def import_command(source: Path | None, sample: str | None, city_name: str | None, encoding: str | None,
                    dry_run: bool, allow_duplicates: bool, renumber: bool, strict: bool, max_size: str,
-                   settings: Any, criteria_dirs: tuple[Path, ...], fmt: str) -> None:
+                   settings: Settings, criteria_dirs: tuple[Path, ...], fmt: str) -> None:
     """Import evidence from YAML, CSV, XLSX or an exported zip: all rows or none.
 
     Every bad row is reported as FILE:ROW: COLUMN: MESSAGE and nothing is written.
@@ -61,25 +64,30 @@ def import_command(source: Path | None, sample: str | None, city_name: str | Non
       readiness import hanoi-export.zip
       readiness import phuong-hang-trong.zip --renumber
     """
+    from readiness.access import Actor
     from readiness.cli import output
-    from readiness.errors import InvalidValueError
-    from readiness.resources import bundled
     from readiness.store.files import parse_size
-    from readiness.transfer import imports as transfer
+    from readiness.transfer.plan import ImportSource, plan_import
+    from readiness.transfer.write import run_import
 
-    if (source is None) == (sample is None):
-        raise InvalidValueError("give a FILE to import or --sample hanoi (one of them)")
-    path = source if source is not None else bundled("evidence") / f"{sample}.yaml"
+    what = ImportSource.of(source, sample)
     limit = parse_size(max_size)
     with _open(settings) as ws:
-        plan = transfer.plan_import(ws, path, _catalogue(settings, criteria_dirs), city=city_name,
-                                    encoding=encoding, max_size=limit, trusted=sample is not None, strict=strict,
-                                    allow_duplicates=allow_duplicates, renumber=renumber)
+        plan = plan_import(ws, what.path, _catalogue(settings, criteria_dirs), city=city_name, encoding=encoding,
+                           max_size=limit, trusted=what.trusted, strict=strict, allow_duplicates=allow_duplicates,
+                           renumber=renumber)
         if dry_run:
             result = plan.summary()
         else:
             with output.steps() as step:
-                result = transfer.run_import(ws, plan, max_size=limit, progress=step).summary()
+                result = run_import(ws, Actor.of(settings), plan, max_size=limit, progress=step).summary()
+    _report_import(result, dry_run, fmt)
+
+
+def _report_import(result: dict[str, Any], dry_run: bool, fmt: str) -> None:
+    """An import's (or its dry run's) warnings and notes on standard error; its summary as JSON."""
+    from readiness.cli import output
+
     for warning in result["warnings"]:
         logging.getLogger("readiness.cli").warning(output.safe(warning))
     if result["duplicates"]:
@@ -104,9 +112,9 @@ def import_command(source: Path | None, sample: str | None, city_name: str | Non
         note(f"ids {result['added'][0]} to {result['added'][-1]}")
     if result["not_reviewed_here"]:
         waiting = result["not_reviewed_here"]
-        note(f"{'would come' if dry_run else 'came'} in as submitted, not verified: {len(waiting)} record(s) verified "
-             f"in another workspace, not reviewed here ({', '.join(waiting[:5])}{', ...' if len(waiting) > 5 else ''}); "
-             "a reviewer here decides with `readiness evidence verify`")
+        note(f"{'would come' if dry_run else 'came'} in as submitted, not verified: {len(waiting)} record(s) "
+             f"verified in another workspace, not reviewed here ({', '.join(waiting[:5])}"
+             f"{', ...' if len(waiting) > 5 else ''}); a reviewer here decides with `readiness evidence verify`")
 
 
 @click.command("export")
@@ -114,7 +122,7 @@ def import_command(source: Path | None, sample: str | None, city_name: str | Non
 @click.option("-o", "--output", "target", required=True, type=click.Path(path_type=Path, dir_okay=False),
               help="The zip file to write.")
 @workspace_options
-def export_command(city_name: str, target: Path, settings: Any) -> None:
+def export_command(city_name: str, target: Path, settings: Settings) -> None:
     """Export a city's records, files and audit history to one zip that `import` reads back.
 
     The zip's digest is logged (a city.export event), so importing it into this
@@ -124,17 +132,18 @@ def export_command(city_name: str, target: Path, settings: Any) -> None:
     Example:
       readiness export --city Hanoi -o hanoi.zip
     """
+    from readiness.access import Actor
     from readiness.cli import output
-    from readiness.transfer import imports as transfer
+    from readiness.transfer.export import export_city
 
     with _open(settings) as ws, output.steps() as step:
-        info = transfer.export_city(ws, city_name, target, progress=step)
+        info = export_city(ws, Actor.of(settings), city_name, target, progress=step)
     note(f"wrote {info['path']}: {info['records']} record(s), {info['files']} file(s), "
          f"{info['audit_events']} audit event(s); digest {info['digest'][:16]}... (in the audit log: "
          "importing this zip here again keeps its statuses)")
 
 
-def _binary_stdout() -> Any:
+def _binary_stdout() -> BinaryIO:
     return sys.stdout.buffer
 
 
@@ -153,7 +162,7 @@ def _binary_stdout() -> Any:
 @workspace_options
 @criteria_dir_option
 def template_command(lang: str, city_name: str | None, framework_ids: tuple[str, ...], output: Path | None,
-                     fmt: str, force: bool, settings: Any, criteria_dirs: tuple[Path, ...]) -> None:
+                     fmt: str, force: bool, settings: Settings, criteria_dirs: tuple[Path, ...]) -> None:
     """Write the spreadsheet a ward fills in, for `readiness import`.
 
     Row 1 names the columns import reads, in Vietnamese or English; kind, unit, criterion and
@@ -169,26 +178,22 @@ def template_command(lang: str, city_name: str | None, framework_ids: tuple[str,
     from readiness.errors import InvalidValueError
     from readiness.transfer import template
 
-    city, units = None, []
+    city = None
     if city_name:
         with _open(settings) as ws:
-            city, units = template.city_units(ws, city_name)
-    catalogue = _catalogue(settings, criteria_dirs)
-    criteria = template.criterion_choices(catalogue, framework_ids or catalogue.suggested(), lang)
-    target = output if output is not None else Path(template.default_name(lang, fmt))
-    data = template.make_template(lang, criteria=criteria, units=units, city=city, fmt=fmt,
-                                  file_name=target.name if str(target) != "-" else None)
-    if str(target) == "-":
+            city = template.city_units(ws, city_name)
+    made = template.build_template(_catalogue(settings, criteria_dirs), lang, fmt=fmt, city=city,
+                                   framework_ids=framework_ids, output=output)
+    if made.target is None:
         stdout = _binary_stdout()
         if fmt == "xlsx" and stdout.isatty():
             raise InvalidValueError("-o -: will not write a workbook to the terminal; pipe it, or give a file name")
-        stdout.write(data)
+        stdout.write(made.data)
         stdout.flush()
-        note(f"wrote the template to standard output ({len(data):,} bytes)")
+        note(f"wrote the template to standard output ({len(made.data):,} bytes)")
         return
-    template.write_file(target, data, force=force)
-    if city_name and not units:
-        note(f"{city} has no units yet: the unit column has no list (add them with `readiness unit add`)")
-    note(f"wrote {target} ({len(data):,} bytes); fill it in, then: readiness import "
-         f"{template.quote_arg(str(target))} --city {template.quote_arg(city or 'CITY')}")
-    click.echo(str(target))
+    template.write_file(made.target, made.data, force=force)
+    if city is not None and not city.units:
+        note(f"{city.name} has no units yet: the unit column has no list (add them with `readiness unit add`)")
+    note(f"wrote {made.target} ({len(made.data):,} bytes); fill it in, then: {made.import_command()}")
+    click.echo(str(made.target))

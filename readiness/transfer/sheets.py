@@ -147,7 +147,8 @@ def _read_csv(path: Path, encoding: str | None, header_score: HeaderScore | None
                         f"{path}:{line}: {len(cells)} cells but the header has {len(header)} columns; "
                         "quote cells that contain the separator")
             # csv_unprotect: the ' that `--format csv` puts before a formula-like cell comes off.
-            rows.append((line, {h: (csv_unprotect(cells[i]) if i < len(cells) else "") for i, h in enumerate(header) if h}))
+            rows.append((line, {h: (csv_unprotect(cells[i]) if i < len(cells) else "")
+                                for i, h in enumerate(header) if h}))
             if len(rows) > MAX_ROWS:
                 raise InvalidValueError(f"{path}: more than {MAX_ROWS:,} rows; split the file")
     except csv.Error as exc:

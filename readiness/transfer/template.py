@@ -1,7 +1,7 @@
 """The spreadsheet a ward fills in: ``readiness template``.
 
 ``make_template`` gives the bytes of an XLSX workbook (or a CSV header) whose columns are the
-ones ``readiness import`` reads, named in Vietnamese or English as ``transfer.COLUMNS`` knows
+ones ``readiness import`` reads, named in Vietnamese or English as ``readers.COLUMNS`` knows
 them, so that what it writes, import reads back with no warning:
 
 - sheet 1 (*Minh chứng* / *Evidence*), the one import reads: the header in row 1, bold and
@@ -27,7 +27,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from readiness.errors import InvalidValueError
 from readiness.labels import LABELS
@@ -38,7 +38,6 @@ if TYPE_CHECKING:
 
 LANGS = ("vi", "en")
 FORMATS = ("xlsx", "csv")
-DEFAULT_FRAMEWORKS = ("kflc", "guidelines")
 DEFAULT_NAMES = {"vi": "mau-minh-chung", "en": "evidence-template"}
 #: Rows below the header that get the date format cell by cell (the columns carry it too) and
 #: the drop-down lists.
@@ -55,8 +54,8 @@ STATUS_CHOICES = {"vi": ("nháp", "đã nộp"), "en": ("draft", "submitted")}
 
 @dataclass(frozen=True)
 class Column:
-    name: str  # the column transfer.COLUMNS maps the header to
-    header: dict[str, str]  # per language; each is one of transfer.COLUMNS[name]'s names
+    name: str  # the column readers.COLUMNS maps the header to
+    header: dict[str, str]  # per language; each is one of readers.COLUMNS[name]'s names
     width: int
     required: bool
     what: dict[str, str]
@@ -66,8 +65,8 @@ class Column:
 
 def _c(name: str, vi: str, en: str, width: int, what: tuple[str, str], accepts: tuple[str, str],
        example: tuple[str, str], required: bool = False) -> Column:
-    return Column(name, {"vi": vi, "en": en}, width, required, dict(zip(LANGS, what)),
-                  dict(zip(LANGS, accepts)), dict(zip(LANGS, example)))
+    return Column(name, {"vi": vi, "en": en}, width, required, dict(zip(LANGS, what, strict=True)),
+                  dict(zip(LANGS, accepts, strict=True)), dict(zip(LANGS, example, strict=True)))
 
 
 _TITLE_VI = "Tuần lễ hưởng ứng học tập suốt đời năm 2025 tại phường Hàng Trống"
@@ -207,18 +206,34 @@ def _check_lang(lang: str) -> None:
         raise InvalidValueError(f"--lang {lang!r}: the template is in vi or en")
 
 
-def criterion_choices(catalogue: Catalogue, framework_ids: Iterable[str], lang: str) -> list[tuple[str, str]]:
-    """Every criterion of the frameworks as (``framework:criterion``, its title), in framework order."""
+@dataclass(frozen=True)
+class CriterionChoice:
+    """A criterion the criterion column offers: ``framework:criterion``, and its title beside it."""
+
+    ref: str
+    title: str
+
+
+def criterion_choices(catalogue: Catalogue, framework_ids: Iterable[str], lang: str) -> list[CriterionChoice]:
+    """Every criterion of the frameworks, in framework order."""
     choices = []
     for framework_id in framework_ids:
         fw = catalogue.get(framework_id)
         for criterion_id, criterion in fw.criteria.items():
-            choices.append((f"{fw.id}:{criterion_id}", criterion.title.get(lang, "en")))
+            choices.append(CriterionChoice(f"{fw.id}:{criterion_id}", criterion.title.get(lang, "en")))
     return choices
 
 
-def city_units(ws: Workspace, city_name: str) -> tuple[str, list[str]]:
-    """The city's name as the workspace spells it, and its units' names, parents before children."""
+@dataclass(frozen=True)
+class CityUnits:
+    """A city as the workspace spells it, and its units' names, parents before children."""
+
+    name: str
+    units: list[str]
+
+
+def city_units(ws: Workspace, city_name: str) -> CityUnits:
+    """The city a name means, with the units its unit column offers."""
     from readiness.cities import list_units
 
     city, roots = list_units(ws, city_name)
@@ -228,10 +243,46 @@ def city_units(ws: Workspace, city_name: str) -> tuple[str, list[str]]:
         node = stack.pop()
         names.append(node.unit.name)
         stack.extend(reversed(node.children))
-    return city.name, names
+    return CityUnits(city.name, names)
 
 
-_TEXT = {
+@dataclass(frozen=True)
+class TemplateFile:
+    """A template made: its bytes, the file it goes to (None: standard output), the city whose units it offers."""
+
+    data: bytes
+    target: Path | None
+    city: CityUnits | None = None
+
+    def import_command(self) -> str:
+        """The command that imports the template once filled in."""
+        return (f"readiness import {quote_arg(str(self.target))} "
+                f"--city {quote_arg(self.city.name if self.city else 'CITY')}")
+
+
+def build_template(catalogue: Catalogue, lang: str = "vi", *, fmt: str = "xlsx", city: CityUnits | None = None,
+                   framework_ids: Sequence[str] = (), output: Path | None = None,
+                   today: dt.date | None = None) -> TemplateFile:
+    """The template ``readiness template`` writes: the criteria of ``framework_ids`` (by default the
+    frameworks marked ``suggest:``), the city's units; ``output`` "-" is standard output, none the
+    default name (``default_name``) in the current folder."""
+    criteria = criterion_choices(catalogue, framework_ids or catalogue.suggested(), lang)
+    target = output if output is not None else Path(default_name(lang, fmt))
+    to_stdout = str(target) == "-"
+    data = make_template(lang, criteria=criteria, units=city.units if city else [], city=city.name if city else None,
+                         fmt=fmt, file_name=None if to_stdout else target.name, today=today)
+    return TemplateFile(data, None if to_stdout else target, city)
+
+
+#: The header rows of the guide (column, what it is, ...) and of the lists sheet.
+_HEADINGS: dict[str, dict[str, tuple[str, ...]]] = {
+    "vi": {"head": ("Cột", "Nội dung", "Bắt buộc", "Giá trị chấp nhận", "Ví dụ"),
+           "lists_head": ("Loại", "Trạng thái", "Tiêu chí", "Tên tiêu chí", "Đơn vị")},
+    "en": {"head": ("Column", "What it is", "Required", "Accepted values", "Example"),
+           "lists_head": ("Kind", "Status", "Criterion", "Criterion title", "Unit")},
+}
+
+_TEXT: dict[str, dict[str, str]] = {
     "vi": {
         "title": "Mẫu minh chứng: cách điền",
         "intro": ("Mỗi minh chứng điền một dòng ở trang «{data}», bắt đầu từ dòng 2; không sửa dòng tiêu đề. "
@@ -239,12 +290,10 @@ _TEXT = {
         "import": "Nhập vào readiness: readiness import {file} --city {city}",
         "files": "Gửi kèm bảng tính các tệp ghi ở cột «{files}», đặt cùng thư mục với bảng tính.",
         "city": "TÊN-THÀNH-PHỐ",
-        "head": ("Cột", "Nội dung", "Bắt buộc", "Giá trị chấp nhận", "Ví dụ"),
         "yes": "có",
         "no": "không",
         "title_required": "có (tiêu đề tiếng Việt hoặc tiếng Anh)",
         "example": "Ví dụ một dòng đã điền (chỉ để tham khảo: dòng này không được nhập; điền ở trang «{data}»)",
-        "lists_head": ("Loại", "Trạng thái", "Tiêu chí", "Tên tiêu chí", "Đơn vị"),
         "kind_prompt": "Chọn loại minh chứng trong danh sách.",
         "kind_error": "Chọn một loại trong danh sách (xem trang Hướng dẫn).",
         "unit_prompt": "Chọn đơn vị của {city} trong danh sách.",
@@ -263,12 +312,10 @@ _TEXT = {
         "import": "Import into readiness: readiness import {file} --city {city}",
         "files": "Send the files named in the «{files}» column with the spreadsheet, in the same folder.",
         "city": "CITY",
-        "head": ("Column", "What it is", "Required", "Accepted values", "Example"),
         "yes": "yes",
         "no": "no",
         "title_required": "yes (a Vietnamese or English title)",
         "example": "An example row, filled in (for reference only: it is not imported; fill in the «{data}» sheet)",
-        "lists_head": ("Kind", "Status", "Criterion", "Criterion title", "Unit"),
         "kind_prompt": "Pick the kind of record from the list.",
         "kind_error": "Pick a kind from the list (see the How to fill in sheet).",
         "unit_prompt": "Pick one of {city}'s units from the list.",
@@ -276,19 +323,20 @@ _TEXT = {
         "criteria_prompt": "Pick a criterion, or type several separated by ; (see the Lists sheet).",
         "status_prompt": "draft or submitted; empty means draft.",
         "status_error": "The status is draft or submitted.",
-        "date_prompt": "A date, dd/mm/yyyy. Only the month or year known: type '10/2025 or '2025 (with the apostrophe).",
-        "date_error": ("This does not look like a date from 2000 to {horizon}. Only the year known: type '2025 (with the "
-                       "apostrophe) to keep it as text. Keep this value?"),
+        "date_prompt": ("A date, dd/mm/yyyy. Only the month or year known: type '10/2025 or '2025 "
+                        "(with the apostrophe)."),
+        "date_error": ("This does not look like a date from 2000 to {horizon}. Only the year known: type '2025 "
+                       "(with the apostrophe) to keep it as text. Keep this value?"),
     },
 }
 
 
-def make_template(lang: str = "vi", *, criteria: Sequence[tuple[str, str]] = (), units: Sequence[str] = (),
+def make_template(lang: str = "vi", *, criteria: Sequence[CriterionChoice] = (), units: Sequence[str] = (),
                   city: str | None = None, fmt: str = "xlsx", file_name: str | None = None,
                   today: dt.date | None = None) -> bytes:
     """The template's bytes: an XLSX workbook, or (``fmt="csv"``) the header as UTF-8 CSV with a BOM.
 
-    ``criteria`` are (``framework:criterion``, title) pairs for the criterion list, ``units``
+    ``criteria`` fill the criterion list (see ``criterion_choices``), ``units``
     the names for the unit list (none: the unit column is free text), ``city`` and
     ``file_name`` only fill in the import command the instructions show.
     """
@@ -302,59 +350,114 @@ def make_template(lang: str = "vi", *, criteria: Sequence[tuple[str, str]] = (),
     return _workbook(lang, cols, list(criteria), list(units), city, file_name or default_name(lang), today)
 
 
-def _workbook(lang: str, cols: tuple[Column, ...], criteria: list[tuple[str, str]], units: list[str],
+def _workbook(lang: str, cols: tuple[Column, ...], criteria: list[CriterionChoice], units: list[str],
               city: str | None, file_name: str, today: dt.date | None) -> bytes:
     from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font, PatternFill
-    from openpyxl.utils import get_column_letter, quote_sheetname
-    from openpyxl.utils.datetime import to_excel
-    from openpyxl.worksheet.datavalidation import DataValidation
-
-    text = _TEXT[lang]
-    data_name, help_name, lists_name = SHEETS[lang]
-    city_shown = city or text["city"]
-    bold = Font(bold=True)
-    shade = PatternFill("solid", fgColor="FCE4D6")
-    top = Alignment(vertical="top", wrap_text=True)
-    letter = {c.name: get_column_letter(i) for i, c in enumerate(cols, start=1)}
-    last = ROWS + 1
 
     book = Workbook()
+    layout = _Layout(lang, cols, city or _TEXT[lang]["city"])
+    data_name, help_name, lists_name = SHEETS[lang]
     data = book.active
     data.title = data_name
-    data.append([c.header[lang] for c in cols])
-    for i, c in enumerate(cols, start=1):
+    _fill_data(data, layout)
+    # The drop-down lists live on their own sheet: a list written inline may not hold commas
+    # ("văn bản, thư") nor exceed 255 characters (the criteria do).
+    lists = book.create_sheet(lists_name)
+    kinds, statuses = kind_choices(lang), list(STATUS_CHOICES[lang])
+    _fill_lists(lists, layout, kinds, statuses, criteria, units)
+    _add_choices(data, layout, lists_name, len(kinds), len(statuses), len(criteria), len(units))
+    _add_date_rule(data, layout, today)
+    _fill_guide(book.create_sheet(help_name, 1), layout, data_name, file_name)
+    book.properties.title = f"{data_name}{' - ' + city if city else ''}"
+    book.properties.creator = "readiness"
+    book.active = 0
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+@dataclass(frozen=True)
+class _Layout:
+    """What every sheet of the workbook is made from: the language, the columns, the city as shown."""
+
+    lang: str
+    cols: tuple[Column, ...]
+    city_shown: str
+
+    @property
+    def text(self) -> dict[str, str]:
+        return _TEXT[self.lang]
+
+    def column(self, name: str) -> Column:
+        return next(c for c in self.cols if c.name == name)
+
+    def letter(self, name: str) -> str:
+        from openpyxl.utils import get_column_letter
+
+        return get_column_letter(next(i for i, c in enumerate(self.cols, start=1) if c.name == name))
+
+    def header(self, name: str) -> str:
+        return self.column(name).header[self.lang]
+
+
+_DATE_COLUMNS = ("start", "end", "valid_until")
+_LAST_ROW = ROWS + 1
+
+
+def _fill_data(data: Any, layout: _Layout) -> None:
+    """Sheet 1: the header, bold and frozen, required columns shaded; date columns formatted."""
+    from openpyxl.styles import Font, PatternFill
+
+    bold = Font(bold=True)
+    shade = PatternFill("solid", fgColor="FCE4D6")
+    data.append([c.header[layout.lang] for c in layout.cols])
+    for i, c in enumerate(layout.cols, start=1):
         cell = data.cell(row=1, column=i)
         cell.font = bold
         if c.required:
             cell.fill = shade
-        data.column_dimensions[letter[c.name]].width = c.width
+        data.column_dimensions[layout.letter(c.name)].width = c.width
     data.freeze_panes = "A2"
-    for name in ("start", "end", "valid_until"):
-        data.column_dimensions[letter[name]].number_format = DATE_FORMAT
-        for row in range(2, last + 1):
-            data[f"{letter[name]}{row}"].number_format = DATE_FORMAT
+    for name in _DATE_COLUMNS:
+        letter = layout.letter(name)
+        data.column_dimensions[letter].number_format = DATE_FORMAT
+        for row in range(2, _LAST_ROW + 1):
+            data[f"{letter}{row}"].number_format = DATE_FORMAT
 
-    # The drop-down lists live on their own sheet: a list written inline may not hold commas
-    # ("văn bản, thư") nor exceed 255 characters (the criteria do).
-    lists = book.create_sheet(lists_name)
-    lists.append(list(text["lists_head"]))
-    kinds = kind_choices(lang)
-    statuses = list(STATUS_CHOICES[lang])
+
+def _fill_lists(lists: Any, layout: _Layout, kinds: list[str], statuses: list[str],
+                criteria: list[CriterionChoice], units: list[str]) -> None:
+    """Sheet 3 (protected): the values of the drop-down lists, side by side."""
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    def at(values: Sequence[Any], i: int) -> Any:
+        return values[i] if i < len(values) else None
+
+    lists.append(list(_HEADINGS[layout.lang]["lists_head"]))
     for i in range(max(len(kinds), len(statuses), len(criteria), len(units))):
-        lists.append([kinds[i] if i < len(kinds) else None, statuses[i] if i < len(statuses) else None,
-                      criteria[i][0] if i < len(criteria) else None, criteria[i][1] if i < len(criteria) else None,
-                      units[i] if i < len(units) else None])
+        criterion = at(criteria, i)
+        lists.append([at(kinds, i), at(statuses, i), criterion.ref if criterion else None,
+                      criterion.title if criterion else None, at(units, i)])
     for i, width in enumerate((18, 12, 18, 70, 30), start=1):
-        lists.cell(row=1, column=i).font = bold
+        lists.cell(row=1, column=i).font = Font(bold=True)
         lists.column_dimensions[get_column_letter(i)].width = width
     lists.freeze_panes = "A2"
     lists.protection.sheet = True  # read-only by accident, not by password: it is a reference
-    quoted = quote_sheetname(lists_name)
+
+
+def _add_choices(data: Any, layout: _Layout, lists_name: str, kinds: int, statuses: int, criteria: int,
+                 units: int) -> None:
+    """The drop-down lists of sheet 1, each reading its column of the lists sheet."""
+    from openpyxl.utils import quote_sheetname
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    text = layout.text
 
     def choose(column: str, source: str, count: int, prompt: str, error: str | None) -> None:
-        rule = DataValidation(type="list", formula1=f"{quoted}!${source}$2:${source}${count + 1}", allow_blank=True)
-        rule.promptTitle = cols_by[column].header[lang][:32]
+        rule = DataValidation(type="list", formula1=f"{quote_sheetname(lists_name)}!${source}$2:${source}${count + 1}",
+                              allow_blank=True)
+        rule.promptTitle = layout.header(column)[:32]
         rule.prompt = prompt[:255]
         rule.showInputMessage = True
         rule.showErrorMessage = error is not None
@@ -362,45 +465,57 @@ def _workbook(lang: str, cols: tuple[Column, ...], criteria: list[tuple[str, str
             rule.errorTitle = rule.promptTitle
             rule.error = error[:255]
             rule.errorStyle = "stop"
-        rule.add(f"{letter[column]}2:{letter[column]}{last}")
+        rule.add(f"{layout.letter(column)}2:{layout.letter(column)}{_LAST_ROW}")
         data.add_data_validation(rule)
 
-    cols_by = {c.name: c for c in cols}
-    choose("kind", "A", len(kinds), text["kind_prompt"], text["kind_error"])
-    choose("status", "B", len(statuses), text["status_prompt"], text["status_error"])
+    choose("kind", "A", kinds, text["kind_prompt"], text["kind_error"])
+    choose("status", "B", statuses, text["status_prompt"], text["status_error"])
     if criteria:  # several criteria may be typed in one cell: the list suggests, it does not refuse
-        choose("criteria", "C", len(criteria), text["criteria_prompt"], None)
+        choose("criteria", "C", criteria, text["criteria_prompt"], None)
     if units:
-        choose("unit", "E", len(units), text["unit_prompt"].format(city=city_shown),
-               text["unit_error"].format(city=city_shown))
+        choose("unit", "E", units, text["unit_prompt"].format(city=layout.city_shown),
+               text["unit_error"].format(city=layout.city_shown))
+
+
+def _add_date_rule(data: Any, layout: _Layout, today: dt.date | None) -> None:
+    """Dates from 2000 to 15 years ahead: a warning, not a refusal (a month or year typed as text may stay)."""
+    from openpyxl.utils.datetime import to_excel
+    from openpyxl.worksheet.datavalidation import DataValidation
+
     horizon = (today or dt.date.today()).year + 15
     dates = DataValidation(type="date", operator="between", formula1=str(int(to_excel(EARLIEST))),
                            formula2=str(int(to_excel(dt.date(horizon, 12, 31)))), allow_blank=True)
-    dates.promptTitle = cols_by["start"].header[lang][:32]
-    dates.prompt = text["date_prompt"][:255]
+    dates.promptTitle = layout.header("start")[:32]
+    dates.prompt = layout.text["date_prompt"][:255]
     dates.errorTitle = dates.promptTitle
-    dates.error = text["date_error"].format(horizon=horizon)[:255]
-    dates.errorStyle = "warning"  # a month or a year typed as text may still be kept
+    dates.error = layout.text["date_error"].format(horizon=horizon)[:255]
+    dates.errorStyle = "warning"
     dates.showInputMessage = dates.showErrorMessage = True
-    for name in ("start", "end", "valid_until"):
-        dates.add(f"{letter[name]}2:{letter[name]}{last}")
+    for name in _DATE_COLUMNS:
+        dates.add(f"{layout.letter(name)}2:{layout.letter(name)}{_LAST_ROW}")
     data.add_data_validation(dates)
 
-    guide = book.create_sheet(help_name, 1)
+
+def _fill_guide(guide: Any, layout: _Layout, data_name: str, file_name: str) -> None:
+    """Sheet 2: how to fill in and import, every column explained, then the example row."""
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+
+    lang, text, cols = layout.lang, layout.text, layout.cols
+    bold = Font(bold=True)
+    top = Alignment(vertical="top", wrap_text=True)
     guide.append([text["title"]])
     guide["A1"].font = Font(bold=True, size=14)
     guide.append([text["intro"].format(data=data_name)])
-    guide.append([text["import"].format(file=file_name, city=quote_arg(city_shown))])
-    guide.append([text["files"].format(files=cols_by["files"].header[lang])])
+    guide.append([text["import"].format(file=file_name, city=quote_arg(layout.city_shown))])
+    guide.append([text["files"].format(files=layout.header("files"))])
     guide.append([])
-    guide.append(list(text["head"]))
+    guide.append(list(_HEADINGS[lang]["head"]))
     head_row = guide.max_row
     for i in range(1, 6):
         guide.cell(row=head_row, column=i).font = bold
     for c in cols:
-        required = text["title_required"] if c.name in ("title", "title_vi", "title_en") else \
-            text["yes"] if c.required else text["no"]
-        guide.append([c.header[lang], c.what[lang], required, c.accepts[lang], c.example[lang]])
+        guide.append([c.header[lang], c.what[lang], _required(c, text), c.accepts[lang], c.example[lang]])
         for i in range(1, 6):
             guide.cell(row=guide.max_row, column=i).alignment = top
         guide.cell(row=guide.max_row, column=1).font = bold
@@ -414,12 +529,11 @@ def _workbook(lang: str, cols: tuple[Column, ...], criteria: list[tuple[str, str
     for i, width in enumerate((18, 45, 14, 55, 45), start=1):
         guide.column_dimensions[get_column_letter(i)].width = width
 
-    book.properties.title = f"{data_name}{' - ' + city if city else ''}"
-    book.properties.creator = "readiness"
-    book.active = 0
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+
+def _required(c: Column, text: dict[str, str]) -> str:
+    if c.name in ("title", "title_vi", "title_en"):
+        return text["title_required"]
+    return text["yes"] if c.required else text["no"]
 
 
 def quote_arg(text: str) -> str:
