@@ -320,6 +320,10 @@ BAD_CASES: list[tuple[str, str, bytes, str]] = [
     ("yaml-impossible-date", "yaml",
      "city: Hà Nội\nrecords:\n  - kind: event\n    title: {vi: x}\n    start: 2025-99-99\n".encode(),
      ":3: start: '2025-99-99' has month 99"),
+    ("yaml-unit-twice", "yaml",
+     ("city: Hà Nội\nunits:\n  - {name: Phường Mới, kind: ward}\n  - {name: phuong moi, kind: ward}\n"
+      "records:\n  - kind: event\n    title: {vi: x}\n").encode(),
+     ":4: units[1]: 'phuong moi' is listed twice (first on line 3)"),
     ("yaml-broken", "yaml", b"records: [\n  - kind: event\n", "broken YAML"),
     ("yaml-not-evidence", "yaml", b"areas: []\n", ":1: not a readiness evidence file"),
     ("yaml-bad-indicator", "yaml",

@@ -481,6 +481,7 @@ def _check_units(units: Any, existing: Mapping[str, Unit], doc: Any, shown: str,
         found.add(Where(shown, line_of(doc, ("units",))), "units", "give the units as a list of {name: ..., kind: ...}")
         return []
     new: list[NewUnit] = []
+    seen: dict[tuple[str, str], int] = {}  # (name, parent), folded -> the line it was first listed on
     for i, u in enumerate(units):
         where = Where(shown, line_of(doc, ("units", i)))
         if not isinstance(u, Mapping) or not u.get("name") or not u.get("kind"):
@@ -493,6 +494,11 @@ def _check_units(units: Any, existing: Mapping[str, Unit], doc: Any, shown: str,
         except InvalidValueError as exc:
             found.add(where, f"units[{i}]", str(exc))
             continue
+        key = (fold(name), fold(parent or ""))
+        if key in seen:
+            found.add(where, f"units[{i}]", f"{name!r} is listed twice (first on line {seen[key]}); list each unit once")
+            continue
+        seen[key] = where.line
         if fold(name) not in existing:
             new.append(NewUnit(name, kind, parent))
     return new
