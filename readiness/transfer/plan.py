@@ -496,7 +496,8 @@ def _check_units(units: Any, existing: Mapping[str, Unit], doc: Any, shown: str,
             continue
         key = (fold(name), fold(parent or ""))
         if key in seen:
-            found.add(where, f"units[{i}]", f"{name!r} is listed twice (first on line {seen[key]}); list each unit once")
+            found.add(where, f"units[{i}]",
+                      f"{name!r} is listed twice (first on line {seen[key]}); list each unit once")
             continue
         seen[key] = where.line
         if fold(name) not in existing:
