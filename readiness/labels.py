@@ -6,6 +6,9 @@ around them. A language without a label falls back to English.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any, Protocol
+
 LABELS: dict[str, dict[str, str]] = {
     "evidence": {"en": "evidence", "vi": "minh chứng", "fr": "preuves"},
     "city profile": {"en": "city profile", "vi": "thông tin thành phố", "fr": "profil de la ville"},
@@ -272,6 +275,44 @@ def join_words(items: list, lang: str, conjunction: str = "and") -> str:
     if len(words) <= 1:
         return "".join(words)
     return f"{', '.join(words[:-1])} {label(conjunction, lang)} {words[-1]}"
+
+
+class Coded(Protocol):
+    """A problem as the engine states it: a code (``reason.CODE`` here) and the values it names."""
+
+    @property
+    def code(self) -> str: ...
+
+    @property
+    def params(self) -> Mapping[str, Any]: ...
+
+
+def reason_text(reason: Coded, lang: str = "en") -> str:
+    """A scoring reason (a gap's problem, a profile field's) said in ``lang``.
+
+    Lists become "a, b and c"; framework texts (a dict per language) the one in ``lang``; kinds
+    their names, joined with "or"; ``years`` gives ``within`` ("within 2 years") and ``last``.
+    """
+    params = reason.params
+
+    def say(v: Any) -> Any:
+        if isinstance(v, list):
+            return join_words(v, lang)
+        if isinstance(v, dict):  # a framework text in several languages
+            return v.get(lang) or v.get("en") or next(iter(v.values()), "")
+        return v
+
+    values = {k: say(v) for k, v in params.items()}
+    years = params.get("years")
+    if years is not None:
+        values["within"] = label("within_years", lang, n=years) if years != "1" else label("within_year", lang)
+        values["last"] = label("last_years", lang, n=years) if years != "1" else label("last_year", lang)
+    if "kinds" in params:
+        values["kinds"] = join_words([label(k, lang) for k in params["kinds"]], lang, "or")
+    if "kind" in params:
+        values["kind"] = label(params["kind"], lang)
+    return label(f"reason.{reason.code}", lang, **values)
+
 
 # The dossier's own words (``d.`` keys), English and Vietnamese.
 DOSSIER: dict[str, dict[str, str]] = {

@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from readiness.dates import PartialDate, parse
 from readiness.frameworks.schema import Framework
+from readiness.labels import reason_text
 from readiness.scoring.engine import (
     CityFacts,
     IndicatorFact,
@@ -186,11 +187,11 @@ def test_as_of_in_the_future_flags_records_that_will_be_too_old() -> None:
     assert crit(later, "t:b1").records[0].reasons == ("too_old",)
     gap = next(g for g in later.gaps if g.criterion == "t:b1")
     assert [p.code for p in gap.problems if not p.code.startswith("indicator")] == ["need_more"]
-    assert gap.problems[0].text("en") == "1 of the 2 event records it asks for: add 1 more"
+    assert reason_text(gap.problems[0], "en") == "1 of the 2 event records it asks for: add 1 more"
     only_old = next(g for g in score(framework(), city(rec("E1", "event", "2024-09", "t:b1")),
                                      dt.date(2026, 10, 1)).gaps if g.criterion == "t:b1")
     assert [p.code for p in only_old.problems][:2] == ["need_more", "stale"]
-    assert "E1" in only_old.problems[1].text("en") and "within 2 years" in only_old.problems[1].text("en")
+    assert "E1" in reason_text(only_old.problems[1], "en") and "within 2 years" in reason_text(only_old.problems[1], "en")
 
 
 def _actions(card, ref: str) -> list[str]:
@@ -206,8 +207,8 @@ def test_a_newer_record_waiting_for_verification_is_verify_not_add() -> None:
                                    rec("E3", "event", "2026-01-10", "t:b1", status="submitted")), AS_OF)
     gap = next(g for g in card.gaps if g.criterion == "t:b1")
     assert _actions(card, "t:b1") == ["waiting"]
-    assert gap.problems[0].text("en").startswith("E2 and E3 wait for verification")
-    assert not any("newer" in p.text("en") for p in gap.problems)
+    assert reason_text(gap.problems[0], "en").startswith("E2 and E3 wait for verification")
+    assert not any("newer" in reason_text(p, "en") for p in gap.problems)
 
 
 def test_actions_follow_the_cost_ladder() -> None:
@@ -223,7 +224,7 @@ def test_actions_follow_the_cost_ladder() -> None:
     card = score(framework(), city(e1, e9), AS_OF)
     gap = next(g for g in card.gaps if g.criterion == "t:b1")
     assert _actions(card, "t:b1") == ["link_existing"]
-    assert gap.problems[0].text("en") == ("E9 (event, 2026-03) is linked only to the area and would count here: "
+    assert reason_text(gap.problems[0], "en") == ("E9 (event, 2026-03) is linked only to the area and would count here: "
                                           "link it (readiness evidence link E9 t:b1)")
     assert _actions(score(framework(), city(e1, rec("E8", "event", "2026-03")), AS_OF), "t:b1") == ["need_more"]
     # Nothing fits: add one; the wrong-kind record linked here comes last, as a note.
@@ -241,7 +242,7 @@ def test_file_and_verification_requirements() -> None:
                                    rec("P2", "policy", "2026-01", "t:a2", status="rejected")), AS_OF)
     assert crit(card, "t:b1").records[0].reasons == ("no_file",)
     assert crit(card, "t:a2").status == "missing"
-    texts = [p.text("en") for g in card.gaps for p in g.problems]
+    texts = [reason_text(p, "en") for g in card.gaps for p in g.problems]
     assert any("E1 has no file attached" in t for t in texts)
     assert any(t.startswith("P2 was rejected") for t in texts)
 
@@ -283,7 +284,7 @@ def test_profile_items() -> None:
     assert crit(score(fw, city(profile={"population": {"value": 8_587_100, "year": 2024}}), AS_OF), "t:b2").status == "met"
     old = score(fw, city(profile={"population": {"value": 8_000_000, "year": 2020}}), AS_OF)
     assert crit(old, "t:b2").status == "stale"
-    assert "from 2020" in next(g for g in old.gaps if g.criterion == "t:b2").problems[0].text("en")
+    assert "from 2020" in reason_text(next(g for g in old.gaps if g.criterion == "t:b2").problems[0], "en")
 
     form = framework(areas=[{"id": "F", "title": {"en": "Form"}, "criteria": [
         {"id": "m", "title": {"en": "Motivation"}, "profile": {"fields": ["motivation"], "check": "text", "max_words": 5}},
@@ -294,7 +295,7 @@ def test_profile_items() -> None:
                                      "challenges": {"literacy": 3}}), AS_OF)
     assert [(c.id, c.status, c.coverage) for c in card.all_criteria()] == [
         ("m", "missing", 0.0), ("c", "partial", 0.5), ("r", "partial", 0.25)]
-    texts = [p.text("en") for g in card.gaps for p in g.problems]
+    texts = [reason_text(p, "en") for g in card.gaps for p in g.problems]
     assert any("no text in en" in t for t in texts)
     too_long = score(form, city(profile={"motivation": {"en": "one two three four five six"}}), AS_OF)
     assert crit(too_long, "t:m").fields[0].problem.params["words"] == 6  # type: ignore[union-attr]
@@ -322,8 +323,8 @@ def test_gaps_blocking_first_then_by_points_gained() -> None:
     card = score(framework(), city(), AS_OF)
     assert [(g.criterion, round(g.gain, 1)) for g in card.gaps] == [
         ("t:a2", 37.5), ("t:b1", 25.0), ("t:b2", 25.0), ("t:a1", 12.5)]
-    assert card.gaps[0].problems[0].text("en") == "no policy record: add one and link it to t:a2"
-    assert card.gaps[0].problems[0].text("vi").startswith("chưa có minh chứng loại chính sách")
+    assert reason_text(card.gaps[0].problems[0], "en") == "no policy record: add one and link it to t:a2"
+    assert reason_text(card.gaps[0].problems[0], "vi").startswith("chưa có minh chứng loại chính sách")
 
 
 def test_waiting_records_are_named_together() -> None:
@@ -334,7 +335,7 @@ def test_waiting_records_are_named_together() -> None:
     b1 = crit(card, "t:b1")
     assert (b1.status, b1.coverage) == ("unverified", 0.5)
     gap = next(g for g in card.gaps if g.criterion == "t:b1")
-    assert gap.problems[0].text("en").startswith("E1 and E2 wait for verification")
+    assert reason_text(gap.problems[0], "en").startswith("E1 and E2 wait for verification")
 
 
 def test_due_lists_what_runs_out_and_what_falls() -> None:
@@ -446,3 +447,14 @@ def test_gap_owners_are_the_linked_units_or_a_suggestion() -> None:
     card = score(framework(), city(rec("P1", "plan", "2025", "t:a1", unit="Ward 1")), AS_OF)
     a2 = next(g for g in card.gaps if g.criterion == "t:a2")
     assert (a2.units, a2.owner_suggested) == (["Ward 1"], True)
+
+
+def test_the_engine_renders_no_language() -> None:
+    """The engine returns reasons as a code with values; ``labels.reason_text`` says them, outside
+    it: importing the engine loads no labels."""
+    import subprocess
+    import sys
+
+    code = "import sys, readiness.scoring.engine; print('readiness.labels' in sys.modules)"
+    found = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert found.stdout.strip() == "False"

@@ -92,7 +92,7 @@ def scoring_options(func: Any) -> Any:
     options = [
         click.option("--framework", "framework_ids", multiple=True, metavar="ID",
                      help="Only this framework (repeatable) [default: every framework]."),
-        click.option("--as-of", "as_of", metavar="DATE", help=AS_OF_HELP),
+        click.option("--as-of", "as_of", type=DAY, metavar="DATE", help=AS_OF_HELP),
         click.option("--lang", default="en", show_default=True, metavar="CODE",
                      help="Language of titles, labels and messages: en or vi."),
         click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table",
@@ -104,3 +104,50 @@ def scoring_options(func: Any) -> Any:
     for option in reversed(options):
         func = option(func)
     return func
+
+
+# ParamTypes of scoring and dossier
+
+
+class DayType(click.ParamType):
+    """A whole day (2026-06-15 or 15/06/2026), as --as-of takes; a bad one is the usual one-line error."""
+
+    name = "date"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> dt.date:
+        from readiness.dates import parse_day
+
+        if isinstance(value, dt.date):
+            return value
+        return parse_day(value, _flag(param, "--as-of"))
+
+
+class DateTimeType(click.ParamType):
+    """A moment (2026-06-15 or 2026-06-15T09:00), in UTC; one without a zone is taken as UTC."""
+
+    name = "datetime"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> dt.datetime:
+        from readiness.errors import InvalidValueError
+
+        if isinstance(value, dt.datetime):
+            made = value
+        else:
+            try:
+                made = dt.datetime.fromisoformat(value)
+            except ValueError:
+                raise InvalidValueError(f"{_flag(param, '--created')} {value!r}: write 2026-06-15 or 2026-06-15T09:00") \
+                    from None
+        return (made if made.tzinfo else made.replace(tzinfo=dt.timezone.utc)).astimezone(dt.timezone.utc)
+
+
+def _flag(param: click.Parameter | None, default: str) -> str:
+    """The option's long name, as error messages name it."""
+    names = [o for o in (param.opts if param is not None else ()) if o.startswith("--")]
+    return names[0] if names else default
+
+
+#: --as-of and the like: a whole day.
+DAY = DayType()
+#: --created: a moment, in UTC.
+DATETIME = DateTimeType()

@@ -1,4 +1,4 @@
-"""Scorecards, gaps and due records for the terminal (rich), CSV and JSON. Used by cli_score.py.
+"""Scorecards, gaps and due records for the terminal (rich), CSV and JSON. Used by cli/scoring.py.
 
 Every number is shown the way ``scoring.DEFINITIONS`` defines it: coverage per criterion, the
 weighted score and the share of criteria met side by side, never blended; "no score" rather
@@ -12,16 +12,15 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from readiness.cli.output import console, csv_writer, emit_json, note, requirement_text, safe, table
-from readiness.labels import LABELS, label, record_status
+from readiness.cli.output import console, csv_writer, note, requirement_text, safe, table
+from readiness.labels import LABELS, label, reason_text, record_status
 
 if TYPE_CHECKING:
-    from readiness.frameworks.schema import Framework
-    from readiness.scoring.engine import AreaScore, CriterionScore, DueItem, Gap, Scorecard, UnitContribution
+    from readiness.scoring.engine import AreaScore, DueItem, Gap, Scorecard, UnitContribution
+    from readiness.scoring.report import Explanation
 
 STYLE = {"met": "green", "partial": "yellow", "unverified": "yellow", "stale": "magenta", "missing": "red",
          "not_applicable": "dim", "ready": "bold green", "ready_with_gaps": "bold yellow", "not_ready": "bold red"}
-SCORE_FORMAT = "readiness-score/1"
 
 
 def pct(value: float | None, lang: str = "en") -> str:
@@ -94,9 +93,10 @@ def scorecard_table(card: Scorecard, lang: str) -> None:
     click.echo("")
 
 
-def explain(card: Scorecard, criterion: CriterionScore, framework: Framework, lang: str) -> None:
+def explain(explanation: Explanation, lang: str) -> None:
     """One criterion: what it asks for, each linked record and why it counted or not."""
-    crit = framework.criteria[criterion.id]
+    card, criterion = explanation.card, explanation.criterion
+    crit = explanation.framework.criteria[criterion.id]
     click.echo(safe(f"{criterion.ref}  {_text(criterion.title, lang)}"))
     asks, status = f"{label('x.asks', lang)}:", f"{label('x.status', lang)}:"
     width = max(len(asks), len(status)) + 2
@@ -122,7 +122,7 @@ def explain(card: Scorecard, criterion: CriterionScore, framework: Framework, la
         click.echo(f"  {label('x.unlinked', lang)}")
     if criterion.fields:
         table([label(f"col.{c}", lang) for c in ("field", "ok", "value")],
-              [(f.field, label("yes" if f.ok else "no", lang), f.problem.text(lang) if f.problem else _value(f.value))
+              [(f.field, label("yes" if f.ok else "no", lang), reason_text(f.problem, lang) if f.problem else _value(f.value))
                for f in criterion.fields])
     for ind in criterion.indicators:
         value = label("x.no_value", lang) if ind.value is None else \
@@ -130,11 +130,11 @@ def explain(card: Scorecard, criterion: CriterionScore, framework: Framework, la
         target = "" if ind.target_reached is None else ", " + (
             label("x.target_reached", lang) if ind.target_reached else label("x.target_missed", lang, target=f"{ind.target:g}"))
         click.echo(safe(f"  {label('indicator', lang)} {ind.id}: {value}, {label(ind.status, lang)}{target}"))
-    gap = next((g for g in card.gaps if g.criterion == criterion.ref), None)
+    gap = explanation.gap
     if gap:
         click.echo(f"  {label('x.todo', lang)}:")
         for p in gap.problems:
-            click.echo(safe(f"    - {p.text(lang)}"))
+            click.echo(safe(f"    - {reason_text(p, lang)}"))
 
 
 def _value(value: Any) -> str:
@@ -160,7 +160,7 @@ def gaps_table(gaps: Sequence[Gap], lang: str) -> None:
     for i, g in enumerate(gaps, 1):
         priority = Text(label("blocking", lang), style="bold red") if g.blocking and g.status != "met" \
             else Text(label("points", lang, n=f"{g.gain:.1f}"))
-        todo = "\n".join(f"- {p.text(lang)}" for p in g.problems)
+        todo = "\n".join(f"- {reason_text(p, lang)}" for p in g.problems)
         if g.units:
             todo += f"\n  {label('owner', lang)}: {', '.join(g.units)}" \
                 + (f" ({label('suggested', lang)})" if g.owner_suggested else "")
@@ -207,25 +207,6 @@ def due_table(items: Sequence[DueItem], lang: str) -> None:
 # For programs
 
 
-def scores_json(cards: Sequence[Scorecard], lang: str, extra: dict[str, Any] | None = None) -> None:
-    """The documented JSON: a wrapper with the definitions, then one scorecard per framework.
-
-    Reasons carry a ``code`` and ``params`` for programs and their ``text`` in ``lang``.
-    """
-    from readiness.scoring.engine import DEFINITIONS
-
-    def with_text(card: Scorecard) -> dict[str, Any]:
-        data = card.model_dump(mode="json")
-        for gap, model in zip(data["gaps"], card.gaps):
-            for p, reason in zip(gap["problems"], model.problems):
-                p["text"] = reason.text(lang)
-        return data
-
-    emit_json({"format": SCORE_FORMAT, "lang": lang,
-               "definitions": {k: v.get(lang, v["en"]) for k, v in DEFINITIONS.items()},
-               **(extra or {}), "scorecards": [with_text(c) for c in cards]})
-
-
 CRITERIA_CSV = ("city", "framework", "area", "criterion", "title", "blocking", "weight", "status", "coverage",
                 "share", "counted", "justification")
 
@@ -255,4 +236,4 @@ def gaps_csv(gaps: Sequence[Gap], lang: str, raw: bool = False) -> None:
     for i, g in enumerate(gaps, 1):
         w.writerow([i, g.framework, g.criterion, _text(g.title, lang), g.status,
                     "" if g.coverage is None else f"{g.coverage:.4f}", str(g.blocking).lower(), f"{g.gain:.2f}",
-                    " | ".join(p.text(lang) for p in g.problems), "; ".join(g.units)])
+                    " | ".join(reason_text(p, lang) for p in g.problems), "; ".join(g.units)])

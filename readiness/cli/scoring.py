@@ -2,23 +2,28 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 import click
 
 from readiness.cli.options import (
     CONTEXT,
-    _as_of,
+    DAY,
     _catalogue,
     _open,
     criteria_dir_option,
     scoring_options,
     workspace_options,
 )
-from readiness.cli.output import note
+from readiness.cli.output import emit_json, note
 from readiness.labels import label
+
+if TYPE_CHECKING:
+    from readiness.config import Settings
+    from readiness.scoring.engine import Scorecard
 
 log = logging.getLogger(__name__)
 
@@ -26,16 +31,18 @@ log = logging.getLogger(__name__)
 @click.command("score", context_settings=CONTEXT)
 @click.option("--city", "city_name", help="The city to score [default: every city, one line each].")
 @click.option("--explain", metavar="FRAMEWORK:CRITERION",
-              help="Show one criterion: each linked record and why it counted or not (2.6.1 alone when one framework has it).")
+              help="Show one criterion: each linked record and why it counted or not "
+                   "(2.6.1 alone when one framework has it).")
 @click.option("--by", "by", type=click.Choice(["unit"]), help="unit: which units contributed to which areas.")
 @click.option("--schema", is_flag=True, help="Print the JSON Schema of a scorecard and exit.")
 @scoring_options
 def score_command(city_name: str | None, explain: str | None, by: str | None, schema: bool,
-                  framework_ids: tuple[str, ...], as_of: str | None, lang: str, fmt: str, raw: bool,
-                  criteria_dirs: tuple[Path, ...], settings: Any) -> None:
+                  framework_ids: tuple[str, ...], as_of: dt.date | None, lang: str, fmt: str, raw: bool,
+                  criteria_dirs: tuple[Path, ...], settings: Settings) -> None:
     """Score a city's readiness: coverage, totals and the verdict.
 
-    Per area and criterion: coverage, status and the evidence that counted. The weighted score and the share of criteria met are two numbers, shown side by side and
+    Per area and criterion: coverage, status and the evidence that counted. The weighted score
+    and the share of criteria met are two numbers, shown side by side and
     never blended; a criterion marked not applicable leaves both. The verdict is READY (every
     blocking criterion met and the score at the framework's threshold), READY WITH GAPS, or NOT
     READY (a blocking criterion unmet). See "Scoring method" in the README for every rule.
@@ -50,75 +57,49 @@ def score_command(city_name: str | None, explain: str | None, by: str | None, sc
       readiness score --city Hanoi --format json > hanoi-score.json
     """
     from readiness.cli import output_score as out
-    from readiness.errors import InvalidValueError
 
     if schema:
-        from readiness.cli.output import emit_json
         from readiness.scoring.engine import Scorecard
 
         emit_json(Scorecard.model_json_schema())
         return
-    day = _as_of(as_of)
+    from readiness.access import Actor
+    from readiness.scoring.report import ScoreQuery, score_report
+
+    query = ScoreQuery(framework_ids=framework_ids, as_of=as_of, explain=explain, by_unit=by == "unit",
+                       gaps=fmt == "json")  # the table and CSV show no gaps
     catalogue = _catalogue(settings, criteria_dirs)
-    if city_name is None:
-        if explain or by:
-            raise InvalidValueError(f"--{'explain' if explain else 'by'} needs --city: it shows one city's records")
-        from readiness.scoring.facts import score_all
-
-        with _open(settings) as ws:
-            cards = score_all(ws, catalogue, framework_ids, day)
-        if not cards:
-            note('no cities yet; add one with: readiness city add "Hà Nội" --country VN')
-        if fmt == "json":
-            out.scores_json(cards, lang, {"as_of": day.isoformat()})
-        elif fmt == "csv":
-            out.cities_csv(cards, raw)
-        elif cards:
-            note(f"{label('as of', lang)} {day.isoformat()}")
-            out.all_cities_table(cards, lang)
-        return
-
-    from readiness.scoring.facts import contributions, score_city
-
-    if explain:
-        try:  # kflc:2.6.1, or 2.6.1 when one framework in play has it
-            explain = catalogue.qualify(explain, framework_ids=framework_ids)
-        except InvalidValueError as exc:
-            raise InvalidValueError(f"--explain {exc}") from None
-        framework_ids = (explain.partition(":")[0],)
     with _open(settings) as ws:
-        # The table and --by unit show no gaps; JSON and --explain do.
-        scores = score_city(ws, city_name, catalogue, framework_ids, day,
-                            with_gaps=bool(explain) or (fmt == "json" and by is None))
-    if explain:
-        card = scores.cards[0]
-        criterion = card.criterion(explain)
-        assert criterion is not None
-        if fmt == "json":
-            out.emit_json({"format": out.SCORE_FORMAT, "city": card.city, "as_of": day.isoformat(),
-                           "criterion": criterion.model_dump(mode="json"),
-                           "gap": next((g.model_dump(mode="json") for g in card.gaps if g.criterion == criterion.ref), None)})
-        else:
-            out.explain(card, criterion, catalogue.get(card.framework), lang)
-        return
-    if by == "unit":
-        pairs = contributions(scores)
-        if fmt == "json":
-            out.emit_json([{"framework": c.framework, "areas": [a.id for a in c.areas],
-                            "units": [u.model_dump(mode="json") for u in rows]} for c, rows in pairs])
-        else:
-            for card, rows in pairs:
-                out.units_table(card, rows, lang)
-        return
+        report = score_report(ws, Actor.of(settings), catalogue, city_name, query)
+    if report.city is None and not report.cards:
+        note('no cities yet; add one with: readiness city add "Hà Nội" --country VN')
     if fmt == "json":
-        out.scores_json(scores.cards, lang, {"city": scores.facts.name, "as_of": day.isoformat()})
+        emit_json(report.as_json(lang))
+    elif report.explanation is not None:
+        out.explain(report.explanation, lang)
+    elif report.units is not None:
+        for each in report.units:
+            out.units_table(each.card, each.units, lang)
+    elif report.city is None:
+        _every_city(report.cards, lang, fmt, raw, report.as_of)
     elif fmt == "csv":
-        out.criteria_csv(scores.cards, lang, raw)
+        out.criteria_csv(report.cards, lang, raw)
     else:
-        for card in scores.cards:
+        for card in report.cards:
             out.scorecard_table(card, lang)
-        if len(scores.cards) > 1:
-            note("next: readiness gaps --city " + _quoted(scores.facts.name))
+        if len(report.cards) > 1:
+            note("next: readiness gaps --city " + _quoted(report.city))
+
+
+def _every_city(cards: list[Scorecard], lang: str, fmt: str, raw: bool, day: dt.date) -> None:
+    """Every city's line per framework, as a table or CSV (JSON is the report's)."""
+    from readiness.cli import output_score as out
+
+    if fmt == "csv":
+        out.cities_csv(cards, raw)
+    elif cards:
+        note(f"{label('as of', lang)} {day.isoformat()}")
+        out.all_cities_table(cards, lang)
 
 
 def _quoted(name: str) -> str:
@@ -129,11 +110,12 @@ def _quoted(name: str) -> str:
 @click.option("--city", "city_name", required=True, help="The city whose gaps to list.")
 @click.option("--limit", type=click.IntRange(1), help="Only the first N gaps.")
 @scoring_options
-def gaps_command(city_name: str, limit: int | None, framework_ids: tuple[str, ...], as_of: str | None, lang: str,
-                 fmt: str, raw: bool, criteria_dirs: tuple[Path, ...], settings: Any) -> None:
+def gaps_command(city_name: str, limit: int | None, framework_ids: tuple[str, ...], as_of: dt.date | None, lang: str,
+                 fmt: str, raw: bool, criteria_dirs: tuple[Path, ...], settings: Settings) -> None:
     """List what is missing, most important first, with what to do.
 
-    Each gap names what is missing and the action that closes it. Blocking criteria come first, then the points closing each gap would add to its framework's
+    Each gap names what is missing and the action that closes it. Blocking criteria come first,
+    then the points closing each gap would add to its framework's
     score (its share of the weight times the coverage it lacks). Indicators with no recent value
     are listed too. With --as-of, records that will be too old by then show up as gaps now.
 
@@ -143,39 +125,37 @@ def gaps_command(city_name: str, limit: int | None, framework_ids: tuple[str, ..
       readiness gaps --city Hanoi --framework gnlc-application --lang vi
       readiness gaps --city Hanoi --as-of 2026-06-15 --format csv > gaps.csv
     """
+    from readiness.access import Actor
     from readiness.cli import output_score as out
-    from readiness.scoring.facts import score_city
+    from readiness.scoring.report import gaps_report
 
+    catalogue = _catalogue(settings, criteria_dirs)
     with _open(settings) as ws:
-        scores = score_city(ws, city_name, _catalogue(settings, criteria_dirs), framework_ids, _as_of(as_of))
-    gaps = sorted((g for c in scores.cards for g in c.gaps),
-                  key=lambda g: (not g.blocking or g.status == "met", -g.gain))[:limit]
+        report = gaps_report(ws, Actor.of(settings), catalogue, city_name, framework_ids, as_of, limit)
+    gaps = report.gaps
     if fmt == "json":
-        out.emit_json({"format": out.SCORE_FORMAT, "city": scores.facts.name,
-                       "as_of": scores.cards[0].as_of.isoformat() if scores.cards else None,
-                       "gaps": [{**g.model_dump(mode="json"), "actions": [p.text(lang) for p in g.problems]}
-                                for g in gaps]})
+        emit_json(report.as_json(lang))
     elif fmt == "csv":
         out.gaps_csv(gaps, lang, raw)
     elif not gaps:
-        note(label("msg.no_gaps", lang, city=scores.facts.name))
+        note(label("msg.no_gaps", lang, city=report.city))
     else:
         out.gaps_table(gaps, lang)
-        note(label("msg.gaps", lang, n=len(gaps), city=_quoted(scores.facts.name), criterion=gaps[0].criterion))
+        note(label("msg.gaps", lang, n=len(gaps), city=_quoted(report.city), criterion=gaps[0].criterion))
 
 
 @click.command("due", context_settings=CONTEXT)
 @click.option("--city", "city_name", required=True, help="The city whose records to check.")
 @click.option("--within", default="90d", show_default=True, help="How far ahead: 30d, 12w, 6m, 1y.")
 @click.option("--framework", "framework_ids", multiple=True, metavar="ID", help="Only this framework (repeatable).")
-@click.option("--as-of", "as_of", metavar="DATE", help="Count from this day [default: today].")
+@click.option("--as-of", "as_of", type=DAY, metavar="DATE", help="Count from this day [default: today].")
 @click.option("--lang", default="en", show_default=True, metavar="CODE",
               help="Language of titles, labels and messages: en or vi.")
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
 @criteria_dir_option
 @workspace_options
-def due_command(city_name: str, within: str, framework_ids: tuple[str, ...], as_of: str | None, lang: str, fmt: str,
-                criteria_dirs: tuple[Path, ...], settings: Any) -> None:
+def due_command(city_name: str, within: str, framework_ids: tuple[str, ...], as_of: dt.date | None, lang: str,
+                fmt: str, criteria_dirs: tuple[Path, ...], settings: Settings) -> None:
     """List records that run out soon and the criteria that would fall.
 
     A record "runs out" on the last day it still counts for a criterion: its valid-until date,
@@ -187,23 +167,21 @@ def due_command(city_name: str, within: str, framework_ids: tuple[str, ...], as_
       readiness due --city Hanoi
       readiness due --city Hanoi --within 6m --format json
     """
+    from readiness.access import Actor
     from readiness.cli import output_score as out
-    from readiness.dates import add_span, parse_span
-    from readiness.scoring.facts import due_city
+    from readiness.scoring.report import due_report
 
-    day = _as_of(as_of)
-    horizon = add_span(day, parse_span(within))
+    catalogue = _catalogue(settings, criteria_dirs)
     with _open(settings) as ws:
-        items = due_city(ws, city_name, _catalogue(settings, criteria_dirs), framework_ids, day, horizon)
+        report = due_report(ws, Actor.of(settings), catalogue, city_name, within, framework_ids, as_of)
+    start, end = report.as_of.isoformat(), report.until.isoformat()
     if fmt == "json":
-        out.emit_json({"as_of": day.isoformat(), "until": horizon.isoformat(),
-                       "due": [i.model_dump(mode="json") for i in items]})
-    elif not items:
-        note(label("msg.nothing_due", lang, start=day.isoformat(), end=horizon.isoformat()))
+        emit_json(report.as_json())
+    elif not report.items:
+        note(label("msg.nothing_due", lang, start=start, end=end))
     else:
-        out.due_table(items, lang)
-        falling = sorted({i.criterion for i in items if i.falls})
-        note(label("msg.due", lang, n=len(items), end=horizon.isoformat(), falling=len(falling)))
+        out.due_table(report.items, lang)
+        note(label("msg.due", lang, n=len(report.items), end=end, falling=len(report.falling)))
 
 
 @click.command("suggest", context_settings=CONTEXT)
@@ -216,7 +194,7 @@ def due_command(city_name: str, within: str, framework_ids: tuple[str, ...], as_
 @criteria_dir_option
 @workspace_options
 def suggest_command(evidence_id: str, framework_ids: tuple[str, ...], top: int, lang: str, fmt: str,
-                    criteria_dirs: tuple[Path, ...], settings: Any) -> None:
+                    criteria_dirs: tuple[Path, ...], settings: Settings) -> None:
     """Rank the criteria a record most likely supports, with the words that matched.
 
     Matches the record's titles, summaries, organiser and tags, in Vietnamese and English, with
@@ -264,7 +242,7 @@ def na() -> None:
 @click.option("--why", required=True, help="Why it does not apply, in a sentence reviewers will read.")
 @criteria_dir_option
 @workspace_options
-def na_add(criterion: str, city_name: str, why: str, criteria_dirs: tuple[Path, ...], settings: Any) -> None:
+def na_add(criterion: str, city_name: str, why: str, criteria_dirs: tuple[Path, ...], settings: Settings) -> None:
     """Mark a criterion not applicable for a city (again: replace the justification).
 
     \b
@@ -283,7 +261,7 @@ def na_add(criterion: str, city_name: str, why: str, criteria_dirs: tuple[Path, 
 @click.option("--city", "city_name", required=True, help="The city.")
 @criteria_dir_option
 @workspace_options
-def na_remove(criterion: str, city_name: str, criteria_dirs: tuple[Path, ...], settings: Any) -> None:
+def na_remove(criterion: str, city_name: str, criteria_dirs: tuple[Path, ...], settings: Settings) -> None:
     """Make a criterion applicable again for a city.
 
     \b
@@ -301,7 +279,7 @@ def na_remove(criterion: str, city_name: str, criteria_dirs: tuple[Path, ...], s
 @click.option("--city", "city_name", help="Only this city.")
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
 @workspace_options
-def na_list(city_name: str | None, fmt: str, settings: Any) -> None:
+def na_list(city_name: str | None, fmt: str, settings: Settings) -> None:
     """List the criteria marked not applicable, with their justifications.
 
     \b

@@ -33,8 +33,7 @@ from pydantic import BaseModel, ConfigDict, SkipValidation
 
 from readiness.dates import PartialDate, add_months
 from readiness.frameworks.catalogue import Catalogue
-from readiness.frameworks.schema import Area, Criterion, Framework, ProfileCheck
-from readiness.labels import join_words, label
+from readiness.frameworks.schema import Area, Criterion, EvidenceRequirement, Framework, ProfileCheck
 from readiness.profile import PROFILE_FIELDS
 from readiness.text import word_count
 
@@ -166,30 +165,10 @@ class _Out(BaseModel):
 
 
 class Reason(_Out):
-    """A problem and the action that closes it, as a code with values; ``text(lang)`` says it."""
+    """A problem and the action that closes it, as a code with values (``labels.reason_text`` says it)."""
 
     code: str
     params: dict[str, Any] = {}
-
-    def text(self, lang: str = "en") -> str:
-        def say(v: Any) -> Any:
-            if isinstance(v, list):
-                return join_words(v, lang)
-            if isinstance(v, dict):  # a framework text in several languages
-                return v.get(lang) or v.get("en") or next(iter(v.values()), "")
-            return v
-
-        values = {k: say(v) for k, v in self.params.items()}
-        if self.params.get("years") is not None:
-            values["within"] = label("within_years", lang, n=self.params["years"]) if self.params["years"] != "1" \
-                else label("within_year", lang)
-            values["last"] = label("last_years", lang, n=self.params["years"]) if self.params["years"] != "1" \
-                else label("last_year", lang)
-        if "kinds" in self.params:
-            values["kinds"] = join_words([label(k, lang) for k in self.params["kinds"]], lang, "or")
-        if "kind" in self.params:
-            values["kind"] = label(self.params["kind"], lang)
-        return label(f"reason.{self.code}", lang, **values)
 
 
 @dataclass(frozen=True)
@@ -708,43 +687,26 @@ def find_gaps(card: Scorecard, framework: Framework, city: CityFacts, as_of: dt.
     times the coverage it lacks), then by framework order.
     """
     by_code = {r.code: r for r in city.records}
-    # The unit that contributed most counting records to each area: whom to ask when a criterion
-    # of that area has no record of its own yet.
-    area_units: dict[str, Counter[str]] = defaultdict(Counter)
-    for c in card.all_criteria():
-        for code in c.counted:
-            if code in by_code and by_code[code].unit:
-                area_units[c.area][by_code[code].unit] += 1  # type: ignore[index]
-    # Each area with the areas above it, as link refs: a record linked to one of them is about
-    # the criteria below it (an area link counts for none), so linking it to one is an action.
-    chains: dict[str, set[str]] = {}
-
-    def walk(areas: Sequence[Area], above: frozenset[str]) -> None:
-        for a in areas:
-            chains[a.id] = set(above | {f"{framework.id}:{a.id}"})
-            walk(a.areas, above | {f"{framework.id}:{a.id}"})
-
-    walk(framework.areas, frozenset())
-    gaps: list[tuple[tuple, Gap]] = []
+    area_units = _area_units(card, by_code)
+    chains = _area_chains(framework)
+    gaps: list[tuple[tuple[bool, float, int], Gap]] = []
     for order, c in enumerate(card.all_criteria()):
         if not c.applicable:
             continue
         crit = framework.criteria[c.id]
         problems: list[Reason] = []
         if c.status != "met":
-            problems += (_evidence_problems(c, crit, by_code, city, as_of, card.unverified_weight, chains.get(c.area, set())) if crit.evidence is not None
-                         else [f.problem for f in c.fields if f.problem is not None])
-            if crit.profile is not None:
-                problems = [p.model_copy(update={"params": {**p.params, "city": city.name}}) for p in problems]
-        for ind in c.indicators:
-            if ind.status == "missing":
-                problems.append(Reason(code="indicator_missing", params={"indicator": ind.title}))
-            elif ind.status == "stale":
-                problems.append(Reason(code="indicator_stale", params={"indicator": ind.title, "year": ind.year or "?"}))
+            if crit.evidence is not None:
+                problems += _evidence_problems(c, crit, by_code, city, as_of, card.unverified_weight,
+                                               chains.get(c.area, set()))
+            else:
+                problems += [p.model_copy(update={"params": {**p.params, "city": city.name}})
+                             for f in c.fields if (p := f.problem) is not None]
+        problems += _indicator_problems(c)
         if not problems:
             continue
         gain = 100 * c.share * (1 - (c.coverage or 0))
-        units = sorted({by_code[r.id].unit for r in c.records if r.id in by_code and by_code[r.id].unit})  # type: ignore[misc]
+        units = sorted({unit for r in c.records if r.id in by_code and (unit := by_code[r.id].unit)})
         suggested = not units and bool(area_units.get(c.area))
         if suggested:
             units = [min(area_units[c.area].items(), key=lambda kv: (-kv[1], kv[0]))[0]]
@@ -755,6 +717,71 @@ def find_gaps(card: Scorecard, framework: Framework, city: CityFacts, as_of: dt.
     return [g for _, g in sorted(gaps, key=lambda x: x[0])]
 
 
+def rank_gaps(cards: Iterable[Scorecard]) -> list[Gap]:
+    """The gaps of several scorecards in one list, most important first: blocking and unmet
+    first, then by the points closing each would add; ties keep each scorecard's own order."""
+    return sorted((g for c in cards for g in c.gaps), key=lambda g: (not g.blocking or g.status == "met", -g.gain))
+
+
+def _area_units(card: Scorecard, by_code: Mapping[str, RecordFact]) -> dict[str, Counter[str]]:
+    """Per area, the units that contributed counting records to it, counted: whom to ask when a
+    criterion of that area has no record of its own yet."""
+    area_units: dict[str, Counter[str]] = defaultdict(Counter)
+    for c in card.all_criteria():
+        for code in c.counted:
+            if code in by_code and (unit := by_code[code].unit):
+                area_units[c.area][unit] += 1
+    return area_units
+
+
+def _area_chains(framework: Framework) -> dict[str, set[str]]:
+    """Each area with the areas above it, as link refs: a record linked to one of them is about
+    the criteria below it (an area link counts for none), so linking it to one is an action."""
+    chains: dict[str, set[str]] = {}
+
+    def walk(areas: Sequence[Area], above: frozenset[str]) -> None:
+        for a in areas:
+            chains[a.id] = set(above | {f"{framework.id}:{a.id}"})
+            walk(a.areas, above | {f"{framework.id}:{a.id}"})
+
+    walk(framework.areas, frozenset())
+    return chains
+
+
+def _indicator_problems(c: CriterionScore) -> list[Reason]:
+    problems = []
+    for ind in c.indicators:
+        if ind.status == "missing":
+            problems.append(Reason(code="indicator_missing", params={"indicator": ind.title}))
+        elif ind.status == "stale":
+            problems.append(Reason(code="indicator_stale", params={"indicator": ind.title, "year": ind.year or "?"}))
+    return problems
+
+
+@dataclass
+class _Ladder:
+    """One evidence criterion's gap while its actions are found: ``short`` is how many more
+    records must count once every record involved is verified; each action lowers it."""
+
+    c: CriterionScore
+    req: EvidenceRequirement
+    by_code: Mapping[str, RecordFact]
+    as_of: dt.date
+    short: int
+    problems: list[Reason] = field(default_factory=list)
+
+    @property
+    def kinds(self) -> list[str]:
+        return [k.value for k in self.req.kinds]
+
+    @property
+    def years(self) -> str | None:
+        return f"{self.req.max_age_years:g}" if self.req.max_age_years else None
+
+    def base(self, code: str) -> dict[str, Any]:
+        return {"record": code, "kinds": self.kinds, "years": self.years, "as_of": self.as_of.isoformat()}
+
+
 def _evidence_problems(c: CriterionScore, crit: Criterion, by_code: Mapping[str, RecordFact],
                        city: CityFacts, as_of: dt.date, unverified_weight: float = 0.5,
                        areas: Iterable[str] = ()) -> list[Reason]:
@@ -762,98 +789,121 @@ def _evidence_problems(c: CriterionScore, crit: Criterion, by_code: Mapping[str,
 
     The cost ladder: verify a record that already counts (or counts only once verified) < attach
     a file to a record that lacks only that < link a record that would count but is linked only
-    to the criterion's area (``areas``: its area and those above it) < date an undated record or correct a rejected one (they may count then)
-    < add a new record. An action is listed only while the gap is still open after the cheaper
-    ones, so that the first action is the cheapest that really closes it: a newer record that
-    waits for verification is "verify it", never "add a newer one". Records that cannot count
-    here whatever is done to them (wrong kind, dated after the as-of day) come last, as notes.
+    to the criterion's area (``areas``: its area and those above it) < date an undated record or
+    correct a rejected one (they may count then) < add a new record. An action is listed only
+    while the gap is still open after the cheaper ones, so that the first action is the cheapest
+    that really closes it: a newer record that waits for verification is "verify it", never "add
+    a newer one". Records that cannot count here whatever is done to them (wrong kind, dated
+    after the as-of day) come last, as notes.
     """
     req = crit.evidence
     assert req is not None
-    kinds = [k.value for k in req.kinds]
-    years = f"{req.max_age_years:g}" if req.max_age_years else None
-    need = req.min_count
     records = c.records
-    problems: list[Reason] = []
+    short = req.min_count - (c.counted_records + sum(1 for r in records if r.reasons == ("not_verified",)))
+    ladder = _Ladder(c, req, by_code, as_of, short)
+    _verify(ladder, unverified_weight)
+    _attach(ladder)
+    if ladder.short > 0:
+        _link(ladder, city, areas)
+    if ladder.short > 0:
+        _correct(ladder)
+    if ladder.short > 0:
+        _add(ladder)
+    _notes(ladder)
+    return ladder.problems
 
+
+def _verify(ladder: _Ladder, unverified_weight: float) -> None:
+    """1. Verify: records that count at the unverified weight, or only once verified."""
+    records = ladder.c.records
     verified = sum(1 for r in records if r.counted and r.status == "verified")
     unverified = sum(1 for r in records if r.counted and r.status != "verified")
+    closed = verified >= 1 and verified + unverified_weight * unverified >= ladder.req.min_count - EPSILON
+    waiting = sorted({r.id for r in records
+                      if (r.counted and r.status != "verified") or r.reasons == ("not_verified",)})
+    if waiting and not closed:
+        ladder.problems.append(Reason(code="waiting", params={"records": waiting}))
 
-    def closed(v: float, u: float) -> bool:
-        return v >= 1 and v + unverified_weight * u >= need - EPSILON
 
-    # 1. Verify: records that count at the unverified weight, or only once verified.
-    waiting = sorted({r.id for r in records if (r.counted and r.status != "verified") or r.reasons == ("not_verified",)})
-    if waiting and not closed(verified, unverified):
-        problems.append(Reason(code="waiting", params={"records": waiting}))
-    # How many more records must count, once every record involved is verified.
-    short = need - (c.counted_records + sum(1 for r in records if r.reasons == ("not_verified",)))
+def _attach(ladder: _Ladder) -> None:
+    """2. Attach a file to a record that lacks only that."""
+    for r in ladder.c.records:
+        if ladder.short > 0 and "no_file" in r.reasons and set(r.reasons) <= {"no_file", "not_verified"}:
+            ladder.problems.append(Reason(code="no_file", params=ladder.base(r.id)))
+            ladder.short -= 1
 
-    def base(code: str) -> dict[str, Any]:
-        return {"record": code, "kinds": kinds, "years": years, "as_of": as_of.isoformat()}
 
-    # 2. Attach a file to a record that lacks only that.
+def _link(ladder: _Ladder, city: CityFacts, areas: Iterable[str]) -> None:
+    """3. Link a record linked only to the criterion's area that would count here: verified
+    first, then newest. (Any record of the right kind would be a guess about its subject.)"""
+    req, c, as_of = ladder.req, ladder.c, ladder.as_of
+    linked = {r.id for r in c.records}
+    cutoff = cutoff_of(req.max_age_years, as_of)
+    about = set(areas)
+    kinds = ladder.kinds
+    fits = [r for r in city.records
+            if r.code not in linked and about.intersection(r.links) and r.kind in kinds and r.status != "rejected"
+            and timing_of(r, as_of, cutoff) == "ok" and (r.files > 0 or not req.file_required)]
+    fits.sort(key=lambda r: (r.status != "verified", -(r.dated.last_day.toordinal() if r.dated else 0), r.code))
+    for r in fits[:ladder.short]:
+        ladder.problems.append(Reason(code="link_existing", params={
+            **ladder.base(r.code), "kind": r.kind, "ref": c.ref, "date": r.dated.iso() if r.dated else "-"}))
+        ladder.short -= 1
+
+
+def _correct(ladder: _Ladder) -> None:
+    """4. Records that may count once corrected: no date (under an age limit), or rejected. They
+    are worth trying before adding a record, but do not close the gap for sure."""
+    records = ladder.c.records
     for r in records:
-        if short > 0 and "no_file" in r.reasons and set(r.reasons) <= {"no_file", "not_verified"}:
-            problems.append(Reason(code="no_file", params=base(r.id)))
-            short -= 1
-    # 3. Link a record linked only to the criterion's area that would count here: verified
-    # first, then newest. (Any record of the right kind would be a guess about its subject.)
-    if short > 0:
-        linked = {r.id for r in records}
-        cutoff = cutoff_of(req.max_age_years, as_of)
-        about = set(areas)
-        fits = [r for r in city.records
-                if r.code not in linked and about.intersection(r.links) and r.kind in kinds and r.status != "rejected"
-                and timing_of(r, as_of, cutoff) == "ok" and (r.files > 0 or not req.file_required)]
-        fits.sort(key=lambda r: (r.status != "verified", -(r.dated.last_day.toordinal() if r.dated else 0), r.code))
-        for r in fits[:short]:
-            problems.append(Reason(code="link_existing", params={**base(r.code), "kind": r.kind, "ref": c.ref,
-                                                                  "date": r.dated.iso() if r.dated else "-"}))
-            short -= 1
-    # 4. Records that may count once corrected: no date (under an age limit), or rejected. They
-    # are worth trying before adding a record, but do not close the gap for sure.
-    if short > 0:
-        for r in records:
-            if "undated" in r.reasons and set(r.reasons) <= {"undated", "no_file", "not_verified"}:
-                problems.append(Reason(code="undated", params=base(r.id)))
-        for r in records:
-            if "rejected" in r.reasons and "wrong_kind" not in r.reasons:
-                rec = by_code.get(r.id)
-                problems.append(Reason(code="rejected", params={**base(r.id),
-                                                                "why": (rec.status_reason if rec else None) or "-"}))
-    # 5. Add new records.
-    if short > 0:
-        old_codes = [r.id for r in records if not set(r.reasons) & {"wrong_kind", "rejected"}
-                     and set(r.reasons) & {"too_old", "expired"}]
-        old = [by_code[code] for code in old_codes if code in by_code]
-        others = [by_code[r.id] for r in records if r.id in by_code and r.id not in old_codes
-                  and not set(r.reasons) & {"wrong_kind", "rejected"}]
-        latest = max(old, key=lambda r: (r.dated.last_day if r.dated else dt.date.min, r.code)) if old else None
-        newer = latest is not None and any(
-            o.dated is not None and latest.dated is not None and o.dated.last_day > latest.dated.last_day for o in others)
-        if need > 1:
-            problems.append(Reason(code="need_more", params={"have": c.counted_records, "need": need,
-                                                             "more": short, "kinds": kinds}))
-        if latest is not None and not newer and c.counted_records == 0:
-            if latest.valid_until is not None and latest.valid_until.last_day < as_of:
-                problems.append(Reason(code="expired", params={"record": latest.code, "date": latest.valid_until.iso()}))
-            else:
-                problems.append(Reason(code="stale", params={"kinds": kinds, "record": latest.code,
-                                                             "date": latest.dated.iso() if latest.dated else "?",
-                                                             "years": years}))
-        elif need == 1:
-            problems.append(Reason(code="missing" if years is None else "missing_recent",
-                                   params={"kinds": kinds, "years": years, "ref": c.ref}))
-    # 6. Worth knowing: records linked here that cannot count whatever is done to them.
+        if "undated" in r.reasons and set(r.reasons) <= {"undated", "no_file", "not_verified"}:
+            ladder.problems.append(Reason(code="undated", params=ladder.base(r.id)))
     for r in records:
+        if "rejected" in r.reasons and "wrong_kind" not in r.reasons:
+            rec = ladder.by_code.get(r.id)
+            ladder.problems.append(Reason(code="rejected", params={
+                **ladder.base(r.id), "why": (rec.status_reason if rec else None) or "-"}))
+
+
+def _add(ladder: _Ladder) -> None:
+    """5. Add new records: how many more, or a newer one than the last that ran out."""
+    c, by_code, need = ladder.c, ladder.by_code, ladder.req.min_count
+    old_codes = [r.id for r in c.records if not set(r.reasons) & {"wrong_kind", "rejected"}
+                 and set(r.reasons) & {"too_old", "expired"}]
+    old = [by_code[code] for code in old_codes if code in by_code]
+    others = [by_code[r.id] for r in c.records if r.id in by_code and r.id not in old_codes
+              and not set(r.reasons) & {"wrong_kind", "rejected"}]
+    latest = max(old, key=lambda r: (r.dated.last_day if r.dated else dt.date.min, r.code)) if old else None
+    newer = latest is not None and latest.dated is not None and any(
+        o.dated is not None and o.dated.last_day > latest.dated.last_day for o in others)
+    if need > 1:
+        ladder.problems.append(Reason(code="need_more", params={"have": c.counted_records, "need": need,
+                                                                "more": ladder.short, "kinds": ladder.kinds}))
+    if latest is not None and not newer and c.counted_records == 0:
+        ladder.problems.append(_ran_out(latest, ladder))
+    elif need == 1:
+        ladder.problems.append(Reason(code="missing" if ladder.years is None else "missing_recent",
+                                      params={"kinds": ladder.kinds, "years": ladder.years, "ref": c.ref}))
+
+
+def _ran_out(latest: RecordFact, ladder: _Ladder) -> Reason:
+    """The newest record that no longer counts: expired, or too old."""
+    if latest.valid_until is not None and latest.valid_until.last_day < ladder.as_of:
+        return Reason(code="expired", params={"record": latest.code, "date": latest.valid_until.iso()})
+    return Reason(code="stale", params={"kinds": ladder.kinds, "record": latest.code,
+                                        "date": latest.dated.iso() if latest.dated else "?", "years": ladder.years})
+
+
+def _notes(ladder: _Ladder) -> None:
+    """6. Worth knowing: records linked here that cannot count whatever is done to them."""
+    for r in ladder.c.records:
         if "future" in r.reasons:
-            problems.append(Reason(code="future", params=base(r.id)))
-    for r in records:
+            ladder.problems.append(Reason(code="future", params=ladder.base(r.id)))
+    for r in ladder.c.records:
         if "wrong_kind" in r.reasons:
-            rec = by_code.get(r.id)
-            problems.append(Reason(code="wrong_kind", params={**base(r.id), "kind": rec.kind if rec else r.kind}))
-    return problems
+            rec = ladder.by_code.get(r.id)
+            ladder.problems.append(Reason(code="wrong_kind", params={**ladder.base(r.id),
+                                                                     "kind": rec.kind if rec else r.kind}))
 
 
 # ---------------------------------------------------------------------------------------------

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import func, literal_column, select, text
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from readiness import dates
 from readiness.cities import find_city
@@ -48,7 +48,7 @@ def city_facts(session: Session, city: City, *, titles: bool = False) -> CityFac
     Titles are read only when asked for (``due`` shows them; scoring never reads them).
     """
     conn = session.connection()
-    tables = [m.__table__ for m in (Evidence, EvidenceLink, Attachment, IndicatorValue, Unit)]  # type: ignore[attr-defined]
+    tables = [m.__table__ for m in (Evidence, EvidenceLink, Attachment, IndicatorValue, Unit)]  # type: ignore[union-attr]
     evidence = tables[0]
     ev, ln, at, iv, un = (t.c for t in tables)
     title = ev.title if titles else literal_column("NULL").label("title")
@@ -58,9 +58,9 @@ def city_facts(session: Session, city: City, *, titles: bool = False) -> CityFac
     for evidence_id, ref in conn.execute(select(ln.evidence_id, ln.criterion).join(evidence, ev.id == ln.evidence_id)
                                          .where(ev.city_id == city.id).order_by(ln.criterion)).all():
         links[evidence_id].append(ref)
-    files = dict(conn.execute(select(at.evidence_id, func.count()).join(evidence, ev.id == at.evidence_id)
+    files: dict[int, int] = dict(conn.execute(select(at.evidence_id, func.count()).join(evidence, ev.id == at.evidence_id)
                               .where(ev.city_id == city.id).group_by(at.evidence_id)).all())
-    units = dict(conn.execute(select(un.id, un.name).where(un.city_id == city.id).order_by(un.name)).all())
+    units: dict[int, str] = dict(conn.execute(select(un.id, un.name).where(un.city_id == city.id).order_by(un.name)).all())
     from_iso = dates.from_iso
     records = tuple(
         RecordFact(code=r.code, kind=r.kind, status=r.status, start=from_iso(r.start), end=from_iso(r.end),
@@ -80,8 +80,9 @@ def city_facts(session: Session, city: City, *, titles: bool = False) -> CityFac
 
 
 def not_applicable_of(session: Session, city_id: int | None) -> dict[str, str]:
-    return dict(session.execute(select(NotApplicable.criterion, NotApplicable.justification)
-                                .where(NotApplicable.city_id == city_id)).all())
+    """A city's not-applicable marks: criterion ref -> justification."""
+    return dict(session.execute(select(col(NotApplicable.criterion), col(NotApplicable.justification))
+                                .where(col(NotApplicable.city_id) == city_id)).all())
 
 
 # ---------------------------------------------------------------------------------------------
@@ -126,8 +127,9 @@ def national_candidates(session: Session, frameworks: Sequence[Framework], joine
             continue
         params: dict[str, object] = {"as_of": as_of.isoformat()}
         values = []
-        for i, (source, target, kind, cutoff, file_required) in enumerate(chunk):
-            params.update({f"s{i}": source, f"t{i}": target, f"k{i}": kind, f"c{i}": cutoff, f"f{i}": file_required})
+        for i, (link_ref, target_no, kind_name, cutoff_iso, file_required) in enumerate(chunk):
+            params.update({f"s{i}": link_ref, f"t{i}": target_no, f"k{i}": kind_name, f"c{i}": cutoff_iso,
+                           f"f{i}": file_required})
             values.append(f"(CAST(:s{i} AS TEXT), CAST(:t{i} AS INTEGER), CAST(:k{i} AS TEXT), CAST(:c{i} AS TEXT), "
                           f"CAST(:f{i} AS INTEGER))")
         # Partial ISO dates compare with a date cut to their own length: "2025-10" >= "2025-10"
@@ -192,6 +194,12 @@ def score_city(ws: Workspace, city_name: str, catalogue: Catalogue, framework_id
     frameworks = frameworks_for(catalogue, framework_ids)
     with ws.session() as session:
         facts = city_facts(session, find_city(session, city_name))
+    return scores_of(facts, catalogue, frameworks, as_of, with_gaps=with_gaps)
+
+
+def scores_of(facts: CityFacts, catalogue: Catalogue, frameworks: Sequence[Framework], as_of: dt.date | None = None,
+              *, with_gaps: bool = True) -> CityScores:
+    """A city's facts, already read, scored against ``frameworks`` (crosswalks from ``catalogue``)."""
     joined = crosswalk(catalogue)
     day = as_of or dt.date.today()
     return CityScores(facts, [score(fw, facts, day, joined=joined, with_gaps=with_gaps) for fw in frameworks])
@@ -211,15 +219,15 @@ def score_all(ws: Workspace, catalogue: Catalogue, framework_ids: Sequence[str] 
         cities = list(session.execute(select(City)).scalars())
         tallies = national_candidates(session, frameworks, joined, day)
         marks: dict[int, dict[str, str]] = defaultdict(dict)
-        for city_id, ref, why in session.execute(select(NotApplicable.city_id, NotApplicable.criterion,
-                                                        NotApplicable.justification)):
+        for city_id, ref, why in session.execute(select(col(NotApplicable.city_id), col(NotApplicable.criterion),
+                                                        col(NotApplicable.justification))):
             marks[city_id][ref] = why
     cards = []
     for city in sorted(cities, key=lambda c: c.name_key):
         facts = CityFacts(name=city.name, code=city.code, country=city.country, profile=usable(city.profile),
-                          not_applicable=marks.get(city.id, {}))  # type: ignore[arg-type]
+                          not_applicable=marks.get(city.id, {}))
         for fw in frameworks:
-            cards.append(score(fw, facts, day, candidates=tallies.get(city.id, {}), with_gaps=False))  # type: ignore[arg-type]
+            cards.append(score(fw, facts, day, candidates=tallies.get(city.id, {}), with_gaps=False))
     return cards
 
 
@@ -231,6 +239,14 @@ def due_city(ws: Workspace, city_name: str, catalogue: Catalogue, framework_ids:
     return due(frameworks_for(catalogue, framework_ids), facts, as_of, horizon, joined=crosswalk(catalogue))
 
 
-def contributions(scores: CityScores) -> list[tuple[Scorecard, list[UnitContribution]]]:
+@dataclass(frozen=True)
+class CardUnits:
+    """One scorecard and, per unit of the city, the counting records it contributed to each area."""
+
+    card: Scorecard
+    units: list[UnitContribution]
+
+
+def contributions(scores: CityScores) -> list[CardUnits]:
     """For each scorecard, which units contributed counting records to which areas."""
-    return [(card, by_unit(card, scores.facts)) for card in scores.cards]
+    return [CardUnits(card, by_unit(card, scores.facts)) for card in scores.cards]

@@ -1,0 +1,203 @@
+"""What ``score``, ``gaps`` and ``due`` show, as data: the use cases a front end calls.
+
+Each takes the workspace, the acting person and plain values; it decides every rule of what is
+shown (which frameworks are in play, whether gaps are worked out, how they rank, what ``--explain``
+may name) and returns a report. A report's ``as_json`` is the documented JSON, the same for the
+command line and the web app; the terminal's tables are drawn from the same report.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from readiness.errors import InvalidValueError
+from readiness.scoring.engine import DEFINITIONS, CriterionScore, DueItem, Gap, Scorecard, rank_gaps
+from readiness.scoring.facts import CardUnits, contributions, due_city, score_all, score_city
+
+if TYPE_CHECKING:
+    from readiness.access import Actor
+    from readiness.frameworks.catalogue import Catalogue
+    from readiness.frameworks.schema import Framework
+    from readiness.store.db import Workspace
+
+#: The wrapper of every JSON the scoring commands write.
+SCORE_FORMAT = "readiness-score/1"
+
+
+def scorecards_json(cards: Sequence[Scorecard], lang: str, extra: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The documented JSON: a wrapper with the definitions, then one scorecard per framework.
+
+    Reasons carry a ``code`` and ``params`` for programs and their ``text`` in ``lang``.
+    """
+    from readiness.labels import reason_text
+
+    def with_text(card: Scorecard) -> dict[str, Any]:
+        data = card.model_dump(mode="json")
+        for gap, model in zip(data["gaps"], card.gaps, strict=True):
+            for p, reason in zip(gap["problems"], model.problems, strict=True):
+                p["text"] = reason_text(reason, lang)
+        return data
+
+    return {"format": SCORE_FORMAT, "lang": lang,
+            "definitions": {k: v.get(lang, v["en"]) for k, v in DEFINITIONS.items()},
+            **(extra or {}), "scorecards": [with_text(c) for c in cards]}
+
+
+# ---------------------------------------------------------------------------------------------
+# score
+
+
+@dataclass(frozen=True)
+class ScoreQuery:
+    """What ``score`` is asked for, beside the city."""
+
+    framework_ids: tuple[str, ...] = ()
+    #: The day to score as on; None: today.
+    as_of: dt.date | None = None
+    #: One criterion to explain: FRAMEWORK:CRITERION, or a criterion id one framework in play has.
+    explain: str | None = None
+    #: Which units contributed to which areas, instead of the scorecards.
+    by_unit: bool = False
+    #: The front end shows the gaps (JSON does; the table and CSV do not), so work them out.
+    gaps: bool = True
+
+
+@dataclass(frozen=True)
+class Explanation:
+    """One criterion of one scorecard: each linked record and why it counted or not, and its gap."""
+
+    card: Scorecard
+    criterion: CriterionScore
+    framework: Framework
+
+    @property
+    def gap(self) -> Gap | None:
+        return next((g for g in self.card.gaps if g.criterion == self.criterion.ref), None)
+
+
+@dataclass(frozen=True)
+class ScoreReport:
+    """What ``score`` shows: a city's scorecards (or every city's, ``city`` None), one criterion
+    explained, or the units' contributions."""
+
+    as_of: dt.date
+    city: str | None
+    cards: list[Scorecard]
+    explanation: Explanation | None = None
+    units: list[CardUnits] | None = None
+
+    def as_json(self, lang: str) -> Any:
+        """The JSON of whichever view the report holds."""
+        if self.explanation is not None:
+            ex = self.explanation
+            return {"format": SCORE_FORMAT, "city": ex.card.city, "as_of": self.as_of.isoformat(),
+                    "criterion": ex.criterion.model_dump(mode="json"),
+                    "gap": ex.gap.model_dump(mode="json") if ex.gap is not None else None}
+        if self.units is not None:
+            return [{"framework": u.card.framework, "areas": [a.id for a in u.card.areas],
+                     "units": [row.model_dump(mode="json") for row in u.units]} for u in self.units]
+        where = {"city": self.city} if self.city is not None else {}
+        return scorecards_json(self.cards, lang, {**where, "as_of": self.as_of.isoformat()})
+
+
+def score_report(ws: Workspace, actor: Actor, catalogue: Catalogue, city_name: str | None,
+                 query: ScoreQuery = ScoreQuery()) -> ScoreReport:
+    """Score a city (every city when ``city_name`` is None, one line each) as ``query`` asks.
+
+    ``--explain`` and ``--by unit`` need a city; an explained criterion narrows the frameworks to
+    its own. Gaps are worked out for an explanation, and when the front end shows them (never
+    for the units' view or every city's: those scorecards carry none).
+    """
+    day = query.as_of or dt.date.today()
+    if city_name is None:
+        if query.explain or query.by_unit:
+            raise InvalidValueError(f"--{'explain' if query.explain else 'by'} needs --city: it shows one city's records")
+        return ScoreReport(day, None, score_all(ws, catalogue, query.framework_ids, day))
+    framework_ids = query.framework_ids
+    explain = None
+    if query.explain:
+        try:  # kflc:2.6.1, or 2.6.1 when one framework in play has it
+            explain = catalogue.qualify(query.explain, framework_ids=framework_ids)
+        except InvalidValueError as exc:
+            raise InvalidValueError(f"--explain {exc}") from None
+        framework_ids = (explain.partition(":")[0],)
+    with_gaps = explain is not None or (query.gaps and not query.by_unit)
+    scores = score_city(ws, city_name, catalogue, framework_ids, day, with_gaps=with_gaps)
+    name = scores.facts.name
+    if explain is not None:
+        card = scores.cards[0]
+        criterion = card.criterion(explain)
+        assert criterion is not None
+        return ScoreReport(day, name, scores.cards,
+                           explanation=Explanation(card, criterion, catalogue.get(card.framework)))
+    if query.by_unit:
+        return ScoreReport(day, name, scores.cards, units=contributions(scores))
+    return ScoreReport(day, name, scores.cards)
+
+
+# ---------------------------------------------------------------------------------------------
+# gaps
+
+
+@dataclass(frozen=True)
+class GapsReport:
+    """A city's gaps over the frameworks in play, most important first (``rank_gaps``)."""
+
+    city: str
+    #: The day scored as on; None when no framework was in play.
+    as_of: dt.date | None
+    gaps: list[Gap] = field(default_factory=list)
+
+    def as_json(self, lang: str) -> dict[str, Any]:
+        """Each gap with its problems as codes and its ``actions`` said in ``lang``."""
+        from readiness.labels import reason_text
+
+        return {"format": SCORE_FORMAT, "city": self.city,
+                "as_of": self.as_of.isoformat() if self.as_of else None,
+                "gaps": [{**g.model_dump(mode="json"), "actions": [reason_text(p, lang) for p in g.problems]}
+                         for g in self.gaps]}
+
+
+def gaps_report(ws: Workspace, actor: Actor, catalogue: Catalogue, city_name: str,
+                framework_ids: Sequence[str] = (), as_of: dt.date | None = None,
+                limit: int | None = None) -> GapsReport:
+    """What a city lacks, most important first, over the frameworks asked for (all when none);
+    ``limit``: only the first so many."""
+    scores = score_city(ws, city_name, catalogue, framework_ids, as_of)
+    return GapsReport(scores.facts.name, scores.cards[0].as_of if scores.cards else None,
+                      rank_gaps(scores.cards)[:limit])
+
+
+# ---------------------------------------------------------------------------------------------
+# due
+
+
+@dataclass(frozen=True)
+class DueReport:
+    """Records that stop counting between ``as_of`` and ``until``, soonest first."""
+
+    as_of: dt.date
+    until: dt.date
+    items: list[DueItem]
+
+    @property
+    def falling(self) -> list[str]:
+        """The criteria whose status would worsen, each once."""
+        return sorted({i.criterion for i in self.items if i.falls})
+
+    def as_json(self) -> dict[str, Any]:
+        return {"as_of": self.as_of.isoformat(), "until": self.until.isoformat(),
+                "due": [i.model_dump(mode="json") for i in self.items]}
+
+
+def due_report(ws: Workspace, actor: Actor, catalogue: Catalogue, city_name: str, within: str = "90d",
+               framework_ids: Sequence[str] = (), as_of: dt.date | None = None) -> DueReport:
+    """A city's records that run out within a span (``90d``, ``12w``, ``6m``, ``1y``) of ``as_of``."""
+    from readiness.dates import add_span, parse_span
+
+    day = as_of or dt.date.today()
+    horizon = add_span(day, parse_span(within))
+    return DueReport(day, horizon, due_city(ws, city_name, catalogue, framework_ids, day, horizon))
