@@ -34,18 +34,20 @@ import datetime as dt, json, sys, time
 from readiness.config import resolve
 from readiness.frameworks.loader import load_catalogue
 from readiness.store.db import open_workspace
-from readiness.dossier.render import build_context, render_html, render_pdf
+from readiness.dossier.context import DossierOptions, build_context
+from readiness.dossier.pdf import render_pdf
+from readiness.dossier.render import render_html
 t0 = time.perf_counter()
 with open_workspace(resolve(sys.argv[1])) as ws:
     catalogue = load_catalogue()
-    context = build_context(ws, catalogue, sys.argv[2], as_of=dt.date(2026, 11, 23),
-                            created=dt.datetime(2026, 11, 23, tzinfo=dt.timezone.utc))
+    context = build_context(ws, catalogue, sys.argv[2], DossierOptions(
+        as_of=dt.date(2026, 11, 23), created=dt.datetime(2026, 11, 23, tzinfo=dt.timezone.utc)))
     t1 = time.perf_counter()
     html = render_html(context)
     t2 = time.perf_counter()
     import weasyprint  # noqa: F401  (its import is WeasyPrint's own cost)
     t3 = time.perf_counter()
-    pdf, _ = render_pdf(context, html, ws.settings.files_dir)
+    pdf = render_pdf(context, html, ws.settings.files_dir).data
     t4 = time.perf_counter()
 print(json.dumps({"context": t1 - t0, "html": t2 - t1, "import": t3 - t2, "render": t4 - t3, "bytes": len(pdf)}))
 """

@@ -57,9 +57,12 @@ USE_CASES: dict[str, str] = {
     "score_city": "readiness.scoring.facts",
     "score_all": "readiness.scoring.facts",
     "due_city": "readiness.scoring.facts",
+    "score_report": "readiness.scoring.report",
+    "gaps_report": "readiness.scoring.report",
+    "due_report": "readiness.scoring.report",
     # dossier
     "make_dossier": "readiness.dossier.render",
-    "current_fingerprint": "readiness.dossier.render",
+    "current_fingerprint": "readiness.dossier.context",
 }
 
 __all__ = sorted(USE_CASES)

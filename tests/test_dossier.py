@@ -89,7 +89,7 @@ def test_attached_files_are_embedded_with_their_hashes(hanoi_pdf, hanoi_ws) -> N
     import json
 
     records = {r["id"]: r for r in json.loads(hanoi_ws("evidence", "list", "--city", "Hanoi", "--format", "json").stdout)}
-    from readiness.dossier.render import attachment_name
+    from readiness.dossier.pdf import attachment_name
 
     for name, contents in attachments.items():
         code = name.split(" ", 1)[0]
@@ -218,15 +218,18 @@ def test_hostile_records_render_without_fetching_anything(hanoi_ws, settings, tm
     import datetime as dt
 
     from readiness.config import resolve
-    from readiness.dossier.render import build_context, render_html, render_pdf
+    from readiness.dossier.context import DossierOptions, build_context
+    from readiness.dossier.pdf import render_pdf
+    from readiness.dossier.render import render_html
     from readiness.frameworks.loader import load_catalogue
     from readiness.store.db import open_workspace
 
     with open_workspace(resolve(settings.workspace, None if settings.is_sqlite else settings.database_url)) as ws:
-        context = build_context(ws, load_catalogue(), "Hanoi", as_of=dt.date(2026, 1, 15),
-                                created=dt.datetime(2026, 6, 1, tzinfo=dt.timezone.utc))
+        context = build_context(ws, load_catalogue(), "Hanoi", DossierOptions(
+            as_of=dt.date(2026, 1, 15), created=dt.datetime(2026, 6, 1, tzinfo=dt.timezone.utc)))
         html = render_html(context)
-        pdf_bytes, fetcher = render_pdf(context, html, ws.settings.files_dir)
+        rendered = render_pdf(context, html, ws.settings.files_dir)
+        pdf_bytes, fetcher = rendered.data, rendered.fetcher
     body = html.split("<body>", 1)[1]
     for tag in ("<img", "<link", "<script", "<style", "<a href=\"javascript"):
         assert tag not in body, tag

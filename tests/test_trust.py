@@ -129,12 +129,12 @@ def test_show_says_who_verified_what_and_whether_it_changed_since(verified, city
 
 def test_dossier_register_says_who_verified_each_record_and_when(hanoi_ws, ws) -> None:
     """The dossier's entry of a verified record carries its verifier and date, in the dossier's language."""
-    from readiness.dossier.render import build_context
+    from readiness.dossier.context import DossierOptions, build_context
     from readiness.frameworks.loader import load_catalogue
 
     for lang, expected in (("en", "verified by sample reviewer on 5 May 2025"),
                            ("vi", "đã xác minh: sample reviewer, ngày 5 tháng 5 năm 2025")):
-        context = build_context(ws, load_catalogue(), "Hanoi", lang=lang, as_of=dt.date(2026, 1, 15))
+        context = build_context(ws, load_catalogue(), "Hanoi", DossierOptions(lang=lang, as_of=dt.date(2026, 1, 15)))
         by_code = {r.id: r for r in context.records}
         assert by_code["HN-0007"].status == "verified" and by_code["HN-0007"].verified == expected
         assert all(r.verified is None for r in context.records if r.status != "verified")

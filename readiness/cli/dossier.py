@@ -4,13 +4,26 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 import click
 
-from readiness.cli.options import AS_OF_HELP, CONTEXT, _as_of, _catalogue, _open, criteria_dir_option, workspace_options
+from readiness.cli.options import (
+    AS_OF_HELP,
+    CONTEXT,
+    DATETIME,
+    DAY,
+    _catalogue,
+    _open,
+    criteria_dir_option,
+    workspace_options,
+)
 from readiness.cli.output import note
+
+if TYPE_CHECKING:
+    from readiness.config import Settings
 
 log = logging.getLogger(__name__)
 
@@ -21,8 +34,8 @@ log = logging.getLogger(__name__)
               help="Only this framework (repeatable) [default: every framework].")
 @click.option("--lang", default="en", show_default=True, type=click.Choice(["en", "vi"]),
               help="Language of every label; evidence text in that language where it exists.")
-@click.option("--as-of", "as_of", metavar="DATE", help=AS_OF_HELP)
-@click.option("--created", metavar="DATETIME",
+@click.option("--as-of", "as_of", type=DAY, metavar="DATE", help=AS_OF_HELP)
+@click.option("--created", type=DATETIME, metavar="DATETIME",
               help="Date the dossier says it was made (2026-06-15 or 2026-06-15T09:00) [default: now]; "
                    "the same workspace, --as-of and --created give the same PDF bytes.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
@@ -38,13 +51,15 @@ log = logging.getLogger(__name__)
               help="Only print the fingerprint of the city's evidence register now, to check a dossier in hand.")
 @criteria_dir_option
 @workspace_options
-def dossier_command(city_name: str, framework_ids: tuple[str, ...], lang: str, as_of: str | None, created: str | None,
-                    output: Path | None, fmt: str, attachments: bool, max_embed: str, pdf_variant: str | None,
-                    fingerprint_only: bool, criteria_dirs: tuple[Path, ...], settings: Any) -> None:
+def dossier_command(city_name: str, framework_ids: tuple[str, ...], lang: str, as_of: dt.date | None,
+                    created: dt.datetime | None, output: Path | None, fmt: str, attachments: bool, max_embed: str,
+                    pdf_variant: str | None, fingerprint_only: bool, criteria_dirs: tuple[Path, ...],
+                    settings: Settings) -> None:
     """Write the dossier a city hands in (PDF or HTML).
 
     Cover, contents, summary, the form's answers, every criterion with its evidence, gaps and
-    action plan, the evidence register, the attached files embedded. Rendered from the scorecards (see `readiness score`) through HTML to PDF. The cover carries a
+    action plan, the evidence register, the attached files embedded. Rendered from the
+    scorecards (see `readiness score`) through HTML to PDF. The cover carries a
     fingerprint of the evidence register, so a reviewer can confirm which state of the workspace
     the dossier shows. PDF output needs the Pango library (Debian: libpango-1.0-0).
 
@@ -56,49 +71,39 @@ def dossier_command(city_name: str, framework_ids: tuple[str, ...], lang: str, a
       readiness dossier --city Hanoi -o - | lpr
       readiness dossier --city Hanoi --fingerprint
     """
+    from readiness.access import Actor
 
-    from readiness.dossier.render import make_dossier
+    if fingerprint_only:
+        from readiness.dossier.context import current_fingerprint
+
+        with _open(settings) as ws:
+            click.echo(current_fingerprint(ws, Actor.of(settings), city_name))
+        return
+    from readiness.dossier.context import DossierOptions
+    from readiness.dossier.render import TO_CALLER, make_dossier
     from readiness.errors import InvalidValueError
     from readiness.store.files import parse_size
 
-    if fingerprint_only:
-        from readiness.dossier.render import current_fingerprint
-
-        with _open(settings) as ws:
-            click.echo(current_fingerprint(ws, city_name))
-        return
-    made = None
-    if created:
-        try:
-            made = dt.datetime.fromisoformat(created)
-        except ValueError:
-            raise InvalidValueError(f"--created {created!r}: write 2026-06-15 or 2026-06-15T09:00") from None
-        made = (made if made.tzinfo else made.replace(tzinfo=dt.timezone.utc)).astimezone(dt.timezone.utc)
+    options = DossierOptions(framework_ids=framework_ids, lang=lang, as_of=as_of, created=created, fmt=fmt,
+                             embed=attachments, max_embed=parse_size(max_embed), pdf_variant=pdf_variant)
+    to_stdout = output == TO_CALLER
+    if to_stdout and fmt == "pdf" and sys.stdout.isatty():
+        raise InvalidValueError("-o -: will not write a PDF to the terminal; pipe it, or give a file name")
     started = dt.datetime.now()
 
     def progress(step: str) -> None:
         note(f"{(dt.datetime.now() - started).total_seconds():5.1f}s  {step}...")
 
-    options = dict(framework_ids=framework_ids, lang=lang, as_of=_as_of(as_of), created=made, fmt=fmt,
-                   embed=attachments, max_embed=parse_size(max_embed), pdf_variant=pdf_variant, progress=progress)
-    if str(output) == "-":
-        import sys
-
-        from readiness.dossier.render import render_dossier
-
-        stdout = sys.stdout.buffer
-        if fmt == "pdf" and stdout.isatty():
-            raise InvalidValueError("-o -: will not write a PDF to the terminal; pipe it, or give a file name")
-        with _open(settings) as ws:
-            rendered = render_dossier(ws, _catalogue(settings, criteria_dirs), city_name, **options)
-        stdout.write(rendered.data)
-        stdout.flush()
-        pages = f", {rendered.pages} pages" if rendered.pages else ""
-        note(f"wrote the dossier to standard output ({len(rendered.data):,} bytes{pages})")
-        return
+    catalogue = _catalogue(settings, criteria_dirs)
     with _open(settings) as ws:
-        result = make_dossier(ws, _catalogue(settings, criteria_dirs), city_name, output, **options)
+        result = make_dossier(ws, Actor.of(settings), catalogue, city_name, output, options, progress=progress)
     pages = f", {result.pages} pages" if result.pages else ""
+    if result.path is None:
+        assert result.data is not None
+        sys.stdout.buffer.write(result.data)
+        sys.stdout.buffer.flush()
+        note(f"wrote the dossier to standard output ({result.size:,} bytes{pages})")
+        return
     files = f", {result.embedded} file(s) embedded" if result.embedded else ""
     note(f"wrote {result.path} ({result.size:,} bytes{pages}{files})")
     click.echo(str(result.path))

@@ -104,13 +104,14 @@ class ScoreReport:
 
 
 def score_report(ws: Workspace, actor: Actor, catalogue: Catalogue, city_name: str | None,
-                 query: ScoreQuery = ScoreQuery()) -> ScoreReport:
+                 query: ScoreQuery | None = None) -> ScoreReport:
     """Score a city (every city when ``city_name`` is None, one line each) as ``query`` asks.
 
     ``--explain`` and ``--by unit`` need a city; an explained criterion narrows the frameworks to
     its own. Gaps are worked out for an explanation, and when the front end shows them (never
     for the units' view or every city's: those scorecards carry none).
     """
+    query = query or ScoreQuery()
     day = query.as_of or dt.date.today()
     if city_name is None:
         if query.explain or query.by_unit:
