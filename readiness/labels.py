@@ -18,7 +18,11 @@ LABELS: dict[str, dict[str, str]] = {
     "file attached": {"en": "file attached", "vi": "có tệp đính kèm", "fr": "fichier joint"},
     "verified": {"en": "verified", "vi": "đã xác minh", "fr": "vérifiée"},
     "max_words": {"en": "at most {n} words", "vi": "tối đa {n} từ", "fr": "{n} mots au plus"},
-    "data_age": {"en": "data within {n} years", "vi": "số liệu trong vòng {n} năm", "fr": "données de moins de {n} ans"},
+    "data_age": {
+        "en": "data within {n} years",
+        "vi": "số liệu trong vòng {n} năm",
+        "fr": "données de moins de {n} ans",
+    },
     "topics": {"en": "topics", "vi": "chủ đề", "fr": "thèmes"},
     "blocking": {"en": "blocking", "vi": "bắt buộc", "fr": "bloquant"},
     "weight": {"en": "weight", "vi": "trọng số", "fr": "poids"},
@@ -32,8 +36,10 @@ LABELS: dict[str, dict[str, str]] = {
     },
     "summary": {
         "en": "{areas} areas, {criteria} criteria; ready at {threshold} with every blocking criterion met.",
-        "vi": "{areas} lĩnh vực, {criteria} tiêu chí; đạt khi điểm từ {threshold} và mọi tiêu chí bắt buộc đều đáp ứng.",
-        "fr": "{areas} domaines, {criteria} critères ; prête à partir de {threshold} si chaque critère bloquant est rempli.",
+        "vi": "{areas} lĩnh vực, {criteria} tiêu chí; đạt khi điểm từ "
+              "{threshold} và mọi tiêu chí bắt buộc đều đáp ứng.",
+        "fr": "{areas} domaines, {criteria} critères ; prête à partir de "
+              "{threshold} si chaque critère bloquant est rempli.",
     },
     # evidence kinds
     "plan": {"en": "plan", "vi": "kế hoạch", "fr": "plan"},
@@ -67,11 +73,16 @@ LABELS: dict[str, dict[str, str]] = {
     "as of": {"en": "as of", "vi": "tính đến ngày", "fr": "au"},
     "line.score": {"en": "score {score} (ready at {threshold})", "vi": "điểm {score} (đạt khi từ {threshold})",
                    "fr": "score {score} (prête à {threshold})"},
-    "line.met": {"en": "criteria met {met} of {applicable} ({share})", "vi": "tiêu chí đạt {met}/{applicable} ({share})",
+    "line.met": {"en": "criteria met {met} of {applicable} ({share})",
+                 "vi": "tiêu chí đạt {met}/{applicable} ({share})",
                  "fr": "critères remplis {met} sur {applicable} ({share})"},
     "line.na": {"en": "{n} not applicable", "vi": "{n} không áp dụng", "fr": "{n} sans objet"},
     "line.verdict": {"en": "verdict", "vi": "kết luận", "fr": "verdict"},
-    "line.blocking": {"en": "blocking unmet", "vi": "tiêu chí bắt buộc chưa đạt", "fr": "critères bloquants non remplis"},
+    "line.blocking": {
+        "en": "blocking unmet",
+        "vi": "tiêu chí bắt buộc chưa đạt",
+        "fr": "critères bloquants non remplis",
+    },
     "col.area": {"en": "AREA / CRITERION", "vi": "LĨNH VỰC / TIÊU CHÍ", "fr": "DOMAINE / CRITÈRE"},
     "col.status": {"en": "STATUS", "vi": "TRẠNG THÁI", "fr": "STATUT"},
     "col.coverage": {"en": "COVERAGE", "vi": "MỨC ĐÁP ỨNG", "fr": "COUVERTURE"},
@@ -104,7 +115,8 @@ LABELS: dict[str, dict[str, str]] = {
     "col.matched": {"en": "MATCHED WORDS", "vi": "TỪ KHỚP", "fr": "MOTS TROUVÉS"},
     "suggested": {"en": "suggested", "vi": "gợi ý", "fr": "suggéré"},
     "points": {"en": "+{n} pts", "vi": "+{n} điểm", "fr": "+{n} pts"},
-    "draft framework": {"en": "draft framework: wording to be checked", "vi": "bộ tiêu chí nháp: cần đối chiếu văn bản gốc",
+    "draft framework": {"en": "draft framework: wording to be checked",
+                        "vi": "bộ tiêu chí nháp: cần đối chiếu văn bản gốc",
                         "fr": "référentiel en brouillon : libellé à vérifier"},
     "no unit": {"en": "(no unit)", "vi": "(chưa có đơn vị)", "fr": "(sans unité)"},
     "by_unit_title": {"en": "{city} · {framework}: counting records by unit and area",
@@ -159,9 +171,14 @@ LABELS: dict[str, dict[str, str]] = {
     "why.rejected": {"en": "rejected", "vi": "bị từ chối", "fr": "rejetée"},
     "why.wrong_kind": {"en": "not a kind this criterion takes", "vi": "không đúng loại minh chứng tiêu chí yêu cầu",
                        "fr": "pas d'un type que ce critère accepte"},
-    "why.future": {"en": "dated after the as-of date", "vi": "có ngày sau ngày tính điểm", "fr": "datée après la date de calcul"},
+    "why.future": {
+        "en": "dated after the as-of date",
+        "vi": "có ngày sau ngày tính điểm",
+        "fr": "datée après la date de calcul",
+    },
     "why.expired": {"en": "no longer valid", "vi": "đã hết hiệu lực", "fr": "n'est plus valide"},
-    "why.undated": {"en": "has no date, and the criterion has an age limit", "vi": "không có ngày, trong khi tiêu chí giới hạn thời gian",
+    "why.undated": {"en": "has no date, and the criterion has an age limit",
+                    "vi": "không có ngày, trong khi tiêu chí giới hạn thời gian",
                     "fr": "sans date, alors que le critère a une limite d'âge"},
     "why.too_old": {"en": "too old", "vi": "quá cũ", "fr": "trop ancienne"},
     "why.no_file": {"en": "no file attached", "vi": "chưa có tệp đính kèm", "fr": "aucun fichier joint"},
@@ -186,20 +203,25 @@ LABELS: dict[str, dict[str, str]] = {
         "vi": "{records} đang chờ xác minh: người thẩm định kiểm tra (readiness evidence verify)",
     },
     "reason.link_existing": {
-        "en": "{record} ({kind}, {date}) is linked only to the area and would count here: link it (readiness evidence link {record} {ref})",
-        "vi": "{record} ({kind}, {date}) mới liên kết với lĩnh vực và đáp ứng tiêu chí này: liên kết (readiness evidence link {record} {ref})",
+        "en": "{record} ({kind}, {date}) is linked only to the area and would count "
+              "here: link it (readiness evidence link {record} {ref})",
+        "vi": "{record} ({kind}, {date}) mới liên kết với lĩnh vực và đáp ứng tiêu chí "
+              "này: liên kết (readiness evidence link {record} {ref})",
     },
     "reason.stale": {
         "en": "latest {kinds} record ({record}) is from {date}; the criterion asks for one {within}: add a newer one",
-        "vi": "minh chứng loại {kinds} mới nhất ({record}) có từ {date}; tiêu chí yêu cầu {within}: bổ sung minh chứng mới hơn",
+        "vi": "minh chứng loại {kinds} mới nhất ({record}) có từ {date}; tiêu chí "
+              "yêu cầu {within}: bổ sung minh chứng mới hơn",
     },
     "reason.expired": {
         "en": "{record} was valid until {date}: add the current one",
         "vi": "{record} chỉ có hiệu lực đến {date}: bổ sung văn bản còn hiệu lực",
     },
     "reason.undated": {
-        "en": "{record} has no date and the criterion asks for records {within}: give its date (readiness evidence edit {record} --start ...)",
-        "vi": "{record} chưa có ngày, trong khi tiêu chí yêu cầu minh chứng {within}: bổ sung ngày (readiness evidence edit {record} --start ...)",
+        "en": "{record} has no date and the criterion asks for records {within}: give its "
+              "date (readiness evidence edit {record} --start ...)",
+        "vi": "{record} chưa có ngày, trong khi tiêu chí yêu cầu minh chứng {within}: bổ "
+              "sung ngày (readiness evidence edit {record} --start ...)",
     },
     "reason.no_file": {
         "en": "{record} has no file attached: attach the document (readiness evidence attach {record} FILE)",
@@ -226,8 +248,10 @@ LABELS: dict[str, dict[str, str]] = {
         "vi": "{field} ({language}) có {words} từ; mẫu đơn cho phép tối đa {max}: rút gọn lại",
     },
     "reason.no_lang": {
-        "en": "{field} has no text in {language}, the language of communication: add it (readiness city set \"{city}\" {field} --lang {language} ...)",
-        "vi": "{field} chưa có bản {language}, ngôn ngữ liên lạc: bổ sung (readiness city set \"{city}\" {field} --lang {language} ...)",
+        "en": "{field} has no text in {language}, the language of communication: add it "
+              "(readiness city set \"{city}\" {field} --lang {language} ...)",
+        "vi": "{field} chưa có bản {language}, ngôn ngữ liên lạc: bổ sung (readiness "
+              "city set \"{city}\" {field} --lang {language} ...)",
     },
     "reason.old_figure": {
         "en": "{field} is from {year}; the criterion asks for data {within}: update it",
@@ -316,7 +340,10 @@ def reason_text(reason: Coded, lang: str = "en") -> str:
 
 # The dossier's own words (``d.`` keys), English and Vietnamese.
 DOSSIER: dict[str, dict[str, str]] = {
-    "title": {"en": "Learning city readiness dossier", "vi": "Hồ sơ đánh giá mức độ sẵn sàng xây dựng thành phố học tập"},
+    "title": {
+        "en": "Learning city readiness dossier",
+        "vi": "Hồ sơ đánh giá mức độ sẵn sàng xây dựng thành phố học tập",
+    },
     "subtitle": {"en": "Application to the UNESCO Global Network of Learning Cities",
                  "vi": "Hồ sơ đăng ký gia nhập Mạng lưới thành phố học tập toàn cầu của UNESCO"},
     "sample": {"en": "Made from sample data: not an application.",
@@ -329,8 +356,10 @@ DOSSIER: dict[str, dict[str, str]] = {
     "made": {"en": "Made on", "vi": "Ngày lập"},
     "fingerprint": {"en": "Fingerprint of the evidence register (SHA-256)",
                     "vi": "Dấu vân tay của danh mục minh chứng (SHA-256)"},
-    "fingerprint_note": {"en": "Recompute it with `readiness dossier --fingerprint` to confirm which state of the workspace this shows.",
-                         "vi": "Tính lại bằng `readiness dossier --fingerprint` để xác nhận trạng thái dữ liệu mà hồ sơ thể hiện."},
+    "fingerprint_note": {"en": "Recompute it with `readiness dossier --fingerprint` to confirm which state of the "
+                               "workspace this shows.",
+                         "vi": "Tính lại bằng `readiness dossier --fingerprint` để xác nhận "
+                               "trạng thái dữ liệu mà hồ sơ thể hiện."},
     "contents": {"en": "Contents", "vi": "Mục lục"},
     "summary": {"en": "Summary", "vi": "Tóm tắt"},
     "verdict": {"en": "Verdict", "vi": "Kết luận"},
@@ -372,7 +401,10 @@ DOSSIER: dict[str, dict[str, str]] = {
     "gaps": {"en": "Gaps and action plan", "vi": "Thiếu sót và kế hoạch khắc phục"},
     "action": {"en": "What is missing and what to do", "vi": "Thiếu gì và cần làm gì"},
     "owner": {"en": "Owner", "vi": "Đơn vị phụ trách"},
-    "suggested": {"en": "suggested: most active in this area", "vi": "đề xuất: đơn vị có nhiều minh chứng nhất trong lĩnh vực"},
+    "suggested": {
+        "en": "suggested: most active in this area",
+        "vi": "đề xuất: đơn vị có nhiều minh chứng nhất trong lĩnh vực",
+    },
     "gain": {"en": "Gain", "vi": "Điểm cộng"},
     "blocking": {"en": "blocking", "vi": "bắt buộc"},
     "applicability": {"en": "Criteria not applicable", "vi": "Tiêu chí không áp dụng"},

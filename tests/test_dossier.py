@@ -76,7 +76,8 @@ def test_outline_mirrors_the_chapters(hanoi_pdf) -> None:
     outline = titles(pdf.outline)
     top = [t for d, t in outline if d == 0]
     assert top[0] == "Summary"  # the outline starts at the first chapter; the contents page is not in it
-    assert {"Summary", "The application form's answers", "Gaps and action plan", "Appendix: evidence register"} <= set(top)
+    assert {"Summary", "The application form's answers", "Gaps and action plan",
+            "Appendix: evidence register"} <= set(top)
     assert any(t.startswith("Criteria and evidence: Key Features") for t in top)
     assert any(d >= 1 and t.startswith("2.6 ") for d, t in outline)
 
@@ -88,7 +89,8 @@ def test_attached_files_are_embedded_with_their_hashes(hanoi_pdf, hanoi_ws) -> N
     assert len(attachments) == 2
     import json
 
-    records = {r["id"]: r for r in json.loads(hanoi_ws("evidence", "list", "--city", "Hanoi", "--format", "json").stdout)}
+    listed = hanoi_ws("evidence", "list", "--city", "Hanoi", "--format", "json").stdout
+    records = {r["id"]: r for r in json.loads(listed)}
     from readiness.dossier.pdf import attachment_name
 
     for name, contents in attachments.items():
@@ -201,7 +203,7 @@ def test_hostile_records_render_without_fetching_anything(hanoi_ws, settings, tm
     the stored files, and the fetcher is asked for nothing but the bundled assets and the store."""
     from sqlalchemy import create_engine, text
 
-    for i, title in enumerate(HOSTILE):
+    for title in HOSTILE:
         result = hanoi_ws("evidence", "add", "--city", "Hanoi", "--kind", "event", "--title", title,
                           "--summary", title, "--link", "kflc:2.6.1")
         assert result.exit_code == 0, result.stderr
@@ -279,3 +281,31 @@ def test_an_unbreakable_500_character_title_stays_on_the_page(run, tmp_path: Pat
                 seen.append(text)
                 assert x + letters * size * 0.5 <= width, (len(text), x, size, width)
     assert any("QEND" in t for t in seen) and sum(t.count("Z") for t in seen) >= 496
+
+
+def test_the_dossier_resolves_its_city_once(hanoi_ws, ws, monkeypatch) -> None:
+    """A typed name is looked up once per dossier (and once for its fingerprint), then the city is
+    passed down: the context and the fingerprint it prints agree with `dossier --fingerprint`."""
+    import datetime as dt
+
+    from readiness import cities
+    from readiness.access import Actor
+    from readiness.dossier.context import DossierOptions, build_context, current_fingerprint
+    from readiness.frameworks.loader import load_catalogue
+
+    catalogue = load_catalogue()
+    calls: list[str] = []
+    real = cities.find_city
+
+    def counting(session, name):
+        calls.append(name)
+        return real(session, name)
+
+    from readiness.scoring import facts
+
+    monkeypatch.setattr(cities, "find_city", counting)
+    monkeypatch.setattr(facts, "find_city", counting)
+    context = build_context(ws, catalogue, "Ha Noi", DossierOptions(as_of=dt.date(2026, 1, 15)))
+    assert calls == ["Ha Noi"] and context.city == "Hà Nội"
+    assert current_fingerprint(ws, Actor("tester"), "TP. Hà Nội") == context.fingerprint
+    assert calls == ["Ha Noi", "TP. Hà Nội"]

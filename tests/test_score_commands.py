@@ -41,7 +41,8 @@ def test_score_json_follows_its_schema_and_is_stable(hanoi_ws) -> None:
     data = json.loads(first.stdout)
     assert data["format"] == "readiness-score/1" and data["as_of"] == AS_OF
     assert set(data["definitions"]) >= {"coverage", "score", "met_share", "verdict"}
-    assert [c["framework"] for c in data["scorecards"]] == ["gnlc-application", "guidelines", "kflc", "learning-city-award"]
+    assert [c["framework"] for c in data["scorecards"]] == ["gnlc-application", "guidelines", "kflc",
+                                                            "learning-city-award"]
     for card in data["scorecards"]:
         Scorecard.model_validate(card)
         for gap in card["gaps"]:
@@ -139,7 +140,8 @@ def test_na_marks_leave_the_totals_and_are_audited(hanoi_ws, state) -> None:
     (("score", "--city", "Hanoi", "--as-of", "2026-13-01"), "error: --as-of: '2026-13-01' has month 13"),
     (("score", "--city", "Hanoi", "--as-of", "2026-06"), "error: --as-of: '2026-06' is not a whole day"),
     (("score", "--city", "Hanoi", "--framework", "nope"), "error: no framework 'nope'"),
-    (("score", "--city", "Hanoi", "--explain", "kflc:9.9.9"), "error: --explain 'kflc:9.9.9': kflc has no criterion '9.9.9'"),
+    (("score", "--city", "Hanoi", "--explain", "kflc:9.9.9"),
+     "error: --explain 'kflc:9.9.9': kflc has no criterion '9.9.9'"),
     (("score", "--explain", "kflc:2.6.1"), "error: --explain needs --city"),
     (("score", "--city", "Atlantis"), "error: no city"),
     (("due", "--city", "Hanoi", "--within", "soon"), "error: --within: 'soon' is not a span"),
@@ -273,10 +275,12 @@ def test_the_same_evidence_scores_identically_on_sqlite_and_the_suite_database(r
     for invoke in (run, sqlite):
         assert invoke("import", "--sample", "hanoi").exit_code == 0
         assert invoke("evidence", "verify", "HN-0002").exit_code == 0
-        assert invoke("na", "add", "kflc:1.3.1", "--city", "Hanoi", "--why", "Not measured at city level here").exit_code == 0
+        why = "Not measured at city level here"
+        assert invoke("na", "add", "kflc:1.3.1", "--city", "Hanoi", "--why", why).exit_code == 0
     args = ("score", "--city", "Hanoi", "--as-of", "2025-10-05", "--format", "json")
     assert run(*args).stdout == sqlite(*args).stdout
-    assert run("score", "--format", "json", "--as-of", AS_OF).stdout == sqlite("score", "--format", "json", "--as-of", AS_OF).stdout
+    every = ("score", "--format", "json", "--as-of", AS_OF)
+    assert run(*every).stdout == sqlite(*every).stdout
 
 
 MINE = """format: 1
@@ -360,5 +364,6 @@ def test_score_and_gaps_csv_neutralise_formula_cells(hanoi_ws, settings) -> None
     assert "'+Evil City" in [r["city"] for r in rows("score")]
     for table in (score, rows("gaps", "--city", "Hanoi"), rows("score")):
         assert not any(cell and cell[0] in "=+-@\t\r" for row in table for cell in row.values())
-    raw = next(r for r in rows("gaps", "--city", "Hanoi", "--framework", "mine", "--raw") if r["criterion"] == "mine:2.6.1")
+    raw = next(r for r in rows("gaps", "--city", "Hanoi", "--framework", "mine", "--raw")
+               if r["criterion"] == "mine:2.6.1")
     assert (raw["title"], raw["units"]) == ("=1+1 Our own week", "@Evil ward")

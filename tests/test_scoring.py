@@ -48,7 +48,8 @@ def framework(**overrides: Any) -> Framework:
             {"id": "B", "title": {"en": "Events"}, "criteria": [
                 {"id": "b1", "title": {"en": "Two weeks"}, "evidence": {"kinds": ["event"], "min_count": 2,
                                                                          "max_age_years": 2, "file_required": True},
-                 "indicators": [{"id": "weeks", "title": {"en": "Weeks"}, "unit": "n", "target": 2, "max_age_years": 2}]},
+                 "indicators": [{"id": "weeks", "title": {"en": "Weeks"}, "unit": "n", "target": 2,
+                                 "max_age_years": 2}]},
                 {"id": "b2", "title": {"en": "Population"},
                  "profile": {"fields": ["population"], "check": "figure", "max_age_years": 5}},
             ]},
@@ -191,7 +192,8 @@ def test_as_of_in_the_future_flags_records_that_will_be_too_old() -> None:
     only_old = next(g for g in score(framework(), city(rec("E1", "event", "2024-09", "t:b1")),
                                      dt.date(2026, 10, 1)).gaps if g.criterion == "t:b1")
     assert [p.code for p in only_old.problems][:2] == ["need_more", "stale"]
-    assert "E1" in reason_text(only_old.problems[1], "en") and "within 2 years" in reason_text(only_old.problems[1], "en")
+    said = reason_text(only_old.problems[1], "en")
+    assert "E1" in said and "within 2 years" in said
 
 
 def _actions(card, ref: str) -> list[str]:
@@ -224,8 +226,8 @@ def test_actions_follow_the_cost_ladder() -> None:
     card = score(framework(), city(e1, e9), AS_OF)
     gap = next(g for g in card.gaps if g.criterion == "t:b1")
     assert _actions(card, "t:b1") == ["link_existing"]
-    assert reason_text(gap.problems[0], "en") == ("E9 (event, 2026-03) is linked only to the area and would count here: "
-                                          "link it (readiness evidence link E9 t:b1)")
+    assert reason_text(gap.problems[0], "en") == ("E9 (event, 2026-03) is linked only to the area and would count "
+                                                  "here: link it (readiness evidence link E9 t:b1)")
     assert _actions(score(framework(), city(e1, rec("E8", "event", "2026-03")), AS_OF), "t:b1") == ["need_more"]
     # Nothing fits: add one; the wrong-kind record linked here comes last, as a note.
     card = score(framework(), city(e1, rec("M1", "media", "2026-01", "t:b1")), AS_OF)
@@ -281,14 +283,17 @@ def test_profile_items() -> None:
     """Figures need a year within the limit (2020 is older than 5 years before 2026-06-15: stale);
     texts with a word limit need the language of communication and every version within it."""
     fw = framework()
-    assert crit(score(fw, city(profile={"population": {"value": 8_587_100, "year": 2024}}), AS_OF), "t:b2").status == "met"
+    recent = city(profile={"population": {"value": 8_587_100, "year": 2024}})
+    assert crit(score(fw, recent, AS_OF), "t:b2").status == "met"
     old = score(fw, city(profile={"population": {"value": 8_000_000, "year": 2020}}), AS_OF)
     assert crit(old, "t:b2").status == "stale"
     assert "from 2020" in reason_text(next(g for g in old.gaps if g.criterion == "t:b2").problems[0], "en")
 
     form = framework(areas=[{"id": "F", "title": {"en": "Form"}, "criteria": [
-        {"id": "m", "title": {"en": "Motivation"}, "profile": {"fields": ["motivation"], "check": "text", "max_words": 5}},
-        {"id": "c", "title": {"en": "Contacts"}, "profile": {"fields": ["contact_name", "contact_email"], "check": "text"}},
+        {"id": "m", "title": {"en": "Motivation"},
+         "profile": {"fields": ["motivation"], "check": "text", "max_words": 5}},
+        {"id": "c", "title": {"en": "Contacts"},
+         "profile": {"fields": ["contact_name", "contact_email"], "check": "text"}},
         {"id": "r", "title": {"en": "Ratings"}, "profile": {"fields": ["challenges"], "check": "ratings",
                                                             "topics": ["literacy", "health", "equity", "planning"]}}]}])
     card = score(form, city(profile={"motivation": {"vi": "Hà Nội muốn học tập"}, "contact_name": {"vi": "Lan"},
@@ -405,9 +410,9 @@ def test_adding_a_counting_record_never_lowers_a_score(records: list[RecordFact]
     before = score(framework(), city(*records), AS_OF)
     after = score(framework(), city(*records, new), AS_OF)
     assert after.score >= before.score - 1e-12  # type: ignore[operator]
-    for b, a in zip(before.all_criteria(), after.all_criteria()):
+    for b, a in zip(before.all_criteria(), after.all_criteria(), strict=True):
         assert a.coverage >= b.coverage - 1e-12  # type: ignore[operator]
-    for b, a in zip(before.areas, after.areas):
+    for b, a in zip(before.areas, after.areas, strict=True):
         assert a.score >= b.score - 1e-12  # type: ignore[operator]
     assert after.met >= before.met
 
@@ -418,7 +423,7 @@ def test_not_applicable_never_changes_the_other_criteria(records: list[RecordFac
     """Marking one criterion not applicable leaves every other criterion's status and coverage alone."""
     plain = score(framework(), city(*records), AS_OF)
     marked = score(framework(), city(*records, na={ref: "Does not apply to this city"}), AS_OF)
-    for p, m in zip(plain.all_criteria(), marked.all_criteria()):
+    for p, m in zip(plain.all_criteria(), marked.all_criteria(), strict=True):
         if p.ref == ref:
             assert m.status == "not_applicable" and m.coverage is None
         else:

@@ -136,8 +136,8 @@ class DateTimeType(click.ParamType):
             try:
                 made = dt.datetime.fromisoformat(value)
             except ValueError:
-                raise InvalidValueError(f"{_flag(param, '--created')} {value!r}: write 2026-06-15 or 2026-06-15T09:00") \
-                    from None
+                flag = _flag(param, "--created")
+                raise InvalidValueError(f"{flag} {value!r}: write 2026-06-15 or 2026-06-15T09:00") from None
         return (made if made.tzinfo else made.replace(tzinfo=dt.timezone.utc)).astimezone(dt.timezone.utc)
 
 

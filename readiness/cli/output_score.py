@@ -122,13 +122,14 @@ def explain(explanation: Explanation, lang: str) -> None:
         click.echo(f"  {label('x.unlinked', lang)}")
     if criterion.fields:
         table([label(f"col.{c}", lang) for c in ("field", "ok", "value")],
-              [(f.field, label("yes" if f.ok else "no", lang), reason_text(f.problem, lang) if f.problem else _value(f.value))
-               for f in criterion.fields])
+              [(f.field, label("yes" if f.ok else "no", lang),
+                reason_text(f.problem, lang) if f.problem else _value(f.value)) for f in criterion.fields])
     for ind in criterion.indicators:
         value = label("x.no_value", lang) if ind.value is None else \
             f"{ind.value:,.10g} {ind.unit} ({ind.year or label('x.year_unknown', lang)}, {ind.record})"
         target = "" if ind.target_reached is None else ", " + (
-            label("x.target_reached", lang) if ind.target_reached else label("x.target_missed", lang, target=f"{ind.target:g}"))
+            label("x.target_reached", lang) if ind.target_reached
+            else label("x.target_missed", lang, target=f"{ind.target:g}"))
         click.echo(safe(f"  {label('indicator', lang)} {ind.id}: {value}, {label(ind.status, lang)}{target}"))
     gap = explanation.gap
     if gap:
@@ -164,8 +165,8 @@ def gaps_table(gaps: Sequence[Gap], lang: str) -> None:
         if g.units:
             todo += f"\n  {label('owner', lang)}: {', '.join(g.units)}" \
                 + (f" ({label('suggested', lang)})" if g.owner_suggested else "")
-        t.add_row(str(i), priority, Text(safe(f"{g.criterion}\n{_text(g.title, lang)}", lines=True)), _styled(g.status, lang),
-                  Text(safe(todo, lines=True)))
+        t.add_row(str(i), priority, Text(safe(f"{g.criterion}\n{_text(g.title, lang)}", lines=True)),
+                  _styled(g.status, lang), Text(safe(todo, lines=True)))
     console().print(t)
 
 
@@ -180,7 +181,8 @@ def all_cities_table(cards: Sequence[Scorecard], lang: str) -> None:
         t.add_column(label(f"col.{name}", lang), justify=justify, overflow="fold")  # type: ignore[arg-type]
     for c in cards:
         verdict = label(c.verdict, lang) if c.verdict else label("no score", lang)
-        t.add_row(Text(safe(c.city)), c.framework, pct(c.score, lang), f"{c.met}/{c.applicable} ({pct(c.met_share, lang)})",
+        t.add_row(Text(safe(c.city)), c.framework, pct(c.score, lang),
+                  f"{c.met}/{c.applicable} ({pct(c.met_share, lang)})",
                   Text(verdict, style=STYLE.get(c.verdict or "", "")),
                   ", ".join(r.partition(":")[2] for r in c.blocking_unmet))
     console().print(t)
@@ -199,7 +201,8 @@ def due_table(items: Sequence[DueItem], lang: str) -> None:
     table([label(f"col.{c}", lang) for c in ("until", "record", "title", "criterion", "runs_out", "then")],
           [(i.until.isoformat(), i.record, _text(i.title, lang), i.criterion,
             label("validity" if i.why == "valid_until" else "age limit", lang),
-            f"{label(i.status_now, lang)} -> {label(i.status_after, lang)}" if i.falls else label("still covered", lang))
+            f"{label(i.status_now, lang)} -> {label(i.status_after, lang)}" if i.falls
+            else label("still covered", lang))
            for i in items])
 
 
@@ -217,8 +220,8 @@ def criteria_csv(cards: Sequence[Scorecard], lang: str, raw: bool = False) -> No
     w.writerow(CRITERIA_CSV)
     for card in cards:
         for c in card.all_criteria():
-            w.writerow([card.city, card.framework, c.area, c.ref, _text(c.title, lang), str(c.blocking).lower(), f"{c.weight:g}",
-                        c.status, "" if c.coverage is None else f"{c.coverage:.4f}", f"{c.share:.4f}",
+            w.writerow([card.city, card.framework, c.area, c.ref, _text(c.title, lang), str(c.blocking).lower(),
+                        f"{c.weight:g}", c.status, "" if c.coverage is None else f"{c.coverage:.4f}", f"{c.share:.4f}",
                         "; ".join(c.counted) or (c.counted_records or ""), c.justification or ""])
 
 
@@ -232,7 +235,8 @@ def cities_csv(cards: Sequence[Scorecard], raw: bool = False) -> None:
 
 def gaps_csv(gaps: Sequence[Gap], lang: str, raw: bool = False) -> None:
     w = csv_writer(raw)
-    w.writerow(("rank", "framework", "criterion", "title", "status", "coverage", "blocking", "gain", "actions", "units"))
+    w.writerow(("rank", "framework", "criterion", "title", "status", "coverage", "blocking", "gain", "actions",
+                "units"))
     for i, g in enumerate(gaps, 1):
         w.writerow([i, g.framework, g.criterion, _text(g.title, lang), g.status,
                     "" if g.coverage is None else f"{g.coverage:.4f}", str(g.blocking).lower(), f"{g.gain:.2f}",

@@ -189,7 +189,8 @@ def due_command(city_name: str, within: str, framework_ids: tuple[str, ...], as_
 @click.option("--framework", "framework_ids", multiple=True, metavar="ID",
               help="Frameworks to rank (repeatable) [default: marked `suggest:`; kflc, guidelines].")
 @click.option("--top", default=5, show_default=True, type=click.IntRange(1, 50), help="Suggestions per framework.")
-@click.option("--lang", default="en", show_default=True, metavar="CODE", help="Language of titles and labels: en or vi.")
+@click.option("--lang", default="en", show_default=True, metavar="CODE",
+              help="Language of titles and labels: en or vi.")
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
 @criteria_dir_option
 @workspace_options
@@ -215,7 +216,8 @@ def suggest_command(evidence_id: str, framework_ids: tuple[str, ...], top: int, 
                                          framework_ids, top)
     if fmt == "json":
         output.emit_json({"record": view.code, "suggestions": {
-            fw: [{"criterion": s.ref, "area": s.area, "score": s.score, "title": s.title, "words": s.words} for s in items]
+            fw: [{"criterion": s.ref, "area": s.area, "score": s.score, "title": s.title, "words": s.words}
+                 for s in items]
             for fw, items in found.items()}})
         return
     rows = [(s.ref, s.title.get(lang) or s.title.get("en") or "", f"{s.score:.1f}", ", ".join(s.words[:5]))

@@ -172,7 +172,9 @@ def _verified(row: Evidence, lang: str) -> str | None:
     when = dates.from_iso(iso_time(row.status_at)[:10]).human(lang) if row.status_at else None  # type: ignore[index,union-attr]
     if row.status_by and when:
         return label_d("verified_by_on", lang, who=_nfc(row.status_by), date=when)
-    return label_d("verified_by", lang, who=_nfc(row.status_by)) if row.status_by else label_d("verified_on", lang, date=when)
+    if row.status_by:
+        return label_d("verified_by", lang, who=_nfc(row.status_by))
+    return label_d("verified_on", lang, date=when)
 
 
 @dataclass(frozen=True)
@@ -236,8 +238,8 @@ def context_of(found: CityEvidence, scores: CityScores, catalogue: Catalogue, op
     years = Counter((v.row.start or "")[:4] or label_d("undated", lang) for v in views)
     marks = dict(scores.facts.not_applicable)
     gaps = rank_gaps(scores.cards)
-    frameworks = [{"id": c.framework, "name": pick_text(c.framework_name, lang)[0], "version": c.version, "draft": c.draft,
-                   "card": c, "areas": _chart(c, lang)} for c in scores.cards]
+    frameworks = [{"id": c.framework, "name": pick_text(c.framework_name, lang)[0], "version": c.version,
+                   "draft": c.draft, "card": c, "areas": _chart(c, lang)} for c in scores.cards]
     return DossierContext(
         lang=lang, city=_nfc(city.name), country=city.country, as_of=day, created=made,
         sample=any("sample" in v.row.tags for v in views),
@@ -246,11 +248,13 @@ def context_of(found: CityEvidence, scores: CityScores, catalogue: Catalogue, op
         by_kind=sorted(kinds.items(), key=lambda kv: (-kv[1], kv[0])),
         by_year=sorted(years.items(), key=lambda kv: kv[0]),
         blocking_gaps=[g for g in gaps if g.blocking and g.status != "met"], gaps=gaps,
-        not_applicable=[{"criterion": c.ref, "title": pick_text(c.title, lang)[0], "justification": c.justification or ""}
+        not_applicable=[{"criterion": c.ref, "title": pick_text(c.title, lang)[0],
+                         "justification": c.justification or ""}
                         for card in scores.cards for c in card.all_criteria() if c.status == "not_applicable"],
         profile=_profile_rows(prof, lang), texts=_texts(prof, lang), challenges=_challenges(catalogue, prof),
         letters=_letters(catalogue, scores.cards, lang),
-        definitions={k: v.get(lang, v["en"]) for k, v in DEFINITIONS.items()}, embed=options.embed and options.fmt == "pdf")
+        definitions={k: v.get(lang, v["en"]) for k, v in DEFINITIONS.items()},
+        embed=options.embed and options.fmt == "pdf")
 
 
 def _records(views: Sequence[EvidenceView], lang: str) -> list[RecordEntry]:

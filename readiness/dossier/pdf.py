@@ -58,11 +58,13 @@ class StoreFetcher:
             path = (self.assets / name).resolve()
             if path.is_relative_to(self.assets) and path.is_file():
                 types = {".css": "text/css", ".ttf": "font/ttf", ".svg": "image/svg+xml"}
-                return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": types.get(path.suffix, "application/octet-stream")})
+                media_type = types.get(path.suffix, "application/octet-stream")
+                return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": media_type})
         if kind == "files" and re.fullmatch(r"[0-9a-f]{64}", name):
             from readiness.store.files import FileStore
 
-            data = FileStore(self.files).read_bytes(name, f"stored file {name[:12]}...")  # no link followed, hash checked
+            # no link followed, hash checked
+            data = FileStore(self.files).read_bytes(name, f"stored file {name[:12]}...")
             return URLFetcherResponse(url, data, {"Content-Type": "application/octet-stream"})
         raise ValueError(f"no such dossier resource: {url}")
 
@@ -82,7 +84,8 @@ def render_pdf(context: DossierContext, html: str, files_dir: Path, *, pdf_varia
         import weasyprint
     except OSError as exc:  # WeasyPrint loads Pango and HarfBuzz from the system
         raise InvalidValueError(f"PDF output needs the Pango library ({exc}); on Debian or Ubuntu: apt install "
-                                "libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0; or write --format html") from None
+                                "libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0; or write --format html") \
+            from None
 
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
     logging.getLogger("fontTools").setLevel(logging.ERROR)

@@ -493,7 +493,8 @@ def communication_language(profile: Mapping[str, Any]) -> str:
     return next((v for v in texts.values() if v in ("en", "fr")), "en")
 
 
-def check_profile(criterion: Criterion, profile: Mapping[str, Any], as_of: dt.date) -> tuple[Status, float, list[FieldCheck]]:
+def check_profile(criterion: Criterion, profile: Mapping[str, Any],
+                  as_of: dt.date) -> tuple[Status, float, list[FieldCheck]]:
     """Whether the city profile has the fields a criterion asks for, set and valid."""
     req = criterion.profile
     assert req is not None
@@ -606,7 +607,8 @@ def score(framework: Framework, city: CityFacts, as_of: dt.date, *,
         result = results[ref] = dict(
             ref=ref, id=crit.id, title=dict(crit.title.root), area=framework.area_of(crit.id).id, weight=crit.weight,
             blocking=crit.blocking, basis="evidence" if crit.evidence is not None else "profile",
-            indicators=score_indicators(crit, framework, city.indicators, record_dates, as_of) if crit.indicators else [])
+            indicators=score_indicators(crit, framework, city.indicators, record_dates, as_of)
+            if crit.indicators else [])
         if ref in city.not_applicable:
             result.update(status="not_applicable", coverage=None, justification=city.not_applicable[ref])
         elif crit.evidence is not None:

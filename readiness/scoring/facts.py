@@ -58,9 +58,11 @@ def city_facts(session: Session, city: City, *, titles: bool = False) -> CityFac
     for evidence_id, ref in conn.execute(select(ln.evidence_id, ln.criterion).join(evidence, ev.id == ln.evidence_id)
                                          .where(ev.city_id == city.id).order_by(ln.criterion)).all():
         links[evidence_id].append(ref)
-    files: dict[int, int] = dict(conn.execute(select(at.evidence_id, func.count()).join(evidence, ev.id == at.evidence_id)
-                              .where(ev.city_id == city.id).group_by(at.evidence_id)).all())
-    units: dict[int, str] = dict(conn.execute(select(un.id, un.name).where(un.city_id == city.id).order_by(un.name)).all())
+    files: dict[int, int] = dict(conn.execute(
+        select(at.evidence_id, func.count()).join(evidence, ev.id == at.evidence_id)
+        .where(ev.city_id == city.id).group_by(at.evidence_id)).all())
+    units: dict[int, str] = dict(conn.execute(
+        select(un.id, un.name).where(un.city_id == city.id).order_by(un.name)).all())
     from_iso = dates.from_iso
     records = tuple(
         RecordFact(code=r.code, kind=r.kind, status=r.status, start=from_iso(r.start), end=from_iso(r.end),
@@ -140,7 +142,8 @@ def national_candidates(session: Session, frameworks: Sequence[Framework], joine
               SELECT e.city_id AS city, p.target AS target, e.id AS record,
                      CASE WHEN e.status = 'verified' THEN 1 ELSE 0 END AS verified,
                      CASE WHEN p.file_required = 1
-                               AND EXISTS (SELECT 1 FROM attachment a WHERE a.evidence_id = e.id) THEN 1 ELSE 0 END AS has_file,
+                               AND EXISTS (SELECT 1 FROM attachment a WHERE a.evidence_id = e.id)
+                          THEN 1 ELSE 0 END AS has_file,
                      CASE
                        WHEN e.start IS NOT NULL AND e.start > substr(:as_of, 1, length(e.start)) THEN 1
                        WHEN e.valid_until IS NOT NULL

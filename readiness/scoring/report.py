@@ -115,7 +115,8 @@ def score_report(ws: Workspace, actor: Actor, catalogue: Catalogue, city_name: s
     day = query.as_of or dt.date.today()
     if city_name is None:
         if query.explain or query.by_unit:
-            raise InvalidValueError(f"--{'explain' if query.explain else 'by'} needs --city: it shows one city's records")
+            flag = "explain" if query.explain else "by"
+            raise InvalidValueError(f"--{flag} needs --city: it shows one city's records")
         return ScoreReport(day, None, score_all(ws, catalogue, query.framework_ids, day))
     framework_ids = query.framework_ids
     explain = None
