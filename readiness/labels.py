@@ -311,13 +311,15 @@ class Coded(Protocol):
     def params(self) -> Mapping[str, Any]: ...
 
 
-def reason_text(reason: Coded, lang: str = "en") -> str:
+def reason_text(reason: Coded, lang: str = "en", **known: Any) -> str:
     """A scoring reason (a gap's problem, a profile field's) said in ``lang``.
 
     Lists become "a, b and c"; framework texts (a dict per language) the one in ``lang``; kinds
     their names, joined with "or"; ``years`` gives ``within`` ("within 2 years") and ``last``.
+    ``known`` are values the reason may name without carrying them (``city``: a profile field's
+    problem names the city whose profile lacks it); the reason's own values come first.
     """
-    params = reason.params
+    params = {**known, **reason.params}
 
     def say(v: Any) -> Any:
         if isinstance(v, list):

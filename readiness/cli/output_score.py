@@ -123,7 +123,8 @@ def explain(explanation: Explanation, lang: str) -> None:
     if criterion.fields:
         table([label(f"col.{c}", lang) for c in ("field", "ok", "value")],
               [(f.field, label("yes" if f.ok else "no", lang),
-                reason_text(f.problem, lang) if f.problem else _value(f.value)) for f in criterion.fields])
+                reason_text(f.problem, lang, city=card.city) if f.problem else _value(f.value))
+               for f in criterion.fields])
     for ind in criterion.indicators:
         value = label("x.no_value", lang) if ind.value is None else \
             f"{ind.value:,.10g} {ind.unit} ({ind.year or label('x.year_unknown', lang)}, {ind.record})"
