@@ -345,3 +345,32 @@ def test_a_citys_framework_marked_suggest_joins_the_default(hanoi_ws, tmp_path: 
     picked = json.loads(hanoi_ws("suggest", "HN-0007", "--format", "json", "--framework", "hanoi-own",
                                  "--criteria-dir", str(folder)).stdout)
     assert list(picked["suggestions"]) == ["hanoi-own"]
+
+
+_SUGGEST_ALL_SAMPLE_RECORDS = """
+import json, sys, yaml
+from readiness.frameworks.loader import load_catalogue
+from readiness.intake.suggest import Suggester
+from readiness.resources import bundled
+catalogue = load_catalogue()
+suggester = Suggester(catalogue.get(fw) for fw in catalogue.suggested())
+records = yaml.safe_load((bundled("evidence") / "hanoi.yaml").read_text("utf-8"))["records"]
+out = []
+for rec in records:
+    title = " ".join(str(v) for v in (rec.get("title") or {}).values())
+    body = " ".join(str(v) for v in (rec.get("summary") or {}).values())
+    out.append([(s.ref, s.words) for s in suggester.rank(title, body, kind=rec.get("kind"))])
+json.dump(out, sys.stdout, ensure_ascii=False)
+"""
+
+
+def test_suggestions_and_their_words_do_not_depend_on_the_hash_seed() -> None:
+    """Two runs (two PYTHONHASHSEEDs) rank the same criteria with the same matched words, in the same order."""
+    import os
+    import subprocess
+    import sys
+
+    runs = [subprocess.run([sys.executable, "-c", _SUGGEST_ALL_SAMPLE_RECORDS], capture_output=True, text=True,
+                           env={**os.environ, "PYTHONHASHSEED": seed}, check=True).stdout for seed in ("1", "2", "3")]
+    assert json.loads(runs[0]), "no suggestions at all: the check would be empty"
+    assert runs[0] == runs[1] == runs[2]

@@ -271,7 +271,8 @@ class Suggester:
             if score and kind and kind in e.kinds:
                 score *= 1.3
             if score:
-                best_words = sorted(set(words), key=len, reverse=True)[:6]
+                # Longest first; ties by spelling, so two runs (two hash seeds) show the same words.
+                best_words = sorted(set(words), key=lambda w: (-len(w), w))[:6]
                 out.append(Suggestion(e.ref, e.title, e.area, round(score, 3), best_words))
         out.sort(key=lambda s: (-s.score, s.ref))
         return out[:top] if top else out
