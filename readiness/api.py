@@ -34,6 +34,7 @@ USE_CASES: dict[str, str] = {
     # evidence
     "add_evidence": "readiness.evidence",
     "get_evidence": "readiness.evidence",
+    "show_evidence": "readiness.evidence",
     "list_evidence": "readiness.evidence",
     "edit_evidence": "readiness.evidence",
     "link_evidence": "readiness.evidence",

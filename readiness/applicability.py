@@ -13,9 +13,11 @@ from dataclasses import dataclass
 
 from sqlmodel import select
 
-from readiness.cities import find_city, record
+from readiness.access import Actor
+from readiness.cities import find_city
 from readiness.errors import InvalidValueError, NotFoundError
 from readiness.frameworks.catalogue import Catalogue
+from readiness.store.audit import record_event
 from readiness.store.db import Workspace
 from readiness.store.models import City, NotApplicable
 from readiness.text import clean
@@ -59,7 +61,8 @@ def _mark(row: NotApplicable, city: City) -> Mark:
     return Mark(city.name, row.criterion, row.justification, row.created_by, row.created_at)
 
 
-def mark(ws: Workspace, city_name: str, ref: str, justification: str | None, catalogue: Catalogue) -> Mark:
+def mark_not_applicable(ws: Workspace, actor: Actor, city_name: str, ref: str, justification: str | None,
+                        catalogue: Catalogue) -> Mark:
     """Mark a criterion not applicable for a city; marking again replaces the justification."""
     ref, why = _criterion(ref, catalogue), _justification(justification)
     with ws.session() as session:
@@ -68,18 +71,20 @@ def mark(ws: Workspace, city_name: str, ref: str, justification: str | None, cat
                                                        NotApplicable.criterion == ref)).first()
         before = _mark(row, city).as_json() if row else None
         if row is None:
-            row = NotApplicable(city_id=city.id, criterion=ref, justification=why, created_by=ws.settings.actor)  # type: ignore[arg-type]
+            assert city.id is not None  # a stored city
+            row = NotApplicable(city_id=city.id, criterion=ref, justification=why, created_by=actor.name)
         else:
-            row.justification, row.created_by = why, ws.settings.actor
+            row.justification, row.created_by = why, actor.name
         session.add(row)
         session.flush()
         result = _mark(row, city)
-        record(session, ws.settings.actor, "criterion.not_applicable", "not_applicable", row.id, city.id,
-               before, result.as_json())
+        record_event(session, actor, "criterion.not_applicable", "not_applicable", row.id, city.id,
+                     before, result.as_json())
     return result
 
 
-def unmark(ws: Workspace, city_name: str, ref: str, catalogue: Catalogue | None = None) -> Mark:
+def unmark_not_applicable(ws: Workspace, actor: Actor, city_name: str, ref: str,
+                          catalogue: Catalogue | None = None) -> Mark:
     """Make a criterion applicable again for a city.
 
     A full ref is taken as written (a mark may outlive its criterion in a newer framework
@@ -93,16 +98,20 @@ def unmark(ws: Workspace, city_name: str, ref: str, catalogue: Catalogue | None 
         row = session.exec(select(NotApplicable).where(NotApplicable.city_id == city.id,
                                                        NotApplicable.criterion == ref)).first()
         if row is None:
-            raise NotFoundError(f"{ref} is not marked not applicable for {city.name}; see `readiness na list --city ...`")
+            raise NotFoundError(f"{ref} is not marked not applicable for {city.name}; "
+                                "see `readiness na list --city ...`")
         result = _mark(row, city)
-        record(session, ws.settings.actor, "criterion.applicable", "not_applicable", row.id, city.id,
-               result.as_json(), None)
+        record_event(session, actor, "criterion.applicable", "not_applicable", row.id, city.id,
+                     result.as_json(), None)
         session.delete(row)
     return result
 
 
-def marks(ws: Workspace, city_name: str | None = None) -> list[Mark]:
-    """The criteria marked not applicable, for one city or all, by city then criterion."""
+def not_applicable_marks(ws: Workspace, actor: Actor, city_name: str | None = None) -> list[Mark]:
+    """The criteria marked not applicable, for one city or all, by city then criterion.
+
+    ``actor`` is who asks: recorded for the permission check that comes with accounts, unused today.
+    """
     with ws.session() as session:
         query = select(NotApplicable, City).join(City, City.id == NotApplicable.city_id)  # type: ignore[arg-type]
         if city_name:

@@ -15,7 +15,9 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from readiness import profile as profile_fields
+from readiness.access import Actor
 from readiness.errors import AmbiguousError, InvalidValueError, NotFoundError
+from readiness.store.audit import record_event, snapshot
 from readiness.store.db import Workspace
 from readiness.store.models import AuditEvent, City, Unit, utcnow
 from readiness.text import clean, fold, strip_marks
@@ -97,25 +99,6 @@ def _code(value: str) -> str:
     return code
 
 
-def record(
-    session: Session,
-    actor: str,
-    action: str,
-    entity: str,
-    entity_id: int | None,
-    city_id: int | None,
-    before: dict[str, Any] | None,
-    after: dict[str, Any] | None,
-) -> None:
-    """Add an audit event to the session's transaction."""
-    session.add(AuditEvent(actor=actor, action=action, entity=entity, entity_id=entity_id,
-                           city_id=city_id, before=before, after=after))
-
-
-def _snapshot(row: City | Unit) -> dict[str, Any]:
-    return row.model_dump(mode="json", exclude={"name_key", "next_number"})
-
-
 # ---------------------------------------------------------------------------------------------
 # Finding things by name
 
@@ -194,16 +177,16 @@ def find_unit(session: Session, city: City, name: str) -> Unit:
 # Cities
 
 
-def add_city(ws: Workspace, name: str, country: str, code: str | None = None) -> City:
-    """Add a city; its name must differ from every other city's however it is spelt.
+def add_city(ws: Workspace, actor: Actor, name: str, country: str, code: str | None = None) -> City:
+    """Add a city for ``actor``; its name must differ from every other city's however it is spelt.
 
     ``code`` starts its evidence ids (HN-0001); by default it is made from the name.
     """
     with ws.session() as session:
-        return add_city_in(session, ws.settings.actor, name, country, code)
+        return add_city_in(session, actor, name, country, code)
 
 
-def add_city_in(session: Session, actor: str, name: str, country: str, code: str | None = None, *,
+def add_city_in(session: Session, actor: Actor, name: str, country: str, code: str | None = None, *,
                 audit: bool = True) -> City:
     """``add_city`` inside a transaction the caller holds (import adds cities with records).
 
@@ -213,7 +196,8 @@ def add_city_in(session: Session, actor: str, name: str, country: str, code: str
     key = fold(name)
     clash = session.exec(select(City).where(City.name_key == key)).first()
     if clash is not None:
-        raise InvalidValueError(f"a city {clash.name!r} is already in the workspace; names must differ beyond accents and case")
+        raise InvalidValueError(f"a city {clash.name!r} is already in the workspace; "
+                                "names must differ beyond accents and case")
     taken = set(session.exec(select(City.code)).all())
     if code is not None:
         code = _code(code)
@@ -225,30 +209,45 @@ def add_city_in(session: Session, actor: str, name: str, country: str, code: str
     session.add(city)
     session.flush()
     if audit:
-        record(session, actor, "city.add", "city", city.id, city.id, None, _snapshot(city))
+        record_event(session, actor, "city.add", "city", city.id, city.id, None, snapshot(city))
     return city
 
 
-def list_cities(ws: Workspace) -> list[City]:
+def list_cities(ws: Workspace, actor: Actor) -> list[City]:
+    """Every city in the workspace, by name.
+
+    ``actor`` is who asks: recorded for the permission check that comes with accounts, unused today.
+    """
     with ws.session() as session:
         return list(session.exec(select(City).order_by(col(City.name))))
 
 
+def city_json(city: City) -> dict[str, Any]:
+    """A city as ``city list --format json`` gives it: its columns, without the matching key."""
+    return city.model_dump(mode="json", exclude={"name_key"})
+
+
 @dataclass
 class CityDetail:
+    """A city with its profile (as ``profile.describe`` gives it) and its units as a tree."""
+
     city: City
     profile: list[dict[str, Any]]
     units: list[UnitNode] = field(default_factory=list)
 
     def as_json(self) -> dict[str, Any]:
         return {
-            **_snapshot(self.city),
+            **snapshot(self.city),
             "profile_fields": self.profile,
             "units": [u.as_json() for u in self.units],
         }
 
 
-def show_city(ws: Workspace, name: str) -> CityDetail:
+def show_city(ws: Workspace, actor: Actor, name: str) -> CityDetail:
+    """A city's profile and units; the name matches however it is typed (``find_city``).
+
+    ``actor`` is who asks: recorded for the permission check that comes with accounts, unused today.
+    """
     with ws.session() as session:
         city = find_city(session, name)
         return CityDetail(city, profile_fields.describe(city.profile), _unit_tree(session, city))
@@ -256,6 +255,7 @@ def show_city(ws: Workspace, name: str) -> CityDetail:
 
 def set_profile(
     ws: Workspace,
+    actor: Actor,
     name: str,
     field_name: str,
     value: str | None,
@@ -268,13 +268,13 @@ def set_profile(
         city = find_city(session, name)
         changed = profile_fields.apply(city.profile, field_name, value, year=year, lang=lang)
         if changed != city.profile:  # setting what is there already is no change to log
-            before = _snapshot(city)
+            before = snapshot(city)
             city.profile = changed
             city.updated_at = utcnow()
             session.add(city)
             session.flush()
-            record(session, ws.settings.actor, "city.set" if value is not None else "city.clear",
-                   "city", city.id, city.id, before, _snapshot(city))
+            record_event(session, actor, "city.set" if value is not None else "city.clear",
+                         "city", city.id, city.id, before, snapshot(city))
         return CityDetail(city, profile_fields.describe(city.profile), _unit_tree(session, city))
 
 
@@ -305,18 +305,18 @@ def _unit_tree(session: Session, city: City) -> list[UnitNode]:
     return roots
 
 
-def add_unit(ws: Workspace, city_name: str, name: str, kind: str, parent: str | None = None) -> Unit:
+def add_unit(ws: Workspace, actor: Actor, city_name: str, name: str, kind: str, parent: str | None = None) -> Unit:
     """Add a ward, commune, agency... to a city, optionally under another unit."""
     name = _name(name, "unit")
     kind = check_unit_kind(kind)
     with ws.session() as session:
         city = find_city(session, city_name)
         parent_unit = find_unit(session, city, parent) if parent else None
-        unit = add_unit_in(session, ws.settings.actor, city, name, kind, parent_unit)
+        unit = add_unit_in(session, actor, city, name, kind, parent_unit)
     return unit
 
 
-def add_unit_in(session: Session, actor: str, city: City, name: str, kind: str, parent: Unit | None = None, *,
+def add_unit_in(session: Session, actor: Actor, city: City, name: str, kind: str, parent: Unit | None = None, *,
                 audit: bool = True) -> Unit:
     """``add_unit`` inside a transaction the caller holds, for a city (and parent) it has found
     (import adds units with records). ``audit=False`` when the caller restores the unit's own
@@ -329,29 +329,43 @@ def add_unit_in(session: Session, actor: str, city: City, name: str, kind: str, 
     if any(s.name_key == key for s in siblings):
         where = f"under {parent.name}" if parent else f"at the top of {city.name}"
         raise InvalidValueError(f"a unit named {name!r} is already {where}")
+    assert city.id is not None  # a stored city
     unit = Unit(city_id=city.id, parent_id=parent_id, name=name, name_key=key, kind=kind)
     session.add(unit)
     session.flush()
     if audit:
-        record(session, actor, "unit.add", "unit", unit.id, city.id, None, _snapshot(unit))
+        record_event(session, actor, "unit.add", "unit", unit.id, city.id, None, snapshot(unit))
     return unit
 
 
-def list_units(ws: Workspace, city_name: str) -> tuple[City, list[UnitNode]]:
+@dataclass
+class CityUnits:
+    """A city (as the workspace spells it) and its units as a tree."""
+
+    city: City
+    units: list[UnitNode] = field(default_factory=list)
+
+
+def list_units(ws: Workspace, actor: Actor, city_name: str) -> CityUnits:
+    """A city's units as a tree, each level by name.
+
+    ``actor`` is who asks: recorded for the permission check that comes with accounts, unused today.
+    """
     with ws.session() as session:
         city = find_city(session, city_name)
-        return city, _unit_tree(session, city)
+        return CityUnits(city, _unit_tree(session, city))
 
 
 # ---------------------------------------------------------------------------------------------
 # The audit log
 
 
-def audit_log(ws: Workspace, city_name: str | None = None, limit: int = 50,
+def audit_log(ws: Workspace, actor: Actor, city_name: str | None = None, limit: int = 50,
               record: str | None = None) -> list[AuditEvent]:
     """The newest audit events first, for one city or all, or for one evidence record.
 
     ``record`` (``HN-0010``) finds a record's events by its id, also after it was removed.
+    ``actor`` is who asks: recorded for the permission check that comes with accounts, unused today.
     """
     from readiness.evidence import events_of, format_code, parse_code
 

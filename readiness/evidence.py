@@ -19,6 +19,7 @@ belongs to, so that the command line and spreadsheet import report them the same
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import logging
 import re
 import unicodedata
@@ -30,12 +31,14 @@ from typing import TYPE_CHECKING, Any
 from sqlmodel import Session, col, func, or_, select
 
 from readiness import dates
-from readiness.cities import _name, find_city, find_unit, record
+from readiness.access import Actor
+from readiness.cities import _name, find_city, find_unit
 from readiness.errors import InvalidValueError, NotFoundError
 from readiness.frameworks.schema import EvidenceKind
 from readiness.labels import LABELS
 from readiness.numbers import parse_number
 from readiness.profile import LANG_PATTERN
+from readiness.store.audit import record_event
 from readiness.store.check import workspace_store
 from readiness.store.db import Workspace
 from readiness.store.files import DEFAULT_MAX_SIZE, Batch, StoredFile, check_attachment_name, display_name
@@ -93,7 +96,7 @@ KIND_NAMES_EN: dict[str, tuple[str, ...]] = {
 }
 
 
-def _kind_words() -> dict[str, str]:
+def _typed_kind_words() -> dict[str, str]:
     words = {fold(k): k for k in KINDS}
     for k in KINDS:
         for text in (*LABELS[k].values(), *KIND_NAMES_VI.get(k, ()), *KIND_NAMES_EN.get(k, ())):
@@ -106,7 +109,10 @@ def kinds_help() -> str:
     return ", ".join(f"{k} ({', '.join(KIND_NAMES_VI[k][:2])})" for k in KINDS)
 
 
-KIND_WORDS = _kind_words()
+#: Every word an official may type for a kind (its English name, its labels, its Vietnamese and
+#: English names above), folded -> the kind: "hoi thao" -> forum. Not ``intake.suggest``'s cue
+#: words, which guess a document's kind from its text.
+TYPED_KIND_WORDS = _typed_kind_words()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -146,7 +152,8 @@ def _text(value: Any, name: str, limit: int, multiline: bool) -> str:
            or ch in "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"]
     if bad:
         raise InvalidValueError(
-            f"{name}: holds control or direction-override characters ({', '.join(sorted({repr(c) for c in bad}))}); retype it")
+            f"{name}: holds control or direction-override characters "
+            f"({', '.join(sorted({repr(c) for c in bad}))}); retype it")
     if _HTML.search(text):
         log.warning("%s: holds what looks like HTML (%s); it is kept as plain text and shown literally",
                     name, _HTML.search(text)[0])  # type: ignore[index]
@@ -175,7 +182,7 @@ def check_bilingual(value: Any, name: str, *, required: bool = False, default_la
 
 
 def check_kind(value: Any) -> str:
-    kind = KIND_WORDS.get(fold(str(value or "")))
+    kind = TYPED_KIND_WORDS.get(fold(str(value or "")))
     if kind is None:
         raise InvalidValueError(f"kind: {value!r} is not one of: {kinds_help()}")
     return kind
@@ -275,6 +282,51 @@ FIELDS = ("kind", "title", "summary", "organiser", "unit", "start", "end", "vali
           "source_url", "language", "owner", "tags", "status")
 
 
+def _check_owner(value: Any) -> str | None:
+    return (_text(value, "owner", 200, False) or None) if value else None
+
+
+def _check_unit_name(value: Any) -> str | None:
+    """Checked as `unit add` checks a name: at most 200 characters, one line."""
+    return _name(str(value), "unit") if value else None
+
+
+#: The fields checked on their own, in the order their problems are reported.
+_FIELD_CHECKS: dict[str, Callable[[Any], Any]] = {
+    "source_url": check_url, "language": check_language, "owner": _check_owner, "tags": check_tags,
+    "status": check_status, "unit": _check_unit_name,
+}
+DATE_FIELDS = ("start", "end", "valid_until")
+
+
+class _Checked:
+    """The cleaned fields and the problems found so far, each problem with the field it belongs to."""
+
+    def __init__(self) -> None:
+        self.out: dict[str, Any] = {}
+        self.problems: list[FieldProblem] = []
+
+    def attempt(self, name: str, check: Callable[[], Any]) -> None:
+        try:
+            self.out[name] = check()
+        except InvalidValueError as exc:
+            message = str(exc)
+            head, sep, rest = message.partition(": ")
+            if sep and (head == name or head.startswith(f"{name}.")):  # "title.vi: ..." names the language
+                self.problems.append(FieldProblem(head, rest))
+            else:
+                self.problems.append(FieldProblem(name, message))
+
+    def check_order(self) -> None:
+        """The end is not before the start, when both were given (and read) here."""
+        start, end = self.out.get("start"), self.out.get("end")
+        if isinstance(start, dates.PartialDate | None) and isinstance(end, dates.PartialDate):
+            try:
+                dates.check_order(start, end)
+            except InvalidValueError as exc:
+                self.problems.append(FieldProblem("end", str(exc).removeprefix("end: ")))
+
+
 def check_fields(raw: Mapping[str, Any], *, required: bool, today: dt.date | None = None,
                  default_lang: str = "vi") -> tuple[dict[str, Any], list[FieldProblem]]:
     """Clean every field given in ``raw``; collect a problem per bad field instead of stopping.
@@ -283,50 +335,23 @@ def check_fields(raw: Mapping[str, Any], *, required: bool, today: dt.date | Non
     each other when both are given here.
     """
     today = today or dt.date.today()
-    out: dict[str, Any] = {}
-    problems: list[FieldProblem] = []
-
-    def attempt(name: str, fn: Callable[[], Any]) -> None:
-        try:
-            out[name] = fn()
-        except InvalidValueError as exc:
-            message = str(exc)
-            head, sep, rest = message.partition(": ")
-            if sep and (head == name or head.startswith(f"{name}.")):  # "title.vi: ..." names the language
-                problems.append(FieldProblem(head, rest))
-            else:
-                problems.append(FieldProblem(name, message))
-
-    for name in raw:
-        if name not in FIELDS:
-            problems.append(FieldProblem(name, f"unknown field; known: {', '.join(FIELDS)}"))
+    checked = _Checked()
+    checked.problems += [FieldProblem(name, f"unknown field; known: {', '.join(FIELDS)}")
+                         for name in raw if name not in FIELDS]
     if required or "kind" in raw:
-        attempt("kind", lambda: check_kind(raw.get("kind")))
+        checked.attempt("kind", functools.partial(check_kind, raw.get("kind")))
     for name in TEXT_FIELDS:
         if required or name in raw:
-            attempt(name, lambda name=name: check_bilingual(raw.get(name), name, required=required and name == "title",
-                                                            default_lang=default_lang))
-    for name in ("start", "end", "valid_until"):
+            checked.attempt(name, functools.partial(check_bilingual, raw.get(name), name,
+                                                    required=required and name == "title", default_lang=default_lang))
+    for name in DATE_FIELDS:
         if name in raw:
-            attempt(name, lambda name=name: dates.parse_optional(raw[name], name, today=today))
-    if isinstance(out.get("start"), dates.PartialDate | None) and isinstance(out.get("end"), dates.PartialDate):
-        try:
-            dates.check_order(out.get("start"), out["end"])
-        except InvalidValueError as exc:
-            problems.append(FieldProblem("end", str(exc).removeprefix("end: ")))
-    if "source_url" in raw:
-        attempt("source_url", lambda: check_url(raw["source_url"]))
-    if "language" in raw:
-        attempt("language", lambda: check_language(raw["language"]))
-    if "owner" in raw:
-        attempt("owner", lambda: (_text(raw["owner"], "owner", 200, False) or None) if raw["owner"] else None)
-    if "tags" in raw:
-        attempt("tags", lambda: check_tags(raw["tags"]))
-    if "status" in raw:
-        attempt("status", lambda: check_status(raw["status"]))
-    if "unit" in raw:  # checked as `unit add` checks a name: at most 200 characters, one line
-        attempt("unit", lambda: _name(str(raw["unit"]), "unit") if raw["unit"] else None)
-    return out, problems
+            checked.attempt(name, functools.partial(dates.parse_optional, raw[name], name, today=today))
+    checked.check_order()
+    for name, check in _FIELD_CHECKS.items():
+        if name in raw:
+            checked.attempt(name, functools.partial(check, raw[name]))
+    return checked.out, checked.problems
 
 
 def raise_problems(problems: list[FieldProblem]) -> None:
@@ -411,16 +436,19 @@ def views_of(session: Session, rows: Sequence[Evidence]) -> list[EvidenceView]:
     if not rows:
         return []
     ids = [r.id for r in rows]
-    links: dict[int, list[EvidenceLink]] = {}
-    attachments: dict[int, list[Attachment]] = {}
-    indicators: dict[int, list[IndicatorValue]] = {}
+    links: dict[int | None, list[EvidenceLink]] = {}
+    attachments: dict[int | None, list[Attachment]] = {}
+    indicators: dict[int | None, list[IndicatorValue]] = {}
     for start in range(0, len(ids), 900):  # stay under SQLite's bound-parameter limit
         chunk = ids[start:start + 900]
-        for lk in session.exec(select(EvidenceLink).where(col(EvidenceLink.evidence_id).in_(chunk)).order_by(col(EvidenceLink.criterion))):
+        for lk in session.exec(select(EvidenceLink).where(col(EvidenceLink.evidence_id).in_(chunk))
+                               .order_by(col(EvidenceLink.criterion))):
             links.setdefault(lk.evidence_id, []).append(lk)
-        for a in session.exec(select(Attachment).where(col(Attachment.evidence_id).in_(chunk)).order_by(col(Attachment.id))):
+        for a in session.exec(select(Attachment).where(col(Attachment.evidence_id).in_(chunk))
+                              .order_by(col(Attachment.id))):
             attachments.setdefault(a.evidence_id, []).append(a)
-        for i in session.exec(select(IndicatorValue).where(col(IndicatorValue.evidence_id).in_(chunk)).order_by(col(IndicatorValue.id))):
+        for i in session.exec(select(IndicatorValue).where(col(IndicatorValue.evidence_id).in_(chunk))
+                              .order_by(col(IndicatorValue.id))):
             indicators.setdefault(i.evidence_id, []).append(i)
     cities = {c.id: c for c in session.exec(select(City).where(col(City.id).in_({r.city_id for r in rows})))}
     unit_ids = {r.unit_id for r in rows if r.unit_id}
@@ -487,6 +515,12 @@ def _apply(session: Session, row: Evidence, city: City, fields: dict[str, Any]) 
     row.search_key = search_key(row)
 
 
+def stored_id(row: City | Evidence) -> int:
+    """The id of a row the session has flushed (the database gave it one)."""
+    assert row.id is not None, "flush the session before using the row's id"
+    return row.id
+
+
 def next_number(session: Session, city: City) -> int:
     """The next number a city's record gets; never one a record (even a removed one) had.
 
@@ -505,7 +539,7 @@ def lock_city(session: Session, city: City) -> None:
                  .execution_options(populate_existing=True)).one()
 
 
-def new_record(session: Session, actor: str, city: City, fields: dict[str, Any], *,
+def new_record(session: Session, actor: Actor, city: City, fields: dict[str, Any], *,
                number: int | None = None) -> Evidence:
     """Insert a record with checked fields; ``number`` keeps an imported id, else the next one.
 
@@ -521,9 +555,9 @@ def new_record(session: Session, actor: str, city: City, fields: dict[str, Any],
         city.next_number = number + 1
         session.add(city)
     now = utcnow()
-    row = Evidence(code=format_code(city.code, number), city_id=city.id, number=number, kind=fields["kind"],
+    row = Evidence(code=format_code(city.code, number), city_id=stored_id(city), number=number, kind=fields["kind"],
                    title=fields["title"], status=fields.get("status") or "draft", search_key="",
-                   created_by=actor, created_at=now, updated_at=now)
+                   created_by=actor.name, created_at=now, updated_at=now)
     _apply(session, row, city, {k: v for k, v in fields.items() if k not in ("kind", "title", "status")})
     session.add(row)
     session.flush()
@@ -542,7 +576,7 @@ def store_files(store: Batch, paths: Iterable[str], max_size: int = DEFAULT_MAX_
     return [(name, store.put(p, max_size=max_size, progress=progress)) for p, name in zip(paths, names, strict=True)]
 
 
-def attach_stored(session: Session, actor: str, row: Evidence, stored: Sequence[tuple[str, StoredFile]],
+def attach_stored(session: Session, actor: Actor, row: Evidence, stored: Sequence[tuple[str, StoredFile]],
                   origins: Sequence[tuple[dt.datetime | None, str | None]] = ()) -> list[str]:
     """Attachment rows for files already in the store; a file already on the record is skipped.
 
@@ -555,13 +589,13 @@ def attach_stored(session: Session, actor: str, row: Evidence, stored: Sequence[
             continue
         have.add(f.sha256)
         at, by = origins[i] if i < len(origins) else (None, None)
-        session.add(Attachment(evidence_id=row.id, sha256=f.sha256, name=name, media_type=f.media_type,
-                               size=f.size, added_by=by or actor, added_at=at or utcnow()))
+        session.add(Attachment(evidence_id=stored_id(row), sha256=f.sha256, name=name, media_type=f.media_type,
+                               size=f.size, added_by=by or actor.name, added_at=at or utcnow()))
         added.append(name)
     return added
 
 
-def add_evidence(ws: Workspace, city_name: str, raw: Mapping[str, Any], catalogue: Catalogue, *,
+def add_evidence(ws: Workspace, actor: Actor, city_name: str, raw: Mapping[str, Any], catalogue: Catalogue, *,
                  links: Sequence[tuple[str, str | None]] = (), files: Sequence[str] = (),
                  max_size: int = DEFAULT_MAX_SIZE, today: dt.date | None = None,
                  indicators: Sequence[Mapping[str, Any]] = ()) -> EvidenceView:
@@ -586,15 +620,15 @@ def add_evidence(ws: Workspace, city_name: str, raw: Mapping[str, Any], catalogu
         stored = store_files(store, files, max_size)
         with ws.session() as session:
             city = find_city(session, city_name)
-            row = new_record(session, ws.settings.actor, city, fields)
+            row = new_record(session, actor, city, fields)
             for ref, why in checked_links:
-                session.add(EvidenceLink(evidence_id=row.id, criterion=ref, rationale=why))
+                session.add(EvidenceLink(evidence_id=stored_id(row), criterion=ref, rationale=why))
             for value in values:
-                session.add(IndicatorValue(evidence_id=row.id, **value))
-            attach_stored(session, ws.settings.actor, row, stored)
+                session.add(IndicatorValue(evidence_id=stored_id(row), **value))
+            attach_stored(session, actor, row, stored)
             session.flush()
             view = view_of(session, row)
-            record(session, ws.settings.actor, "evidence.add", "evidence", row.id, city.id, None, view.as_json())
+            record_event(session, actor, "evidence.add", "evidence", row.id, city.id, None, view.as_json())
     return view
 
 
@@ -605,7 +639,7 @@ def check_rationale(text: str | None) -> str | None:
 
 
 @contextmanager
-def _changing(ws: Workspace, code: str, action: str) -> Iterator[tuple[Session, Evidence, City]]:
+def _changing(ws: Workspace, actor: Actor, code: str, action: str) -> Iterator[tuple[Session, Evidence, City]]:
     """Load a record for a change; afterwards write its audit event if anything changed.
 
     Every change to a record goes through here, so here a verified record whose content
@@ -622,13 +656,13 @@ def _changing(ws: Workspace, code: str, action: str) -> Iterator[tuple[Session, 
         if _differs(before, after):
             changed = content_changes(before, after)
             if changed and before["status"] == "verified" and row.status == "verified":
-                withdrawn = _withdraw(row, before, changed, ws.settings.actor)
+                withdrawn = _withdraw(row, before, changed, actor)
                 after = view_of(session, row).as_json()
             row.updated_at = utcnow()
             session.add(row)
             session.flush()
             after["updated_at"] = iso_time(row.updated_at)
-            record(session, ws.settings.actor, action, "evidence", row.id, row.city_id, before, after)
+            record_event(session, actor, action, "evidence", row.id, row.city_id, before, after)
     if withdrawn:  # said once the change is committed
         log.warning("%s", withdrawn)
 
@@ -659,15 +693,16 @@ def verified_by_text(snapshot: Mapping[str, Any]) -> str:
     return " ".join(p for p in (who, when) if p)
 
 
-def _withdraw(row: Evidence, before: Mapping[str, Any], changed: list[str], actor: str) -> str:
+def _withdraw(row: Evidence, before: Mapping[str, Any], changed: list[str], actor: Actor) -> str:
     """Return a verified record whose content changed to submitted; the message that says so.
 
     The status fields then say who changed it and when, and the reason names the verification
     it lost and the fields that changed, so the audit event's after-state explains itself.
     """
     was = verified_by_text(before)
-    row.status, row.status_by, row.status_at = "submitted", actor, utcnow()
-    row.status_reason = f"changed after verification{' ' + was if was else ''} ({', '.join(changed)}); to be reviewed again"
+    row.status, row.status_by, row.status_at = "submitted", actor.name, utcnow()
+    row.status_reason = (f"changed after verification{' ' + was if was else ''} ({', '.join(changed)}); "
+                         "to be reviewed again")
     return (f"{row.code} was verified{' ' + was if was else ''}; this change ({', '.join(changed)}) "
             "returns it to submitted for review")
 
@@ -685,7 +720,7 @@ class Verification:
         return {"by": self.by, "at": self.at, "changed_since": self.changed, "current": self.current}
 
 
-def last_verification(ws: Workspace, code: str) -> Verification | None:
+def last_verification(ws: Workspace, actor: Actor, code: str) -> Verification | None:
     """The latest verification of a record, from the audit log; None if it was never verified.
 
     The audit event that verified it holds the content as the reviewer saw it; that is
@@ -705,16 +740,48 @@ def last_verification(ws: Workspace, code: str) -> Verification | None:
     return None
 
 
+def _links_of(session: Session, row: Evidence) -> dict[str, EvidenceLink]:
+    """A record's links by criterion."""
+    return {lk.criterion: lk for lk in session.exec(select(EvidenceLink).where(EvidenceLink.evidence_id == row.id))}
+
+
 def _differs(before: dict[str, Any], after: dict[str, Any]) -> bool:
-    return {k: v for k, v in before.items() if k != "updated_at"} != {k: v for k, v in after.items() if k != "updated_at"}
+    def kept(snapshot: dict[str, Any]) -> dict[str, Any]:
+        return {k: v for k, v in snapshot.items() if k != "updated_at"}
+
+    return kept(before) != kept(after)
 
 
-def get_evidence(ws: Workspace, code: str) -> EvidenceView:
+def get_evidence(ws: Workspace, actor: Actor, code: str) -> EvidenceView:
+    """One record with its links, files and values (``HN-0042``, ``hn-42``).
+
+    ``actor`` is who asks: recorded for the permission check that comes with accounts, unused today.
+    """
     with ws.session() as session:
         return view_of(session, find_evidence(session, code))
 
 
-def edit_evidence(ws: Workspace, code: str, raw: Mapping[str, Any], *, today: dt.date | None = None) -> EvidenceView:
+@dataclass
+class ShownEvidence:
+    """A record as ``evidence show`` gives it: the record and its latest verification."""
+
+    view: EvidenceView
+    verification: Verification | None
+
+    def as_json(self) -> dict[str, Any]:
+        return {**self.view.as_json(), "verification": self.verification.as_json() if self.verification else None}
+
+
+def show_evidence(ws: Workspace, actor: Actor, code: str) -> ShownEvidence:
+    """A record and its latest verification (who, when, what changed since).
+
+    ``actor`` is who asks: recorded for the permission check that comes with accounts, unused today.
+    """
+    return ShownEvidence(get_evidence(ws, actor, code), last_verification(ws, actor, code))
+
+
+def edit_evidence(ws: Workspace, actor: Actor, code: str, raw: Mapping[str, Any], *,
+                  today: dt.date | None = None) -> EvidenceView:
     """Change fields of a record. Bilingual texts merge by language: setting ``title.en`` keeps ``vi``.
 
     The status moves between draft and submitted here; verified and rejected go through
@@ -727,7 +794,7 @@ def edit_evidence(ws: Workspace, code: str, raw: Mapping[str, Any], *, today: dt
     raise_problems(problems)
     if not fields:
         raise InvalidValueError("nothing to change: give at least one field option (see --help)")
-    with _changing(ws, code, "evidence.edit") as (session, row, city):
+    with _changing(ws, actor, code, "evidence.edit") as (session, row, city):
         for name in TEXT_FIELDS:
             if name in fields:
                 merged = {**getattr(row, name), **fields[name]} if fields[name] else {}
@@ -738,27 +805,27 @@ def edit_evidence(ws: Workspace, code: str, raw: Mapping[str, Any], *, today: dt
             row.status_by, row.status_at, row.status_reason = None, None, None
         _apply(session, row, city, fields)
         session.add(row)
-    return get_evidence(ws, code)
+    return get_evidence(ws, actor, code)
 
 
-def link_evidence(ws: Workspace, code: str, refs: Sequence[str], rationale: str | None,
+def link_evidence(ws: Workspace, actor: Actor, code: str, refs: Sequence[str], rationale: str | None,
                   catalogue: Catalogue) -> EvidenceView:
     """Link a record to criteria; linking again only updates the rationale."""
     checked = [check_link(r, catalogue) for r in refs]
     why = check_rationale(rationale)
-    with _changing(ws, code, "evidence.link") as (session, row, _city):
-        existing = {lk.criterion: lk for lk in session.exec(select(EvidenceLink).where(EvidenceLink.evidence_id == row.id))}
+    with _changing(ws, actor, code, "evidence.link") as (session, row, _city):
+        existing = _links_of(session, row)
         for ref in checked:
             if ref in existing:
                 if why is not None:
                     existing[ref].rationale = why
                     session.add(existing[ref])
             else:
-                session.add(EvidenceLink(evidence_id=row.id, criterion=ref, rationale=why))
+                session.add(EvidenceLink(evidence_id=stored_id(row), criterion=ref, rationale=why))
                 existing[ref] = None  # type: ignore[assignment]
         if len(existing) > MAX_LINKS:
             raise InvalidValueError(f"criteria: a record can have at most {MAX_LINKS} links")
-    return get_evidence(ws, code)
+    return get_evidence(ws, actor, code)
 
 
 def link_warnings(view: EvidenceView, ref: str, catalogue: Catalogue, today: dt.date | None = None) -> list[str]:
@@ -798,32 +865,55 @@ def link_warnings(view: EvidenceView, ref: str, catalogue: Catalogue, today: dt.
     return reasons
 
 
-def unlink_evidence(ws: Workspace, code: str, refs: Sequence[str]) -> EvidenceView:
-    with _changing(ws, code, "evidence.unlink") as (session, row, _city):
-        existing = {lk.criterion: lk for lk in session.exec(select(EvidenceLink).where(EvidenceLink.evidence_id == row.id))}
+def unreachable_links(view: EvidenceView, refs: Iterable[str], catalogue: Catalogue,
+                      today: dt.date | None = None) -> list[str]:
+    """A warning per criterion in ``refs`` the record can never count for as it stands (``link_warnings``).
+
+    The links are kept all the same: a record may be fixed (a file attached, a date corrected) later.
+    """
+    lines = []
+    for ref in refs:
+        reasons = link_warnings(view, ref, catalogue, today)
+        if reasons:
+            lines.append(f"{view.code} can never count for {ref.strip()} as it stands (linked anyway): "
+                         + "; ".join(reasons))
+    return lines
+
+
+def unlink_evidence(ws: Workspace, actor: Actor, code: str, refs: Sequence[str]) -> EvidenceView:
+    with _changing(ws, actor, code, "evidence.unlink") as (session, row, _city):
+        existing = _links_of(session, row)
         for ref in refs:
             ref = clean(ref)
             if ref not in existing:
                 raise NotFoundError(f"{row.code} is not linked to {ref}; its links: {', '.join(existing) or 'none'}")
             session.delete(existing.pop(ref))
-    return get_evidence(ws, code)
+    return get_evidence(ws, actor, code)
 
 
-def attach_files(ws: Workspace, code: str, paths: Sequence[str], *, max_size: int = DEFAULT_MAX_SIZE,
-                 progress: Callable[[int], None] | None = None) -> tuple[EvidenceView, list[str]]:
-    """Attach files to a record; returns the view and the names newly attached."""
+@dataclass
+class Attached:
+    """What ``attach_files`` did: the record now, and the names newly attached (a file it had is skipped)."""
+
+    view: EvidenceView
+    added: list[str]
+
+
+def attach_files(ws: Workspace, actor: Actor, code: str, paths: Sequence[str], *, max_size: int = DEFAULT_MAX_SIZE,
+                 progress: Callable[[int], None] | None = None) -> Attached:
+    """Attach files to a record; returns the record and the names newly attached."""
     with ws.session() as session:
         find_evidence(session, code)  # fail before copying gigabytes
     with workspace_store(ws).batch() as store:
         stored = store_files(store, paths, max_size, progress)
-        with _changing(ws, code, "evidence.attach") as (session, row, _city):
-            added = attach_stored(session, ws.settings.actor, row, stored)
-    return get_evidence(ws, code), added
+        with _changing(ws, actor, code, "evidence.attach") as (session, row, _city):
+            added = attach_stored(session, actor, row, stored)
+    return Attached(get_evidence(ws, actor, code), added)
 
 
-def detach_file(ws: Workspace, code: str, which: str) -> EvidenceView:
+def detach_file(ws: Workspace, actor: Actor, code: str, which: str) -> EvidenceView:
     """Remove an attachment by its name or the start of its SHA-256 (the bytes stay until pruned)."""
-    with _changing(ws, code, "evidence.detach") as (session, row, _city):
+    with _changing(ws, actor, code, "evidence.detach") as (session, row, _city):
         attachments = list(session.exec(select(Attachment).where(Attachment.evidence_id == row.id)))
         wanted = which.strip()
         found = [a for a in attachments if a.name == wanted] or [
@@ -832,24 +922,26 @@ def detach_file(ws: Workspace, code: str, which: str) -> EvidenceView:
             names = ", ".join(f"{a.name} ({a.sha256[:8]})" for a in attachments) or "none"
             raise NotFoundError(f"{row.code} has no attachment {which!r}; its attachments: {names}")
         if len(found) > 1:
-            raise InvalidValueError(f"{which!r} names {len(found)} attachments of {row.code}; give the start of the SHA-256")
+            raise InvalidValueError(f"{which!r} names {len(found)} attachments of {row.code}; "
+                                    "give the start of the SHA-256")
         session.delete(found[0])
-    return get_evidence(ws, code)
+    return get_evidence(ws, actor, code)
 
 
-def set_status(ws: Workspace, code: str, status: str, reason: str | None = None) -> EvidenceView:
+def set_status(ws: Workspace, actor: Actor, code: str, status: str, reason: str | None = None) -> EvidenceView:
     """Verify or reject a record (who and when are kept); a rejection needs a reason."""
     status = check_status(status)
     reason = check_rationale(reason)
     if status == "rejected" and not reason:
         raise InvalidValueError("reject: give the reason with --reason, so the owner knows what to fix")
-    with _changing(ws, code, f"evidence.{ {'verified': 'verify', 'rejected': 'reject'}.get(status, status)}") as (session, row, _c):
-        row.status, row.status_by, row.status_at, row.status_reason = status, ws.settings.actor, utcnow(), reason
+    action = f"evidence.{ {'verified': 'verify', 'rejected': 'reject'}.get(status, status)}"
+    with _changing(ws, actor, code, action) as (session, row, _city):
+        row.status, row.status_by, row.status_at, row.status_reason = status, actor.name, utcnow(), reason
         session.add(row)
-    return get_evidence(ws, code)
+    return get_evidence(ws, actor, code)
 
 
-def remove_evidence(ws: Workspace, code: str) -> EvidenceView:
+def remove_evidence(ws: Workspace, actor: Actor, code: str) -> EvidenceView:
     """Delete a record with its links, attachment rows and values; the audit log keeps it all."""
     with ws.session() as session:
         row = find_evidence(session, code)
@@ -859,7 +951,7 @@ def remove_evidence(ws: Workspace, code: str) -> EvidenceView:
                 session.delete(child)
         session.flush()
         session.delete(row)
-        record(session, ws.settings.actor, "evidence.remove", "evidence", row.id, row.city_id, view.as_json(), None)
+        record_event(session, actor, "evidence.remove", "evidence", row.id, row.city_id, view.as_json(), None)
     return view
 
 
@@ -869,7 +961,10 @@ def remove_evidence(ws: Workspace, code: str) -> EvidenceView:
 
 @dataclass
 class EvidenceFilter:
-    """What ``evidence list`` narrows by; every field is optional."""
+    """What ``evidence list`` narrows by; every field is optional.
+
+    ``criterion`` is a ref as typed: ``2.6.1`` is ``kflc:2.6.1`` when one framework has it.
+    """
 
     city: str | None = None
     unit: str | None = None
@@ -888,9 +983,13 @@ MAX_SEARCH_CHARS = 200
 MAX_SEARCH_WORDS = 20
 
 
-def list_evidence(ws: Workspace, flt: EvidenceFilter | None = None) -> list[EvidenceView]:
-    """Records matching the filter, oldest documented first (undated last), then by id."""
+def list_evidence(ws: Workspace, actor: Actor, flt: EvidenceFilter | None = None) -> list[EvidenceView]:
+    """Records matching the filter, oldest documented first (undated last), then by id.
+
+    ``actor`` is who asks: recorded for the permission check that comes with accounts, unused today.
+    """
     flt = flt or EvidenceFilter()
+    criterion = _criterion_of(ws, flt.criterion) if flt.criterion is not None else None
     if flt.text and (len(flt.text) > MAX_SEARCH_CHARS or len(flt.text.split()) > MAX_SEARCH_WORDS):
         raise InvalidValueError(f"--search: {len(flt.text):,} characters, {len(flt.text.split()):,} words; "
                                 f"search with at most {MAX_SEARCH_WORDS} words and {MAX_SEARCH_CHARS} characters")
@@ -907,8 +1006,8 @@ def list_evidence(ws: Workspace, flt: EvidenceFilter | None = None) -> list[Evid
             query = query.where(col(Evidence.kind).in_([check_kind(k) for k in flt.kinds]))
         if flt.statuses:
             query = query.where(col(Evidence.status).in_([check_status(s) for s in flt.statuses]))
-        if flt.criterion:
-            linked = select(EvidenceLink.evidence_id).where(EvidenceLink.criterion == clean(flt.criterion))
+        if criterion:
+            linked = select(EvidenceLink.evidence_id).where(EvidenceLink.criterion == clean(criterion))
             query = query.where(col(Evidence.id).in_(linked))
         if flt.text:
             for word in fold_words(flt.text).split():
@@ -922,6 +1021,13 @@ def list_evidence(ws: Workspace, flt: EvidenceFilter | None = None) -> list[Evid
             rows = [r for r in rows if _overlaps(r, flt.since, flt.until)]
         rows.sort(key=lambda r: (r.start is None, r.start or "", r.code))
         return views_of(session, rows)
+
+
+def _criterion_of(ws: Workspace, ref: str) -> str:
+    """A criterion or area as typed, resolved by the workspace's frameworks (the one resolver of typed refs)."""
+    from readiness.frameworks.loader import load_catalogue
+
+    return load_catalogue(ws.settings.criteria_dir).qualify(ref, areas=True)
 
 
 def _overlaps(row: Evidence, since: dates.PartialDate | None, until: dates.PartialDate | None) -> bool:

@@ -209,7 +209,8 @@ def check_text(name: str, value: str) -> str:
     return value
 
 
-def check_profile(raw: Any, *, today: dt.date | None = None) -> tuple[dict[str, Any], list[tuple[tuple[str, ...], str]]]:
+def check_profile(raw: Any, *,
+                  today: dt.date | None = None) -> tuple[dict[str, Any], list[tuple[tuple[str, ...], str]]]:
     """A whole stored profile (an import's ``city.profile``), checked by the rules ``city set`` applies.
 
     Returns the cleaned profile and the problems, each as (the path to the bad value, e.g.

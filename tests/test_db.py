@@ -178,12 +178,13 @@ def test_data_made_at_the_first_revision_survives_every_later_migration(settings
             "INSERT INTO city (name, name_key, country, profile, created_at, updated_at) "
             "VALUES ('Hà Nội', 'hanoi', 'VN', '{}', '2025-01-07 00:00:00', '2025-01-07 00:00:00')"))
     engine.dispose()
+    from readiness.access import Actor
     from readiness.cities import list_cities
 
     with db.open_workspace(settings) as ws:
         with ws.engine.connect() as conn:
             assert db.current_revision(conn) == db.HEAD_REVISION
-        assert [(c.name, c.code) for c in list_cities(ws)] == [("Hà Nội", "HN")]
+        assert [(c.name, c.code) for c in list_cities(ws, Actor.of(settings))] == [("Hà Nội", "HN")]
 
 
 @pytest.mark.parametrize("query", ["options=-c%20session_replication_role%3Dreplica", "host=evil.example",

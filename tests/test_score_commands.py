@@ -240,12 +240,13 @@ def test_national_view_scores_like_the_city_view(run, settings, tmp_path, monkey
         result = run("import", str(path))
         assert result.exit_code == 0, result.stderr
         # A file from elsewhere brings no verified status (it comes in as submitted): verify here.
+        from readiness.access import Actor
         from readiness.evidence import set_status
 
         with open_workspace(settings) as ws:
             for record in yaml.safe_load(path.read_text(encoding="utf-8"))["records"]:
                 if record["status"] == "verified":
-                    set_status(ws, record["id"], "verified")
+                    set_status(ws, Actor.of(settings), record["id"], "verified")
     assert run("na", "add", "kflc:1.3.1", "--city", "City AA", "--why", "Not a concern for this city").exit_code == 0
     import datetime as dt
 

@@ -123,6 +123,7 @@ def _zip_with_a_bad_second_file(tmp_path: Path, first: bytes) -> Path:
 def test_a_failed_import_keeps_a_file_another_command_attached_meanwhile(run, record, settings, tmp_path: Path,
                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
     """The issue's repro: the attach commits while the import runs; the import's undo leaves the file."""
+    from readiness.access import Actor
     from readiness.evidence import attach_files
     from readiness.store.db import open_workspace
 
@@ -137,7 +138,7 @@ def test_a_failed_import_keeps_a_file_another_command_attached_meanwhile(run, re
         calls.append(shown)
         if len(calls) == 1:  # another official attaches the same bytes now
             with open_workspace(settings) as other:
-                attach_files(other, record, [str(tmp_path / "same.pdf")])
+                attach_files(other, Actor.of(settings), record, [str(tmp_path / "same.pdf")])
         return got
 
     monkeypatch.setattr(FileStore, "put_stream", put_stream)
@@ -179,6 +180,7 @@ def test_a_failed_attach_keeps_a_file_another_record_uses(run, record, settings,
                                                          monkeypatch: pytest.MonkeyPatch) -> None:
     """An attach whose transaction fails takes out only the objects no row points to."""
     from readiness import evidence
+    from readiness.access import Actor
 
     (tmp_path / "a.txt").write_text("một")
     (tmp_path / "b.txt").write_text("hai")
@@ -192,7 +194,8 @@ def test_a_failed_attach_keeps_a_file_another_record_uses(run, record, settings,
         if not views:
             views.append(None)
             with open_workspace(settings) as other:  # meanwhile someone attaches a.txt to a new record
-                views.append(evidence.add_evidence(other, "Hanoi", {"kind": "plan", "title": "Kế hoạch"},
+                views.append(evidence.add_evidence(other, Actor.of(settings), "Hanoi",
+                                                   {"kind": "plan", "title": "Kế hoạch"},
                                                    catalogue=None, files=[str(tmp_path / "a.txt")]))
         return stored
 

@@ -85,11 +85,13 @@ def test_a_change_to_verified_content_returns_the_record_to_submitted(verified, 
 def test_an_indicator_value_is_verified_content_too(verified, ws) -> None:
     """A new indicator value on a verified record (through the library) returns it to submitted."""
     from readiness import evidence as lib
+    from readiness.access import Actor
     from readiness.store.models import IndicatorValue
 
-    with lib._changing(ws, verified, "evidence.edit") as (session, row, _city):
+    actor = Actor.of(ws.settings)
+    with lib._changing(ws, actor, verified, "evidence.edit") as (session, row, _city):
         session.add(IndicatorValue(evidence_id=row.id, indicator="participants", value=1200.0))
-    assert lib.get_evidence(ws, verified).row.status == "submitted"
+    assert lib.get_evidence(ws, actor, verified).row.status == "submitted"
     assert lib.content_changes({"indicators": []}, {"indicators": [{"indicator": "x", "value": 1.0}]}) == ["indicators"]
 
 
@@ -236,11 +238,12 @@ def test_linking_a_record_that_can_never_count_warns_and_still_links(city, tmp_p
 def test_link_warnings_name_a_profile_criterion_and_an_expired_record(city, ws) -> None:
     """The library's reasons: a criterion met by the profile takes no records; a passed valid_until never counts."""
     from readiness import evidence as lib
+    from readiness.access import Actor
     from readiness.frameworks.loader import load_catalogue
 
     catalogue = load_catalogue()
     code = add(city, "--kind", "event", "--title", "Tuần lễ", "--start", "2025-10-01", "--valid-until", "2025-12")
-    view = lib.get_evidence(ws, code)
+    view = lib.get_evidence(ws, Actor.of(ws.settings), code)
     assert lib.link_warnings(view, "kflc:2.6.1", catalogue, dt.date(2025, 11, 1)) == []
     assert lib.link_warnings(view, "kflc:2.6.1", catalogue, dt.date(2026, 1, 1)) == [
         "it was valid until 2025-12, which has passed"]

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import TYPE_CHECKING
 
 import click
 
 from readiness import profile as profile_fields
-from readiness.cli.options import CONTEXT, _open, format_option, workspace_options
+from readiness.cli.options import CONTEXT, actor_of, format_option, open_workspace, workspace_options
 from readiness.cli.output import note
+
+if TYPE_CHECKING:
+    from readiness.config import Settings
 
 log = logging.getLogger(__name__)
 
@@ -22,9 +25,10 @@ def city() -> None:
 @city.command("add")
 @click.argument("name")
 @click.option("--country", required=True, help="Two-letter ISO code, e.g. VN.")
-@click.option("--code", help="Short code that starts its evidence ids (HN for HN-0001); made from the name if not given.")
+@click.option("--code", help="Short code that starts its evidence ids (HN for HN-0001); "
+              "made from the name if not given.")
 @workspace_options
-def city_add(name: str, country: str, code: str | None, settings: Any) -> None:
+def city_add(name: str, country: str, code: str | None, settings: Settings) -> None:
     """Add a city to the workspace.
 
     \b
@@ -33,28 +37,28 @@ def city_add(name: str, country: str, code: str | None, settings: Any) -> None:
     """
     from readiness.cities import add_city
 
-    with _open(settings) as ws:
-        added = add_city(ws, name, country, code)
+    with open_workspace(settings) as ws:
+        added = add_city(ws, actor_of(settings), name, country, code)
     note(f"added city {added.name} ({added.country}); its evidence ids start {added.code}-")
 
 
 @city.command("list")
 @workspace_options
 @format_option
-def city_list(settings: Any, fmt: str) -> None:
+def city_list(settings: Settings, fmt: str) -> None:
     """List the cities in the workspace.
 
     \b
     Example:
       readiness city list --format json
     """
-    from readiness.cities import list_cities
+    from readiness.cities import city_json, list_cities
     from readiness.cli import output
 
-    with _open(settings) as ws:
-        cities = list_cities(ws)
+    with open_workspace(settings) as ws:
+        cities = list_cities(ws, actor_of(settings))
     if fmt == "json":
-        output.emit_json([c.model_dump(mode="json", exclude={"name_key"}) for c in cities])
+        output.emit_json([city_json(c) for c in cities])
     elif not cities:
         note('no cities yet; add one with: readiness city add "Hà Nội" --country VN')
     else:
@@ -66,7 +70,7 @@ def city_list(settings: Any, fmt: str) -> None:
 @click.argument("name")
 @workspace_options
 @format_option
-def city_show(name: str, settings: Any, fmt: str) -> None:
+def city_show(name: str, settings: Settings, fmt: str) -> None:
     """Show a city's profile and units. The name matches with or without accents.
 
     \b
@@ -76,8 +80,8 @@ def city_show(name: str, settings: Any, fmt: str) -> None:
     from readiness.cities import show_city
     from readiness.cli import output
 
-    with _open(settings) as ws:
-        detail = show_city(ws, name)
+    with open_workspace(settings) as ws:
+        detail = show_city(ws, actor_of(settings), name)
     if fmt == "json":
         output.emit_json(detail.as_json())
     else:
@@ -96,7 +100,7 @@ def city_show(name: str, settings: Any, fmt: str) -> None:
 @workspace_options
 @format_option
 def city_set(name: str, field: str, value: str | None, year: int | None, lang: str,
-             from_file: str | None, clear: bool, settings: Any, fmt: str) -> None:
+             from_file: str | None, clear: bool, settings: Settings, fmt: str) -> None:
     """Set one profile field of a city (the facts the GNLC form asks for).
 
     \b
@@ -108,6 +112,18 @@ def city_set(name: str, field: str, value: str | None, year: int | None, lang: s
     """
     from readiness.cities import set_profile
     from readiness.cli import output
+
+    value = _profile_value(field, value, from_file, clear)
+    with open_workspace(settings) as ws:
+        detail = set_profile(ws, actor_of(settings), name, field, value, year=year, lang=lang)
+    if fmt == "json":
+        output.emit_json(detail.as_json())
+    else:
+        note(f"{'cleared' if clear else 'set'} {field} of {detail.city.name}")
+
+
+def _profile_value(field: str, value: str | None, from_file: str | None, clear: bool) -> str | None:
+    """The value ``city set`` was given: on the line, read from a file, or None to clear (exactly one)."""
     from readiness.errors import InvalidValueError
     from readiness.text import read_text_file
 
@@ -115,13 +131,8 @@ def city_set(name: str, field: str, value: str | None, year: int | None, lang: s
     if given != 1:
         raise InvalidValueError(f"{field}: give a VALUE, --from-file PATH or --clear (exactly one)")
     if from_file is not None:
-        value = read_text_file(from_file)
-    with _open(settings) as ws:
-        detail = set_profile(ws, name, field, None if clear else value, year=year, lang=lang)
-    if fmt == "json":
-        output.emit_json(detail.as_json())
-    else:
-        note(f"{'cleared' if clear else 'set'} {field} of {detail.city.name}")
+        return read_text_file(from_file)
+    return None if clear else value
 
 
 @click.group(context_settings=CONTEXT)
@@ -137,7 +148,7 @@ def unit() -> None:
               "thị xã, sở, trường, thư viện, trung tâm, hội (accents optional).")
 @click.option("--parent", help="The unit it sits under, if any.")
 @workspace_options
-def unit_add(name: str, city_name: str, kind: str, parent: str | None, settings: Any) -> None:
+def unit_add(name: str, city_name: str, kind: str, parent: str | None, settings: Settings) -> None:
     """Add a unit to a city.
 
     \b
@@ -147,8 +158,8 @@ def unit_add(name: str, city_name: str, kind: str, parent: str | None, settings:
     """
     from readiness.cities import add_unit
 
-    with _open(settings) as ws:
-        added = add_unit(ws, city_name, name, kind, parent)
+    with open_workspace(settings) as ws:
+        added = add_unit(ws, actor_of(settings), city_name, name, kind, parent)
     note(f"added {added.kind} {added.name}")
 
 
@@ -156,7 +167,7 @@ def unit_add(name: str, city_name: str, kind: str, parent: str | None, settings:
 @click.option("--city", "city_name", required=True, help="The city whose units to list.")
 @workspace_options
 @format_option
-def unit_list(city_name: str, settings: Any, fmt: str) -> None:
+def unit_list(city_name: str, settings: Settings, fmt: str) -> None:
     """List a city's units as a tree.
 
     \b
@@ -166,10 +177,10 @@ def unit_list(city_name: str, settings: Any, fmt: str) -> None:
     from readiness.cities import list_units
     from readiness.cli import output
 
-    with _open(settings) as ws:
-        found, nodes = list_units(ws, city_name)
+    with open_workspace(settings) as ws:
+        found = list_units(ws, actor_of(settings), city_name)
     if fmt == "json":
-        output.emit_json([n.as_json() for n in nodes])
+        output.emit_json([n.as_json() for n in found.units])
     else:
-        click.echo(found.name)
-        output.unit_lines(nodes)
+        click.echo(found.city.name)
+        output.unit_lines(found.units)

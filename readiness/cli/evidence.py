@@ -6,7 +6,7 @@ import logging
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -14,15 +14,23 @@ from readiness.cli.options import (
     CONTEXT,
     DATE_HELP,
     KIND_HELP,
-    _catalogue,
-    _open,
+    PARTIAL_DATE,
+    actor_of,
     criteria_dir_option,
+    lang_choice_option,
     list_format_option,
+    load_catalogue,
     max_size_option,
+    open_workspace,
     raw_option,
+    text_format_option,
     workspace_options,
 )
 from readiness.cli.output import note
+
+if TYPE_CHECKING:
+    from readiness.config import Settings
+    from readiness.dates import PartialDate
 
 log = logging.getLogger(__name__)
 
@@ -38,11 +46,13 @@ def record_options(func: Callable) -> Callable:
         click.option("--summary-en", help="English summary."),
         click.option("--organiser", help="Who ran or issued it (in --text-lang)."),
         click.option("--organiser-en", help="Organiser in English."),
-        click.option("--text-lang", default="vi", show_default=True, help="Language of --title, --summary, --organiser."),
+        click.option("--text-lang", default="vi", show_default=True,
+                     help="Language of --title, --summary, --organiser."),
         click.option("--unit", help="Ward, commune or agency of the city responsible for it."),
         click.option("--start", help=f"When it happened or was adopted: {DATE_HELP}."),
         click.option("--end", help="When it ended (events over several days, plans with a horizon); dates as --start."),
-        click.option("--valid-until", help="When it stops counting (a certificate, a plan that expires); dates as --start."),
+        click.option("--valid-until",
+                     help="When it stops counting (a certificate, a plan that expires); dates as --start."),
         click.option("--source-url", help="Where it is published (https://...)."),
         click.option("--language", help="Language of the document itself: vi, en..."),
         click.option("--owner", help="Person or unit responsible for this record."),
@@ -97,6 +107,25 @@ def evidence() -> None:
     """
 
 
+def _prompt_missing(raw: dict[str, Any]) -> None:
+    """At a terminal, ask for the kind, title and date ``evidence add`` was not given."""
+    if "kind" not in raw and _interactive():
+        raw["kind"] = click.prompt(f"Kind ({KIND_HELP})", err=True)
+    if "title" not in raw and _interactive():
+        raw["title"] = {"vi": click.prompt("Title (Vietnamese; leave empty for English only)", default="", err=True,
+                                           show_default=False),
+                        "en": click.prompt("Title (English)", default="", err=True, show_default=False)}
+        if "start" not in raw:
+            start = click.prompt(f"Date ({DATE_HELP}; empty if none)", default="", err=True, show_default=False)
+            if start:
+                raw["start"] = start
+
+
+def _warn(lines: list[str]) -> None:
+    for line in lines:
+        log.warning("%s", line)
+
+
 @evidence.command("add")
 @click.option("--city", "city_name", required=True, help="The city the evidence belongs to.")
 @record_options
@@ -108,9 +137,9 @@ def evidence() -> None:
 @max_size_option
 @workspace_options
 @criteria_dir_option
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-def evidence_add(city_name: str, links: tuple[str, ...], why: str | None, files: tuple[str, ...], max_size: str,
-                 settings: Any, criteria_dirs: tuple[Path, ...], fmt: str, **kwargs: Any) -> None:
+@text_format_option
+def evidence_add(city_name: str, links: tuple[str, ...], why: str | None, files: tuple[str, ...], max_size: int,
+                 settings: Settings, criteria_dirs: tuple[Path, ...], fmt: str, **kwargs: Any) -> None:
     """Add an evidence record; asks for kind and title when run at a terminal without them.
 
     \b
@@ -120,71 +149,46 @@ def evidence_add(city_name: str, links: tuple[str, ...], why: str | None, files:
     """
     from readiness import evidence as lib
     from readiness.cli import output
-    from readiness.store.files import parse_size
 
     raw = _fields(kwargs)
-    if "kind" not in raw and _interactive():
-        raw["kind"] = click.prompt(f"Kind ({KIND_HELP})", err=True)
-    if "title" not in raw and _interactive():
-        raw["title"] = {"vi": click.prompt("Title (Vietnamese; leave empty for English only)", default="", err=True,
-                                           show_default=False),
-                        "en": click.prompt("Title (English)", default="", err=True, show_default=False)}
-        if "start" not in raw:
-            start = click.prompt(f"Date ({DATE_HELP}; empty if none)", default="", err=True, show_default=False)
-            if start:
-                raw["start"] = start
-    catalogue = _catalogue(settings, criteria_dirs)
-    with _open(settings) as ws:
-        view = lib.add_evidence(ws, city_name, raw, catalogue,
-                                links=[(ref, why) for ref in links], files=list(files), max_size=parse_size(max_size))
-    _warn_links(view, links, catalogue)
+    _prompt_missing(raw)
+    catalogue, actor = load_catalogue(settings, criteria_dirs), actor_of(settings)
+    with open_workspace(settings) as ws:
+        view = lib.add_evidence(ws, actor, city_name, raw, catalogue,
+                                links=[(ref, why) for ref in links], files=list(files), max_size=max_size)
+    _warn(lib.unreachable_links(view, links, catalogue))
     if fmt == "json":
         output.emit_json(view.as_json())
-    else:
-        click.echo(view.code)
-        note(f"added {view.code}: {view.title()}")
-        if not links:  # help the official link it: the criteria its words point to
-            from readiness.intake.draft import suggest_for_record
+        return
+    click.echo(view.code)
+    note(f"added {view.code}: {view.title()}")
+    if not links:  # help the official link it: the criteria its words point to
+        from readiness.intake.draft import suggest_for_record
 
-            with _open(settings) as ws:
-                _, found = suggest_for_record(ws, view.code, _catalogue(settings, criteria_dirs), top=3)
-            _print_suggestions(view.code, found, "en")
-
-
-def _print_suggestions(code: str, found: dict[str, Any], lang: str) -> None:
-    """Suggested criteria on stderr, best first, with the words that matched and the command to link."""
-    from readiness.cli.output import safe
-
-    best = []
-    for framework_id, items in found.items():
-        if not items:
-            continue
-        click.echo(f"suggested {framework_id} criteria for {code}:", err=True)
-        for s in items:
-            title = s.title.get(lang) or s.title.get("en") or next(iter(s.title.values()))
-            click.echo(safe(f"  {s.ref:<18} {title[:60]:<60}  matched: {', '.join(s.words[:4])}"), err=True)
-        best.append(items[0].ref)
-    if best:
-        note(f"link them with: readiness evidence link {code} {' '.join(best)} --why \"...\"")
+        with open_workspace(settings) as ws:
+            _, found = suggest_for_record(ws, actor, view.code, catalogue, top=3)
+        output.suggestions(view.code, found, "en")
 
 
 @evidence.command("list")
 @click.option("--city", "city_name", help="Only this city's records.")
 @click.option("--unit", help="Only this unit's records (and its sub-units'); needs --city.")
 @click.option("--kind", "kinds", multiple=True, help="Only these kinds (repeatable).")
-@click.option("--criterion", help="Only records linked to this criterion, e.g. kflc:2.6.1 (or 2.6.1 when one framework has it).")
+@click.option("--criterion", help="Only records linked to this criterion, e.g. kflc:2.6.1 "
+              "(or 2.6.1 when one framework has it).")
 @click.option("--status", "statuses", multiple=True, help="draft, submitted, verified or rejected (repeatable).")
-@click.option("--since", help=f"Only what happened on or after this date ({DATE_HELP}).")
-@click.option("--until", help="Only what happened on or before this date.")
-@click.option("--search", "text", help='Words to find in titles, summaries, organisers, tags; accents optional ("hoc tap").')
+@click.option("--since", type=PARTIAL_DATE, help=f"Only what happened on or after this date ({DATE_HELP}).")
+@click.option("--until", type=PARTIAL_DATE, help="Only what happened on or before this date.")
+@click.option("--search", "text", help="Words to find in titles, summaries, organisers, tags; "
+              'accents optional ("hoc tap").')
 @click.option("--tag", help="Only records with this tag.")
-@click.option("--lang", default="en", show_default=True, help="Language of titles in the table (vi or en).")
+@lang_choice_option("Language of titles in the table (vi or en).")
 @workspace_options
 @list_format_option
 @raw_option
 def evidence_list(city_name: str | None, unit: str | None, kinds: tuple[str, ...], criterion: str | None,
-                  statuses: tuple[str, ...], since: str | None, until: str | None, text: str | None,
-                  tag: str | None, lang: str, settings: Any, fmt: str, raw: bool) -> None:
+                  statuses: tuple[str, ...], since: PartialDate | None, until: PartialDate | None, text: str | None,
+                  tag: str | None, lang: str, settings: Settings, fmt: str, raw: bool) -> None:
     """List evidence records, oldest first; filters combine.
 
     \b
@@ -193,17 +197,13 @@ def evidence_list(city_name: str | None, unit: str | None, kinds: tuple[str, ...
       readiness evidence list --city Hanoi --kind event --since 2025 --search "tuan le"
       readiness evidence list --criterion kflc:2.6.1 --format csv > week.csv
     """
-    from readiness import dates
     from readiness import evidence as lib
     from readiness.cli import output
 
-    if criterion is not None:  # the one resolver of typed refs: 2.6.1 -> kflc:2.6.1
-        criterion = _catalogue(settings, ()).qualify(criterion, areas=True)
     flt = lib.EvidenceFilter(city=city_name, unit=unit, kinds=kinds, criterion=criterion, statuses=statuses,
-                             since=dates.parse_optional(since, "--since"), until=dates.parse_optional(until, "--until"),
-                             text=text, tag=tag)
-    with _open(settings) as ws:
-        views = lib.list_evidence(ws, flt)
+                             since=since, until=until, text=text, tag=tag)
+    with open_workspace(settings) as ws:
+        views = lib.list_evidence(ws, actor_of(settings), flt)
     if fmt == "json":
         output.emit_json([v.as_json() for v in views])
     elif fmt == "csv":
@@ -216,10 +216,10 @@ def evidence_list(city_name: str | None, unit: str | None, kinds: tuple[str, ...
 
 @evidence.command("show")
 @click.argument("evidence_id")
-@click.option("--lang", default="en", show_default=True, help="Language of dates and labels (vi or en).")
+@lang_choice_option("Language of dates and labels (vi or en).")
 @workspace_options
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-def evidence_show(evidence_id: str, lang: str, settings: Any, fmt: str) -> None:
+@text_format_option
+def evidence_show(evidence_id: str, lang: str, settings: Settings, fmt: str) -> None:
     """Show one record with its links, files, values and status.
 
     A record that was ever verified says by whom and when, and whether its content is still
@@ -233,13 +233,12 @@ def evidence_show(evidence_id: str, lang: str, settings: Any, fmt: str) -> None:
     from readiness import evidence as lib
     from readiness.cli import output
 
-    with _open(settings) as ws:
-        view = lib.get_evidence(ws, evidence_id)
-        verification = lib.last_verification(ws, evidence_id)
+    with open_workspace(settings) as ws:
+        shown = lib.show_evidence(ws, actor_of(settings), evidence_id)
     if fmt == "json":
-        output.emit_json({**view.as_json(), "verification": verification.as_json() if verification else None})
+        output.emit_json(shown.as_json())
     else:
-        output.evidence_detail(view, lang, verification)
+        output.evidence_detail(shown.view, lang, shown.verification)
 
 
 @evidence.command("edit")
@@ -248,7 +247,7 @@ def evidence_show(evidence_id: str, lang: str, settings: Any, fmt: str) -> None:
 @click.option("--status", type=click.Choice(["draft", "submitted"]),
               help="Move between draft and submitted (verify and reject have their own commands).")
 @workspace_options
-def evidence_edit(evidence_id: str, status: str | None, settings: Any, **kwargs: Any) -> None:
+def evidence_edit(evidence_id: str, status: str | None, settings: Settings, **kwargs: Any) -> None:
     """Change fields of a record; texts change only in the language given.
 
     A change to a verified record's content returns it to submitted for review (owner and
@@ -264,8 +263,8 @@ def evidence_edit(evidence_id: str, status: str | None, settings: Any, **kwargs:
     raw = _fields(kwargs)
     if status:
         raw["status"] = status
-    with _open(settings) as ws:
-        view = lib.edit_evidence(ws, evidence_id, raw)
+    with open_workspace(settings) as ws:
+        view = lib.edit_evidence(ws, actor_of(settings), evidence_id, raw)
     note(f"changed {view.code}")
 
 
@@ -275,7 +274,7 @@ def evidence_edit(evidence_id: str, status: str | None, settings: Any, **kwargs:
 @click.option("--why", help="Why the record supports them (one short sentence).")
 @workspace_options
 @criteria_dir_option
-def evidence_link(evidence_id: str, criteria: tuple[str, ...], why: str | None, settings: Any,
+def evidence_link(evidence_id: str, criteria: tuple[str, ...], why: str | None, settings: Settings,
                   criteria_dirs: tuple[Path, ...]) -> None:
     """Link a record to criteria of any framework.
 
@@ -288,31 +287,18 @@ def evidence_link(evidence_id: str, criteria: tuple[str, ...], why: str | None, 
     """
     from readiness import evidence as lib
 
-    catalogue = _catalogue(settings, criteria_dirs)
-    with _open(settings) as ws:
-        view = lib.link_evidence(ws, evidence_id, criteria, why, catalogue)
+    catalogue = load_catalogue(settings, criteria_dirs)
+    with open_workspace(settings) as ws:
+        view = lib.link_evidence(ws, actor_of(settings), evidence_id, criteria, why, catalogue)
     note(f"{view.code} links: {', '.join(lk.criterion for lk in view.links)}")
-    _warn_links(view, criteria, catalogue)
-
-
-def _warn_links(view: Any, refs: tuple[str, ...] | list[str], catalogue: Any) -> None:
-    """A warning per linked criterion the record can never count for as it stands (still linked)."""
-    import logging
-
-    from readiness import evidence as lib
-
-    for ref in refs:
-        reasons = lib.link_warnings(view, ref, catalogue)
-        if reasons:
-            logging.getLogger(__name__).warning("%s can never count for %s as it stands (linked anyway): %s",
-                                                view.code, ref.strip(), "; ".join(reasons))
+    _warn(lib.unreachable_links(view, criteria, catalogue))
 
 
 @evidence.command("unlink")
 @click.argument("evidence_id")
 @click.argument("criteria", nargs=-1, required=True, metavar="FRAMEWORK:CRITERION...")
 @workspace_options
-def evidence_unlink(evidence_id: str, criteria: tuple[str, ...], settings: Any) -> None:
+def evidence_unlink(evidence_id: str, criteria: tuple[str, ...], settings: Settings) -> None:
     """Remove links from a record to criteria.
 
     \b
@@ -321,8 +307,8 @@ def evidence_unlink(evidence_id: str, criteria: tuple[str, ...], settings: Any) 
     """
     from readiness import evidence as lib
 
-    with _open(settings) as ws:
-        view = lib.unlink_evidence(ws, evidence_id, criteria)
+    with open_workspace(settings) as ws:
+        view = lib.unlink_evidence(ws, actor_of(settings), evidence_id, criteria)
     note(f"{view.code} links: {', '.join(lk.criterion for lk in view.links) or 'none'}")
 
 
@@ -331,7 +317,7 @@ def evidence_unlink(evidence_id: str, criteria: tuple[str, ...], settings: Any) 
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=str))
 @max_size_option
 @workspace_options
-def evidence_attach(evidence_id: str, files: tuple[str, ...], max_size: str, settings: Any) -> None:
+def evidence_attach(evidence_id: str, files: tuple[str, ...], max_size: int, settings: Settings) -> None:
     """Attach files to a record: copied into the workspace, named by their SHA-256.
 
     The same file attached twice is stored once. Links, folders, devices and empty files are refused.
@@ -340,32 +326,23 @@ def evidence_attach(evidence_id: str, files: tuple[str, ...], max_size: str, set
     Example:
       readiness evidence attach HN-0003 report.pdf photos/opening.jpg
     """
-    import os
-
     from readiness import evidence as lib
     from readiness.cli import output
-    from readiness.store.files import parse_size
 
-    total = 0
-    for f in files:
-        try:
-            total += os.lstat(f).st_size
-        except OSError:
-            pass
-    with _open(settings) as ws, output.progress("copying files in", total) as advance:
-        view, added = lib.attach_files(ws, evidence_id, files, max_size=parse_size(max_size), progress=advance)
-    for a in view.attachments:
-        if a.name in added:
+    with open_workspace(settings) as ws, output.progress("copying files in", output.total_size(files)) as advance:
+        attached = lib.attach_files(ws, actor_of(settings), evidence_id, files, max_size=max_size, progress=advance)
+    for a in attached.view.attachments:
+        if a.name in attached.added:
             note(f"attached {output.safe(a.name)} ({a.media_type}, {a.size:,} bytes, sha256 {a.sha256[:12]})")
-    if len(added) < len(files):
-        note(f"{len(files) - len(added)} file(s) were attached already")
+    if len(attached.added) < len(files):
+        note(f"{len(files) - len(attached.added)} file(s) were attached already")
 
 
 @evidence.command("detach")
 @click.argument("evidence_id")
 @click.argument("attachment", metavar="NAME_OR_SHA256")
 @workspace_options
-def evidence_detach(evidence_id: str, attachment: str, settings: Any) -> None:
+def evidence_detach(evidence_id: str, attachment: str, settings: Settings) -> None:
     """Remove an attachment from a record (by its name or the start of its SHA-256).
 
     The bytes stay in the store until `readiness verify --prune` if nothing else uses them.
@@ -377,8 +354,8 @@ def evidence_detach(evidence_id: str, attachment: str, settings: Any) -> None:
     """
     from readiness import evidence as lib
 
-    with _open(settings) as ws:
-        view = lib.detach_file(ws, evidence_id, attachment)
+    with open_workspace(settings) as ws:
+        view = lib.detach_file(ws, actor_of(settings), evidence_id, attachment)
     note(f"{view.code} has {len(view.attachments)} attachment(s)")
 
 
@@ -386,7 +363,7 @@ def evidence_detach(evidence_id: str, attachment: str, settings: Any) -> None:
 @click.argument("evidence_ids", nargs=-1, required=True, metavar="ID...")
 @click.option("--note", "check_note", help="What was checked (kept with the decision).")
 @workspace_options
-def evidence_verify(evidence_ids: tuple[str, ...], check_note: str | None, settings: Any) -> None:
+def evidence_verify(evidence_ids: tuple[str, ...], check_note: str | None, settings: Settings) -> None:
     """Mark records as verified by you (a reviewer); who and when are kept.
 
     The verification covers the content you see: any later change to its texts, dates, kind,
@@ -398,9 +375,10 @@ def evidence_verify(evidence_ids: tuple[str, ...], check_note: str | None, setti
     """
     from readiness import evidence as lib
 
-    with _open(settings) as ws:
+    actor = actor_of(settings)
+    with open_workspace(settings) as ws:
         for code in evidence_ids:
-            view = lib.set_status(ws, code, "verified", check_note)
+            view = lib.set_status(ws, actor, code, "verified", check_note)
             note(f"verified {view.code}")
 
 
@@ -408,7 +386,7 @@ def evidence_verify(evidence_ids: tuple[str, ...], check_note: str | None, setti
 @click.argument("evidence_id")
 @click.option("--reason", required=True, help="What is wrong, so the owner can fix it.")
 @workspace_options
-def evidence_reject(evidence_id: str, reason: str, settings: Any) -> None:
+def evidence_reject(evidence_id: str, reason: str, settings: Settings) -> None:
     """Reject a record, saying why; it no longer counts until fixed and verified.
 
     \b
@@ -417,8 +395,8 @@ def evidence_reject(evidence_id: str, reason: str, settings: Any) -> None:
     """
     from readiness import evidence as lib
 
-    with _open(settings) as ws:
-        view = lib.set_status(ws, evidence_id, "rejected", reason)
+    with open_workspace(settings) as ws:
+        view = lib.set_status(ws, actor_of(settings), evidence_id, "rejected", reason)
     note(f"rejected {view.code}: {reason}")
 
 
@@ -426,7 +404,7 @@ def evidence_reject(evidence_id: str, reason: str, settings: Any) -> None:
 @click.argument("evidence_id")
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
 @workspace_options
-def evidence_remove(evidence_id: str, yes: bool, settings: Any) -> None:
+def evidence_remove(evidence_id: str, yes: bool, settings: Settings) -> None:
     """Remove a record; the audit log keeps what it held, and its files stay until pruned.
 
     \b
@@ -436,12 +414,12 @@ def evidence_remove(evidence_id: str, yes: bool, settings: Any) -> None:
     from readiness import evidence as lib
     from readiness.errors import InvalidValueError
 
-    if not yes:
+    if not yes:  # the terminal's question, not a rule of the library: a web form asks its own way
         if not _interactive():
             raise InvalidValueError(f"removing {evidence_id} needs --yes when not run at a terminal")
         click.confirm(f"Remove {evidence_id}?", abort=True, err=True)
-    with _open(settings) as ws:
-        view = lib.remove_evidence(ws, evidence_id)
+    with open_workspace(settings) as ws:
+        view = lib.remove_evidence(ws, actor_of(settings), evidence_id)
     note(f"removed {view.code}: {view.title()} (kept in the audit log)")
 
 
@@ -449,16 +427,17 @@ def evidence_remove(evidence_id: str, yes: bool, settings: Any) -> None:
 @click.argument("file", type=click.Path(path_type=str))
 @click.option("--city", "city_name", required=True, help="The city the evidence belongs to.")
 @click.option("--framework", "framework_ids", multiple=True, metavar="ID",
-              help="Frameworks to suggest criteria from (repeatable) [default: marked `suggest:`; kflc, guidelines].")
+              help="Frameworks to suggest criteria from (repeatable) "
+                   "[default: marked `suggest:`; kflc, guidelines].")
 @click.option("--dry-run", is_flag=True, help="Show the draft; add nothing.")
 @click.option("--link-best", is_flag=True, help="Link the best suggestion of each framework (else only suggest).")
-@click.option("--lang", default="en", show_default=True, help="Language of criterion titles: en or vi.")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@lang_choice_option("Language of criterion titles: en or vi.")
+@text_format_option
 @max_size_option
 @workspace_options
 @criteria_dir_option
 def evidence_draft(file: str, city_name: str, framework_ids: tuple[str, ...], dry_run: bool, link_best: bool,
-                   lang: str, fmt: str, max_size: str, settings: Any, criteria_dirs: tuple[Path, ...]) -> None:
+                   lang: str, fmt: str, max_size: int, settings: Settings, criteria_dirs: tuple[Path, ...]) -> None:
     """Draft a record from a document (text, HTML, PDF or DOCX; Vietnamese or English).
 
     Reads the title, the dates of what it reports ("from October 1 to October 7", "ngày 3 tháng
@@ -473,19 +452,17 @@ def evidence_draft(file: str, city_name: str, framework_ids: tuple[str, ...], dr
       readiness evidence draft bao-cao-tuan-le.pdf --city Hanoi --dry-run
       readiness evidence draft article.html --city Hanoi --link-best
     """
+    from readiness.cli import output
     from readiness.intake.draft import draft_document
-    from readiness.store.files import parse_size
 
-    catalogue = _catalogue(settings, criteria_dirs)
-    with _open(settings) as ws:
-        result = draft_document(ws, city_name, file, catalogue, framework_ids=framework_ids,
-                                dry_run=dry_run, link_best=link_best, max_size=parse_size(max_size))
+    catalogue = load_catalogue(settings, criteria_dirs)
+    with open_workspace(settings) as ws:
+        result = draft_document(ws, actor_of(settings), city_name, file, catalogue, framework_ids=framework_ids,
+                                dry_run=dry_run, link_best=link_best, max_size=max_size)
     if fmt == "json":
-        from readiness.cli.output import emit_json
-
-        emit_json({"draft": result.draft.as_json(), "record": result.view.as_json() if result.view else None})
+        output.emit_json(result.as_json())
         return
-    _print_draft(result.draft)
+    output.draft(result.draft)
     if result.view is None:
         note("dry run: nothing was added")
         return
@@ -493,30 +470,6 @@ def evidence_draft(file: str, city_name: str, framework_ids: tuple[str, ...], dr
     note(f"added {result.view.code} as a draft with {file} attached; check it with "
          f"`readiness evidence show {result.view.code}`")
     if not link_best:
-        _print_suggestions(result.view.code, result.draft.suggestions, lang)
+        output.suggestions(result.view.code, result.draft.suggestions, lang)
     else:
         note("linked: " + ", ".join(lk.criterion for lk in result.view.links))
-
-
-def _sure(value: float) -> str:
-    return "sure" if value >= 0.75 else "likely" if value >= 0.5 else "a guess"
-
-
-def _print_draft(draft: Any) -> None:
-    from readiness.cli.output import safe
-
-    def line(name: str, value: Any, how: str = "") -> None:
-        click.echo(safe(f"  {name + ':':<12} {value if value not in (None, '') else '(not found)'}"
-                        + (f"   [{how}]" if how and value else "")), err=True)
-
-    click.echo("draft:", err=True)
-    line("title", draft.title)
-    line("language", draft.language)
-    kind_how = f"{_sure(draft.kind.confidence)}: {', '.join(draft.kind.words[:4])}" if draft.kind.kind else ""
-    line("kind", draft.kind.kind, kind_how)
-    dates = draft.start.iso() + (f" to {draft.end.iso()}" if draft.end else "") if draft.start else None
-    line("dates", dates, _sure(draft.date_confidence))
-    line("organiser", draft.organiser)
-    line("source", draft.source_url)
-    if draft.numbers:
-        line("numbers", "; ".join(f"{n.indicator} = {n.value:,.10g} ({n.text})" for n in draft.numbers[:8]))

@@ -4,12 +4,22 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 import click
 
-from readiness.cli.options import CONTEXT, criteria_dir_option, format_option, lang_option, workspace_options
+from readiness.cli.options import (
+    CONTEXT,
+    criteria_dir_option,
+    format_option,
+    lang_option,
+    load_catalogue,
+    workspace_options,
+)
 from readiness.cli.output import note
+
+if TYPE_CHECKING:
+    from readiness.config import Settings
 
 log = logging.getLogger(__name__)
 
@@ -28,7 +38,7 @@ def criteria() -> None:
 @criteria_dir_option
 @format_option
 @lang_option
-def criteria_list(settings: Any, criteria_dirs: tuple[Path, ...], fmt: str, lang: str) -> None:
+def criteria_list(settings: Settings, criteria_dirs: tuple[Path, ...], fmt: str, lang: str) -> None:
     """List the frameworks this workspace can use.
 
     \b
@@ -37,9 +47,8 @@ def criteria_list(settings: Any, criteria_dirs: tuple[Path, ...], fmt: str, lang
       readiness criteria list --format json
     """
     from readiness.cli import output
-    from readiness.frameworks import loader as lib
 
-    rows = output.catalogue_rows(lib.load_catalogue(settings.criteria_dir, criteria_dirs), lang)
+    rows = output.catalogue_rows(load_catalogue(settings, criteria_dirs), lang)
     if fmt == "json":
         output.emit_json(rows)
         return
@@ -56,7 +65,7 @@ def criteria_list(settings: Any, criteria_dirs: tuple[Path, ...], fmt: str, lang
 @lang_option
 @click.option("--guidance/--no-guidance", default=True, show_default=True,
               help="Show each criterion's guidance text.")
-def criteria_show(framework_id: str, settings: Any, criteria_dirs: tuple[Path, ...], fmt: str,
+def criteria_show(framework_id: str, settings: Settings, criteria_dirs: tuple[Path, ...], fmt: str,
                   lang: str, guidance: bool) -> None:
     """Show a framework as a tree: areas, criteria, and what evidence satisfies each.
 
@@ -67,9 +76,8 @@ def criteria_show(framework_id: str, settings: Any, criteria_dirs: tuple[Path, .
       readiness criteria show gnlc-application --format json
     """
     from readiness.cli import output
-    from readiness.frameworks import loader as lib
 
-    fw = lib.load_catalogue(settings.criteria_dir, criteria_dirs).get(framework_id)
+    fw = load_catalogue(settings, criteria_dirs).get(framework_id)
     if fmt == "json":
         output.emit_json(fw.model_dump(mode="json", exclude_none=True))
     else:
@@ -80,7 +88,7 @@ def criteria_show(framework_id: str, settings: Any, criteria_dirs: tuple[Path, .
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @workspace_options
 @criteria_dir_option
-def criteria_validate(paths: tuple[Path, ...], settings: Any, criteria_dirs: tuple[Path, ...]) -> None:
+def criteria_validate(paths: tuple[Path, ...], settings: Settings, criteria_dirs: tuple[Path, ...]) -> None:
     """Check framework files you wrote; report every problem as FILE:LINE: FIELD: MESSAGE.
 
     Exit code 0 when every file is sound, 1 otherwise. Crosswalks (maps_to) may point at the

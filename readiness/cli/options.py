@@ -6,9 +6,16 @@ import datetime as dt
 import functools
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
+
+if TYPE_CHECKING:
+    from readiness.access import Actor
+    from readiness.config import Settings
+    from readiness.dates import PartialDate
+    from readiness.frameworks.catalogue import Catalogue
+    from readiness.store.db import Workspace
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 AS_OF_HELP = "Score as on this day (2026-06-15 or 15/06/2026), e.g. an application deadline [default: today]."
@@ -17,6 +24,43 @@ DATE_HELP = ("2025, 10/2025, 01/10/2025 or 01-10-2025 (day first; 1/10/25 is 202
              "ngày 1 tháng 10 năm 2025 or tháng 10/2025")
 
 
+# ---------------------------------------------------------------------------------------------
+# Parameter types: a value is read once, here; a bad one is refused with the library's own line
+
+
+class SizeType(click.ParamType):
+    """A size in bytes, written "200MB", "2GB", "500k" or a number (``store.files.parse_size``)."""
+
+    name = "size"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> int:
+        from readiness.store.files import parse_size
+
+        return parse_size(value)  # InvalidValueError: "size 'x': write a number of bytes or e.g. 200MB, 2GB"
+
+
+class PartialDateType(click.ParamType):
+    """A day, a month or a year as officials write them (``dates.parse``); errors name the option."""
+
+    name = "date"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> PartialDate | None:
+        from readiness import dates
+
+        if value is None or isinstance(value, dates.PartialDate):
+            return value
+        name = max(param.opts, key=len) if param is not None and param.opts else "date"
+        return dates.parse_optional(value, name)
+
+
+SIZE = SizeType()
+PARTIAL_DATE = PartialDateType()
+#: The languages a command writes its own words in (labels, dates): a fixed set.
+LANG = click.Choice(["en", "vi"])
+
+
+# ---------------------------------------------------------------------------------------------
+# The workspace, its frameworks and the acting person, as every command gets them
 
 
 def workspace_options(func: Callable) -> Callable:
@@ -35,9 +79,52 @@ def workspace_options(func: Callable) -> Callable:
     return wrapper
 
 
+def open_workspace(settings: Settings) -> Workspace:
+    """The workspace the settings name, open (created and migrated if need be); close it after use."""
+    from readiness.store.db import open_workspace as open_store
+
+    return open_store(settings)
+
+
+def load_catalogue(settings: Settings, criteria_dirs: tuple[Path, ...] = ()) -> Catalogue:
+    """The bundled frameworks, the workspace's, and those of each ``--criteria-dir``."""
+    from readiness.frameworks.loader import load_catalogue as load
+
+    return load(settings.criteria_dir, criteria_dirs)
+
+
+def actor_of(settings: Settings) -> Actor:
+    """The person the command acts for (``READINESS_USER`` or the machine's user): built once, here."""
+    from readiness.access import Actor
+
+    return Actor.of(settings)
+
+
+# The names the scoring, dossier and transfer commands still import; to go once none does.
+_open = open_workspace
+_catalogue = load_catalogue
+
+
+# ---------------------------------------------------------------------------------------------
+# Options shared by several commands
+
+
 def format_option(func: Callable) -> Callable:
+    """--format table|json."""
     return click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table",
                         show_default=True, help="table for people, json for programs.")(func)
+
+
+def list_format_option(func: Callable) -> Callable:
+    """--format table|json|csv, for lists a spreadsheet may want."""
+    return click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table",
+                        show_default=True, help="table for people; json or csv for programs and spreadsheets.")(func)
+
+
+def text_format_option(func: Callable) -> Callable:
+    """--format text|json, for a command that says what it did or shows one thing."""
+    return click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+                        show_default=True)(func)
 
 
 def raw_option(func: Callable) -> Callable:
@@ -49,36 +136,32 @@ def raw_option(func: Callable) -> Callable:
 
 
 def lang_option(func: Callable) -> Callable:
+    """--lang CODE for framework titles: any language a framework has."""
     return click.option("--lang", default="en", show_default=True, metavar="CODE",
                         help="Language of titles: en, vi, or any the framework has.")(func)
 
 
+def lang_choice_option(help_text: str) -> Callable[[Callable], Callable]:
+    """--lang en|vi, for what the command itself writes in a language (labels, dates)."""
+
+    def decorate(func: Callable) -> Callable:
+        return click.option("--lang", default="en", show_default=True, type=LANG, help=help_text)(func)
+
+    return decorate
+
+
 def criteria_dir_option(func: Callable) -> Callable:
+    """--criteria-dir DIR (repeatable): more framework files."""
     return click.option("--criteria-dir", "criteria_dirs", multiple=True,
                         type=click.Path(file_okay=False, path_type=Path),
-                        help="Another folder of framework files (repeatable); overrides bundled ones with the same id.")(func)
-
-
-def _open(settings: Any) -> Any:
-    from readiness.store.db import open_workspace
-
-    return open_workspace(settings)
-
-
-def _catalogue(settings: Any, criteria_dirs: tuple[Path, ...]) -> Any:
-    from readiness.frameworks.loader import load_catalogue
-
-    return load_catalogue(settings.criteria_dir, criteria_dirs)
+                        help="Another folder of framework files (repeatable); "
+                             "overrides bundled ones with the same id.")(func)
 
 
 def max_size_option(func: Callable) -> Callable:
+    """--max-size SIZE: the largest file accepted, read once (``SIZE``); the command gets bytes."""
     return click.option("--max-size", default="200MB", show_default=True, envvar="READINESS_MAX_FILE_SIZE",
-                        help="Largest file accepted, e.g. 500MB or 2GB [env READINESS_MAX_FILE_SIZE].")(func)
-
-
-def list_format_option(func: Callable) -> Callable:
-    return click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table",
-                        show_default=True, help="table for people; json or csv for programs and spreadsheets.")(func)
+                        type=SIZE, help="Largest file accepted, e.g. 500MB or 2GB [env READINESS_MAX_FILE_SIZE].")(func)
 
 
 def _as_of(value: str | None) -> dt.date:

@@ -1,4 +1,4 @@
-"""Formatting for the terminal (rich) and for programs (JSON). Used by cli.py only.
+"""Formatting for the terminal (rich) and for programs (JSON). Used by the ``readiness.cli`` commands only.
 
 Tables and trees go to stdout; rich leaves out colour when stdout is not a terminal, so the
 output of ``readiness ... | less`` or a CI log stays plain text.
@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import logging
 import sys
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
@@ -22,6 +22,8 @@ if TYPE_CHECKING:
     from readiness.evidence import EvidenceView
     from readiness.frameworks.catalogue import Catalogue
     from readiness.frameworks.schema import Criterion, Framework
+    from readiness.intake.draft import Draft
+    from readiness.intake.suggest import Suggestion
 
 
 _MESSAGES = logging.getLogger("readiness.cli")
@@ -306,7 +308,7 @@ def evidence_detail(view: EvidenceView, lang: str, verification: Any = None) -> 
     rows = [
         ("city", f"{view.city}" + (f" / {view.unit}" if view.unit else "")),
         ("when", view.dates_text(lang)),
-        ("valid until", dates.from_iso(r.valid_until).human(lang) if r.valid_until else None),
+        ("valid until", valid.human(lang) if (valid := dates.from_iso(r.valid_until)) else None),
         ("source", r.source_url),
         ("language", r.language),
         ("owner", r.owner),
@@ -326,9 +328,23 @@ def evidence_detail(view: EvidenceView, lang: str, verification: Any = None) -> 
                   + (f", {i.source}" if i.source else "") for i in view.indicators]
     if view.attachments:
         lines.append("  attachments:")
-        lines += [f"    {a.name}  {a.media_type}  {human_size(a.size)}  sha256:{a.sha256[:16]}" for a in view.attachments]
+        lines += [f"    {a.name}  {a.media_type}  {human_size(a.size)}  sha256:{a.sha256[:16]}"
+                  for a in view.attachments]
     for i, line in enumerate(lines):
         click.echo(safe(line, lines=i in multiline))
+
+
+def total_size(paths: Iterable[str]) -> int:
+    """The bytes of the files a progress bar will count (those that cannot be read count nothing)."""
+    import os
+
+    total = 0
+    for path in paths:
+        try:
+            total += os.lstat(path).st_size
+        except OSError:
+            pass
+    return total
 
 
 @contextmanager
@@ -367,3 +383,46 @@ def steps() -> Iterator[Callable[[str, int, int], None]]:
             bar.update(tasks[what], completed=done)
 
         yield update
+
+
+# ---------------------------------------------------------------------------------------------
+# Drafts and suggestions (on stderr: what the tool read, beside the id it prints on stdout)
+
+
+def suggestions(code: str, found: Mapping[str, Sequence[Suggestion]], lang: str) -> None:
+    """Suggested criteria on stderr, best first, with the words that matched and the command to link."""
+    best = []
+    for framework_id, items in found.items():
+        if not items:
+            continue
+        click.echo(f"suggested {framework_id} criteria for {code}:", err=True)
+        for s in items:
+            title = s.title.get(lang) or s.title.get("en") or next(iter(s.title.values()))
+            click.echo(safe(f"  {s.ref:<18} {title[:60]:<60}  matched: {', '.join(s.words[:4])}"), err=True)
+        best.append(items[0].ref)
+    if best:
+        note(f"link them with: readiness evidence link {code} {' '.join(best)} --why \"...\"")
+
+
+def _sure(value: float) -> str:
+    return "sure" if value >= 0.75 else "likely" if value >= 0.5 else "a guess"
+
+
+def draft(found: Draft) -> None:
+    """What ``evidence draft`` read from a document, field by field, with how sure it is, on stderr."""
+
+    def line(name: str, value: Any, how: str = "") -> None:
+        click.echo(safe(f"  {name + ':':<12} {value if value not in (None, '') else '(not found)'}"
+                        + (f"   [{how}]" if how and value else "")), err=True)
+
+    click.echo("draft:", err=True)
+    line("title", found.title)
+    line("language", found.language)
+    kind_how = f"{_sure(found.kind.confidence)}: {', '.join(found.kind.words[:4])}" if found.kind.kind else ""
+    line("kind", found.kind.kind, kind_how)
+    when = found.start.iso() + (f" to {found.end.iso()}" if found.end else "") if found.start else None
+    line("dates", when, _sure(found.date_confidence))
+    line("organiser", found.organiser)
+    line("source", found.source_url)
+    if found.numbers:
+        line("numbers", "; ".join(f"{n.indicator} = {n.value:,.10g} ({n.text})" for n in found.numbers[:8]))

@@ -14,6 +14,7 @@ from readiness.cli.options import (
     DAY,
     _catalogue,
     _open,
+    actor_of,
     criteria_dir_option,
     scoring_options,
     workspace_options,
@@ -212,7 +213,7 @@ def suggest_command(evidence_id: str, framework_ids: tuple[str, ...], top: int, 
     from readiness.intake.draft import suggest_for_record
 
     with _open(settings) as ws:
-        view, found = suggest_for_record(ws, evidence_id, _catalogue(settings, criteria_dirs),
+        view, found = suggest_for_record(ws, actor_of(settings), evidence_id, _catalogue(settings, criteria_dirs),
                                          framework_ids, top)
     if fmt == "json":
         output.emit_json({"record": view.code, "suggestions": {
@@ -251,10 +252,10 @@ def na_add(criterion: str, city_name: str, why: str, criteria_dirs: tuple[Path, 
     Example:
       readiness na add kflc:1.3.1 --city Hanoi --why "Covered by the national environment programme, not the city's"
     """
-    from readiness.applicability import mark
+    from readiness.applicability import mark_not_applicable
 
     with _open(settings) as ws:
-        m = mark(ws, city_name, criterion, why, _catalogue(settings, criteria_dirs))
+        m = mark_not_applicable(ws, actor_of(settings), city_name, criterion, why, _catalogue(settings, criteria_dirs))
     note(f"{m.criterion} is now not applicable for {m.city}")
 
 
@@ -270,10 +271,10 @@ def na_remove(criterion: str, city_name: str, criteria_dirs: tuple[Path, ...], s
     Example:
       readiness na remove kflc:1.3.1 --city Hanoi
     """
-    from readiness.applicability import unmark
+    from readiness.applicability import unmark_not_applicable
 
     with _open(settings) as ws:
-        m = unmark(ws, city_name, criterion, _catalogue(settings, criteria_dirs))
+        m = unmark_not_applicable(ws, actor_of(settings), city_name, criterion, _catalogue(settings, criteria_dirs))
     note(f"{m.criterion} applies to {m.city} again")
 
 
@@ -288,11 +289,11 @@ def na_list(city_name: str | None, fmt: str, settings: Settings) -> None:
     Example:
       readiness na list --city Hanoi
     """
-    from readiness.applicability import marks
+    from readiness.applicability import not_applicable_marks
     from readiness.cli import output
 
     with _open(settings) as ws:
-        found = marks(ws, city_name)
+        found = not_applicable_marks(ws, actor_of(settings), city_name)
     if fmt == "json":
         output.emit_json([m.as_json() for m in found])
     elif not found:

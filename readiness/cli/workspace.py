@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import logging
 import sys
-from typing import Any
+from typing import TYPE_CHECKING
 
 import click
 
-from readiness.cli.options import _open, format_option, workspace_options
+from readiness.cli.options import actor_of, format_option, open_workspace, text_format_option, workspace_options
 from readiness.cli.output import note
+
+if TYPE_CHECKING:
+    from readiness.config import Settings
 
 log = logging.getLogger(__name__)
 
@@ -22,8 +25,8 @@ log = logging.getLogger(__name__)
 @click.option("--limit", default=50, show_default=True, type=click.IntRange(1, 100_000))
 @workspace_options
 @format_option
-def log_command(evidence_id: str | None, record_id: str | None, city_name: str | None, limit: int, settings: Any,
-                fmt: str) -> None:
+def log_command(evidence_id: str | None, record_id: str | None, city_name: str | None, limit: int,
+                settings: Settings, fmt: str) -> None:
     """Show the audit log, newest first: who changed what, and when.
 
     \b
@@ -34,13 +37,14 @@ def log_command(evidence_id: str | None, record_id: str | None, city_name: str |
     from readiness.cities import audit_log
     from readiness.cli import output
     from readiness.errors import InvalidValueError
+    from readiness.store.audit import event_json
 
-    if evidence_id and record_id and evidence_id != record_id:
+    if evidence_id and record_id and evidence_id != record_id:  # the same thing given twice on the line
         raise InvalidValueError(f"give one record: {evidence_id} or --record {record_id}")
-    with _open(settings) as ws:
-        events = audit_log(ws, city_name, limit, record=evidence_id or record_id)
+    with open_workspace(settings) as ws:
+        events = audit_log(ws, actor_of(settings), city_name, limit, record=evidence_id or record_id)
     if fmt == "json":
-        output.emit_json([e.model_dump(mode="json") for e in events])
+        output.emit_json([event_json(e) for e in events])
     else:
         output.table(("WHEN (UTC)", "WHO", "ACTION", "WHAT"),
                      [(f"{e.at:%Y-%m-%d %H:%M:%S}", e.actor, e.action, output.audit_subject(e)) for e in events])
@@ -49,7 +53,7 @@ def log_command(evidence_id: str | None, record_id: str | None, city_name: str |
 @click.command("workspace")
 @workspace_options
 @format_option
-def workspace_command(settings: Any, fmt: str) -> None:
+def workspace_command(settings: Settings, fmt: str) -> None:
     """Show where the workspace is, its database and its schema version.
 
     \b
@@ -58,10 +62,10 @@ def workspace_command(settings: Any, fmt: str) -> None:
       READINESS_WORKSPACE=~/hanoi readiness workspace
     """
     from readiness.cli import output
-    from readiness.store.db import describe
+    from readiness.store.db import describe_workspace
 
-    with _open(settings) as ws:
-        info = describe(ws)
+    with open_workspace(settings) as ws:
+        info = describe_workspace(ws, actor_of(settings))
     if fmt == "json":
         output.emit_json(info)
     else:
@@ -69,12 +73,11 @@ def workspace_command(settings: Any, fmt: str) -> None:
             click.echo(f"{key + ':':<20}{value}")
 
 
-
 @click.command("verify")
 @click.option("--prune", is_flag=True, help="Remove unreferenced files (waits for commands that are storing files).")
 @workspace_options
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-def verify_command(prune: bool, settings: Any, fmt: str) -> None:
+@text_format_option
+def verify_command(prune: bool, settings: Settings, fmt: str) -> None:
     """Check every attached file against its SHA-256 and every attachment against the store.
 
     Exit code 0 when nothing is damaged (unreferenced files are listed but harmless), 1 when
@@ -86,10 +89,10 @@ def verify_command(prune: bool, settings: Any, fmt: str) -> None:
       readiness verify --prune
     """
     from readiness.cli import output
-    from readiness.store.check import check_workspace
+    from readiness.store.check import check_store
 
-    with _open(settings) as ws:
-        report = check_workspace(ws, prune=prune)
+    with open_workspace(settings) as ws:
+        report = check_store(ws, actor_of(settings), prune=prune)
     if fmt == "json":
         output.emit_json(report.as_json())
     else:

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from readiness.access import Actor
 from readiness.dates import PartialDate
 from readiness.errors import InvalidValueError
 from readiness.frameworks.catalogue import Catalogue
@@ -261,8 +262,11 @@ class DraftResult:
     draft: Draft
     view: EvidenceView | None = None  # the record added, None on a dry run
 
+    def as_json(self) -> dict[str, Any]:
+        return {"draft": self.draft.as_json(), "record": self.view.as_json() if self.view else None}
 
-def draft_document(ws: Workspace, city_name: str, path: str | Path, catalogue: Catalogue, *,
+
+def draft_document(ws: Workspace, actor: Actor, city_name: str, path: str | Path, catalogue: Catalogue, *,
                    framework_ids: Sequence[str] = (), dry_run: bool = False,
                    link_best: bool = False, max_size: int | None = None) -> DraftResult:
     """Read a document and, unless ``dry_run``, add it as a draft record with the file attached.
@@ -294,19 +298,19 @@ def draft_document(ws: Workspace, city_name: str, path: str | Path, catalogue: C
             if items:
                 why = f"suggested from the document's words: {', '.join(items[0].words[:4])}"
                 links.append((items[0].ref, why[:500]))
-    view = add_evidence(ws, city_name, draft.fields(), catalogue, links=links, files=[str(path)],
+    view = add_evidence(ws, actor, city_name, draft.fields(), catalogue, links=links, files=[str(path)],
                         max_size=max_size or DEFAULT_MAX_SIZE, indicators=draft.indicator_values())
     return DraftResult(draft, view)
 
 
-def suggest_for_record(ws: Workspace, code: str, catalogue: Catalogue, framework_ids: Sequence[str] = (),
-                       top: int = 5) -> tuple[EvidenceView, dict[str, list[Suggestion]]]:
+def suggest_for_record(ws: Workspace, actor: Actor, code: str, catalogue: Catalogue,
+                       framework_ids: Sequence[str] = (), top: int = 5) -> tuple[EvidenceView, dict[str, list[Suggestion]]]:
     """Criteria for an existing record, from its titles, summaries and organiser in every language.
 
     From ``framework_ids``, else from the catalogue's default (``Catalogue.suggested``)."""
     from readiness.evidence import get_evidence
 
-    view = get_evidence(ws, code)
+    view = get_evidence(ws, actor, code)
     r = view.row
     title = " / ".join(r.title.values())
     body = " ".join([*r.summary.values(), *r.organiser.values(), *r.tags])

@@ -16,8 +16,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy import text
-from sqlmodel import col, select
+from sqlmodel import Session, col, select
 
+from readiness.access import Actor
 from readiness.store.db import Workspace
 from readiness.store.files import FileStore
 from readiness.store.models import Attachment, Evidence
@@ -36,10 +37,11 @@ def referenced(ws: Workspace, hashes: Sequence[str]) -> set[str]:
         return _used(session, hashes)
 
 
-def _used(session, hashes: Sequence[str]) -> set[str]:  # type: ignore[no-untyped-def]
+def _used(session: Session, hashes: Sequence[str]) -> set[str]:
     used: set[str] = set()
     for start in range(0, len(hashes), 900):
-        used.update(session.exec(select(Attachment.sha256).where(col(Attachment.sha256).in_(hashes[start:start + 900]))))
+        chunk = hashes[start:start + 900]
+        used.update(session.exec(select(Attachment.sha256).where(col(Attachment.sha256).in_(chunk))))
     return used
 
 
@@ -80,9 +82,12 @@ class Report:
                 "pruned": self.pruned, "findings": [f.as_json() for f in self.findings]}
 
 
-def check_workspace(ws: Workspace, *, prune: bool = False,
-                    progress: Callable[[int], None] | None = None) -> Report:
-    """Hash every stored file and compare the store with the attachment rows."""
+def check_store(ws: Workspace, actor: Actor, *, prune: bool = False,
+                progress: Callable[[int], None] | None = None) -> Report:
+    """Hash every stored file and compare the store with the attachment rows; ``prune`` the unreferenced.
+
+    ``actor`` is who asks: recorded for the permission check that comes with accounts, unused today.
+    """
     store = FileStore(ws.settings.files_dir)
     report = Report()
     started = time.time()
@@ -117,7 +122,8 @@ def check_workspace(ws: Workspace, *, prune: bool = False,
                 "missing", sha, f"{sha[:12]}...: file missing from the store; used by {', '.join(users)}; "
                 "attach it again or detach it"))
     for path in store.leftovers():
-        report.findings.append(Finding("leftover", None, f"{path.name}: partial copy left by an interrupted command", path))
+        report.findings.append(Finding("leftover", None, f"{path.name}: partial copy left by an interrupted command",
+                                       path))
     if prune:
         report.pruned = _prune(ws, store, report.unreferenced, started)
     return report

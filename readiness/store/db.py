@@ -24,6 +24,7 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DatabaseError, IntegrityError, OperationalError
 from sqlmodel import Session
 
+from readiness.access import Actor
 from readiness.config import Settings
 from readiness.errors import ConfigError, InvalidValueError, WorkspaceError
 
@@ -42,7 +43,7 @@ def _no_nul(params: object) -> None:
     """Refuse text holding NUL: PostgreSQL cannot store it (nor ``\\u0000`` in JSON), SQLite cuts
     strings at it in places; the same one line on both, whatever field it came in."""
     values = params.values() if isinstance(params, dict) else params if isinstance(params, (list, tuple)) else ()
-    for value in values:  # type: ignore[union-attr]
+    for value in values:
         value = getattr(value, "obj", value)  # psycopg's Json wrapper around a JSON column's value
         if isinstance(value, (dict, list, tuple)):
             _no_nul(value)
@@ -115,7 +116,10 @@ class Workspace:
             raise WorkspaceError("another command wrote the same record, city or unit at the same moment; "
                                  "nothing was changed: run the command again") from None
         except DatabaseError as exc:
-            raise _damaged(self.settings, exc) or exc
+            damaged = _damaged(self.settings, exc)
+            if damaged is None:
+                raise
+            raise damaged from exc
 
     def close(self) -> None:
         self.engine.dispose()
@@ -202,8 +206,8 @@ def migrate(conn: Connection, revision: str = "head") -> None:
     command.upgrade(config, revision)
 
 
-def describe(ws: Workspace) -> dict[str, object]:
-    """Where the workspace is and what it holds, for ``readiness workspace``."""
+def describe_workspace(ws: Workspace, actor: Actor) -> dict[str, object]:
+    """Where the workspace is and what it holds, and who is acting, for ``readiness workspace``."""
     from sqlmodel import func, select
 
     from readiness.store.models import AuditEvent, City, Unit
@@ -220,6 +224,6 @@ def describe(ws: Workspace) -> dict[str, object]:
         "database": ws.settings.describe_database(),
         "schema revision": revision,
         "frameworks folder": str(ws.settings.criteria_dir),
-        "acting as": ws.settings.actor,
+        "acting as": actor.name,
         **counts,
     }

@@ -24,8 +24,9 @@ from sqlmodel import Session, col, select
 
 from readiness import evidence as ev
 from readiness.access import Actor
-from readiness.cities import find_city, record
+from readiness.cities import find_city
 from readiness.errors import InvalidValueError
+from readiness.store.audit import record_event
 from readiness.store.db import Workspace
 from readiness.store.files import FileStore
 from readiness.store.models import AuditEvent, City, Evidence, Unit, utcnow
@@ -70,7 +71,7 @@ def export_city(ws: Workspace, actor: Actor, city_name: str, target: Path, *,
         digest = _write_zip(Path(tmp), manifest, store, progress)
         city = manifest.city
         with ws.session() as session:  # the event is committed only if the zip is in place
-            record(session, actor.name, EXPORT_ACTION, "city", city.id, city.id, None,
+            record_event(session, actor, EXPORT_ACTION, "city", city.id, city.id, None,
                    {"name": city.name, "digest": digest, "file": target.name, "records": manifest.records,
                     "files": len(manifest.sizes)})
             os.replace(tmp, target)

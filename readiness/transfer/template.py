@@ -234,9 +234,11 @@ class CityUnits:
 
 def city_units(ws: Workspace, city_name: str) -> CityUnits:
     """The city a name means, with the units its unit column offers."""
+    from readiness.access import Actor
     from readiness.cities import list_units
 
-    city, roots = list_units(ws, city_name)
+    found = list_units(ws, Actor.of(ws.settings), city_name)
+    city, roots = found.city, found.units
     names: list[str] = []
     stack = list(reversed(roots))
     while stack:

@@ -17,8 +17,9 @@ from sqlmodel import Session, select
 
 from readiness import evidence as ev
 from readiness.access import Actor
-from readiness.cities import add_city_in, add_unit_in, find_city, record
+from readiness.cities import add_city_in, add_unit_in, find_city
 from readiness.errors import InvalidValueError, Problem, ProblemsError
+from readiness.store.audit import record_event
 from readiness.store.check import workspace_store
 from readiness.store.db import Workspace
 from readiness.store.files import DEFAULT_MAX_SIZE, Batch, StoredFile
@@ -105,7 +106,7 @@ def _city(session: Session, actor: Actor, plan: ImportPlan) -> City:
     if plan.create_city is None:
         return find_city(session, plan.city_name)
     info = plan.create_city
-    city = add_city_in(session, actor.name, info.name, info.country, info.code, audit=not plan.audit)
+    city = add_city_in(session, actor, info.name, info.country, info.code, audit=not plan.audit)
     if info.profile:
         city.profile = dict(info.profile)
         session.add(city)
@@ -130,7 +131,7 @@ def _add_record(session: Session, actor: Actor, city: City, units: dict[str, Uni
     rec, fields = item.record, item.fields
     if fields.get("unit"):
         fields = {**fields, "unit": units[fold(fields["unit"])].name}
-    row = ev.new_record(session, str(rec.meta.get("created_by") or actor.name), city, fields, number=number)
+    row = ev.new_record(session, Actor(str(rec.meta.get("created_by") or actor.name)), city, fields, number=number)
     for key in ("status_by", "status_reason"):
         if rec.meta.get(key):
             setattr(row, key, str(rec.meta[key]))
@@ -142,7 +143,7 @@ def _add_record(session: Session, actor: Actor, city: City, units: dict[str, Uni
              for link in item.links]
     values = [IndicatorValue(evidence_id=row.id, **value) for value in item.indicators]
     session.add_all([*links, *values])
-    ev.attach_stored(session, actor.name, row, stored, [(f.added_at, f.added_by) for f in rec.files])
+    ev.attach_stored(session, actor, row, stored, [(f.added_at, f.added_by) for f in rec.files])
     session.flush()
     return row
 
@@ -156,7 +157,7 @@ def _log(session: Session, actor: Actor, city: City, plan: ImportPlan, rows: lis
         ids = {old or v.code: v.row.id for v, old in zip(views, old_ids, strict=True) if v.row.id is not None}
         _restore_audit(session, city, plan.audit, ids, units)
     for view, old in zip(views, old_ids, strict=True):
-        record(session, actor.name, "evidence.import", "evidence", view.row.id, city.id, None,
+        record_event(session, actor, "evidence.import", "evidence", view.row.id, city.id, None,
                {**view.as_json(), "imported_from": plan.source.name, **({"old_id": old} if old else {})})
 
 
@@ -171,7 +172,7 @@ def _add_units(session: Session, actor: Actor, city: City, wanted: list[NewUnit]
             parent = fold(u.parent or "")
             if parent and parent not in units:
                 continue
-            row = add_unit_in(session, actor.name, city, u.name, u.kind, units[parent] if parent else None,
+            row = add_unit_in(session, actor, city, u.name, u.kind, units[parent] if parent else None,
                               audit=audit)
             units[row.name_key] = row
             pending.remove(u)
