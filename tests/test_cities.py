@@ -269,3 +269,28 @@ def test_setting_a_field_over_a_bad_stored_value_replaces_it(hanoi, settings) ->
     assert hanoi("city", "set", "Hanoi", "motivation", "Học tập suốt đời", "--lang", "vi").exit_code == 0
     profile = json.loads(hanoi("city", "show", "Hanoi", "--format", "json").stdout)["profile"]
     assert profile == {"challenges": {"literacy": 4}, "motivation": {"vi": "Học tập suốt đời"}}
+
+
+def test_the_acting_person_is_who_the_audit_log_names(ws) -> None:
+    """A use case records the actor it is given, not the machine's user, and a query takes one too."""
+    from readiness.access import Actor
+    from readiness.cities import add_city, add_unit, audit_log, list_cities
+
+    add_city(ws, Actor("Lan"), "Huế", "VN")
+    add_unit(ws, Actor("Minh"), "Huế", "Phường Phú Hội", "phường")
+    events = audit_log(ws, Actor("someone else"))
+    assert [(e.actor, e.action) for e in events] == [("Minh", "unit.add"), ("Lan", "city.add")]
+    assert [c.name for c in list_cities(ws, Actor("someone else"))] == ["Huế"]
+
+
+def test_every_workspace_use_case_resolves_and_takes_the_acting_person_second() -> None:
+    """api.USE_CASES for the workspace's nouns names real functions, each called as (ws, actor, ...)."""
+    import inspect
+
+    from readiness import api
+
+    nouns = ("readiness.cities", "readiness.evidence", "readiness.applicability", "readiness.store.check")
+    names = [n for n, module in api.USE_CASES.items() if module in nouns] + ["describe_workspace", "draft_document"]
+    assert len(names) > 20
+    for name in names:
+        assert list(inspect.signature(getattr(api, name)).parameters)[:2] == ["ws", "actor"], name

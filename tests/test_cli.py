@@ -184,3 +184,20 @@ def test_help_and_a_bare_group_still_exit_0(run) -> None:
         result = run(*args)
         assert result.exit_code == 0, args
         assert result.stdout.startswith("Usage: ") and result.stderr == ""
+
+
+@pytest.mark.parametrize(("args", "line"), [
+    (("evidence", "attach", "HN-0001", "report.pdf", "--max-size", "12XB"),
+     "error: size '12XB': write a number of bytes or e.g. 200MB, 2GB"),
+    (("evidence", "add", "--city", "Hanoi", "--kind", "plan", "--title", "KH", "--max-size", "lots"),
+     "error: size 'lots': write a number of bytes or e.g. 200MB, 2GB"),
+    (("evidence", "list", "--lang", "fr"),
+     "error: evidence list: invalid value for '--lang': 'fr' is not one of 'en', 'vi'; "
+     "see `readiness evidence list --help`"),
+    (("evidence", "list", "--since", "2025-13-45"), "error: --since: '2025-13-45' has month 13; months run 1-12"),
+])
+def test_a_bad_value_is_refused_at_the_edge_before_the_workspace_opens(run, settings, args, line) -> None:
+    """Sizes, languages and dates are read once by their parameter type: one line, and no workspace is made."""
+    result = run(*args)
+    assert (result.exit_code, result.stdout, result.stderr) == (1, "", line + "\n")
+    assert not settings.workspace.exists()
