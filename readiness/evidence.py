@@ -154,9 +154,9 @@ def _text(value: Any, name: str, limit: int, multiline: bool) -> str:
         raise InvalidValueError(
             f"{name}: holds control or direction-override characters "
             f"({', '.join(sorted({repr(c) for c in bad}))}); retype it")
-    if _HTML.search(text):
+    if html := _HTML.search(text):
         log.warning("%s: holds what looks like HTML (%s); it is kept as plain text and shown literally",
-                    name, _HTML.search(text)[0])  # type: ignore[index]
+                    name, html[0])
     return text
 
 
@@ -469,7 +469,7 @@ def find_evidence(session: Session, code: str) -> Evidence:
         removed = session.exec(events_of(wanted).where(AuditEvent.action == "evidence.remove")
                                .order_by(col(AuditEvent.id).desc())).first()
         if removed is not None:
-            raise NotFoundError(f"no evidence {wanted}: it was removed on {iso_time(removed.at)[:10]} "  # type: ignore[index]
+            raise NotFoundError(f"no evidence {wanted}: it was removed on {(iso_time(removed.at) or '')[:10]} "
                                 f"by {removed.actor}; ids are never reused (its history: `readiness log {wanted}`)")
         raise NotFoundError(f"no evidence {wanted}; see `readiness evidence list`")
     return row
@@ -649,8 +649,9 @@ def _changing(ws: Workspace, actor: Actor, code: str, action: str) -> Iterator[t
     with ws.session() as session:
         row = find_evidence(session, code)
         city = session.get(City, row.city_id)
+        assert city is not None  # a record's city cannot be removed
         before = view_of(session, row).as_json()
-        yield session, row, city  # type: ignore[misc]
+        yield session, row, city
         session.flush()
         after = view_of(session, row).as_json()
         if _differs(before, after):
@@ -815,14 +816,14 @@ def link_evidence(ws: Workspace, actor: Actor, code: str, refs: Sequence[str], r
     why = check_rationale(rationale)
     with _changing(ws, actor, code, "evidence.link") as (session, row, _city):
         existing = _links_of(session, row)
-        for ref in checked:
+        for ref in checked:  # a ref given twice is linked once
             if ref in existing:
                 if why is not None:
                     existing[ref].rationale = why
                     session.add(existing[ref])
             else:
-                session.add(EvidenceLink(evidence_id=stored_id(row), criterion=ref, rationale=why))
-                existing[ref] = None  # type: ignore[assignment]
+                existing[ref] = EvidenceLink(evidence_id=stored_id(row), criterion=ref, rationale=why)
+                session.add(existing[ref])
         if len(existing) > MAX_LINKS:
             raise InvalidValueError(f"criteria: a record can have at most {MAX_LINKS} links")
     return get_evidence(ws, actor, code)

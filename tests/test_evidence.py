@@ -159,6 +159,15 @@ def test_link_unlink_and_unknown_criteria(city) -> None:
     assert missing.exit_code == 1 and "is not linked to guidelines:G2.2" in missing.stderr
 
 
+def test_a_criterion_given_twice_is_linked_once(city) -> None:
+    """`evidence link X kflc:2.6.1 2.6.1 --why ...` links once with the rationale (it used to crash)."""
+    code = add(city, "--kind", "event", "--title", "Tuần lễ")
+    result = city("evidence", "link", code, "kflc:2.6.1", "2.6.1", "--why", "City-wide learning week")
+    assert result.exit_code == 0, result.stderr
+    data = json.loads(city("evidence", "show", code, "--format", "json").stdout)
+    assert data["links"] == [{"criterion": "kflc:2.6.1", "rationale": "City-wide learning week"}]
+
+
 def test_verify_and_reject_keep_who_when_and_why(city) -> None:
     """A rejection needs a reason; the decision and its author are on the record."""
     code = add(city, "--kind", "event", "--title", "Tuần lễ")
