@@ -213,8 +213,8 @@ def suggest_command(evidence_id: str, framework_ids: tuple[str, ...], top: int, 
     from readiness.intake.draft import suggest_for_record
 
     with _open(settings) as ws:
-        view, found = suggest_for_record(ws, actor_of(settings), evidence_id, _catalogue(settings, criteria_dirs),
-                                         framework_ids, top)
+        view, found = suggest_for_record(ws, actor_of(settings), evidence_id,
+                                         _catalogue(settings, criteria_dirs), framework_ids, top)
     if fmt == "json":
         output.emit_json({"record": view.code, "suggestions": {
             fw: [{"criterion": s.ref, "area": s.area, "score": s.score, "title": s.title, "words": s.words}
@@ -255,7 +255,8 @@ def na_add(criterion: str, city_name: str, why: str, criteria_dirs: tuple[Path, 
     from readiness.applicability import mark_not_applicable
 
     with _open(settings) as ws:
-        m = mark_not_applicable(ws, actor_of(settings), city_name, criterion, why, _catalogue(settings, criteria_dirs))
+        m = mark_not_applicable(ws, actor_of(settings), city_name, criterion, why,
+                                _catalogue(settings, criteria_dirs))
     note(f"{m.criterion} is now not applicable for {m.city}")
 
 
