@@ -17,7 +17,7 @@ from sqlmodel import Session, col, select
 from readiness import profile as profile_fields
 from readiness.access import Actor
 from readiness.errors import AmbiguousError, InvalidValueError, NotFoundError
-from readiness.store.audit import record_event, snapshot
+from readiness.store.audit import record_event, row_json, snapshot
 from readiness.store.db import Workspace
 from readiness.store.models import AuditEvent, City, Unit, utcnow
 from readiness.text import clean, fold, strip_marks
@@ -224,7 +224,7 @@ def list_cities(ws: Workspace, actor: Actor) -> list[City]:
 
 def city_json(city: City) -> dict[str, Any]:
     """A city as ``city list --format json`` gives it: its columns, without the matching key."""
-    return city.model_dump(mode="json", exclude={"name_key"})
+    return row_json(city, exclude=("name_key",))
 
 
 @dataclass

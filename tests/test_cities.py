@@ -294,3 +294,25 @@ def test_every_workspace_use_case_resolves_and_takes_the_acting_person_second() 
     assert len(names) > 20
     for name in names:
         assert list(inspect.signature(getattr(api, name)).parameters)[:2] == ["ws", "actor"], name
+
+
+def test_json_of_cities_and_the_log_does_not_depend_on_the_hash_seed(run, settings) -> None:
+    """`city list`, `city show` and `log` as JSON: the same bytes, keys in the table's order, in any run."""
+    import os
+    import subprocess
+    import sys
+
+    assert run("city", "add", "Hà Nội", "--country", "VN", "--code", "HN").exit_code == 0
+    assert run("unit", "add", "Phường Hàng Trống", "--city", "HN", "--kind", "ward").exit_code == 0
+    assert run("city", "set", "HN", "population", "8587100", "--year", "2024").exit_code == 0
+    env = {**os.environ, "READINESS_WORKSPACE": str(settings.workspace)}
+    if not settings.is_sqlite:
+        env["READINESS_DATABASE_URL"] = settings.database_url
+    for args in (["city", "list"], ["city", "show", "HN"], ["log"]):
+        runs = [subprocess.run([sys.executable, "-m", "readiness", *args, "--format", "json"], capture_output=True,
+                               text=True, env={**env, "PYTHONHASHSEED": seed}, check=True).stdout
+                for seed in ("1", "2", "3", "4")]
+        assert runs[0] == runs[1] == runs[2] == runs[3], args
+    listed = json.loads(subprocess.run([sys.executable, "-m", "readiness", "city", "list", "--format", "json"],
+                                       capture_output=True, text=True, env=env, check=True).stdout)
+    assert list(listed[0])[:4] == ["id", "name", "code", "country"]

@@ -15,9 +15,9 @@ from readiness.cli.options import (
     CONTEXT,
     DATETIME,
     DAY,
-    _catalogue,
-    _open,
     criteria_dir_option,
+    load_catalogue,
+    open_workspace,
     workspace_options,
 )
 from readiness.cli.output import note
@@ -76,7 +76,7 @@ def dossier_command(city_name: str, framework_ids: tuple[str, ...], lang: str, a
     if fingerprint_only:
         from readiness.dossier.context import current_fingerprint
 
-        with _open(settings) as ws:
+        with open_workspace(settings) as ws:
             click.echo(current_fingerprint(ws, Actor.of(settings), city_name))
         return
     from readiness.dossier.context import DossierOptions
@@ -94,8 +94,8 @@ def dossier_command(city_name: str, framework_ids: tuple[str, ...], lang: str, a
     def progress(step: str) -> None:
         note(f"{(dt.datetime.now() - started).total_seconds():5.1f}s  {step}...")
 
-    catalogue = _catalogue(settings, criteria_dirs)
-    with _open(settings) as ws:
+    catalogue = load_catalogue(settings, criteria_dirs)
+    with open_workspace(settings) as ws:
         result = make_dossier(ws, Actor.of(settings), catalogue, city_name, output, options, progress=progress)
     pages = f", {result.pages} pages" if result.pages else ""
     if result.path is None:

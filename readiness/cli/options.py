@@ -100,9 +100,6 @@ def actor_of(settings: Settings) -> Actor:
     return Actor.of(settings)
 
 
-# The names the scoring, dossier and transfer commands still import; to go once none does.
-_open = open_workspace
-_catalogue = load_catalogue
 
 
 # ---------------------------------------------------------------------------------------------

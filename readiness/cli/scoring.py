@@ -12,10 +12,10 @@ import click
 from readiness.cli.options import (
     CONTEXT,
     DAY,
-    _catalogue,
-    _open,
     actor_of,
     criteria_dir_option,
+    load_catalogue,
+    open_workspace,
     scoring_options,
     workspace_options,
 )
@@ -69,8 +69,8 @@ def score_command(city_name: str | None, explain: str | None, by: str | None, sc
 
     query = ScoreQuery(framework_ids=framework_ids, as_of=as_of, explain=explain, by_unit=by == "unit",
                        gaps=fmt == "json")  # the table and CSV show no gaps
-    catalogue = _catalogue(settings, criteria_dirs)
-    with _open(settings) as ws:
+    catalogue = load_catalogue(settings, criteria_dirs)
+    with open_workspace(settings) as ws:
         report = score_report(ws, Actor.of(settings), catalogue, city_name, query)
     if report.city is None and not report.cards:
         note('no cities yet; add one with: readiness city add "Hà Nội" --country VN')
@@ -130,8 +130,8 @@ def gaps_command(city_name: str, limit: int | None, framework_ids: tuple[str, ..
     from readiness.cli import output_score as out
     from readiness.scoring.report import gaps_report
 
-    catalogue = _catalogue(settings, criteria_dirs)
-    with _open(settings) as ws:
+    catalogue = load_catalogue(settings, criteria_dirs)
+    with open_workspace(settings) as ws:
         report = gaps_report(ws, Actor.of(settings), catalogue, city_name, framework_ids, as_of, limit)
     gaps = report.gaps
     if fmt == "json":
@@ -172,8 +172,8 @@ def due_command(city_name: str, within: str, framework_ids: tuple[str, ...], as_
     from readiness.cli import output_score as out
     from readiness.scoring.report import due_report
 
-    catalogue = _catalogue(settings, criteria_dirs)
-    with _open(settings) as ws:
+    catalogue = load_catalogue(settings, criteria_dirs)
+    with open_workspace(settings) as ws:
         report = due_report(ws, Actor.of(settings), catalogue, city_name, within, framework_ids, as_of)
     start, end = report.as_of.isoformat(), report.until.isoformat()
     if fmt == "json":
@@ -212,9 +212,9 @@ def suggest_command(evidence_id: str, framework_ids: tuple[str, ...], top: int, 
     from readiness.cli import output
     from readiness.intake.draft import suggest_for_record
 
-    with _open(settings) as ws:
+    with open_workspace(settings) as ws:
         view, found = suggest_for_record(ws, actor_of(settings), evidence_id,
-                                         _catalogue(settings, criteria_dirs), framework_ids, top)
+                                         load_catalogue(settings, criteria_dirs), framework_ids, top)
     if fmt == "json":
         output.emit_json({"record": view.code, "suggestions": {
             fw: [{"criterion": s.ref, "area": s.area, "score": s.score, "title": s.title, "words": s.words}
@@ -254,9 +254,9 @@ def na_add(criterion: str, city_name: str, why: str, criteria_dirs: tuple[Path, 
     """
     from readiness.applicability import mark_not_applicable
 
-    with _open(settings) as ws:
+    with open_workspace(settings) as ws:
         m = mark_not_applicable(ws, actor_of(settings), city_name, criterion, why,
-                                _catalogue(settings, criteria_dirs))
+                                load_catalogue(settings, criteria_dirs))
     note(f"{m.criterion} is now not applicable for {m.city}")
 
 
@@ -274,8 +274,8 @@ def na_remove(criterion: str, city_name: str, criteria_dirs: tuple[Path, ...], s
     """
     from readiness.applicability import unmark_not_applicable
 
-    with _open(settings) as ws:
-        m = unmark_not_applicable(ws, actor_of(settings), city_name, criterion, _catalogue(settings, criteria_dirs))
+    with open_workspace(settings) as ws:
+        m = unmark_not_applicable(ws, actor_of(settings), city_name, criterion, load_catalogue(settings, criteria_dirs))
     note(f"{m.criterion} applies to {m.city} again")
 
 
@@ -293,7 +293,7 @@ def na_list(city_name: str | None, fmt: str, settings: Settings) -> None:
     from readiness.applicability import not_applicable_marks
     from readiness.cli import output
 
-    with _open(settings) as ws:
+    with open_workspace(settings) as ws:
         found = not_applicable_marks(ws, actor_of(settings), city_name)
     if fmt == "json":
         output.emit_json([m.as_json() for m in found])

@@ -9,7 +9,13 @@ from typing import TYPE_CHECKING, Any, BinaryIO
 
 import click
 
-from readiness.cli.options import _catalogue, _open, criteria_dir_option, max_size_option, workspace_options
+from readiness.cli.options import (
+    criteria_dir_option,
+    load_catalogue,
+    max_size_option,
+    open_workspace,
+    workspace_options,
+)
 from readiness.cli.output import note
 
 if TYPE_CHECKING:
@@ -72,8 +78,8 @@ def import_command(source: Path | None, sample: str | None, city_name: str | Non
 
     what = ImportSource.of(source, sample)
     limit = parse_size(max_size)
-    with _open(settings) as ws:
-        plan = plan_import(ws, what.path, _catalogue(settings, criteria_dirs), city=city_name, encoding=encoding,
+    with open_workspace(settings) as ws:
+        plan = plan_import(ws, what.path, load_catalogue(settings, criteria_dirs), city=city_name, encoding=encoding,
                            max_size=limit, trusted=what.trusted, strict=strict, allow_duplicates=allow_duplicates,
                            renumber=renumber)
         if dry_run:
@@ -136,7 +142,7 @@ def export_command(city_name: str, target: Path, settings: Settings) -> None:
     from readiness.cli import output
     from readiness.transfer.export import export_city
 
-    with _open(settings) as ws, output.steps() as step:
+    with open_workspace(settings) as ws, output.steps() as step:
         info = export_city(ws, Actor.of(settings), city_name, target, progress=step)
     note(f"wrote {info['path']}: {info['records']} record(s), {info['files']} file(s), "
          f"{info['audit_events']} audit event(s); digest {info['digest'][:16]}... (in the audit log: "
@@ -180,9 +186,9 @@ def template_command(lang: str, city_name: str | None, framework_ids: tuple[str,
 
     city = None
     if city_name:
-        with _open(settings) as ws:
+        with open_workspace(settings) as ws:
             city = template.city_units(ws, city_name)
-    made = template.build_template(_catalogue(settings, criteria_dirs), lang, fmt=fmt, city=city,
+    made = template.build_template(load_catalogue(settings, criteria_dirs), lang, fmt=fmt, city=city,
                                    framework_ids=framework_ids, output=output)
     if made.target is None:
         stdout = _binary_stdout()

@@ -7,12 +7,13 @@ ids to read (so the history survives export and import). ``cities.audit_log`` re
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import TYPE_CHECKING, Any
 
 from readiness.store.models import AuditEvent, City, Unit
 
 if TYPE_CHECKING:
-    from sqlmodel import Session
+    from sqlmodel import Session, SQLModel
 
     from readiness.access import Actor
 
@@ -32,11 +33,21 @@ def record_event(
                            city_id=city_id, before=before, after=after))
 
 
+def row_json(row: SQLModel, exclude: Collection[str] = ()) -> dict[str, Any]:
+    """A row's columns as JSON values, in the order the table declares them.
+
+    ``model_dump`` follows the order attributes were loaded in, which for a row read back from the
+    database can follow the hash seed: two runs would print the same city with its keys shuffled.
+    """
+    data = row.model_dump(mode="json", exclude=set(exclude))
+    return {name: data[name] for name in type(row).model_fields if name in data}
+
+
 def snapshot(row: City | Unit) -> dict[str, Any]:
     """A city or unit as an audit event holds it: its columns, without the matching key and counter."""
-    return row.model_dump(mode="json", exclude={"name_key", "next_number"})
+    return row_json(row, exclude=("name_key", "next_number"))
 
 
 def event_json(event: AuditEvent) -> dict[str, Any]:
     """An audit event as ``readiness log --format json`` gives it: every column."""
-    return event.model_dump(mode="json")
+    return row_json(event)
