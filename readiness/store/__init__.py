@@ -1,0 +1,6 @@
+"""The workspace store: the database and the file store, the one place where anything changes.
+
+``models`` holds the SQLModel tables, ``db`` opens a workspace (engine, sessions, the Alembic
+migrations in ``migrations/``), ``files`` is the content-addressed store of attached files and
+``check`` checks the file store against the attachment rows, like ``git fsck``.
+"""
