@@ -38,7 +38,8 @@ def main() -> None:
                 written += len(part)
         env = {**os.environ, "READINESS_WORKSPACE": str(Path(tmp) / "ws"), "READINESS_USER": "bench"}
         readiness = [sys.executable, "-m", "readiness"]
-        subprocess.run([*readiness, "city", "add", "Hà Nội", "--country", "VN"], env=env, check=True, stderr=subprocess.DEVNULL)
+        subprocess.run([*readiness, "city", "add", "Hà Nội", "--country", "VN"], env=env, check=True,
+                       stderr=subprocess.DEVNULL)
         subprocess.run([*readiness, "evidence", "add", "--city", "Hanoi", "--kind", "media", "--title", "Video"],
                        env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
@@ -47,7 +48,8 @@ def main() -> None:
         sha256sum_s = time.perf_counter() - start
 
         start = time.perf_counter()
-        subprocess.run([*readiness, "evidence", "attach", "HN-0001", str(big), "--max-size", "10GB"], env=env, check=True)
+        subprocess.run([*readiness, "evidence", "attach", "HN-0001", str(big), "--max-size", "10GB"], env=env,
+                       check=True)
         attach_s = time.perf_counter() - start
         peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
         stored = Path(tmp) / "ws" / "files" / "objects" / expected[:2] / expected

@@ -59,7 +59,8 @@ def big_city(folder: Path, records: int, files: int, seed: int = 11) -> Path:
     from readiness.frameworks.loader import load_catalogue
 
     rnd = random.Random(seed)
-    refs = [f"{e.framework.id}:{cid}" for e in load_catalogue() for cid, c in e.framework.criteria.items() if c.evidence]
+    refs = [f"{e.framework.id}:{cid}" for e in load_catalogue()
+            for cid, c in e.framework.criteria.items() if c.evidence]
     (folder / "files").mkdir(parents=True, exist_ok=True)
     rows = []
     for n in range(1, records + 1):
@@ -70,7 +71,8 @@ def big_city(folder: Path, records: int, files: int, seed: int = 11) -> Path:
                       "en": f"Lifelong learning activity {n} in ward {n % 40 + 1}"},
             "summary": {"vi": "Phường tổ chức lớp học, diễn đàn và ngày hội đọc sách cho người dân; "
                               f"có {rnd.randint(20, 900)} lượt người tham gia.",
-                        "en": f"The ward ran classes, a forum and a reading day; {rnd.randint(20, 900)} people took part."},
+                        "en": "The ward ran classes, a forum and a reading day; "
+                              f"{rnd.randint(20, 900)} people took part."},
             "organiser": {"vi": f"UBND phường {n % 40 + 1}"},
             "start": f"{year}-{rnd.randint(1, 12):02d}-{rnd.randint(1, 28):02d}",
             "status": rnd.choice(["draft", "submitted", "verified", "verified"]),

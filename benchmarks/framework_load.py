@@ -29,7 +29,8 @@ def synthetic(n_areas: int, per_area: int) -> str:
             lines += [
                 f"      - id: A{a}.{c}",
                 f"        title: {{en: Criterion {a}.{c}, vi: Tiêu chí {a}.{c}}}",
-                "        guidance: {en: A plan adopted by the city government., vi: Kế hoạch được chính quyền ban hành.}",
+                "        guidance: {en: A plan adopted by the city government.,"
+                " vi: Kế hoạch được chính quyền ban hành.}",
                 "        evidence: {kinds: [plan, event], min_count: 1, max_age_years: 3}",
                 f"        indicators: [{{id: i{a}-{c}, title: {{en: Indicator, vi: Chỉ số}}, unit: '%', target: 50}}]",
                 '        maps_to: ["kflc:2.6.1"]',

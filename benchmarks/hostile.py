@@ -132,6 +132,27 @@ def _child_of(pid: int, limit: float = 5) -> int | None:
     return None
 
 
+def _start_hook(pid: int, during, hook_result: list[str | None]) -> threading.Thread:
+    """Run the `during` hook on the readiness process under PID in a thread; what it says goes to hook_result[0]."""
+    def run_hook() -> None:
+        target = _child_of(pid)  # the readiness process itself, to pause and watch
+        if target is None:
+            hook_result[0] = "harness hook failed: the command's process was not found"
+            return
+        try:
+            hook_result[0] = during(target)
+        except Exception as exc:  # the hook is the harness's; say what broke
+            hook_result[0] = f"harness hook failed: {type(exc).__name__}: {exc}"
+        finally:
+            try:
+                os.kill(target, signal.SIGCONT)
+            except ProcessLookupError:
+                pass
+    hook = threading.Thread(target=run_hook, daemon=True)
+    hook.start()
+    return hook
+
+
 def measure(args: list[str], *, env: dict[str, str], cwd: Path, timeout: float, cpu_limit: float, kill_mb: float,
             during=None, out_dir: Path, tag: str) -> tuple[Measured, str | None]:
     """Run `readiness ARGS` in its own session; (measurement, what the `during` hook said)."""
@@ -142,24 +163,7 @@ def measure(args: list[str], *, env: dict[str, str], cwd: Path, timeout: float, 
         proc = subprocess.Popen([sys.executable, "-c", LAUNCHER, str(report), *args], env=env, cwd=cwd,
                                 stdin=subprocess.DEVNULL, stdout=out, stderr=err, start_new_session=True)
     hook_result: list[str | None] = [None]
-    hook = None
-    if during is not None:
-        def run_hook() -> None:
-            target = _child_of(proc.pid)  # the readiness process itself, to pause and watch
-            if target is None:
-                hook_result[0] = "harness hook failed: the command's process was not found"
-                return
-            try:
-                hook_result[0] = during(target)
-            except Exception as exc:  # the hook is the harness's; say what broke
-                hook_result[0] = f"harness hook failed: {type(exc).__name__}: {exc}"
-            finally:
-                try:
-                    os.kill(target, signal.SIGCONT)
-                except ProcessLookupError:
-                    pass
-        hook = threading.Thread(target=run_hook, daemon=True)
-        hook.start()
+    hook = None if during is None else _start_hook(proc.pid, during, hook_result)
     killed = None
     polled_mb = polled_cpu = 0.0
     while True:
@@ -215,7 +219,8 @@ def snapshot(ws: Path, database_url: str | None = None) -> dict[str, str]:
             try:
                 conn = sqlite3.connect(db)  # read only by use; mode=ro cannot open a WAL left behind
                 try:
-                    names = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table' ORDER BY name")]
+                    names = [r[0] for r in conn.execute(
+                        "SELECT name FROM sqlite_master WHERE type='table' ORDER BY name")]
                     for name in names:
                         digest = hashlib.sha256()
                         for row in conn.execute(f'SELECT * FROM "{name}" ORDER BY rowid'):
@@ -308,7 +313,8 @@ def first_message(m: Measured) -> str:
 
 
 def shown(text: str, width: int) -> str:
-    text = text.encode("unicode_escape").decode("ascii") if any(ord(c) < 32 or 0x7f <= ord(c) < 0xa0 for c in text) else text
+    if any(ord(c) < 32 or 0x7f <= ord(c) < 0xa0 for c in text):
+        text = text.encode("unicode_escape").decode("ascii")
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
@@ -373,7 +379,8 @@ def run_case(case: hc.Case, base: Path, templates: hc.Templates, args: argparse.
         row.unchanged = before == after
         row.why += bars(m, "run", limits)
         if hook_said:
-            (row.why if hook_said.startswith(("FAIL", "harness")) else row.notes).append(hook_said.removeprefix("FAIL: "))
+            said = row.why if hook_said.startswith(("FAIL", "harness")) else row.notes
+            said.append(hook_said.removeprefix("FAIL: "))
         if m.exit != 0 and not row.unchanged and not spec.changes_ok:
             row.why.append(f"workspace changed: {describe_change(before, after)}")
         outside_after = watched(spec.watch)
@@ -445,7 +452,8 @@ def main() -> None:
     parser.add_argument("--wall-bar", action="store_true",
                         help="Apply the time bar to wall-clock time instead (on a quiet machine).")
     parser.add_argument("--wall-kill", type=float, default=60,
-                        help="Wall-clock seconds before a case is killed whatever its CPU time (a blocked open()) [60].")
+                        help="Wall-clock seconds before a case is killed whatever its CPU time "
+                             "(a blocked open()) [60].")
     parser.add_argument("--kill-mb", type=float, default=1200,
                         help="Kill a case whose process tree passes this many MB (the bar is 600) [1200].")
     parser.add_argument("--pg-url", default=os.environ.get("READINESS_HOSTILE_PG_URL"),

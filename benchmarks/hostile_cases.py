@@ -339,7 +339,8 @@ def sheet_xml(rows: list[list[str]], dimension: str | None = None, doctype: str 
         tds = "".join(f'<c r="{_col(c)}{r}" t="inlineStr"><is><t>{_esc(v)}</t></is></c>' for c, v in enumerate(values))
         body.append(f'<row r="{r}">{tds}</row>')
     dim = f'<dimension ref="{dimension}"/>' if dimension else ""
-    return f'{_XML}{doctype}<worksheet xmlns="{_NS_SS}">{dim}<sheetData>{cells if cells is not None else "".join(body)}</sheetData></worksheet>'
+    data = cells if cells is not None else "".join(body)
+    return f'{_XML}{doctype}<worksheet xmlns="{_NS_SS}">{dim}<sheetData>{data}</sheetData></worksheet>'
 
 
 def _esc(text: str) -> str:
@@ -683,7 +684,7 @@ def _object_case(ctx: Ctx, how: str, command: str) -> Spec:
     elif how == "fifo":
         os.mkfifo(obj)
     out = ctx.root / ("d.pdf" if command == "dossier" else "e.zip")
-    args = ["dossier", "--city", "Hanoi", "-o", str(out)] if command == "dossier" else ["export", "--city", "Hanoi", "-o", str(out)]
+    args = ["dossier" if command == "dossier" else "export", "--city", "Hanoi", "-o", str(out)]
 
     def check(ctx: Ctx, m: Any) -> str | None:
         if m.exit == 1:
@@ -943,7 +944,8 @@ def _(ctx: Ctx) -> Spec:
 @case("cpu", "suggest-800KB-text", "an 800 kB text (many criteria words) drafted: suggest's phrase searches")
 def _(ctx: Ctx) -> Spec:
     rnd = random.Random(13)
-    words = re.findall(r"[^\W\d_]{3,}", "\n".join(p.read_text("utf-8") for p in sorted((REPO / "criteria").glob("*.yaml"))))
+    criteria = "\n".join(p.read_text("utf-8") for p in sorted((REPO / "criteria").glob("*.yaml")))
+    words = re.findall(r"[^\W\d_]{3,}", criteria)
     text = []
     size = 0
     while size < 800_000:
@@ -1170,7 +1172,8 @@ def _(ctx: Ctx) -> Spec:
     for _ in range(big // MiB):
         big_sha.update(block)
     records = [record("first", attachments=[{"file": f"files/{sha256(first)}", "name": "minutes.txt"}]),
-               record("second", attachments=[{"file": "files/big", "name": "video.bin", "sha256": big_sha.hexdigest()}])]
+               record("second",
+                      attachments=[{"file": "files/big", "name": "video.bin", "sha256": big_sha.hexdigest()}])]
     archive = write_zip(ctx.root / "two.zip", [member("evidence.yaml", evidence_yaml(records, HANOI)),
                                                member(f"files/{sha256(first)}", first),
                                                bomb("files/big", b"", block, big // MiB, b"")])
@@ -1441,7 +1444,8 @@ def _(ctx: Ctx) -> Spec:
 
 @case("names", "nul-in-unit-name", "NUL in a unit name (SQLite); import")
 def _(ctx: Ctx) -> Spec:
-    text = evidence_yaml([record("Week", unit="Phường\x00Một")], HANOI, units=[{"name": "Phường\x00Một", "kind": "ward"}])
+    text = evidence_yaml([record("Week", unit="Phường\x00Một")], HANOI,
+                         units=[{"name": "Phường\x00Một", "kind": "ward"}])
     return Spec(["import", str(ctx.file("nul.yaml", text))], check=names_clean("unit"))
 
 
@@ -1484,7 +1488,8 @@ def _next_id_case(ctx: Ctx, source: Path, city: str, next_code: str) -> Spec:
         if add.exit != 0:
             return "the next evidence add fails: " + (add.stderr.strip().splitlines() or ["?"])[-1][:80]
         if show.exit != 0:
-            return f"the next id {next_code} cannot be addressed: " + (show.stderr.strip().splitlines() or ["?"])[-1][:60]
+            last = (show.stderr.strip().splitlines() or ["?"])[-1]
+            return f"the next id {next_code} cannot be addressed: " + last[:60]
         return None
 
     return Spec(["import", str(source)] + (["--city", city] if source.suffix == ".csv" else []), followups=[
@@ -1507,8 +1512,8 @@ def _(ctx: Ctx) -> Spec:
 
 @case("ids", "csv-id-25-digits", "a CSV row with id HN-9999999999999999999999999 (past 64 bits); import")
 def _(ctx: Ctx) -> Spec:
-    return Spec(["import", str(ctx.file("ids.csv", "id,kind,title,start\nHN-9999999999999999999999999,event,Week,2025\n")),
-                 "--city", "Hanoi"])
+    sheet = ctx.file("ids.csv", "id,kind,title,start\nHN-9999999999999999999999999,event,Week,2025\n")
+    return Spec(["import", str(sheet), "--city", "Hanoi"])
 
 
 # ---------------------------------------------------------------------------------------------
@@ -1590,7 +1595,8 @@ def _(ctx: Ctx) -> Spec:
 def _(ctx: Ctx) -> Spec:
     secret = ctx.file("secret.txt", SECRET)
     doctype = f'<!DOCTYPE w:document [<!ENTITY xxe SYSTEM "file://{secret}">]>'
-    path = write_docx(ctx.root / "xxe.docx", document_xml([], doctype, raw="<w:p><w:r><w:t>Week &xxe;</w:t></w:r></w:p>"))
+    path = write_docx(ctx.root / "xxe.docx",
+                      document_xml([], doctype, raw="<w:p><w:r><w:t>Week &xxe;</w:t></w:r></w:p>"))
     return Spec(["evidence", "draft", str(path), "--city", "Hanoi", "--dry-run", "--format", "json"],
                 check=stdout_lacks("SECRET-MARKER", "the secret file's text"))
 
@@ -1749,7 +1755,8 @@ def _(ctx: Ctx) -> Spec:
         html = out.read_text("utf-8")
         if "&lt;script&gt;" not in html:
             return "harness: the payload is not in the dossier"
-        bad = [p for p in ("<script>alert", "<img src=\"file:", "<iframe", "@import url(http://evil", "href=\"javascript:")
+        bad = [p for p in ("<script>alert", "<img src=\"file:", "<iframe", "@import url(http://evil",
+                           "href=\"javascript:")
                if p in html]
         return f"unescaped in the dossier: {', '.join(bad)}" if bad else None
 
@@ -1773,7 +1780,8 @@ def _(ctx: Ctx) -> Spec:
 
 @case("control", "benign-xlsx", "a benign XLSX from the same builder imports", template="hanoi")
 def _(ctx: Ctx) -> Spec:
-    path = write_xlsx(ctx.root / "ok.xlsx", sheet_xml([["kind", "title", "start"], ["event", "CONTROL-XLSX", "2025-10-01"]]))
+    path = write_xlsx(ctx.root / "ok.xlsx",
+                      sheet_xml([["kind", "title", "start"], ["event", "CONTROL-XLSX", "2025-10-01"]]))
     return Spec(["import", str(path), "--city", "Hanoi"],
                 check=lambda ctx, m: None if m.exit == 0 else "the control did not import")
 
@@ -1783,13 +1791,15 @@ def _(ctx: Ctx) -> Spec:
     data = b"CONTROL bytes\n"
     text = evidence_yaml([record("CONTROL-ZIP", attachments=[{"file": f"files/{sha256(data)}", "name": "c.txt",
                                                                "sha256": sha256(data)}])])
-    archive = write_zip(ctx.root / "ok.zip", [member("evidence.yaml", text), bomb(f"files/{sha256(data)}", data, b"", 0, b"")])
+    archive = write_zip(ctx.root / "ok.zip",
+                        [member("evidence.yaml", text), bomb(f"files/{sha256(data)}", data, b"", 0, b"")])
     return Spec(["import", str(archive)], check=lambda ctx, m: None if m.exit == 0 else "the control did not import")
 
 
 @case("control", "benign-docx", "a benign DOCX from the same builder drafts with its title")
 def _(ctx: Ctx) -> Spec:
-    path = write_docx(ctx.root / "ok.docx", document_xml(["Lifelong Learning Week, 1-7 October 2025"]), title="CONTROL-DOCX")
+    path = write_docx(ctx.root / "ok.docx", document_xml(["Lifelong Learning Week, 1-7 October 2025"]),
+                      title="CONTROL-DOCX")
     return Spec(["evidence", "draft", str(path), "--city", "Hanoi", "--dry-run", "--format", "json"],
                 check=lambda ctx, m: None if b"CONTROL-DOCX" in m.stdout else "the control's title was not read")
 

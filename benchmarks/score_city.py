@@ -60,7 +60,8 @@ def main() -> None:
     print("(this machine's timings wander; the fastest run is the one least disturbed)")
     for label, (median, fastest) in results.items():
         what = {"table": "score --city (table)", "json": "score --city --format json", "gaps": "gaps --city"}[label]
-        print(f"{what + ':':<30} median {median:.2f} s, fastest {fastest:.2f} s (bar 1 s, ratios {median:.2f} / {fastest:.2f})")
+        print(f"{what + ':':<30} median {median:.2f} s, fastest {fastest:.2f} s "
+              f"(bar 1 s, ratios {median:.2f} / {fastest:.2f})")
     print(f"{'floor (python + SQLAlchemy, pydantic, SQLModel imports):':<30} median {statistics.median(floor):.2f} s, "
           f"fastest {min(floor):.2f} s; score --city beyond the floor: median "
           f"{results['table'][0] - statistics.median(floor):.2f} s")

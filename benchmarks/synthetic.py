@@ -33,7 +33,8 @@ def fill(workspace: Path, *, cities: int, units: int, records: int, links: int, 
     from readiness.store.models import Attachment, City, Evidence, EvidenceLink, Unit
 
     rnd = random.Random(seed)
-    refs = [f"{e.framework.id}:{cid}" for e in load_catalogue() for cid, c in e.framework.criteria.items() if c.evidence]
+    refs = [f"{e.framework.id}:{cid}" for e in load_catalogue()
+            for cid, c in e.framework.criteria.items() if c.evidence]
     now = dt.datetime(2026, 11, 1, tzinfo=dt.timezone.utc)
     started = time.perf_counter()
     with open_workspace(resolve(workspace, database_url)) as ws, ws.engine.begin() as conn:
@@ -62,9 +63,11 @@ def fill(workspace: Path, *, cities: int, units: int, records: int, links: int, 
                 "id": n, "code": f"C{city_id}-{number:04d}", "city_id": city_id, "number": number,
                 "unit_id": rnd.choice(units_of[city_id]) if city_id in units_of and rnd.random() < 0.8 else None,
                 "kind": rnd.choice(KINDS), "title": {"vi": f"Minh chứng {n}"}, "summary": {}, "organiser": {},
-                "start": start, "end": None, "valid_until": f"{year + rnd.randint(1, 6)}" if rnd.random() < 0.1 else None,
+                "start": start, "end": None,
+                "valid_until": f"{year + rnd.randint(1, 6)}" if rnd.random() < 0.1 else None,
                 "status": status, "status_reason": "Sai văn bản" if status == "rejected" else None,
-                "tags": [], "search_key": f"minh chung {n}", "created_at": now, "created_by": "bench", "updated_at": now})
+                "tags": [], "search_key": f"minh chung {n}", "created_at": now, "created_by": "bench",
+                "updated_at": now})
             count = int(per_link) + (1 if rnd.random() < per_link - int(per_link) else 0)
             for ref in rnd.sample(refs, min(count, len(refs))):
                 link_id += 1
