@@ -55,7 +55,8 @@ def test_same_name_however_spelt_is_refused(hanoi) -> None:
     before = _snapshot(hanoi)
     result = hanoi("city", "add", "Ha Noi", "--country", "VN")
     assert result.exit_code == 1
-    assert result.stderr == "error: a city 'Hà Nội' is already in the workspace; names must differ beyond accents and case\n"
+    assert result.stderr == ("error: a city 'Hà Nội' is already in the workspace; "
+                             "names must differ beyond accents and case\n")
     assert _snapshot(hanoi) == before
 
 
@@ -123,7 +124,8 @@ def test_empty_workspace_tells_how_to_add_a_city(run) -> None:
         (["city", "set", "Hanoi", "population", "5", "--year", "2024", "--lang", "vi"], "--lang is for text fields"),
         (["city", "set", "Hanoi", "motivation", "--from-file", "/nonexistent/m.txt"], "no such file"),
         (["unit", "add", "Phường X", "--city", "Hanoi", "--kind", "village"], "is not one of: ward"),
-        (["unit", "add", "Phường X", "--city", "Hanoi", "--kind", "ward", "--parent", "Nowhere"], "no unit of Hà Nội 'Nowhere'"),
+        (["unit", "add", "Phường X", "--city", "Hanoi", "--kind", "ward", "--parent", "Nowhere"],
+         "no unit of Hà Nội 'Nowhere'"),
         (["unit", "add", "Phường X", "--city", "Huế", "--kind", "ward"], "no city 'Huế'"),
     ],
 )
@@ -143,7 +145,8 @@ def test_profile_figures_texts_and_ratings(hanoi, tmp_path: Path) -> None:
     assert hanoi("city", "set", "Hanoi", "area_km2", "3359.84", "--year", "2024").exit_code == 0
     assert hanoi("city", "set", "Hanoi", "challenge.literacy", "3").exit_code == 0
     motivation = tmp_path / "motivation.txt"
-    motivation.write_text("\ufeff" + unicodedata.normalize("NFD", "Hà Nội xây dựng thành phố học tập"), encoding="utf-8")
+    motivation.write_text("\ufeff" + unicodedata.normalize("NFD", "Hà Nội xây dựng thành phố học tập"),
+                          encoding="utf-8")
     assert hanoi("city", "set", "Hanoi", "motivation", "--from-file", str(motivation), "--lang", "vi").exit_code == 0
     detail = json.loads(hanoi("city", "show", "Hanoi", "--format", "json").stdout)
     assert detail["profile"]["population"] == {"value": 8587100, "year": 2024}
@@ -249,7 +252,8 @@ def test_a_bad_stored_profile_is_shown_as_invalid_and_cleared_field_by_field(han
     shown = hanoi("city", "show", "Hanoi")
     assert shown.exit_code == 0, shown.stderr
     assert "invalid: 'abc'" in shown.stdout and "area_km2" in shown.stdout
-    rows = {r["field"]: r for r in json.loads(hanoi("city", "show", "Hanoi", "--format", "json").stdout)["profile_fields"]}
+    rows = {r["field"]: r
+            for r in json.loads(hanoi("city", "show", "Hanoi", "--format", "json").stdout)["profile_fields"]}
     assert set(rows["population"]) >= {"invalid"} and "1 to 5" in rows["challenges"]["invalid"]
     assert rows["area_km2"]["value"] == 3359.84 and "invalid" not in rows["area_km2"]
     for args in (["score", "--city", "Hanoi"], ["score"]):

@@ -49,7 +49,8 @@ def test_help_imports_nothing_heavy() -> None:
         "    cli(['--help'], prog_name='readiness')\n"
         "except SystemExit:\n"
         "    pass\n"
-        "heavy = [m for m in ('pydantic', 'sqlalchemy', 'sqlmodel', 'rich', 'yaml', 'weasyprint', 'alembic') if m in sys.modules]\n"
+        "heavy = [m for m in ('pydantic', 'sqlalchemy', 'sqlmodel', 'rich', 'yaml', 'weasyprint', 'alembic')"
+        " if m in sys.modules]\n"
         "print(heavy, file=sys.stderr)\n"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
@@ -163,11 +164,13 @@ def test_quiet_leaves_stderr_to_warnings_and_errors(run) -> None:
     (("evidence", "show"), "error: evidence show needs EVIDENCE_ID; see `readiness evidence show --help`"),
     (("gaps",), 'error: gaps needs --city "..." (the city whose gaps to list); see `readiness gaps --help`'),
     (("score", "--format", "xml"),
-     "error: score: invalid value for '--format': 'xml' is not one of 'table', 'json', 'csv'; see `readiness score --help`"),
+     "error: score: invalid value for '--format': 'xml' is not one of 'table', 'json', 'csv'; "
+     "see `readiness score --help`"),
     (("score", "--as-of"), "error: score: option '--as-of' requires an argument; see `readiness score --help`"),
     (("gaps", "--city", "Hanoi", "--limit", "0"),
      "error: gaps: invalid value for '--limit': 0 is not in the range x>=1; see `readiness gaps --help`"),
-    (("evidence", "lst"), "error: evidence: no such command 'lst'; see `readiness evidence --help`; did you mean 'list'?"),
+    (("evidence", "lst"),
+     "error: evidence: no such command 'lst'; see `readiness evidence --help`; did you mean 'list'?"),
     (("--bogus",), "error: no such option '--bogus'; see `readiness --help`; did you mean '--verbose'?"),
 ])
 def test_click_usage_mistakes_are_one_error_line_and_exit_1(run, args, line) -> None:

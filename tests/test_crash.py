@@ -110,7 +110,8 @@ def test_an_attach_killed_half_way_leaves_a_workspace_that_verifies(run, setting
     with open(video, "wb") as f:
         f.truncate(1_500_000_000)  # sparse: quick to make, slow enough to copy
     proc = subprocess.Popen([sys.executable, "-m", "readiness", "evidence", "attach", "HN-0001", str(video),
-                             "--max-size", "2GB"], env=_env(settings), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                             "--max-size", "2GB"], env=_env(settings), stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
     tmp = settings.files_dir / "tmp"
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline and proc.poll() is None:

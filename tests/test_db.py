@@ -207,7 +207,8 @@ def test_a_file_that_is_not_a_database_is_one_line(run, tmp_path: Path) -> None:
     sqlite = ("--database-url", f"sqlite:///{source}")
     assert run("city", "add", "Hà Nội", "--country", "VN", *sqlite).exit_code == 0
     for i in range(30):
-        assert run("unit", "add", f"Phường {i} " + "x" * 150, "--city", "Hanoi", "--kind", "ward", *sqlite).exit_code == 0
+        assert run("unit", "add", f"Phường {i} " + "x" * 150, "--city", "Hanoi", "--kind", "ward",
+                   *sqlite).exit_code == 0
     truncated = tmp_path / "truncated.sqlite3"
     truncated.write_bytes(source.read_bytes()[:len(source.read_bytes()) // 2])
     for url in ("sqlite:////etc/passwd", f"sqlite:///{garbage}", f"sqlite:///{truncated}"):

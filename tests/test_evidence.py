@@ -14,7 +14,8 @@ import pytest
 def city(run):
     assert run("city", "add", "Hà Nội", "--country", "VN", "--code", "HN").exit_code == 0
     assert run("unit", "add", "Sở GDĐT", "--city", "Hanoi", "--kind", "agency").exit_code == 0
-    assert run("unit", "add", "Phường Hoàn Kiếm", "--city", "Hanoi", "--kind", "ward", "--parent", "Sở GDĐT").exit_code == 0
+    assert run("unit", "add", "Phường Hoàn Kiếm", "--city", "Hanoi", "--kind", "ward",
+               "--parent", "Sở GDĐT").exit_code == 0
     return run
 
 
@@ -34,7 +35,8 @@ def test_records_get_quotable_ids_and_keep_every_field(city, tmp_path: Path) -> 
     """HN-0001, HN-0002...; bilingual texts, dates with precision, links with rationale, files."""
     report = tmp_path / "báo cáo.txt"
     report.write_text("Báo cáo tuần lễ", encoding="utf-8")
-    first = add(city, "--kind", "sự kiện", "--title", "Tuần lễ học tập suốt đời 2025", "--title-en", "Lifelong Learning Week 2025",
+    first = add(city, "--kind", "sự kiện", "--title", "Tuần lễ học tập suốt đời 2025",
+                "--title-en", "Lifelong Learning Week 2025",
                 "--summary", "Tổ chức tại 126 phường, xã.", "--organiser", "Sở GDĐT", "--unit", "Sở GDĐT",
                 "--start", "01/10/2025", "--end", "07/10/2025", "--source-url", "https://example.org/tuan-le",
                 "--language", "vi", "--owner", "Phòng GDTX", "--tag", "week", "--tag", "2025",
@@ -44,7 +46,8 @@ def test_records_get_quotable_ids_and_keep_every_field(city, tmp_path: Path) -> 
     data = json.loads(city("evidence", "show", "hn-1", "--format", "json").stdout)
     assert data["kind"] == "event"
     assert data["title"] == {"vi": "Tuần lễ học tập suốt đời 2025", "en": "Lifelong Learning Week 2025"}
-    assert (data["start"], data["end"], data["unit"], data["status"]) == ("2025-10-01", "2025-10-07", "Sở GDĐT", "draft")
+    assert (data["start"], data["end"], data["unit"], data["status"]) == (
+        "2025-10-01", "2025-10-07", "Sở GDĐT", "draft")
     assert data["links"] == [{"criterion": "guidelines:G3", "rationale": "City-wide week"},
                              {"criterion": "kflc:2.6.1", "rationale": "City-wide week"}]
     assert data["attachments"][0]["name"] == "báo cáo.txt" and data["attachments"][0]["media_type"] == "text/plain"
@@ -63,9 +66,10 @@ def test_text_is_stored_nfc_whatever_was_typed(city) -> None:
 
 def test_list_filters_combine(city) -> None:
     """City, unit (with sub-units), kind, criterion, status, dates and accent-free search."""
-    a = add(city, "--kind", "event", "--title", "Tuần lễ học tập 2023", "--start", "2023-10-03", "--unit", "Phường Hoàn Kiếm",
-            "--link", "kflc:2.6.1")
-    b = add(city, "--kind", "forum", "--title", "Diễn đàn học tập suốt đời", "--start", "26/04/2025", "--unit", "Sở GDĐT")
+    a = add(city, "--kind", "event", "--title", "Tuần lễ học tập 2023", "--start", "2023-10-03",
+            "--unit", "Phường Hoàn Kiếm", "--link", "kflc:2.6.1")
+    b = add(city, "--kind", "forum", "--title", "Diễn đàn học tập suốt đời", "--start", "26/04/2025",
+            "--unit", "Sở GDĐT")
     c = add(city, "--kind", "plan", "--title", "Kế hoạch 11/KH-UBND", "--start", "2025")
     d = add(city, "--kind", "statistic", "--title-en", "Learning families")
     assert listed(city) == [a, c, b, d]  # documented date order; undated last
@@ -82,7 +86,8 @@ def test_list_filters_combine(city) -> None:
 
 def test_csv_output_uses_the_import_columns(city) -> None:
     """`evidence list --format csv` reads back with `import`."""
-    add(city, "--kind", "event", "--title", "Tuần lễ, 2025", "--title-en", "Week", "--start", "2025-10", "--link", "kflc:2.6.1")
+    add(city, "--kind", "event", "--title", "Tuần lễ, 2025", "--title-en", "Week", "--start", "2025-10",
+        "--link", "kflc:2.6.1")
     out = city("evidence", "list", "--format", "csv").stdout.splitlines()
     assert out[0].startswith("id,city,unit,kind,title_vi,title_en")
     assert out[1].startswith('HN-0001,Hà Nội,,event,"Tuần lễ, 2025",Week')
@@ -175,7 +180,8 @@ def test_verify_and_reject_keep_who_when_and_why(city) -> None:
     assert no_reason.exit_code == 1 and "give the reason" in no_reason.stderr
     assert city("evidence", "reject", code, "--reason", "Photo only; attach the minutes").exit_code == 0
     data = json.loads(city("evidence", "show", code, "--format", "json").stdout)
-    assert (data["status"], data["status_by"], data["status_reason"]) == ("rejected", "tester", "Photo only; attach the minutes")
+    assert (data["status"], data["status_by"], data["status_reason"]) == (
+        "rejected", "tester", "Photo only; attach the minutes")
     assert data["status_at"]
     cannot = city("evidence", "edit", code, "--title", "x", "--status", "draft")
     assert cannot.exit_code == 0  # back to draft after fixing is allowed; verified is not set by edit
@@ -185,13 +191,14 @@ def test_every_change_is_in_the_audit_log_and_remove_keeps_it(city, tmp_path: Pa
     """add, edit, link, attach, verify, remove: each an event with before and after."""
     code = add(city, "--kind", "event", "--title", "Tuần lễ")
     (tmp_path / "a.txt").write_text("a")
-    for args in (("edit", code, "--title-en", "Week"), ("link", code, "kflc:2.6.1"), ("attach", code, str(tmp_path / "a.txt")),
-                 ("verify", code), ("remove", code, "--yes")):
+    for args in (("edit", code, "--title-en", "Week"), ("link", code, "kflc:2.6.1"),
+                 ("attach", code, str(tmp_path / "a.txt")), ("verify", code), ("remove", code, "--yes")):
         result = city("evidence", *args)
         assert result.exit_code == 0, result.stderr
     events = json.loads(city("log", "--city", "Hanoi", "--format", "json").stdout)
     actions = [e["action"] for e in events if e["entity"] == "evidence"]
-    assert actions == ["evidence.remove", "evidence.verify", "evidence.attach", "evidence.link", "evidence.edit", "evidence.add"]
+    assert actions == ["evidence.remove", "evidence.verify", "evidence.attach", "evidence.link", "evidence.edit",
+                       "evidence.add"]
     removed = events[0]
     assert removed["after"] is None and removed["before"]["title"] == {"vi": "Tuần lễ", "en": "Week"}
     assert removed["before"]["attachments"][0]["name"] == "a.txt"
@@ -218,7 +225,8 @@ def test_add_prompts_for_what_is_missing_at_a_terminal(city, monkeypatch) -> Non
     result = city("evidence", "add", "--city", "Hanoi", input="diễn đàn\nDiễn đàn học tập\nForum\n26/04/2025\n")
     assert result.exit_code == 0, result.stderr
     data = json.loads(city("evidence", "show", result.stdout.strip(), "--format", "json").stdout)
-    assert (data["kind"], data["title"], data["start"]) == ("forum", {"vi": "Diễn đàn học tập", "en": "Forum"}, "2025-04-26")
+    assert (data["kind"], data["title"], data["start"]) == (
+        "forum", {"vi": "Diễn đàn học tập", "en": "Forum"}, "2025-04-26")
 
 
 @pytest.mark.parametrize(("args", "message"), [
@@ -226,7 +234,8 @@ def test_add_prompts_for_what_is_missing_at_a_terminal(city, monkeypatch) -> Non
     (("--kind", "event"), "title: is required"),
     (("--kind", "event", "--title", "x", "--start", "31/02/2025"), "start: '31/02/2025' is not a day of the calendar"),
     (("--kind", "event", "--title", "x", "--start", "2205"), "start: 2205 is more than 15 years ahead"),
-    (("--kind", "event", "--title", "x", "--source-url", "javascript:alert(1)"), "source_url: 'javascript:alert(1)' is not a web address"),
+    (("--kind", "event", "--title", "x", "--source-url", "javascript:alert(1)"),
+     "source_url: 'javascript:alert(1)' is not a web address"),
     (("--kind", "event", "--title", "x\x1b[2J"), "title.vi: holds control or direction-override characters"),
     (("--kind", "event", "--title", "x", "--unit", "Nowhere"), "no unit of Hà Nội 'Nowhere'"),
     (("--kind", "event", "--title", "x", "--file", "/nonexistent/report.pdf"), "/nonexistent/report.pdf: no such file"),
@@ -244,7 +253,8 @@ def test_bad_values_are_refused_in_one_line_and_change_nothing(city, state, args
 
 def test_html_in_text_is_kept_literally_with_a_warning(city) -> None:
     """Markup is text: stored as typed, shown as typed, flagged once."""
-    result = city("evidence", "add", "--city", "Hanoi", "--kind", "event", "--title", "<script>alert(1)</script> [bold]x[/]")
+    result = city("evidence", "add", "--city", "Hanoi", "--kind", "event",
+                  "--title", "<script>alert(1)</script> [bold]x[/]")
     assert result.exit_code == 0
     assert "warning: title.vi: holds what looks like HTML" in result.stderr
     table = city("evidence", "list").stdout

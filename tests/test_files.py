@@ -148,7 +148,8 @@ def test_verify_finds_corrupt_missing_and_unreferenced_files(run, record, tmp_pa
     ok = run("verify", "--format", "json")
     assert ok.exit_code == 0 and json.loads(ok.stdout)["findings"] == []
 
-    shas = {a["name"]: a["sha256"] for a in json.loads(run("evidence", "show", record, "--format", "json").stdout)["attachments"]}
+    shas = {a["name"]: a["sha256"]
+            for a in json.loads(run("evidence", "show", record, "--format", "json").stdout)["attachments"]}
     path_a = settings.files_dir / "objects" / shas["a.txt"][:2] / shas["a.txt"]
     path_a.chmod(0o644)
     path_a.write_text("ONE")

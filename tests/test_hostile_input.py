@@ -103,7 +103,8 @@ def _xlsx(sheet_xml: str, shared: str | None = None) -> bytes:
                    '<Default Extension="xml" ContentType="application/xml"/>'
                    f'<Override PartName="/xl/workbook.xml" ContentType="{ct}.sheet.main+xml"/>'
                    f'<Override PartName="/xl/worksheets/sheet1.xml" ContentType="{ct}.worksheet+xml"/>'
-                   + (f'<Override PartName="/xl/sharedStrings.xml" ContentType="{ct}.sharedStrings+xml"/>' if shared else "")
+                   + (f'<Override PartName="/xl/sharedStrings.xml" ContentType="{ct}.sharedStrings+xml"/>'
+                      if shared else "")
                    + "</Types>")
         z.writestr("_rels/.rels", '<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/'
                    f'2006/relationships"><Relationship Id="rId1" Type="{rel}/officeDocument" Target="xl/workbook.xml"/>'
@@ -114,7 +115,8 @@ def _xlsx(sheet_xml: str, shared: str | None = None) -> bytes:
         z.writestr("xl/_rels/workbook.xml.rels", '<?xml version="1.0"?><Relationships xmlns="http://schemas.'
                    f'openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="{rel}/worksheet" '
                    'Target="worksheets/sheet1.xml"/>'
-                   + (f'<Relationship Id="rId2" Type="{rel}/sharedStrings" Target="sharedStrings.xml"/>' if shared else "")
+                   + (f'<Relationship Id="rId2" Type="{rel}/sharedStrings" Target="sharedStrings.xml"/>'
+                      if shared else "")
                    + "</Relationships>")
         z.writestr("xl/worksheets/sheet1.xml", sheet_xml)
         if shared:
@@ -133,7 +135,8 @@ def test_a_reader_past_its_time_is_stopped_with_one_error(monkeypatch, tmp_path:
     from readiness.errors import UntrustedInputError
 
     monkeypatch.setenv("READINESS_PARSE_TIMEOUT", "0.5")
-    with pytest.raises(UntrustedInputError, match=r"slow\.txt: reading it took longer than 0\.5 s.*READINESS_PARSE_TIMEOUT"):
+    with pytest.raises(UntrustedInputError,
+                       match=r"slow\.txt: reading it took longer than 0\.5 s.*READINESS_PARSE_TIMEOUT"):
         run(time.sleep, 30, file=tmp_path / "slow.txt")
 
 
@@ -244,7 +247,8 @@ def test_a_framework_bomb_in_the_workspace_is_one_problem(run, settings, monkeyp
     monkeypatch.setenv("READINESS_PARSE_MEMORY", "150MB")
     result = run("criteria", "list")
     assert result.exit_code == 1 and "Traceback" not in result.stderr
-    assert result.stderr.strip().splitlines()[0].startswith(f"{bomb}: reading it needs more than 150.0 MB"), result.stderr
+    assert result.stderr.strip().splitlines()[0].startswith(
+        f"{bomb}: reading it needs more than 150.0 MB"), result.stderr
 
 
 def test_a_docx_is_streamed_and_capped(city, monkeypatch, tmp_path: Path) -> None:
@@ -367,7 +371,8 @@ def test_a_pdf_title_of_megabytes_is_cut(hanoi_ws, tmp_path: Path) -> None:
     from readiness.intake.documents import MAX_TITLE
 
     path = tmp_path / "title.pdf"
-    path.write_bytes(_pdf_shared_stream(1, b"BT /F1 12 Tf 72 720 Td (Learning week 2025) Tj ET", title="Hoi thao " * 550_000))
+    path.write_bytes(_pdf_shared_stream(1, b"BT /F1 12 Tf 72 720 Td (Learning week 2025) Tj ET",
+                                        title="Hoi thao " * 550_000))
     result = hanoi_ws("evidence", "draft", str(path), "--city", "Hanoi", "--dry-run", "--format", "json")
     assert result.exit_code == 0, result.stderr
     import json
