@@ -165,10 +165,8 @@ def test_unwritable_workspace_folder(tmp_path: Path) -> None:
 
 
 def test_data_made_at_the_first_revision_survives_every_later_migration(settings) -> None:
-    """A workspace made by the first release (revision 0001) opens in this one with its data.
-
-    Revision 0002 added city codes, which the upgrade derives from the name.
-    """
+    """A workspace made by the first release (revision 0001) opens in this one with its data."""
+    # Revision 0002 added city codes, which the upgrade derives from the name.
     engine = db.make_engine(settings.database_url)
     settings.workspace.mkdir(parents=True)
     with engine.connect() as conn:
@@ -191,8 +189,8 @@ def test_data_made_at_the_first_revision_survives_every_later_migration(settings
                                    "dbname=other", "options=-csearch_path%3Dx%20-c%20statement_timeout%3D1",
                                    "service=prod", "passfile=/tmp/p"])
 def test_database_url_parameters_outside_the_allow_list_are_refused(query: str) -> None:
-    """host=, dbname=, service= or session options in a URL are refused in one line saying why;
-    sslmode, connect_timeout and a plain search_path schema are taken."""
+    """host=, dbname=, service= or session options in a URL are refused in one line saying why."""
+    # sslmode, connect_timeout and a plain search_path schema are taken.
     with pytest.raises(ConfigError, match=r"is not accepted: .*(server|session)"):
         config.normalise_url(f"postgresql://u@h:5432/d?{query}")
     ok = "postgresql://u@h/d?sslmode=require&connect_timeout=5&options=-csearch_path%3Dward_1"
@@ -219,8 +217,8 @@ def test_a_file_that_is_not_a_database_is_one_line(run, tmp_path: Path) -> None:
 
 
 def test_a_unique_violation_from_a_concurrent_writer_is_one_line(ws, run) -> None:
-    """Two imports creating one city at once end, for the later, in a unique violation: a
-    WorkspaceError saying to run it again, nothing kept (simulated: the row written past the check)."""
+    """Two imports creating one city at once: the later ends in a one-line WorkspaceError, nothing kept."""
+    # The unique violation says to run it again; simulated: the row is written past the check.
     from readiness.store.models import City
 
     assert run("city", "add", "Hà Nội", "--country", "VN").exit_code == 0
@@ -231,8 +229,8 @@ def test_a_unique_violation_from_a_concurrent_writer_is_one_line(ws, run) -> Non
 
 
 def test_nul_in_any_text_is_refused_at_the_database_boundary(ws) -> None:
-    """Text holding NUL (or a JSON \\u0000) that got past every field check is refused before the
-    database sees it, the same on SQLite and PostgreSQL, and nothing is written."""
+    """Text holding NUL that got past every field check is refused before the database sees it."""
+    # NUL or a JSON \u0000, the same on SQLite and PostgreSQL, and nothing is written.
     from readiness.errors import InvalidValueError
     from readiness.store.models import City
 

@@ -35,8 +35,8 @@ def hanoi_pdf(hanoi_ws, tmp_path: Path) -> tuple[PdfReader, Path, object]:
 
 
 def test_cover_says_what_the_dossier_shows(hanoi_pdf, hanoi_ws) -> None:
-    """City, frameworks, verdicts, dates, the sample warning and the fingerprint of the register,
-    which `dossier --fingerprint` recomputes from the workspace."""
+    """The cover: city, frameworks, verdicts, dates, the sample warning and the fingerprint of the register."""
+    # `dossier --fingerprint` recomputes that fingerprint from the workspace.
     pdf, path, result = hanoi_pdf
     cover = " ".join(_texts(pdf)[0].split())
     for text in ("Hà Nội", "Learning city readiness dossier", "Made from sample data", "2026-01-15", "2026-06-01 09:00",
@@ -136,8 +136,8 @@ def test_vietnamese_dossier(hanoi_ws, tmp_path: Path) -> None:
 
 
 def test_html_golden(hanoi_ws, tmp_path: Path, request: pytest.FixtureRequest) -> None:
-    """--format html for the Hanoi sample matches tests/data/golden/hanoi-en.html
-    (`pytest --update-goldens` rewrites it; review the diff). The fingerprint is scrubbed."""
+    """--format html for the Hanoi sample matches tests/data/golden/hanoi-en.html, the fingerprint scrubbed."""
+    # `pytest --update-goldens` rewrites it; review the diff.
     path, _ = _dossier(hanoi_ws, tmp_path, "--format", "html", name="d.html")
     html = path.read_text(encoding="utf-8")
     assert "<style>" in html and "dossier:assets/dossier.css" not in html.split("</style>", 1)[1]
@@ -198,9 +198,9 @@ HOSTILE = [
 
 
 def test_hostile_records_render_without_fetching_anything(hanoi_ws, settings, tmp_path: Path) -> None:
-    """HTML, CSS and template syntax in titles and summaries, a javascript: source, a 50,000-character
-    title and invisible characters: the PDF renders, shows them as text, links only http(s), embeds only
-    the stored files, and the fetcher is asked for nothing but the bundled assets and the store."""
+    """Hostile titles and summaries render as text, and the PDF fetches nothing but the bundled assets and the store."""
+    # HTML, CSS and template syntax in titles and summaries, a javascript: source, a 50,000-character title and
+    # invisible characters: the PDF renders, shows them as text, links only http(s) and embeds only the stored files.
     from sqlalchemy import create_engine, text
 
     for title in HOSTILE:
@@ -256,8 +256,9 @@ def test_hostile_records_render_without_fetching_anything(hanoi_ws, settings, tm
 
 
 def test_an_unbreakable_500_character_title_stays_on_the_page(run, tmp_path: Path) -> None:
-    """A title of 500 letters without a space is wrapped, not clipped: every run of it drawn in the
-    PDF ends inside the page (its width counted low, at half an em a letter), and its end is there."""
+    """A title of 500 letters without a space is wrapped, not clipped."""
+    # Every run of it drawn in the PDF ends inside the page (its width counted low, at half an em a letter), and its end
+    # is there.
     assert run("city", "add", "Hà Nội", "--country", "VN").exit_code == 0
     title = "Z" * 496 + "QEND"
     added = run("evidence", "add", "--city", "Hanoi", "--kind", "event", "--title", title, "--start", "2025-10",

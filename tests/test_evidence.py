@@ -99,8 +99,8 @@ HOSTILE = {"title": "=HYPERLINK(\"http://evil.example\",\"Click\")", "title-en":
 
 def test_csv_cells_that_look_like_formulas_are_neutralised_and_import_takes_it_back(city, run_elsewhere,
                                                                                      tmp_path: Path) -> None:
-    """Titles, summaries, organisers, unit names starting with = + - @ get a ' in `evidence list
-    --format csv` (--raw leaves them); importing that CSV gives back exactly what was stored."""
+    """Cells starting with = + - @ get a ' in `evidence list --format csv`; importing that CSV gives them back."""
+    # Titles, summaries, organisers and unit names; --raw leaves them; the import gives back exactly what was stored.
     assert city("unit", "add", "=1+1 Ward", "--city", "Hanoi", "--kind", "ward").exit_code == 0
     add(city, "--kind", "event", "--start", "2025-10", "--unit", "=1+1 Ward",
         *(a for k, v in HOSTILE.items() for a in (f"--{k}", v)))

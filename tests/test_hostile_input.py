@@ -184,7 +184,7 @@ def test_user_errors_of_a_reader_come_back_as_they_are(tmp_path: Path) -> None:
 
 @pytest.mark.slow
 def test_readers_work_through_a_forkserver_too(monkeypatch, tmp_path: Path) -> None:
-    """With several threads (a web server) the child comes from a forkserver; results and user errors still come back."""
+    """With several threads (a web server) the child comes from a forkserver; results and errors still come back."""
     from readiness.intake.documents import read_document
 
     monkeypatch.setenv("READINESS_PARSE_START", "forkserver")

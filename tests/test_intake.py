@@ -159,8 +159,8 @@ def test_labelled_set_is_large_bilingual_and_holds_cases_aside() -> None:
 
 
 def test_held_aside_cases_meet_the_bars(suggester: Suggester) -> None:
-    """On the cases never tuned on: best KFLC area in the top 3 and kind at 80% or more, exact
-    dates at 90% or more (the same figures benchmarks/intake.py prints)."""
+    """On the cases never tuned on: best KFLC area in the top 3, kind at 80% or more, exact dates at 90% or more."""
+    # The same figures benchmarks/intake.py prints.
     catalogue = load_catalogue()
     frameworks = [catalogue.get("kflc"), catalogue.get("guidelines")]
     cases = [c for c in yaml.safe_load(CASES.read_text(encoding="utf-8"))["cases"] if c["split"] == "holdout"]
@@ -275,8 +275,8 @@ def test_unreadable_documents_are_one_line(hanoi_ws, state, tmp_path: Path, name
 
 
 def test_draft_adds_a_draft_record_with_its_file_and_numbers(hanoi_ws, state, tmp_path: Path) -> None:
-    """--dry-run changes nothing; without it, a draft record with the document attached, the
-    dates, organiser and source found, and the counts kept as indicator values; nothing linked."""
+    """--dry-run changes nothing; without it, a draft record with the document attached and nothing linked."""
+    # The dates, organiser and source are found, and the counts kept as indicator values.
     path = tmp_path / "bao-cao.txt"
     path.write_text(ARTICLE_VI, encoding="utf-8")
     before = state()
@@ -301,8 +301,8 @@ def test_draft_adds_a_draft_record_with_its_file_and_numbers(hanoi_ws, state, tm
 
 
 def test_draft_link_best_and_suggest(hanoi_ws, tmp_path: Path) -> None:
-    """--link-best links the best criterion of each framework; `suggest` ranks criteria for a
-    record and leaves out those it is already linked to; `evidence add` suggests when unlinked."""
+    """--link-best links each framework's best criterion; `suggest` ranks criteria; `evidence add` suggests too."""
+    # `suggest` leaves out the criteria the record is already linked to; `evidence add` suggests when unlinked.
     path = tmp_path / "forum.docx"
     path.write_bytes(_docx(["Diễn đàn học tập suốt đời và xây dựng xã hội học tập",
                             "Sáng ngày 26/4/2025, Sở Giáo dục và Đào tạo tổ chức diễn đàn với các bên liên quan."],

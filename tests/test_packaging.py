@@ -44,8 +44,8 @@ def test_wheel_contains_data_and_migrations(wheel: Path) -> None:
 
 @pytest.mark.slow
 def test_installed_wheel_works_without_the_repository(wheel: Path, tmp_path: Path) -> None:
-    """Unpacked elsewhere and run from another folder, the tool finds its data, migrates and
-    writes the Hanoi dossier."""
+    """Unpacked elsewhere and run from another folder, the tool finds its data, migrates and writes the dossier."""
+    # The dossier is the Hanoi sample's.
     site = tmp_path / "site"
     zipfile.ZipFile(wheel).extractall(site)
     env = {**os.environ, "PYTHONPATH": str(site), "READINESS_WORKSPACE": str(tmp_path / "ws")}

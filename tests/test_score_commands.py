@@ -20,8 +20,8 @@ AS_OF = "2026-01-15"
 
 
 def test_score_city_table_shows_areas_criteria_totals_and_verdict(hanoi_ws) -> None:
-    """The Hanoi sample against the Guidelines: G2.2 is met by the verified forum HN-0007, the
-    two numbers stand apart, and G1.1 (blocking, the plan has no file) makes it not ready."""
+    """The Hanoi sample against the Guidelines: G2.2 is met, the two numbers stand apart, and it is not ready."""
+    # G2.2 is met by the verified forum HN-0007; G1.1 (blocking, the plan has no file) makes it not ready.
     result = hanoi_ws("score", "--city", "Ha Noi", "--framework", "guidelines", "--as-of", AS_OF)
     assert result.exit_code == 0, result.stderr
     out = result.stdout
@@ -33,8 +33,8 @@ def test_score_city_table_shows_areas_criteria_totals_and_verdict(hanoi_ws) -> N
 
 
 def test_score_json_follows_its_schema_and_is_stable(hanoi_ws) -> None:
-    """--format json: a wrapper with the definitions and one scorecard per framework, each valid
-    against the published schema; the same workspace and day give the same JSON twice."""
+    """--format json: one scorecard per framework, each valid against the published schema, the same JSON twice."""
+    # A wrapper with the definitions and the scorecards; the same workspace and day give the same JSON twice.
     first = hanoi_ws("score", "--city", "Hanoi", "--as-of", AS_OF, "--format", "json")
     second = hanoi_ws("score", "--city", "Hanoi", "--as-of", AS_OF, "--format", "json")
     assert first.exit_code == 0 and first.stdout == second.stdout
@@ -62,8 +62,9 @@ def test_score_csv_has_one_row_per_criterion(hanoi_ws) -> None:
 
 
 def test_explain_says_why_each_record_counted_or_not(hanoi_ws) -> None:
-    """--explain guidelines:G3.1: HN-0002 (an event of October 2023) is too old on 2026-01-15 for a
-    criterion asking for events within 2 years; the plans and the forum are the wrong kind."""
+    """--explain guidelines:G3.1 says why each record counted or not."""
+    # HN-0002 (an event of October 2023) is too old on 2026-01-15 for a criterion asking for events within 2 years; the
+    # plans and the forum are the wrong kind.
     result = hanoi_ws("score", "--city", "Hanoi", "--explain", "guidelines:G3.1", "--as-of", AS_OF)
     assert result.exit_code == 0, result.stderr
     lines = {ln.split()[0]: ln for ln in result.stdout.splitlines() if ln.strip().startswith("HN-")}
@@ -107,8 +108,8 @@ def test_gaps_blocking_first_with_actions(hanoi_ws) -> None:
 
 
 def test_na_marks_leave_the_totals_and_are_audited(hanoi_ws, state) -> None:
-    """Marking a criterion not applicable needs a justification; it shows in the scorecard with
-    it, leaves the totals, is audited, and can be taken back."""
+    """Marking a criterion not applicable needs a justification, leaves the totals, is audited and can be undone."""
+    # The mark shows in the scorecard with its justification.
     before = json.loads(hanoi_ws("score", "--city", "Hanoi", "--framework", "guidelines", "--format", "json",
                                  "--as-of", AS_OF).stdout)["scorecards"][0]
     untouched = state()
@@ -155,8 +156,8 @@ def test_bad_scoring_input_is_one_line(hanoi_ws, args, message) -> None:
 
 
 def test_score_by_unit_lists_every_unit(hanoi_ws) -> None:
-    """--by unit: the agency that owns the verified forum contributed to G2; units with nothing
-    are listed too, so a coordinator knows whom to chase."""
+    """--by unit: the agency that owns the verified forum contributed to G2; units with nothing are listed too."""
+    # Listing them tells a coordinator whom to chase.
     data = json.loads(hanoi_ws("score", "--city", "Hanoi", "--framework", "guidelines", "--by", "unit",
                                "--format", "json", "--as-of", AS_OF).stdout)
     units = {u["unit"]: u for u in data[0]["units"]}
@@ -166,8 +167,8 @@ def test_score_by_unit_lists_every_unit(hanoi_ws) -> None:
 
 
 def test_due_names_records_running_out(hanoi_ws) -> None:
-    """As of 2025-06-01 the 2023 week (HN-0002) still counts for G3-type criteria within 2 years;
-    it runs out on 3 October 2025, inside a 6-month window."""
+    """As of 2025-06-01 the 2023 week (HN-0002) runs out on 3 October 2025, inside a 6-month window."""
+    # Until then it still counts for G3-type criteria within 2 years.
     result = hanoi_ws("due", "--city", "Hanoi", "--as-of", "2025-06-01", "--within", "6m", "--format", "json")
     assert result.exit_code == 0, result.stderr
     items = json.loads(result.stdout)["due"]
@@ -193,8 +194,8 @@ KINDS = ["plan", "policy", "forum", "event", "programme", "statistic", "structur
 
 
 def _random_city_file(tmp_path: Path, seed: int, code: str, refs: list[str]) -> Path:
-    """A YAML import of 80 records with random kinds, partial dates, validity, statuses, files
-    and links (some through crosswalks, some to criteria whose kind does not match)."""
+    """A YAML import of 80 records with random kinds, partial dates, validity, statuses, files and links."""
+    # Some links go through crosswalks, some to criteria whose kind does not match.
     rnd = random.Random(seed)
     sheet = tmp_path / f"sheet-{code}.txt"
     sheet.write_text(f"record sheet {code}\n", encoding="utf-8")
@@ -226,9 +227,9 @@ def _random_city_file(tmp_path: Path, seed: int, code: str, refs: list[str]) -> 
 
 @pytest.mark.parametrize("seed, rules_per_query", [(1, 2000), (2, 7)])
 def test_national_view_scores_like_the_city_view(run, settings, tmp_path, monkeypatch, seed, rules_per_query) -> None:
-    """Two random cities and the Hanoi sample, on several days: the database's counts give every
-    criterion the same status and coverage, and every framework the same totals and verdict, as
-    scoring each city record by record (also when the criteria are split over many queries)."""
+    """The database's counts score every city as scoring it record by record does."""
+    # Two random cities and the Hanoi sample, on several days: every criterion gets the same status and coverage, and
+    # every framework the same totals and verdict, also when the criteria are split over many queries.
     import readiness.scoring.facts
 
     monkeypatch.setattr(readiness.scoring.facts, "MAX_RULES_PER_QUERY", rules_per_query)
@@ -263,8 +264,9 @@ def test_national_view_scores_like_the_city_view(run, settings, tmp_path, monkey
 
 
 def test_the_same_evidence_scores_identically_on_sqlite_and_the_suite_database(run, tmp_path) -> None:
-    """The Hanoi sample with a mark and a verification, imported into a SQLite workspace and into
-    the suite's database (PostgreSQL when the suite runs against it): the same JSON, byte for byte."""
+    """The same evidence on SQLite and on the suite's database gives the same JSON, byte for byte."""
+    # The Hanoi sample with a mark and a verification, imported into a SQLite workspace and into the suite's database
+    # (PostgreSQL when the suite runs against it).
     from click.testing import CliRunner
 
     from readiness.cli import cli
@@ -303,8 +305,8 @@ areas:
 
 
 def test_an_unqualified_criterion_id_is_taken_when_unambiguous(hanoi_ws, settings) -> None:
-    """--explain 2.6.1 and G3.1 name one criterion each and are taken; so are `na add 1.3.1`,
-    `evidence link ... G3.1` and `evidence list --criterion 2.6.1`: one resolver everywhere."""
+    """A bare criterion id that names one criterion is taken, by one resolver everywhere."""
+    # --explain 2.6.1 and G3.1; so are `na add 1.3.1`, `evidence link ... G3.1` and `evidence list --criterion 2.6.1`.
     for typed, full in (("2.6.1", "kflc:2.6.1"), ("G3.1", "guidelines:G3.1"), ("g3.1", "guidelines:G3.1")):
         result = hanoi_ws("score", "--city", "Hanoi", "--explain", typed, "--as-of", AS_OF)
         assert result.exit_code == 0, result.stderr
@@ -321,8 +323,8 @@ def test_an_unqualified_criterion_id_is_taken_when_unambiguous(hanoi_ws, setting
 
 
 def test_an_ambiguous_criterion_id_lists_the_candidates(hanoi_ws, settings, state) -> None:
-    """With a workspace framework that also has a 2.6.1, the bare id is refused, naming both;
-    --framework narrows what is in play and makes it unambiguous again."""
+    """With a workspace framework that also has a 2.6.1, the bare id is refused, naming both."""
+    # --framework narrows what is in play and makes it unambiguous again.
     settings.criteria_dir.mkdir(parents=True, exist_ok=True)
     (settings.criteria_dir / "mine.yaml").write_text(MINE, encoding="utf-8")
     before = state()
@@ -339,8 +341,8 @@ def test_an_ambiguous_criterion_id_lists_the_candidates(hanoi_ws, settings, stat
 
 
 def test_score_and_gaps_csv_neutralise_formula_cells(hanoi_ws, settings) -> None:
-    """Criterion titles, N/A justifications, unit and city names starting with = + - @ get a '
-    in `score` and `gaps --format csv` (every city's view too); --raw writes them as stored."""
+    """Cells starting with = + - @ get a ' in `score` and `gaps --format csv`; --raw writes them as stored."""
+    # Criterion titles, N/A justifications, unit and city names, in every city's view too.
     settings.criteria_dir.mkdir(parents=True, exist_ok=True)
     (settings.criteria_dir / "mine.yaml").write_text(MINE.replace("Our own week", '"=1+1 Our own week"'),
                                                      encoding="utf-8")

@@ -31,8 +31,9 @@ AS_OF = dt.date(2026, 6, 15)
 
 
 def framework(**overrides: Any) -> Framework:
-    """A small framework: area A (weight 1) with a1 (weight 1) and a2 (weight 3, blocking),
-    area B (weight 1) with b1 (two events within 2 years, files required) and a profile item."""
+    """A small framework: area A with a1 and a2 (blocking), area B with b1 and a profile item."""
+    # Area A (weight 1): a1 (weight 1) and a2 (weight 3, blocking). Area B (weight 1): b1 (two events within 2 years,
+    # files required) and b2, a profile item.
     data: dict[str, Any] = {
         "id": "t", "name": {"en": "Test"}, "version": "1", "sources": [{"title": "tests"}],
         "languages": ["en"], "threshold": 0.6, "unverified_weight": 0.5,
@@ -83,13 +84,12 @@ def crit(card, ref):
 
 
 def test_every_status_and_the_weighted_totals() -> None:
-    """a1 met (one verified plan of 2024): 1.0. a2 unverified (one submitted policy): 0.5.
-    b1 partial (one verified event with a file of 2025, two needed): 0.5. b2 missing: 0.
-
-    Area A = (1*1.0 + 3*0.5) / 4 = 0.625; area B = (1*0.5 + 1*0) / 2 = 0.25.
-    Total = (0.625 + 0.25) / 2 = 0.4375. Met: a1 only, 1 of 4 = 0.25.
-    a2 is blocking and not met, so the verdict is not_ready.
-    """
+    """Met, unverified, partial and missing, and the weighted totals worked out by hand."""
+    # a1 met (one verified plan of 2024): 1.0. a2 unverified (one submitted policy): 0.5.
+    # b1 partial (one verified event with a file of 2025, two needed): 0.5. b2 missing: 0.
+    # Area A = (1*1.0 + 3*0.5) / 4 = 0.625; area B = (1*0.5 + 1*0) / 2 = 0.25.
+    # Total = (0.625 + 0.25) / 2 = 0.4375. Met: a1 only, 1 of 4 = 0.25.
+    # a2 is blocking and not met, so the verdict is not_ready.
     card = score(framework(), city(rec("P1", "plan", "2024-03-01", "t:a1"),
                                    rec("P2", "policy", "2025", "t:a2", status="submitted"),
                                    rec("E1", "event", "2025-10", "t:b1")), AS_OF)
@@ -102,10 +102,10 @@ def test_every_status_and_the_weighted_totals() -> None:
 
 
 def test_stale_when_the_only_records_are_too_old() -> None:
-    """b1 asks for events within 2 years of 2026-06-15, i.e. dated 2024-06-15 or later.
-    An event of May 2024 ends 2024-05-31: too old, and it is the only thing wrong: stale.
-    An event of "2024" (year only) is aged from 2024-12-31: recent enough; with one more it meets b1.
-    """
+    """A criterion whose only fault is records too old is stale."""
+    # b1 asks for events within 2 years of 2026-06-15, i.e. dated 2024-06-15 or later.
+    # An event of May 2024 ends 2024-05-31: too old, and it is the only thing wrong: stale.
+    # An event of "2024" (year only) is aged from 2024-12-31: recent enough; with one more it meets b1.
     may = rec("E1", "event", "2024-05", "t:b1")
     assert crit(score(framework(), city(may), AS_OF), "t:b1").status == "stale"
     year_only = rec("E2", "event", "2024", "t:b1")
@@ -122,13 +122,11 @@ def test_wrong_kind_is_missing_not_stale() -> None:
 
 
 def test_verdict_edges_at_the_threshold() -> None:
-    """With a2 met and b-area criteria not applicable, the total is area A alone.
-
-    a1 verified + a2 verified: A = 1.0 -> total 1.0 >= 0.6: ready.
-    a1 missing + a2 verified: A = (0 + 3) / 4 = 0.75 >= 0.6: ready.
-    threshold 0.75 exactly and the same facts: 0.75 >= 0.75: ready (the edge counts).
-    threshold 0.76: 0.75 < 0.76: ready_with_gaps (no blocking criterion unmet).
-    """
+    """The verdict at the edges of the threshold (with a2 met and area B not applicable, the total is area A)."""
+    # a1 verified + a2 verified: A = 1.0 -> total 1.0 >= 0.6: ready.
+    # a1 missing + a2 verified: A = (0 + 3) / 4 = 0.75 >= 0.6: ready.
+    # threshold 0.75 exactly and the same facts: 0.75 >= 0.75: ready (the edge counts).
+    # threshold 0.76: 0.75 < 0.76: ready_with_gaps (no blocking criterion unmet).
     na = {"t:b1": "No events in this test city at all", "t:b2": "Profile not used in this test"}
     policy = rec("P2", "policy", "2025", "t:a2")
     assert score(framework(), city(policy, rec("P1", "plan", "2025", "t:a1"), na=na), AS_OF).verdict == "ready"
@@ -140,10 +138,8 @@ def test_verdict_edges_at_the_threshold() -> None:
 
 
 def test_not_applicable_leaves_every_total() -> None:
-    """Marking b2 not applicable: area B = b1 alone; met share over 3 criteria, not 4.
-
-    Facts as in the first example: A = 0.625, B = 0.5 (b1 only) -> total 0.5625; met 1 of 3.
-    """
+    """Marking b2 not applicable: area B = b1 alone; met share over 3 criteria, not 4."""
+    # Facts as in the first example: A = 0.625, B = 0.5 (b1 only) -> total 0.5625; met 1 of 3.
     facts = (rec("P1", "plan", "2024-03-01", "t:a1"), rec("P2", "policy", "2025", "t:a2", status="submitted"),
              rec("E1", "event", "2025-10", "t:b1"))
     card = score(framework(), city(*facts, na={"t:b2": "The city has no census of its own"}), AS_OF)
@@ -162,8 +158,9 @@ def test_nothing_applicable_is_no_score_not_zero() -> None:
 
 
 def test_record_dates_against_the_as_of_day() -> None:
-    """A record dated after the as-of day does not count yet; "2026-06" counts from 1 June;
-    a record valid until May 2026 no longer counts on 15 June; an undated one fails an age limit."""
+    """Record dates against the as-of day: not yet, from the first of the month, expired, undated."""
+    # A record dated after the as-of day does not count yet; "2026-06" counts from 1 June; a record valid until May 2026
+    # no longer counts on 15 June; an undated one fails an age limit.
     cutoff = years_before(AS_OF, 5)
     assert cutoff == dt.date(2021, 6, 15)
     assert timing_of(rec("X", "plan", "2026-07-01"), AS_OF, cutoff) == "future"
@@ -179,8 +176,8 @@ def test_record_dates_against_the_as_of_day() -> None:
 
 
 def test_as_of_in_the_future_flags_records_that_will_be_too_old() -> None:
-    """E1 (2024-09) and E2 (2025-03) meet b1 today; on 2026-10-01 E1 is older than two years:
-    one more is needed (E2, newer, still counts, so nothing says E1 is "the latest")."""
+    """E1 (2024-09) and E2 (2025-03) meet b1 today; on 2026-10-01 E1 is older than two years: one more is needed."""
+    # E2, newer, still counts, so nothing says E1 is "the latest".
     facts = city(rec("E1", "event", "2024-09", "t:b1"), rec("E2", "event", "2025-03", "t:b1"))
     assert crit(score(framework(), facts, AS_OF), "t:b1").status == "met"
     later = score(framework(), facts, dt.date(2026, 10, 1))
@@ -202,8 +199,8 @@ def _actions(card, ref: str) -> list[str]:
 
 
 def test_a_newer_record_waiting_for_verification_is_verify_not_add() -> None:
-    """The issue's case: an old verified event (too old) and a newer submitted one counting 50%:
-    the one action is to verify the newer one, never "add a newer one"."""
+    """An old verified event and a newer submitted one: the one action is to verify the newer, never to add one."""
+    # The issue's case: the old verified event is too old, the newer submitted one counts 50%.
     card = score(framework(), city(rec("E1", "event", "2020-10-01", "t:b1"),
                                    rec("E2", "event", "2025-10-01", "t:b1", status="submitted"),
                                    rec("E3", "event", "2026-01-10", "t:b1", status="submitted")), AS_OF)
@@ -214,10 +211,10 @@ def test_a_newer_record_waiting_for_verification_is_verify_not_add() -> None:
 
 
 def test_actions_follow_the_cost_ladder() -> None:
-    """b1 needs two events with files. E1 counts (verified). E2 lacks only a file: attach (cheaper
-    than adding). With E2 fixed the count is reached: nothing to add, and E9, an event linked to
-    area B only, is not proposed. Without E2, E9 is proposed before adding one; an event linked
-    to nothing (its subject unknown) never is."""
+    """The actions proposed follow the cost ladder: attach a file, link an existing record, then add one."""
+    # b1 needs two events with files. E1 counts (verified). E2 lacks only a file: attach (cheaper than adding). With E2
+    # fixed the count is reached: nothing to add, and E9, an event linked to area B only, is not proposed. Without E2,
+    # E9 is proposed before adding one; an event linked to nothing (its subject unknown) never is.
     e1 = rec("E1", "event", "2026-01", "t:b1")
     e2 = rec("E2", "event", "2026-02", "t:b1", files=0)
     e9 = rec("E9", "event", "2026-03", "t:B")
@@ -238,8 +235,8 @@ def test_actions_follow_the_cost_ladder() -> None:
 
 
 def test_file_and_verification_requirements() -> None:
-    """b1 asks for files: an event without one does not count. a2 takes unverified records at
-    half weight; a rejected record never counts and the gap says why it was rejected."""
+    """b1 asks for files: an event without one does not count; a2 takes unverified records at half weight."""
+    # A rejected record never counts and the gap says why it was rejected.
     card = score(framework(), city(rec("E1", "event", "2026-01", "t:b1", files=0),
                                    rec("P2", "policy", "2026-01", "t:a2", status="rejected")), AS_OF)
     assert crit(card, "t:b1").records[0].reasons == ("no_file",)
@@ -259,9 +256,10 @@ def test_verified_required_does_not_count_unverified_records() -> None:
 
 
 def test_crosswalks_count_both_ways_once_and_only_matching_kinds() -> None:
-    """y:c maps to t:a1. A plan linked to y:c counts for t:a1 (via y:c); a plan linked to t:a1
-    counts for y:c; a plan linked to both counts once, as direct; a media record linked to y:c
-    is not brought to t:a1 at all (not its kind, and nobody linked it there)."""
+    """A crosswalk (y:c maps to t:a1) counts both ways, once, and only for records of a matching kind."""
+    # A plan linked to y:c counts for t:a1 (via y:c); a plan linked to t:a1 counts for y:c; a plan linked to both counts
+    # once, as direct; a media record linked to y:c is not brought to t:a1 at all (not its kind, and nobody linked it
+    # there).
     other = Framework.model_validate({
         "id": "y", "name": {"en": "Y"}, "version": "1", "sources": [{"title": "t"}], "languages": ["en"],
         "threshold": 0.5, "verdict": [{"verdict": "ready"}],
@@ -280,8 +278,9 @@ def test_crosswalks_count_both_ways_once_and_only_matching_kinds() -> None:
 
 
 def test_profile_items() -> None:
-    """Figures need a year within the limit (2020 is older than 5 years before 2026-06-15: stale);
-    texts with a word limit need the language of communication and every version within it."""
+    """Profile items: figures need a recent year; texts with a word limit need every language within it."""
+    # 2020 is older than 5 years before 2026-06-15: stale. A text needs the language of communication and every version
+    # within the limit.
     fw = framework()
     recent = city(profile={"population": {"value": 8_587_100, "year": 2024}})
     assert crit(score(fw, recent, AS_OF), "t:b2").status == "met"
@@ -323,8 +322,9 @@ def test_indicators_report_recency_and_target_apart_from_coverage() -> None:
 
 
 def test_gaps_blocking_first_then_by_points_gained() -> None:
-    """Nothing linked. a2 is blocking: first. Shares of the total: a1 = 0.5 * 1/4 = 0.125,
-    a2 = 0.375, b1 = b2 = 0.25. After a2: b1 and b2 (25 points each, in framework order), a1 (12.5)."""
+    """Gaps come blocking first, then by the points closing them would gain."""
+    # Nothing linked. a2 is blocking: first. Shares of the total: a1 = 0.5 * 1/4 = 0.125, a2 = 0.375, b1 = b2 = 0.25.
+    # After a2: b1 and b2 (25 points each, in framework order), a1 (12.5).
     card = score(framework(), city(), AS_OF)
     assert [(g.criterion, round(g.gain, 1)) for g in card.gaps] == [
         ("t:a2", 37.5), ("t:b1", 25.0), ("t:b2", 25.0), ("t:a1", 12.5)]
@@ -333,8 +333,8 @@ def test_gaps_blocking_first_then_by_points_gained() -> None:
 
 
 def test_waiting_records_are_named_together() -> None:
-    """Two submitted events with files meet b1 only at half weight each: unverified, and the gap
-    says "E1 and E2 wait for verification"."""
+    """Two submitted events meet b1 at half weight each: unverified, and the gap names both as waiting."""
+    # Both have files; the gap says "E1 and E2 wait for verification".
     card = score(framework(), city(rec("E1", "event", "2026-01", "t:b1", status="submitted"),
                                    rec("E2", "event", "2026-02", "t:b1", status="draft")), AS_OF)
     b1 = crit(card, "t:b1")
@@ -344,9 +344,9 @@ def test_waiting_records_are_named_together() -> None:
 
 
 def test_due_lists_what_runs_out_and_what_falls() -> None:
-    """E1 (2024-09, aged from 30 Sep 2024) counts for b1 until 30 Sep 2026; b1 then falls from met
-    to partial. P1 (valid until July 2026) runs out on 31 July 2026; a1 falls to stale (its only
-    record has expired)."""
+    """When each record runs out, and what each criterion falls to then."""
+    # E1 (2024-09, aged from 30 Sep 2024) counts for b1 until 30 Sep 2026; b1 then falls from met to partial. P1 (valid
+    # until July 2026) runs out on 31 July 2026; a1 falls to stale (its only record has expired).
     facts = city(rec("E1", "event", "2024-09", "t:b1"), rec("E2", "event", "2025-03", "t:b1"),
                  rec("P1", "plan", "2025", "t:a1", valid_until="2026-07"))
     assert counts_until(facts.records[0], 2) == dt.date(2026, 9, 30)
@@ -403,8 +403,8 @@ def test_coverage_and_scores_stay_between_0_and_1(records: list[RecordFact]) -> 
 @settings(max_examples=150, deadline=None)
 @given(records_strategy, st.sampled_from(KINDS), st.lists(st.sampled_from(REFS), min_size=1, max_size=4))
 def test_adding_a_counting_record_never_lowers_a_score(records: list[RecordFact], kind: str, links: list[str]) -> None:
-    """A new verified, recent record with a file never lowers any coverage, area score or total;
-    taking it away again never raises one."""
+    """A new verified, recent record with a file never lowers a coverage, area score or total."""
+    # Taking it away again never raises one.
     new = RecordFact(code="NEW", kind=kind, status="verified", start=PartialDate(2026, 1), files=1,
                      links=tuple(sorted(set(links))))
     before = score(framework(), city(*records), AS_OF)
@@ -441,8 +441,8 @@ def test_scores_do_not_depend_on_the_order_of_records(records: list[RecordFact],
 
 
 def test_gap_owners_are_the_linked_units_or_a_suggestion() -> None:
-    """A gap's owners are the units of its linked records; with none linked, the unit that gave the
-    most counting records to the same area is suggested."""
+    """A gap's owners are the units of its linked records; with none linked, a unit is suggested."""
+    # The suggestion is the unit that gave the most counting records to the same area.
     card = score(framework(), city(rec("P1", "plan", "2025", "t:a1", unit="Ward 1"),
                                    rec("P2", "policy", "2025", "t:a2", status="rejected", unit="Ward 2")), AS_OF)
     a2 = next(g for g in card.gaps if g.criterion == "t:a2")

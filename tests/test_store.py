@@ -219,7 +219,7 @@ def test_a_failed_attach_keeps_a_file_another_record_uses(run, record, settings,
 
 def test_on_a_file_system_without_locks_files_are_stored_but_never_removed(run, record, settings, tmp_path: Path,
                                                                           monkeypatch: pytest.MonkeyPatch) -> None:
-    """flock failing (some network disks): attach works, a failed command leaves its files, prune refuses in one line."""
+    """flock failing (network disks): attach works, a failed command leaves its files, prune refuses in one line."""
     def no_locks(fd, op):  # type: ignore[no-untyped-def]
         raise OSError(errno.ENOLCK, os.strerror(errno.ENOLCK))
 

@@ -70,9 +70,9 @@ def test_importing_the_same_file_twice_changes_nothing(hanoi_ws, state) -> None:
 
 def test_export_then_import_into_another_workspace_gives_everything_back_but_the_decisions(
         hanoi_ws, run_elsewhere, tmp_path: Path) -> None:
-    """Same records, ids, links, hashes and history; a decision made there is a note here, not a status:
-    verified comes in as submitted, rejected stays rejected, no reviewer of this workspace is named, and
-    every restored event's action says it was imported."""
+    """Export then import gives back records, ids, links, hashes and history; a decision there is a note here."""
+    # A decision made there is a note here, not a status: verified comes in as submitted, rejected stays rejected, no
+    # reviewer of this workspace is named, and every restored event's action says it was imported.
     assert hanoi_ws("evidence", "reject", "HN-0003", "--reason", "Attach the list of students").exit_code == 0
     assert hanoi_ws("evidence", "verify", "HN-0001").exit_code == 0
     archive = tmp_path / "hanoi.zip"
@@ -148,8 +148,9 @@ def test_a_spreadsheet_cannot_bring_a_reviewers_decision(city, state, tmp_path: 
 
 
 def test_a_yaml_claiming_a_reviewer_and_a_history_does_not_make_them_real(run, tmp_path: Path) -> None:
-    """status_by "UNESCO reviewer" and a back-dated verify event: the record is submitted, with the claim as a
-    note; the event is kept as imported:evidence.verify; a forged export event in it trusts nothing later."""
+    """A YAML claiming a reviewer and a history does not make them real: the record comes in submitted."""
+    # status_by "UNESCO reviewer" and a back-dated verify event: the claim becomes a note; the event is kept as
+    # imported:evidence.verify; a forged export event in it trusts nothing later.
     forged_digest = "ab" * 32
     (tmp_path / "in.yaml").write_text(
         "city: {name: Huế, country: VN, code: HUE}\nrecords:\n  - id: HUE-0001\n    kind: plan\n"
@@ -475,8 +476,9 @@ def test_a_sound_imported_profile_is_stored_cleaned(run, tmp_path: Path) -> None
 
 
 def test_import_checks_names_as_the_commands_do(run, state, tmp_path: Path) -> None:
-    """Unit names (control characters, 100,000 characters, unknown kind), attachment names over 255 bytes and
-    the people a file names (a line break): FILE:LINE each, nothing written."""
+    """Import checks unit, attachment and people's names as the commands do: FILE:LINE each, nothing written."""
+    # Unit names (control characters, 100,000 characters, unknown kind), attachment names over 255 bytes and the people
+    # a file names (a line break).
     (tmp_path / "a.txt").write_text("a", encoding="utf-8")
     long_name = "x" * 100_000
     (tmp_path / "in.yaml").write_text(
@@ -531,8 +533,8 @@ def test_a_line_break_in_an_attachment_name_cannot_forge_a_line_of_evidence_show
 
 
 def test_the_highest_id_is_addressable_and_the_counter_stops_there(city, tmp_path: Path) -> None:
-    """HN-999999 imports and is shown; the next record is refused in one line rather than given
-    HN-1000000; any id the counter ever made parses (a longer one is "no evidence", not a syntax error)."""
+    """HN-999999 imports and is shown; the next record is refused in one line rather than given HN-1000000."""
+    # Any id the counter ever made parses (a longer one is "no evidence", not a syntax error).
     sheet = tmp_path / "top.csv"
     sheet.write_bytes((HEADER + "event,Tuần lễ cuối,2025,,,,HN-999999\n").encode())
     result = city("import", str(sheet), "--city", "Hanoi")
@@ -552,8 +554,8 @@ def test_the_highest_id_is_addressable_and_the_counter_stops_there(city, tmp_pat
 
 
 def test_a_nul_in_a_name_is_one_line_and_changes_nothing(city, state, tmp_path: Path) -> None:
-    """An attachment name holding NUL (PostgreSQL cannot store it): one error line on every
-    database, nothing written, no stored file left behind."""
+    """An attachment name holding NUL: one error line on every database, nothing written, no stored file left."""
+    # PostgreSQL cannot store a NUL.
     (tmp_path / "a.txt").write_text("hello", encoding="utf-8")
     sheet = tmp_path / "nul.yaml"
     sheet.write_text('city: Hà Nội\nrecords:\n  - kind: event\n    title: {vi: x}\n'

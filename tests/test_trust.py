@@ -65,7 +65,8 @@ CONTENT_CHANGES = [
 
 @pytest.mark.parametrize(("args", "field"), CONTENT_CHANGES, ids=[" ".join(a[:1] + a[2:3]) for a, _ in CONTENT_CHANGES])
 def test_a_change_to_verified_content_returns_the_record_to_submitted(verified, city, tmp_path, args, field) -> None:
-    """Editing texts, dates, kind, unit, source, links or files of a verified record makes it submitted, said on stderr and in the log."""
+    """Editing any content of a verified record makes it submitted, said on stderr and in the log."""
+    # Its texts, dates, kind, unit, source, links or files.
     args = tuple(str(tmp_path / "new.txt") if a == "{new}" else a for a in args)
     result = city("evidence", *args)
     assert result.exit_code == 0, result.stderr
