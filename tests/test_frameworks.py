@@ -80,8 +80,9 @@ def test_application_form_mixes_profile_facts_and_evidence(catalogue: Catalogue)
 
 
 def test_framework_vocabulary_is_in_the_files(catalogue: Catalogue) -> None:
-    """Keywords on every KFLC and Guidelines area in both languages, the letters the dossier
-    lists, the frameworks suggested by default and the challenge topics: all read from the files."""
+    """The framework vocabulary is read from the files: keywords, letters, default suggestions, challenge topics."""
+    # Keywords on every KFLC and Guidelines area in both languages, the letters the dossier lists, the frameworks
+    # suggested by default and the challenge topics.
     for fw_id in ("kflc", "guidelines"):
         for area in catalogue.get(fw_id).leaf_areas():
             assert area.keywords is not None and set(area.keywords.languages()) == {"en", "vi"}, area.id
@@ -97,8 +98,8 @@ def test_framework_vocabulary_is_in_the_files(catalogue: Catalogue) -> None:
 
 
 def test_a_citys_framework_carries_its_own_vocabulary(tmp_path: Path) -> None:
-    """A city's framework may mark itself suggested, give keywords per language on areas and
-    criteria, and mark letters; the catalogue puts it after the bundled ones by its number."""
+    """A city's framework may mark itself suggested, give keywords per language and mark letters."""
+    # Keywords on areas and criteria; the catalogue puts it after the bundled ones by its number.
     text = (DATA / "good" / "hanoi-own.yaml").read_text(encoding="utf-8")
     text = text.replace("unverified_weight: 0.25\n", "unverified_weight: 0.25\nsuggest: 3\n")
     text = text.replace("    criteria:\n      - id: HN1.1\n",

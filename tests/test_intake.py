@@ -117,8 +117,9 @@ def _ward_framework(area_words: dict | None = None, criterion_words: dict | None
 
 
 def test_a_citys_own_framework_gets_suggestions_from_its_own_words() -> None:
-    """Without keywords a city's framework is matched on its titles; its keywords (on any area
-    above a criterion, or on the criterion) find it for words its titles do not use."""
+    """A city's own framework gets suggestions from its titles and, beyond them, from its keywords."""
+    # Without keywords it is matched on its titles; its keywords (on any area above a criterion, or on the criterion)
+    # find it for words its titles do not use.
     plain = Suggester([_ward_framework()])
     [found] = plain.rank("Mobile library visits reach every hamlet", "")
     assert found.ref == "ward-own:W1.1" and found.area == "ward-own:W1" and "mobile library" in found.words
@@ -325,8 +326,8 @@ def test_draft_link_best_and_suggest(hanoi_ws, tmp_path: Path) -> None:
 
 
 def test_a_citys_framework_marked_suggest_joins_the_default(hanoi_ws, tmp_path: Path) -> None:
-    """`suggest: N` in a city's framework file puts its criteria among the default suggestions,
-    after the bundled ones, for `evidence draft` and `suggest`; --framework still picks."""
+    """`suggest: N` in a city's framework puts its criteria among the default suggestions, after the bundled ones."""
+    # For `evidence draft` and `suggest`; --framework still picks.
     own = (Path(__file__).parent / "data" / "good" / "hanoi-own.yaml").read_text(encoding="utf-8")
     folder = tmp_path / "criteria"
     folder.mkdir()
