@@ -285,8 +285,8 @@ def test_an_unbreakable_500_character_title_stays_on_the_page(run, tmp_path: Pat
 
 
 def test_the_dossier_resolves_its_city_once(hanoi_ws, ws, monkeypatch) -> None:
-    """A typed name is looked up once per dossier (and once for its fingerprint), then the city is
-    passed down: the context and the fingerprint it prints agree with `dossier --fingerprint`."""
+    """A typed name is looked up once per dossier (and once for its fingerprint), then the city is passed down."""
+    # The context and the fingerprint it prints agree with `dossier --fingerprint`.
     import datetime as dt
 
     from readiness import cities

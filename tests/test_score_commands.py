@@ -373,8 +373,8 @@ def test_score_and_gaps_csv_neutralise_formula_cells(hanoi_ws, settings) -> None
 
 
 def test_explain_a_profile_criterion_names_the_fix(hanoi_ws) -> None:
-    """--explain on a criterion of the city profile shows each field and the command that sets it
-    (the field's problem names the city, as the gap does)."""
+    """--explain on a criterion of the city profile shows each field and the command that sets it."""
+    # The field's problem names the city, as the gap does.
     result = hanoi_ws("score", "--city", "Hanoi", "--explain", "gnlc-application:motivation", "--as-of", AS_OF)
     assert result.exit_code == 0, result.stderr
     assert result.stdout.startswith("gnlc-application:motivation  ")

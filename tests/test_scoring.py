@@ -455,8 +455,7 @@ def test_gap_owners_are_the_linked_units_or_a_suggestion() -> None:
 
 
 def test_the_engine_renders_no_language() -> None:
-    """The engine returns reasons as a code with values; ``labels.reason_text`` says them, outside
-    it: importing the engine loads no labels."""
+    """The engine returns reasons as a code with values and loads no labels; ``labels.reason_text`` says them."""
     import subprocess
     import sys
 
