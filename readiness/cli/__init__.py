@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import sys
+from collections.abc import Sequence
 from typing import Any
 
 import click
@@ -74,19 +75,19 @@ def _usage_line(exc: click.UsageError, fallback: str = "") -> str:
 class ReadinessGroup(click.Group):
     """Turns a user's mistake (ReadinessError) into plain lines on stderr and exit code 1."""
 
-    def main(self, *args: Any, standalone_mode: bool = True, **kwargs: Any) -> Any:  # type: ignore[override]
-        """Click's own mistakes (a missing or bad option, an unknown command) become one
-        ``error:`` line and exit code 1, like every other mistake; ``--help`` still exits 0."""
+    def main(self, args: Sequence[str] | None = None, prog_name: str | None = None,
+             complete_var: str | None = None, standalone_mode: bool = True, **extra: Any) -> Any:
+        """Click's own mistakes become one ``error:`` line and exit 1, like every other; ``--help`` exits 0."""
         if not standalone_mode:
-            return super().main(*args, standalone_mode=False, **kwargs)
+            return super().main(args, prog_name, complete_var, False, **extra)
         try:
-            code = super().main(*args, standalone_mode=False, **kwargs)
+            code = super().main(args, prog_name, complete_var, False, **extra)
         except click.exceptions.NoArgsIsHelpError as exc:  # `readiness evidence`: the help, no error
             click.echo(exc.ctx.get_help() if exc.ctx is not None else self.get_help(click.Context(self)))
             sys.exit(0)
         except click.UsageError as exc:
-            words = kwargs.get("args") if kwargs.get("args") is not None else (args[0] if args else sys.argv[1:])
-            click.echo(f"error: {_usage_line(exc, _command_path(self, list(words or ())))}", err=True)
+            words = args if args is not None else sys.argv[1:]
+            click.echo(f"error: {_usage_line(exc, _command_path(self, list(words)))}", err=True)
             sys.exit(1)
         except click.ClickException as exc:
             click.echo(f"error: {exc.format_message()}", err=True)

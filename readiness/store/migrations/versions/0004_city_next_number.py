@@ -26,7 +26,7 @@ def upgrade() -> None:
     with op.batch_alter_table("city") as batch:
         batch.add_column(sa.Column("next_number", sa.Integer(), nullable=False, server_default="1"))
     conn = op.get_bind()
-    codes = dict(conn.execute(sa.text("SELECT id, code FROM city")).all())
+    codes: dict[int, str] = dict(conn.execute(sa.text("SELECT id, code FROM city")).all())
     highest = {city_id: 0 for city_id in codes}
     for city_id, number in conn.execute(sa.text("SELECT city_id, MAX(number) FROM evidence GROUP BY city_id")).all():
         highest[city_id] = max(highest.get(city_id, 0), number or 0)
