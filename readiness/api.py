@@ -81,4 +81,42 @@ def __dir__() -> list[str]:
 
 
 if TYPE_CHECKING:  # for type checkers and editors: the same names, imported eagerly
-    pass
+    from readiness.applicability import mark_not_applicable as mark_not_applicable
+    from readiness.applicability import not_applicable_marks as not_applicable_marks
+    from readiness.applicability import unmark_not_applicable as unmark_not_applicable
+    from readiness.cities import add_city as add_city
+    from readiness.cities import add_unit as add_unit
+    from readiness.cities import audit_log as audit_log
+    from readiness.cities import list_cities as list_cities
+    from readiness.cities import list_units as list_units
+    from readiness.cities import set_profile as set_profile
+    from readiness.cities import show_city as show_city
+    from readiness.dossier.context import current_fingerprint as current_fingerprint
+    from readiness.dossier.render import make_dossier as make_dossier
+    from readiness.evidence import add_evidence as add_evidence
+    from readiness.evidence import attach_files as attach_files
+    from readiness.evidence import detach_file as detach_file
+    from readiness.evidence import edit_evidence as edit_evidence
+    from readiness.evidence import get_evidence as get_evidence
+    from readiness.evidence import link_evidence as link_evidence
+    from readiness.evidence import list_evidence as list_evidence
+    from readiness.evidence import remove_evidence as remove_evidence
+    from readiness.evidence import set_status as set_status
+    from readiness.evidence import show_evidence as show_evidence
+    from readiness.evidence import unlink_evidence as unlink_evidence
+    from readiness.frameworks.loader import load_catalogue as load_catalogue
+    from readiness.frameworks.loader import validate_frameworks as validate_frameworks
+    from readiness.intake.draft import draft_document as draft_document
+    from readiness.intake.draft import suggest_for_record as suggest_for_record
+    from readiness.scoring.facts import due_city as due_city
+    from readiness.scoring.facts import score_all as score_all
+    from readiness.scoring.facts import score_city as score_city
+    from readiness.scoring.report import due_report as due_report
+    from readiness.scoring.report import gaps_report as gaps_report
+    from readiness.scoring.report import score_report as score_report
+    from readiness.store.check import check_store as check_store
+    from readiness.store.db import describe_workspace as describe_workspace
+    from readiness.store.db import open_workspace as open_workspace
+    from readiness.transfer.export import export_city as export_city
+    from readiness.transfer.plan import plan_import as plan_import
+    from readiness.transfer.write import run_import as run_import

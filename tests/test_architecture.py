@@ -192,7 +192,6 @@ def test_no_import_cycle_between_the_package_modules() -> None:
 
 def test_every_use_case_in_the_api_table_resolves_to_a_callable() -> None:
     """Every name in readiness.api.USE_CASES is a callable in the module the table names: the table is the truth."""
-    # While issue 14's helpers rename library functions to match the table, this names the ones still missing.
     import readiness.api as api
 
     missing = []
@@ -205,6 +204,19 @@ def test_every_use_case_in_the_api_table_resolves_to_a_callable() -> None:
         if not callable(found):
             missing.append(f"{module}.{name}: not callable")
     assert not missing, "use cases that do not resolve:\n" + "\n".join(missing)
+
+
+def test_the_api_names_for_type_checkers_are_the_table() -> None:
+    """api.py's TYPE_CHECKING imports name exactly the use cases of USE_CASES, each from its module."""
+    import readiness.api as api
+
+    imported = {}
+    for node in ast.walk(ast.parse((PACKAGE / "api.py").read_text("utf-8"))):
+        if isinstance(node, ast.If) and isinstance(node.test, ast.Name) and node.test.id == "TYPE_CHECKING":
+            for stmt in node.body:
+                assert isinstance(stmt, ast.ImportFrom)
+                imported.update({alias.name: stmt.module for alias in stmt.names})
+    assert imported == api.USE_CASES
 
 
 def _print_calls(module: str) -> list[int]:

@@ -64,14 +64,13 @@ def score_command(city_name: str | None, explain: str | None, by: str | None, sc
 
         emit_json(Scorecard.model_json_schema())
         return
-    from readiness.access import Actor
     from readiness.scoring.report import ScoreQuery, score_report
 
     query = ScoreQuery(framework_ids=framework_ids, as_of=as_of, explain=explain, by_unit=by == "unit",
                        gaps=fmt == "json")  # the table and CSV show no gaps
     catalogue = load_catalogue(settings, criteria_dirs)
     with open_workspace(settings) as ws:
-        report = score_report(ws, Actor.of(settings), catalogue, city_name, query)
+        report = score_report(ws, actor_of(settings), catalogue, city_name, query)
     if report.city is None and not report.cards:
         note('no cities yet; add one with: readiness city add "Hà Nội" --country VN')
     if fmt == "json":
@@ -126,13 +125,12 @@ def gaps_command(city_name: str, limit: int | None, framework_ids: tuple[str, ..
       readiness gaps --city Hanoi --framework gnlc-application --lang vi
       readiness gaps --city Hanoi --as-of 2026-06-15 --format csv > gaps.csv
     """
-    from readiness.access import Actor
     from readiness.cli import output_score as out
     from readiness.scoring.report import gaps_report
 
     catalogue = load_catalogue(settings, criteria_dirs)
     with open_workspace(settings) as ws:
-        report = gaps_report(ws, Actor.of(settings), catalogue, city_name, framework_ids, as_of, limit)
+        report = gaps_report(ws, actor_of(settings), catalogue, city_name, framework_ids, as_of, limit)
     gaps = report.gaps
     if fmt == "json":
         emit_json(report.as_json(lang))
@@ -168,13 +166,12 @@ def due_command(city_name: str, within: str, framework_ids: tuple[str, ...], as_
       readiness due --city Hanoi
       readiness due --city Hanoi --within 6m --format json
     """
-    from readiness.access import Actor
     from readiness.cli import output_score as out
     from readiness.scoring.report import due_report
 
     catalogue = load_catalogue(settings, criteria_dirs)
     with open_workspace(settings) as ws:
-        report = due_report(ws, Actor.of(settings), catalogue, city_name, within, framework_ids, as_of)
+        report = due_report(ws, actor_of(settings), catalogue, city_name, within, framework_ids, as_of)
     start, end = report.as_of.isoformat(), report.until.isoformat()
     if fmt == "json":
         emit_json(report.as_json())

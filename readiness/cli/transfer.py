@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO
 import click
 
 from readiness.cli.options import (
+    actor_of,
     criteria_dir_option,
     load_catalogue,
     max_size_option,
@@ -70,7 +71,6 @@ def import_command(source: Path | None, sample: str | None, city_name: str | Non
       readiness import hanoi-export.zip
       readiness import phuong-hang-trong.zip --renumber
     """
-    from readiness.access import Actor
     from readiness.cli import output
     from readiness.store.files import parse_size
     from readiness.transfer.plan import ImportSource, plan_import
@@ -86,7 +86,7 @@ def import_command(source: Path | None, sample: str | None, city_name: str | Non
             result = plan.summary()
         else:
             with output.steps() as step:
-                result = run_import(ws, Actor.of(settings), plan, max_size=limit, progress=step).summary()
+                result = run_import(ws, actor_of(settings), plan, max_size=limit, progress=step).summary()
     _report_import(result, dry_run, fmt)
 
 
@@ -138,12 +138,11 @@ def export_command(city_name: str, target: Path, settings: Settings) -> None:
     Example:
       readiness export --city Hanoi -o hanoi.zip
     """
-    from readiness.access import Actor
     from readiness.cli import output
     from readiness.transfer.export import export_city
 
     with open_workspace(settings) as ws, output.steps() as step:
-        info = export_city(ws, Actor.of(settings), city_name, target, progress=step)
+        info = export_city(ws, actor_of(settings), city_name, target, progress=step)
     note(f"wrote {info['path']}: {info['records']} record(s), {info['files']} file(s), "
          f"{info['audit_events']} audit event(s); digest {info['digest'][:16]}... (in the audit log: "
          "importing this zip here again keeps its statuses)")
