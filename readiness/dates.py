@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from readiness.errors import InvalidValueError
-from readiness.text import strip_marks
+from readiness.text import fold_words
 
 EARLIEST_YEAR = 1900
 #: A date further ahead than this is a typo (2205 for 2025), not a plan's horizon.
@@ -126,7 +126,7 @@ def _parse_text(value: str, field: str) -> PartialDate:
         return _build(int(m[1]), _int(m[2]), _int(m[3]), field, text)
     if m := _ISO_TIME.fullmatch(text):
         return _build(int(m[1]), int(m[2]), int(m[3]), field, text)
-    words = " ".join(strip_marks(text).casefold().split())
+    words = fold_words(text)
     if m := _VI_DAY.fullmatch(words):
         return _build(int(m[3]), int(m[2]), int(m[1]), field, text)
     if m := _VI_MONTH.fullmatch(words):
@@ -162,7 +162,13 @@ def from_iso(text: str | None) -> PartialDate | None:
     if not text:
         return None
     parts = [int(p) for p in text.split("-")]
-    return PartialDate(*parts)  # type: ignore[arg-type]
+    return PartialDate(*parts)
+
+
+def as_utc(stamp: dt.datetime) -> dt.datetime:
+    """A moment in UTC: a naive one is taken as UTC already (SQLite hands back naive UTC, and an
+    import file may give no offset), an aware one is converted."""
+    return stamp.replace(tzinfo=dt.timezone.utc) if stamp.tzinfo is None else stamp.astimezone(dt.timezone.utc)
 
 
 def check_order(start: PartialDate | None, end: PartialDate | None, end_field: str = "end") -> None:

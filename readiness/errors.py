@@ -15,6 +15,7 @@ traceback.
     │   ├── AmbiguousError          a name matches more than one thing
     │   └── UnknownFrameworkError   no framework with that id
     └── InvalidValueError           a value given on the command line or in a file is wrong
+        ├── UnreadableFileError     a file named is missing, a folder, unreadable or too large
         └── UntrustedInputError     a file from outside could not be read within the limits
 """
 
@@ -92,6 +93,16 @@ class UnknownFrameworkError(NotFoundError):
 
 class InvalidValueError(ReadinessError):
     """A value is of the wrong type or out of range."""
+
+
+class UnreadableFileError(InvalidValueError):
+    """A file a person named is not there, is a folder, cannot be read or is over its size limit
+    (``smallfile``); ``reason`` is the message without the file's name, for a ``Problem``."""
+
+    def __init__(self, file: str, reason: str):
+        super().__init__(f"{file}: {reason}")
+        self.file = file
+        self.reason = reason
 
 
 class UntrustedInputError(InvalidValueError):

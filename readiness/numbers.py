@@ -56,6 +56,13 @@ def parse_number(value: object, field: str = "value") -> int | float:
     return int(sign + plain) if "." not in plain else number
 
 
+def format_number(value: int | float, significant: int | None = None) -> str:
+    """A number with thousands separators, as the tool shows one: ``8587100`` -> ``"8,587,100"``,
+    ``3359.84`` -> ``"3,359.84"``; with ``significant``, rounded to so many significant digits
+    (``format_number(12.0, 10)`` -> ``"12"``)."""
+    return f"{value:,}" if significant is None else f"{value:,.{significant}g}"
+
+
 def _plain(text: str) -> str | None:
     """``text`` as Python's float() reads it (digits, at most one '.'), or None."""
     if re.fullmatch(r"\d+", text):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Mapping, Sequence
 
 # Letters that carry no combining mark in NFD and so survive mark stripping.
 _BASE_LETTERS = str.maketrans({"đ": "d", "Đ": "d", "ð": "d", "Ð": "d", "ł": "l", "Ł": "l"})
@@ -30,6 +31,45 @@ def strip_marks(text: str) -> str:
 def fold(text: str) -> str:
     """A matching key: no marks, no case, no spaces or punctuation ("Hà Nội" -> "hanoi")."""
     return _NOT_ALNUM.sub("", strip_marks(text).casefold())
+
+
+def fold_words(text: str) -> str:
+    """A matching key that keeps the words apart: no marks, no case, single spaces ("Hà  Nội" -> "ha noi")."""
+    return " ".join(strip_marks(text).casefold().split())
+
+
+#: The bidirectional formatting characters (embeddings, overrides, isolates: U+202A-U+202E,
+#: U+2066-U+2069) that reorder the text after them, so "gnp.exe" shows as "exe.png": refused in
+#: typed text, shown as escapes wherever text is shown.
+BIDI_CONTROLS = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+
+
+def pick_text(texts: Mapping[str, str] | None, lang: str, fallbacks: Sequence[str] = ("en",)) -> tuple[str, str | None]:
+    """A text given in several languages (``{"en": ..., "vi": ...}``), in ``lang`` if it has one,
+    else in the first of ``fallbacks`` it has, else in the first language it has; with the language
+    it fell back to (None when the text is in ``lang``, and ``("", None)`` when there is no text).
+    Empty texts count as missing."""
+    if not texts:
+        return "", None
+    for code in (lang, *fallbacks):
+        if texts.get(code):
+            return texts[code], None if code == lang else code
+    return next(((text, code) for code, text in texts.items() if text), ("", None))
+
+
+def in_language(texts: Mapping[str, str] | None, lang: str, fallbacks: Sequence[str] = ("en",)) -> str:
+    """A text given in several languages, in ``lang`` or the nearest it has (see ``pick_text``)."""
+    return pick_text(texts, lang, fallbacks)[0]
+
+
+def split_ref(ref: str) -> tuple[str, str]:
+    """A ``framework:criterion`` reference in its two parts: ``"kflc:2.6.1"`` -> ``("kflc", "2.6.1")``.
+
+    An id without its framework (``"2.6.1"``) gives ``("", "2.6.1")``; an area's reference
+    (``"kflc:2.6"``) splits the same way.
+    """
+    framework_id, sep, item = ref.partition(":")
+    return (framework_id, item) if sep else ("", ref)
 
 
 #: A cell a spreadsheet would run as a formula (OWASP: = + - @ tab CR), behind any quotes.
@@ -61,18 +101,11 @@ def word_count(text: str) -> int:
 
 def read_text_file(path: str, limit: int = 100_000) -> str:
     """A small UTF-8 text file given on the command line (a motivation text, say), NFC."""
-    from pathlib import Path
-
     from readiness.errors import InvalidValueError
+    from readiness.smallfile import read_small_file
 
-    file = Path(path)
+    data = read_small_file(path, limit, lambda size: f"larger than {limit:,} bytes; is this the right file?")
     try:
-        if not file.is_file():
-            raise InvalidValueError(f"{path}: no such file")
-        if file.stat().st_size > limit:
-            raise InvalidValueError(f"{path}: larger than {limit:,} bytes; is this the right file?")
-        return clean(file.read_bytes().decode("utf-8-sig"))
+        return clean(data.decode("utf-8-sig"))
     except UnicodeDecodeError:
         raise InvalidValueError(f"{path}: not UTF-8 text; save it as UTF-8 and try again") from None
-    except OSError as exc:
-        raise InvalidValueError(f"{path}: cannot be read: {exc.strerror}") from None

@@ -20,10 +20,10 @@ as a ``Problem`` with file and line, and every problem of a file is reported at 
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from enum import Enum
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, Protocol, Self, TypeVar
 
 from pydantic import (
     AfterValidator,
@@ -38,7 +38,7 @@ from pydantic import (
 )
 
 from readiness.profile import LANG_PATTERN, TOPIC_PATTERN
-from readiness.text import clean
+from readiness.text import clean, in_language
 
 log = logging.getLogger(__name__)
 
@@ -120,11 +120,9 @@ class Text(RootModel[Annotated[dict[LangCode, NonEmpty], Field(min_length=1)]]):
     model_config = ConfigDict(frozen=True)
 
     def get(self, lang: str, *fallbacks: str) -> str:
-        """The text in ``lang``, else in the first fallback that exists, else any."""
-        for code in (lang, *fallbacks, "en"):
-            if code in self.root:
-                return self.root[code]
-        return next(iter(self.root.values()))
+        """The text in ``lang``, else in the first fallback it has, else English, else the first
+        (``text.in_language``)."""
+        return in_language(self.root, lang, (*fallbacks, "en"))
 
     def languages(self) -> list[str]:
         return list(self.root)
@@ -344,8 +342,16 @@ def _holds(
     return True
 
 
-def walk_areas(areas: Iterable[Area]) -> Iterator[Area]:
-    """Every area, depth first in file order."""
+class _Nested(Protocol):
+    @property
+    def areas(self) -> Sequence[Self]: ...
+
+
+_Node = TypeVar("_Node", bound=_Nested)
+
+
+def walk_areas(areas: Iterable[_Node]) -> Iterator[_Node]:
+    """Every area, each before the areas it holds, in file order: a framework's, or a scorecard's."""
     for area in areas:
         yield area
         yield from walk_areas(area.areas)
