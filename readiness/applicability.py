@@ -15,12 +15,13 @@ from sqlmodel import select
 
 from readiness.access import Actor
 from readiness.cities import find_city
+from readiness.dates import as_utc
 from readiness.errors import InvalidValueError, NotFoundError
 from readiness.frameworks.catalogue import Catalogue
 from readiness.store.audit import record_event
 from readiness.store.db import Workspace
 from readiness.store.models import City, NotApplicable
-from readiness.text import clean
+from readiness.text import clean, split_ref
 
 MIN_WORDS = 3
 MAX_CHARS = 1000
@@ -35,9 +36,8 @@ class Mark:
     at: dt.datetime
 
     def as_json(self) -> dict[str, str]:
-        at = self.at if self.at.tzinfo else self.at.replace(tzinfo=dt.timezone.utc)
         return {"city": self.city, "criterion": self.criterion, "justification": self.justification,
-                "by": self.by, "at": at.isoformat(timespec="seconds")}
+                "by": self.by, "at": as_utc(self.at).isoformat(timespec="seconds")}
 
 
 def _criterion(ref: str, catalogue: Catalogue) -> str:
@@ -91,7 +91,7 @@ def unmark_not_applicable(ws: Workspace, actor: Actor, city_name: str, ref: str,
     version); an id alone (``1.3.1``) is resolved with ``catalogue`` as everywhere else.
     """
     ref = clean(ref)
-    if catalogue is not None and ":" not in ref:
+    if catalogue is not None and not split_ref(ref)[0]:
         ref = catalogue.qualify(ref)
     with ws.session() as session:
         city = find_city(session, city_name)

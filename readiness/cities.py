@@ -20,7 +20,7 @@ from readiness.errors import AmbiguousError, InvalidValueError, NotFoundError
 from readiness.store.audit import record_event, row_json, snapshot
 from readiness.store.db import Workspace
 from readiness.store.models import AuditEvent, City, Unit, utcnow
-from readiness.text import clean, fold, strip_marks
+from readiness.text import clean, fold, fold_words, strip_marks
 
 UNIT_KINDS = ("ward", "commune", "district", "town", "agency", "school", "library", "centre", "association", "other")
 #: What officials write for each unit kind (matched folded: with or without diacritics); the
@@ -129,7 +129,7 @@ _CITY_SUFFIXES = (("city",),)
 
 def city_key(name: str) -> str:
     """A city name's matching key without "TP.", "Thành phố", "city"...: "TP. Hà Nội" -> "hanoi"."""
-    words = [w for w in re.split(r"[\W_]+", strip_marks(name).casefold()) if w]
+    words = [w for w in re.split(r"[\W_]+", fold_words(name)) if w]
     for prefix in _CITY_PREFIXES:
         if len(words) > len(prefix) and tuple(words[:len(prefix)]) == prefix:
             words = words[len(prefix):]

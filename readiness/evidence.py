@@ -43,7 +43,7 @@ from readiness.store.check import workspace_store
 from readiness.store.db import Workspace
 from readiness.store.files import DEFAULT_MAX_SIZE, Batch, StoredFile, check_attachment_name, display_name
 from readiness.store.models import Attachment, AuditEvent, City, Evidence, EvidenceLink, IndicatorValue, Unit, utcnow
-from readiness.text import clean, fold, strip_marks
+from readiness.text import BIDI_CONTROLS, clean, fold, fold_words, in_language, split_ref
 
 if TYPE_CHECKING:
     from readiness.frameworks.catalogue import Catalogue
@@ -149,7 +149,7 @@ def _text(value: Any, name: str, limit: int, multiline: bool) -> str:
         raise InvalidValueError(f"{name}: {len(text):,} characters; at most {limit:,}: shorten it")
     allowed = "\n\t" if multiline else ""
     bad = [ch for ch in text if (unicodedata.category(ch) == "Cc" and ch not in allowed)
-           or ch in "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"]
+           or ch in BIDI_CONTROLS]
     if bad:
         raise InvalidValueError(
             f"{name}: holds control or direction-override characters "
@@ -249,8 +249,8 @@ def check_indicator(value: Mapping[str, Any], catalogue: Catalogue, today: dt.da
     ident = str(value.get("indicator") or "").strip()
     if not _INDICATOR.fullmatch(ident):
         raise InvalidValueError(f"indicators: {ident!r} is not an indicator id, e.g. kflc:adult-literacy-rate")
-    if ":" in ident:
-        framework_id, _, ind = ident.partition(":")
+    framework_id, ind = split_ref(ident)
+    if framework_id:
         known = {i.id for fw in catalogue if fw.framework.id == framework_id
                  for c in fw.framework.criteria.values() for i in c.indicators}
         if ind not in known:
@@ -381,7 +381,7 @@ class EvidenceView:
 
     def title(self, lang: str = "en") -> str:
         t = self.row.title
-        return t.get(lang) or t.get("en") or t.get("vi") or next(iter(t.values()), "")
+        return in_language(t, lang, ("en", "vi"))
 
     def dates_text(self, lang: str = "en", *, compact: bool = False) -> str:
         """"1 October 2025 – 7 October 2025", or with ``compact`` "2025-10-01 – 2025-10-07"."""
@@ -426,9 +426,7 @@ class EvidenceView:
 def iso_time(value: dt.datetime | None) -> str | None:
     if value is None:
         return None
-    if value.tzinfo is None:  # SQLite hands back naive UTC
-        value = value.replace(tzinfo=dt.timezone.utc)
-    return value.astimezone(dt.timezone.utc).isoformat(timespec="seconds")
+    return dates.as_utc(value).isoformat(timespec="seconds")
 
 
 def views_of(session: Session, rows: Sequence[Evidence]) -> list[EvidenceView]:
@@ -489,11 +487,6 @@ def search_key(row: Evidence) -> str:
     parts = [*row.title.values(), *row.summary.values(), *row.organiser.values(), *row.tags,
              row.owner or "", row.code]
     return fold_words(" ".join(parts))
-
-
-def fold_words(text: str) -> str:
-    """Text for searching: no marks, no case, single spaces ("Hà  Nội" -> "ha noi")."""
-    return " ".join(strip_marks(text).casefold().split())
 
 
 # ---------------------------------------------------------------------------------------------

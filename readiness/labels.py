@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Protocol
 
+from readiness.text import in_language
+
 LABELS: dict[str, dict[str, str]] = {
     "evidence": {"en": "evidence", "vi": "minh chứng", "fr": "preuves"},
     "city profile": {"en": "city profile", "vi": "thông tin thành phố", "fr": "profil de la ville"},
@@ -274,8 +276,7 @@ LABELS: dict[str, dict[str, str]] = {
 
 def label(key: str, lang: str, **values: object) -> str:
     """The label ``key`` in ``lang`` (English if missing), with ``{n}``-style values filled in."""
-    texts = LABELS[key]
-    return texts.get(lang, texts["en"]).format(**values)
+    return in_language(LABELS[key], lang).format(**values)
 
 
 RECORD_STATUS: dict[str, dict[str, str]] = {
@@ -289,8 +290,7 @@ RECORD_STATUS: dict[str, dict[str, str]] = {
 
 def record_status(status: str, lang: str) -> str:
     """A record's review status (draft, submitted, verified, rejected) in ``lang``; unknown ones as they are."""
-    names = RECORD_STATUS.get(status, {})
-    return names.get(lang) or names.get("en") or status
+    return in_language(RECORD_STATUS.get(status), lang) or status
 
 
 def join_words(items: list, lang: str, conjunction: str = "and") -> str:
@@ -325,7 +325,7 @@ def reason_text(reason: Coded, lang: str = "en", **known: Any) -> str:
         if isinstance(v, list):
             return join_words(v, lang)
         if isinstance(v, dict):  # a framework text in several languages
-            return v.get(lang) or v.get("en") or next(iter(v.values()), "")
+            return in_language(v, lang)
         return v
 
     values = {k: say(v) for k, v in params.items()}

@@ -208,6 +208,7 @@ class DateTimeType(click.ParamType):
     name = "datetime"
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> dt.datetime:
+        from readiness.dates import as_utc
         from readiness.errors import InvalidValueError
 
         if isinstance(value, dt.datetime):
@@ -218,7 +219,7 @@ class DateTimeType(click.ParamType):
             except ValueError:
                 flag = _flag(param, "--created")
                 raise InvalidValueError(f"{flag} {value!r}: write 2026-06-15 or 2026-06-15T09:00") from None
-        return (made if made.tzinfo else made.replace(tzinfo=dt.timezone.utc)).astimezone(dt.timezone.utc)
+        return as_utc(made)
 
 
 def _flag(param: click.Parameter | None, default: str) -> str:

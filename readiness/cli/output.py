@@ -15,6 +15,9 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from readiness.numbers import format_number
+from readiness.text import BIDI_CONTROLS, in_language
+
 if TYPE_CHECKING:
     from rich.console import Console
 
@@ -73,8 +76,7 @@ def table(columns: Sequence[str], rows: Iterable[Sequence[Any]], title: str | No
 
 
 _UNSAFE = {c: f"\\x{c:02x}" for c in [*range(0x20), 0x7f, *range(0x80, 0xa0)]}
-_UNSAFE.update({c: f"\\u{c:04x}" for c in (0x200e, 0x200f, 0x202a, 0x202b, 0x202c, 0x202d, 0x202e,
-                                            0x2066, 0x2067, 0x2068, 0x2069)})
+_UNSAFE.update({ord(c): f"\\u{ord(c):04x}" for c in ("\u200e", "\u200f", *BIDI_CONTROLS)})
 
 
 def safe(text: str, *, lines: bool = False) -> str:
@@ -207,7 +209,7 @@ def city_detail(detail: CityDetail) -> None:
             if "invalid" in r:  # a bad value an old import stored: shown, not a crash; `city set --clear` removes it
                 rows.append((r["field"], f"invalid: {r['value']}", r["invalid"][:60]))
             elif "year" in r:
-                rows.append((r["field"], f"{r['value']:,} {r['unit']}".strip(), r["year"]))
+                rows.append((r["field"], f"{format_number(r['value'])} {r['unit']}".strip(), r["year"]))
             elif "lang" in r:
                 text = r["value"] if len(r["value"]) <= 60 else r["value"][:57] + "..."
                 rows.append((r["field"], text, f"{r['lang']}, {r['words']} words"))
@@ -324,8 +326,8 @@ def evidence_detail(view: EvidenceView, lang: str, verification: Any = None) -> 
         lines += [f"    {lk.criterion}" + (f"  {lk.rationale}" if lk.rationale else "") for lk in view.links]
     if view.indicators:
         lines.append("  indicator values:")
-        lines += [f"    {i.indicator} = {i.value:,.10g} {i.unit or ''}".rstrip() + (f" ({i.year})" if i.year else "")
-                  + (f", {i.source}" if i.source else "") for i in view.indicators]
+        lines += [f"    {i.indicator} = {format_number(i.value, 10)} {i.unit or ''}".rstrip()
+                  + (f" ({i.year})" if i.year else "") + (f", {i.source}" if i.source else "") for i in view.indicators]
     if view.attachments:
         lines.append("  attachments:")
         lines += [f"    {a.name}  {a.media_type}  {human_size(a.size)}  sha256:{a.sha256[:16]}"
@@ -397,7 +399,7 @@ def suggestions(code: str, found: Mapping[str, Sequence[Suggestion]], lang: str)
             continue
         click.echo(f"suggested {framework_id} criteria for {code}:", err=True)
         for s in items:
-            title = s.title.get(lang) or s.title.get("en") or next(iter(s.title.values()))
+            title = in_language(s.title, lang)
             click.echo(safe(f"  {s.ref:<18} {title[:60]:<60}  matched: {', '.join(s.words[:4])}"), err=True)
         best.append(items[0].ref)
     if best:
@@ -425,4 +427,5 @@ def draft(found: Draft) -> None:
     line("organiser", found.organiser)
     line("source", found.source_url)
     if found.numbers:
-        line("numbers", "; ".join(f"{n.indicator} = {n.value:,.10g} ({n.text})" for n in found.numbers[:8]))
+        line("numbers", "; ".join(f"{n.indicator} = {format_number(n.value, 10)} ({n.text})"
+                                  for n in found.numbers[:8]))

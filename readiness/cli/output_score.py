@@ -14,6 +14,8 @@ import click
 
 from readiness.cli.output import console, csv_writer, note, requirement_text, safe, table
 from readiness.labels import LABELS, label, reason_text, record_status
+from readiness.numbers import format_number
+from readiness.text import in_language, split_ref
 
 if TYPE_CHECKING:
     from readiness.scoring.engine import AreaScore, DueItem, Gap, Scorecard, UnitContribution
@@ -26,10 +28,6 @@ STYLE = {"met": "green", "partial": "yellow", "unverified": "yellow", "stale": "
 def pct(value: float | None, lang: str = "en") -> str:
     """"73%", or "no score" when there is nothing to score (never 0)."""
     return label("no score", lang) if value is None else f"{value * 100:.0f}%"
-
-
-def _text(texts: dict[str, str], lang: str) -> str:
-    return texts.get(lang) or texts.get("en") or next(iter(texts.values()), "")
 
 
 def _styled(status: str, lang: str) -> Any:
@@ -47,7 +45,7 @@ def verdict_line(card: Scorecard, lang: str) -> str:
         parts.append(label("line.na", lang, n=card.not_applicable))
     line = " · ".join(parts) + f" · {label('line.verdict', lang)}: {verdict.upper()}"
     if card.blocking_unmet:
-        line += f" ({label('line.blocking', lang)}: {', '.join(r.partition(':')[2] for r in card.blocking_unmet)})"
+        line += f" ({label('line.blocking', lang)}: {', '.join(split_ref(r)[1] for r in card.blocking_unmet)})"
     return line
 
 
@@ -59,15 +57,15 @@ def scorecard_table(card: Scorecard, lang: str) -> None:
 
     draft = f" ({label('draft framework', lang)})" if card.draft else ""
     t = Table(box=box.SIMPLE_HEAD, pad_edge=False, title_justify="left",
-              title=f"{safe(card.city)} · {_text(card.framework_name, lang)} ({card.framework} {card.version}){draft}"
-                    f" · {label('as of', lang)} {card.as_of.isoformat()}")
+              title=f"{safe(card.city)} · {in_language(card.framework_name, lang)} ({card.framework} "
+                    f"{card.version}){draft} · {label('as of', lang)} {card.as_of.isoformat()}")
     t.add_column(label("col.area", lang), overflow="fold", ratio=1)
     t.add_column(label("col.status", lang), no_wrap=True)
     t.add_column(label("col.coverage", lang), justify="right", no_wrap=True)
     t.add_column(label("col.counted", lang), overflow="fold", max_width=36)
 
     def add_area(area: AreaScore, depth: int) -> None:
-        t.add_row(Text(f"{'  ' * depth}{area.id} {_text(area.title, lang)}", style="bold"), "",
+        t.add_row(Text(f"{'  ' * depth}{area.id} {in_language(area.title, lang)}", style="bold"), "",
                   Text(pct(area.score, lang), style="bold"),
                   label("met_of", lang, met=area.met, applicable=area.applicable) if area.applicable else "")
         for sub in area.areas:
@@ -80,8 +78,8 @@ def scorecard_table(card: Scorecard, lang: str) -> None:
                 counted = c.justification or ""
             elif c.basis == "profile":
                 counted = ", ".join(f.field for f in c.fields if f.ok)
-            t.add_row(Text(f"{'  ' * (depth + 1)}{c.id} {safe(_text(c.title, lang))}{flag}"), _styled(c.status, lang),
-                      "" if c.coverage is None else pct(c.coverage, lang), Text(safe(counted)))
+            t.add_row(Text(f"{'  ' * (depth + 1)}{c.id} {safe(in_language(c.title, lang))}{flag}"),
+                      _styled(c.status, lang), "" if c.coverage is None else pct(c.coverage, lang), Text(safe(counted)))
 
     for area in card.areas:
         add_area(area, 0)
@@ -97,7 +95,7 @@ def explain(explanation: Explanation, lang: str) -> None:
     """One criterion: what it asks for, each linked record and why it counted or not."""
     card, criterion = explanation.card, explanation.criterion
     crit = explanation.framework.criteria[criterion.id]
-    click.echo(safe(f"{criterion.ref}  {_text(criterion.title, lang)}"))
+    click.echo(safe(f"{criterion.ref}  {in_language(criterion.title, lang)}"))
     asks, status = f"{label('x.asks', lang)}:", f"{label('x.status', lang)}:"
     width = max(len(asks), len(status)) + 2
     click.echo(f"  {asks:<{width}}{requirement_text(crit, lang)}"
@@ -127,7 +125,7 @@ def explain(explanation: Explanation, lang: str) -> None:
                for f in criterion.fields])
     for ind in criterion.indicators:
         value = label("x.no_value", lang) if ind.value is None else \
-            f"{ind.value:,.10g} {ind.unit} ({ind.year or label('x.year_unknown', lang)}, {ind.record})"
+            f"{format_number(ind.value, 10)} {ind.unit} ({ind.year or label('x.year_unknown', lang)}, {ind.record})"
         target = "" if ind.target_reached is None else ", " + (
             label("x.target_reached", lang) if ind.target_reached
             else label("x.target_missed", lang, target=f"{ind.target:g}"))
@@ -141,7 +139,7 @@ def explain(explanation: Explanation, lang: str) -> None:
 
 def _value(value: Any) -> str:
     if isinstance(value, dict) and set(value) == {"value", "year"}:
-        return f"{value['value']:,} ({value['year']})"
+        return f"{format_number(value['value'])} ({value['year']})"
     if isinstance(value, dict):
         return "; ".join(f"{k}: {v}" for k, v in value.items())
     return "" if value is None else str(value)
@@ -166,7 +164,7 @@ def gaps_table(gaps: Sequence[Gap], lang: str) -> None:
         if g.units:
             todo += f"\n  {label('owner', lang)}: {', '.join(g.units)}" \
                 + (f" ({label('suggested', lang)})" if g.owner_suggested else "")
-        t.add_row(str(i), priority, Text(safe(f"{g.criterion}\n{_text(g.title, lang)}", lines=True)),
+        t.add_row(str(i), priority, Text(safe(f"{g.criterion}\n{in_language(g.title, lang)}", lines=True)),
                   _styled(g.status, lang), Text(safe(todo, lines=True)))
     console().print(t)
 
@@ -185,7 +183,7 @@ def all_cities_table(cards: Sequence[Scorecard], lang: str) -> None:
         t.add_row(Text(safe(c.city)), c.framework, pct(c.score, lang),
                   f"{c.met}/{c.applicable} ({pct(c.met_share, lang)})",
                   Text(verdict, style=STYLE.get(c.verdict or "", "")),
-                  ", ".join(r.partition(":")[2] for r in c.blocking_unmet))
+                  ", ".join(split_ref(r)[1] for r in c.blocking_unmet))
     console().print(t)
 
 
@@ -195,12 +193,12 @@ def units_table(card: Scorecard, rows: Sequence[UnitContribution], lang: str) ->
     table(columns, [(r.unit or label("no unit", lang), *(r.areas.get(a.id, 0) or "" for a in card.areas), r.records)
                     for r in rows],
           title=label("by_unit_title", lang, city=card.city, framework=card.framework))
-    note(f"{label('areas', lang)}: " + "; ".join(f"{a.id} {_text(a.title, lang)}" for a in card.areas))
+    note(f"{label('areas', lang)}: " + "; ".join(f"{a.id} {in_language(a.title, lang)}" for a in card.areas))
 
 
 def due_table(items: Sequence[DueItem], lang: str) -> None:
     table([label(f"col.{c}", lang) for c in ("until", "record", "title", "criterion", "runs_out", "then")],
-          [(i.until.isoformat(), i.record, _text(i.title, lang), i.criterion,
+          [(i.until.isoformat(), i.record, in_language(i.title, lang), i.criterion,
             label("validity" if i.why == "valid_until" else "age limit", lang),
             f"{label(i.status_now, lang)} -> {label(i.status_after, lang)}" if i.falls
             else label("still covered", lang))
@@ -221,7 +219,7 @@ def criteria_csv(cards: Sequence[Scorecard], lang: str, raw: bool = False) -> No
     w.writerow(CRITERIA_CSV)
     for card in cards:
         for c in card.all_criteria():
-            w.writerow([card.city, card.framework, c.area, c.ref, _text(c.title, lang), str(c.blocking).lower(),
+            w.writerow([card.city, card.framework, c.area, c.ref, in_language(c.title, lang), str(c.blocking).lower(),
                         f"{c.weight:g}", c.status, "" if c.coverage is None else f"{c.coverage:.4f}", f"{c.share:.4f}",
                         "; ".join(c.counted) or (c.counted_records or ""), c.justification or ""])
 
@@ -239,6 +237,6 @@ def gaps_csv(gaps: Sequence[Gap], lang: str, raw: bool = False) -> None:
     w.writerow(("rank", "framework", "criterion", "title", "status", "coverage", "blocking", "gain", "actions",
                 "units"))
     for i, g in enumerate(gaps, 1):
-        w.writerow([i, g.framework, g.criterion, _text(g.title, lang), g.status,
+        w.writerow([i, g.framework, g.criterion, in_language(g.title, lang), g.status,
                     "" if g.coverage is None else f"{g.coverage:.4f}", str(g.blocking).lower(), f"{g.gain:.2f}",
                     " | ".join(reason_text(p, lang) for p in g.problems), "; ".join(g.units)])

@@ -21,6 +21,7 @@ from readiness.cli.options import (
 )
 from readiness.cli.output import emit_json, note
 from readiness.labels import label
+from readiness.text import in_language
 
 if TYPE_CHECKING:
     from readiness.config import Settings
@@ -218,7 +219,7 @@ def suggest_command(evidence_id: str, framework_ids: tuple[str, ...], top: int, 
                  for s in items]
             for fw, items in found.items()}})
         return
-    rows = [(s.ref, s.title.get(lang) or s.title.get("en") or "", f"{s.score:.1f}", ", ".join(s.words[:5]))
+    rows = [(s.ref, in_language(s.title, lang), f"{s.score:.1f}", ", ".join(s.words[:5]))
             for items in found.values() for s in items]
     output.table([label(f"col.{c}", lang) for c in ("criterion", "title", "score", "matched")], rows,
                  title=f"{view.code}: {view.title(lang)}")

@@ -25,7 +25,9 @@ from typing import TYPE_CHECKING, Any
 from readiness.errors import InvalidValueError
 from readiness.frameworks.catalogue import Catalogue
 from readiness.labels import DOSSIER, label, record_status
+from readiness.numbers import format_number
 from readiness.scoring.engine import DEFINITIONS, CityFacts, Gap, Scorecard, rank_gaps
+from readiness.text import BIDI_CONTROLS, in_language, pick_text
 
 if TYPE_CHECKING:
     from readiness.access import Actor
@@ -121,17 +123,7 @@ class DossierContext:
     embedded: list[dict[str, Any]] = field(default_factory=list)
 
 
-def pick_text(texts: dict[str, str], lang: str) -> tuple[str, str | None]:
-    """The text in ``lang``, else another, with the language it is in (None when it is ``lang``)."""
-    if texts.get(lang):
-        return texts[lang], None
-    for code, text in texts.items():
-        if text:
-            return text, code
-    return "", None
-
-
-_BIDI = {c: f"[U+{c:04X}]" for c in (0x202A, 0x202B, 0x202C, 0x202D, 0x202E, 0x2066, 0x2067, 0x2068, 0x2069)}
+_BIDI = {ord(c): f"[U+{ord(c):04X}]" for c in BIDI_CONTROLS}
 
 
 def _nfc(text: str) -> str:
@@ -238,7 +230,7 @@ def context_of(found: CityEvidence, scores: CityScores, catalogue: Catalogue, op
     years = Counter((v.row.start or "")[:4] or label_d("undated", lang) for v in views)
     marks = dict(scores.facts.not_applicable)
     gaps = rank_gaps(scores.cards)
-    frameworks = [{"id": c.framework, "name": pick_text(c.framework_name, lang)[0], "version": c.version,
+    frameworks = [{"id": c.framework, "name": in_language(c.framework_name, lang), "version": c.version,
                    "draft": c.draft, "card": c, "areas": _chart(c, lang)} for c in scores.cards]
     return DossierContext(
         lang=lang, city=_nfc(city.name), country=city.country, as_of=day, created=made,
@@ -248,12 +240,12 @@ def context_of(found: CityEvidence, scores: CityScores, catalogue: Catalogue, op
         by_kind=sorted(kinds.items(), key=lambda kv: (-kv[1], kv[0])),
         by_year=sorted(years.items(), key=lambda kv: kv[0]),
         blocking_gaps=[g for g in gaps if g.blocking and g.status != "met"], gaps=gaps,
-        not_applicable=[{"criterion": c.ref, "title": pick_text(c.title, lang)[0],
+        not_applicable=[{"criterion": c.ref, "title": in_language(c.title, lang),
                          "justification": c.justification or ""}
                         for card in scores.cards for c in card.all_criteria() if c.status == "not_applicable"],
         profile=_profile_rows(prof, lang), texts=_texts(prof, lang), challenges=_challenges(catalogue, prof),
         letters=_letters(catalogue, scores.cards, lang),
-        definitions={k: v.get(lang, v["en"]) for k, v in DEFINITIONS.items()},
+        definitions={k: in_language(v, lang) for k, v in DEFINITIONS.items()},
         embed=options.embed and options.fmt == "pdf")
 
 
@@ -264,7 +256,7 @@ def _records(views: Sequence[EvidenceView], lang: str) -> list[RecordEntry]:
         r = v.row
         title, title_lang = pick_text(r.title, lang)
         summary, summary_lang = pick_text(r.summary, lang)
-        organiser, _ = pick_text(r.organiser, lang)
+        organiser = in_language(r.organiser, lang)
         records.append(RecordEntry(
             id=r.code, kind=r.kind, kind_label=label(r.kind, lang), title=_nfc(title), title_lang=title_lang,
             summary=_nfc(summary), summary_lang=summary_lang if summary else None, organiser=_nfc(organiser),
@@ -302,10 +294,10 @@ def _profile_rows(prof: Mapping[str, Any], lang: str) -> list[dict[str, Any]]:
         stored = prof.get(name)
         label_text = spec.label_vi if lang == "vi" else spec.label_en
         if spec.kind.value == "figure":
-            value = f"{stored['value']:,} {spec.unit}".strip() if stored else None
+            value = f"{format_number(stored['value'])} {spec.unit}".strip() if stored else None
             profile_rows.append({"label": label_text, "value": value, "year": stored["year"] if stored else None})
         else:
-            text, _ = pick_text(stored or {}, lang)
+            text = in_language(stored, lang)
             profile_rows.append({"label": label_text, "value": _nfc(text) or None, "year": None})
     return profile_rows
 
@@ -324,7 +316,7 @@ def _letters(catalogue: Catalogue, cards: Sequence[Scorecard], lang: str) -> lis
         for cid in catalogue.letters(form_card.framework):
             c = form_card.criterion(cid)
             if c is not None:
-                letters.append({"title": pick_text(c.title, lang)[0], "status": c.status,
+                letters.append({"title": in_language(c.title, lang), "status": c.status,
                                 "status_label": label(c.status, lang), "records": c.counted,
                                 "linked": [r.id for r in c.records]})
     return letters
@@ -335,7 +327,7 @@ def _chart(card: Scorecard, lang: str) -> list[dict[str, Any]]:
     bars = []
     for area in card.areas:
         for a in (area.areas or [area]):
-            title = pick_text(a.title, lang)[0]
+            title = in_language(a.title, lang)
             bars.append({"id": a.id, "title": title, "label": _shorten(f"{a.id} {title}", CHART_LABEL_CHARS),
                          "score": a.score})
     return bars
@@ -365,7 +357,6 @@ def _field_label(name: str, lang: str) -> str:
 
 def label_d(key: str, lang: str, **values: Any) -> str:
     """A dossier label (``labels.DOSSIER``) in ``lang``."""
-    texts = DOSSIER[key]
-    return texts.get(lang, texts["en"]).format(**values)
+    return in_language(DOSSIER[key], lang).format(**values)
 
 

@@ -15,10 +15,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from readiness.dossier.context import DossierContext, DossierOptions, build_context, label_d, pick_text, safe_url
+from readiness.dossier.context import DossierContext, DossierOptions, build_context, label_d, safe_url
 from readiness.errors import InvalidValueError
 from readiness.frameworks.catalogue import Catalogue
 from readiness.labels import LABELS, label, reason_text
+from readiness.text import in_language
 
 if TYPE_CHECKING:
     from readiness.access import Actor
@@ -64,7 +65,7 @@ def render_html(context: DossierContext, *, inline_css: bool = False) -> str:
     return env.get_template("dossier.html.j2").render(
         c=context, css=css, d=lambda key, **kw: label_d(key, lang, **kw),
         l=lambda key, **kw: label(key, lang, **kw) if key in LABELS else key,
-        reason=lambda r: reason_text(r, lang), pick=lambda texts: pick_text(texts, lang)[0])
+        reason=lambda r: reason_text(r, lang), pick=lambda texts: in_language(texts, lang))
 
 
 # ---------------------------------------------------------------------------------------------

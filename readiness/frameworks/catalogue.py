@@ -8,7 +8,7 @@ from pathlib import Path
 
 from readiness.errors import AmbiguousError, InvalidValueError, UnknownFrameworkError
 from readiness.frameworks.schema import Criterion, Framework
-from readiness.text import clean
+from readiness.text import clean, split_ref
 
 # ---------------------------------------------------------------------------------------------
 # The catalogue: every framework a command can see
@@ -60,7 +60,7 @@ class Catalogue:
 
     def resolve(self, ref: str) -> Criterion | None:
         """The criterion a ``framework:criterion`` reference names, or None."""
-        framework_id, _, criterion_id = ref.partition(":")
+        framework_id, criterion_id = split_ref(ref)
         entry = self.entries.get(framework_id)
         return entry.framework.criteria.get(criterion_id) if entry else None
 
@@ -83,8 +83,8 @@ class Catalogue:
         def ids(fw: Framework) -> set[str]:
             return set(fw.criteria) | ({a.id for a in fw.all_areas()} if areas else set())
 
-        framework_id, sep, item = text.partition(":")
-        if sep:
+        framework_id, item = split_ref(text)
+        if framework_id:
             if framework_id not in self.entries:
                 raise InvalidValueError(f"{text!r}: no framework {framework_id!r}; known: {', '.join(self.ids())}")
             if item not in ids(self.entries[framework_id].framework):

@@ -12,7 +12,7 @@ from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 
 from readiness import yamlfile
-from readiness.errors import FrameworkError, Problem
+from readiness.errors import FrameworkError, Problem, UnreadableFileError
 from readiness.frameworks.catalogue import Catalogue, Entry
 from readiness.frameworks.schema import (
     ID_PATTERN,
@@ -30,6 +30,8 @@ from readiness.frameworks.schema import (
     Text,
 )
 from readiness.profile import LANG_PATTERN, PROFILE_FIELDS, TOPIC_PATTERN, FieldKind
+from readiness.smallfile import read_small_file
+from readiness.text import split_ref
 
 log = logging.getLogger(__name__)
 
@@ -122,18 +124,11 @@ def read_text(path: Path) -> tuple[str | None, Problem | None]:
     """Read a framework file as UTF-8 text, or say why it cannot be read."""
     name = str(path)
     try:
-        if path.is_dir():
-            return None, Problem(name, 0, "", "is a folder; give the YAML files in it")
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            return None, Problem(
-                name, 0, "", f"is {size:,} bytes; a framework file is at most {MAX_FILE_BYTES:,}"
-            )
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        return None, Problem(name, 0, "", "no such file")
-    except OSError as exc:
-        return None, Problem(name, 0, "", f"cannot be read: {exc.strerror or exc}")
+        raw = read_small_file(path, MAX_FILE_BYTES,
+                              lambda size: f"is {size:,} bytes; a framework file is at most {MAX_FILE_BYTES:,}",
+                              folder="is a folder; give the YAML files in it")
+    except UnreadableFileError as exc:
+        return None, Problem(name, 0, "", exc.reason)
     try:
         return raw.decode("utf-8-sig"), None
     except UnicodeDecodeError as exc:
@@ -362,7 +357,7 @@ def check_crosswalks(fw: Framework, catalogue: Catalogue, name: str, data: Any) 
     for a_loc, area in _area_locs(fw.areas, ("areas",)):
         for j, crit in enumerate(area.criteria):
             for k, ref in enumerate(crit.maps_to):
-                target_fw, _, target = ref.partition(":")
+                target_fw, target = split_ref(ref)
                 if target_fw not in catalogue.entries:
                     message = f"no framework {target_fw!r} for crosswalk {ref!r}; known: {', '.join(catalogue.ids())}"
                 elif catalogue.resolve(ref) is None:

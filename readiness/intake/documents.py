@@ -21,6 +21,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 from readiness.errors import InvalidValueError
+from readiness.smallfile import read_small_file
 from readiness.text import clean
 
 #: Largest document read for a draft: a news article or a decision is far smaller.
@@ -59,17 +60,9 @@ def _read_document(path: str | Path) -> Document:
     from readiness.store.files import sniff
 
     file = Path(path)
-    try:
-        if file.is_dir():
-            raise InvalidValueError(f"{path}: is a folder; give the document's file")
-        if not file.is_file():
-            raise InvalidValueError(f"{path}: no such file")
-        size = file.stat().st_size
-        if size > MAX_BYTES:
-            raise InvalidValueError(f"{path}: {size:,} bytes; a document to draft from is at most {MAX_BYTES:,}")
-        data = file.read_bytes()
-    except OSError as exc:
-        raise InvalidValueError(f"{path}: cannot be read: {exc.strerror}") from None
+    data = read_small_file(path, MAX_BYTES,
+                           lambda size: f"{size:,} bytes; a document to draft from is at most {MAX_BYTES:,}",
+                           folder="is a folder; give the document's file")
     media_type = sniff(data[:65536], file) if data else "text/plain"
     try:
         if media_type == "application/pdf":

@@ -30,7 +30,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from readiness.frameworks.schema import Area, Criterion, Framework
-from readiness.text import strip_marks
+from readiness.text import fold_words
 
 #: Cue words per evidence kind, with a weight, to guess what a document is; Vietnamese with
 #: diacritics, as officials write them. Not framework vocabulary: evidence kinds are global.
@@ -82,7 +82,7 @@ MAX_TEXT = 200_000
 
 def fold_text(text: str) -> str:
     """Folded words separated by single spaces: "Hội Thảo, 2025" -> "hoi thao 2025"."""
-    return " ".join(_TOKEN.findall(strip_marks(text).casefold()))
+    return " ".join(_TOKEN.findall(fold_words(text)))
 
 
 def _contains(haystack: str, phrase: str) -> bool:

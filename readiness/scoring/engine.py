@@ -33,7 +33,7 @@ from pydantic import BaseModel, ConfigDict, SkipValidation
 
 from readiness.dates import PartialDate, add_months
 from readiness.frameworks.catalogue import Catalogue
-from readiness.frameworks.schema import Area, Criterion, EvidenceRequirement, Framework, ProfileCheck
+from readiness.frameworks.schema import Area, Criterion, EvidenceRequirement, Framework, ProfileCheck, walk_areas
 from readiness.profile import PROFILE_FIELDS
 from readiness.text import word_count
 
@@ -292,15 +292,7 @@ class Scorecard(_Out):
     gaps: list[Gap] = []
 
     def all_criteria(self) -> list[CriterionScore]:
-        out: list[CriterionScore] = []
-
-        def walk(areas: Sequence[AreaScore]) -> None:
-            for a in areas:
-                out.extend(a.criteria)
-                walk(a.areas)
-
-        walk(self.areas)
-        return out
+        return [c for a in walk_areas(self.areas) for c in a.criteria]
 
     def criterion(self, ref: str) -> CriterionScore | None:
         return next((c for c in self.all_criteria() if c.ref == ref or c.id == ref), None)
@@ -740,13 +732,9 @@ def _area_chains(framework: Framework) -> dict[str, set[str]]:
     """Each area with the areas above it, as link refs: a record linked to one of them is about
     the criteria below it (an area link counts for none), so linking it to one is an action."""
     chains: dict[str, set[str]] = {}
-
-    def walk(areas: Sequence[Area], above: frozenset[str]) -> None:
-        for a in areas:
-            chains[a.id] = set(above | {f"{framework.id}:{a.id}"})
-            walk(a.areas, above | {f"{framework.id}:{a.id}"})
-
-    walk(framework.areas, frozenset())
+    for a in walk_areas(framework.areas):  # each area comes before the areas it holds
+        chains.setdefault(a.id, set()).add(f"{framework.id}:{a.id}")
+        chains.update({sub.id: set(chains[a.id]) for sub in a.areas})
     return chains
 
 
@@ -978,10 +966,7 @@ def by_unit(card: Scorecard, city: CityFacts) -> list[UnitContribution]:
     unit_of = {r.code: r.unit for r in city.records}
     counts: dict[str | None, dict[str, set[str]]] = {u: {} for u in city.units}
     for area in card.areas:
-        stack = [area]
-        while stack:
-            a = stack.pop()
-            stack.extend(a.areas)
+        for a in walk_areas([area]):
             for c in a.criteria:
                 for code in c.counted:
                     counts.setdefault(unit_of.get(code), {}).setdefault(area.id, set()).add(code)

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from readiness.errors import InvalidValueError
 from readiness.scoring.engine import DEFINITIONS, CriterionScore, DueItem, Gap, Scorecard, rank_gaps
 from readiness.scoring.facts import CardUnits, contributions, due_city, score_all, score_city
+from readiness.text import in_language, split_ref
 
 if TYPE_CHECKING:
     from readiness.access import Actor
@@ -42,7 +43,7 @@ def scorecards_json(cards: Sequence[Scorecard], lang: str, extra: dict[str, Any]
         return data
 
     return {"format": SCORE_FORMAT, "lang": lang,
-            "definitions": {k: v.get(lang, v["en"]) for k, v in DEFINITIONS.items()},
+            "definitions": {k: in_language(v, lang) for k, v in DEFINITIONS.items()},
             **(extra or {}), "scorecards": [with_text(c) for c in cards]}
 
 
@@ -125,7 +126,7 @@ def score_report(ws: Workspace, actor: Actor, catalogue: Catalogue, city_name: s
             explain = catalogue.qualify(query.explain, framework_ids=framework_ids)
         except InvalidValueError as exc:
             raise InvalidValueError(f"--explain {exc}") from None
-        framework_ids = (explain.partition(":")[0],)
+        framework_ids = (split_ref(explain)[0],)
     with_gaps = explain is not None or (query.gaps and not query.by_unit)
     scores = score_city(ws, city_name, catalogue, framework_ids, day, with_gaps=with_gaps)
     name = scores.facts.name

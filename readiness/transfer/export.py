@@ -9,7 +9,6 @@ statuses and history (see ``plan``).
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import os
 import tempfile
@@ -25,6 +24,7 @@ from sqlmodel import Session, col, select
 from readiness import evidence as ev
 from readiness.access import Actor
 from readiness.cities import find_city
+from readiness.dates import as_utc
 from readiness.errors import InvalidValueError
 from readiness.store.audit import record_event
 from readiness.store.db import Workspace
@@ -124,8 +124,7 @@ def _event(e: AuditEvent, codes: dict[int | None, str], city_name: str) -> dict[
         ref = snapshot.get("name")
     else:
         ref = city_name
-    at = e.at if e.at.tzinfo else e.at.replace(tzinfo=dt.timezone.utc)
-    return {"at": at.isoformat(), "actor": e.actor, "action": e.action, "entity": e.entity,
+    return {"at": as_utc(e.at).isoformat(), "actor": e.actor, "action": e.action, "entity": e.entity,
             "ref": ref, "before": e.before, "after": e.after}
 
 

@@ -23,7 +23,9 @@ from typing import Any
 
 from readiness import evidence as ev
 from readiness.cities import city_key
+from readiness.dates import as_utc
 from readiness.errors import InvalidValueError, Problem, ProblemsError
+from readiness.smallfile import check_small_file
 from readiness.store.files import human_size
 from readiness.text import fold
 
@@ -159,12 +161,13 @@ class Collector:
 
 
 def timestamp(value: Any) -> dt.datetime:
-    """A date and time from an import file (ISO 8601), in UTC when it names no zone; ValueError if not one."""
+    """A date and time from an import file (ISO 8601), in UTC (taken as UTC when it names no zone); ValueError if
+    not one."""
     if isinstance(value, dt.datetime):
         stamp = value
     else:
         stamp = dt.datetime.fromisoformat(str(value))
-    return stamp if stamp.tzinfo else stamp.replace(tzinfo=dt.timezone.utc)
+    return as_utc(stamp)
 
 
 @contextmanager
@@ -218,8 +221,7 @@ def _read_zip(source: Path, archive: zipfile.ZipFile, found: Collector) -> Incom
 def _read_yaml(source: Path, found: Collector) -> Incoming:
     from readiness.bounded import run
 
-    if source.stat().st_size > MAX_YAML_BYTES:
-        raise InvalidValueError(f"{source}: larger than {human_size(MAX_YAML_BYTES)}; split it")
+    check_small_file(source, MAX_YAML_BYTES, lambda _: f"larger than {human_size(MAX_YAML_BYTES)}; split it")
     return _yaml_records(run(_read_yaml_file, source, str(source), file=source), str(source), found)
 
 

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from readiness.errors import InvalidValueError
+from readiness.smallfile import check_small_file
 from readiness.text import csv_unprotect
 
 MAX_SHEET_BYTES = 100 * 1000 * 1000
@@ -48,12 +49,8 @@ def read_sheet(path: Path, encoding: str | None = None, header_score: HeaderScor
     Without ``header_score`` the first non-empty row is the header; with it, see the module's
     docstring.
     """
-    try:
-        size = path.stat().st_size
-    except OSError as exc:
-        raise InvalidValueError(f"{path}: cannot be read: {exc.strerror}") from None
-    if size > MAX_SHEET_BYTES:
-        raise InvalidValueError(f"{path}: {size:,} bytes is too large for one import; split it into smaller files")
+    check_small_file(path, MAX_SHEET_BYTES,
+                     lambda size: f"{size:,} bytes is too large for one import; split it into smaller files")
     with open(path, "rb") as f:
         head = f.read(8)
     if head.startswith(b"PK\x03\x04") or path.suffix.lower() in (".xlsx", ".xlsm"):
