@@ -120,7 +120,8 @@ def check_attachment_name(name: str) -> str:
         raise InvalidValueError("the attachment name is empty")
     size = len(name.encode("utf-8", "surrogatepass"))
     if size > MAX_NAME_BYTES:
-        raise InvalidValueError(f"the attachment name {name[:40]!r}... is {size:,} bytes long; at most {MAX_NAME_BYTES}")
+        raise InvalidValueError(
+            f"the attachment name {name[:40]!r}... is {size:,} bytes long; at most {MAX_NAME_BYTES}")
     if "\x00" in name:
         raise InvalidValueError(f"the attachment name {name[:80]!r} holds a NUL character; rename it")
     return name
@@ -292,8 +293,8 @@ class FileStore:
         except OSError as exc:  # a file system without locks: store, but never remove
             os.close(fd)
             if exclusive:
-                raise InvalidValueError(f"{self.root}: the file store cannot be locked ({exc.strerror}), so "
-                                        "nothing is removed from it; run this where the workspace's disk is local") from None
+                raise InvalidValueError(f"{self.root}: the file store cannot be locked ({exc.strerror}), so nothing "
+                                        "is removed from it; run this where the workspace's disk is local") from None
             log.debug("the file store cannot be locked (%s); a failed command will leave its files", exc.strerror)
             return None
         except BaseException:
