@@ -24,14 +24,18 @@ def check_small_file(path: str | os.PathLike[str], limit: int, too_large: TooLar
                      folder: str = "no such file") -> int:
     """The size of the regular file at ``path``, refused when over ``limit`` bytes.
 
-    ``folder`` is what to say of a folder (what to give instead); anything else that is not a
-    regular file is "no such file". Raises UnreadableFileError.
+    ``folder`` is what to say of a folder (what to give instead); a pipe or a device is refused
+    unopened. Raises UnreadableFileError.
     """
     file = Path(path)
     shown = os.fsdecode(path)
     try:
         if not file.is_file():
-            raise UnreadableFileError(shown, folder if file.is_dir() else "no such file")
+            if file.is_dir():
+                raise UnreadableFileError(shown, folder)
+            if file.exists():  # a pipe, a socket, a device: never opened, so never blocks
+                raise UnreadableFileError(shown, "not a regular file (a pipe or a device); give a file")
+            raise UnreadableFileError(shown, "no such file")
         size = file.stat().st_size
     except FileNotFoundError:
         raise UnreadableFileError(shown, "no such file") from None
