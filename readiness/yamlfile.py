@@ -14,10 +14,11 @@ from typing import Any
 
 import yaml
 
+_BaseLoader: Any  # CSafeLoader or SafeLoader: the stubs do not relate the two
 try:  # the C parser is several times faster; the constructor stays in Python either way
     _BaseLoader = yaml.CSafeLoader
 except AttributeError:  # pragma: no cover - PyYAML built without libyaml
-    _BaseLoader = yaml.SafeLoader  # type: ignore[misc]
+    _BaseLoader = yaml.SafeLoader
 
 
 class LineDict(dict):
@@ -55,7 +56,7 @@ class Document:
     duplicates: list[Duplicate] = field(default_factory=list)
 
 
-class _LineLoader(_BaseLoader):  # type: ignore[misc, valid-type]
+class _LineLoader(_BaseLoader):
     def __init__(self, stream: Any):
         super().__init__(stream)
         self.duplicates: list[Duplicate] = []

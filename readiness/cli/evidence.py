@@ -166,8 +166,8 @@ def evidence_add(city_name: str, links: tuple[str, ...], why: str | None, files:
         from readiness.intake.draft import suggest_for_record
 
         with open_workspace(settings) as ws:
-            _, found = suggest_for_record(ws, actor, view.code, catalogue, top=3)
-        output.suggestions(view.code, found, "en")
+            found = suggest_for_record(ws, actor, view.code, catalogue, top=3)
+        output.suggestions(view.code, found.by_framework, "en")
 
 
 @evidence.command("list")

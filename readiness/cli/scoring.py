@@ -211,21 +211,18 @@ def suggest_command(evidence_id: str, framework_ids: tuple[str, ...], top: int, 
     from readiness.intake.draft import suggest_for_record
 
     with open_workspace(settings) as ws:
-        view, found = suggest_for_record(ws, actor_of(settings), evidence_id,
-                                         load_catalogue(settings, criteria_dirs), framework_ids, top)
+        found = suggest_for_record(ws, actor_of(settings), evidence_id,
+                                   load_catalogue(settings, criteria_dirs), framework_ids, top)
     if fmt == "json":
-        output.emit_json({"record": view.code, "suggestions": {
-            fw: [{"criterion": s.ref, "area": s.area, "score": s.score, "title": s.title, "words": s.words}
-                 for s in items]
-            for fw, items in found.items()}})
+        output.emit_json(found.as_json())
         return
     rows = [(s.ref, in_language(s.title, lang), f"{s.score:.1f}", ", ".join(s.words[:5]))
-            for items in found.values() for s in items]
+            for items in found.by_framework.values() for s in items]
     output.table([label(f"col.{c}", lang) for c in ("criterion", "title", "score", "matched")], rows,
-                 title=f"{view.code}: {view.title(lang)}")
-    best = [items[0].ref for items in found.values() if items]
+                 title=f"{found.view.code}: {found.view.title(lang)}")
+    best = [items[0].ref for items in found.by_framework.values() if items]
     if best:
-        note(f"link with: readiness evidence link {view.code} {' '.join(best)} --why \"...\"")
+        note(f"link with: readiness evidence link {found.view.code} {' '.join(best)} --why \"...\"")
 
 
 @click.group(context_settings=CONTEXT)

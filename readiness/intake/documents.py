@@ -16,9 +16,11 @@ from __future__ import annotations
 
 import re
 import zipfile
+from collections.abc import Mapping
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 
 from readiness.errors import InvalidValueError
 from readiness.smallfile import read_small_file
@@ -135,8 +137,9 @@ class _Text(HTMLParser):
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         a = dict(attrs)
-        if tag == "link" and (a.get("rel") or "").lower() == "canonical" and a.get("href", "").startswith("http"):
-            self.url = a["href"]
+        href = a.get("href") or ""
+        if tag == "link" and (a.get("rel") or "").lower() == "canonical" and href.startswith("http"):
+            self.url = href
         if tag == "meta" and a.get("property") == "og:url" and (a.get("content") or "").startswith("http"):
             self.url = self.url or a["content"]
         if tag in self._BLOCK:
@@ -235,7 +238,7 @@ def _pdf(file: Path) -> Document:
         total += len(text)
         if total > MAX_CHARS:
             break
-    meta = reader.metadata or {}
+    meta: Mapping[str, Any] = reader.metadata or {}
     title = _meta_text(meta.get("/Title")).strip() or None if meta else None
     year = None
     created = _meta_text(meta.get("/CreationDate"))[:100] if meta else ""
@@ -247,7 +250,7 @@ def _pdf(file: Path) -> Document:
 def _contents_key(page: object) -> tuple | None:
     """The objects holding a page's content stream(s), to tell shared ones; None if direct."""
     raw = page.raw_get("/Contents") if "/Contents" in page else None  # type: ignore[operator, attr-defined]
-    refs = raw if isinstance(raw, list) else [raw]
+    refs: list[Any] = raw if isinstance(raw, list) else [raw]
     if not refs or not all(hasattr(r, "idnum") for r in refs):
         return None
     return tuple((r.idnum, r.generation) for r in refs[:1000])

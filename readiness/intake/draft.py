@@ -303,8 +303,23 @@ def draft_document(ws: Workspace, actor: Actor, city_name: str, path: str | Path
     return DraftResult(draft, view)
 
 
+@dataclass
+class RecordSuggestions:
+    """The criteria an existing record's words point to, best first, per framework (linked ones left out)."""
+
+    view: EvidenceView
+    by_framework: dict[str, list[Suggestion]]
+
+    def as_json(self) -> dict[str, Any]:
+        """As ``readiness suggest --format json`` gives it."""
+        return {"record": self.view.code, "suggestions": {
+            fw: [{"criterion": s.ref, "area": s.area, "score": s.score, "title": s.title, "words": s.words}
+                 for s in items]
+            for fw, items in self.by_framework.items()}}
+
+
 def suggest_for_record(ws: Workspace, actor: Actor, code: str, catalogue: Catalogue,
-                       framework_ids: Sequence[str] = (), top: int = 5) -> tuple[EvidenceView, dict[str, list[Suggestion]]]:
+                       framework_ids: Sequence[str] = (), top: int = 5) -> RecordSuggestions:
     """Criteria for an existing record, from its titles, summaries and organiser in every language.
 
     From ``framework_ids``, else from the catalogue's default (``Catalogue.suggested``)."""
@@ -317,5 +332,5 @@ def suggest_for_record(ws: Workspace, actor: Actor, code: str, catalogue: Catalo
     frameworks = [catalogue.get(i) for i in framework_ids or catalogue.suggested()]
     ranked = Suggester(frameworks).rank(title, body, r.kind)
     linked = {lk.criterion for lk in view.links}
-    return view, {fw.id: [s for s in ranked if s.ref.startswith(fw.id + ":") and s.ref not in linked][:top]
-                  for fw in frameworks}
+    return RecordSuggestions(view, {fw.id: [s for s in ranked if s.ref.startswith(fw.id + ":")
+                                            and s.ref not in linked][:top] for fw in frameworks})

@@ -84,7 +84,8 @@ _PATTERNS = [
 _REGEXES = [re.compile(r"(?<![\d/.])" + p + r"(?![\w])", re.IGNORECASE) for p in _PATTERNS]
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
 _CUES = re.compile(r"(from|starting|start|opened|opening|launch|took place|held|will be held|on the|on|"
-                   r"từ|vào|ngày|khai mạc|diễn ra|tổ chức|phát động|ban hành|hưởng ứng|sáng|chiều|tối)\W*(?:\w+\W+){0,3}$",
+                   r"từ|vào|ngày|khai mạc|diễn ra|tổ chức|phát động|ban hành|hưởng ứng|sáng|chiều|tối)"
+                   r"\W*(?:\w+\W+){0,3}$",
                    re.IGNORECASE)
 _DATELINE = re.compile(r"(published|posted|updated|cập nhật|đăng|thứ\s+\w+,?|\w)$", re.IGNORECASE)
 
@@ -180,7 +181,7 @@ def event_dates(text: str, year_hint: int | None = None) -> tuple[PartialDate | 
     bare dates; a date glued to a newspaper's name or after "published" is taken for the dateline.
     """
     best: Mention | None = None
-    for i, m in enumerate(find_dates(text, year_hint)):
+    for m in find_dates(text, year_hint):
         if m.start is None:
             continue
         before = text[max(0, m.position - 40):m.position]
