@@ -42,6 +42,7 @@ USE_CASES: dict[str, str] = {
     "attach_files": "readiness.evidence",
     "detach_file": "readiness.evidence",
     "set_status": "readiness.evidence",
+    "verify_records": "readiness.evidence",
     "remove_evidence": "readiness.evidence",
     # not applicable
     "mark_not_applicable": "readiness.applicability",
@@ -104,6 +105,7 @@ if TYPE_CHECKING:  # for type checkers and editors: the same names, imported eag
     from readiness.evidence import set_status as set_status
     from readiness.evidence import show_evidence as show_evidence
     from readiness.evidence import unlink_evidence as unlink_evidence
+    from readiness.evidence import verify_records as verify_records
     from readiness.frameworks.loader import load_catalogue as load_catalogue
     from readiness.frameworks.loader import validate_frameworks as validate_frameworks
     from readiness.intake.draft import draft_document as draft_document

@@ -633,32 +633,40 @@ def check_rationale(text: str | None) -> str | None:
 
 @contextmanager
 def _changing(ws: Workspace, actor: Actor, code: str, action: str) -> Iterator[tuple[Session, Evidence, City]]:
+    """Load a record for a change in a transaction of its own (see ``_changing_in``)."""
+    withdrawn: list[str] = []
+    with ws.session() as session, _changing_in(session, actor, code, action, withdrawn) as (row, city):
+        yield session, row, city
+    for line in withdrawn:  # said once the change is committed
+        log.warning("%s", line)
+
+
+@contextmanager
+def _changing_in(session: Session, actor: Actor, code: str, action: str,
+                 withdrawn: list[str]) -> Iterator[tuple[Evidence, City]]:
     """Load a record for a change; afterwards write its audit event if anything changed.
 
     Every change to a record goes through here, so here a verified record whose content
-    (``CONTENT``) changed goes back to submitted: see ``_withdraw``.
+    (``CONTENT``) changed goes back to submitted (see ``_withdraw``; what to say of it is
+    added to ``withdrawn``).
     """
-    withdrawn = None
-    with ws.session() as session:
-        row = find_evidence(session, code)
-        city = session.get(City, row.city_id)
-        assert city is not None  # a record's city cannot be removed
-        before = view_of(session, row).as_json()
-        yield session, row, city
+    row = find_evidence(session, code)
+    city = session.get(City, row.city_id)
+    assert city is not None  # a record's city cannot be removed
+    before = view_of(session, row).as_json()
+    yield row, city
+    session.flush()
+    after = view_of(session, row).as_json()
+    if _differs(before, after):
+        changed = content_changes(before, after)
+        if changed and before["status"] == "verified" and row.status == "verified":
+            withdrawn.append(_withdraw(row, before, changed, actor))
+            after = view_of(session, row).as_json()
+        row.updated_at = utcnow()
+        session.add(row)
         session.flush()
-        after = view_of(session, row).as_json()
-        if _differs(before, after):
-            changed = content_changes(before, after)
-            if changed and before["status"] == "verified" and row.status == "verified":
-                withdrawn = _withdraw(row, before, changed, actor)
-                after = view_of(session, row).as_json()
-            row.updated_at = utcnow()
-            session.add(row)
-            session.flush()
-            after["updated_at"] = iso_time(row.updated_at)
-            record_event(session, actor, action, "evidence", row.id, row.city_id, before, after)
-    if withdrawn:  # said once the change is committed
-        log.warning("%s", withdrawn)
+        after["updated_at"] = iso_time(row.updated_at)
+        record_event(session, actor, action, "evidence", row.id, row.city_id, before, after)
 
 
 #: What a verification covers: changing any of these on a verified record returns it to
@@ -933,6 +941,18 @@ def set_status(ws: Workspace, actor: Actor, code: str, status: str, reason: str 
         row.status, row.status_by, row.status_at, row.status_reason = status, actor.name, utcnow(), reason
         session.add(row)
     return get_evidence(ws, actor, code)
+
+
+def verify_records(ws: Workspace, actor: Actor, codes: Sequence[str], note: str | None = None) -> list[EvidenceView]:
+    """Verify several records in one transaction: all of them, or none when one cannot be."""
+    note = check_rationale(note)
+    wanted = list(dict.fromkeys(codes))  # a record named twice is verified once
+    with ws.session() as session:
+        for code in wanted:
+            with _changing_in(session, actor, code, "evidence.verify", []) as (row, _city):
+                row.status, row.status_by, row.status_at, row.status_reason = "verified", actor.name, utcnow(), note
+                session.add(row)
+    return [get_evidence(ws, actor, code) for code in wanted]
 
 
 def remove_evidence(ws: Workspace, actor: Actor, code: str) -> EvidenceView:

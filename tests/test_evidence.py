@@ -187,6 +187,22 @@ def test_verify_and_reject_keep_who_when_and_why(city) -> None:
     assert cannot.exit_code == 0  # back to draft after fixing is allowed; verified is not set by edit
 
 
+def test_verifying_several_records_is_all_or_nothing(city, state) -> None:
+    """`evidence verify A B NOPE`: one unknown id refuses all, and A and B stay as they were."""
+    first = add(city, "--kind", "event", "--title", "Tuần lễ")
+    second = add(city, "--kind", "forum", "--title", "Diễn đàn")
+    before = state()
+    refused = city("evidence", "verify", first, second, "HN-0099", "--note", "Checked")
+    assert refused.exit_code == 1 and "HN-0099" in refused.stderr and "Traceback" not in refused.stderr
+    assert state() == before
+    done = city("evidence", "verify", first, second, first, "--note", "Checked")
+    assert done.exit_code == 0, done.stderr
+    assert done.stderr.splitlines() == [f"verified {first}", f"verified {second}"]
+    for code in (first, second):
+        data = json.loads(city("evidence", "show", code, "--format", "json").stdout)
+        assert (data["status"], data["status_reason"]) == ("verified", "Checked")
+
+
 def test_every_change_is_in_the_audit_log_and_remove_keeps_it(city, tmp_path: Path) -> None:
     """add, edit, link, attach, verify, remove: each an event with before and after."""
     code = add(city, "--kind", "event", "--title", "Tuần lễ")

@@ -367,7 +367,8 @@ def evidence_verify(evidence_ids: tuple[str, ...], check_note: str | None, setti
     """Mark records as verified by you (a reviewer); who and when are kept.
 
     The verification covers the content you see: any later change to its texts, dates, kind,
-    unit, source, links, values or files returns the record to submitted.
+    unit, source, links, values or files returns the record to submitted. Several records are
+    verified together or not at all: one unknown id leaves every record as it was.
 
     \b
     Example:
@@ -375,11 +376,10 @@ def evidence_verify(evidence_ids: tuple[str, ...], check_note: str | None, setti
     """
     from readiness import evidence as lib
 
-    actor = actor_of(settings)
     with open_workspace(settings) as ws:
-        for code in evidence_ids:
-            view = lib.set_status(ws, actor, code, "verified", check_note)
-            note(f"verified {view.code}")
+        views = lib.verify_records(ws, actor_of(settings), evidence_ids, check_note)
+    for view in views:
+        note(f"verified {view.code}")
 
 
 @evidence.command("reject")
