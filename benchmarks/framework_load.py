@@ -47,7 +47,8 @@ def main() -> None:
         path = folder / f"s{n_areas * per_area}.yaml"
         path.write_text(synthetic(n_areas, per_area), encoding="utf-8")
         start = time.perf_counter()
-        frameworks, problems = loader.validate_frameworks([path])
+        check = loader.validate_frameworks([path])
+        frameworks, problems = check.frameworks, check.problems
         elapsed = time.perf_counter() - start
         assert not problems and frameworks, problems[:3]
         n = n_areas * per_area

@@ -151,7 +151,8 @@ def test_text_falls_back_to_another_language() -> None:
 
 def test_a_users_framework_in_three_languages_loads() -> None:
     """A city's own framework with French and a crosswalk into KFLC is sound."""
-    frameworks, problems = loader.validate_frameworks([DATA / "good" / "hanoi-own.yaml"])
+    check = loader.validate_frameworks([DATA / "good" / "hanoi-own.yaml"])
+    frameworks, problems = check.frameworks, check.problems
     assert problems == []
     [fw] = frameworks
     assert fw.languages == ("en", "vi", "fr")

@@ -348,6 +348,33 @@ def test_a_citys_framework_marked_suggest_joins_the_default(hanoi_ws, tmp_path: 
     assert list(picked["suggestions"]) == ["hanoi-own"]
 
 
+def test_a_copy_of_a_suggested_framework_without_suggest_is_warned_about(hanoi_ws, tmp_path: Path) -> None:
+    """A city's copy of kflc.yaml without `suggest: 1` says kflc leaves the default suggestions, and how to keep it."""
+    from readiness.resources import bundled
+
+    folder = tmp_path / "criteria"
+    folder.mkdir()
+    kflc = (bundled("criteria") / "kflc.yaml").read_text(encoding="utf-8")
+    assert "\nsuggest: 1\n" in kflc
+    (folder / "kflc.yaml").write_text(kflc.replace("\nsuggest: 1\n", "\n"), encoding="utf-8")
+    ranked = hanoi_ws("suggest", "HN-0007", "--format", "json", "--criteria-dir", str(folder))
+    assert ranked.exit_code == 0, ranked.stderr
+    assert "without its `suggest: 1`" in ranked.stderr and "add `suggest: 1` to the file" in ranked.stderr
+    assert list(json.loads(ranked.stdout)["suggestions"]) == ["guidelines"]
+
+
+def test_with_no_framework_marked_suggest_every_framework_is_suggested() -> None:
+    """No file says `suggest:`: every framework with criteria is the default, not none."""
+    from readiness.frameworks.catalogue import Catalogue, Entry
+
+    catalogue = load_catalogue()
+    bare = Catalogue({fw_id: Entry(e.framework.model_copy(update={"suggest": None}), e.path, e.origin)
+                      for fw_id, e in catalogue.entries.items()})
+    assert catalogue.suggested() == ("kflc", "guidelines")
+    assert bare.suggested() == tuple(sorted(i for i, e in catalogue.entries.items() if e.framework.criteria))
+    assert "kflc" in bare.suggested()
+
+
 _SUGGEST_ALL_SAMPLE_RECORDS = """
 import json, sys, yaml
 from readiness.frameworks.loader import load_catalogue

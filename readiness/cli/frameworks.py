@@ -48,7 +48,7 @@ def criteria_list(settings: Settings, criteria_dirs: tuple[Path, ...], fmt: str,
     """
     from readiness.cli import output
 
-    rows = output.catalogue_rows(load_catalogue(settings, criteria_dirs), lang)
+    rows = load_catalogue(settings, criteria_dirs).summary(lang)
     if fmt == "json":
         output.emit_json(rows)
         return
@@ -101,10 +101,5 @@ def criteria_validate(paths: tuple[Path, ...], settings: Settings, criteria_dirs
     """
     from readiness.frameworks import loader as lib
 
-    frameworks, problems = lib.validate_frameworks(paths, settings.criteria_dir, criteria_dirs)
-    if problems:
-        from readiness.errors import FrameworkError
-
-        raise FrameworkError(problems)
-    for fw in frameworks:
+    for fw in lib.validate_frameworks(paths, settings.criteria_dir, criteria_dirs).sound():
         note(f"ok: {fw.id} {fw.version}: {len(fw.leaf_areas())} areas, {len(fw.criteria)} criteria")

@@ -23,7 +23,6 @@ if TYPE_CHECKING:
 
     from readiness.cities import CityDetail, UnitNode
     from readiness.evidence import EvidenceView
-    from readiness.frameworks.catalogue import Catalogue
     from readiness.frameworks.schema import Criterion, Framework
     from readiness.intake.draft import Draft
     from readiness.intake.suggest import Suggestion
@@ -108,25 +107,6 @@ def audit_subject(event: Any) -> str:
 
 # ---------------------------------------------------------------------------------------------
 # Frameworks
-
-
-def catalogue_rows(catalogue: Catalogue, lang: str) -> list[dict[str, Any]]:
-    rows = []
-    for entry in catalogue:
-        fw = entry.framework
-        src = fw.sources[0]
-        rows.append({
-            "id": fw.id,
-            "name": fw.name.get(lang),
-            "version": fw.version,
-            "status": fw.status,
-            "areas": len(fw.leaf_areas()),
-            "criteria": len(fw.criteria),
-            "source": ", ".join(str(p) for p in (src.publisher or src.title, src.year) if p),
-            "origin": entry.origin,
-            "path": str(entry.path),
-        })
-    return rows
 
 
 def requirement_text(criterion: Criterion, lang: str = "en") -> str:

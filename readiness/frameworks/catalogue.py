@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from readiness.errors import AmbiguousError, InvalidValueError, UnknownFrameworkError
 from readiness.frameworks.schema import Criterion, Framework
@@ -40,9 +41,32 @@ class Catalogue:
         """The frameworks whose criteria are suggested for a document when none is named.
 
         Those whose file says ``suggest: N``, by N (bundled: kflc, then guidelines); the one
-        place that default is decided."""
+        place that default is decided. When no file says it (a city's copy of kflc.yaml made
+        before ``suggest:`` existed replaces the bundled one), every framework with criteria,
+        by id, rather than none: suggestions never go quiet because of a missing key."""
         marked = [e.framework for e in self.entries.values() if e.framework.suggest is not None]
+        if not marked:
+            return tuple(sorted(e.framework.id for e in self.entries.values() if e.framework.criteria))
         return tuple(fw.id for fw in sorted(marked, key=lambda fw: fw.suggest or 0))
+
+    def summary(self, lang: str) -> list[dict[str, Any]]:
+        """Each framework in a line of data, as ``readiness criteria list --format json`` gives it."""
+        rows = []
+        for entry in self:
+            fw = entry.framework
+            src = fw.sources[0]
+            rows.append({
+                "id": fw.id,
+                "name": fw.name.get(lang),
+                "version": fw.version,
+                "status": fw.status,
+                "areas": len(fw.leaf_areas()),
+                "criteria": len(fw.criteria),
+                "source": ", ".join(str(p) for p in (src.publisher or src.title, src.year) if p),
+                "origin": entry.origin,
+                "path": str(entry.path),
+            })
+        return rows
 
     def letters(self, framework_id: str) -> list[str]:
         """The criteria of a framework that are signed letters for the dossier (``letter: true``)."""

@@ -342,13 +342,21 @@ def collect(sources: list[tuple[str, list[Path]]]) -> tuple[Catalogue, list[Prob
                 continue
             origin_ids[fw.id] = path
             if fw.id in catalogue.entries:
-                log.info("%s replaces %s framework %r from %s", path, catalogue.entries[fw.id].origin,
-                         fw.id, catalogue.entries[fw.id].path)
+                _replacing(catalogue.entries[fw.id], fw, path)
             catalogue.entries[fw.id] = Entry(fw, path, origin)
             results[fw.id] = result
     for fw_id, result in results.items():
         problems += check_crosswalks(catalogue.entries[fw_id].framework, catalogue, str(result.path), result.data)
     return catalogue, sorted(problems)
+
+
+def _replacing(old: Entry, new: Framework, path: Path) -> None:
+    """Say that a framework file replaces another; warn when the copy drops ``suggest:``."""
+    log.info("%s replaces %s framework %r from %s", path, old.origin, new.id, old.path)
+    if old.framework.suggest is not None and new.suggest is None:
+        log.warning("%s replaces the %s framework %r without its `suggest: %s`, so documents no longer get "
+                    "suggestions from it by default; add `suggest: %s` to the file to keep them",
+                    path, old.origin, new.id, old.framework.suggest, old.framework.suggest)
 
 
 def check_crosswalks(fw: Framework, catalogue: Catalogue, name: str, data: Any) -> list[Problem]:
@@ -400,8 +408,22 @@ def load_catalogue(workspace_dir: Path | None = None, extra_dirs: Iterable[Path]
     return catalogue
 
 
+@dataclass
+class FrameworkCheck:
+    """Framework files a user wrote, checked: the sound frameworks and every problem found."""
+
+    frameworks: list[Framework]
+    problems: list[Problem]
+
+    def sound(self) -> list[Framework]:
+        """The frameworks, when no file has a problem; else FrameworkError with every problem."""
+        if self.problems:
+            raise FrameworkError(self.problems)
+        return self.frameworks
+
+
 def validate_frameworks(paths: Iterable[Path], workspace_dir: Path | None = None,
-                        extra_dirs: Iterable[Path] = ()) -> tuple[list[Framework], list[Problem]]:
+                        extra_dirs: Iterable[Path] = ()) -> FrameworkCheck:
     """Check framework files a user wrote; return the sound ones and every problem in them.
 
     Crosswalks may point at the bundled frameworks, the workspace's, those in ``extra_dirs``
@@ -420,4 +442,4 @@ def validate_frameworks(paths: Iterable[Path], workspace_dir: Path | None = None
     frameworks = [e.framework for e in catalogue if e.origin == "given" and str(e.path) in names]
     mine = sorted({p for p in problems if p.file in names})
     bad_files = {p.file for p in mine}
-    return [fw for fw in frameworks if str(catalogue.entries[fw.id].path) not in bad_files], mine
+    return FrameworkCheck([fw for fw in frameworks if str(catalogue.entries[fw.id].path) not in bad_files], mine)
