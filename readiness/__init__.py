@@ -3,7 +3,8 @@
 What is public: ``readiness.api`` names every use case a front end may call (add a record, attach,
 link, verify, import, score a city, explain a criterion, list gaps, render a dossier, ...), each
 taking plain values and the acting person (``readiness.access.Actor``) and returning data. The
-command line (``readiness.cli``) and the web app call only those. Everything else is internal.
+command line (``readiness.cli``) calls those, with the option and result types their modules
+define, and holds no rule of its own; the web app will do the same.
 """
 
 

@@ -2,7 +2,7 @@
 
 These are not evidence records (nobody attaches a file to a population figure); they live on
 the city and are set with ``readiness city set``. Framework criteria can require them through
-``profile:`` (see ``criteria.ProfileRequirement``), naming the fields below.
+``profile:`` (see ``frameworks.schema.ProfileRequirement``), naming the fields below.
 
 Three shapes of value:
 

@@ -131,7 +131,7 @@ class FileStore:
     """The content-addressed store in a workspace folder.
 
     ``in_use`` tells, for some SHA-256s, which ones attachment rows point to (see
-    ``verify.workspace_store``); without it an undo takes every object the command created.
+    ``store.check.workspace_store``); without it an undo takes every object the command created.
     """
 
     def __init__(self, root: Path, in_use: Callable[[Sequence[str]], set[str]] | None = None):
@@ -224,7 +224,7 @@ class FileStore:
             try:
                 if final.is_file() and final.stat().st_size == size:
                     os.unlink(tmp_name)  # the same bytes are there already
-                    os.utime(final)  # fresh again, so a concurrent prune leaves it (see verify.py)
+                    os.utime(final)  # fresh again, so a concurrent prune leaves it (see store/check.py)
                 else:
                     final.parent.mkdir(parents=True, exist_ok=True)
                     os.chmod(tmp_name, 0o444)
