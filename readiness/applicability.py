@@ -15,7 +15,7 @@ from sqlmodel import select
 
 from readiness.access import Actor
 from readiness.cities import find_city
-from readiness.dates import as_utc
+from readiness.dates import iso_time
 from readiness.errors import InvalidValueError, NotFoundError
 from readiness.frameworks.catalogue import Catalogue
 from readiness.store.audit import record_event
@@ -37,7 +37,7 @@ class Mark:
 
     def as_json(self) -> dict[str, str]:
         return {"city": self.city, "criterion": self.criterion, "justification": self.justification,
-                "by": self.by, "at": as_utc(self.at).isoformat(timespec="seconds")}
+                "by": self.by, "at": iso_time(self.at)}
 
 
 def _criterion(ref: str, catalogue: Catalogue) -> str:

@@ -22,7 +22,7 @@ import datetime as dt
 import functools
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, overload
 
 from readiness.errors import InvalidValueError
 from readiness.text import fold_words
@@ -169,6 +169,18 @@ def as_utc(stamp: dt.datetime) -> dt.datetime:
     """A moment in UTC: a naive one is taken as UTC already (SQLite hands back naive UTC, and an
     import file may give no offset), an aware one is converted."""
     return stamp.replace(tzinfo=dt.timezone.utc) if stamp.tzinfo is None else stamp.astimezone(dt.timezone.utc)
+
+
+@overload
+def iso_time(stamp: dt.datetime) -> str: ...
+@overload
+def iso_time(stamp: None) -> None: ...
+@overload
+def iso_time(stamp: dt.datetime | None) -> str | None: ...
+def iso_time(stamp: dt.datetime | None) -> str | None:
+    """A stored moment as UTC text to the second ("2025-05-05T09:30:00+00:00"), as every record shows
+    and exports it; None stays None."""
+    return None if stamp is None else as_utc(stamp).isoformat(timespec="seconds")
 
 
 def check_order(start: PartialDate | None, end: PartialDate | None, end_field: str = "end") -> None:

@@ -161,7 +161,7 @@ def _verified(row: Evidence, lang: str) -> str | None:
 
     if row.status != "verified" or not (row.status_by or row.status_at):
         return None
-    when = dates.from_iso(iso_time(row.status_at)[:10]).human(lang) if row.status_at else None  # type: ignore[index,union-attr]
+    when = dates.from_iso(iso_time(row.status_at)[:10]).human(lang) if row.status_at else None  # type: ignore[union-attr]
     if row.status_by and when:
         return label_d("verified_by_on", lang, who=_nfc(row.status_by), date=when)
     if row.status_by:
