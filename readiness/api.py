@@ -41,8 +41,8 @@ USE_CASES: dict[str, str] = {
     "unlink_evidence": "readiness.evidence",
     "attach_files": "readiness.evidence",
     "detach_file": "readiness.evidence",
-    "set_status": "readiness.evidence",
     "verify_records": "readiness.evidence",
+    "reject_record": "readiness.evidence",
     "remove_evidence": "readiness.evidence",
     # not applicable
     "mark_not_applicable": "readiness.applicability",
@@ -101,8 +101,8 @@ if TYPE_CHECKING:  # for type checkers and editors: the same names, imported eag
     from readiness.evidence import get_evidence as get_evidence
     from readiness.evidence import link_evidence as link_evidence
     from readiness.evidence import list_evidence as list_evidence
+    from readiness.evidence import reject_record as reject_record
     from readiness.evidence import remove_evidence as remove_evidence
-    from readiness.evidence import set_status as set_status
     from readiness.evidence import show_evidence as show_evidence
     from readiness.evidence import unlink_evidence as unlink_evidence
     from readiness.evidence import verify_records as verify_records

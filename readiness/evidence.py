@@ -33,6 +33,7 @@ from sqlmodel import Session, col, func, or_, select
 from readiness import dates
 from readiness.access import Actor
 from readiness.cities import _name, find_city, find_unit
+from readiness.dates import iso_time as iso_time  # also imported from here by the dossier and export
 from readiness.errors import InvalidValueError, NotFoundError
 from readiness.frameworks.schema import EvidenceKind
 from readiness.labels import LABELS
@@ -102,6 +103,11 @@ def _typed_kind_words() -> dict[str, str]:
         for text in (*LABELS[k].values(), *KIND_NAMES_VI.get(k, ()), *KIND_NAMES_EN.get(k, ())):
             words.setdefault(fold(text), k)
     return words
+
+
+def kinds_list() -> str:
+    """Every kind, as a sentence: "plan, policy, ..., media or letter" (what ``--kind`` help lists)."""
+    return f"{', '.join(KINDS[:-1])} or {KINDS[-1]}"
 
 
 def kinds_help() -> str:
@@ -374,6 +380,9 @@ class EvidenceView:
     links: list[EvidenceLink] = field(default_factory=list)
     attachments: list[Attachment] = field(default_factory=list)
     indicators: list[IndicatorValue] = field(default_factory=list)
+    #: What the call that returned the view warns of: each link ``add_evidence`` or ``link_evidence``
+    #: made that can never count as the record stands. Said, not stored: not part of ``as_json``.
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def code(self) -> str:
@@ -421,12 +430,6 @@ class EvidenceView:
             "created_by": r.created_by,
             "updated_at": iso_time(r.updated_at),
         }
-
-
-def iso_time(value: dt.datetime | None) -> str | None:
-    if value is None:
-        return None
-    return dates.as_utc(value).isoformat(timespec="seconds")
 
 
 def views_of(session: Session, rows: Sequence[Evidence]) -> list[EvidenceView]:
@@ -533,10 +536,11 @@ def lock_city(session: Session, city: City) -> None:
 
 
 def new_record(session: Session, actor: Actor, city: City, fields: dict[str, Any], *,
-               number: int | None = None) -> Evidence:
+               number: int | None = None, created_by: str | None = None) -> Evidence:
     """Insert a record with checked fields; ``number`` keeps an imported id, else the next one.
 
     Either way the city's counter moves past the number, so it is never given again.
+    ``created_by`` is who first entered the record (an import keeps it); else it is ``actor``.
     """
     if number is None:
         lock_city(session, city)
@@ -550,7 +554,7 @@ def new_record(session: Session, actor: Actor, city: City, fields: dict[str, Any
     now = utcnow()
     row = Evidence(code=format_code(city.code, number), city_id=stored_id(city), number=number, kind=fields["kind"],
                    title=fields["title"], status=fields.get("status") or "draft", search_key="",
-                   created_by=actor.name, created_at=now, updated_at=now)
+                   created_by=created_by or actor.name, created_at=now, updated_at=now)
     _apply(session, row, city, {k: v for k, v in fields.items() if k not in ("kind", "title", "status")})
     session.add(row)
     session.flush()
@@ -592,7 +596,10 @@ def add_evidence(ws: Workspace, actor: Actor, city_name: str, raw: Mapping[str, 
                  links: Sequence[tuple[str, str | None]] = (), files: Sequence[str] = (),
                  max_size: int = DEFAULT_MAX_SIZE, today: dt.date | None = None,
                  indicators: Sequence[Mapping[str, Any]] = ()) -> EvidenceView:
-    """Add a record (with criterion links, attached files and indicator values) and its audit event."""
+    """Add a record (with criterion links, attached files and indicator values) and its audit event.
+
+    The view's ``warnings`` name each link the record can never count for as it stands.
+    """
     fields, problems = check_fields(raw, required=True, today=today)
     values = []
     for value in indicators:
@@ -622,6 +629,7 @@ def add_evidence(ws: Workspace, actor: Actor, city_name: str, raw: Mapping[str, 
             session.flush()
             view = view_of(session, row)
             record_event(session, actor, "evidence.add", "evidence", row.id, city.id, None, view.as_json())
+    view.warnings = _unreachable_links(view, [ref for ref, _why in checked_links], catalogue, today)
     return view
 
 
@@ -688,10 +696,10 @@ def content_changes(before: Mapping[str, Any], after: Mapping[str, Any]) -> list
     return [name for name in CONTENT if value(before, name) != value(after, name)]
 
 
-def verified_by_text(snapshot: Mapping[str, Any]) -> str:
-    """"by Lan on 2025-05-05" for a snapshot's verification, as much of it as is known."""
-    who = f"by {snapshot['status_by']}" if snapshot.get("status_by") else ""
-    when = f"on {str(snapshot['status_at'])[:10]}" if snapshot.get("status_at") else ""
+def verified_by_text(by: str | None, at: str | None) -> str:
+    """"by Lan on 2025-05-05": who verified and when (``iso_time`` text), as much of it as is known."""
+    who = f"by {by}" if by else ""
+    when = f"on {at[:10]}" if at else ""
     return " ".join(p for p in (who, when) if p)
 
 
@@ -701,7 +709,7 @@ def _withdraw(row: Evidence, before: Mapping[str, Any], changed: list[str], acto
     The status fields then say who changed it and when, and the reason names the verification
     it lost and the fields that changed, so the audit event's after-state explains itself.
     """
-    was = verified_by_text(before)
+    was = verified_by_text(before.get("status_by"), before.get("status_at"))
     row.status, row.status_by, row.status_at = "submitted", actor.name, utcnow()
     row.status_reason = (f"changed after verification{' ' + was if was else ''} ({', '.join(changed)}); "
                          "to be reviewed again")
@@ -787,7 +795,7 @@ def edit_evidence(ws: Workspace, actor: Actor, code: str, raw: Mapping[str, Any]
     """Change fields of a record. Bilingual texts merge by language: setting ``title.en`` keeps ``vi``.
 
     The status moves between draft and submitted here; verified and rejected go through
-    ``set_status`` so that who decided, when and why is kept.
+    ``verify_records`` and ``reject_record`` so that who decided, when and why is kept.
     """
     raw = dict(raw)
     if raw.get("status") is not None and check_status(raw["status"]) in ("verified", "rejected"):
@@ -811,8 +819,12 @@ def edit_evidence(ws: Workspace, actor: Actor, code: str, raw: Mapping[str, Any]
 
 
 def link_evidence(ws: Workspace, actor: Actor, code: str, refs: Sequence[str], rationale: str | None,
-                  catalogue: Catalogue) -> EvidenceView:
-    """Link a record to criteria; linking again only updates the rationale."""
+                  catalogue: Catalogue, *, today: dt.date | None = None) -> EvidenceView:
+    """Link a record to criteria; linking again only updates the rationale.
+
+    The view's ``warnings`` name each of ``refs`` the record can never count for as it stands
+    (on ``today``); it is linked all the same.
+    """
     checked = [check_link(r, catalogue) for r in refs]
     why = check_rationale(rationale)
     with _changing(ws, actor, code, "evidence.link") as (session, row, _city):
@@ -827,7 +839,9 @@ def link_evidence(ws: Workspace, actor: Actor, code: str, refs: Sequence[str], r
                 session.add(existing[ref])
         if len(existing) > MAX_LINKS:
             raise InvalidValueError(f"criteria: a record can have at most {MAX_LINKS} links")
-    return get_evidence(ws, actor, code)
+    view = get_evidence(ws, actor, code)
+    view.warnings = _unreachable_links(view, checked, catalogue, today)
+    return view
 
 
 def link_warnings(view: EvidenceView, ref: str, catalogue: Catalogue, today: dt.date | None = None) -> list[str]:
@@ -867,18 +881,18 @@ def link_warnings(view: EvidenceView, ref: str, catalogue: Catalogue, today: dt.
     return reasons
 
 
-def unreachable_links(view: EvidenceView, refs: Iterable[str], catalogue: Catalogue,
-                      today: dt.date | None = None) -> list[str]:
-    """A warning per criterion in ``refs`` the record can never count for as it stands (``link_warnings``).
+def _unreachable_links(view: EvidenceView, refs: Iterable[str], catalogue: Catalogue,
+                       today: dt.date | None = None) -> list[str]:
+    """A warning per criterion in ``refs`` (qualified: ``kflc:2.6.1``) the record can never count for
+    as it stands (``link_warnings``); a ref given twice is warned of once.
 
     The links are kept all the same: a record may be fixed (a file attached, a date corrected) later.
     """
     lines = []
-    for ref in refs:
+    for ref in dict.fromkeys(refs):
         reasons = link_warnings(view, ref, catalogue, today)
         if reasons:
-            lines.append(f"{view.code} can never count for {ref.strip()} as it stands (linked anyway): "
-                         + "; ".join(reasons))
+            lines.append(f"{view.code} can never count for {ref} as it stands (linked anyway): " + "; ".join(reasons))
     return lines
 
 
@@ -930,15 +944,13 @@ def detach_file(ws: Workspace, actor: Actor, code: str, which: str) -> EvidenceV
     return get_evidence(ws, actor, code)
 
 
-def set_status(ws: Workspace, actor: Actor, code: str, status: str, reason: str | None = None) -> EvidenceView:
-    """Verify or reject a record (who and when are kept); a rejection needs a reason."""
-    status = check_status(status)
+def reject_record(ws: Workspace, actor: Actor, code: str, reason: str | None) -> EvidenceView:
+    """Reject a record, saying why (kept with who and when); it no longer counts until fixed and verified."""
     reason = check_rationale(reason)
-    if status == "rejected" and not reason:
+    if not reason:
         raise InvalidValueError("reject: give the reason with --reason, so the owner knows what to fix")
-    action = f"evidence.{ {'verified': 'verify', 'rejected': 'reject'}.get(status, status)}"
-    with _changing(ws, actor, code, action) as (session, row, _city):
-        row.status, row.status_by, row.status_at, row.status_reason = status, actor.name, utcnow(), reason
+    with _changing(ws, actor, code, "evidence.reject") as (session, row, _city):
+        row.status, row.status_by, row.status_at, row.status_reason = "rejected", actor.name, utcnow(), reason
         session.add(row)
     return get_evidence(ws, actor, code)
 

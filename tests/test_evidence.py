@@ -275,3 +275,46 @@ def test_html_in_text_is_kept_literally_with_a_warning(city) -> None:
     assert "warning: title.vi: holds what looks like HTML" in result.stderr
     table = city("evidence", "list").stdout
     assert "<script>alert(1)</script> [bold]x[/]" in table
+
+
+def test_the_api_verifies_with_verify_records_and_rejects_with_reject_record(city, ws) -> None:
+    """One way each: ``verify_records`` (several, all or none) and ``reject_record`` (one, with a reason)."""
+    from readiness import api
+    from readiness.access import Actor
+    from readiness.errors import InvalidValueError
+
+    assert "set_status" not in api.USE_CASES and {"verify_records", "reject_record"} <= set(api.USE_CASES)
+    code, actor = add(city, "--kind", "event", "--title", "Tuần lễ"), Actor.of(ws.settings)
+    with pytest.raises(InvalidValueError, match="give the reason"):
+        api.reject_record(ws, actor, code, " ")
+    rejected = api.reject_record(ws, actor, code, "Photo only")
+    assert (rejected.row.status, rejected.row.status_by, rejected.row.status_reason) == ("rejected", "tester",
+                                                                                         "Photo only")
+    [verified] = api.verify_records(ws, actor, [code])
+    assert (verified.row.status, verified.row.status_reason) == ("verified", None)
+    assert [e["action"] for e in json.loads(city("log", code, "--format", "json").stdout)] == [
+        "evidence.verify", "evidence.reject", "evidence.add"]
+
+
+def test_an_imported_record_keeps_who_entered_it_and_the_log_names_who_imported_it(city, tmp_path: Path) -> None:
+    """``created_by`` from the file is who first entered the record; the importer is the one acting."""
+    sheet = tmp_path / "lan.yaml"
+    sheet.write_text("format: readiness-evidence/1\ncity: {name: Hà Nội, country: VN}\nrecords:\n"
+                     "  - {kind: event, title: {vi: Ngày hội}, created_by: Lan}\n", encoding="utf-8")
+    result = city("import", str(sheet))
+    assert result.exit_code == 0, result.stderr
+    [record] = json.loads(city("evidence", "list", "--format", "json").stdout)
+    assert record["created_by"] == "Lan"
+    assert {e["actor"] for e in json.loads(city("log", record["id"], "--format", "json").stdout)} == {"tester"}
+
+
+def test_the_kind_help_lists_the_library_kinds() -> None:
+    """The light copies the command line keeps for ``--help`` (it may not import the library) say what it knows."""
+    from readiness import evidence
+    from readiness.cities import UNIT_KINDS
+    from readiness.cli import cities as cli_cities
+    from readiness.cli.options import KIND_HELP
+
+    assert KIND_HELP == evidence.kinds_list()
+    kind = next(p for p in cli_cities.unit.commands["add"].params if p.name == "kind")
+    assert (kind.help or "").startswith(f"{', '.join(UNIT_KINDS[:-1])} or {UNIT_KINDS[-1]}; ")

@@ -236,6 +236,33 @@ def test_linking_a_record_that_can_never_count_warns_and_still_links(city, tmp_p
     assert added.exit_code == 0 and "it takes only event records, not plan records" in added.stderr
 
 
+def test_a_bare_criterion_id_that_can_never_count_is_warned_of_by_its_full_ref(city, ws) -> None:
+    """`2.6.1` (one framework has it) is warned of as `kflc:2.6.1`; the library returns the warning, the
+    command only says it, and the same ref given twice is warned of once."""
+    from readiness import evidence as lib
+    from readiness.access import Actor
+    from readiness.frameworks.loader import load_catalogue
+
+    plan = add(city, "--kind", "plan", "--title", "Kế hoạch", "--start", str(dt.date.today().year))
+    result = city("evidence", "link", plan, "2.6.1")
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr.count("warning:") == 1
+    assert (f"warning: {plan} can never count for kflc:2.6.1 as it stands (linked anyway): it takes only event "
+            "records, not plan records\n") in result.stderr
+    added = city("evidence", "add", "--city", "Hanoi", "--kind", "plan", "--title", "x", "--link", "2.6.1")
+    assert added.exit_code == 0 and "can never count for kflc:2.6.1 as it stands" in added.stderr
+
+    catalogue, actor = load_catalogue(), Actor.of(ws.settings)
+    view = lib.link_evidence(ws, actor, plan, ["2.6.1", "kflc:2.6.1", "guidelines:G3"], None, catalogue)
+    assert view.warnings == [f"{plan} can never count for kflc:2.6.1 as it stands (linked anyway): "
+                             "it takes only event records, not plan records"]
+    assert "warnings" not in view.as_json()
+    event = lib.add_evidence(ws, actor, "Hanoi", {"kind": "event", "title": "Tuần lễ", "start": "2025-10-01"},
+                             catalogue, links=[("2.6.1", None)], today=dt.date(2025, 11, 1))
+    assert event.warnings == []
+    assert lib.get_evidence(ws, actor, plan).warnings == []  # said by the call that linked, not kept
+
+
 def test_link_warnings_name_a_profile_criterion_and_an_expired_record(city, ws) -> None:
     """The library's reasons: a criterion met by the profile takes no records; a passed valid_until never counts."""
     from readiness import evidence as lib

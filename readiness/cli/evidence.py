@@ -156,7 +156,7 @@ def evidence_add(city_name: str, links: tuple[str, ...], why: str | None, files:
     with open_workspace(settings) as ws:
         view = lib.add_evidence(ws, actor, city_name, raw, catalogue,
                                 links=[(ref, why) for ref in links], files=list(files), max_size=max_size)
-    _warn(lib.unreachable_links(view, links, catalogue))
+    _warn(view.warnings)
     if fmt == "json":
         output.emit_json(view.as_json())
         return
@@ -291,7 +291,7 @@ def evidence_link(evidence_id: str, criteria: tuple[str, ...], why: str | None, 
     with open_workspace(settings) as ws:
         view = lib.link_evidence(ws, actor_of(settings), evidence_id, criteria, why, catalogue)
     note(f"{view.code} links: {', '.join(lk.criterion for lk in view.links)}")
-    _warn(lib.unreachable_links(view, criteria, catalogue))
+    _warn(view.warnings)
 
 
 @evidence.command("unlink")
@@ -396,7 +396,7 @@ def evidence_reject(evidence_id: str, reason: str, settings: Settings) -> None:
     from readiness import evidence as lib
 
     with open_workspace(settings) as ws:
-        view = lib.set_status(ws, actor_of(settings), evidence_id, "rejected", reason)
+        view = lib.reject_record(ws, actor_of(settings), evidence_id, reason)
     note(f"rejected {view.code}: {reason}")
 
 

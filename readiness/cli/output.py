@@ -22,10 +22,11 @@ if TYPE_CHECKING:
     from rich.console import Console
 
     from readiness.cities import CityDetail, UnitNode
-    from readiness.evidence import EvidenceView
+    from readiness.evidence import EvidenceView, Verification
     from readiness.frameworks.schema import Criterion, Framework
     from readiness.intake.draft import Draft
     from readiness.intake.suggest import Suggestion
+    from readiness.store.models import AuditEvent
 
 
 _MESSAGES = logging.getLogger("readiness.cli")
@@ -90,7 +91,7 @@ def safe(text: str, *, lines: bool = False) -> str:
     return text.translate(_UNSAFE)
 
 
-def audit_subject(event: Any) -> str:
+def audit_subject(event: AuditEvent) -> str:
     """What an audit event changed, in a few words: "evidence HN-0003", "city Hà Nội".
 
     A change of a record's status is named: "evidence HN-0003: verified → submitted".
@@ -263,17 +264,19 @@ def evidence_csv(views: Sequence[EvidenceView], raw: bool = False) -> None:
         ])
 
 
-def _verification_text(v: Any) -> str | None:
-    """What ``evidence show`` says of a record's last verification (``evidence.Verification``)."""
+def _verification_text(v: Verification | None) -> str | None:
+    """What ``evidence show`` says of a record's last verification."""
+    from readiness.evidence import verified_by_text
+
     if v is None:
         return None
-    who = " ".join(p for p in (f"by {v.by}" if v.by else "", f"on {v.at[:10]}" if v.at else "") if p)
+    who = verified_by_text(v.by, v.at)
     if not v.changed:
         return f"{who}; the content shown is what was verified"
     return f"{'' if v.current else 'last '}{who}; changed since: {', '.join(v.changed)}"
 
 
-def evidence_detail(view: EvidenceView, lang: str, verification: Any = None) -> None:
+def evidence_detail(view: EvidenceView, lang: str, verification: Verification | None = None) -> None:
     from readiness import dates
     from readiness.store.files import human_size
 

@@ -131,7 +131,7 @@ def _add_record(session: Session, actor: Actor, city: City, units: dict[str, Uni
     rec, fields = item.record, item.fields
     if fields.get("unit"):
         fields = {**fields, "unit": units[fold(fields["unit"])].name}
-    row = ev.new_record(session, Actor(str(rec.meta.get("created_by") or actor.name)), city, fields, number=number)
+    row = ev.new_record(session, actor, city, fields, number=number, created_by=rec.meta.get("created_by"))
     for key in ("status_by", "status_reason"):
         if rec.meta.get(key):
             setattr(row, key, str(rec.meta[key]))
