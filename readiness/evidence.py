@@ -849,7 +849,7 @@ def link_warnings(view: EvidenceView, ref: str, catalogue: Catalogue, today: dt.
 
     Each reason is a clause about the criterion ("it takes only event records, not plan records").
 
-    The criterion's evidence rules (``criteria.EvidenceRequirement``) decide, as scoring
+    The criterion's evidence rules (``frameworks.schema.EvidenceRequirement``) decide, as scoring
     applies them on ``today``: a kind it does not take, a date older than ``max_age_years``
     allows (or a ``valid_until`` already passed), no attached file where one is required. A
     criterion met by the city profile takes no records at all; an area link is never warned of.
