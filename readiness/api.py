@@ -56,9 +56,6 @@ USE_CASES: dict[str, str] = {
     "run_import": "readiness.transfer.write",
     "export_city": "readiness.transfer.export",
     # scoring
-    "score_city": "readiness.scoring.facts",
-    "score_all": "readiness.scoring.facts",
-    "due_city": "readiness.scoring.facts",
     "score_report": "readiness.scoring.report",
     "gaps_report": "readiness.scoring.report",
     "due_report": "readiness.scoring.report",
@@ -110,9 +107,6 @@ if TYPE_CHECKING:  # for type checkers and editors: the same names, imported eag
     from readiness.frameworks.loader import validate_frameworks as validate_frameworks
     from readiness.intake.draft import draft_document as draft_document
     from readiness.intake.draft import suggest_for_record as suggest_for_record
-    from readiness.scoring.facts import due_city as due_city
-    from readiness.scoring.facts import score_all as score_all
-    from readiness.scoring.facts import score_city as score_city
     from readiness.scoring.report import due_report as due_report
     from readiness.scoring.report import gaps_report as gaps_report
     from readiness.scoring.report import score_report as score_report
