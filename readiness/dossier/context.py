@@ -22,6 +22,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from readiness.dates import as_utc
 from readiness.errors import InvalidValueError
 from readiness.frameworks.catalogue import Catalogue
 from readiness.labels import DOSSIER, label, record_status
@@ -36,8 +37,8 @@ if TYPE_CHECKING:
     from readiness.store.db import Workspace
     from readiness.store.models import City, Evidence
 
-#: Default cap on the files embedded in one PDF.
-DEFAULT_MAX_EMBED = 100 * 1024 * 1024
+#: Default cap on the files embedded in one PDF: the documented 100MB (``store.files.parse_size``).
+DEFAULT_MAX_EMBED = 100_000_000
 PDF_VARIANTS = ("pdf/a-3u", "pdf/a-3b", "pdf/ua-1")
 LANGUAGES = ("en", "vi")
 _URL = re.compile(r"^https?://[^\s<>\"'\\]+$", re.IGNORECASE)
@@ -53,8 +54,8 @@ class DossierOptions:
     lang: str = "en"
     #: The day scored as on; None: today.
     as_of: dt.date | None = None
-    #: When the dossier says it was made (UTC); None: now. The same workspace, as_of and created
-    #: give the same bytes.
+    #: When the dossier says it was made; None: now. Kept in UTC (one without a zone is taken as
+    #: UTC, one with a zone converted). The same workspace, as_of and created give the same bytes.
     created: dt.datetime | None = None
     #: pdf to hand in, html for a browser.
     fmt: str = "pdf"
@@ -64,6 +65,10 @@ class DossierOptions:
     max_embed: int = DEFAULT_MAX_EMBED
     #: pdf/a-3u, pdf/a-3b, pdf/ua-1, or None for a plain PDF.
     pdf_variant: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.created is not None:
+            object.__setattr__(self, "created", as_utc(self.created))
 
     def check(self) -> None:
         """Refuse a language or PDF variant the dossier does not have."""

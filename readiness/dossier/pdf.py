@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from readiness.dates import as_utc
 from readiness.dossier.context import DEFAULT_MAX_EMBED, DossierContext
 from readiness.errors import InvalidValueError
 
@@ -113,7 +114,7 @@ def _attachments(context: DossierContext, files_dir: Path, fetcher: StoreFetcher
     attachments = []
     seen: set[str] = set()
     total = 0
-    when = context.created.replace(tzinfo=None)
+    when = as_utc(context.created).replace(tzinfo=None)  # the PDF's dates are UTC, without a zone
     for r in context.records:
         for a in r.attachments:
             if a["sha256"] in seen:
