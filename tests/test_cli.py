@@ -198,9 +198,67 @@ def test_help_and_a_bare_group_still_exit_0(run) -> None:
      "error: evidence list: invalid value for '--lang': 'fr' is not one of 'en', 'vi'; "
      "see `readiness evidence list --help`"),
     (("evidence", "list", "--since", "2025-13-45"), "error: --since: '2025-13-45' has month 13; months run 1-12"),
+    (("due", "--city", "Hanoi", "--within", "5q"), "error: --within: '5q' is not a span; write 90d, 12w, 6m or 1y"),
+    (("score", "--explain", "kflc:2.6.1"), "error: --explain needs --city: it shows one city's records"),
+    (("score", "--by", "unit"), "error: --by needs --city: it shows one city's records"),
+    (("score", "--city", "Hanoi", "--explain", "kflc:9.9.9"),
+     "error: --explain 'kflc:9.9.9': kflc has no criterion '9.9.9'; see `readiness criteria show kflc`"),
+    (("score", "--lang", "xx"),
+     "error: score: invalid value for '--lang': 'xx' is not one of 'en', 'vi', 'fr'; see `readiness score --help`"),
+    (("dossier", "--city", "Hanoi", "--max-embed", "lots"),
+     "error: size 'lots': write a number of bytes or e.g. 200MB, 2GB"),
+    (("dossier", "--city", "Hanoi", "--lang", "fr"),
+     "error: dossier: invalid value for '--lang': 'fr' is not one of 'en', 'vi'; see `readiness dossier --help`"),
 ])
 def test_a_bad_value_is_refused_at_the_edge_before_the_workspace_opens(run, settings, args, line) -> None:
     """Sizes, languages and dates are read once by their parameter type: one line, and no workspace is made."""
     result = run(*args)
     assert (result.exit_code, result.stdout, result.stderr) == (1, "", line + "\n")
     assert not settings.workspace.exists()
+
+
+def test_a_pdf_is_not_written_to_a_terminal_and_no_workspace_is_made(run, settings, monkeypatch) -> None:
+    """dossier -o - refuses a terminal before any work (HTML is text: a terminal may show it)."""
+    import io
+
+    from readiness.cli import options
+
+    class Terminal(io.BytesIO):
+        def isatty(self) -> bool:
+            return True
+
+    terminal = Terminal()
+    monkeypatch.setattr(options, "_binary_stdout", lambda: terminal)
+    result = run("dossier", "--city", "Hanoi", "-o", "-")
+    assert (result.exit_code, result.stdout, result.stderr) == (
+        1, "", "error: -o -: will not write a PDF to the terminal; pipe it, or give a file name\n")
+    assert terminal.getvalue() == b"" and not settings.workspace.exists()
+    options.write_to_stdout(b"<html></html>", None)
+    assert terminal.getvalue() == b"<html></html>"
+
+
+def test_empty_dates_mean_the_default() -> None:
+    """--as-of "" is today and --created "" now, as an empty --since is no date: the option's default."""
+    import datetime as dt
+
+    from readiness.cli.options import DATETIME, DAY
+
+    assert DAY.convert("", None, None) is None and DAY.convert("  ", None, None) is None
+    assert DATETIME.convert("", None, None) is None
+    assert DAY.convert("15/06/2026", None, None) == dt.date(2026, 6, 15)
+    hanoi = dt.timezone(dt.timedelta(hours=7))
+    assert DATETIME.convert("2026-06-15T09:00+07:00", None, None) == dt.datetime(2026, 6, 15, 2, tzinfo=dt.timezone.utc)
+    assert DATETIME.convert(dt.datetime(2026, 6, 15, 9, tzinfo=hanoi), None, None).tzinfo == dt.timezone.utc
+
+
+def test_the_language_choices_are_those_the_labels_have() -> None:
+    """--lang of score, gaps, due and suggest offers the languages of labels.py; the dossier its own two."""
+    from readiness import labels
+    from readiness.cli.options import DOSSIER_LANGS, LABEL_LANGS
+    from readiness.dossier.context import LANGUAGES
+
+    assert set(LABEL_LANGS) == {lang for texts in labels.LABELS.values() for lang in texts}
+    assert DOSSIER_LANGS == LANGUAGES
+    for name in ("score", "gaps", "due", "suggest"):
+        lang = next(p for p in cli.commands[name].params if p.name == "lang")
+        assert isinstance(lang.type, click.Choice) and tuple(lang.type.choices) == LABEL_LANGS, name

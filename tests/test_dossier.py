@@ -119,6 +119,43 @@ def test_same_inputs_give_the_same_bytes(hanoi_ws, tmp_path: Path) -> None:
     assert "wrote the dossier to standard output" in piped.stderr
 
 
+def test_a_creation_time_in_another_zone_is_the_same_moment_in_utc(hanoi_ws, ws, tmp_path: Path) -> None:
+    """A front end passing 16:00+07:00 gets the bytes `--created 09:00` (UTC) gives: DossierOptions keeps UTC."""
+    import datetime as dt
+
+    from readiness.access import Actor
+    from readiness.dossier.context import DossierOptions
+    from readiness.dossier.render import make_dossier
+    from readiness.frameworks.loader import load_catalogue
+
+    hanoi = dt.timezone(dt.timedelta(hours=7))
+    options = DossierOptions(as_of=dt.date.fromisoformat(AS_OF), created=dt.datetime(2026, 6, 1, 16, 0, tzinfo=hanoi))
+    assert options.created == dt.datetime(2026, 6, 1, 9, 0, tzinfo=dt.timezone.utc)
+    assert DossierOptions(created=dt.datetime(2026, 6, 1, 9, 0)).created == options.created  # naive: UTC already
+    made = make_dossier(ws, Actor("web"), load_catalogue(), "Hanoi", tmp_path / "web.pdf", options)
+    cli_made, _ = _dossier(hanoi_ws, tmp_path, name="cli.pdf")
+    assert made.path is not None and made.path.read_bytes() == cli_made.read_bytes()
+    assert PdfReader(str(made.path)).metadata.creation_date == dt.datetime(2026, 6, 1, 9, 0, tzinfo=dt.timezone.utc)
+
+
+def test_the_embed_cap_is_the_documented_100mb_everywhere() -> None:
+    """The library's default cap is the command's --max-embed default, 100MB as parse_size reads it."""
+    from readiness.cli.dossier import dossier_command
+    from readiness.dossier.context import DEFAULT_MAX_EMBED, DossierOptions
+    from readiness.store.files import parse_size
+
+    option = next(p for p in dossier_command.params if p.name == "max_embed")
+    assert DossierOptions().max_embed == DEFAULT_MAX_EMBED == parse_size(option.default) == 100_000_000
+
+
+def test_an_empty_created_means_now(hanoi_ws, tmp_path: Path) -> None:
+    """--created "" (and --as-of "") take the default, as before the options got their parameter types."""
+    out = tmp_path / "now.html"
+    result = hanoi_ws("dossier", "--city", "Hanoi", "--as-of", "", "--created", "", "--format", "html", "-o", str(out))
+    assert result.exit_code == 0, result.stderr
+    assert out.exists()
+
+
 def test_vietnamese_dossier(hanoi_ws, tmp_path: Path) -> None:
     """--lang vi: Vietnamese labels and evidence titles, diacritics intact; the bundled font is used."""
     path, _ = _dossier(hanoi_ws, tmp_path, "--lang", "vi")

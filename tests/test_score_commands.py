@@ -379,3 +379,32 @@ def test_explain_a_profile_criterion_names_the_fix(hanoi_ws) -> None:
     assert result.exit_code == 0, result.stderr
     assert result.stdout.startswith("gnlc-application:motivation  ")
     assert result.stdout.count('readiness city set "Hà Nội" motivation ...') == 2  # the field's row and the to-do
+
+
+def test_an_empty_as_of_is_today_and_french_labels_are_offered(hanoi_ws) -> None:
+    """--as-of "" scores as on today (the option's default); --lang fr is one of the labels' languages."""
+    import datetime as dt
+
+    data = json.loads(hanoi_ws("score", "--city", "Hanoi", "--as-of", "", "--format", "json").stdout)
+    assert data["as_of"] == dt.date.today().isoformat()
+    due = json.loads(hanoi_ws("due", "--city", "Hanoi", "--as-of", "", "--format", "json").stdout)
+    assert due["as_of"] == dt.date.today().isoformat()
+    french = hanoi_ws("score", "--city", "Hanoi", "--lang", "fr", "--framework", "guidelines")
+    assert french.exit_code == 0, french.stderr
+
+
+def test_score_query_check_refuses_before_any_workspace() -> None:
+    """ScoreQuery.check: the rules a front end applies before opening a workspace, the library's own."""
+    from readiness.errors import InvalidValueError
+    from readiness.frameworks.loader import load_catalogue
+    from readiness.scoring.report import ScoreQuery
+
+    catalogue = load_catalogue()
+    with pytest.raises(InvalidValueError, match="--explain needs --city"):
+        ScoreQuery(explain="kflc:2.6.1").check(None)
+    with pytest.raises(InvalidValueError, match="--by needs --city"):
+        ScoreQuery(by_unit=True).check(None, catalogue)
+    with pytest.raises(InvalidValueError, match="kflc has no criterion '9.9.9'"):
+        ScoreQuery(explain="kflc:9.9.9").check("Hanoi", catalogue)
+    ScoreQuery(explain="G3.1").check("Hanoi", catalogue)
+    assert ScoreQuery(explain="G3.1").explained(catalogue) == "guidelines:G3.1"

@@ -152,6 +152,7 @@ def main() -> None:
 
 
 # Every noun's commands, registered on the group; the modules never import this one back.
+from readiness.cli import applicability as _applicability  # noqa: E402
 from readiness.cli import cities as _cities  # noqa: E402
 from readiness.cli import dossier as _dossier  # noqa: E402
 from readiness.cli import evidence as _evidence  # noqa: E402
@@ -174,5 +175,5 @@ cli.add_command(_scoring.score_command)
 cli.add_command(_scoring.gaps_command)
 cli.add_command(_scoring.due_command)
 cli.add_command(_scoring.suggest_command)
-cli.add_command(_scoring.na)
+cli.add_command(_applicability.na)
 cli.add_command(_dossier.dossier_command)

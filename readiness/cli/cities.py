@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
-import logging
 from typing import TYPE_CHECKING
 
 import click
 
 from readiness import profile as profile_fields
-from readiness.cli.options import CONTEXT, actor_of, format_option, open_workspace, workspace_options
+from readiness.cli.options import (
+    CONTEXT,
+    actor_of,
+    format_option,
+    lang_option,
+    open_workspace,
+    workspace_options,
+)
 from readiness.cli.output import note
 
 if TYPE_CHECKING:
     from readiness.config import Settings
-
-log = logging.getLogger(__name__)
 
 
 @click.group(context_settings=CONTEXT)
@@ -93,7 +97,7 @@ def city_show(name: str, settings: Settings, fmt: str) -> None:
 @click.argument("field")
 @click.argument("value", required=False)
 @click.option("--year", type=int, help="Year the figure's data is from (figures only).")
-@click.option("--lang", default="en", show_default=True, help="Language of a text field.")
+@lang_option("Language of a text field.", choices=None)
 @click.option("--from-file", "from_file", type=click.Path(dir_okay=False),
               help="Read a text field from a UTF-8 file (motivation, implementation).")
 @click.option("--clear", is_flag=True, help="Remove the field's value.")

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import logging
-import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -15,26 +13,28 @@ from readiness.cli.options import (
     CONTEXT,
     DATETIME,
     DAY,
+    DOSSIER_LANGS,
+    SIZE,
     actor_of,
     criteria_dir_option,
+    framework_option,
+    lang_option,
     load_catalogue,
     open_workspace,
+    refuse_terminal,
     workspace_options,
+    write_to_stdout,
 )
 from readiness.cli.output import note
 
 if TYPE_CHECKING:
     from readiness.config import Settings
 
-log = logging.getLogger(__name__)
-
 
 @click.command("dossier", context_settings=CONTEXT)
 @click.option("--city", "city_name", required=True, help="The city whose dossier to write.")
-@click.option("--framework", "framework_ids", multiple=True, metavar="ID",
-              help="Only this framework (repeatable) [default: every framework].")
-@click.option("--lang", default="en", show_default=True, type=click.Choice(["en", "vi"]),
-              help="Language of every label; evidence text in that language where it exists.")
+@framework_option()
+@lang_option("Language of every label; evidence text in that language where it exists.", DOSSIER_LANGS)
 @click.option("--as-of", "as_of", type=DAY, metavar="DATE", help=AS_OF_HELP)
 @click.option("--created", type=DATETIME, metavar="DATETIME",
               help="Date the dossier says it was made (2026-06-15 or 2026-06-15T09:00) [default: now]; "
@@ -45,7 +45,8 @@ log = logging.getLogger(__name__)
               help="pdf to hand in; html for a browser or a review by e-mail.")
 @click.option("--attachments/--no-attachments", default=True, show_default=True,
               help="Embed the attached files in the PDF.")
-@click.option("--max-embed", default="100MB", show_default=True, help="Largest total of files to embed, e.g. 500MB.")
+@click.option("--max-embed", default="100MB", show_default=True, type=SIZE,
+              help="Largest total of files to embed, e.g. 500MB.")
 @click.option("--pdf-variant", type=click.Choice(["pdf/a-3u", "pdf/a-3b", "pdf/ua-1"]),
               help="pdf/a-3u for archiving (keeps the attachments).")
 @click.option("--fingerprint", "fingerprint_only", is_flag=True,
@@ -53,7 +54,7 @@ log = logging.getLogger(__name__)
 @criteria_dir_option
 @workspace_options
 def dossier_command(city_name: str, framework_ids: tuple[str, ...], lang: str, as_of: dt.date | None,
-                    created: dt.datetime | None, output: Path | None, fmt: str, attachments: bool, max_embed: str,
+                    created: dt.datetime | None, output: Path | None, fmt: str, attachments: bool, max_embed: int,
                     pdf_variant: str | None, fingerprint_only: bool, criteria_dirs: tuple[Path, ...],
                     settings: Settings) -> None:
     """Write the dossier a city hands in (PDF or HTML).
@@ -72,7 +73,6 @@ def dossier_command(city_name: str, framework_ids: tuple[str, ...], lang: str, a
       readiness dossier --city Hanoi -o - | lpr
       readiness dossier --city Hanoi --fingerprint
     """
-
     if fingerprint_only:
         from readiness.dossier.context import current_fingerprint
 
@@ -81,14 +81,12 @@ def dossier_command(city_name: str, framework_ids: tuple[str, ...], lang: str, a
         return
     from readiness.dossier.context import DossierOptions
     from readiness.dossier.render import TO_CALLER, make_dossier
-    from readiness.errors import InvalidValueError
-    from readiness.store.files import parse_size
 
     options = DossierOptions(framework_ids=framework_ids, lang=lang, as_of=as_of, created=created, fmt=fmt,
-                             embed=attachments, max_embed=parse_size(max_embed), pdf_variant=pdf_variant)
-    to_stdout = output == TO_CALLER
-    if to_stdout and fmt == "pdf" and sys.stdout.isatty():
-        raise InvalidValueError("-o -: will not write a PDF to the terminal; pipe it, or give a file name")
+                             embed=attachments, max_embed=max_embed, pdf_variant=pdf_variant)
+    binary_kind = "PDF" if fmt == "pdf" else None  # HTML is text: a terminal may show it
+    if output == TO_CALLER:
+        refuse_terminal(binary_kind)  # before the work, not after it
     started = dt.datetime.now()
 
     def progress(step: str) -> None:
@@ -100,8 +98,7 @@ def dossier_command(city_name: str, framework_ids: tuple[str, ...], lang: str, a
     pages = f", {result.pages} pages" if result.pages else ""
     if result.path is None:
         assert result.data is not None
-        sys.stdout.buffer.write(result.data)
-        sys.stdout.buffer.flush()
+        write_to_stdout(result.data, binary_kind)
         note(f"wrote the dossier to standard output ({result.size:,} bytes{pages})")
         return
     files = f", {result.embedded} file(s) embedded" if result.embedded else ""

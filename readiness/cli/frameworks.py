@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -21,8 +20,6 @@ from readiness.cli.output import note
 if TYPE_CHECKING:
     from readiness.config import Settings
 
-log = logging.getLogger(__name__)
-
 
 @click.group(context_settings=CONTEXT)
 def criteria() -> None:
@@ -37,7 +34,7 @@ def criteria() -> None:
 @workspace_options
 @criteria_dir_option
 @format_option
-@lang_option
+@lang_option("Language of titles: en, vi, or any the framework has.", choices=None)
 def criteria_list(settings: Settings, criteria_dirs: tuple[Path, ...], fmt: str, lang: str) -> None:
     """List the frameworks this workspace can use.
 
@@ -62,7 +59,7 @@ def criteria_list(settings: Settings, criteria_dirs: tuple[Path, ...], fmt: str,
 @workspace_options
 @criteria_dir_option
 @format_option
-@lang_option
+@lang_option("Language of titles: en, vi, or any the framework has.", choices=None)
 @click.option("--guidance/--no-guidance", default=True, show_default=True,
               help="Show each criterion's guidance text.")
 def criteria_show(framework_id: str, settings: Settings, criteria_dirs: tuple[Path, ...], fmt: str,

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections.abc import Callable
+import sys
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 import click
 
@@ -18,6 +19,7 @@ if TYPE_CHECKING:
     from readiness.store.db import Workspace
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+SCORING_LANG_HELP = "Language of titles, labels and messages: en, vi or fr."
 AS_OF_HELP = "Score as on this day (2026-06-15 or 15/06/2026), e.g. an application deadline [default: today]."
 KIND_HELP = "plan, policy, forum, event, programme, statistic, structure, partnership, funding, report, media or letter"
 DATE_HELP = ("2025, 10/2025, 01/10/2025 or 01-10-2025 (day first; 1/10/25 is 2025), 2025-10-01, "
@@ -53,10 +55,76 @@ class PartialDateType(click.ParamType):
         return dates.parse_optional(value, name)
 
 
+class DayType(click.ParamType):
+    """A whole day (2026-06-15 or 15/06/2026), as --as-of takes; empty means the default (today)."""
+
+    name = "date"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> dt.date | None:
+        from readiness.dates import parse_day
+
+        if value is None or isinstance(value, dt.date):
+            return value
+        if isinstance(value, str) and not value.strip():
+            return None
+        return parse_day(value, _flag(param, "--as-of"))
+
+
+class DateTimeType(click.ParamType):
+    """A moment (2026-06-15 or 2026-06-15T09:00), in UTC; one without a zone is taken as UTC; empty means
+    the default (now)."""
+
+    name = "datetime"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> dt.datetime | None:
+        from readiness.dates import as_utc
+        from readiness.errors import InvalidValueError
+
+        if value is None or (isinstance(value, str) and not value.strip()):
+            return None
+        if isinstance(value, dt.datetime):
+            return as_utc(value)
+        try:
+            made = dt.datetime.fromisoformat(value)
+        except ValueError:
+            flag = _flag(param, "--created")
+            raise InvalidValueError(f"{flag} {value!r}: write 2026-06-15 or 2026-06-15T09:00") from None
+        return as_utc(made)
+
+
+class SpanType(click.ParamType):
+    """How far ahead: "90d", "12w", "6m", "1y" or a number of days (``dates.parse_span``)."""
+
+    name = "span"
+
+    def convert(self, value: Any, param: click.Parameter | None,
+                ctx: click.Context | None) -> dt.timedelta | tuple[int, str]:
+        from readiness.dates import parse_span
+
+        if isinstance(value, (dt.timedelta, tuple)):
+            return value
+        return parse_span(value, _flag(param, "--within"))  # "--within: '5q' is not a span; write 90d, ..."
+
+
+def _flag(param: click.Parameter | None, default: str) -> str:
+    """The option's long name, as error messages name it."""
+    names = [o for o in (param.opts if param is not None else ()) if o.startswith("--")]
+    return names[0] if names else default
+
+
 SIZE = SizeType()
 PARTIAL_DATE = PartialDateType()
-#: The languages a command writes its own words in (labels, dates): a fixed set.
-LANG = click.Choice(["en", "vi"])
+#: --as-of and the like: a whole day.
+DAY = DayType()
+#: --created: a moment, in UTC.
+DATETIME = DateTimeType()
+#: --within: a span of days, weeks, months or years.
+SPAN = SpanType()
+#: The languages of the tool's own words (``labels``: English, Vietnamese, French; a missing label
+#: falls back to English). A test keeps it equal to the languages labels.py has.
+LABEL_LANGS = ("en", "vi", "fr")
+#: The languages a dossier is written in (``dossier.context.LANGUAGES``; a test keeps them equal).
+DOSSIER_LANGS = ("en", "vi")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -100,6 +168,25 @@ def actor_of(settings: Settings) -> Actor:
     return Actor.of(settings)
 
 
+def _binary_stdout() -> BinaryIO:
+    return sys.stdout.buffer
+
+
+def refuse_terminal(binary_kind: str | None) -> None:
+    """Refuse to write ``binary_kind`` (a PDF, a workbook) to standard output when it is a terminal;
+    None: the output is text, which a terminal shows."""
+    from readiness.errors import InvalidValueError
+
+    if binary_kind is not None and _binary_stdout().isatty():
+        raise InvalidValueError(f"-o -: will not write a {binary_kind} to the terminal; pipe it, or give a file name")
+
+
+def write_to_stdout(data: bytes, binary_kind: str | None) -> None:
+    """Write ``data`` to standard output (``-o -``), refusing a terminal when it is ``binary_kind``."""
+    refuse_terminal(binary_kind)
+    stdout = _binary_stdout()
+    stdout.write(data)
+    stdout.flush()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -132,17 +219,28 @@ def raw_option(func: Callable) -> Callable:
                              "instead of running it (import takes the ' off).")(func)
 
 
-def lang_option(func: Callable) -> Callable:
-    """--lang CODE for framework titles: any language a framework has."""
-    return click.option("--lang", default="en", show_default=True, metavar="CODE",
-                        help="Language of titles: en, vi, or any the framework has.")(func)
+def lang_option(help_text: str, choices: Sequence[str] | None = LABEL_LANGS) -> Callable[[Callable], Callable]:
+    """--lang, default en: one of ``choices`` (the tool's own words: ``LABEL_LANGS``), or any CODE when
+    ``choices`` is None (a framework's titles, a text a user writes)."""
+    kind: dict[str, Any] = {"metavar": "CODE"} if choices is None else {"type": click.Choice(list(choices))}
+
+    def decorate(func: Callable) -> Callable:
+        return click.option("--lang", default="en", show_default=True, help=help_text, **kind)(func)
+
+    return decorate
 
 
 def lang_choice_option(help_text: str) -> Callable[[Callable], Callable]:
     """--lang en|vi, for what the command itself writes in a language (labels, dates)."""
+    return lang_option(help_text, ("en", "vi"))
+
+
+def framework_option(help_text: str = "Only this framework (repeatable) [default: every framework].",
+                     ) -> Callable[[Callable], Callable]:
+    """--framework ID (repeatable); the command receives ``framework_ids``."""
 
     def decorate(func: Callable) -> Callable:
-        return click.option("--lang", default="en", show_default=True, type=LANG, help=help_text)(func)
+        return click.option("--framework", "framework_ids", multiple=True, metavar="ID", help=help_text)(func)
 
     return decorate
 
@@ -161,22 +259,13 @@ def max_size_option(func: Callable) -> Callable:
                         type=SIZE, help="Largest file accepted, e.g. 500MB or 2GB [env READINESS_MAX_FILE_SIZE].")(func)
 
 
-def _as_of(value: str | None) -> dt.date:
-    from readiness.dates import parse_day
-
-    return parse_day(value) if value else dt.date.today()
-
-
 def scoring_options(func: Any) -> Any:
     """--framework, --as-of, --lang, --format, --raw and --criteria-dir, shared by score and gaps."""
     options = [
-        click.option("--framework", "framework_ids", multiple=True, metavar="ID",
-                     help="Only this framework (repeatable) [default: every framework]."),
+        framework_option(),
         click.option("--as-of", "as_of", type=DAY, metavar="DATE", help=AS_OF_HELP),
-        click.option("--lang", default="en", show_default=True, metavar="CODE",
-                     help="Language of titles, labels and messages: en or vi."),
-        click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table",
-                     show_default=True, help="table for people; json or csv for programs and spreadsheets."),
+        lang_option(SCORING_LANG_HELP),
+        list_format_option,
         raw_option,
         criteria_dir_option,
         workspace_options,
@@ -184,51 +273,3 @@ def scoring_options(func: Any) -> Any:
     for option in reversed(options):
         func = option(func)
     return func
-
-
-# ParamTypes of scoring and dossier
-
-
-class DayType(click.ParamType):
-    """A whole day (2026-06-15 or 15/06/2026), as --as-of takes; a bad one is the usual one-line error."""
-
-    name = "date"
-
-    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> dt.date:
-        from readiness.dates import parse_day
-
-        if isinstance(value, dt.date):
-            return value
-        return parse_day(value, _flag(param, "--as-of"))
-
-
-class DateTimeType(click.ParamType):
-    """A moment (2026-06-15 or 2026-06-15T09:00), in UTC; one without a zone is taken as UTC."""
-
-    name = "datetime"
-
-    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> dt.datetime:
-        from readiness.dates import as_utc
-        from readiness.errors import InvalidValueError
-
-        if isinstance(value, dt.datetime):
-            made = value
-        else:
-            try:
-                made = dt.datetime.fromisoformat(value)
-            except ValueError:
-                flag = _flag(param, "--created")
-                raise InvalidValueError(f"{flag} {value!r}: write 2026-06-15 or 2026-06-15T09:00") from None
-        return as_utc(made)
-
-
-def _flag(param: click.Parameter | None, default: str) -> str:
-    """The option's long name, as error messages name it."""
-    names = [o for o in (param.opts if param is not None else ()) if o.startswith("--")]
-    return names[0] if names else default
-
-
-#: --as-of and the like: a whole day.
-DAY = DayType()
-#: --created: a moment, in UTC.
-DATETIME = DateTimeType()

@@ -1,6 +1,7 @@
-"""Scorecards, gaps and due records for the terminal (rich), CSV and JSON. Used by cli/scoring.py.
+"""Scorecards, gaps and due records for the terminal (rich) and CSV. Used by cli/scoring.py.
 
-Every number is shown the way ``scoring.DEFINITIONS`` defines it: coverage per criterion, the
+The JSON is the reports' own (``scoring.report``). Every number is shown the way
+``scoring.engine.DEFINITIONS`` defines it: coverage per criterion, the
 weighted score and the share of criteria met side by side, never blended; "no score" rather
 than 0 where nothing applicable was scored.
 """

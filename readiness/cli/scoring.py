@@ -1,9 +1,8 @@
-"""``readiness score``, ``gaps``, ``due``, ``suggest`` and ``na ...``: what a city shows and lacks."""
+"""``readiness score``, ``gaps``, ``due`` and ``suggest``: what a city shows and lacks."""
 
 from __future__ import annotations
 
 import datetime as dt
-import logging
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -12,8 +11,13 @@ import click
 from readiness.cli.options import (
     CONTEXT,
     DAY,
+    SCORING_LANG_HELP,
+    SPAN,
     actor_of,
     criteria_dir_option,
+    format_option,
+    framework_option,
+    lang_option,
     load_catalogue,
     open_workspace,
     scoring_options,
@@ -26,8 +30,7 @@ from readiness.text import in_language
 if TYPE_CHECKING:
     from readiness.config import Settings
     from readiness.scoring.engine import Scorecard
-
-log = logging.getLogger(__name__)
+    from readiness.scoring.report import Span
 
 
 @click.command("score", context_settings=CONTEXT)
@@ -70,6 +73,7 @@ def score_command(city_name: str | None, explain: str | None, by: str | None, sc
     query = ScoreQuery(framework_ids=framework_ids, as_of=as_of, explain=explain, by_unit=by == "unit",
                        gaps=fmt == "json")  # the table and CSV show no gaps
     catalogue = load_catalogue(settings, criteria_dirs)
+    query.check(city_name, catalogue)  # before a workspace is made: a mistake leaves none behind
     with open_workspace(settings) as ws:
         report = score_report(ws, actor_of(settings), catalogue, city_name, query)
     if report.city is None and not report.cards:
@@ -146,15 +150,14 @@ def gaps_command(city_name: str, limit: int | None, framework_ids: tuple[str, ..
 
 @click.command("due", context_settings=CONTEXT)
 @click.option("--city", "city_name", required=True, help="The city whose records to check.")
-@click.option("--within", default="90d", show_default=True, help="How far ahead: 30d, 12w, 6m, 1y.")
-@click.option("--framework", "framework_ids", multiple=True, metavar="ID", help="Only this framework (repeatable).")
+@click.option("--within", default="90d", show_default=True, type=SPAN, help="How far ahead: 30d, 12w, 6m, 1y.")
+@framework_option("Only this framework (repeatable).")
 @click.option("--as-of", "as_of", type=DAY, metavar="DATE", help="Count from this day [default: today].")
-@click.option("--lang", default="en", show_default=True, metavar="CODE",
-              help="Language of titles, labels and messages: en or vi.")
-@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@lang_option(SCORING_LANG_HELP)
+@format_option
 @criteria_dir_option
 @workspace_options
-def due_command(city_name: str, within: str, framework_ids: tuple[str, ...], as_of: dt.date | None, lang: str,
+def due_command(city_name: str, within: Span, framework_ids: tuple[str, ...], as_of: dt.date | None, lang: str,
                 fmt: str, criteria_dirs: tuple[Path, ...], settings: Settings) -> None:
     """List records that run out soon and the criteria that would fall.
 
@@ -185,12 +188,10 @@ def due_command(city_name: str, within: str, framework_ids: tuple[str, ...], as_
 
 @click.command("suggest", context_settings=CONTEXT)
 @click.argument("evidence_id")
-@click.option("--framework", "framework_ids", multiple=True, metavar="ID",
-              help="Frameworks to rank (repeatable) [default: marked `suggest:`; kflc, guidelines].")
+@framework_option("Frameworks to rank (repeatable) [default: marked `suggest:`; kflc, guidelines].")
 @click.option("--top", default=5, show_default=True, type=click.IntRange(1, 50), help="Suggestions per framework.")
-@click.option("--lang", default="en", show_default=True, metavar="CODE",
-              help="Language of titles and labels: en or vi.")
-@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@lang_option("Language of titles and labels: en, vi or fr.")
+@format_option
 @criteria_dir_option
 @workspace_options
 def suggest_command(evidence_id: str, framework_ids: tuple[str, ...], top: int, lang: str, fmt: str,
@@ -223,77 +224,3 @@ def suggest_command(evidence_id: str, framework_ids: tuple[str, ...], top: int, 
     best = [items[0].ref for items in found.by_framework.values() if items]
     if best:
         note(f"link with: readiness evidence link {found.view.code} {' '.join(best)} --why \"...\"")
-
-
-@click.group(context_settings=CONTEXT)
-def na() -> None:
-    """Criteria marked not applicable for a city, with justifications.
-
-    A criterion marked not applicable leaves every total of the city's scorecard (it is never
-    counted as met) and is listed with its justification in scorecards and the dossier.
-    """
-
-
-@na.command("add")
-@click.argument("criterion", metavar="FRAMEWORK:CRITERION")
-@click.option("--city", "city_name", required=True, help="The city it does not apply to.")
-@click.option("--why", required=True, help="Why it does not apply, in a sentence reviewers will read.")
-@criteria_dir_option
-@workspace_options
-def na_add(criterion: str, city_name: str, why: str, criteria_dirs: tuple[Path, ...], settings: Settings) -> None:
-    """Mark a criterion not applicable for a city (again: replace the justification).
-
-    \b
-    Example:
-      readiness na add kflc:1.3.1 --city Hanoi --why "Covered by the national environment programme, not the city's"
-    """
-    from readiness.applicability import mark_not_applicable
-
-    with open_workspace(settings) as ws:
-        m = mark_not_applicable(ws, actor_of(settings), city_name, criterion, why,
-                                load_catalogue(settings, criteria_dirs))
-    note(f"{m.criterion} is now not applicable for {m.city}")
-
-
-@na.command("remove")
-@click.argument("criterion", metavar="FRAMEWORK:CRITERION")
-@click.option("--city", "city_name", required=True, help="The city.")
-@criteria_dir_option
-@workspace_options
-def na_remove(criterion: str, city_name: str, criteria_dirs: tuple[Path, ...], settings: Settings) -> None:
-    """Make a criterion applicable again for a city.
-
-    \b
-    Example:
-      readiness na remove kflc:1.3.1 --city Hanoi
-    """
-    from readiness.applicability import unmark_not_applicable
-
-    with open_workspace(settings) as ws:
-        m = unmark_not_applicable(ws, actor_of(settings), city_name, criterion, load_catalogue(settings, criteria_dirs))
-    note(f"{m.criterion} applies to {m.city} again")
-
-
-@na.command("list")
-@click.option("--city", "city_name", help="Only this city.")
-@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
-@workspace_options
-def na_list(city_name: str | None, fmt: str, settings: Settings) -> None:
-    """List the criteria marked not applicable, with their justifications.
-
-    \b
-    Example:
-      readiness na list --city Hanoi
-    """
-    from readiness.applicability import not_applicable_marks
-    from readiness.cli import output
-
-    with open_workspace(settings) as ws:
-        found = not_applicable_marks(ws, actor_of(settings), city_name)
-    if fmt == "json":
-        output.emit_json([m.as_json() for m in found])
-    elif not found:
-        note("no criterion is marked not applicable")
-    else:
-        output.table(("CITY", "CRITERION", "JUSTIFICATION", "BY", "ON"),
-                     [(m.city, m.criterion, m.justification, m.by, f"{m.at:%Y-%m-%d}") for m in found])

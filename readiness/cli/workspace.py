@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import sys
 from typing import TYPE_CHECKING
 
@@ -13,8 +12,6 @@ from readiness.cli.output import note
 
 if TYPE_CHECKING:
     from readiness.config import Settings
-
-log = logging.getLogger(__name__)
 
 
 @click.command("log")

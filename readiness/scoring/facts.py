@@ -4,7 +4,7 @@
 not-applicable marks (a few queries, whatever the number of records). ``national_candidates``
 lets the database reduce every city's links to counts of records that fare alike for each
 criterion, so a ministry's workspace of a million records is scored from some thousands of
-rows. ``score_city`` and ``score_all`` put them together with ``scoring.score``.
+rows. ``score_city`` and ``score_all`` put them together with ``scoring.engine.score``.
 """
 
 from __future__ import annotations
@@ -94,7 +94,7 @@ def not_applicable_of(session: Session, city_id: int | None) -> dict[str, str]:
 def national_candidates(session: Session, frameworks: Sequence[Framework], joined: dict[str, set[str]],
                         as_of: dt.date) -> dict[int, dict[str, list[Tally]]]:
     """Per city and criterion, the linked records grouped by how they fare: verified or not,
-    with a file or not, and where they stand in time (``scoring.timing_of``, in SQL).
+    with a file or not, and where they stand in time (``scoring.engine.timing_of``, in SQL).
 
     A VALUES list says which links feed which criterion and which kinds it takes, with the
     criterion's age cutoff; the query joins it to the links and counts each record once per

@@ -26,6 +26,8 @@ if TYPE_CHECKING:
 
 #: The wrapper of every JSON the scoring commands write.
 SCORE_FORMAT = "readiness-score/1"
+#: How far ahead ``due`` looks, as ``dates.parse_span`` reads "90d", "12w", "6m", "1y".
+Span = dt.timedelta | tuple[int, str]
 
 
 def scorecards_json(cards: Sequence[Scorecard], lang: str, extra: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -64,6 +66,28 @@ class ScoreQuery:
     by_unit: bool = False
     #: The front end shows the gaps (JSON does; the table and CSV do not), so work them out.
     gaps: bool = True
+
+    def check(self, city_name: str | None, catalogue: Catalogue | None = None) -> None:
+        """Refuse what no workspace can answer, so a front end can call it before opening one.
+
+        ``--explain`` and ``--by unit`` need a city; with the catalogue, the criterion to explain
+        must exist in a framework in play.
+        """
+        if city_name is None and (self.explain or self.by_unit):
+            flag = "explain" if self.explain else "by"
+            raise InvalidValueError(f"--{flag} needs --city: it shows one city's records")
+        if catalogue is not None:
+            self.explained(catalogue)
+
+    def explained(self, catalogue: Catalogue) -> str | None:
+        """The criterion to explain as FRAMEWORK:CRITERION (2.6.1 alone when one framework in play has
+        it), or None when none is asked for."""
+        if not self.explain:
+            return None
+        try:
+            return catalogue.qualify(self.explain, framework_ids=self.framework_ids)
+        except InvalidValueError as exc:
+            raise InvalidValueError(f"--explain {exc}") from None
 
 
 @dataclass(frozen=True)
@@ -108,24 +132,18 @@ def score_report(ws: Workspace, actor: Actor, catalogue: Catalogue, city_name: s
                  query: ScoreQuery | None = None) -> ScoreReport:
     """Score a city (every city when ``city_name`` is None, one line each) as ``query`` asks.
 
-    ``--explain`` and ``--by unit`` need a city; an explained criterion narrows the frameworks to
-    its own. Gaps are worked out for an explanation, and when the front end shows them (never
+    ``--explain`` and ``--by unit`` need a city (``ScoreQuery.check``); an explained criterion
+    narrows the frameworks to its own. Gaps are worked out for an explanation, and when the front end shows them (never
     for the units' view or every city's: those scorecards carry none).
     """
     query = query or ScoreQuery()
+    query.check(city_name)
     day = query.as_of or dt.date.today()
     if city_name is None:
-        if query.explain or query.by_unit:
-            flag = "explain" if query.explain else "by"
-            raise InvalidValueError(f"--{flag} needs --city: it shows one city's records")
         return ScoreReport(day, None, score_all(ws, catalogue, query.framework_ids, day))
     framework_ids = query.framework_ids
-    explain = None
-    if query.explain:
-        try:  # kflc:2.6.1, or 2.6.1 when one framework in play has it
-            explain = catalogue.qualify(query.explain, framework_ids=framework_ids)
-        except InvalidValueError as exc:
-            raise InvalidValueError(f"--explain {exc}") from None
+    explain = query.explained(catalogue)
+    if explain is not None:
         framework_ids = (split_ref(explain)[0],)
     with_gaps = explain is not None or (query.gaps and not query.by_unit)
     scores = score_city(ws, city_name, catalogue, framework_ids, day, with_gaps=with_gaps)
@@ -196,11 +214,12 @@ class DueReport:
                 "due": [i.model_dump(mode="json") for i in self.items]}
 
 
-def due_report(ws: Workspace, actor: Actor, catalogue: Catalogue, city_name: str, within: str = "90d",
+def due_report(ws: Workspace, actor: Actor, catalogue: Catalogue, city_name: str, within: str | Span = "90d",
                framework_ids: Sequence[str] = (), as_of: dt.date | None = None) -> DueReport:
-    """A city's records that run out within a span (``90d``, ``12w``, ``6m``, ``1y``) of ``as_of``."""
+    """A city's records that run out within a span (``90d``, ``12w``, ``6m``, ``1y``, or one
+    ``dates.parse_span`` made) of ``as_of``."""
     from readiness.dates import add_span, parse_span
 
     day = as_of or dt.date.today()
-    horizon = add_span(day, parse_span(within))
+    horizon = add_span(day, parse_span(within) if isinstance(within, str) else within)
     return DueReport(day, horizon, due_city(ws, city_name, catalogue, framework_ids, day, horizon))
