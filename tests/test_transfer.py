@@ -565,3 +565,20 @@ def test_a_nul_in_a_name_is_one_line_and_changes_nothing(city, state, tmp_path: 
     assert result.exit_code == 1
     assert len(result.stderr.splitlines()) == 1 and "NUL character" in result.stderr
     assert state() == before
+
+
+def test_a_yaml_that_grew_after_it_was_measured_is_read_no_further_than_the_limit(tmp_path: Path,
+                                                                                 monkeypatch) -> None:
+    """The YAML reader reads with read_small_file: at most one byte over the limit, even if the file grew after
+    it was measured."""
+    from readiness import smallfile
+    from readiness.errors import UnreadableFileError
+    from readiness.transfer import readers
+
+    source = tmp_path / "evidence.yaml"
+    source.write_text("records: []\n" + "# padding\n" * 100, encoding="utf-8")
+    monkeypatch.setattr(smallfile, "check_small_file", lambda *args, **kwargs: 10)  # measured while it was small
+    monkeypatch.setattr(readers, "MAX_YAML_BYTES", 100)
+    with pytest.raises(UnreadableFileError) as refused:
+        readers._read_yaml_file(source, str(source))
+    assert refused.value.reason == "larger than 100 B; split it"

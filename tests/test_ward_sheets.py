@@ -437,3 +437,24 @@ def test_city_option_and_city_column_match_however_the_city_is_written(city, tmp
     other.write_text("thành phố,loại,tiêu đề\nVinh,sự kiện,Ngày hội\n", encoding="utf-8")
     refused = city("import", str(other), "--city", "HN")
     assert refused.exit_code == 1 and "the file is for 'Vinh'" in refused.stderr
+
+
+def test_a_csv_that_grew_after_it_was_measured_is_read_no_further_than_the_limit(tmp_path: Path,
+                                                                                monkeypatch) -> None:
+    """The sheet reader reads a CSV with read_small_file: at most one byte over the limit, even if the file grew
+    after check_small_file measured it."""
+    from readiness import smallfile
+    from readiness.errors import UnreadableFileError
+    from readiness.transfer import sheets
+
+    sheet = tmp_path / "ward.csv"
+    sheet.write_text("kind,title\n" + "event,Ngày hội\n" * 100, encoding="utf-8")
+    def measured(*args: object, **kwargs: object) -> int:
+        return 10  # the size it had when it was measured
+
+    monkeypatch.setattr(sheets, "check_small_file", measured)
+    monkeypatch.setattr(smallfile, "check_small_file", measured)
+    monkeypatch.setattr(sheets, "MAX_SHEET_BYTES", 100)
+    with pytest.raises(UnreadableFileError) as refused:
+        sheets.read_sheet(sheet)
+    assert refused.value.reason == "101 bytes is too large for one import; split it into smaller files"

@@ -25,7 +25,7 @@ from readiness import evidence as ev
 from readiness.cities import city_key
 from readiness.dates import as_utc
 from readiness.errors import InvalidValueError, Problem, ProblemsError
-from readiness.smallfile import check_small_file
+from readiness.smallfile import check_small_file, read_small_file
 from readiness.store.files import human_size
 from readiness.text import fold
 
@@ -221,8 +221,12 @@ def _read_zip(source: Path, archive: zipfile.ZipFile, found: Collector) -> Incom
 def _read_yaml(source: Path, found: Collector) -> Incoming:
     from readiness.bounded import run
 
-    check_small_file(source, MAX_YAML_BYTES, lambda _: f"larger than {human_size(MAX_YAML_BYTES)}; split it")
+    check_small_file(source, MAX_YAML_BYTES, _yaml_too_large)  # refused before a reader is started
     return _yaml_records(run(_read_yaml_file, source, str(source), file=source), str(source), found)
+
+
+def _yaml_too_large(size: int) -> str:
+    return f"larger than {human_size(MAX_YAML_BYTES)}; split it"
 
 
 def _read_yaml_document(data: bytes, shown: str) -> Any:
@@ -243,8 +247,9 @@ def _read_yaml_document(data: bytes, shown: str) -> Any:
 
 
 def _read_yaml_file(source: Path, shown: str) -> YamlFile:
-    """An import YAML file, read and parsed (run bounded, see ``bounded.run``)."""
-    data = source.read_bytes()
+    """An import YAML file, read (at most MAX_YAML_BYTES, even if it grew since it was measured) and
+    parsed (run bounded, see ``bounded.run``)."""
+    data = read_small_file(source, MAX_YAML_BYTES, _yaml_too_large)
     return YamlFile(hashlib.sha256(data).hexdigest(), _read_yaml_document(data, shown))
 
 

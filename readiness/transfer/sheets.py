@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from readiness.errors import InvalidValueError
-from readiness.smallfile import check_small_file
+from readiness.smallfile import check_small_file, read_small_file
 from readiness.text import csv_unprotect
 
 MAX_SHEET_BYTES = 100 * 1000 * 1000
@@ -49,8 +49,7 @@ def read_sheet(path: Path, encoding: str | None = None, header_score: HeaderScor
     Without ``header_score`` the first non-empty row is the header; with it, see the module's
     docstring.
     """
-    check_small_file(path, MAX_SHEET_BYTES,
-                     lambda size: f"{size:,} bytes is too large for one import; split it into smaller files")
+    check_small_file(path, MAX_SHEET_BYTES, _too_large)
     with open(path, "rb") as f:
         head = f.read(8)
     if head.startswith(b"PK\x03\x04") or path.suffix.lower() in (".xlsx", ".xlsm"):
@@ -120,8 +119,13 @@ def decode(data: bytes, path: Path, encoding: str | None = None) -> tuple[str, s
     return unicodedata.normalize("NFC", text), chosen
 
 
+def _too_large(size: int) -> str:
+    return f"{size:,} bytes is too large for one import; split it into smaller files"
+
+
 def _read_csv(path: Path, encoding: str | None, header_score: HeaderScore | None = None) -> Sheet:
-    text, used = decode(path.read_bytes(), path, encoding)
+    # read_small_file: at most MAX_SHEET_BYTES, even if the file grew since read_sheet measured it
+    text, used = decode(read_small_file(path, MAX_SHEET_BYTES, _too_large), path, encoding)
     sample = text[:4096]
     try:
         dialect = csv.Sniffer().sniff(sample, delimiters=",;\t") if sample.strip() else csv.excel
