@@ -52,8 +52,7 @@ USE_CASES: dict[str, str] = {
     "draft_document": "readiness.intake.draft",
     "suggest_for_record": "readiness.intake.draft",
     # transfer
-    "plan_import": "readiness.transfer.plan",
-    "run_import": "readiness.transfer.write",
+    "import_evidence": "readiness.transfer.imports",
     "export_city": "readiness.transfer.export",
     # scoring
     "score_report": "readiness.scoring.report",
@@ -114,5 +113,4 @@ if TYPE_CHECKING:  # for type checkers and editors: the same names, imported eag
     from readiness.store.db import describe_workspace as describe_workspace
     from readiness.store.db import open_workspace as open_workspace
     from readiness.transfer.export import export_city as export_city
-    from readiness.transfer.plan import plan_import as plan_import
-    from readiness.transfer.write import run_import as run_import
+    from readiness.transfer.imports import import_evidence as import_evidence

@@ -567,6 +567,47 @@ def test_a_nul_in_a_name_is_one_line_and_changes_nothing(city, state, tmp_path: 
     assert state() == before
 
 
+# ---------------------------------------------------------------------------------------------
+# The use case a front end calls: import_evidence, one call, its outcome as data
+
+
+def test_import_is_one_use_case_whose_outcome_is_data(ws, tmp_path: Path) -> None:
+    """api.import_evidence plans and (unless a dry run) writes as the actor given; copies are split into
+    records already in the workspace and repeats of an earlier row, as data; progress hears of the writing only."""
+    from readiness import api
+    from readiness.access import Actor
+    from readiness.transfer.plan import ImportSource
+
+    lan = Actor("Lan")
+    api.add_city(ws, lan, "Hà Nội", "VN", "HN")
+    catalogue = api.load_catalogue(ws.settings.criteria_dir)
+    sheet = tmp_path / "ward.csv"
+    sheet.write_text("Loại,Tiêu đề,Từ ngày\nsự kiện,Tuần lễ 2025,2025\nkế hoạch,Kế hoạch 11,2025\n", encoding="utf-8")
+    heard: list[tuple[str, int, int]] = []
+
+    def progress(what: str, done: int, total: int) -> None:
+        heard.append((what, done, total))
+
+    dry = api.import_evidence(ws, lan, ImportSource(sheet), catalogue, city="HN", dry_run=True, progress=progress)
+    assert (dry.dry_run, dry.records, dry.added, heard) == (True, 2, [], [])
+    assert "added" not in dry.as_json() and dry.as_json()["dry_run"] is True
+    done = api.import_evidence(ws, lan, ImportSource(sheet), catalogue, city="HN", progress=progress)
+    assert (done.dry_run, done.records, done.added, done.city) == (False, 2, ["HN-0001", "HN-0002"], "Hà Nội")
+    assert heard == [("records", 1, 2), ("records", 2, 2)]
+    assert [(e.actor, e.action) for e in api.audit_log(ws, lan, "HN")][:2] == [("Lan", "evidence.import")] * 2
+
+    sheet.write_text("Loại,Tiêu đề,Từ ngày\nsự kiện,Tuần lễ 2025,2025\nsự kiện,Ngày hội,2025\n"
+                     "su kien,NGAY HOI,2025\n", encoding="utf-8")
+    again = api.import_evidence(ws, lan, ImportSource(sheet), catalogue, city="HN")
+    assert [(d.where.line, d.same_as, d.in_workspace) for d in again.duplicates] == [
+        (2, "HN-0001", True), (4, "row 3", False)]
+    assert (again.already_there, again.repeated_rows, again.added) == (1, 1, ["HN-0003"])
+    assert again.as_json()["duplicates"] == [{"row": 2, "same_as": "HN-0001"}, {"row": 4, "same_as": "row 3"}]
+    assert list(again.as_json()) == [
+        "dry_run", "source", "statuses_kept", "not_reviewed_here", "city", "new_city", "new_units", "records",
+        "unchanged", "duplicates", "renumbered", "warnings", "files", "bytes", "encoding", "added", "files_stored"]
+
+
 def test_a_yaml_that_grew_after_it_was_measured_is_read_no_further_than_the_limit(tmp_path: Path,
                                                                                  monkeypatch) -> None:
     """The YAML reader reads with read_small_file: at most one byte over the limit, even if the file grew after

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import logging
 import sys
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
 import click
 
@@ -21,8 +23,8 @@ from readiness.cli.output import note
 
 if TYPE_CHECKING:
     from readiness.config import Settings
-
-log = logging.getLogger(__name__)
+    from readiness.transfer.export import Progress
+    from readiness.transfer.imports import ImportOutcome
 
 
 @click.command("import")
@@ -42,7 +44,7 @@ log = logging.getLogger(__name__)
 @criteria_dir_option
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 def import_command(source: Path | None, sample: str | None, city_name: str | None, encoding: str | None,
-                   dry_run: bool, allow_duplicates: bool, renumber: bool, strict: bool, max_size: str,
+                   dry_run: bool, allow_duplicates: bool, renumber: bool, strict: bool, max_size: int,
                    settings: Settings, criteria_dirs: tuple[Path, ...], fmt: str) -> None:
     """Import evidence from YAML, CSV, XLSX or an exported zip: all rows or none.
 
@@ -71,53 +73,67 @@ def import_command(source: Path | None, sample: str | None, city_name: str | Non
       readiness import hanoi-export.zip
       readiness import phuong-hang-trong.zip --renumber
     """
-    from readiness.cli import output
-    from readiness.store.files import parse_size
-    from readiness.transfer.plan import ImportSource, plan_import
-    from readiness.transfer.write import run_import
+    from readiness.transfer.imports import import_evidence
+    from readiness.transfer.plan import ImportSource
 
     what = ImportSource.of(source, sample)
-    limit = parse_size(max_size)
-    with open_workspace(settings) as ws:
-        plan = plan_import(ws, what.path, load_catalogue(settings, criteria_dirs), city=city_name, encoding=encoding,
-                           max_size=limit, trusted=what.trusted, strict=strict, allow_duplicates=allow_duplicates,
-                           renumber=renumber)
-        if dry_run:
-            result = plan.summary()
-        else:
-            with output.steps() as step:
-                result = run_import(ws, actor_of(settings), plan, max_size=limit, progress=step).summary()
-    _report_import(result, dry_run, fmt)
+    with open_workspace(settings) as ws, _steps_once_writing() as step:
+        outcome = import_evidence(ws, actor_of(settings), what, load_catalogue(settings, criteria_dirs),
+                                  city=city_name, encoding=encoding, max_size=max_size, strict=strict,
+                                  allow_duplicates=allow_duplicates, renumber=renumber, dry_run=dry_run,
+                                  progress=step)
+    _report_import(outcome, fmt)
 
 
-def _report_import(result: dict[str, Any], dry_run: bool, fmt: str) -> None:
-    """An import's (or its dry run's) warnings and notes on standard error; its summary as JSON."""
+@contextmanager
+def _steps_once_writing() -> Iterator[Progress]:
+    """A progress bar that opens at its first step (when the import starts writing), not before.
+
+    An open bar runs a thread, and while the file is read and checked, each untrusted file is
+    parsed in a forked child (``bounded.run``), which a process with several threads may not
+    fork (it would start a fresh interpreter instead, seconds slower): so the bar waits.
+    """
     from readiness.cli import output
 
-    for warning in result["warnings"]:
+    with ExitStack() as stack:
+        opened: list[Progress] = []
+
+        def step(what: str, done: int, total: int) -> None:
+            if not opened:
+                opened.append(stack.enter_context(output.steps()))
+            opened[0](what, done, total)
+
+        yield step
+
+
+def _report_import(outcome: ImportOutcome, fmt: str) -> None:
+    """An import's (or its dry run's) warnings and notes on standard error; its outcome as JSON."""
+    from readiness.cli import output
+
+    for warning in outcome.warnings:
         logging.getLogger("readiness.cli").warning(output.safe(warning))
-    if result["duplicates"]:
-        repeats = sum(1 for d in result["duplicates"] if str(d["same_as"]).startswith("row "))
-        there = len(result["duplicates"]) - repeats
+    dry_run = outcome.dry_run
+    if outcome.duplicates:
+        there, repeats = outcome.already_there, outcome.repeated_rows
         parts = ([f"{there} row(s) already in the workspace"] if there else []) + (
             [f"{repeats} row(s) repeating an earlier row of the file"] if repeats else [])
         note(f"{' and '.join(parts)} (same city, unit, kind, title and dates): {'would be ' if dry_run else ''}"
              "skipped; --allow-duplicates imports them anyway")
-    for old, new in result["renumbered"].items():
+    for old, new in outcome.renumbered.items():
         note(f"{'would renumber' if dry_run else 'renumbered'} {old} -> {new}")
     if fmt == "json":
-        output.emit_json({"dry_run": dry_run, **result})
+        output.emit_json(outcome.as_json())
         return
     verb = "would add" if dry_run else "added"
-    note(f"{verb} {result['records']} record(s) to {result['city']}"
-         + (" (a new city)" if result["new_city"] else "")
-         + f", {result['files']} file(s), {result['bytes']:,} bytes"
-         + (f"; {result['unchanged']} already there" if result["unchanged"] else "")
-         + (f"; read as {result['encoding']}" if result.get("encoding") else ""))
-    if not dry_run and result.get("added"):
-        note(f"ids {result['added'][0]} to {result['added'][-1]}")
-    if result["not_reviewed_here"]:
-        waiting = result["not_reviewed_here"]
+    note(f"{verb} {outcome.records} record(s) to {outcome.city}"
+         + (" (a new city)" if outcome.new_city else "")
+         + f", {outcome.files} file(s), {outcome.bytes:,} bytes"
+         + (f"; {outcome.unchanged} already there" if outcome.unchanged else "")
+         + (f"; read as {outcome.encoding}" if outcome.encoding else ""))
+    if outcome.added:
+        note(f"ids {outcome.added[0]} to {outcome.added[-1]}")
+    if outcome.not_reviewed_here:
+        waiting = outcome.not_reviewed_here
         note(f"{'would come' if dry_run else 'came'} in as submitted, not verified: {len(waiting)} record(s) "
              f"verified in another workspace, not reviewed here ({', '.join(waiting[:5])}"
              f"{', ...' if len(waiting) > 5 else ''}); a reviewer here decides with `readiness evidence verify`")

@@ -2,7 +2,8 @@
 
 Import is all or nothing. ``plan_import`` reads the file (``readers``) and checks every record
 against the workspace, collecting every problem as ``file:row: column: message``; only when there
-are none does it return an ``ImportPlan``, which ``write.run_import`` carries out.
+are none does it return an ``ImportPlan``, which ``write.run_import`` carries out (the use case
+that does both is ``imports.import_evidence``).
 
 Review decisions come in only from where they were made. A spreadsheet brings draft or
 submitted records only. A YAML or zip whose digest this workspace's audit log holds (it was
@@ -48,6 +49,7 @@ from readiness.transfer.readers import (
 )
 
 if TYPE_CHECKING:
+    from readiness.access import Actor
     from readiness.frameworks.catalogue import Catalogue
 
 IMPORTED_PREFIX = "imported:"  # on the actions of a history that came from another workspace
@@ -104,11 +106,13 @@ class PlannedRecord:
 
 
 @dataclass(frozen=True)
-class Duplicate:
-    """A row skipped as a copy: the id of the record already there, or the file row it repeats."""
+class DuplicateRecord:
+    """A row skipped as a copy: of a record already in the workspace (``same_as`` is its id), or of
+    an earlier row of the file (``same_as`` is "row N")."""
 
     where: Where
     same_as: str
+    in_workspace: bool
 
 
 @dataclass
@@ -127,28 +131,10 @@ class ImportPlan:
     encoding: str | None = None
     reviewed_here: bool = False  # statuses and history kept: exported from this workspace (or the bundled samples)
     not_reviewed: list[str] = field(default_factory=list)  # records verified elsewhere, coming in as submitted
-    duplicates: list[Duplicate] = field(default_factory=list)  # rows skipped as copies
+    duplicates: list[DuplicateRecord] = field(default_factory=list)  # rows skipped as copies
     warnings: list[str] = field(default_factory=list)
     #: under --renumber, each incoming id and the id it should get (the write allocates the real one)
     renumbered: dict[str, str] = field(default_factory=dict)
-
-    def summary(self) -> dict[str, Any]:
-        return {
-            "source": str(self.source),
-            "statuses_kept": self.reviewed_here,
-            "not_reviewed_here": self.not_reviewed,
-            "city": self.city_name,
-            "new_city": self.create_city is not None,
-            "new_units": len(self.units),
-            "records": len(self.records),
-            "unchanged": len(self.unchanged),
-            "duplicates": [{"row": d.where.line, "same_as": d.same_as} for d in self.duplicates],
-            "renumbered": {old: new for old, new in self.renumbered.items() if old != new},
-            "warnings": list(self.warnings),
-            "files": self.files,
-            "bytes": self.bytes,
-            "encoding": self.encoding,
-        }
 
 
 @dataclass(frozen=True)
@@ -163,11 +149,14 @@ class _Options:
     renumber: bool
 
 
-def plan_import(ws: Workspace, source: Path, catalogue: Catalogue, *, city: str | None = None,
+def plan_import(ws: Workspace, actor: Actor, source: Path, catalogue: Catalogue, *, city: str | None = None,
                 encoding: str | None = None, max_size: int = DEFAULT_MAX_SIZE,
                 today: dt.date | None = None, trusted: bool = False, strict: bool = False,
                 allow_duplicates: bool = False, renumber: bool = False) -> ImportPlan:
     """Read and check an import file completely; raise ProblemsError listing every problem.
+
+    ``actor`` is who imports: for the permission check that comes with accounts (the write
+    names them, see ``write.run_import``).
 
     ``trusted``: the caller vouches for the file's statuses and history (the bundled samples,
     which ship with the tool, see ``ImportSource``); otherwise only an export of this workspace
@@ -227,7 +216,7 @@ class _Planner:
         self.planned: list[PlannedRecord] = []
         self.unchanged: list[str] = []
         self.not_reviewed: list[str] = []
-        self.duplicates: list[Duplicate] = []
+        self.duplicates: list[DuplicateRecord] = []
         self.renumbered: dict[str, str] = {}
         self.files = 0
         self.bytes = 0
@@ -278,7 +267,7 @@ class _Planner:
             return
         same = self.copies.same_as(rec, fields) if not self.opts.allow_duplicates else None
         if same is not None:
-            self.duplicates.append(Duplicate(rec.where, same))
+            self.duplicates.append(same)
             return
         _check_names(rec, self.found)
         _review_rules(rec, fields, self.found, sheet=self.incoming.doc is None, reviewed_here=self.reviewed_here,
@@ -426,18 +415,21 @@ class _Copies:
                                 "start": row.start, "end": row.end})
             self.in_workspace.setdefault(key, []).append(_Seen(_titles(row.title), row.code))
 
-    def same_as(self, rec: IncomingRecord, fields: Mapping[str, Any]) -> str | None:
+    def same_as(self, rec: IncomingRecord, fields: Mapping[str, Any]) -> DuplicateRecord | None:
         """The record or earlier row this one copies; None (and remembered) if it is new."""
         titles = _titles(fields.get("title"))
         if not titles or not fields.get("kind"):
             return None
         key = _content_key(fields)
         same = next((seen.name for seen in self.in_workspace.get(key, []) if seen.titles & titles), None)
-        if same is None and not rec.code:  # rows with ids are meant apart; id-less copies are not
+        if same is not None:
+            return DuplicateRecord(rec.where, same, in_workspace=True)
+        if not rec.code:  # rows with ids are meant apart; id-less copies are not
             same = next((seen.name for seen in self.in_file.get(key, []) if seen.titles & titles), None)
-        if same is None:
-            self.in_file.setdefault(key, []).append(_Seen(titles, f"row {rec.where.line}"))
-        return same
+            if same is not None:
+                return DuplicateRecord(rec.where, same, in_workspace=False)
+        self.in_file.setdefault(key, []).append(_Seen(titles, f"row {rec.where.line}"))
+        return None
 
 
 def _content_key(fields: Mapping[str, Any]) -> tuple[str, str, str, str]:

@@ -1,8 +1,9 @@
 """Running a checked import plan: the files into the store, then every row in one transaction.
 
-``run_import`` copies the attached files into the store first, then writes every record, link,
-value and audit event in one transaction. A process killed at any point leaves the workspace as
-it was, plus at most unreferenced files in the store (``readiness verify --prune`` clears them).
+``run_import`` (which ``imports.import_evidence`` calls after ``plan.plan_import``) copies the
+attached files into the store first, then writes every record, link, value and audit event in
+one transaction. A process killed at any point leaves the workspace as it was, plus at most
+unreferenced files in the store (``readiness verify --prune`` clears them).
 """
 
 from __future__ import annotations
@@ -41,12 +42,12 @@ class ImportResult:
     codes: list[str]
     files_stored: int
 
-    def summary(self) -> dict[str, Any]:
-        renumbered = {item.record.meta["old_id"]: code
-                      for item, code in zip(self.plan.records, self.codes, strict=True)
-                      if item.record.meta.get("old_id") and item.record.meta["old_id"] != code}  # the ids that changed
-        return {**self.plan.summary(), "added": self.codes, "files_stored": self.files_stored,
-                "renumbered": renumbered}
+    @property
+    def renumbered(self) -> dict[str, str]:
+        """Under --renumber, each old id and the id its record got, where they differ."""
+        return {item.record.meta["old_id"]: code
+                for item, code in zip(self.plan.records, self.codes, strict=True)
+                if item.record.meta.get("old_id") and item.record.meta["old_id"] != code}
 
 
 def run_import(ws: Workspace, actor: Actor, plan: ImportPlan, *, max_size: int = DEFAULT_MAX_SIZE,
