@@ -54,6 +54,7 @@ USE_CASES: dict[str, str] = {
     # transfer
     "import_evidence": "readiness.transfer.imports",
     "export_city": "readiness.transfer.export",
+    "make_template": "readiness.transfer.template",
     # scoring
     "score_report": "readiness.scoring.report",
     "gaps_report": "readiness.scoring.report",
@@ -114,3 +115,4 @@ if TYPE_CHECKING:  # for type checkers and editors: the same names, imported eag
     from readiness.store.db import open_workspace as open_workspace
     from readiness.transfer.export import export_city as export_city
     from readiness.transfer.imports import import_evidence as import_evidence
+    from readiness.transfer.template import make_template as make_template

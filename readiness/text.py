@@ -90,6 +90,15 @@ def csv_unprotect(cell: str) -> str:
     return cell[1:] if cell.startswith("'") and _FORMULA.match(cell, 1) else cell
 
 
+_PLAIN_ARG = re.compile(r"[\w./:-]+")
+
+
+def shell_quote(text: str) -> str:
+    """A command-line argument as instructions show it: "Hà Nội" in double quotes, which every
+    shell an official uses (cmd, PowerShell, sh) reads the same; a plain name as it is."""
+    return text if _PLAIN_ARG.fullmatch(text) else '"' + text.replace('"', '\\"') + '"'
+
+
 def word_count(text: str) -> int:
     """Words as the GNLC form counts them: runs of non-space characters.
 

@@ -282,3 +282,59 @@ def test_a_device_or_an_unwritable_folder_is_one_error_line(run, tmp_path: Path)
     denied = run("template", "-o", "/proc/readiness-template.xlsx")  # no one may make a file there, root included
     assert denied.exit_code == 1 and "cannot write it" in denied.stderr
     assert "Traceback" not in denied.stderr
+
+
+def test_shell_quote_quotes_what_a_shell_would_split_and_leaves_plain_names() -> None:
+    """text.shell_quote (the template's import command): plain names as they are, others in double quotes."""
+    from readiness.text import shell_quote
+
+    assert [shell_quote(t) for t in ("Huế", "HN", "./t.xlsx", "C:/x-y.csv")] == ["Huế", "HN", "./t.xlsx", "C:/x-y.csv"]
+    assert shell_quote("Hà Nội") == '"Hà Nội"'
+    assert shell_quote('say "hi"') == '"say \\"hi\\""'
+    assert shell_quote("a;b") == '"a;b"' and shell_quote("") == '""'
+
+
+def test_make_template_is_one_use_case_taking_the_acting_person(ws, tmp_path: Path) -> None:
+    """api.make_template gives the TemplateFile (bytes, target, the city's units) for the actor; a blank template
+    needs no workspace; the front end saves it, never over a file unless forced."""
+    from readiness import api
+    from readiness.access import Actor
+    from readiness.errors import InvalidValueError
+
+    lan = Actor("Lan")
+    catalogue = load_catalogue()
+    blank = api.make_template(None, lan, catalogue, "en", fmt="csv", output=tmp_path / "t.csv")
+    assert (blank.target, blank.units, blank.city_without_units) == (tmp_path / "t.csv", None, None)
+    assert blank.import_command() == f"readiness import {tmp_path / 't.csv'} --city CITY"
+    with pytest.raises(ValueError):
+        api.make_template(None, lan, catalogue, "vi", city="Hà Nội")
+    api.add_city(ws, lan, "Hà Nội", "VN", "HN")
+    bare = api.make_template(ws, lan, catalogue, "vi", city="hanoi", output=tmp_path / "t.xlsx")
+    assert (bare.units.city if bare.units else None, bare.city_without_units) == ("Hà Nội", "Hà Nội")
+    api.add_unit(ws, lan, "HN", "Quận Hoàn Kiếm", "district")
+    api.add_unit(ws, lan, "HN", "Phường Hàng Trống", "ward", parent="Quận Hoàn Kiếm")
+    made = api.make_template(ws, lan, catalogue, "vi", city="HN", output=tmp_path / "t.xlsx")
+    assert made.units is not None and made.units.units == ["Quận Hoàn Kiếm", "Phường Hàng Trống"]
+    assert made.city_without_units is None
+    assert made.import_command() == f'readiness import {tmp_path / "t.xlsx"} --city "Hà Nội"'
+    assert made.save() == tmp_path / "t.xlsx" and (tmp_path / "t.xlsx").read_bytes() == made.data
+    with pytest.raises(InvalidValueError, match="already exists"):
+        made.save()
+    assert made.save(force=True) == tmp_path / "t.xlsx"
+    to_stdout = api.make_template(None, lan, catalogue, "vi", output=Path("-"))
+    assert to_stdout.target is None
+    with pytest.raises(ValueError):
+        to_stdout.save()
+
+
+def test_a_blank_template_makes_no_workspace(tmp_path: Path) -> None:
+    """Without --city the command opens no workspace, so it creates none."""
+    from click.testing import CliRunner
+
+    from readiness.cli import cli
+
+    workspace = tmp_path / "never"
+    result = CliRunner().invoke(cli, ["template", "-o", str(tmp_path / "t.xlsx")],
+                                env={"READINESS_WORKSPACE": str(workspace)}, catch_exceptions=False)
+    assert result.exit_code == 0, result.stderr
+    assert (tmp_path / "t.xlsx").exists() and not workspace.exists()

@@ -608,6 +608,19 @@ def test_import_is_one_use_case_whose_outcome_is_data(ws, tmp_path: Path) -> Non
         "unchanged", "duplicates", "renumbered", "warnings", "files", "bytes", "encoding", "added", "files_stored"]
 
 
+def test_the_transfer_use_cases_are_in_the_api_and_take_the_workspace_and_the_actor_first() -> None:
+    """import_evidence, export_city and make_template are api use cases, called as (ws, actor, ...) like plan_import."""
+    import inspect
+
+    from readiness import api
+    from readiness.transfer.plan import plan_import
+
+    assert {"import_evidence", "export_city", "make_template"} <= set(api.USE_CASES)
+    assert not {"plan_import", "run_import"} & set(api.USE_CASES)  # one call imports; no front end chains two
+    for function in (api.import_evidence, api.export_city, api.make_template, plan_import):
+        assert list(inspect.signature(function).parameters)[:2] == ["ws", "actor"], function.__name__
+
+
 def test_a_yaml_that_grew_after_it_was_measured_is_read_no_further_than_the_limit(tmp_path: Path,
                                                                                  monkeypatch) -> None:
     """The YAML reader reads with read_small_file: at most one byte over the limit, even if the file grew after

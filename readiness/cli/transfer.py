@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import sys
 from collections.abc import Iterator
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack, contextmanager, nullcontext
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
@@ -197,14 +197,12 @@ def template_command(lang: str, city_name: str | None, framework_ids: tuple[str,
       readiness import mau-minh-chung.xlsx --city "Hà Nội"
     """
     from readiness.errors import InvalidValueError
-    from readiness.transfer import template
+    from readiness.transfer.template import make_template
 
-    city = None
-    if city_name:
-        with open_workspace(settings) as ws:
-            city = template.city_units(ws, city_name)
-    made = template.build_template(load_catalogue(settings, criteria_dirs), lang, fmt=fmt, city=city,
-                                   framework_ids=framework_ids, output=output)
+    # The workspace is opened only for a city's units: a blank template makes no workspace.
+    with open_workspace(settings) if city_name else nullcontext() as ws:
+        made = make_template(ws, actor_of(settings), load_catalogue(settings, criteria_dirs), lang, fmt=fmt,
+                             city=city_name, framework_ids=framework_ids, output=output)
     if made.target is None:
         stdout = _binary_stdout()
         if fmt == "xlsx" and stdout.isatty():
@@ -213,8 +211,9 @@ def template_command(lang: str, city_name: str | None, framework_ids: tuple[str,
         stdout.flush()
         note(f"wrote the template to standard output ({len(made.data):,} bytes)")
         return
-    template.write_file(made.target, made.data, force=force)
-    if city is not None and not city.units:
-        note(f"{city.name} has no units yet: the unit column has no list (add them with `readiness unit add`)")
+    made.save(force=force)
+    if made.city_without_units:
+        note(f"{made.city_without_units} has no units yet: the unit column has no list "
+             "(add them with `readiness unit add`)")
     note(f"wrote {made.target} ({len(made.data):,} bytes); fill it in, then: {made.import_command()}")
     click.echo(str(made.target))

@@ -1,6 +1,7 @@
 """The spreadsheet a ward fills in: ``readiness template``.
 
-``make_template`` gives the bytes of an XLSX workbook (or a CSV header) whose columns are the
+``make_template`` (the use case) gives a ``TemplateFile``: the bytes of an XLSX workbook (or a
+CSV header, see ``template_bytes``) whose columns are the
 ones ``readiness import`` reads, named in Vietnamese or English as ``readers.COLUMNS`` knows
 them, so that what it writes, import reads back with no warning:
 
@@ -15,7 +16,8 @@ them, so that what it writes, import reads back with no warning:
 - sheet 3 (*Danh sách* / *Lists*, protected): the values of the drop-down lists, with each
   criterion's title beside its id.
 
-No click, no printing: ``write_file`` writes atomically (temporary file, rename).
+No click, no printing: ``TemplateFile.save`` writes atomically (temporary file, rename) and
+never over an existing file unless told to.
 """
 
 from __future__ import annotations
@@ -23,7 +25,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,8 +32,10 @@ from typing import TYPE_CHECKING, Any
 
 from readiness.errors import InvalidValueError
 from readiness.labels import LABELS
+from readiness.text import shell_quote
 
 if TYPE_CHECKING:
+    from readiness.access import Actor
     from readiness.frameworks.catalogue import Catalogue
     from readiness.store.db import Workspace
 
@@ -225,27 +228,26 @@ def criterion_choices(catalogue: Catalogue, framework_ids: Iterable[str], lang: 
 
 
 @dataclass(frozen=True)
-class CityUnits:
-    """A city as the workspace spells it, and its units' names, parents before children."""
+class UnitChoices:
+    """What the unit column offers: a city as the workspace spells it, and its units' names, parents
+    before children."""
 
-    name: str
+    city: str
     units: list[str]
 
 
-def city_units(ws: Workspace, city_name: str) -> CityUnits:
+def unit_choices(ws: Workspace, actor: Actor, city_name: str) -> UnitChoices:
     """The city a name means, with the units its unit column offers."""
-    from readiness.access import Actor
     from readiness.cities import list_units
 
-    found = list_units(ws, Actor.of(ws.settings), city_name)
-    city, roots = found.city, found.units
+    found = list_units(ws, actor, city_name)
     names: list[str] = []
-    stack = list(reversed(roots))
+    stack = list(reversed(found.units))
     while stack:
         node = stack.pop()
         names.append(node.unit.name)
         stack.extend(reversed(node.children))
-    return CityUnits(city.name, names)
+    return UnitChoices(found.city.name, names)
 
 
 @dataclass(frozen=True)
@@ -254,26 +256,47 @@ class TemplateFile:
 
     data: bytes
     target: Path | None
-    city: CityUnits | None = None
+    units: UnitChoices | None = None
+
+    @property
+    def city_without_units(self) -> str | None:
+        """The city given, when it has no units yet (so the unit column has no list); else None."""
+        return self.units.city if self.units is not None and not self.units.units else None
 
     def import_command(self) -> str:
         """The command that imports the template once filled in."""
-        return (f"readiness import {quote_arg(str(self.target))} "
-                f"--city {quote_arg(self.city.name if self.city else 'CITY')}")
+        return (f"readiness import {shell_quote(str(self.target))} "
+                f"--city {shell_quote(self.units.city if self.units else 'CITY')}")
+
+    def save(self, *, force: bool = False) -> Path:
+        """Write the template to its target (see ``write_file``: never over a file unless ``force``)."""
+        if self.target is None:
+            raise ValueError("a template for standard output has no file to save to")
+        return write_file(self.target, self.data, force=force)
 
 
-def build_template(catalogue: Catalogue, lang: str = "vi", *, fmt: str = "xlsx", city: CityUnits | None = None,
-                   framework_ids: Sequence[str] = (), output: Path | None = None,
-                   today: dt.date | None = None) -> TemplateFile:
-    """The template ``readiness template`` writes: the criteria of ``framework_ids`` (by default the
-    frameworks marked ``suggest:``), the city's units; ``output`` "-" is standard output, none the
-    default name (``default_name``) in the current folder."""
+def make_template(ws: Workspace | None, actor: Actor, catalogue: Catalogue, lang: str = "vi", *,
+                  fmt: str = "xlsx", city: str | None = None, framework_ids: Sequence[str] = (),
+                  output: Path | None = None, today: dt.date | None = None) -> TemplateFile:
+    """The template ``readiness template`` writes, for ``actor``: the criteria of ``framework_ids``
+    (by default the frameworks marked ``suggest:``) and the units of ``city``; ``output`` "-" is
+    standard output, none the default name (``default_name``) in the current folder.
+
+    ``ws`` is needed only for a city's units: without ``city`` it may be None (no workspace is
+    opened, so none is made).
+    """
+    units = None
+    if city:
+        if ws is None:
+            raise ValueError("a city's units are read from a workspace: give one")
+        units = unit_choices(ws, actor, city)
     criteria = criterion_choices(catalogue, framework_ids or catalogue.suggested(), lang)
     target = output if output is not None else Path(default_name(lang, fmt))
     to_stdout = str(target) == "-"
-    data = make_template(lang, criteria=criteria, units=city.units if city else [], city=city.name if city else None,
-                         fmt=fmt, file_name=None if to_stdout else target.name, today=today)
-    return TemplateFile(data, None if to_stdout else target, city)
+    data = template_bytes(lang, criteria=criteria, units=units.units if units else [],
+                          city=units.city if units else None, fmt=fmt, file_name=None if to_stdout else target.name,
+                          today=today)
+    return TemplateFile(data, None if to_stdout else target, units)
 
 
 #: The header rows of the guide (column, what it is, ...) and of the lists sheet.
@@ -333,9 +356,9 @@ _TEXT: dict[str, dict[str, str]] = {
 }
 
 
-def make_template(lang: str = "vi", *, criteria: Sequence[CriterionChoice] = (), units: Sequence[str] = (),
-                  city: str | None = None, fmt: str = "xlsx", file_name: str | None = None,
-                  today: dt.date | None = None) -> bytes:
+def template_bytes(lang: str = "vi", *, criteria: Sequence[CriterionChoice] = (), units: Sequence[str] = (),
+                   city: str | None = None, fmt: str = "xlsx", file_name: str | None = None,
+                   today: dt.date | None = None) -> bytes:
     """The template's bytes: an XLSX workbook, or (``fmt="csv"``) the header as UTF-8 CSV with a BOM.
 
     ``criteria`` fill the criterion list (see ``criterion_choices``), ``units``
@@ -343,12 +366,12 @@ def make_template(lang: str = "vi", *, criteria: Sequence[CriterionChoice] = (),
     ``file_name`` only fill in the import command the instructions show.
     """
     cols = columns(lang)
+    if fmt not in FORMATS:
+        raise InvalidValueError(f"--format {fmt!r}: the template is xlsx or csv")
     if fmt == "csv":
         out = io.StringIO()
         csv.writer(out, lineterminator="\r\n").writerow([c.header[lang] for c in cols])
         return ("\ufeff" + out.getvalue()).encode("utf-8")
-    if fmt != "xlsx":
-        raise InvalidValueError(f"--format {fmt!r}: the template is xlsx or csv")
     return _workbook(lang, cols, list(criteria), list(units), city, file_name or default_name(lang), today)
 
 
@@ -509,7 +532,7 @@ def _fill_guide(guide: Any, layout: _Layout, data_name: str, file_name: str) -> 
     guide.append([text["title"]])
     guide["A1"].font = Font(bold=True, size=14)
     guide.append([text["intro"].format(data=data_name)])
-    guide.append([text["import"].format(file=file_name, city=quote_arg(layout.city_shown))])
+    guide.append([text["import"].format(file=file_name, city=shell_quote(layout.city_shown))])
     guide.append([text["files"].format(files=layout.header("files"))])
     guide.append([])
     guide.append(list(_HEADINGS[lang]["head"]))
@@ -536,12 +559,6 @@ def _required(c: Column, text: dict[str, str]) -> str:
     if c.name in ("title", "title_vi", "title_en"):
         return text["title_required"]
     return text["yes"] if c.required else text["no"]
-
-
-def quote_arg(text: str) -> str:
-    """A command-line argument as the instructions show it: "Hà Nội" in double quotes, which
-    every shell a ward uses (cmd, PowerShell, sh) reads the same; a plain name as it is."""
-    return text if re.fullmatch(r"[\w./:-]+", text) else '"' + text.replace('"', '\\"') + '"'
 
 
 def write_file(path: Path, data: bytes, *, force: bool = False) -> Path:
