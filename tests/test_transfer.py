@@ -636,3 +636,16 @@ def test_a_yaml_that_grew_after_it_was_measured_is_read_no_further_than_the_limi
     with pytest.raises(UnreadableFileError) as refused:
         readers._read_yaml_file(source, str(source))
     assert refused.value.reason == "larger than 100 B; split it"
+
+
+def test_a_sample_is_a_name_of_the_bundled_ones_never_a_path() -> None:
+    """ImportSource.of takes only the bundled samples' names (the command offers exactly those)."""
+    from readiness.cli.transfer import import_command
+    from readiness.errors import InvalidValueError
+    from readiness.transfer.plan import SAMPLES, ImportSource
+
+    assert ImportSource.of(None, "vinh").trusted and ImportSource.of(None, "vinh").path.name == "vinh.yaml"
+    with pytest.raises(InvalidValueError, match="the bundled samples are hanoi, vinh"):
+        ImportSource.of(None, "../../criteria/kflc")
+    [option] = [p for p in import_command.params if p.name == "sample"]
+    assert tuple(option.type.choices) == SAMPLES

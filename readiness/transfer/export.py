@@ -124,6 +124,7 @@ def _event(e: AuditEvent, codes: dict[int | None, str], city_name: str) -> dict[
         ref = snapshot.get("name")
     else:
         ref = city_name
+    # Microseconds kept (unlike the seconds of records' times): a restore puts the history back exactly.
     return {"at": as_utc(e.at).isoformat(), "actor": e.actor, "action": e.action, "entity": e.entity,
             "ref": ref, "before": e.before, "after": e.after}
 

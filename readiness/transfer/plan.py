@@ -71,6 +71,8 @@ class ImportSource:
             raise InvalidValueError("give a FILE to import or --sample hanoi (one of them)")
         if file is not None:
             return cls(file)
+        if sample not in SAMPLES:  # a name, never a path: a front end may pass what a person typed
+            raise InvalidValueError(f"--sample {sample!r}: the bundled samples are {', '.join(SAMPLES)}")
         from readiness.resources import bundled
 
         return cls(bundled("evidence") / f"{sample}.yaml", trusted=True)
