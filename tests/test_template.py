@@ -12,7 +12,7 @@ import pytest
 from openpyxl import load_workbook
 
 from readiness import evidence as ev
-from readiness.cli import transfer as cli_transfer
+from readiness.cli import options as cli_options
 from readiness.frameworks.loader import load_catalogue
 from readiness.text import fold
 from readiness.transfer.readers import _COLUMN_KEYS
@@ -258,7 +258,7 @@ def test_standard_output_takes_the_workbook_but_not_at_a_terminal(run, monkeypat
             return True
 
     terminal = Terminal()
-    monkeypatch.setattr(cli_transfer, "_binary_stdout", lambda: terminal)
+    monkeypatch.setattr(cli_options, "_binary_stdout", lambda: terminal)
     result = run("template", "--lang", "vi", "-o", "-")
     assert result.exit_code == 1
     assert result.stderr == "error: -o -: will not write a workbook to the terminal; pipe it, or give a file name\n"

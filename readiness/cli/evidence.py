@@ -17,7 +17,8 @@ from readiness.cli.options import (
     PARTIAL_DATE,
     actor_of,
     criteria_dir_option,
-    lang_choice_option,
+    framework_option,
+    lang_option,
     list_format_option,
     load_catalogue,
     max_size_option,
@@ -182,7 +183,7 @@ def evidence_add(city_name: str, links: tuple[str, ...], why: str | None, files:
 @click.option("--search", "text", help="Words to find in titles, summaries, organisers, tags; "
               'accents optional ("hoc tap").')
 @click.option("--tag", help="Only records with this tag.")
-@lang_choice_option("Language of titles in the table (vi or en).")
+@lang_option("Language of titles in the table (vi or en).", ("en", "vi"))
 @workspace_options
 @list_format_option
 @raw_option
@@ -216,7 +217,7 @@ def evidence_list(city_name: str | None, unit: str | None, kinds: tuple[str, ...
 
 @evidence.command("show")
 @click.argument("evidence_id")
-@lang_choice_option("Language of dates and labels (vi or en).")
+@lang_option("Language of dates and labels (vi or en).", ("en", "vi"))
 @workspace_options
 @text_format_option
 def evidence_show(evidence_id: str, lang: str, settings: Settings, fmt: str) -> None:
@@ -426,12 +427,10 @@ def evidence_remove(evidence_id: str, yes: bool, settings: Settings) -> None:
 @evidence.command("draft")
 @click.argument("file", type=click.Path(path_type=str))
 @click.option("--city", "city_name", required=True, help="The city the evidence belongs to.")
-@click.option("--framework", "framework_ids", multiple=True, metavar="ID",
-              help="Frameworks to suggest criteria from (repeatable) "
-                   "[default: marked `suggest:`; kflc, guidelines].")
+@framework_option("Frameworks to suggest criteria from (repeatable) [default: marked `suggest:`; kflc, guidelines].")
 @click.option("--dry-run", is_flag=True, help="Show the draft; add nothing.")
 @click.option("--link-best", is_flag=True, help="Link the best suggestion of each framework (else only suggest).")
-@lang_choice_option("Language of criterion titles: en or vi.")
+@lang_option("Language of criterion titles: en or vi.", ("en", "vi"))
 @text_format_option
 @max_size_option
 @workspace_options

@@ -230,11 +230,6 @@ def lang_option(help_text: str, choices: Sequence[str] | None = LABEL_LANGS) -> 
     return decorate
 
 
-def lang_choice_option(help_text: str) -> Callable[[Callable], Callable]:
-    """--lang en|vi, for what the command itself writes in a language (labels, dates)."""
-    return lang_option(help_text, ("en", "vi"))
-
-
 def framework_option(help_text: str = "Only this framework (repeatable) [default: every framework].",
                      ) -> Callable[[Callable], Callable]:
     """--framework ID (repeatable); the command receives ``framework_ids``."""

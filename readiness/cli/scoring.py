@@ -25,7 +25,7 @@ from readiness.cli.options import (
 )
 from readiness.cli.output import emit_json, note
 from readiness.labels import label
-from readiness.text import in_language
+from readiness.text import in_language, shell_quote
 
 if TYPE_CHECKING:
     from readiness.config import Settings
@@ -93,7 +93,7 @@ def score_command(city_name: str | None, explain: str | None, by: str | None, sc
         for card in report.cards:
             out.scorecard_table(card, lang)
         if len(report.cards) > 1:
-            note("next: readiness gaps --city " + _quoted(report.city))
+            note("next: readiness gaps --city " + shell_quote(report.city))
 
 
 def _every_city(cards: list[Scorecard], lang: str, fmt: str, raw: bool, day: dt.date) -> None:
@@ -105,10 +105,6 @@ def _every_city(cards: list[Scorecard], lang: str, fmt: str, raw: bool, day: dt.
     elif cards:
         note(f"{label('as of', lang)} {day.isoformat()}")
         out.all_cities_table(cards, lang)
-
-
-def _quoted(name: str) -> str:
-    return f'"{name}"' if " " in name else name
 
 
 @click.command("gaps", context_settings=CONTEXT)
@@ -145,7 +141,7 @@ def gaps_command(city_name: str, limit: int | None, framework_ids: tuple[str, ..
         note(label("msg.no_gaps", lang, city=report.city))
     else:
         out.gaps_table(gaps, lang)
-        note(label("msg.gaps", lang, n=len(gaps), city=_quoted(report.city), criterion=gaps[0].criterion))
+        note(label("msg.gaps", lang, n=len(gaps), city=shell_quote(report.city), criterion=gaps[0].criterion))
 
 
 @click.command("due", context_settings=CONTEXT)

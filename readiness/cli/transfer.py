@@ -3,21 +3,22 @@
 from __future__ import annotations
 
 import logging
-import sys
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager, nullcontext
 from pathlib import Path
-from typing import TYPE_CHECKING, BinaryIO
+from typing import TYPE_CHECKING
 
 import click
 
 from readiness.cli.options import (
     actor_of,
     criteria_dir_option,
+    framework_option,
     load_catalogue,
     max_size_option,
     open_workspace,
     workspace_options,
+    write_to_stdout,
 )
 from readiness.cli.output import note
 
@@ -164,16 +165,11 @@ def export_command(city_name: str, target: Path, settings: Settings) -> None:
          "importing this zip here again keeps its statuses)")
 
 
-def _binary_stdout() -> BinaryIO:
-    return sys.stdout.buffer
-
-
 @click.command("template")
 @click.option("--lang", default="en", show_default=True, type=click.Choice(["en", "vi"]),
               help="Language of the headers, lists and instructions (vi: Vietnamese kind names).")
 @click.option("--city", "city_name", help="Offer this city's units in the unit column's drop-down list.")
-@click.option("--framework", "framework_ids", multiple=True, metavar="ID",
-              help="Offer this framework's criteria (repeatable) [default: marked `suggest:`; kflc, guidelines].")
+@framework_option("Offer this framework's criteria (repeatable) [default: marked `suggest:`; kflc, guidelines].")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="File to write, - for standard output [default: mau-minh-chung.xlsx (vi) or "
                    "evidence-template.xlsx (en) in this folder].")
@@ -196,7 +192,6 @@ def template_command(lang: str, city_name: str | None, framework_ids: tuple[str,
       readiness template --lang vi --city "Hà Nội" -o mau-minh-chung.xlsx
       readiness import mau-minh-chung.xlsx --city "Hà Nội"
     """
-    from readiness.errors import InvalidValueError
     from readiness.transfer.template import make_template
 
     # The workspace is opened only for a city's units: a blank template makes no workspace.
@@ -204,11 +199,7 @@ def template_command(lang: str, city_name: str | None, framework_ids: tuple[str,
         made = make_template(ws, actor_of(settings), load_catalogue(settings, criteria_dirs), lang, fmt=fmt,
                              city=city_name, framework_ids=framework_ids, output=output)
     if made.target is None:
-        stdout = _binary_stdout()
-        if fmt == "xlsx" and stdout.isatty():
-            raise InvalidValueError("-o -: will not write a workbook to the terminal; pipe it, or give a file name")
-        stdout.write(made.data)
-        stdout.flush()
+        write_to_stdout(made.data, "workbook" if fmt == "xlsx" else None)
         note(f"wrote the template to standard output ({len(made.data):,} bytes)")
         return
     made.save(force=force)
