@@ -40,10 +40,10 @@ from readiness.labels import LABELS
 from readiness.numbers import parse_number
 from readiness.profile import LANG_PATTERN
 from readiness.store.audit import record_event
-from readiness.store.check import workspace_store
 from readiness.store.db import Workspace
 from readiness.store.files import DEFAULT_MAX_SIZE, Batch, StoredFile, check_attachment_name, display_name
 from readiness.store.models import Attachment, AuditEvent, City, Evidence, EvidenceLink, IndicatorValue, Unit, utcnow
+from readiness.store.stores import workspace_store
 from readiness.text import BIDI_CONTROLS, clean, fold, fold_words, in_language, split_ref
 
 if TYPE_CHECKING:

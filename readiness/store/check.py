@@ -11,38 +11,20 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy import text
-from sqlmodel import Session, col, select
+from sqlmodel import col, select
 
 from readiness.access import Actor
 from readiness.store.db import Workspace
 from readiness.store.files import FileStore
 from readiness.store.models import Attachment, Evidence
+from readiness.store.stores import used_hashes
 
 log = logging.getLogger(__name__)
-
-
-def workspace_store(ws: Workspace) -> FileStore:
-    """The workspace's file store, whose undo asks the attachment rows before removing a file."""
-    return FileStore(ws.settings.files_dir, in_use=lambda hashes: referenced(ws, hashes))
-
-
-def referenced(ws: Workspace, hashes: Sequence[str]) -> set[str]:
-    """Which of these SHA-256s an attachment row points to (committed rows)."""
-    with ws.session() as session:
-        return _used(session, hashes)
-
-
-def _used(session: Session, hashes: Sequence[str]) -> set[str]:
-    used: set[str] = set()
-    for start in range(0, len(hashes), 900):
-        chunk = hashes[start:start + 900]
-        used.update(session.exec(select(Attachment.sha256).where(col(Attachment.sha256).in_(chunk))))
-    return used
 
 
 @dataclass
@@ -148,7 +130,7 @@ def _prune(ws: Workspace, store: FileStore, findings: list[Finding], started: fl
             ws.session() as session:
         if session.get_bind().dialect.name == "postgresql":
             session.exec(text("LOCK TABLE attachment IN SHARE MODE"))  # type: ignore[call-overload]
-        used = _used(session, [f.sha256 for f in candidates if f.sha256])
+        used = used_hashes(session, [f.sha256 for f in candidates if f.sha256])
         for finding in candidates:
             if finding.sha256 in used:
                 continue

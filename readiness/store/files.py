@@ -131,7 +131,7 @@ class FileStore:
     """The content-addressed store in a workspace folder.
 
     ``in_use`` tells, for some SHA-256s, which ones attachment rows point to (see
-    ``store.check.workspace_store``); without it an undo takes every object the command created.
+    ``store.stores.workspace_store``); without it an undo takes every object the command created.
     """
 
     def __init__(self, root: Path, in_use: Callable[[Sequence[str]], set[str]] | None = None):

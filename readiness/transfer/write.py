@@ -21,10 +21,10 @@ from readiness.access import Actor
 from readiness.cities import add_city_in, add_unit_in, find_city
 from readiness.errors import InvalidValueError, Problem, ProblemsError
 from readiness.store.audit import record_event
-from readiness.store.check import workspace_store
 from readiness.store.db import Workspace
 from readiness.store.files import DEFAULT_MAX_SIZE, Batch, StoredFile
 from readiness.store.models import AuditEvent, City, Evidence, EvidenceLink, IndicatorValue, Unit
+from readiness.store.stores import workspace_store
 from readiness.text import fold
 from readiness.transfer.export import Progress
 from readiness.transfer.plan import ImportPlan, NewUnit, PlannedRecord
