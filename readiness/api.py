@@ -14,7 +14,9 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-#: use case -> the module that holds it. Grouped by noun, in the order data flows.
+#: use case -> the module that holds it. Grouped by noun, in the order data flows. Each takes the
+#: workspace and the acting person first, except ``SET_UP``: opening a workspace and reading
+#: framework files, which come before there is a workspace to act on.
 USE_CASES: dict[str, str] = {
     # workspace
     "open_workspace": "readiness.store.db",
@@ -64,13 +66,31 @@ USE_CASES: dict[str, str] = {
     "current_fingerprint": "readiness.dossier.context",
 }
 
-__all__ = sorted(USE_CASES)
+#: The values a front end passes in or reads back (options, queries, results), by the module that
+#: holds them: part of the public API like the use cases.
+TYPES: dict[str, str] = {
+    "Actor": "readiness.access",
+    "EvidenceFilter": "readiness.evidence",
+    "EvidenceView": "readiness.evidence",
+    "ScoreQuery": "readiness.scoring.report",
+    "DossierOptions": "readiness.dossier.context",
+    "ImportSource": "readiness.transfer.plan",
+    "ImportOutcome": "readiness.transfer.imports",
+    "TemplateFile": "readiness.transfer.template",
+    "DraftResult": "readiness.intake.draft",
+    "RecordSuggestions": "readiness.intake.draft",
+    "FrameworkCheck": "readiness.frameworks.loader",
+}
+
+SET_UP = ("open_workspace", "load_catalogue", "validate_frameworks")
+
+__all__ = sorted([*USE_CASES, *TYPES])
 
 
 def __getattr__(name: str) -> Any:
-    module = USE_CASES.get(name)
+    module = USE_CASES.get(name) or TYPES.get(name)
     if module is None:
-        raise AttributeError(f"readiness.api has no use case {name!r}")
+        raise AttributeError(f"readiness.api has no use case or type {name!r}")
     return getattr(importlib.import_module(module), name)
 
 
@@ -79,6 +99,7 @@ def __dir__() -> list[str]:
 
 
 if TYPE_CHECKING:  # for type checkers and editors: the same names, imported eagerly
+    from readiness.access import Actor as Actor
     from readiness.applicability import mark_not_applicable as mark_not_applicable
     from readiness.applicability import not_applicable_marks as not_applicable_marks
     from readiness.applicability import unmark_not_applicable as unmark_not_applicable
@@ -89,8 +110,11 @@ if TYPE_CHECKING:  # for type checkers and editors: the same names, imported eag
     from readiness.cities import list_units as list_units
     from readiness.cities import set_profile as set_profile
     from readiness.cities import show_city as show_city
+    from readiness.dossier.context import DossierOptions as DossierOptions
     from readiness.dossier.context import current_fingerprint as current_fingerprint
     from readiness.dossier.render import make_dossier as make_dossier
+    from readiness.evidence import EvidenceFilter as EvidenceFilter
+    from readiness.evidence import EvidenceView as EvidenceView
     from readiness.evidence import add_evidence as add_evidence
     from readiness.evidence import attach_files as attach_files
     from readiness.evidence import detach_file as detach_file
@@ -103,10 +127,14 @@ if TYPE_CHECKING:  # for type checkers and editors: the same names, imported eag
     from readiness.evidence import show_evidence as show_evidence
     from readiness.evidence import unlink_evidence as unlink_evidence
     from readiness.evidence import verify_records as verify_records
+    from readiness.frameworks.loader import FrameworkCheck as FrameworkCheck
     from readiness.frameworks.loader import load_catalogue as load_catalogue
     from readiness.frameworks.loader import validate_frameworks as validate_frameworks
+    from readiness.intake.draft import DraftResult as DraftResult
+    from readiness.intake.draft import RecordSuggestions as RecordSuggestions
     from readiness.intake.draft import draft_document as draft_document
     from readiness.intake.draft import suggest_for_record as suggest_for_record
+    from readiness.scoring.report import ScoreQuery as ScoreQuery
     from readiness.scoring.report import due_report as due_report
     from readiness.scoring.report import gaps_report as gaps_report
     from readiness.scoring.report import score_report as score_report
@@ -114,5 +142,8 @@ if TYPE_CHECKING:  # for type checkers and editors: the same names, imported eag
     from readiness.store.db import describe_workspace as describe_workspace
     from readiness.store.db import open_workspace as open_workspace
     from readiness.transfer.export import export_city as export_city
+    from readiness.transfer.imports import ImportOutcome as ImportOutcome
     from readiness.transfer.imports import import_evidence as import_evidence
+    from readiness.transfer.plan import ImportSource as ImportSource
+    from readiness.transfer.template import TemplateFile as TemplateFile
     from readiness.transfer.template import make_template as make_template

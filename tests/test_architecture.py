@@ -206,6 +206,27 @@ def test_every_use_case_in_the_api_table_resolves_to_a_callable() -> None:
     assert not missing, "use cases that do not resolve:\n" + "\n".join(missing)
 
 
+def test_every_use_case_takes_the_workspace_and_the_acting_person_first() -> None:
+    """(ws, actor, ...) for every use case but the set-up steps, so no front end can act for nobody."""
+    import inspect
+
+    import readiness.api as api
+
+    shapes = {name: list(inspect.signature(getattr(api, name)).parameters)[:2] for name in api.USE_CASES}
+    assert {name for name, first in shapes.items() if first != ["ws", "actor"]} == set(api.SET_UP)
+
+
+def test_every_type_in_the_api_table_is_a_class_of_its_module() -> None:
+    """readiness.api.TYPES names classes (options, queries, results) defined in the module it gives."""
+    import inspect
+
+    import readiness.api as api
+
+    for name, module in api.TYPES.items():
+        found = getattr(api, name)
+        assert inspect.isclass(found) and found.__module__ == module, name
+
+
 def test_the_api_names_for_type_checkers_are_the_table() -> None:
     """api.py's TYPE_CHECKING imports name exactly the use cases of USE_CASES, each from its module."""
     import readiness.api as api
@@ -216,7 +237,7 @@ def test_the_api_names_for_type_checkers_are_the_table() -> None:
             for stmt in node.body:
                 assert isinstance(stmt, ast.ImportFrom)
                 imported.update({alias.name: stmt.module for alias in stmt.names})
-    assert imported == api.USE_CASES
+    assert imported == {**api.USE_CASES, **api.TYPES}
 
 
 def _print_calls(module: str) -> list[int]:
