@@ -171,6 +171,12 @@ def as_utc(stamp: dt.datetime) -> dt.datetime:
     return stamp.replace(tzinfo=dt.timezone.utc) if stamp.tzinfo is None else stamp.astimezone(dt.timezone.utc)
 
 
+def parse_moment(value: str | dt.datetime) -> dt.datetime:
+    """An ISO 8601 date and time ("2026-06-15", "2026-06-15T09:00+07:00") in UTC, taken as UTC
+    when it names no zone; ValueError when it is not one."""
+    return as_utc(value if isinstance(value, dt.datetime) else dt.datetime.fromisoformat(str(value)))
+
+
 @overload
 def iso_time(stamp: dt.datetime) -> str: ...
 @overload

@@ -145,3 +145,19 @@ def hanoi_ws(run):
     result = run("import", "--sample", "hanoi")
     assert result.exit_code == 0, result.stderr
     return run
+
+
+@pytest.fixture
+def stdout_is_a_terminal(monkeypatch: pytest.MonkeyPatch):
+    """Standard output looks like a terminal to the commands (``-o -`` refuses binary output there)."""
+    import io
+
+    from readiness.cli import options
+
+    class Terminal(io.BytesIO):
+        def isatty(self) -> bool:
+            return True
+
+    terminal = Terminal()
+    monkeypatch.setattr(options, "_binary_stdout", lambda: terminal)
+    return terminal

@@ -217,18 +217,11 @@ def test_a_bad_value_is_refused_at_the_edge_before_the_workspace_opens(run, sett
     assert not settings.workspace.exists()
 
 
-def test_a_pdf_is_not_written_to_a_terminal_and_no_workspace_is_made(run, settings, monkeypatch) -> None:
+def test_a_pdf_is_not_written_to_a_terminal_and_no_workspace_is_made(run, settings, stdout_is_a_terminal) -> None:
     """dossier -o - refuses a terminal before any work (HTML is text: a terminal may show it)."""
-    import io
-
     from readiness.cli import options
 
-    class Terminal(io.BytesIO):
-        def isatty(self) -> bool:
-            return True
-
-    terminal = Terminal()
-    monkeypatch.setattr(options, "_binary_stdout", lambda: terminal)
+    terminal = stdout_is_a_terminal
     result = run("dossier", "--city", "Hanoi", "-o", "-")
     assert (result.exit_code, result.stdout, result.stderr) == (
         1, "", "error: -o -: will not write a PDF to the terminal; pipe it, or give a file name\n")

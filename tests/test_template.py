@@ -12,7 +12,6 @@ import pytest
 from openpyxl import load_workbook
 
 from readiness import evidence as ev
-from readiness.cli import options as cli_options
 from readiness.frameworks.loader import load_catalogue
 from readiness.text import fold
 from readiness.transfer.readers import _COLUMN_KEYS
@@ -245,7 +244,7 @@ def test_an_existing_file_is_not_replaced_without_force(run, tmp_path: Path) -> 
     assert load_workbook(path).sheetnames == SHEETS["vi"]
 
 
-def test_standard_output_takes_the_workbook_but_not_at_a_terminal(run, monkeypatch) -> None:
+def test_standard_output_takes_the_workbook_but_not_at_a_terminal(run, request) -> None:
     """-o - writes the xlsx bytes into a pipe, and refuses with one error line when stdout is a terminal."""
     import io
 
@@ -253,12 +252,7 @@ def test_standard_output_takes_the_workbook_but_not_at_a_terminal(run, monkeypat
     assert result.exit_code == 0, result.stderr
     assert load_workbook(io.BytesIO(result.stdout_bytes)).sheetnames == SHEETS["vi"]
 
-    class Terminal(io.BytesIO):
-        def isatty(self) -> bool:
-            return True
-
-    terminal = Terminal()
-    monkeypatch.setattr(cli_options, "_binary_stdout", lambda: terminal)
+    terminal = request.getfixturevalue("stdout_is_a_terminal")
     result = run("template", "--lang", "vi", "-o", "-")
     assert result.exit_code == 1
     assert result.stderr == "error: -o -: will not write a workbook to the terminal; pipe it, or give a file name\n"

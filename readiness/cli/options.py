@@ -77,19 +77,16 @@ class DateTimeType(click.ParamType):
     name = "datetime"
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> dt.datetime | None:
-        from readiness.dates import as_utc
+        from readiness.dates import parse_moment
         from readiness.errors import InvalidValueError
 
         if value is None or (isinstance(value, str) and not value.strip()):
             return None
-        if isinstance(value, dt.datetime):
-            return as_utc(value)
         try:
-            made = dt.datetime.fromisoformat(value)
+            return parse_moment(value)
         except ValueError:
             flag = _flag(param, "--created")
             raise InvalidValueError(f"{flag} {value!r}: write 2026-06-15 or 2026-06-15T09:00") from None
-        return as_utc(made)
 
 
 class SpanType(click.ParamType):

@@ -23,7 +23,7 @@ from typing import Any
 
 from readiness import evidence as ev
 from readiness.cities import city_key
-from readiness.dates import as_utc
+from readiness.dates import parse_moment
 from readiness.errors import InvalidValueError, Problem, ProblemsError
 from readiness.smallfile import check_small_file, read_small_file
 from readiness.store.files import human_size
@@ -163,11 +163,7 @@ class Collector:
 def timestamp(value: Any) -> dt.datetime:
     """A date and time from an import file (ISO 8601), in UTC (taken as UTC when it names no zone); ValueError if
     not one."""
-    if isinstance(value, dt.datetime):
-        stamp = value
-    else:
-        stamp = dt.datetime.fromisoformat(str(value))
-    return as_utc(stamp)
+    return parse_moment(value if isinstance(value, dt.datetime) else str(value))
 
 
 @contextmanager
