@@ -11,6 +11,9 @@ traceback.
     ├── ProblemsError               a file has problems; holds every Problem found
     │   └── FrameworkError          a framework file is broken
     ├── WorkspaceError              the workspace cannot be opened or is newer than this tool
+    ├── AccessError                 who is acting may not do this
+    │   ├── NotSignedInError        the workspace has accounts and nobody signed in
+    │   └── PermissionDeniedError   the signed-in person lacks the right (named) in this scope
     ├── NotFoundError               no city / unit / record by that name or id
     │   ├── AmbiguousError          a name matches more than one thing
     │   └── UnknownFrameworkError   no framework with that id
@@ -70,6 +73,23 @@ class FrameworkError(ProblemsError):
 
 class WorkspaceError(ReadinessError):
     """The workspace cannot be opened, created or migrated."""
+
+
+class AccessError(ReadinessError):
+    """The acting person may not do what was asked (see ``access``)."""
+
+
+class NotSignedInError(AccessError):
+    """The workspace has accounts, so every use case needs a signed-in person, and there is none
+    (or the session has expired, or the account was disabled)."""
+
+
+class PermissionDeniedError(AccessError):
+    """The signed-in person lacks a right in the scope asked for; ``right`` names it."""
+
+    def __init__(self, message: str, right: str):
+        super().__init__(message)
+        self.right = right
 
 
 class NotFoundError(ReadinessError):

@@ -12,7 +12,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Column, DateTime, Index, Integer, Text, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, Boolean, Column, DateTime, Index, Integer, Text, UniqueConstraint
+from sqlalchemy import true as sa_true
 from sqlmodel import Field, SQLModel
 
 
@@ -109,6 +110,9 @@ class Evidence(SQLModel, table=True):
     created_at: dt.datetime = Field(default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False))
     created_by: str = Field(sa_column=Column(Text, nullable=False))
     updated_at: dt.datetime = Field(default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False))
+    #: Who last changed the record's content (not its status): with ``created_by``, the two
+    #: people who may not verify it (the four-eyes rule, ``access.require_other_hands``).
+    updated_by: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
 
 
 class EvidenceLink(SQLModel, table=True):
@@ -171,3 +175,77 @@ class NotApplicable(SQLModel, table=True):
     justification: str = Field(sa_column=Column(Text, nullable=False))
     created_at: dt.datetime = Field(default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False))
     created_by: str = Field(sa_column=Column(Text, nullable=False))
+
+
+class Account(SQLModel, table=True):
+    """A person who signs in to the workspace. ``name`` is the sign-in name the audit log records;
+    it never changes. ``password_hash`` is an argon2 hash (``accounts``), never the password.
+
+    A workspace with no account rows is a one-person workspace: the machine's user acts with every
+    right. Once one exists, every use case needs a signed-in person (``access``).
+    """
+
+    __tablename__ = "account"
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(sa_column=Column(Text, nullable=False, unique=True))
+    display_name: str = Field(sa_column=Column(Text, nullable=False))
+    email: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    password_hash: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    active: bool = Field(default=True, sa_column=Column(Boolean, nullable=False, server_default=sa_true()))
+    #: The UI language the person chose (``vi``/``en``); None: the city's.
+    language: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    created_at: dt.datetime = Field(default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False))
+    updated_at: dt.datetime = Field(default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False))
+    password_changed_at: dt.datetime | None = Field(
+        default=None, sa_column=Column(DateTime(timezone=True), nullable=True))
+
+
+class RoleGrant(SQLModel, table=True):
+    """One role an account holds, in its scope (``access.Role``): admin (no scope), coordinator,
+    reviewer or viewer of a city (``city_id``; a viewer with none reads every city), contributor
+    of a unit (``unit_id`` and its ``city_id``: that unit and the units under it)."""
+
+    __tablename__ = "role_grant"
+    __table_args__ = (UniqueConstraint("account_id", "role", "city_id", "unit_id", name="uq_role_grant"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    account_id: int = Field(foreign_key="account.id", nullable=False, index=True)
+    role: str = Field(sa_column=Column(Text, nullable=False))
+    city_id: int | None = Field(default=None, foreign_key="city.id")
+    unit_id: int | None = Field(default=None, foreign_key="unit.id")
+
+
+class LoginSession(SQLModel, table=True):
+    """A signed-in session (the command line's ``readiness login``, a browser's cookie).
+
+    Only the SHA-256 of the session token is kept, so a copy of the database signs nobody in.
+    A session ends at ``expires_at``, when signed out (``ended_at``), or when its account is
+    disabled or its password changed.
+    """
+
+    __tablename__ = "login_session"
+
+    id: int | None = Field(default=None, primary_key=True)
+    token_sha256: str = Field(sa_column=Column(Text, nullable=False, unique=True))
+    account_id: int = Field(foreign_key="account.id", nullable=False, index=True)
+    #: ``cli`` or ``web``: where it was opened.
+    client: str = Field(sa_column=Column(Text, nullable=False))
+    created_at: dt.datetime = Field(default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False))
+    expires_at: dt.datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
+    ended_at: dt.datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True), nullable=True))
+
+
+class Comment(SQLModel, table=True):
+    """A comment on an evidence record (a reviewer asks for the signed copy; the ward answers).
+
+    Kept with the record and in its history (an ``evidence.comment`` audit event).
+    """
+
+    __tablename__ = "comment"
+
+    id: int | None = Field(default=None, primary_key=True)
+    evidence_id: int = Field(foreign_key="evidence.id", nullable=False, index=True)
+    author: str = Field(sa_column=Column(Text, nullable=False))
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    created_at: dt.datetime = Field(default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False))
