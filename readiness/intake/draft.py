@@ -94,6 +94,10 @@ class Draft:
     summary: str
     numbers: list[NumberFound] = field(default_factory=list)
     suggestions: dict[str, list[Suggestion]] = field(default_factory=dict)
+    #: What an official should check before keeping the draft ("the document is about Nghệ An").
+    warnings: list[str] = field(default_factory=list)
+    #: The workspace unit the issuing body is (set by ``draft_document`` when one matches).
+    unit: str | None = None
 
     def fields(self) -> dict[str, Any]:
         """The record's fields as ``evidence.check_fields`` reads them."""
@@ -109,6 +113,8 @@ class Draft:
             raw["end"] = self.end.iso()
         if self.source_url:
             raw["source_url"] = self.source_url
+        if self.unit:
+            raw["unit"] = self.unit
         return raw
 
     def indicator_values(self) -> list[dict[str, Any]]:
@@ -129,8 +135,8 @@ class Draft:
             "title": self.title, "language": self.language,
             "kind": {"value": self.kind.kind, "confidence": self.kind.confidence, "words": self.kind.words},
             "start": self.start.iso() if self.start else None, "end": self.end.iso() if self.end else None,
-            "date_confidence": self.date_confidence, "organiser": self.organiser, "source_url": self.source_url,
-            "summary": self.summary,
+            "date_confidence": self.date_confidence, "organiser": self.organiser, "unit": self.unit,
+            "source_url": self.source_url, "summary": self.summary, "warnings": list(self.warnings),
             "numbers": [{"indicator": n.indicator, "value": n.value, "unit": n.unit, "text": n.text}
                         for n in self.numbers],
             "suggestions": {fw: [{"criterion": s.ref, "area": s.area, "score": s.score, "title": s.title,
@@ -147,20 +153,42 @@ def language_of(text: str) -> str:
     return "vi" if vi / len(letters) > 0.03 else "en"
 
 
-def _title_and_body(text: str, title: str | None) -> tuple[str, str]:
-    lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
-    if title:
-        return title.strip(), text
-    # A site's banner ("Vietnam.vn - ...", "News - Events") is not the title: skip short lines
-    # with a separator when a longer line follows.
-    while len(lines) > 1 and len(lines[0].split()) <= 10 and re.search(r"\s[-|–]\s", lines[0]):
-        lines = lines[1:]
-    if not lines:
-        return "", ""
-    first = lines[0]
-    if len(first) > 200:  # no title line: the first sentence, cut
-        first = re.split(r"(?<=[.!?])\s", first, maxsplit=1)[0][:200]
-    return first, "\n".join(lines[1:]) if first == lines[0] else text
+# A decision named in a news lead: "has just issued a plan to organize the Lifelong Learning Week
+# in 2025 to raise ..." -> "Plan to organize the Lifelong Learning Week in 2025".
+_DECISION_EN = re.compile(r"\b(?:issued|approved|adopted|promulgated|unveiled|released|signed)\s+(?:a|an|the|its)\s+"
+                          r"((?:[\w-]+\s+){0,2}?(?:plan|decision|resolution|strategy|directive)\s+"
+                          r"(?:to|on|for)\s+[^,;:.]{5,140}?)(?=\s+(?:to|in order|so that|aiming|with|which)\s|[,;:.]|$)",
+                          re.IGNORECASE)
+_DECISION_VI = re.compile(r"\bban hành\s+((?:Kế hoạch|Quyết định|Nghị quyết|Chỉ thị|Đề án)\b[^,;:.]{5,200}?)"
+                          r"(?=\s+(?:nhằm|để)\s|[,;:.]|$)", re.IGNORECASE)
+# The name of what an article is about, when it has no headline: "the 2023 Lifelong Learning
+# Response Week", "Lifelong Learning Festival 2019", "Tuần lễ hưởng ứng học tập suốt đời năm 2023".
+_NAMED_EN = re.compile(r"(?:(?P<y1>(?:19|20)\d\d)\s+)?(?P<name>(?:[A-Z][\w'’-]*\s+){1,6}"
+                       r"(?:Week|Festival|Forum|Day|Conference|Fair|Campaign|Programme|Program|Award|Awards|Month))"
+                       r"(?:\s+(?:in\s+)?(?P<y2>(?:19|20)\d\d))?")
+_NAMED_VI = re.compile(r"(?P<name>(?:Tuần lễ|Ngày hội|Lễ hội|Diễn đàn|Hội thảo|Hội nghị|Ngày)\s+(?:[\wÀ-ỹ]+\s+){1,8}?)"
+                       r"(?:năm\s+)?(?P<y2>(?:19|20)\d\d)")
+
+
+def fallback_title(lead: str, language: str) -> str:
+    """A title for a text without a headline: the decision its lead names, else the named event it
+    is about, else its first sentence when short; never a sentence cut in the middle."""
+    head = lead[:600]
+    m = (_DECISION_VI if language == "vi" else _DECISION_EN).search(head)
+    if m:
+        name = " ".join(m[1].split())
+        return name[:1].upper() + name[1:]
+    found: dict[str, int] = {}
+    regex = _NAMED_VI if language == "vi" else _NAMED_EN
+    for m in regex.finditer(lead[:20000]):
+        name = " ".join(m["name"].split())
+        year = m.groupdict().get("y1") or m["y2"]
+        key = f"{name} {year}" if year else name
+        found[key] = found.get(key, 0) + (2 if year else 1)
+    if found:
+        return max(found.items(), key=lambda kv: (kv[1], len(kv[0])))[0]
+    first = re.split(r"(?<=[.!?])\s", lead.strip(), maxsplit=1)[0]
+    return first if len(first) <= 200 else " ".join(first.split()[:12]).rstrip(",;:") + " …"
 
 
 def find_organiser(text: str, language: str) -> str | None:
@@ -231,30 +259,78 @@ def _number(raw: str, scale: str | None) -> float | None:
     return value * factor
 
 
+_PLAN_LEAD = re.compile(r"\b(?:issued|approved|adopted|promulgated)\s+(?:a|an|the|its)\s+(?:[\w-]+\s+){0,2}?"
+                        r"(?P<en>plan|decision|resolution|strategy|directive)\b|\bban hành\s+(?P<vi>kế hoạch|quyết định|"
+                        r"nghị quyết|chỉ thị)", re.IGNORECASE)
+_PERIOD = re.compile(r"(?<![\d/])((?:19|20)\d\d)\s*[-–]\s*((?:19|20)\d\d)(?![\d/])")
+
+
+def _kind_of(title: str, body: str, heading_kind: str | None) -> KindGuess:
+    """The kind from the words, except that a plan or a decision stays one even when it describes
+    the event it plans: the document's own type ("KẾ HOẠCH"), or a lead that says a plan or
+    decision was issued and a body that keeps speaking of it."""
+    guess = guess_kind(title, body)
+    if heading_kind:
+        return KindGuess(heading_kind, max(guess.confidence, 0.9), ["document type"], guess.scores)
+    lead = " ".join(re.split(r"(?<=[.!?])\s+", " ".join(body[:1500].split()))[:2])
+    m = _PLAN_LEAD.search(f"{title}. {lead}")
+    if m:
+        word = (m["en"] or m["vi"]).lower()
+        kind = "plan" if word in ("plan", "strategy", "kế hoạch") else "policy"
+        mentions = len(re.findall(rf"\b{re.escape(word)}\b", body[:20000], re.IGNORECASE))
+        if mentions >= 2 and guess.kind != kind:
+            return KindGuess(kind, 0.6, [word], guess.scores)
+    return guess
+
+
 def draft_from_text(text: str, frameworks: Sequence[Framework], *, title: str | None = None,
                     url: str | None = None, year: int | None = None, suggester: Suggester | None = None,
-                    top: int = 5) -> Draft:
+                    top: int = 5, city: str | None = None, other_places: Sequence[str] = ()) -> Draft:
     """Read a text into a draft: every field with its guess and confidence.
+
+    The text's layout is read first (``layout.read_layout``): a site's banner, captions,
+    datelines and lists of other articles are not the document; an official document's heading
+    is its title and its letterhead its organiser. ``title`` is a headline found by the reader
+    (a web page's); ``year`` the document's year from its metadata. With ``city``, a warning
+    says when the text is about another place (``places.other_place``).
 
     Only the first ``MAX_TEXT`` characters are read (dates: the first ``DATE_TEXT``), so a
     draft takes about as long for a 300-page report as for an article."""
+    from readiness.intake.layout import document_year, first_sentences, read_layout
+
     text = unicodedata.normalize("NFC", text[:MAX_TEXT])
-    title, body = _title_and_body(text, title[:MAX_TEXT] if title else title)
-    language = language_of(text)
-    kind = guess_kind(title, body)
-    start, end, sure = event_dates(text[:DATE_TEXT], year or year_in(title))
-    sentences = re.split(r"(?<=[.!?])\s+", " ".join(body.split()))
-    summary = ""
-    for sentence in sentences:
-        if len(summary) + len(sentence) > 600:
-            break
-        summary = f"{summary} {sentence}".strip()
+    layout = read_layout(text)
+    body_lines = layout.body
+    body = "\n".join(body_lines)
+    language = language_of(body or text)
+    given = " ".join(title.split())[:1000] if title else None
+    chosen = layout.heading or given or layout.headline or fallback_title(body, language)
+    kind = _kind_of(chosen, body, layout.heading_kind)
+    doc_year = document_year(layout, year) or year_in(chosen)
+    dated = text[:DATE_TEXT]
+    if (cut := re.search(r"^\s*(Other News|Related News|Tin liên quan|Tin khác|Trending)\b", dated,
+                         re.IGNORECASE | re.MULTILINE)):
+        dated = dated[:cut.start()]
+    start, end, sure = event_dates(dated, doc_year, dateline=bool(layout.dateline_year or year))
+    if kind.kind in ("plan", "policy") and (start is None or start.precision == "year"):
+        # A plan dated by nothing finer than a year is dated by the period it covers.
+        for where in (chosen, body[:3000]):
+            if p := _PERIOD.search(where):
+                start, end, sure = PartialDate(int(p[1])), PartialDate(int(p[2])), 0.5
+                break
+    summary = first_sentences(body_lines, language)
     suggester = suggester or Suggester(frameworks)
-    ranked = suggester.rank(title, body, kind.kind)
+    ranked = suggester.rank(chosen, body, kind.kind)
     suggestions = {fw.id: [s for s in ranked if s.ref.startswith(fw.id + ":")][:top] for fw in frameworks}
-    return Draft(title=title, language=language, kind=kind, start=start, end=end, date_confidence=sure,
-                 organiser=find_organiser(text, language), source_url=url, summary=summary[:5000],
-                 numbers=find_numbers(body), suggestions=suggestions)
+    draft = Draft(title=chosen, language=language, kind=kind, start=start, end=end, date_confidence=sure,
+                  organiser=layout.issuer or find_organiser(f"{chosen}\n{body}", language), source_url=url,
+                  summary=summary[:5000], numbers=find_numbers(body), suggestions=suggestions)
+    if city:
+        from readiness.intake.places import other_place
+
+        if about := other_place(f"{chosen}\n{body}", city, other_places):
+            draft.warnings.append(f"the document is about {about}, not {city}: check --city before keeping it")
+    return draft
 
 
 @dataclass

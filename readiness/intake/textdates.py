@@ -36,7 +36,7 @@ _MONTHS_EN = {name: i for i, names in enumerate(
 _M = r"(?P<{}>" + "|".join(sorted(_MONTHS_EN, key=len, reverse=True)) + r")\.?"
 _D = r"(?P<{}>[0-3]?\d)(?:st|nd|rd|th)?"
 _Y = r"(?P<{}>(?:19|20)\d\d)"
-_DASH = r"\s*(?:-|–|—|to|until|till|through|đến|tới)\s*"
+_DASH = r",?\s*(?:-|–|—|to|until|till|through|đến|tới)\s*"
 _SEP = r"[/.\-]"
 
 
@@ -117,9 +117,24 @@ def _valid(year: int, month: int | None, day: int | None) -> bool:
     return day is None or 1 <= day <= calendar.monthrange(year, month)[1]
 
 
-def find_dates(text: str, year_hint: int | None = None) -> list[Mention]:
-    """Every date mention in ``text``, in order; years filled in from the text or ``year_hint``."""
+def _blank(m: re.Match[str]) -> str:
+    return " " * len(m[0])
+
+
+# Words inside a date that say nothing about it: weekdays ("Monday 19 – Sunday 25 of March"),
+# blanked with spaces so that positions in the text stay where they were.
+_NOISE = re.compile(r"\b(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day\b,?|(?<=\d)(?:st|nd|rd|th)?\s+of(?=\s+[A-Z][a-z])",
+                    re.IGNORECASE)
+
+
+def find_dates(text: str, year_hint: int | None = None, *, dateline: bool = False) -> list[Mention]:
+    """Every date mention in ``text``, in order; years filled in from the text or ``year_hint``.
+
+    A mention without a year takes the year of the nearest mention that has one, else
+    ``year_hint``; with ``dateline`` (the hint is the year of the document's dateline or date
+    line), the hint comes first: "starting from October 3" in an article dated 2023 is 2023."""
     text = unicodedata.normalize("NFC", text)
+    text = _NOISE.sub(_blank, text)
     taken: list[tuple[int, int]] = []
     raw = []
     for regex in _REGEXES:
@@ -148,7 +163,7 @@ def find_dates(text: str, year_hint: int | None = None) -> list[Mention]:
         if not year_given:
             before = [y for p, y in given if p < pos]
             after = [y for p, y in given if p > pos]
-            y2 = before[-1] if before else after[0] if after else year_hint
+            y2 = year_hint if dateline and year_hint else before[-1] if before else after[0] if after else year_hint
         if y2 is None:
             y2 = y1
         if y1 is None and y2 is not None:
@@ -174,14 +189,15 @@ def year_in(text: str) -> int | None:
     return int(m[1]) if m else None
 
 
-def event_dates(text: str, year_hint: int | None = None) -> tuple[PartialDate | None, PartialDate | None, float]:
+def event_dates(text: str, year_hint: int | None = None, *,
+                dateline: bool = False) -> tuple[PartialDate | None, PartialDate | None, float]:
     """The start and end of what the text reports, and how sure: 0 (none found) to 1.
 
     Ranges and mentions after a cue word ("from", "on", "từ ngày", "khai mạc", "sáng") win over
     bare dates; a date glued to a newspaper's name or after "published" is taken for the dateline.
     """
     best: Mention | None = None
-    for m in find_dates(text, year_hint):
+    for m in find_dates(text, year_hint, dateline=dateline):
         if m.start is None:
             continue
         before = text[max(0, m.position - 40):m.position]
