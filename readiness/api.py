@@ -53,6 +53,7 @@ USE_CASES: dict[str, str] = {
     # intake
     "draft_document": "readiness.intake.draft",
     "suggest_for_record": "readiness.intake.draft",
+    "photo_checks": "readiness.intake.photos",
     # transfer
     "import_evidence": "readiness.transfer.imports",
     "export_city": "readiness.transfer.export",
@@ -79,6 +80,7 @@ TYPES: dict[str, str] = {
     "TemplateFile": "readiness.transfer.template",
     "DraftResult": "readiness.intake.draft",
     "RecordSuggestions": "readiness.intake.draft",
+    "PhotoCheck": "readiness.intake.photos",
     "FrameworkCheck": "readiness.frameworks.loader",
 }
 
@@ -134,6 +136,8 @@ if TYPE_CHECKING:  # for type checkers and editors: the same names, imported eag
     from readiness.intake.draft import RecordSuggestions as RecordSuggestions
     from readiness.intake.draft import draft_document as draft_document
     from readiness.intake.draft import suggest_for_record as suggest_for_record
+    from readiness.intake.photos import PhotoCheck as PhotoCheck
+    from readiness.intake.photos import photo_checks as photo_checks
     from readiness.scoring.report import ScoreQuery as ScoreQuery
     from readiness.scoring.report import due_report as due_report
     from readiness.scoring.report import gaps_report as gaps_report

@@ -787,7 +787,11 @@ def show_evidence(ws: Workspace, actor: Actor, code: str) -> ShownEvidence:
 
     ``actor`` is who asks: recorded for the permission check that comes with accounts, unused today.
     """
-    return ShownEvidence(get_evidence(ws, actor, code), last_verification(ws, actor, code))
+    view = get_evidence(ws, actor, code)
+    from readiness.intake.photos import photo_warnings  # photos taken far from the record's dates
+
+    view.warnings += photo_warnings(ws, view)
+    return ShownEvidence(view, last_verification(ws, actor, code))
 
 
 def edit_evidence(ws: Workspace, actor: Actor, code: str, raw: Mapping[str, Any], *,
@@ -1046,7 +1050,13 @@ def list_evidence(ws: Workspace, actor: Actor, flt: EvidenceFilter | None = None
         if flt.since or flt.until:
             rows = [r for r in rows if _overlaps(r, flt.since, flt.until)]
         rows.sort(key=lambda r: (r.start is None, r.start or "", r.code))
-        return views_of(session, rows)
+        views = views_of(session, rows)
+    if "submitted" in flt.statuses:  # the review queue: photos taken far from their record's dates
+        from readiness.intake.photos import photo_warnings
+
+        for view in views:
+            view.warnings += photo_warnings(ws, view)
+    return views
 
 
 def _criterion_of(ws: Workspace, ref: str) -> str:

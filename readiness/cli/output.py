@@ -223,6 +223,9 @@ def evidence_table(views: Sequence[EvidenceView], lang: str) -> None:
           [(v.code, v.row.kind, v.dates_text(lang, compact=True), v.title(lang), v.row.status,
             ", ".join(lk.criterion for lk in v.links), len(v.attachments) or "") for v in views])
     note(f"{len(views)} record(s)")
+    for v in views:
+        for warning in v.warnings:
+            note(f"{v.code}: {warning}")
 
 
 class _ProtectedWriter:
@@ -317,6 +320,8 @@ def evidence_detail(view: EvidenceView, lang: str, verification: Verification | 
                   for a in view.attachments]
     for i, line in enumerate(lines):
         click.echo(safe(line, lines=i in multiline))
+    for warning in view.warnings:
+        click.echo(safe(f"warning: {warning}"), err=True)
 
 
 def total_size(paths: Iterable[str]) -> int:
@@ -385,8 +390,10 @@ def suggestions(code: str, found: Mapping[str, Sequence[Suggestion]], lang: str)
             title = in_language(s.title, lang)
             click.echo(safe(f"  {s.ref:<18} {title[:60]:<60}  matched: {', '.join(s.words[:4])}"), err=True)
         best.append(items[0].ref)
-    if best:
-        note(f"link them with: readiness evidence link {code} {' '.join(best)} --why \"...\"")
+    # One command per framework: the best criterion of each is judged on its own, since the best
+    # of two frameworks need not fit together.
+    for ref in best:
+        note(f"link with: readiness evidence link {code} {ref} --why \"...\"")
 
 
 def _sure(value: float) -> str:
@@ -408,7 +415,11 @@ def draft(found: Draft) -> None:
     when = found.start.iso() + (f" to {found.end.iso()}" if found.end else "") if found.start else None
     line("dates", when, _sure(found.date_confidence))
     line("organiser", found.organiser)
+    if found.unit:
+        line("unit", found.unit, "the issuing body")
     line("source", found.source_url)
     if found.numbers:
         line("numbers", "; ".join(f"{n.indicator} = {format_number(n.value, 10)} ({n.text})"
                                   for n in found.numbers[:8]))
+    for warning in found.warnings:
+        click.echo(safe(f"warning: {warning}"), err=True)

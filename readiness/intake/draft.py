@@ -312,6 +312,11 @@ def draft_from_text(text: str, frameworks: Sequence[Framework], *, title: str | 
                          re.IGNORECASE | re.MULTILINE)):
         dated = dated[:cut.start()]
     start, end, sure = event_dates(dated, doc_year, dateline=bool(layout.dateline_year or year))
+    if layout.heading and layout.date_line:
+        # An official document is dated by its own date line, not by the documents it cites.
+        d_start, _, d_sure = event_dates(layout.date_line.replace("ngày tháng", "tháng"), doc_year)
+        if d_start is not None:
+            start, end, sure = d_start, None, max(d_sure, 0.8)
     if kind.kind in ("plan", "policy") and (start is None or start.precision == "year"):
         # A plan dated by nothing finer than a year is dated by the period it covers.
         for where in (chosen, body[:3000]):
@@ -331,6 +336,24 @@ def draft_from_text(text: str, frameworks: Sequence[Framework], *, title: str | 
         if about := other_place(f"{chosen}\n{body}", city, other_places):
             draft.warnings.append(f"the document is about {about}, not {city}: check --city before keeping it")
     return draft
+
+
+def match_unit(organiser: str | None, units: Sequence[tuple[str, str]]) -> str | None:
+    """The workspace unit an issuing body is, accents and case aside: "Ủy ban nhân dân phường
+    Hàng Trống" is the unit "Phường Hàng Trống" (or "Hàng Trống"); the longest name that matches
+    whole words wins, and two units of that name match none."""
+    from readiness.intake.layout import fold_name
+
+    if not organiser:
+        return None
+    said = f" {fold_name(organiser)} "
+    found = [(len(key), name) for name, _ in units if (key := fold_name(name)) and f" {key} " in said]
+    if not found:
+        return None
+    found.sort(reverse=True)
+    if len(found) > 1 and found[0][0] == found[1][0]:
+        return None
+    return found[0][1]
 
 
 @dataclass
@@ -360,13 +383,25 @@ def draft_document(ws: Workspace, actor: Actor, city_name: str, path: str | Path
         raise InvalidValueError(empty_file(str(path)))
     doc = read_document(path)
     frameworks = [catalogue.get(i) for i in framework_ids or catalogue.suggested()]
-    draft = draft_from_text(doc.text, frameworks, title=doc.title, url=doc.url, year=doc.year)
-    if dry_run:
-        if ws is not None:
-            from readiness.cities import find_city
+    city, others, units = city_name, [], []
+    if ws is not None:
+        from sqlmodel import select
 
-            with ws.session() as session:
-                find_city(session, city_name)  # a dry run still says when the city is wrong
+        from readiness.cities import find_city
+        from readiness.store.models import City, Unit
+
+        with ws.session() as session:
+            row = find_city(session, city_name)  # a dry run still says when the city is wrong
+            city = row.name
+            others = [c.name for c in session.exec(select(City)) if c.id != row.id]
+            units = [(u.name, u.name_key) for u in session.exec(select(Unit).where(Unit.city_id == row.id))]
+    # A PDF's or DOCX's metadata title is often a file name ("Microsoft Word - KH11.docx"):
+    # the document's own heading comes first, a web page's headline is taken as given.
+    title = doc.title if doc.media_type == "text/html" else None
+    draft = draft_from_text(doc.text, frameworks, title=title, url=doc.url, year=doc.year, city=city,
+                            other_places=others)
+    draft.unit = match_unit(draft.organiser, units)
+    if dry_run:
         return DraftResult(draft)
     links = []
     if link_best:

@@ -55,7 +55,8 @@ _CHROME = re.compile(r"^(Comment|Comments|Bình luận|Share|Chia sẻ|Tags?|T�
 _TAIL = re.compile(r"^(Other News|Related News|Related articles|Trending|Most read|Tin liên quan|Tin khác|"
                    r"Tin cùng chuyên mục|Bài viết liên quan|Liên kết hữu ích|Xem nhiều|Đọc nhiều|More from)\b",
                    re.IGNORECASE)
-_DATE_ONLY = re.compile(r"^[\W\d_]*(\d{1,2}[/.-]\d{1,2}[/.-](19|20)\d\d|(19|20)\d\d-\d\d-\d\d)[\W\d_A-Za-z+]{0,12}$")
+_DATE_ONLY = re.compile(r"^[\W\d_]*(\d{1,2}[/.-]\d{1,2}[/.-](19|20)\d\d|(19|20)\d\d-\d\d-\d\d)[\W\d_A-Za-z+]{0,12}$|"
+                        r"^\W*(\d{1,2}\s+[A-Z][a-z]+\.?|[A-Z][a-z]+\.?\s+\d{1,2},?)\s+(19|20)\d\d\b[^.]{0,30}$")
 _GLUED_DATELINE = re.compile(r"^(?P<site>[^\d\n]{3,60}?)(?P=site)?\s*(?P<date>\d{1,2}/\d{1,2}/(?:19|20)\d\d)\s*$")
 _BYLINE_DATE = re.compile(r"^[^\n]{0,60}?(?:\||–|-)\s*(\d{1,2}/\d{1,2}/(19|20)\d\d)\b.*$")
 _YEAR = re.compile(r"(?<![\d/.\-–])((?:19|20)\d\d)(?!\s*[-–]\s*(?:19|20)\d\d)(?![\d/])")
@@ -76,6 +77,8 @@ class Layout:
     issuer: str | None = None
     #: The year of the dateline or of the document's own date line ("Hà Nội, ngày 18 tháng 8 năm 2020").
     dateline_year: int | None = None
+    #: An official document's place and date line: "Hà Nội, ngày 18 tháng 8 năm 2020".
+    date_line: str | None = None
     #: The article's own lines, without banner, captions, datelines and lists of other articles.
     body: list[str] = field(default_factory=list)
 
@@ -92,7 +95,8 @@ def read_layout(text: str) -> Layout:
     out = Layout()
     official = _official(lines[:60])
     if official is not None:
-        out.heading, out.heading_kind, out.issuer, out.dateline_year, start = official
+        out.heading, out.heading_kind, out.issuer, out.date_line, start = official
+        out.dateline_year = int(y[0]) if out.date_line and (y := re.search(r"(19|20)\d\d", out.date_line)) else None
         lines = lines[start:]
     kept: list[str] = []
     seen: Counter[str] = Counter(lines)
@@ -112,8 +116,8 @@ def read_layout(text: str) -> Layout:
     if official is None:
         # A site's banner or breadcrumb ("Vietnam.vn - ...", "News - Events", "News »") is not the
         # headline: short lines with a separator, or of one or two words, before a longer line.
-        while len(kept) > 1 and (len(kept[0].split()) <= 10 and re.search(r"\s[-|–»]\s|»$", kept[0])
-                                 or len(kept[0].split()) <= 2):
+        while len(kept) > 1 and (re.search(r"\.(vn|com|net|org)\b|^(\S+\s){0,2}\S+\s[-|–»]\s|»$", kept[0])
+                                 and len(kept[0].split()) <= 10 or len(kept[0].split()) <= 2):
             kept = kept[1:]
         if kept and _is_headline(kept[0]):
             out.headline = kept[0]
@@ -132,8 +136,8 @@ def _is_headline(line: str) -> bool:
     return 2 <= len(words) <= 40 and len(line) <= 300 and not line.rstrip().endswith((".", "…", ":", ";"))
 
 
-def _official(lines: list[str]) -> tuple[str, str | None, str | None, int | None, int] | None:
-    """Heading, its kind, issuer, year and the index where the body starts, for an official document."""
+def _official(lines: list[str]) -> tuple[str, str | None, str | None, str | None, int] | None:
+    """Heading, its kind, issuer, date line and the index where the body starts, for an official document."""
     at = next((i for i, ln in enumerate(lines[:30]) if (t := _TYPE_LINE.match(ln)) and _caps(t[1])), None)
     if at is None or at > 5 and not any(_MOTTO.search(ln) for ln in lines[:12]):
         return None
@@ -171,11 +175,11 @@ def _official(lines: list[str]) -> tuple[str, str | None, str | None, int | None
             number = n[1].rstrip(".,;|")
             break
     title = doc_type.capitalize() + (f" số {number}" if number else "") + (f" {name}" if name else "")
-    year = None
+    date_line = None
     for ln in lines[:at]:
         if d := _DATE_YEAR.search(ln):
-            year = int(d[1] or d[2])
-    return title[:1000], DOCUMENT_TYPES[doc_type], _issuer(lines[:at]), year, end
+            date_line = ln[d.start():d.end()]
+    return title[:1000], DOCUMENT_TYPES[doc_type], _issuer(lines[:at]), date_line, end
 
 
 def _caps(text: str) -> bool:

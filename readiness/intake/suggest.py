@@ -65,11 +65,14 @@ KIND_CUES: dict[str, dict[str, float]] = {
                 "đóng góp": 2, "tỷ đồng": 2, "triệu đồng": 2, "billion": 2, "dong": 1, "nhà hảo tâm": 2,
                 "suất": 1},
     "report": {"báo cáo": 4, "report": 4, "tổng kết": 3, "sơ kết": 3, "đánh giá": 1.5, "assessing": 1.5,
-               "evaluation": 2, "progress": 1.5, "kết quả thực hiện": 2, "tồn tại": 1, "submitted": 1},
+               "evaluation": 2, "progress": 1.5, "kết quả thực hiện": 2, "tồn tại": 1, "submitted": 1,
+               "case study": 3, "presentation": 2, "paper": 1, "looks back": 2, "reviewed": 1.5, "survey team": 2,
+               "ghi danh": 2, "công nhận": 1.5, "recognised": 1, "recognized": 1, "progress report": 4},
     "media": {"truyền hình": 3, "television": 3, "phóng sự": 3, "radio": 3, "phát thanh": 3, "broadcast": 3,
               "video": 2, "podcast": 3, "báo chí": 2, "spots": 2, "series": 1.5, "chuyên mục": 2,
               "social media": 2, "mạng xã hội": 2, "campaign": 1, "infographic": 2},
     "letter": {"thư": 2, "letter": 3, "cam kết": 2, "pledge": 3, "công văn": 3, "ký": 1, "signs": 1,
+               "official dispatch": 4, "dispatch": 2, "document sent to": 3, "văn bản số": 3, "asked localities": 2,
                "endorsement": 3, "xác nhận": 2, "gửi kèm": 1},
 }
 
