@@ -19,6 +19,12 @@ A title is "kept unedited" when it equals the labelled headline once case, accen
 are folded away and a document number the drafter adds ("số 168/KH-UBND") is left out.
 
     python benchmarks/intake.py [--set real|written] [--split holdout|tune|all] [-v]
+    python benchmarks/intake.py --pages
+
+``--pages`` compares the web page readers on the five seed articles, each set in a page of our own
+making around its text (a menu, a breadcrumb, an "Other News" list, a footer: the chrome news
+sites have): trafilatura (what readiness uses) and readability-lxml (when installed). It reports
+the headline found, the share of the article's sentences kept and the chrome lines let through.
 """
 
 from __future__ import annotations
@@ -50,12 +56,77 @@ def title_kept(got: str, want: str) -> bool:
     return fold_text(got) == fold_text(want)
 
 
+SEEDS = ROOT / "tests" / "data" / "intake_seeds"
+CHROME = ["Trang chủ", "Thời sự", "Giáo dục", "Văn hóa", "Đăng nhập", "Liên hệ quảng cáo",
+          "Bản quyền thuộc về tòa soạn", "Giấy phép số 123/GP-BTTTT", "Hotline: 024 0000 0000",
+          "Tin liên quan: Hà Nội khai mạc hội sách mùa thu", "Tin liên quan: Giá vàng hôm nay tăng mạnh"]
+
+
+def seed_page(text: str) -> tuple[str, str | None, list[str]]:
+    """A news page around a seed article's text: the HTML, its headline, the article's lines."""
+    import html
+
+    from readiness.intake.layout import read_layout
+
+    layout = read_layout(text)
+    lines = [ln for ln in layout.body if len(ln) > 60]
+    nav = "".join(f'<li><a href="/{i}">{html.escape(c)}</a></li>' for i, c in enumerate(CHROME[:5]))
+    related = "".join(f'<li><a href="/r{i}">{html.escape(c)}</a></li>' for i, c in enumerate(CHROME[9:]))
+    paras = "".join(f"<p>{html.escape(ln)}</p>" for ln in lines)
+    head = f"<h1>{html.escape(layout.headline)}</h1>" if layout.headline else ""
+    page = (f"<!doctype html><html><head><title>{html.escape(layout.headline or 'Tin tức')} - Báo Mẫu</title>"
+            f'<meta property="og:site_name" content="Báo Mẫu"></head><body><header><nav><ul>{nav}</ul></nav></header>'
+            f'<main><article>{head}<p class="date">28/04/2025</p>{paras}</article>'
+            f'<aside><h3>Tin liên quan</h3><ul>{related}</ul></aside></main>'
+            f"<footer><p>{html.escape(CHROME[5])}</p><p>{html.escape(CHROME[6])}</p><p>{html.escape(CHROME[7])}</p>"
+            f"<p>{html.escape(CHROME[8])}</p></footer></body></html>")
+    return page, layout.headline, lines
+
+
+def compare_pages() -> None:
+    """trafilatura and readability-lxml on the seed articles set in pages (see the docstring)."""
+    import html as htmllib
+
+    from readiness.intake.documents import _html
+
+    readers: dict[str, object] = {"trafilatura": lambda page: (lambda d: (d.title, d.text))(_html(page))}
+    try:
+        from readability import Document as Readability  # type: ignore[import-not-found]
+
+        def by_readability(page: str) -> tuple[str, str]:
+            doc = Readability(page)
+            text = htmllib.unescape(re.sub(r"<[^>]+>", "\n", doc.summary()))
+            return doc.short_title(), text
+
+        readers["readability-lxml"] = by_readability
+    except ImportError:
+        print("readability-lxml is not installed: only trafilatura is measured")
+    pages = [seed_page(p.read_text(encoding="utf-8")) for p in sorted(SEEDS.glob("*.txt"))]
+    for name, read in readers.items():
+        headlines = kept = total = chrome = 0
+        start = time.perf_counter()
+        for page, headline, lines in pages:
+            title, text = read(page)  # type: ignore[operator]
+            headlines += bool(headline) and (title or "").strip() == headline
+            kept += sum(ln[:60] in text for ln in lines)
+            total += len(lines)
+            chrome += sum(c in text for c in CHROME)
+        ms = 1000 * (time.perf_counter() - start) / len(pages)
+        with_headline = sum(bool(h) for _, h, _ in pages)
+        print(f"{name:<17} headline {headlines}/{with_headline}, article lines kept {kept}/{total}, "
+              f"chrome lines let through {chrome}, {ms:.0f} ms a page")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--pages", action="store_true", help="compare the web page readers on the seed articles")
     parser.add_argument("--set", dest="which", choices=sorted(SETS), default="real")
     parser.add_argument("--split", choices=["holdout", "tune", "all"], default="holdout")
     parser.add_argument("-v", "--verbose", action="store_true", help="list every miss")
     args = parser.parse_args()
+    if args.pages:
+        compare_pages()
+        return
 
     from readiness.frameworks.loader import load_catalogue
     from readiness.intake.draft import draft_from_text

@@ -173,10 +173,12 @@ class _Text(HTMLParser):
 def _html(text: str) -> Document:
     """A web page's main text, headline, date and site, without navigation, footer or comments.
 
-    trafilatura finds the article among the page's blocks (compared with readability-lxml on the
-    seed articles: it keeps the headline, date and site name, which readability does not give,
-    and drops the "related news" lists readability keeps); nothing is fetched. A page it finds
-    no article in (a bare list, a short notice) is read whole by ``_visible_text``."""
+    trafilatura finds the article among the page's blocks; nothing is fetched. Compared with
+    readability-lxml on the seed articles set in news pages (``benchmarks/intake.py --pages``),
+    both kept every article line and let no menu or footer line through; trafilatura also gives
+    the page's date and site name, which a draft uses for the year of "October 3" and which
+    readability does not give. A page it finds no article in (a bare list, a short notice) is
+    read whole by ``_visible_text``."""
     try:
         import trafilatura
     except ImportError:  # pragma: no cover - a dependency; kept readable without it
