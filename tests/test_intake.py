@@ -402,3 +402,214 @@ def test_suggestions_and_their_words_do_not_depend_on_the_hash_seed() -> None:
                            env={**os.environ, "PYTHONHASHSEED": seed}, check=True).stdout for seed in ("1", "2", "3")]
     assert json.loads(runs[0]), "no suggestions at all: the check would be empty"
     assert runs[0] == runs[1] == runs[2]
+
+
+# ---------------------------------------------------------------------------------------------
+# Real documents: the seed articles, official letterheads, places, pages, photos
+
+SEEDS = Path(__file__).parent / "data" / "intake_seeds"
+REAL = Path(__file__).parent / "data" / "intake_real" / "cases.yaml"
+#: What each seed article is: title, start, organiser, kind (decided from reading the article).
+SEED_FACTS = {
+    "000": ("Lifelong Learning Response Week 2023", "2023-10-03", "Hanoi Department of Education and Training",
+            "event"),
+    "001": ("Plan to organize the Lifelong Learning Week in 2025", "2025-10-01", "Hanoi People's Committee", "plan"),
+    "002": ("Opening of lifelong learning response week in Nghe An", "2020-10-05",
+            "Department of Education and Training", "event"),
+    "003": ("Hanoi organizes Lifelong Learning Forum, aiming to join UNESCO's Global Network of Learning Cities",
+            "2025-04-26", "Hanoi Department of Education and Training", "forum"),
+    "004": ("Chuong My District organizes Lifelong Learning Response Week in 2021", "2021-10-01",
+            "Chuong My District People’s Committee", "plan"),
+}
+#: What a site puts around an article: none of it belongs in a summary.
+BOILERPLATE = ("Báo Quốc Tế", "Vietnam.vn", "Nền tảng", "Photo:", "Other News", "Related News", "Trending",
+               "Source:", "Comment (0)", "(Baonghean.vn)", "News - Events", "![]()", "|", "Liên kết hữu ích")
+
+
+@pytest.mark.parametrize("seed", sorted(SEED_FACTS))
+def test_seed_articles_title_date_organiser_kind_and_a_clean_summary(seed: str, suggester: Suggester) -> None:
+    """The five seed articles: their own headline (or the decision they report), the date of what they
+    report (a yearless "October 3" takes the article's year), the organiser, the kind (a district's
+    plan stays a plan), and a summary of two or three sentences of main text without the site's chrome."""
+    catalogue = load_catalogue()
+    text = next(SEEDS.glob(f"{seed}_*.txt")).read_text(encoding="utf-8")
+    draft = draft_from_text(text, [catalogue.get("kflc"), catalogue.get("guidelines")], suggester=suggester)
+    title, start, organiser, kind = SEED_FACTS[seed]
+    assert (draft.title, draft.start.iso() if draft.start else None, draft.kind.kind) == (title, start, kind)
+    assert draft.organiser == organiser
+    assert 2 <= len([s for s in draft.summary.split(". ") if s]) <= 3 and len(draft.summary) >= 120
+    assert not [b for b in BOILERPLATE if b in draft.summary], draft.summary
+    assert draft.summary.split()[0] in text and language_of(draft.summary) == "en"
+
+
+def test_an_article_about_another_place_is_warned_about(suggester: Suggester) -> None:
+    """Nghệ An's week drafted into Hà Nội says so; Hà Nội's forum drafted into Hà Nội says nothing."""
+    catalogue = load_catalogue()
+    frameworks = [catalogue.get("kflc")]
+    nghe_an = next(SEEDS.glob("002_*.txt")).read_text(encoding="utf-8")
+    hanoi = next(SEEDS.glob("003_*.txt")).read_text(encoding="utf-8")
+    assert draft_from_text(nghe_an, frameworks, suggester=suggester, city="Hà Nội").warnings == [
+        "the document is about Nghệ An, not Hà Nội: check --city before keeping it"]
+    assert draft_from_text(hanoi, frameworks, suggester=suggester, city="Hà Nội").warnings == []
+    assert draft_from_text(nghe_an, frameworks, suggester=suggester, city="Vinh").warnings == []  # Vinh is in Nghệ An
+
+
+LETTERHEAD = ["ỦY BAN NHÂN DÂN", "PHƯỜNG HÀNG TRỐNG", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+              "Độc lập - Tự do - Hạnh phúc", "Số: 11/KH-UBND", "Hàng Trống, ngày 20 tháng 9 năm 2024", "KẾ HOẠCH",
+              "Tổ chức Tuần lễ hưởng ứng học tập suốt", "đời năm 2024 trên địa bàn phường",
+              "Thực hiện kế hoạch của quận, phường tổ chức Tuần lễ từ ngày 1 đến 7/10/2024 với các lớp học "
+              "tại trung tâm học tập cộng đồng.",
+              "Các tổ dân phố tuyên truyền về học tập suốt đời và tổ chức ngày hội đọc sách cho thiếu nhi."]
+
+
+def test_a_wards_docx_letterhead_is_the_organiser_and_the_unit(hanoi_ws, tmp_path: Path) -> None:
+    """The heading is joined across its line break and named with its number; the letterhead is the
+    issuing body, and the ward's unit (typed without accents) is set; a plan stays a plan."""
+    assert hanoi_ws("unit", "add", "Hang Trong", "--city", "Hanoi", "--kind", "ward").exit_code == 0
+    path = tmp_path / "ke-hoach.docx"
+    path.write_bytes(_docx(LETTERHEAD, "Microsoft Word - KH11.docx"))
+    result = hanoi_ws("evidence", "draft", str(path), "--city", "Hanoi")
+    assert result.exit_code == 0, result.stderr
+    record = json.loads(hanoi_ws("evidence", "show", result.stdout.strip(), "--format", "json").stdout)
+    assert record["title"] == {"vi": "Kế hoạch số 11/KH-UBND tổ chức Tuần lễ hưởng ứng học tập suốt đời năm 2024 "
+                                     "trên địa bàn phường"}
+    assert record["organiser"] == {"vi": "Ủy ban nhân dân phường Hàng Trống"}
+    assert (record["unit"], record["kind"], record["start"]) == ("Hang Trong", "plan", "2024-09-20")
+    assert "unit:" in result.stderr and "Hang Trong" in result.stderr
+
+
+def test_letterheads_on_two_lines_and_under_a_parent() -> None:
+    """A city's People's Committee over two lines; an association under its district's committee."""
+    from readiness.intake.layout import read_layout
+
+    city = read_layout("ỦY BAN NHÂN DÂN\nTHÀNH PHỐ HÀ NỘI\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n"
+                       "Số: 168/KH-UBND\nHà Nội, ngày 18 tháng 8 năm 2020\nKẾ HOẠCH\nTHỰC HIỆN ĐỀ ÁN XÂY DỰNG"
+                       "\nXÃ HỘI HỌC TẬP\nThực hiện chỉ đạo của Thành phố, Hà Nội ban hành kế hoạch.")
+    assert (city.issuer, city.heading, city.heading_kind, city.dateline_year) == (
+        "Ủy ban nhân dân thành phố Hà Nội", "Kế hoạch số 168/KH-UBND thực hiện đề án xây dựng xã hội học tập",
+        "plan", 2020)
+    association = read_layout("UBND HUYỆN THANH OAI CỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM\nHỘI KHUYẾN HỌC\n"
+                              "BÁO CÁO\nTổng kết công tác khuyến học năm 2012.\nTrong năm, Hội đã ...")
+    assert (association.issuer, association.heading) == ("Hội Khuyến học huyện Thanh Oai",
+                                                         "Báo cáo tổng kết công tác khuyến học năm 2012")
+
+
+def test_a_heading_wrapped_by_a_pdf_is_one_title(tmp_path: Path) -> None:
+    """A heading broken where the PDF's line ended is joined, not cut ("... suốt" / "đời ...")."""
+    from readiness.intake.documents import read_document
+    from readiness.intake.layout import read_layout
+
+    assert read_layout("Biên bản Diễn đàn học tập suốt\nđời năm 2025\nHôm nay, ngày 26/4/2025, diễn đàn họp "
+                       "tại trường.").title == "Biên bản Diễn đàn học tập suốt đời năm 2025"
+    (tmp_path / "m.pdf").write_bytes(_pdf(["Minutes of the Lifelong Learning Forum on building a learning",
+                                           "city in Hanoi", "The forum met on 26 April 2025 at a high school."]))
+    catalogue = load_catalogue()
+    draft = draft_from_text(read_document(tmp_path / "m.pdf").text, [catalogue.get("kflc")])
+    assert draft.title == "Minutes of the Lifelong Learning Forum on building a learning city in Hanoi"
+    assert draft.start == d("2025-04-26")
+
+
+def test_a_web_page_gives_its_article_without_menu_or_footer(hanoi_ws, tmp_path: Path) -> None:
+    """trafilatura reads the headline and main text of a news page; the menu, the related-news list and
+    the footer stay out of the draft; the page's date gives "October 3" its year."""
+    page = ("<!doctype html><html><head><title>Hà Nội khai mạc Tuần lễ học tập - Báo Mẫu</title></head><body>"
+            "<header><nav><a href='/'>Trang chủ</a> <a href='/gd'>Giáo dục</a> <a href='/vh'>Văn hóa</a></nav></header>"
+            "<article><h1>Hà Nội khai mạc Tuần lễ học tập</h1><p class='time'>03/10/2023</p>"
+            "<p>Sáng 3/10, Sở Giáo dục và Đào tạo Hà Nội khai mạc Tuần lễ hưởng ứng học tập suốt đời tại quận "
+            "Hoàn Kiếm với chủ đề xây dựng năng lực tự học trong kỷ nguyên số.</p>"
+            "<p>Các quận, huyện tổ chức nhiều hoạt động: thư viện mở cửa tự do, lớp tin học cho người cao tuổi "
+            "và ngày hội đọc sách cho học sinh.</p>"
+            "<p>Dịp này, thành phố trao 73 suất học bổng cho học sinh nghèo vượt khó học giỏi.</p></article>"
+            "<aside><h3>Tin liên quan</h3><ul><li><a href='/1'>Giá vàng hôm nay tăng mạnh</a></li></ul></aside>"
+            "<footer><p>Bản quyền thuộc về Báo Mẫu. Giấy phép số 123/GP-BTTTT.</p></footer></body></html>")
+    path = tmp_path / "bai-bao.html"
+    path.write_text(page, encoding="utf-8")
+    result = hanoi_ws("evidence", "draft", str(path), "--city", "Hanoi", "--dry-run", "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    found = json.loads(result.stdout)["draft"]
+    assert (found["title"], found["start"], found["kind"]["value"]) == ("Hà Nội khai mạc Tuần lễ học tập",
+                                                                       "2023-10-03", "event")
+    assert found["summary"].startswith("Sáng 3/10, Sở Giáo dục")
+    assert not [w for w in ("Trang chủ", "Giá vàng", "Bản quyền", "Giấy phép", "Báo Mẫu") if w in found["summary"]]
+
+
+def test_dates_without_a_year_take_the_datelines_and_weekdays_do_not_hide_ranges() -> None:
+    assert event_dates("starting from October 3, with the theme", 2023, dateline=True)[:2] == (d("2023-10-03"), None)
+    assert event_dates("It runs from Monday 19 – Sunday 25 of March 2018.")[:2] == (d("2018-03-19"), d("2018-03-25"))
+    assert event_dates("from today Monday, April 4, to Sunday, April 10", 2022)[:2] == (d("2022-04-04"),
+                                                                                      d("2022-04-10"))
+    # The date of a document cited is not the date of what the text reports.
+    text = "Thực hiện Kế hoạch số 189/KH-UBND ngày 03/02/2015, sáng 26/4/2017 hội nghị họp."
+    assert event_dates(text)[0] == d("2017-04-26")
+
+
+def _photo(taken: str | None) -> bytes:
+    from PIL import Image
+
+    image = Image.new("RGB", (16, 16), "white")
+    exif = Image.Exif()
+    if taken:
+        exif.get_ifd(0x8769)[0x9003] = taken
+    out = io.BytesIO()
+    image.save(out, "JPEG", exif=exif)
+    return out.getvalue()
+
+
+def test_a_photos_date_is_read_and_a_far_one_is_flagged(hanoi_ws, tmp_path: Path) -> None:
+    """The date a photo was taken is read from its EXIF data; one taken more than 30 days outside the
+    record's dates is flagged in `evidence show` and in the review queue; photo_checks gives the data."""
+    import datetime as dt
+
+    from readiness.intake.photos import days_outside, taken_at
+
+    assert taken_at(_photo("2025:10:02 09:30:00")) == dt.datetime(2025, 10, 2, 9, 30)
+    assert taken_at(_photo(None)) is None and taken_at(b"not an image") is None
+    start, end = dt.date(2025, 10, 1), dt.date(2025, 10, 7)
+    assert [days_outside(dt.date(*t), start, end) for t in [(2025, 10, 3), (2025, 8, 31), (2025, 11, 7)]] == [0, -31,
+                                                                                                             31]
+    (tmp_path / "khai-mac.jpg").write_bytes(_photo("2025:10:01 08:00:00"))
+    (tmp_path / "cu.jpg").write_bytes(_photo("2024:03:02 10:00:00"))
+    added = hanoi_ws("evidence", "add", "--city", "Hanoi", "--kind", "event", "--title", "Khai mạc Tuần lễ 2025",
+                     "--start", "01/10/2025", "--end", "07/10/2025", "--link", "kflc:2.6.1",
+                     "--file", str(tmp_path / "khai-mac.jpg"), "--file", str(tmp_path / "cu.jpg"))
+    assert added.exit_code == 0, added.stderr
+    code = added.stdout.strip()
+    shown = hanoi_ws("evidence", "show", code)
+    assert ("warning: photo cu.jpg was taken 2024-03-02, 578 days before the record's dates (2025-10-01 to "
+            "2025-10-07; more than 30 days apart)") in shown.stderr
+    assert "khai-mac.jpg was taken" not in shown.stderr
+    assert hanoi_ws("evidence", "edit", code, "--status", "submitted").exit_code == 0
+    queue = hanoi_ws("evidence", "list", "--city", "Hanoi", "--status", "submitted")
+    assert f"{code}: photo cu.jpg was taken 2024-03-02" in queue.stderr
+    assert "photo" not in hanoi_ws("evidence", "list", "--city", "Hanoi").stderr  # only the queue reads photos
+
+
+def test_photo_checks_give_the_dossier_every_photo_and_its_flag(settings, hanoi_ws, tmp_path: Path) -> None:
+    from readiness import api
+    from readiness.access import Actor
+
+    (tmp_path / "a.jpg").write_bytes(_photo("2025:12:20 08:00:00"))
+    added = hanoi_ws("evidence", "add", "--city", "Hanoi", "--kind", "event", "--title", "Ngày hội đọc sách",
+                     "--start", "01/10/2025", "--link", "kflc:2.6.1", "--file", str(tmp_path / "a.jpg"))
+    code = added.stdout.strip()
+    with api.open_workspace(settings) as ws:
+        checks = api.photo_checks(ws, Actor("tester"), "Hanoi")
+    mine = [c for c in checks if c.code == code]
+    assert len(mine) == 1 and [(p.name, p.days_outside, p.flagged) for p in mine[0].photos] == [("a.jpg", 80, True)]
+    assert mine[0].as_json()["photos"][0]["taken"] == "2025-12-20T08:00:00"
+
+
+def test_the_link_hint_proposes_each_frameworks_best_on_its_own(hanoi_ws) -> None:
+    added = hanoi_ws("evidence", "add", "--city", "Hanoi", "--kind", "forum", "--title", "Diễn đàn học tập suốt đời")
+    hints = [ln for ln in added.stderr.splitlines() if "link with: readiness evidence link" in ln]
+    assert len(hints) == 2 and [h.split()[-3].split(":")[0] for h in hints] == ["kflc", "guidelines"]
+
+
+def test_the_real_set_is_large_varied_and_holds_a_third_aside() -> None:
+    """At least 60 real documents, 20 in Vietnamese, from 8 places, each with its source and headline."""
+    cases = yaml.safe_load(REAL.read_text(encoding="utf-8"))["cases"]
+    kflc = {a.id for area in load_catalogue().get("kflc").areas for a in area.areas}
+    assert len(cases) >= 60 and sum(c["lang"] == "vi" for c in cases) >= 20 and len({c["city"] for c in cases}) >= 8
+    assert all(c["url"].startswith("http") and c["title"] and c["kflc"] in kflc for c in cases)
+    assert all(c["kind"] in {k.value for k in EvidenceKind} for c in cases)
+    assert sum(c["split"] == "holdout" for c in cases) == len(cases) // 3

@@ -157,7 +157,8 @@ def language_of(text: str) -> str:
 # in 2025 to raise ..." -> "Plan to organize the Lifelong Learning Week in 2025".
 _DECISION_EN = re.compile(r"\b(?:issued|approved|adopted|promulgated|unveiled|released|signed)\s+(?:a|an|the|its)\s+"
                           r"((?:[\w-]+\s+){0,2}?(?:plan|decision|resolution|strategy|directive)\s+"
-                          r"(?:to|on|for)\s+[^,;:.]{5,140}?)(?=\s+(?:to|in order|so that|aiming|with|which)\s|[,;:.]|$)",
+                          r"(?:to|on|for)\s+[^,;:.]{5,140}?)"
+                          r"(?=\s+(?:to|in order|so that|aiming|with|which)\s|[,;:.]|$)",
                           re.IGNORECASE)
 _DECISION_VI = re.compile(r"\bban hành\s+((?:Kế hoạch|Quyết định|Nghị quyết|Chỉ thị|Đề án)\b[^,;:.]{5,200}?)"
                           r"(?=\s+(?:nhằm|để)\s|[,;:.]|$)", re.IGNORECASE)
@@ -260,8 +261,8 @@ def _number(raw: str, scale: str | None) -> float | None:
 
 
 _PLAN_LEAD = re.compile(r"\b(?:issued|approved|adopted|promulgated)\s+(?:a|an|the|its)\s+(?:[\w-]+\s+){0,2}?"
-                        r"(?P<en>plan|decision|resolution|strategy|directive)\b|\bban hành\s+(?P<vi>kế hoạch|quyết định|"
-                        r"nghị quyết|chỉ thị)", re.IGNORECASE)
+                        r"(?P<en>plan|decision|resolution|strategy|directive)\b"
+                        r"|\bban hành\s+(?P<vi>kế hoạch|quyết định|nghị quyết|chỉ thị)", re.IGNORECASE)
 _PERIOD = re.compile(r"(?<![\d/])((?:19|20)\d\d)\s*[-–]\s*((?:19|20)\d\d)(?![\d/])")
 
 

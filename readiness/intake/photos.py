@@ -123,9 +123,8 @@ def flag_text(photo: PhotoDate, start: str | None, end: str | None) -> str:
 
 def check_view(ws: Workspace, view: EvidenceView) -> PhotoCheck:
     """The photos of one record (already read) beside its dates."""
-    from readiness.store.stores import workspace_store
-
     from readiness.dates import from_iso
+    from readiness.store.stores import workspace_store
 
     r = view.row
     start, end = from_iso(r.start), from_iso(r.end)
