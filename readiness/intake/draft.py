@@ -263,6 +263,10 @@ def _number(raw: str, scale: str | None) -> float | None:
 _PLAN_LEAD = re.compile(r"\b(?:issued|approved|adopted|promulgated)\s+(?:a|an|the|its)\s+(?:[\w-]+\s+){0,2}?"
                         r"(?P<en>plan|decision|resolution|strategy|directive)\b"
                         r"|\bban hành\s+(?P<vi>kế hoạch|quyết định|nghị quyết|chỉ thị)", re.IGNORECASE)
+_LETTER_LEAD = re.compile(r"\b(?:official dispatch|dispatch no|công văn|văn bản số|in a document sent to)\b[^.]{0,200}?"
+                          r"\b(?:asked|asks|requested|requests|đề nghị|yêu cầu)\b", re.IGNORECASE)
+_OPENING = re.compile(r"\b(?:opens?|opening|launch(?:es|ed|ing)?|kicks? off|khai mạc|phát động|khai giảng)\b",
+                      re.IGNORECASE)
 _PERIOD = re.compile(r"(?<![\d/])((?:19|20)\d\d)\s*[-–]\s*((?:19|20)\d\d)(?![\d/])")
 
 
@@ -274,6 +278,9 @@ def _kind_of(title: str, body: str, heading_kind: str | None) -> KindGuess:
     if heading_kind:
         return KindGuess(heading_kind, max(guess.confidence, 0.9), ["document type"], guess.scores)
     lead = " ".join(re.split(r"(?<=[.!?])\s+", " ".join(body[:1500].split()))[:2])
+    if _LETTER_LEAD.search(lead) and guess.kind != "letter":
+        # "In Official Dispatch No. 5607, the Ministry asked localities to ...": a letter, whatever it plans.
+        return KindGuess("letter", 0.6, ["official dispatch"], guess.scores)
     m = _PLAN_LEAD.search(f"{title}. {lead}")
     if m:
         word = (m["en"] or m["vi"]).lower()
@@ -312,7 +319,8 @@ def draft_from_text(text: str, frameworks: Sequence[Framework], *, title: str | 
     if (cut := re.search(r"^\s*(Other News|Related News|Tin liên quan|Tin khác|Trending)\b", dated,
                          re.IGNORECASE | re.MULTILINE)):
         dated = dated[:cut.start()]
-    start, end, sure = event_dates(dated, doc_year, dateline=bool(layout.dateline_year or year))
+    opening = bool(_OPENING.search(chosen))
+    start, end, sure = event_dates(dated, doc_year, dateline=bool(layout.dateline_year or year), opening=opening)
     if layout.heading and layout.date_line:
         # An official document is dated by its own date line, not by the documents it cites.
         d_start, _, d_sure = event_dates(layout.date_line.replace("ngày tháng", "tháng"), doc_year)

@@ -189,12 +189,13 @@ def year_in(text: str) -> int | None:
     return int(m[1]) if m else None
 
 
-def event_dates(text: str, year_hint: int | None = None, *,
-                dateline: bool = False) -> tuple[PartialDate | None, PartialDate | None, float]:
+def event_dates(text: str, year_hint: int | None = None, *, dateline: bool = False,
+                opening: bool = False) -> tuple[PartialDate | None, PartialDate | None, float]:
     """The start and end of what the text reports, and how sure: 0 (none found) to 1.
 
     Ranges and mentions after a cue word ("from", "on", "từ ngày", "khai mạc", "sáng") win over
-    bare dates; a date glued to a newspaper's name or after "published" is taken for the dateline.
+    bare dates, except that with ``opening`` (the text reports an opening or launch) a range
+    counts no more than the day; a date glued to a newspaper's name or after "published" is taken for the dateline.
     """
     best: Mention | None = None
     for m in find_dates(text, year_hint, dateline=dateline):
@@ -202,7 +203,7 @@ def event_dates(text: str, year_hint: int | None = None, *,
             continue
         before = text[max(0, m.position - 40):m.position]
         score = 1.0
-        score += 1.5 if m.is_range else 0
+        score += 1.5 if m.is_range and not opening else 0  # an opening is a day, not the week it opens
         score += 1.0 if _CUES.search(before) else 0
         score += {"day": 0.6, "month": 0.3, "year": -0.5}[m.start.precision]  # a bare year dates little
         score -= 2.0 if before and (_DATELINE.search(before.rstrip()) and not before.endswith((" ", "\n"))
