@@ -439,9 +439,12 @@ def evidence_draft(file: str, city_name: str, framework_ids: tuple[str, ...], dr
                    lang: str, fmt: str, max_size: int, settings: Settings, criteria_dirs: tuple[Path, ...]) -> None:
     """Draft a record from a document (text, HTML, PDF or DOCX; Vietnamese or English).
 
-    Reads the title, the dates of what it reports ("from October 1 to October 7", "ngày 3 tháng
-    10 năm 2023", "tháng 10/2021"), the organiser, the source address, numbers worth keeping
-    (participants, classes, scholarships, districts) and the kind, and suggests criteria. It
+    Reads the title (the headline, or an official document's heading with its number), a
+    summary of the main text, the dates of what it reports ("from October 1 to October 7",
+    "ngày 3 tháng 10 năm 2023", "tháng 10/2021"), the organiser (a letterhead's issuing body,
+    and the unit it names), the source address, numbers worth keeping (participants, classes,
+    scholarships, districts) and the kind, and suggests criteria; it warns when the document
+    is about another place than the city. It
     prints what it found and how sure it is, then adds a DRAFT record with the file attached
     and the numbers as indicator values, for you to check with `evidence edit` and link with
     `evidence link` before submitting. Works offline.
