@@ -183,16 +183,20 @@ def _html(text: str) -> Document:
         import trafilatura
     except ImportError:  # pragma: no cover - a dependency; kept readable without it
         return _visible_text(text)
+    visible = _visible_text(text)
     found = trafilatura.bare_extraction(text[:MAX_CHARS * 10], with_metadata=True, include_comments=False,
                                         include_tables=True, include_images=False, deduplicate=True)
-    body = (getattr(found, "text", None) or "") if found is not None else ""
-    if len(body.strip()) < 80:
-        return _visible_text(text)
-    url = found.url if (found.url or "").startswith("http") else None  # type: ignore[union-attr]
-    published = found.date or None  # type: ignore[union-attr]
+    meta: dict[str, Any] = (found if isinstance(found, dict) else found.as_dict()) if found is not None else {}
+    body = str(meta.get("text") or "")
+    # Nothing found, or a sliver of a page that holds much more text (a page nested too deep for
+    # trafilatura's tree, a bare list): the page's visible text is the better reading.
+    if len(body.strip()) < 80 or len(body) < len(visible.text) // 20:
+        return visible
+    url = meta.get("url") if str(meta.get("url") or "").startswith("http") else None
+    published = str(meta["date"]) if meta.get("date") else None
     year = int(published[:4]) if published and published[:4].isdigit() else None
-    return Document(body, title=found.title or None, url=url or _visible_text(text).url,  # type: ignore[union-attr]
-                    year=year, published=published, site=found.sitename or None)  # type: ignore[union-attr]
+    return Document(body, title=meta.get("title") or visible.title, url=url or visible.url, year=year,
+                    published=published, site=meta.get("sitename") or None)
 
 
 def _visible_text(text: str) -> Document:
