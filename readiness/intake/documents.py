@@ -34,6 +34,9 @@ MAX_CHARS = 200_000
 MAX_TITLE = 1000
 #: Pages of a PDF read: the text limit is reached long before by any real report.
 MAX_PAGES = 1000
+#: Characters of a web page given to trafilatura: a news page is far smaller (the seed articles'
+#: pages are under 0.5 MB); a larger page is read by its visible text alone.
+MAX_PAGE_CHARS = 5_000_000
 #: Bytes a DOCX's document.xml may inflate to (a 300-page report is about 10 MB).
 MAX_XML_BYTES = 100 * 1000 * 1000
 _URL = re.compile(r"https?://[^\s<>\"')\]]+", re.IGNORECASE)
@@ -179,12 +182,12 @@ def _html(text: str) -> Document:
     the page's date and site name, which a draft uses for the year of "October 3" and which
     readability does not give. A page it finds no article in (a bare list, a short notice) is
     read whole by ``_visible_text``."""
-    try:
-        import trafilatura
-    except ImportError:  # pragma: no cover - a dependency; kept readable without it
-        return _visible_text(text)
     visible = _visible_text(text)
-    found = trafilatura.bare_extraction(text[:MAX_CHARS * 10], with_metadata=True, include_comments=False,
+    if len(text) > MAX_PAGE_CHARS:  # not a news page: read it whole, within the reader's memory limit
+        return visible
+    import trafilatura
+
+    found = trafilatura.bare_extraction(text, with_metadata=True, include_comments=False,
                                         include_tables=True, include_images=False, deduplicate=True)
     meta: dict[str, Any] = (found if isinstance(found, dict) else found.as_dict()) if found is not None else {}
     body = str(meta.get("text") or "")
