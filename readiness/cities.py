@@ -235,10 +235,17 @@ class CityDetail:
     profile: list[dict[str, Any]]
     units: list[UnitNode] = field(default_factory=list)
 
+    @property
+    def not_set(self) -> list[str]:
+        """The profile fields with no value: the holes to fill from a source, never to guess."""
+        present = {"challenges" if r["field"].startswith("challenge.") else r["field"] for r in self.profile}
+        return [name for name in profile_fields.PROFILE_FIELDS if name not in present]
+
     def as_json(self) -> dict[str, Any]:
         return {
             **snapshot(self.city),
             "profile_fields": self.profile,
+            "profile_not_set": self.not_set,
             "units": [u.as_json() for u in self.units],
         }
 
@@ -262,11 +269,13 @@ def set_profile(
     *,
     year: int | None = None,
     lang: str = "en",
+    source: str | None = None,
 ) -> CityDetail:
-    """Set (or, with ``value=None``, clear) one profile field of a city."""
+    """Set (or, with ``value=None``, clear) one profile field of a city; ``source`` says where
+    the value comes from (a web address or a citation)."""
     with ws.session() as session:
         city = find_city(session, name)
-        changed = profile_fields.apply(city.profile, field_name, value, year=year, lang=lang)
+        changed = profile_fields.apply(city.profile, field_name, value, year=year, lang=lang, source=source)
         if changed != city.profile:  # setting what is there already is no change to log
             before = snapshot(city)
             city.profile = changed

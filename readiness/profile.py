@@ -4,11 +4,18 @@ These are not evidence records (nobody attaches a file to a population figure); 
 the city and are set with ``readiness city set``. Framework criteria can require them through
 ``profile:`` (see ``frameworks.schema.ProfileRequirement``), naming the fields below.
 
-Three shapes of value:
+Five shapes of value:
 
 * figure: a number with the year its data is from (population 8,587,100 in 2024);
 * text: free text, kept per language code (the form's motivation in English, a Vietnamese draft);
-* ratings: a number 1-5 per challenge topic (``challenge.literacy``).
+* ratings: a number 1-5 per challenge topic (``challenge.literacy``);
+* date: a day, stored ISO (``member_since`` 2025-12-04; the application's ``sent_to_national_commission``
+  and ``endorsed_on``), which the verdicts read: ready to send, sent, endorsed, member;
+* year: a year (``learning_city_award_year``, the year the city last won the Learning City Award).
+
+Any fact may carry its **source** (``--source``: a web address or a citation), kept apart under
+``sources`` (``{"population": "https://..."}``), so that a reviewer can check where each figure
+comes from; clearing a fact clears its source.
 """
 
 from __future__ import annotations
@@ -28,6 +35,8 @@ class FieldKind(str, Enum):
     FIGURE = "figure"
     TEXT = "text"
     RATINGS = "ratings"
+    DATE = "date"
+    YEAR = "year"
 
 
 @dataclass(frozen=True)
@@ -84,8 +93,20 @@ PROFILE_FIELDS: dict[str, ProfileField] = {
         ProfileField("motivation", FieldKind.TEXT, "Motivation", "Động lực tham gia"),
         ProfileField("implementation", FieldKind.TEXT, "Implementation", "Quá trình triển khai"),
         ProfileField("challenges", FieldKind.RATINGS, "Challenges (1-5)", "Thách thức (1-5)"),
+        ProfileField("member_since", FieldKind.DATE, "GNLC member since", "Thành viên GNLC từ ngày"),
+        ProfileField("sent_to_national_commission", FieldKind.DATE, "Application sent to the National Commission",
+                     "Ngày gửi hồ sơ tới Ủy ban Quốc gia UNESCO"),
+        ProfileField("endorsed_on", FieldKind.DATE, "Endorsed by the National Commission",
+                     "Ngày Ủy ban Quốc gia UNESCO xác nhận"),
+        ProfileField("learning_city_award_year", FieldKind.YEAR, "Year of the city's last Learning City Award",
+                     "Năm thành phố nhận Giải thưởng Thành phố học tập gần nhất"),
     ]
 }
+
+#: Where each fact's source is kept: ``{"population": "https://..."}``; not a field of its own.
+SOURCES = "sources"
+#: Longest source a fact may carry (a URL or a citation).
+MAX_SOURCE = 500
 
 #: A challenge topic (``challenge.literacy``) and a language code; frameworks use the same.
 TOPIC_PATTERN = r"^[a-z0-9][a-z0-9_-]*$"
@@ -101,7 +122,9 @@ def help_text() -> str:
         return ", ".join(f.name for f in PROFILE_FIELDS.values() if f.kind is kind)
 
     return (f"{names(FieldKind.TEXT)} (text; --lang, --from-file); {names(FieldKind.FIGURE)} "
-            "(figures; need --year); challenge.TOPIC (a rating from 1 to 5)")
+            f"(figures; need --year); challenge.TOPIC (a rating from 1 to 5); {names(FieldKind.DATE)} "
+            f"(dates, day first or ISO); {names(FieldKind.YEAR)} (a year). Any of them takes --source "
+            "(where the fact comes from)")
 
 
 def _field(name: str) -> tuple[ProfileField, str | None]:
@@ -130,13 +153,34 @@ def apply(
     year: int | None = None,
     lang: str = "en",
     today: dt.date | None = None,
+    source: str | None = None,
 ) -> dict[str, Any]:
-    """Return a new profile with ``name`` set to ``value`` (None clears it).
+    """Return a new profile with ``name`` set to ``value`` (None clears it, and its source).
 
     The stored profile is plain JSON: ``{"population": {"value": 8587100, "year": 2024},
-    "motivation": {"en": "..."}, "challenges": {"literacy": 4}}``.
+    "motivation": {"en": "..."}, "challenges": {"literacy": 4}, "member_since": "2025-12-04",
+    "sources": {"population": "https://..."}}``. ``source`` records where the value comes from.
     """
     profile = profile if isinstance(profile, dict) else {}  # a bad stored profile can still be repaired
+    new = _apply(profile, name, value, year=year, lang=lang, today=today, source=source)
+    key = "challenges" if name.startswith("challenge.") else name
+    sources = new.get(SOURCES)
+    sources = dict(sources) if isinstance(sources, dict) else {}
+    if value is None and key not in new:
+        sources.pop(key, None)
+    elif source is not None:
+        sources[key] = check_source(key, source)
+    if sources:
+        new[SOURCES] = sources
+    else:
+        new.pop(SOURCES, None)
+    return new
+
+
+def _apply(profile: dict[str, Any], name: str, value: str | None, *, year: int | None, lang: str,
+           today: dt.date | None, source: str | None) -> dict[str, Any]:
+    if source is not None and value is None:
+        raise InvalidValueError(f"{name}: --source goes with a value; clearing a field clears its source")
     if value is None and name in profile and (name not in PROFILE_FIELDS or name == "challenges"):
         return {k: v for k, v in profile.items() if k != name}  # an unknown field stored by an old import
     spec, topic = _field(name)
@@ -157,7 +201,12 @@ def apply(
         raise InvalidValueError(f"{name}: --year is for figures (population, area_km2, ...), not this field")
     if lang != "en" and spec.kind is not FieldKind.TEXT:
         raise InvalidValueError(f"{name}: --lang is for text fields (motivation, implementation, ...), not this field")
-    if spec.kind is FieldKind.RATINGS:
+    if spec.kind is FieldKind.DATE:
+        new[name] = check_date(name, value, today)
+    elif spec.kind is FieldKind.YEAR:
+        this_year = (today or dt.date.today()).year
+        new[name] = check_year(name, int(value) if value.isdigit() else value, this_year, "")
+    elif spec.kind is FieldKind.RATINGS:
         challenges = new.get("challenges")
         new["challenges"] = dict(challenges) if isinstance(challenges, dict) else {}  # a bad stored value is replaced
         new["challenges"][topic] = check_rating(name, value)
@@ -187,6 +236,29 @@ def check_rating(name: str, value: Any) -> int:
     if not 1 <= rating <= 5 or str(rating) != text:
         raise InvalidValueError(f"{name}: a rating is a whole number from 1 to 5, not {value!r}")
     return rating
+
+
+def check_date(name: str, value: Any, today: dt.date | None = None) -> str:
+    """A day (``04/12/2025``, ``2025-12-04``, ``ngày 4 tháng 12 năm 2025``), not in the future, as ISO."""
+    from readiness.dates import parse
+
+    if isinstance(value, dt.date):
+        value = value.isoformat()
+    day = parse(value, name, today=today) if isinstance(value, str) else None
+    if day is None or day.precision != "day":
+        raise InvalidValueError(f"{name}: give the day, e.g. 04/12/2025 or 2025-12-04, not {value!r}")
+    if day.first_day > (today or dt.date.today()):
+        raise InvalidValueError(f"{name}: {day.iso()} is in the future; give the day it happened")
+    return day.iso()
+
+
+def check_source(name: str, value: Any) -> str:
+    """Where a fact comes from: a web address or a citation, one line."""
+    text = clean(value) if isinstance(value, str) else ""
+    if not text or len(text) > MAX_SOURCE or "\n" in text:
+        raise InvalidValueError(f"{name}: a source is one line of at most {MAX_SOURCE} characters "
+                                "(a web address or a citation)")
+    return text
 
 
 def check_year(name: str, year: Any, this_year: int, flag: str = "year ") -> int:
@@ -225,6 +297,9 @@ def check_profile(raw: Any, *,
                           f"not {type(raw).__name__}")]
     this_year = (today or dt.date.today()).year
     for name, stored in raw.items():
+        if name == SOURCES:
+            out[SOURCES] = _check_sources(stored, raw, problems)
+            continue
         try:
             out[name] = _check_stored(str(name), stored, this_year, problems)
         except InvalidValueError as exc:
@@ -232,11 +307,44 @@ def check_profile(raw: Any, *,
     return {k: v for k, v in out.items() if v is not None}, problems
 
 
+def _check_sources(stored: Any, raw: dict[str, Any],
+                   problems: list[tuple[tuple[str, ...], str]]) -> dict[str, str] | None:
+    """The sources of a stored profile: one per field that is there."""
+    if not isinstance(stored, dict):
+        problems.append(((SOURCES,), f"{SOURCES}: give {{FIELD: SOURCE}}, not {stored!r}"[:300]))
+        return None
+    out: dict[str, str] = {}
+    for key, value in stored.items():
+        try:
+            if key not in PROFILE_FIELDS:
+                raise InvalidValueError(f"{SOURCES}.{key}: no profile field {key!r}")
+            if key not in raw:
+                raise InvalidValueError(f"{SOURCES}.{key}: a source for a field that is not set")
+            out[key] = check_source(f"{SOURCES}.{key}", value)
+        except InvalidValueError as exc:
+            problems.append(((SOURCES, str(key)), str(exc)))
+    return out or None
+
+
+def _stored_date(name: str, stored: Any, this_year: int) -> str:
+    """A stored date: ISO, as `city set` writes it, and not after this year."""
+    try:
+        day = dt.date.fromisoformat(stored) if isinstance(stored, str) and len(stored) == 10 else None
+    except ValueError:
+        day = None
+    if day is None or day.year > this_year:
+        raise InvalidValueError(f"{name}: a date is YYYY-MM-DD, not in the future, not {stored!r}"[:300])
+    return day.isoformat()
+
+
 def _check_stored(name: str, stored: Any, this_year: int, problems: list[tuple[tuple[str, ...], str]]) -> Any:
     spec = PROFILE_FIELDS.get(name)
     if spec is None:
         known = ", ".join(PROFILE_FIELDS)
         raise InvalidValueError(f"{name}: no profile field {name!r}; known: {known}")
+    if spec.kind in (FieldKind.DATE, FieldKind.YEAR):
+        return _stored_date(name, stored, this_year) if spec.kind is FieldKind.DATE \
+            else check_year(name, stored, this_year, "")
     if spec.kind is FieldKind.FIGURE:
         if not isinstance(stored, dict) or set(stored) != {"value", "year"}:
             raise InvalidValueError(f"{name}: a figure is {{value: NUMBER, year: YEAR}}, not {stored!r}"[:300])
@@ -313,10 +421,48 @@ def describe(profile: dict[str, Any]) -> list[dict[str, Any]]:
         elif spec.kind is FieldKind.TEXT:
             for lang, text in sorted(stored.items()):
                 rows.append({"field": name, "lang": lang, "value": text, "words": word_count(text)})
-        else:
+        elif spec.kind is FieldKind.RATINGS:
             for topic, rating in sorted(stored.items()):
                 rows.append({"field": f"challenge.{topic}", "value": rating})
+        else:
+            rows.append({"field": name, "value": stored})
+    sources = profile.get(SOURCES) if SOURCES not in bad else None
+    if isinstance(sources, dict):
+        for row in rows:
+            key = "challenges" if row["field"].startswith("challenge.") else row["field"]
+            if key in sources and "invalid" not in row:
+                row["source"] = sources[key]
     return rows
+
+
+def source_of(profile: Any, name: str) -> str | None:
+    """Where a profile fact comes from, when the profile says."""
+    sources = profile.get(SOURCES) if isinstance(profile, dict) else None
+    value = sources.get(name) if isinstance(sources, dict) else None
+    return value if isinstance(value, str) else None
+
+
+def shown_value(name: str, stored: Any, lang: str = "en") -> str | None:
+    """A stored fact as a person reads it: a figure with its unit, a date as the language writes it,
+    a text in ``lang`` (or the nearest language it has); None when it is not set."""
+    from readiness.numbers import format_number
+    from readiness.text import in_language
+
+    spec = PROFILE_FIELDS.get(name)
+    if spec is None or stored in (None, {}, ""):
+        return None
+    if spec.kind is FieldKind.FIGURE:
+        return f"{format_number(stored['value'])} {spec.unit}".strip()
+    if spec.kind is FieldKind.DATE:
+        from readiness.dates import from_iso
+
+        day = from_iso(stored)
+        return day.human(lang) if day is not None else str(stored)
+    if spec.kind is FieldKind.YEAR:
+        return str(stored)
+    if spec.kind is FieldKind.RATINGS:
+        return "; ".join(f"{topic}: {rating}" for topic, rating in sorted(stored.items()))
+    return in_language(stored, lang) or None
 
 
 def _shown(value: Any) -> str:

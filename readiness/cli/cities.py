@@ -100,18 +100,26 @@ def city_show(name: str, settings: Settings, fmt: str) -> None:
 @lang_option("Language of a text field.", choices=None)
 @click.option("--from-file", "from_file", type=click.Path(dir_okay=False),
               help="Read a text field from a UTF-8 file (motivation, implementation).")
-@click.option("--clear", is_flag=True, help="Remove the field's value.")
+@click.option("--clear", is_flag=True, help="Remove the field's value (and its source).")
+@click.option("--source", help="Where the value comes from: a web address or a citation.")
 @workspace_options
 @format_option
 def city_set(name: str, field: str, value: str | None, year: int | None, lang: str,
-             from_file: str | None, clear: bool, settings: Settings, fmt: str) -> None:
-    """Set one profile field of a city (the facts the GNLC form asks for).
+             from_file: str | None, clear: bool, source: str | None, settings: Settings, fmt: str) -> None:
+    """Set one profile field of a city (the facts the GNLC form asks for, and the state of its
+    application and membership).
+
+    The verdict of the application form reads the dates: ready to send to the National
+    Commission, sent (sent_to_national_commission), endorsed (endorsed_on), member
+    (member_since). The Learning City Award reads member_since and learning_city_award_year.
 
     \b
     Example:
-      readiness city set Hanoi population 8587100 --year 2024
+      readiness city set Hanoi population 8435700 --year 2022 --source https://...
       readiness city set Hanoi motivation --from-file motivation.txt
       readiness city set Hanoi challenge.literacy 3
+      readiness city set Hanoi sent_to_national_commission 15/05/2025
+      readiness city set Hanoi member_since 04/12/2025
       readiness city set Hanoi website --clear
     """
     from readiness.cities import set_profile
@@ -119,7 +127,7 @@ def city_set(name: str, field: str, value: str | None, year: int | None, lang: s
 
     value = _profile_value(field, value, from_file, clear)
     with open_workspace(settings) as ws:
-        detail = set_profile(ws, actor_of(settings), name, field, value, year=year, lang=lang)
+        detail = set_profile(ws, actor_of(settings), name, field, value, year=year, lang=lang, source=source)
     if fmt == "json":
         output.emit_json(detail.as_json())
     else:

@@ -187,18 +187,21 @@ def city_detail(detail: CityDetail) -> None:
     if detail.profile:
         rows = []
         for r in detail.profile:
+            source = r.get("source", "")
             if "invalid" in r:  # a bad value an old import stored: shown, not a crash; `city set --clear` removes it
-                rows.append((r["field"], f"invalid: {r['value']}", r["invalid"][:60]))
+                rows.append((r["field"], f"invalid: {r['value']}", r["invalid"][:60], ""))
             elif "year" in r:
-                rows.append((r["field"], f"{format_number(r['value'])} {r['unit']}".strip(), r["year"]))
+                rows.append((r["field"], f"{format_number(r['value'])} {r['unit']}".strip(), r["year"], source))
             elif "lang" in r:
                 text = r["value"] if len(r["value"]) <= 60 else r["value"][:57] + "..."
-                rows.append((r["field"], text, f"{r['lang']}, {r['words']} words"))
+                rows.append((r["field"], text, f"{r['lang']}, {r['words']} words", source))
             else:
-                rows.append((r["field"], r["value"], ""))
-        table(("FIELD", "VALUE", "YEAR / LANGUAGE"), rows)
+                rows.append((r["field"], r["value"], "", source))
+        table(("FIELD", "VALUE", "YEAR / LANGUAGE", "SOURCE"), rows)
     else:
         click.echo("no profile fields set; see `readiness city set --help`")
+    if detail.profile and detail.not_set:
+        click.echo(f"not set (no source gives them yet): {', '.join(detail.not_set)}")
     if detail.units:
         click.echo("units:")
         unit_lines(detail.units)

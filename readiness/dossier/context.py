@@ -301,9 +301,9 @@ def _profile_rows(prof: Mapping[str, Any], lang: str) -> list[dict[str, Any]]:
         if spec.kind.value == "figure":
             value = f"{format_number(stored['value'])} {spec.unit}".strip() if stored else None
             profile_rows.append({"label": label_text, "value": value, "year": stored["year"] if stored else None})
-        else:
-            text = in_language(stored, lang)
-            profile_rows.append({"label": label_text, "value": _nfc(text) or None, "year": None})
+        else:  # texts, and the membership and application dates (profile.shown_value says each)
+            text = profile_fields.shown_value(name, stored, lang)
+            profile_rows.append({"label": label_text, "value": _nfc(text) if text else None, "year": None})
     return profile_rows
 
 
