@@ -110,17 +110,20 @@ def audit_subject(event: AuditEvent) -> str:
 # Frameworks
 
 
-def requirement_text(criterion: Criterion, lang: str = "en") -> str:
-    """What satisfies a criterion, in one line: "evidence: event · 2 records or more · ..."."""
+def requirement_text(criterion: Criterion, lang: str = "en", own: bool = False) -> str:
+    """What satisfies a criterion, in one line: "evidence: event · 2 records or more · ...".
+
+    ``own``: the framework's counts and ages are its authors' (``own_thresholds``), said after them."""
     from readiness.labels import label
 
+    mark = f" {label('own_threshold', lang)}" if own else ""
     if criterion.evidence is not None:
         ev = criterion.evidence
         parts = [f" {label('or', lang)} ".join(label(k.value, lang) for k in ev.kinds)]
         if ev.min_count > 1:
-            parts.append(label("min_count", lang, n=ev.min_count))
+            parts.append(label("min_count", lang, n=ev.min_count) + (mark if not ev.max_age_years else ""))
         if ev.max_age_years:
-            parts.append(label("max_age", lang, n=f"{ev.max_age_years:g}"))
+            parts.append(label("max_age", lang, n=f"{ev.max_age_years:g}") + mark)
         if ev.file_required:
             parts.append(label("file attached", lang))
         if ev.verified_required:
@@ -132,9 +135,10 @@ def requirement_text(criterion: Criterion, lang: str = "en") -> str:
     if pr.max_words:
         parts.append(label("max_words", lang, n=pr.max_words))
     if pr.max_age_years:
-        parts.append(label("data_age", lang, n=f"{pr.max_age_years:g}"))
+        parts.append(label("data_age", lang, n=f"{pr.max_age_years:g}") + mark)
     if pr.topics:
-        parts.append(f"{label('topics', lang)}: " + ", ".join(pr.topics))
+        parts.append(f"{label('topics', lang)}: " + ", ".join(
+            t.id if t.title is None else f"{t.id} ({t.label(lang)})" for t in pr.topics))
     return f"{label('city profile', lang)}: " + " · ".join(parts)
 
 
@@ -156,25 +160,51 @@ def framework_tree(fw: Framework, lang: str, guidance: bool) -> None:
             for crit in area.criteria:
                 flags = []
                 if crit.blocking:
-                    flags.append(f"[red]{escape(label('blocking', lang))}[/]")
+                    own_rule = f" {label('own_rule', lang)}" if fw.own_thresholds else ""
+                    flags.append(f"[red]{escape(label('blocking', lang) + own_rule)}[/]")
+                if crit.applies_after:
+                    flags.append(f"[dim]{escape(label('waits_for', lang, field=crit.applies_after))}[/]")
                 if crit.weight != 1:
                     flags.append(f"{weight} {crit.weight:g}")
                 leaf = branch.add(f"[cyan]{escape(crit.id)}[/] {escape(crit.title.get(lang))}"
                                   + (f"  {' '.join(flags)}" if flags else ""))
-                leaf.add(f"[dim]{escape(requirement_text(crit, lang))}[/]")
+                leaf.add(f"[dim]{escape(requirement_text(crit, lang, fw.own_thresholds))}[/]")
                 if guidance and crit.guidance is not None:
                     leaf.add(escape(crit.guidance.get(lang)))
                 for ind in crit.indicators:
                     target = f", {label('target', lang)} {ind.target:g}" if ind.target is not None else ""
+                    own = f"; {label('own_indicator', lang)}" if ind.own else ""
                     leaf.add(f"[dim]{escape(label('indicator', lang))} {escape(ind.id)}: "
-                             f"{escape(ind.title.get(lang))} ({escape(ind.unit)}{target})[/]")
+                             f"{escape(ind.title.get(lang))} ({escape(ind.unit)}{target}{escape(own)})[/]")
                 if crit.maps_to:
                     leaf.add(f"[dim]{escape(label('also counts for', lang))}: {escape(', '.join(crit.maps_to))}[/]")
 
     add_areas(root, fw.areas)
     console().print(root)
     click.echo("\n" + label("summary", lang, areas=len(fw.leaf_areas()), criteria=len(fw.criteria),
-                            threshold=f"{fw.threshold:.0%}"))
+                            threshold=f"{fw.threshold:.0%}" + (f" {label('own_threshold', lang)}"
+                                                               if fw.own_thresholds else "")))
+    if fw.eligibility is not None:
+        for line in eligibility_rules(fw, lang):
+            click.echo(f"{label('eligibility', lang)}: {line}")
+
+
+def eligibility_rules(fw: Framework, lang: str) -> list[str]:
+    """A framework's eligibility rules in words, one line each."""
+    from readiness.labels import label
+
+    rules = fw.eligibility
+    if rules is None:
+        return []
+    lines = []
+    if rules.member_more_than_months is not None:
+        lines.append(label("rule.member_months", lang, months=rules.member_more_than_months))
+    if rules.past_winner_wait_years is not None:
+        lines.append(label("rule.winner_wait", lang, years=rules.past_winner_wait_years))
+    if rules.evidence_since_membership:
+        lines.append(label("rule.since_membership", lang))
+    lines += [note.get(lang) for note in rules.notes]
+    return lines
 
 
 # ---------------------------------------------------------------------------------------------

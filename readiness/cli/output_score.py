@@ -23,7 +23,8 @@ if TYPE_CHECKING:
     from readiness.scoring.report import Explanation
 
 STYLE = {"met": "green", "partial": "yellow", "unverified": "yellow", "stale": "magenta", "missing": "red",
-         "not_applicable": "dim", "ready": "bold green", "ready_with_gaps": "bold yellow", "not_ready": "bold red"}
+         "not_applicable": "dim", "ready": "bold green", "ready_with_gaps": "bold yellow", "not_ready": "bold red",
+         "sent": "bold cyan", "endorsed": "bold green", "member": "bold green", "not_eligible": "bold red"}
 
 
 def pct(value: float | None, lang: str = "en") -> str:
@@ -37,16 +38,35 @@ def _styled(status: str, lang: str) -> Any:
     return Text(label(status, lang), style=STYLE.get(status, ""))
 
 
+def verdict_text(card: Scorecard, lang: str) -> str:
+    """The verdict in the framework's own words when it has them ("ready to send to the National
+    Commission"), else the tool's ("ready"); "no score" when there is none."""
+    if card.verdict is None:
+        return label("no score", lang)
+    if card.verdict_label:
+        return in_language(card.verdict_label, lang)
+    return label(card.verdict, lang)
+
+
 def verdict_line(card: Scorecard, lang: str) -> str:
-    """The totals and the verdict in one line, the two numbers kept apart."""
-    verdict = label(card.verdict, lang) if card.verdict else label("no score", lang)
-    parts = [label("line.score", lang, score=pct(card.score, lang), threshold=f"{card.threshold:.0%}"),
+    """The totals and the verdict in one line, the two numbers kept apart; the framework's own
+    thresholds and rules marked as such, and what eligibility and the evidence window say."""
+    verdict = verdict_text(card, lang)
+    own = f" {label('own_threshold', lang)}" if card.own_thresholds else ""
+    parts = [label("line.score", lang, score=pct(card.score, lang), threshold=f"{card.threshold:.0%}{own}"),
              label("line.met", lang, met=card.met, applicable=card.applicable, share=pct(card.met_share, lang))]
     if card.not_applicable:
         parts.append(label("line.na", lang, n=card.not_applicable))
     line = " · ".join(parts) + f" · {label('line.verdict', lang)}: {verdict.upper()}"
     if card.blocking_unmet:
-        line += f" ({label('line.blocking', lang)}: {', '.join(split_ref(r)[1] for r in card.blocking_unmet)})"
+        rule = f" {label('own_rule', lang)}" if card.own_thresholds else ""
+        line += f" ({label('line.blocking', lang)}{rule}: {', '.join(split_ref(r)[1] for r in card.blocking_unmet)})"
+    for reason in card.eligibility:
+        line += f"\n  - {reason_text(reason, lang)}"
+    if card.evidence_since is not None:
+        line += f"\n  {label('evidence_since', lang, date=card.evidence_since.isoformat())}"
+    for note_text in card.eligibility_notes:
+        line += f"\n  {label('eligibility', lang)}: {in_language(note_text, lang)}"
     return line
 
 
@@ -76,7 +96,7 @@ def scorecard_table(card: Scorecard, lang: str) -> None:
             counted = ", ".join(c.counted[:3]) + (f" +{len(c.counted) - 3}" if len(c.counted) > 3 else "") \
                 if c.counted else (f"{c.counted_records} record(s)" if c.counted_records else "")
             if c.status == "not_applicable":
-                counted = c.justification or ""
+                counted = c.justification or (label("waits_for", lang, field=c.waits_for) if c.waits_for else "")
             elif c.basis == "profile":
                 counted = ", ".join(f.field for f in c.fields if f.ok)
             t.add_row(Text(f"{'  ' * (depth + 1)}{c.id} {safe(in_language(c.title, lang))}{flag}"),
@@ -99,14 +119,20 @@ def explain(explanation: Explanation, lang: str) -> None:
     click.echo(safe(f"{criterion.ref}  {in_language(criterion.title, lang)}"))
     asks, status = f"{label('x.asks', lang)}:", f"{label('x.status', lang)}:"
     width = max(len(asks), len(status)) + 2
-    click.echo(f"  {asks:<{width}}{requirement_text(crit, lang)}"
-               + (f"  ({label('blocking', lang)})" if crit.blocking else ""))
+    own = explanation.framework.own_thresholds
+    click.echo(f"  {asks:<{width}}{requirement_text(crit, lang, own)}"
+               + (f"  ({label('blocking', lang)}{' ' + label('own_rule', lang) if own else ''})"
+                  if crit.blocking else ""))
     coverage = "-" if criterion.coverage is None else pct(criterion.coverage, lang)
     click.echo(f"  {status:<{width}}" + label("x.status_line", lang, status=label(criterion.status, lang),
                                               coverage=coverage, points=f"{criterion.share * 100:.1f}",
                                               framework=card.framework))
     if criterion.justification:
         click.echo(safe(f"  {label('x.na', lang)}: {criterion.justification}"))
+    if criterion.waits_for:
+        click.echo(f"  {label('x.na', lang)}: {label('waits_for', lang, field=criterion.waits_for)}")
+    if card.evidence_since is not None:
+        click.echo(f"  {label('evidence_since', lang, date=card.evidence_since.isoformat())}")
     if criterion.records:
         rows = []
         for r in criterion.records:
@@ -130,7 +156,8 @@ def explain(explanation: Explanation, lang: str) -> None:
         target = "" if ind.target_reached is None else ", " + (
             label("x.target_reached", lang) if ind.target_reached
             else label("x.target_missed", lang, target=f"{ind.target:g}"))
-        click.echo(safe(f"  {label('indicator', lang)} {ind.id}: {value}, {label(ind.status, lang)}{target}"))
+        own_ind = f" ({label('own_indicator', lang)})" if ind.own else ""
+        click.echo(safe(f"  {label('indicator', lang)} {ind.id}{own_ind}: {value}, {label(ind.status, lang)}{target}"))
     gap = explanation.gap
     if gap:
         click.echo(f"  {label('x.todo', lang)}:")
@@ -165,9 +192,13 @@ def gaps_table(gaps: Sequence[Gap], lang: str) -> None:
         if g.units:
             todo += f"\n  {label('owner', lang)}: {', '.join(g.units)}" \
                 + (f" ({label('suggested', lang)})" if g.owner_suggested else "")
+        if g.blocking and g.status != "met" and g.own_rule:
+            priority.append("*")
         t.add_row(str(i), priority, Text(safe(f"{g.criterion}\n{in_language(g.title, lang)}", lines=True)),
                   _styled(g.status, lang), Text(safe(todo, lines=True)))
     console().print(t)
+    if any(g.blocking and g.status != "met" and g.own_rule for g in gaps):
+        click.echo(f"* {label('blocking', lang)} {label('own_rule', lang)}")
 
 
 def all_cities_table(cards: Sequence[Scorecard], lang: str) -> None:
@@ -180,7 +211,7 @@ def all_cities_table(cards: Sequence[Scorecard], lang: str) -> None:
                           ("verdict", "left"), ("blocking", "left")):
         t.add_column(label(f"col.{name}", lang), justify=justify, overflow="fold")  # type: ignore[arg-type]
     for c in cards:
-        verdict = label(c.verdict, lang) if c.verdict else label("no score", lang)
+        verdict = verdict_text(c, lang)
         t.add_row(Text(safe(c.city)), c.framework, pct(c.score, lang),
                   f"{c.met}/{c.applicable} ({pct(c.met_share, lang)})",
                   Text(verdict, style=STYLE.get(c.verdict or "", "")),

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from readiness.errors import AmbiguousError, InvalidValueError, UnknownFrameworkError
-from readiness.frameworks.schema import Criterion, Framework
+from readiness.frameworks.schema import Criterion, Framework, Topic
 from readiness.text import clean, split_ref
 
 # ---------------------------------------------------------------------------------------------
@@ -74,13 +74,25 @@ class Catalogue:
         return entry.framework.letters() if entry else []
 
     def rating_topics(self, field_name: str) -> list[str]:
-        """The topics that criteria rating a profile field (``check: ratings``) list, each once."""
-        topics: dict[str, None] = {}
+        """The topics (ids) that criteria rating a profile field (``check: ratings``) list, each once."""
+        return list(self.rating_topic_titles(field_name))
+
+    def rating_topic_titles(self, field_name: str) -> dict[str, Topic]:
+        """The topics that criteria rating a profile field list, each once, by id, with their titles
+        (``topic.label(lang)`` is what a person reads in place of the id: "Xóa mù chữ", not ``literacy``)."""
+        topics: dict[str, Topic] = {}
         for entry in self.entries.values():
             for criterion in entry.framework.criteria.values():
                 if criterion.profile is not None and field_name in criterion.profile.fields:
-                    topics.update(dict.fromkeys(criterion.profile.topics))
-        return list(topics)
+                    for topic in criterion.profile.topics:
+                        if topic.id not in topics or topics[topic.id].title is None:
+                            topics[topic.id] = topic
+        return topics
+
+    def topic_label(self, field_name: str, topic_id: str, lang: str) -> str:
+        """A rated topic as a person reads it in ``lang``: its title, else its id."""
+        topic = self.rating_topic_titles(field_name).get(topic_id)
+        return topic.label(lang) if topic is not None else topic_id
 
     def resolve(self, ref: str) -> Criterion | None:
         """The criterion a ``framework:criterion`` reference names, or None."""

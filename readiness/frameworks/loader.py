@@ -215,6 +215,7 @@ def _check_framework(fw: Framework, data: Any, name: str) -> list[Problem]:
     for aloc, area in _area_locs(fw.areas, ("areas",)):
         check.area(area, aloc)
     check.verdict_rules()
+    check.eligibility()
     return check.problems
 
 
@@ -265,6 +266,10 @@ class _FrameworkCheck:
             self.text(ind.title, cloc + ("indicators", k, "title"))
         if crit.profile is not None:
             _check_profile(crit.profile, cloc + ("profile",), self.add)
+            for k, topic in enumerate(crit.profile.topics):
+                self.text(topic.title, cloc + ("profile", "topics", k, "title"))
+        if crit.applies_after is not None:
+            _date_field(crit.applies_after, cloc + ("applies_after",), self.add)
         if crit.letter and (crit.evidence is None or EvidenceKind.LETTER not in crit.evidence.kinds):
             self.add(cloc + ("letter",), "a letter is met by records of kind letter: "
                                          "give `evidence: {kinds: [letter], ...}`")
@@ -282,6 +287,25 @@ class _FrameworkCheck:
                 self.add(("verdict", i), "a rule without `when:` matches everything: it must be the last")
             if rule.when is not None and rule.when == Condition():
                 self.add(("verdict", i, "when"), "give at least one condition, or leave `when:` out")
+            self.text(rule.label, ("verdict", i, "label"))
+            waits = (rule.when.profile_set if rule.when is not None else None) or ()
+            for k, name in enumerate(waits):
+                _date_field(name, ("verdict", i, "when", "profile_set", k), self.add)
+
+    def eligibility(self) -> None:
+        rules = self.fw.eligibility
+        if rules is None:
+            return
+        for k, text in enumerate(rules.notes):
+            self.text(text, ("eligibility", "notes", k))
+
+
+def _date_field(name: str, loc: tuple, add: Callable[[tuple, str], None]) -> None:
+    """A profile field a rule waits for: it must be a date or year field (member_since, ...)."""
+    spec = PROFILE_FIELDS.get(name)
+    dates = [n for n, f in PROFILE_FIELDS.items() if f.kind in (FieldKind.DATE, FieldKind.YEAR)]
+    if spec is None or spec.kind not in (FieldKind.DATE, FieldKind.YEAR):
+        add(loc, f"{name!r} is not a profile date; give one of {', '.join(dates)}")
 
 
 def _check_profile(req: ProfileRequirement, loc: tuple, add: Callable[[tuple, str], None]) -> None:

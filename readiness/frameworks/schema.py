@@ -12,6 +12,18 @@ language on an area (for every criterion under it) or on a criterion, beyond the
 titles and guidance; ``letter: true`` on the criteria the dossier lists as signed letters; and
 ``suggest: N`` on the frameworks whose criteria are suggested for a document when none is named.
 
+What is whose: ``own_thresholds: true`` says the framework's threshold, verdict rules, blocking
+flags and evidence counts and ages are its authors' choices, not rules of its sources (shown as
+"our threshold, not UNESCO's" wherever they appear); ``own: true`` on an indicator says it is a
+proxy the authors chose, not a measurement the source names. ``status: draft`` marks wording not
+yet checked against the source.
+
+State and eligibility: a verdict rule may depend on the city profile's dates (``profile_set``:
+the application sent, endorsed, the city a member) and carry its own ``label``; a criterion may
+apply only once a profile date is set (``applies_after``: the National Commission's endorsement
+is due once the form is sent); ``eligibility`` says who may be scored at all (the Learning City
+Award: members of more than 12 months, past winners after 6 years, evidence since joining only).
+
 Loading is strict: unknown keys, duplicate keys or ids, unknown evidence kinds or profile
 fields, non-positive weights and crosswalks to criteria that do not exist are all reported, each
 as a ``Problem`` with file and line, and every problem of a file is reported at once.
@@ -20,7 +32,7 @@ as a ``Problem`` with file and line, and every problem of a file is reported at 
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from enum import Enum
 from typing import Annotated, Any, Literal, Protocol, Self, TypeVar
@@ -28,6 +40,7 @@ from typing import Annotated, Any, Literal, Protocol, Self, TypeVar
 from pydantic import (
     AfterValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     PlainValidator,
@@ -108,6 +121,13 @@ class Verdict(str, Enum):
     READY = "ready"
     READY_WITH_GAPS = "ready_with_gaps"
     NOT_READY = "not_ready"
+    #: The application states the profile records (``profile_set``): sent to the National
+    #: Commission, endorsed by it, and the city a member of the network.
+    SENT = "sent"
+    ENDORSED = "endorsed"
+    MEMBER = "member"
+    #: The framework's ``eligibility`` does not hold (the Learning City Award's membership rules).
+    NOT_ELIGIBLE = "not_eligible"
 
 
 class _Model(BaseModel):
@@ -164,6 +184,25 @@ class EvidenceRequirement(_Model):
     verified_required: bool = False
 
 
+class Topic(_Model):
+    """A topic a ratings criterion asks the city to rate, with its title per language.
+
+    In a file either a bare id (``literacy``) or ``{id: literacy, title: {en: ..., vi: ...}}``;
+    the id is what ``city set CITY challenge.ID N`` and the stored ratings use, the title what a
+    person reads."""
+
+    id: Annotated[str, StringConstraints(pattern=TOPIC_PATTERN)]
+    title: Text | None = None
+
+    def label(self, lang: str) -> str:
+        """The title in ``lang`` (or the nearest language it has), else the id."""
+        return self.title.get(lang) if self.title is not None else self.id
+
+
+def _topic(value: Any) -> Any:
+    return {"id": value} if isinstance(value, str) else value
+
+
 class ProfileRequirement(_Model):
     """A criterion met by facts in the city profile rather than by evidence records."""
 
@@ -171,11 +210,18 @@ class ProfileRequirement(_Model):
     check: ProfileCheck = ProfileCheck.PRESENT
     max_words: int | None = Field(default=None, ge=1)
     max_age_years: float | None = Field(default=None, gt=0)
-    topics: tuple[Annotated[str, StringConstraints(pattern=TOPIC_PATTERN)], ...] = ()
+    topics: tuple[Annotated[Topic, BeforeValidator(_topic)], ...] = ()
+
+    @property
+    def topic_ids(self) -> tuple[str, ...]:
+        return tuple(t.id for t in self.topics)
 
 
 class Indicator(_Model):
-    """A measurement with a unit and an optional target."""
+    """A measurement with a unit and an optional target.
+
+    ``own: true``: a proxy the framework's authors chose (its name, unit and age limit are
+    theirs), not a measurement the source names; shown so wherever indicators are shown."""
 
     id: Id
     title: Text
@@ -183,6 +229,7 @@ class Indicator(_Model):
     target: float | None = None
     direction: Literal["at_least", "at_most"] = "at_least"
     max_age_years: float | None = Field(default=None, gt=0)
+    own: bool = False
 
 
 class Criterion(_Model):
@@ -202,6 +249,9 @@ class Criterion(_Model):
     keywords: Keywords | None = None
     #: A signed letter the dossier lists (the application's pledge, its endorsement).
     letter: bool = False
+    #: A profile date (``sent_to_national_commission``) before which the criterion is not yet
+    #: due: until it is set the criterion is left out of the score, like one not applicable.
+    applies_after: NonEmpty | None = None
 
     @model_validator(mode="after")
     def _one_way_to_meet(self) -> Criterion:
@@ -229,19 +279,44 @@ class Area(_Model):
 
 
 class Condition(_Model):
-    """When a verdict rule applies; every condition given must hold."""
+    """When a verdict rule applies; every condition given must hold.
+
+    ``profile_set``: these profile fields are set (the application's dates: sent, endorsed, member)."""
 
     blocking_unmet: bool | None = None
     score_at_least: ScoreLevel | None = None
     score_below: ScoreLevel | None = None
     met_share_at_least: Fraction | None = None
+    profile_set: tuple[NonEmpty, ...] | None = None
 
 
 class VerdictRule(_Model):
-    """``verdict`` applies when ``when`` holds; the last rule has no ``when``."""
+    """``verdict`` applies when ``when`` holds; the last rule has no ``when``. ``label`` says the
+    verdict in this framework's words ("ready to send to the National Commission")."""
 
     verdict: Verdict
     when: Condition | None = None
+    label: Text | None = None
+
+
+class Eligibility(_Model):
+    """Who may be scored against the framework at all, from the city profile (the Learning City
+    Award's rules). Any rule not met makes the verdict ``not_eligible``, with its reasons.
+
+    * ``member_more_than_months``: the city must have been a member (``member_since``) for more
+      than this many months on the as-of day;
+    * ``past_winner_wait_years``: a city that won (``learning_city_award_year``) waits this many
+      years before it may be nominated again;
+    * ``evidence_since_membership``: only evidence dated on or after ``member_since`` counts
+      (progress since joining);
+    * ``notes``: rules no single city's data can check (nominations per National Commission),
+      shown beside the verdict.
+    """
+
+    member_more_than_months: int | None = Field(default=None, ge=0)
+    past_winner_wait_years: int | None = Field(default=None, ge=1)
+    evidence_since_membership: bool = False
+    notes: tuple[Text, ...] = ()
 
 
 class Framework(_Model):
@@ -260,6 +335,10 @@ class Framework(_Model):
     #: Suggest this framework's criteria for a document when no framework is named; the number
     #: orders such frameworks (1 first). None: only when named.
     suggest: int | None = Field(default=None, ge=1)
+    #: The threshold, verdict rules, blocking flags and evidence counts and ages are the authors'
+    #: own choices, not rules of the sources: every display says so.
+    own_thresholds: bool = False
+    eligibility: Eligibility | None = None
     verdict: tuple[VerdictRule, ...] = Field(min_length=1)
     areas: tuple[Area, ...] = Field(min_length=1)
 
@@ -302,11 +381,19 @@ class Framework(_Model):
             (kept if cid in self._criteria else gone).append(cid)
         return LinkCheck(self.id, self.version, kept, gone)
 
-    def decide(self, *, blocking_unmet: bool, score: float | None, met_share: float | None) -> Verdict:
+    def decide(self, *, blocking_unmet: bool, score: float | None, met_share: float | None,
+               profile: Mapping[str, Any] | None = None) -> Verdict:
         """Apply the verdict rules, first match wins; ``None`` scores match no score rule."""
+        return self.decide_rule(blocking_unmet=blocking_unmet, score=score, met_share=met_share,
+                                profile=profile).verdict
+
+    def decide_rule(self, *, blocking_unmet: bool, score: float | None, met_share: float | None,
+                    profile: Mapping[str, Any] | None = None) -> VerdictRule:
+        """The first verdict rule that holds (its verdict and its label)."""
         for rule in self.verdict:
-            if rule.when is None or _holds(rule.when, self.threshold, blocking_unmet, score, met_share):
-                return rule.verdict
+            if rule.when is None or _holds(rule.when, self.threshold, blocking_unmet, score, met_share,
+                                           profile or {}):
+                return rule
         raise AssertionError("validated frameworks end with a rule without `when`")
 
 
@@ -324,11 +411,14 @@ class LinkCheck:
 
 
 def _holds(
-    cond: Condition, threshold: float, blocking_unmet: bool, score: float | None, met_share: float | None
+    cond: Condition, threshold: float, blocking_unmet: bool, score: float | None, met_share: float | None,
+    profile: Mapping[str, Any],
 ) -> bool:
     def level(value: float | str) -> float:
         return threshold if value == "threshold" else float(value)
 
+    if cond.profile_set is not None and not all(profile.get(name) for name in cond.profile_set):
+        return False
     if cond.blocking_unmet is not None and cond.blocking_unmet != blocking_unmet:
         return False
     if cond.score_at_least is not None and (score is None or score < level(cond.score_at_least)):

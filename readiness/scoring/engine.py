@@ -38,7 +38,7 @@ from readiness.profile import PROFILE_FIELDS
 from readiness.text import word_count
 
 Status = Literal["met", "partial", "missing", "stale", "unverified", "not_applicable"]
-Timing = Literal["ok", "future", "expired", "undated", "too_old"]
+Timing = Literal["ok", "future", "expired", "undated", "too_old", "before_window"]
 
 #: Statuses in the order a reader meets them, best first.
 STATUSES: tuple[str, ...] = ("met", "partial", "unverified", "stale", "missing", "not_applicable")
@@ -77,10 +77,19 @@ DEFINITIONS: dict[str, dict[str, str]] = {
     "verdict": {
         "en": "The framework's verdict rules, first that holds: by default not ready when a "
               "blocking criterion is unmet, ready when the score reaches the framework's "
-              "threshold, otherwise ready with gaps.",
+              "threshold, otherwise ready with gaps. The application form's verdict follows the "
+              "city's dates first: member, endorsed by the National Commission, sent to it; "
+              "before that, ready to send. A framework with eligibility rules (the Learning City "
+              "Award) says not eligible, with the reasons, when they do not hold. The bundled "
+              "frameworks' thresholds and blocking flags are ours, not UNESCO's.",
         "vi": "Theo các quy tắc kết luận của bộ tiêu chí, quy tắc đầu tiên thỏa mãn được áp dụng: "
               "mặc định là chưa sẵn sàng khi còn tiêu chí bắt buộc chưa đạt, sẵn sàng khi điểm đạt "
-              "ngưỡng của bộ tiêu chí, còn lại là sẵn sàng nhưng còn thiếu sót.",
+              "ngưỡng của bộ tiêu chí, còn lại là sẵn sàng nhưng còn thiếu sót. Kết luận của hồ sơ "
+              "đăng ký xét các mốc thời gian của thành phố trước: đã là thành viên, đã được Ủy ban "
+              "Quốc gia UNESCO xác nhận, đã gửi Ủy ban; trước đó là sẵn sàng gửi. Bộ tiêu chí có điều "
+              "kiện tham gia (Giải thưởng Thành phố học tập) kết luận chưa đủ điều kiện, kèm lý do, "
+              "khi điều kiện chưa thỏa mãn. Ngưỡng điểm và tiêu chí bắt buộc của các bộ tiêu chí kèm "
+              "theo là do chúng tôi đặt, không phải của UNESCO.",
     },
     "gain": {
         "en": "What closing a gap adds to the score, in points: the criterion's share of the "
@@ -211,6 +220,8 @@ class IndicatorScore(_Out):
     record: str | None = None
     status: Literal["fresh", "stale", "missing"]
     target_reached: bool | None = None
+    #: A proxy the framework's authors chose, not a measurement its source names.
+    own: bool = False
 
 
 class CriterionScore(_Out):
@@ -226,6 +237,8 @@ class CriterionScore(_Out):
     #: Its share of the framework's total weight (0 when not applicable).
     share: float = 0.0
     justification: str | None = None
+    #: Not yet due: the profile date it waits for (``applies_after``); left out of the score meanwhile.
+    waits_for: str | None = None
     counted: list[str] = []
     records: SkipValidation[list[RecordCheck]] = []
     #: Records counted (a group in the national view may hold many).
@@ -265,6 +278,8 @@ class Gap(_Out):
     #: most counting records to its area.
     units: list[str] = []
     owner_suggested: bool = False
+    #: Its blocking flag and thresholds are the framework authors' rules, not UNESCO's.
+    own_rule: bool = False
 
 
 class Scorecard(_Out):
@@ -290,6 +305,18 @@ class Scorecard(_Out):
     verdict: str | None
     areas: list[AreaScore]
     gaps: list[Gap] = []
+    #: The verdict in the framework's own words ("ready to send to the National Commission"), when it has them.
+    verdict_label: dict[str, str] | None = None
+    #: The threshold, verdict rules, blocking flags and evidence counts and ages are the framework
+    #: authors' choices, not UNESCO's (``Framework.own_thresholds``).
+    own_thresholds: bool = False
+    #: Eligibility (``Framework.eligibility``): None when the framework has no such rules; else
+    #: whether the city may be scored, the reasons it may not, and the rules no city's data checks.
+    eligible: bool | None = None
+    eligibility: list[Reason] = []
+    eligibility_notes: list[dict[str, str]] = []
+    #: Only evidence dated on or after this day counts (progress since joining the network).
+    evidence_since: dt.date | None = None
 
     def all_criteria(self) -> list[CriterionScore]:
         return [c for a in walk_areas(self.areas) for c in a.criteria]
@@ -315,17 +342,24 @@ def cutoff_of(max_age_years: float | None, as_of: dt.date) -> dt.date | None:
     return years_before(as_of, max_age_years) if max_age_years else None
 
 
-def timing_of(record: RecordFact, as_of: dt.date, cutoff: dt.date | None) -> Timing:
+def timing_of(record: RecordFact, as_of: dt.date, cutoff: dt.date | None, since: dt.date | None = None) -> Timing:
     """Where a record stands in time for a criterion with this cutoff.
 
     A record counts from the first day its start could be (dated "2025": from 1 January 2025)
     and ages from the last day it could be (from 31 December 2025): partial dates get the
-    benefit of the doubt. ``facts.national_candidates`` states the same rule in SQL.
+    benefit of the doubt. ``facts.national_candidates`` states the same rule in SQL. ``since``
+    opens an evidence window (the Learning City Award counts progress since joining): a record
+    whose date (its end, else its start) is before it does not count, nor one with no date.
     """
     if record.start is not None and record.start.first_day > as_of:
         return "future"
     if record.valid_until is not None and record.valid_until.last_day < as_of:
         return "expired"
+    if since is not None:
+        if record.dated is None:
+            return "undated"
+        if record.dated.last_day < since:
+            return "before_window"
     if cutoff is None:
         return "ok"
     dated = record.dated
@@ -372,11 +406,12 @@ def crosswalk(catalogue: Catalogue | Iterable[Framework]) -> dict[str, set[str]]
 
 
 def candidates_from_records(framework: Framework, records: Iterable[RecordFact], as_of: dt.date,
-                            joined: Mapping[str, set[str]]) -> dict[str, list[Tally]]:
+                            joined: Mapping[str, set[str]], since: dt.date | None = None) -> dict[str, list[Tally]]:
     """Each record linked to a criterion (directly or through a crosswalk) as a one-record tally.
 
     A record linked both directly and through a crosswalk is taken once, as direct.
-    ``facts.national_candidates`` follows the same rules in SQL.
+    ``facts.national_candidates`` follows the same rules in SQL. ``since``: the evidence window's
+    first day (``timing_of``).
     """
     by_link: dict[str, list[RecordFact]] = defaultdict(list)
     for r in records:
@@ -403,7 +438,7 @@ def candidates_from_records(framework: Framework, records: Iterable[RecordFact],
                     continue
                 timing = timings.get(r.code)
                 if timing is None:
-                    timing = timings[r.code] = timing_of(r, as_of, cutoff)
+                    timing = timings[r.code] = timing_of(r, as_of, cutoff, since)
                 seen[r.code] = Tally(1, r.status == "verified", r.files > 0, timing,
                                      record=r, via=via, wrong_kind=wrong_kind, rejected=r.status == "rejected")
         if seen:
@@ -500,7 +535,7 @@ def check_profile(criterion: Criterion, profile: Mapping[str, Any],
         part = 1.0
         if req.check is ProfileCheck.RATINGS:
             rated = stored or {}
-            missing = [t for t in req.topics if t not in rated]
+            missing = [t for t in req.topic_ids if t not in rated]
             part = (len(req.topics) - len(missing)) / len(req.topics)
             if missing:
                 problem = Reason(code="unrated", params={"topics": missing})
@@ -561,7 +596,7 @@ def score_indicators(criterion: Criterion, framework: Framework, values: Sequenc
             found.append((year or 0, v.record, v, year))
         if not found:
             out.append(IndicatorScore(id=ind.id, title=dict(ind.title.root), unit=ind.unit, target=ind.target,
-                                      direction=ind.direction, status="missing"))
+                                      direction=ind.direction, status="missing", own=ind.own))
             continue
         _, _, v, year = max(found, key=lambda f: (f[0], f[1]))
         cutoff = cutoff_of(ind.max_age_years, as_of)
@@ -571,7 +606,7 @@ def score_indicators(criterion: Criterion, framework: Framework, values: Sequenc
             reached = v.value >= ind.target if ind.direction == "at_least" else v.value <= ind.target
         out.append(IndicatorScore(id=ind.id, title=dict(ind.title.root), unit=ind.unit, target=ind.target,
                                   direction=ind.direction, value=v.value, year=year, record=v.record,
-                                  status="fresh" if fresh else "stale", target_reached=reached))
+                                  status="fresh" if fresh else "stale", target_reached=reached, own=ind.own))
     return out
 
 
@@ -589,8 +624,9 @@ def score(framework: Framework, city: CityFacts, as_of: dt.date, *,
     (``crosswalk(catalogue)``); without it only direct links count. ``with_gaps=False`` skips
     the gaps (they need records, which counted tallies do not have).
     """
+    eligible, reasons, since = check_eligibility(framework, city.profile, as_of)
     if candidates is None:
-        candidates = candidates_from_records(framework, city.records, as_of, joined or {})
+        candidates = candidates_from_records(framework, city.records, as_of, joined or {}, since)
     record_dates = {r.code: r.dated for r in city.records}
     made: dict[tuple, RecordCheck] = {}
     results: dict[str, dict[str, Any]] = {}  # each criterion's fields, made a model once its share is known
@@ -603,6 +639,8 @@ def score(framework: Framework, city: CityFacts, as_of: dt.date, *,
             if crit.indicators else [])
         if ref in city.not_applicable:
             result.update(status="not_applicable", coverage=None, justification=city.not_applicable[ref])
+        elif crit.applies_after is not None and not city.profile.get(crit.applies_after):
+            result.update(status="not_applicable", coverage=None, waits_for=crit.applies_after)
         elif crit.evidence is not None:
             status, coverage, n, checks = assess(crit, framework, candidates.get(ref, ()), made)
             result.update(status=status, coverage=coverage, records=checks, counted_records=n,
@@ -646,18 +684,55 @@ def score(framework: Framework, city: CityFacts, as_of: dt.date, *,
     met = sum(c.status == "met" for c in applicable)
     blocking_unmet = [c.ref for c in applicable if c.blocking and c.status != "met"]
     met_share = met / len(applicable) if applicable else None
-    verdict = None
-    if total is not None:
-        verdict = framework.decide(blocking_unmet=bool(blocking_unmet), score=total, met_share=met_share).value
+    verdict, verdict_label = None, None
+    if eligible is False:
+        verdict = "not_eligible"
+    elif total is not None:
+        rule = framework.decide_rule(blocking_unmet=bool(blocking_unmet), score=total, met_share=met_share,
+                                     profile=city.profile)
+        verdict = rule.verdict.value
+        verdict_label = dict(rule.label.root) if rule.label is not None else None
     card = Scorecard(
         city=city.name, city_code=city.code, framework=framework.id, framework_name=dict(framework.name.root),
         version=framework.version, draft=framework.status == "draft", as_of=as_of, threshold=framework.threshold,
         unverified_weight=framework.unverified_weight, score=total, met_share=met_share, met=met,
         applicable=len(applicable), not_applicable=len(criteria) - len(applicable), criteria=len(criteria),
-        blocking_unmet=blocking_unmet, verdict=verdict, areas=areas)
+        blocking_unmet=blocking_unmet, verdict=verdict, areas=areas, verdict_label=verdict_label,
+        own_thresholds=framework.own_thresholds, eligible=eligible, eligibility=reasons,
+        eligibility_notes=[dict(n.root) for n in framework.eligibility.notes] if framework.eligibility else [],
+        evidence_since=since)
     if not with_gaps:
         return card
     return card.model_copy(update={"gaps": find_gaps(card, framework, city, as_of)})
+
+
+def check_eligibility(framework: Framework, profile: Mapping[str, Any],
+                      as_of: dt.date) -> tuple[bool | None, list[Reason], dt.date | None]:
+    """Whether the city may be scored against a framework with ``eligibility`` rules, the reasons
+    it may not, and the first day of its evidence window (``member_since``, when the rules count
+    progress since joining). ``(None, [], None)`` for a framework without such rules."""
+    rules = framework.eligibility
+    if rules is None:
+        return None, [], None
+    reasons: list[Reason] = []
+    member = profile.get("member_since")
+    since = dt.date.fromisoformat(member) if isinstance(member, str) else None
+    if rules.member_more_than_months is not None:
+        if since is None:
+            reasons.append(Reason(code="not_member"))
+        else:
+            # More than N months: eligible from the day after N months of membership.
+            eligible_from = add_months(since, rules.member_more_than_months) + dt.timedelta(days=1)
+            if as_of < eligible_from:
+                reasons.append(Reason(code="member_too_recent", params={
+                    "since": since.isoformat(), "months": rules.member_more_than_months,
+                    "eligible_from": eligible_from.isoformat()}))
+    won = profile.get("learning_city_award_year")
+    if rules.past_winner_wait_years is not None and isinstance(won, int) \
+            and as_of.year < won + rules.past_winner_wait_years:
+        reasons.append(Reason(code="past_winner", params={"year": won, "years": rules.past_winner_wait_years,
+                                                         "eligible_from": won + rules.past_winner_wait_years}))
+    return not reasons, reasons, since if rules.evidence_since_membership else None
 
 
 def _area_score(area: Area, framework: Framework, criteria: Mapping[str, CriterionScore],
@@ -692,7 +767,7 @@ def find_gaps(card: Scorecard, framework: Framework, city: CityFacts, as_of: dt.
         if c.status != "met":
             if crit.evidence is not None:
                 problems += _evidence_problems(c, crit, by_code, city, as_of, card.unverified_weight,
-                                               chains.get(c.area, set()))
+                                               chains.get(c.area, set()), card.evidence_since)
             else:
                 problems += [p.model_copy(update={"params": {**p.params, "city": city.name}})
                              for f in c.fields if (p := f.problem) is not None]
@@ -706,7 +781,7 @@ def find_gaps(card: Scorecard, framework: Framework, city: CityFacts, as_of: dt.
             units = [min(area_units[c.area].items(), key=lambda kv: (-kv[1], kv[0]))[0]]
         gap = Gap(framework=framework.id, criterion=c.ref, title=c.title, area=c.area, status=c.status,
                   coverage=c.coverage, blocking=c.blocking, gain=round(gain, 6), problems=problems, units=units,
-                  owner_suggested=suggested)
+                  owner_suggested=suggested, own_rule=framework.own_thresholds)
         gaps.append(((not c.blocking or c.status == "met", -round(gain, 9), order), gap))
     return [g for _, g in sorted(gaps, key=lambda x: x[0])]
 
@@ -759,6 +834,8 @@ class _Ladder:
     as_of: dt.date
     short: int
     problems: list[Reason] = field(default_factory=list)
+    #: The evidence window's first day, ISO, when the framework counts evidence since joining.
+    since: str | None = None
 
     @property
     def kinds(self) -> list[str]:
@@ -774,7 +851,7 @@ class _Ladder:
 
 def _evidence_problems(c: CriterionScore, crit: Criterion, by_code: Mapping[str, RecordFact],
                        city: CityFacts, as_of: dt.date, unverified_weight: float = 0.5,
-                       areas: Iterable[str] = ()) -> list[Reason]:
+                       areas: Iterable[str] = (), since: dt.date | None = None) -> list[Reason]:
     """The actions that close an evidence criterion's gap, cheapest first, then what is only worth knowing.
 
     The cost ladder: verify a record that already counts (or counts only once verified) < attach
@@ -790,7 +867,7 @@ def _evidence_problems(c: CriterionScore, crit: Criterion, by_code: Mapping[str,
     assert req is not None
     records = c.records
     short = req.min_count - (c.counted_records + sum(1 for r in records if r.reasons == ("not_verified",)))
-    ladder = _Ladder(c, req, by_code, as_of, short)
+    ladder = _Ladder(c, req, by_code, as_of, short, since=since.isoformat() if since else None)
     _verify(ladder, unverified_weight)
     _attach(ladder)
     if ladder.short > 0:
@@ -829,11 +906,12 @@ def _link(ladder: _Ladder, city: CityFacts, areas: Iterable[str]) -> None:
     req, c, as_of = ladder.req, ladder.c, ladder.as_of
     linked = {r.id for r in c.records}
     cutoff = cutoff_of(req.max_age_years, as_of)
+    since = dt.date.fromisoformat(ladder.since) if ladder.since else None
     about = set(areas)
     kinds = ladder.kinds
     fits = [r for r in city.records
             if r.code not in linked and about.intersection(r.links) and r.kind in kinds and r.status != "rejected"
-            and timing_of(r, as_of, cutoff) == "ok" and (r.files > 0 or not req.file_required)]
+            and timing_of(r, as_of, cutoff, since) == "ok" and (r.files > 0 or not req.file_required)]
     fits.sort(key=lambda r: (r.status != "verified", -(r.dated.last_day.toordinal() if r.dated else 0), r.code))
     for r in fits[:ladder.short]:
         ladder.problems.append(Reason(code="link_existing", params={
@@ -889,6 +967,9 @@ def _notes(ladder: _Ladder) -> None:
     for r in ladder.c.records:
         if "future" in r.reasons:
             ladder.problems.append(Reason(code="future", params=ladder.base(r.id)))
+    for r in ladder.c.records:
+        if "before_window" in r.reasons:
+            ladder.problems.append(Reason(code="before_window", params={**ladder.base(r.id), "since": ladder.since}))
     for r in ladder.c.records:
         if "wrong_kind" in r.reasons:
             rec = ladder.by_code.get(r.id)
