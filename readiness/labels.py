@@ -80,6 +80,12 @@ LABELS: dict[str, dict[str, str]] = {
     "own_threshold": {"en": "(our threshold, not UNESCO's)",
                       "vi": "(ngưỡng do chúng tôi đặt, không phải của UNESCO)",
                       "fr": "(notre seuil, pas celui de l'UNESCO)"},
+    "own_threshold_inline": {"en": ", our threshold, not UNESCO's",
+                             "vi": ", ngưỡng do chúng tôi đặt, không phải của UNESCO",
+                             "fr": ", notre seuil, pas celui de l'UNESCO"},
+    "own_rule_inline": {"en": ", our rule, not UNESCO's",
+                        "vi": ", quy tắc do chúng tôi đặt, không phải của UNESCO",
+                        "fr": ", notre règle, pas celle de l'UNESCO"},
     "own_rule": {"en": "(our rule, not UNESCO's)",
                  "vi": "(quy tắc do chúng tôi đặt, không phải của UNESCO)",
                  "fr": "(notre règle, pas celle de l'UNESCO)"},
@@ -276,9 +282,9 @@ LABELS: dict[str, dict[str, str]] = {
     },
     "reason.member_too_recent": {
         "en": "member since {since}: only members of more than {months} months may be nominated "
-              "(eligible after {eligible_from})",
+              "(eligible from {eligible_from})",
         "vi": "là thành viên từ {since}: chỉ thành viên trên {months} tháng mới được đề cử "
-              "(đủ điều kiện sau ngày {eligible_from})",
+              "(đủ điều kiện từ ngày {eligible_from})",
     },
     "reason.past_winner": {
         "en": "won the Award in {year}; past winners wait {years} years (eligible again from {eligible_from})",

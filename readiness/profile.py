@@ -328,6 +328,8 @@ def _check_sources(stored: Any, raw: dict[str, Any],
 
 def _stored_date(name: str, stored: Any, this_year: int) -> str:
     """A stored date: ISO, as `city set` writes it, and not after this year."""
+    if isinstance(stored, dt.date) and not isinstance(stored, dt.datetime):  # YAML reads 2025-12-04 as a date
+        stored = stored.isoformat()
     try:
         day = dt.date.fromisoformat(stored) if isinstance(stored, str) and len(stored) == 10 else None
     except ValueError:

@@ -67,14 +67,14 @@ def test_criteria_list_table_and_json(run) -> None:
     """The list shows id, name, version, areas, criteria and source; JSON holds the same."""
     table = run("criteria", "list")
     assert table.exit_code == 0
-    for text in ("kflc", "Key Features", "2013-draft.1", "43", "UNESCO Institute"):
+    for text in ("kflc", "Key Features", "2013-draft.2", "42", "UNESCO Institute"):
         assert text in table.stdout
     rows = {r["id"]: r for r in json.loads(run("criteria", "list", "--format", "json").stdout)}
-    assert rows["kflc"]["areas"] == 12 and rows["kflc"]["criteria"] == 43
+    assert rows["kflc"]["areas"] == 12 and rows["kflc"]["criteria"] == 42
     assert rows["guidelines"]["areas"] == 6
     assert rows["kflc"]["status"] == "draft"
     vi = {r["id"]: r for r in json.loads(run("criteria", "list", "--format", "json", "--lang", "vi").stdout)}
-    assert vi["kflc"]["name"] == "Các đặc trưng chính của thành phố học tập"
+    assert vi["kflc"]["name"] == "Các đặc trưng cơ bản của Thành phố Học tập"
 
 
 def test_criteria_show_tree(run) -> None:
@@ -102,8 +102,14 @@ def test_criteria_show_profile_criteria(run) -> None:
     """Application-form items say which profile fields meet them."""
     out = run("criteria", "show", "gnlc-application").stdout
     assert "city profile: motivation · text · at most 200 words" in out
-    assert "evidence: letter · within 1 years · file attached · verified" in out
-    assert "city profile: population · figure with its year · data within 5 years" in out
+    assert "evidence: letter · within 1 years (our threshold, not UNESCO's) · file attached · verified" in out
+    assert "city profile: population · figure with its year · data within 5 years (our threshold, not UNESCO's)" in out
+    # the 200-word limit is the form's own: no marker after it
+    assert "at most 200 words (our" not in out
+    # the challenge topics show their titles, the endorsement waits for the form to be sent
+    assert "literacy (Literacy)" in out
+    assert "due once sent_to_national_commission is set" in out
+    assert "ready at 100% (our threshold, not UNESCO's)" in out
 
 
 def test_criteria_show_json_round_trips(run) -> None:

@@ -76,7 +76,10 @@ def test_application_form_mixes_profile_facts_and_evidence(catalogue: Catalogue)
     for letter in ("pledge", "endorsement"):
         ev = form.criteria[letter].evidence
         assert ev.kinds == (EvidenceKind.LETTER,) and ev.file_required and ev.verified_required
-        assert form.criteria[letter].blocking
+    # the pledge blocks; the endorsement comes after the city has sent the form, so it cannot
+    assert form.criteria["pledge"].blocking and form.criteria["pledge"].applies_after is None
+    assert not form.criteria["endorsement"].blocking
+    assert form.criteria["endorsement"].applies_after == "sent_to_national_commission"
 
 
 def test_framework_vocabulary_is_in_the_files(catalogue: Catalogue) -> None:
@@ -90,7 +93,8 @@ def test_framework_vocabulary_is_in_the_files(catalogue: Catalogue) -> None:
     assert "tuần lễ hưởng ứng học tập suốt đời" in week.keywords.root["vi"]
     assert catalogue.suggested() == ("kflc", "guidelines")
     assert catalogue.letters("gnlc-application") == ["pledge", "endorsement"]
-    assert [fw for fw in catalogue.ids() if catalogue.letters(fw)] == ["gnlc-application"]
+    assert [fw for fw in catalogue.ids() if catalogue.letters(fw)] == ["gnlc-application", "learning-city-award"]
+    assert catalogue.letters("learning-city-award") == ["N.1", "N.2"]
     assert catalogue.letters("no-such-framework") == []
     assert catalogue.rating_topics("challenges")[:2] == ["sustainable-development", "equity-inclusion"]
     assert len(catalogue.rating_topics("challenges")) == 7
@@ -122,7 +126,13 @@ def test_a_citys_framework_carries_its_own_vocabulary(tmp_path: Path) -> None:
 def test_award_has_the_eight_2024_criteria(catalogue: Catalogue) -> None:
     """The Learning City Award framework has one area per 2024 criterion."""
     award = catalogue.get("learning-city-award")
-    assert len(award.leaf_areas()) == 8
+    assert [a.id for a in award.leaf_areas()] == [f"A{n}" for n in range(1, 9)] + ["N"]
+    # the nomination file: the mayor-signed form and the consent form, both required
+    assert all(award.criteria[c].blocking and award.criteria[c].letter for c in ("N.1", "N.2"))
+    rules = award.eligibility
+    assert rules is not None and rules.member_more_than_months == 12 and rules.past_winner_wait_years == 6
+    assert rules.evidence_since_membership
+    assert "up to two" in rules.notes[0].get("en") and "tối đa hai" in rules.notes[0].get("vi")
 
 
 def test_models_are_immutable(catalogue: Catalogue) -> None:
@@ -191,7 +201,7 @@ def test_workspace_framework_replaces_bundled_one_with_same_id(tmp_path: Path) -
     from readiness.resources import bundled
 
     text = (bundled("criteria") / "kflc.yaml").read_text(encoding="utf-8")
-    (folder / "kflc.yaml").write_text(text.replace('version: "2013-draft.1"', 'version: "2026.1"'), encoding="utf-8")
+    (folder / "kflc.yaml").write_text(text.replace('version: "2013-draft.2"', 'version: "2026.1"'), encoding="utf-8")
     catalogue = loader.load_catalogue(folder)
     assert catalogue.get("kflc").version == "2026.1"
     assert catalogue.entries["kflc"].origin == "workspace"

@@ -52,14 +52,15 @@ def verdict_line(card: Scorecard, lang: str) -> str:
     """The totals and the verdict in one line, the two numbers kept apart; the framework's own
     thresholds and rules marked as such, and what eligibility and the evidence window say."""
     verdict = verdict_text(card, lang)
-    own = f" {label('own_threshold', lang)}" if card.own_thresholds else ""
+    own = label("own_threshold_inline", lang) if card.own_thresholds else ""
     parts = [label("line.score", lang, score=pct(card.score, lang), threshold=f"{card.threshold:.0%}{own}"),
              label("line.met", lang, met=card.met, applicable=card.applicable, share=pct(card.met_share, lang))]
     if card.not_applicable:
         parts.append(label("line.na", lang, n=card.not_applicable))
     line = " · ".join(parts) + f" · {label('line.verdict', lang)}: {verdict.upper()}"
-    if card.blocking_unmet:
-        rule = f" {label('own_rule', lang)}" if card.own_thresholds else ""
+    # A member, or an application the Commission has endorsed, has nothing left to unblock.
+    if card.blocking_unmet and card.verdict not in ("member", "endorsed"):
+        rule = label("own_rule_inline", lang) if card.own_thresholds else ""
         line += f" ({label('line.blocking', lang)}{rule}: {', '.join(split_ref(r)[1] for r in card.blocking_unmet)})"
     for reason in card.eligibility:
         line += f"\n  - {reason_text(reason, lang)}"

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import func, literal_column, select, text
@@ -92,7 +92,7 @@ def not_applicable_of(session: Session, city_id: int | None) -> dict[str, str]:
 
 
 def national_candidates(session: Session, frameworks: Sequence[Framework], joined: dict[str, set[str]],
-                        as_of: dt.date) -> dict[int, dict[str, list[Tally]]]:
+                        as_of: dt.date, windows: Mapping[int, str] | None = None) -> dict[int, dict[str, list[Tally]]]:
     """Per city and criterion, the linked records grouped by how they fare: verified or not,
     with a file or not, and where they stand in time (``scoring.engine.timing_of``, in SQL).
 
@@ -103,15 +103,22 @@ def national_candidates(session: Session, frameworks: Sequence[Framework], joine
     count. Criteria and timings travel as small integers: grouping on them is what costs. A
     VALUES list rather than a temporary table lets PostgreSQL scan in parallel. Files are looked
     for only where a criterion asks for them (elsewhere ``has_file`` is 0 and never read).
+
+    ``windows`` (city id -> ISO day): the evidence window of frameworks that count only evidence
+    since the city joined (``Eligibility.evidence_since_membership``): an older or undated record
+    is ``before_window`` or ``undated`` there, as ``timing_of`` says.
     """
     targets: list[str] = []
     rules: list[list[tuple[str, int, str, str | None, int]]] = [[]]
+    windowed_targets: set[int] = set()
     for fw in frameworks:
         for crit in fw.criteria.values():
             if crit.evidence is None:
                 continue
             target = f"{fw.id}:{crit.id}"
             targets.append(target)
+            if fw.eligibility is not None and fw.eligibility.evidence_since_membership:
+                windowed_targets.add(len(targets) - 1)
             cutoff = cutoff_of(crit.evidence.max_age_years, as_of)
             rows = [(source, len(targets) - 1, kind.value, cutoff.isoformat() if cutoff else None,
                      int(crit.evidence.file_required))
@@ -124,11 +131,26 @@ def national_candidates(session: Session, frameworks: Sequence[Framework], joine
         # Compiling this one query (JIT) costs more than it saves.
         conn.exec_driver_sql("SET LOCAL jit = off")
     out: dict[int, dict[str, list[Tally]]] = defaultdict(lambda: defaultdict(list))
+    window_rows = sorted((windows or {}).items()) if windowed_targets else []
     for chunk in rules:
         if not chunk:
             continue
         params: dict[str, object] = {"as_of": as_of.isoformat()}
         values = []
+        window_cte, window_sql, window_case = "", "", ""
+        if window_rows:
+            # Each city's first day, for the criteria of windowed frameworks only (``w.target``).
+            params.update({f"wc{i}": city_id for i, (city_id, _) in enumerate(window_rows)})
+            params.update({f"wd{i}": day for i, (_, day) in enumerate(window_rows)})
+            rows_sql = ", ".join(f"(CAST(:wc{i} AS INTEGER), CAST(:wd{i} AS TEXT))" for i in range(len(window_rows)))
+            in_window = ", ".join(str(t) for t in sorted(windowed_targets))
+            window_cte = f", w (city, since) AS (VALUES {rows_sql})"
+            window_sql = f" LEFT JOIN w ON w.city = e.city_id AND p.target IN ({in_window})"
+            window_case = """
+                       WHEN w.since IS NOT NULL AND e.start IS NULL AND e."end" IS NULL THEN 3
+                       WHEN w.since IS NOT NULL
+                            AND coalesce(e."end", e.start) < substr(w.since, 1, length(coalesce(e."end", e.start)))
+                            THEN 5"""
         for i, (link_ref, target_no, kind_name, cutoff_iso, file_required) in enumerate(chunk):
             params.update({f"s{i}": link_ref, f"t{i}": target_no, f"k{i}": kind_name, f"c{i}": cutoff_iso,
                            f"f{i}": file_required})
@@ -137,7 +159,7 @@ def national_candidates(session: Session, frameworks: Sequence[Framework], joine
         # Partial ISO dates compare with a date cut to their own length: "2025-10" >= "2025-10"
         # holds for any day of October. That is timing_of's benefit of the doubt, in SQL.
         query = f"""
-            WITH p (link_ref, target, kind, cutoff, file_required) AS (VALUES {", ".join(values)})
+            WITH p (link_ref, target, kind, cutoff, file_required) AS (VALUES {", ".join(values)}){window_cte}
             SELECT city, target, verified, has_file, timing, count(DISTINCT record) FROM (
               SELECT e.city_id AS city, p.target AS target, e.id AS record,
                      CASE WHEN e.status = 'verified' THEN 1 ELSE 0 END AS verified,
@@ -147,7 +169,7 @@ def national_candidates(session: Session, frameworks: Sequence[Framework], joine
                      CASE
                        WHEN e.start IS NOT NULL AND e.start > substr(:as_of, 1, length(e.start)) THEN 1
                        WHEN e.valid_until IS NOT NULL
-                            AND e.valid_until < substr(:as_of, 1, length(e.valid_until)) THEN 2
+                            AND e.valid_until < substr(:as_of, 1, length(e.valid_until)) THEN 2{window_case}
                        WHEN p.cutoff IS NULL THEN 0
                        WHEN e.start IS NULL AND e."end" IS NULL THEN 3
                        WHEN coalesce(e."end", e.start) < substr(p.cutoff, 1, length(coalesce(e."end", e.start))) THEN 4
@@ -155,7 +177,7 @@ def national_candidates(session: Session, frameworks: Sequence[Framework], joine
                      END AS timing
               FROM evidence_link l
               JOIN p ON p.link_ref = l.criterion
-              JOIN evidence e ON e.id = l.evidence_id AND e.kind = p.kind
+              JOIN evidence e ON e.id = l.evidence_id AND e.kind = p.kind{window_sql}
               WHERE e.status <> 'rejected'
             ) s
             GROUP BY city, target, verified, has_file, timing"""
@@ -168,7 +190,7 @@ def national_candidates(session: Session, frameworks: Sequence[Framework], joine
 #: Rows of the VALUES list in one query (five bound values each; SQLite allows 32,766).
 MAX_RULES_PER_QUERY = 2000
 #: The timing codes of national_candidates' query.
-TIMINGS: tuple[Timing, ...] = ("ok", "future", "expired", "undated", "too_old")
+TIMINGS: tuple[Timing, ...] = ("ok", "future", "expired", "undated", "too_old", "before_window")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -220,7 +242,9 @@ def score_all(ws: Workspace, catalogue: Catalogue, framework_ids: Sequence[str] 
     day = as_of or dt.date.today()
     with ws.session() as session:
         cities = list(session.execute(select(City)).scalars())
-        tallies = national_candidates(session, frameworks, joined, day)
+        windows = {c.id: since for c in cities if c.id is not None
+                   and isinstance(since := usable(c.profile).get("member_since"), str)}
+        tallies = national_candidates(session, frameworks, joined, day, windows)
         marks: dict[int, dict[str, str]] = defaultdict(dict)
         for city_id, ref, why in session.execute(select(col(NotApplicable.city_id), col(NotApplicable.criterion),
                                                         col(NotApplicable.justification))):
