@@ -123,6 +123,12 @@ def test_empty_workspace_tells_how_to_add_a_city(run) -> None:
         (["city", "set", "Hanoi", "motivation", "Hà Nội", "--year", "2024"], "--year is for figures"),
         (["city", "set", "Hanoi", "population", "5", "--year", "2024", "--lang", "vi"], "--lang is for text fields"),
         (["city", "set", "Hanoi", "motivation", "--from-file", "/nonexistent/m.txt"], "no such file"),
+        (["city", "set", "Hanoi", "member_since", "2025"], "member_since: give the day"),
+        (["city", "set", "Hanoi", "member_since", "04/12/2030"], "is in the future"),
+        (["city", "set", "Hanoi", "endorsed_on", "soon"], "endorsed_on"),
+        (["city", "set", "Hanoi", "learning_city_award_year", "2999"], "is not a year between 1900"),
+        (["city", "set", "Hanoi", "website", "--clear", "--source", "x"], "--source goes with a value"),
+        (["city", "set", "Hanoi", "website", "https://hanoi.gov.vn", "--source", "x" * 501], "at most 500"),
         (["unit", "add", "Phường X", "--city", "Hanoi", "--kind", "village"], "is not one of: ward"),
         (["unit", "add", "Phường X", "--city", "Hanoi", "--kind", "ward", "--parent", "Nowhere"],
          "no unit of Hà Nội 'Nowhere'"),
@@ -320,3 +326,43 @@ def test_json_of_cities_and_the_log_does_not_depend_on_the_hash_seed(run, settin
     listed = json.loads(subprocess.run([sys.executable, "-m", "readiness", "city", "list", "--format", "json"],
                                        capture_output=True, text=True, env=env, check=True).stdout)
     assert list(listed[0])[:4] == ["id", "name", "code", "country"]
+
+
+def test_membership_and_application_dates_with_their_sources(hanoi) -> None:
+    """Dates are read day first and kept ISO; each fact may carry its source; clearing drops the source too."""
+    url = "https://www.vietnamplus.vn/ha-noi-duoc-cong-nhan-post1081239.vnp"
+    assert hanoi("city", "set", "Hanoi", "member_since", "04/12/2025", "--source", url).exit_code == 0
+    assert hanoi("city", "set", "Hanoi", "sent_to_national_commission", "ngày 20 tháng 5 năm 2025").exit_code == 0
+    assert hanoi("city", "set", "Hanoi", "learning_city_award_year", "2019").exit_code == 0
+    assert hanoi("city", "set", "Hanoi", "population", "8435700", "--year", "2022",
+                 "--source", "General Statistics Office").exit_code == 0
+    detail = json.loads(hanoi("city", "show", "Hanoi", "--format", "json").stdout)
+    profile = detail["profile"]
+    assert profile["member_since"] == "2025-12-04" and profile["sent_to_national_commission"] == "2025-05-20"
+    assert profile["learning_city_award_year"] == 2019
+    assert profile["sources"] == {"member_since": url, "population": "General Statistics Office"}
+    rows = {r["field"]: r for r in detail["profile_fields"]}
+    assert rows["member_since"]["source"] == url and "source" not in rows["learning_city_award_year"]
+    assert "endorsed_on" in detail["profile_not_set"] and "member_since" not in detail["profile_not_set"]
+    table = hanoi("city", "show", "Hanoi").stdout
+    assert "SOURCE" in table and "General Statistics Office" in table
+    assert "not set (no source gives them yet): " in table and "endorsed_on" in table
+    assert hanoi("city", "set", "Hanoi", "member_since", "--clear").exit_code == 0
+    profile = json.loads(hanoi("city", "show", "Hanoi", "--format", "json").stdout)["profile"]
+    assert "member_since" not in profile and profile["sources"] == {"population": "General Statistics Office"}
+
+
+def test_the_hanoi_sample_profile_holds_only_sourced_facts(run) -> None:
+    """The sample's profile: population and area with their year, the website, member since 4 Dec 2025,
+    each with its source; the rest of the form stays empty."""
+    assert run("import", "--sample", "hanoi").exit_code == 0
+    detail = json.loads(run("city", "show", "Hanoi", "--format", "json").stdout)
+    profile = detail["profile"]
+    assert profile["population"] == {"value": 8435700, "year": 2022}
+    assert profile["area_km2"] == {"value": 3359.82, "year": 2022}
+    assert profile["website"] == {"en": "https://hanoi.gov.vn"} and profile["member_since"] == "2025-12-04"
+    facts = {"population", "area_km2", "website", "member_since"}
+    assert set(profile) == facts | {"sources"}
+    assert set(profile["sources"]) == facts and all("https://" in s for s in profile["sources"].values())
+    assert {"mayor_name", "contact_email", "gdp_per_capita_city_usd", "motivation", "challenges",
+            "sent_to_national_commission", "endorsed_on"} <= set(detail["profile_not_set"])

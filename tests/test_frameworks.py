@@ -207,3 +207,130 @@ def test_workspace_framework_replaces_bundled_one_with_same_id(tmp_path: Path) -
     assert catalogue.entries["kflc"].origin == "workspace"
     # the guidelines' crosswalks now resolve against the workspace's copy
     assert catalogue.resolve("kflc:2.6.1") is not None
+
+
+# ---------------------------------------------------------------------------------------------
+# The bundled frameworks against UNESCO's public texts (issue 17)
+
+
+def test_kflc_holds_the_42_features_the_sources_count(catalogue: Catalogue) -> None:
+    """42 features, split per area as the file's header says (10 + 22 + 10), all draft; 1.2.2 retired."""
+    kflc = catalogue.get("kflc")
+    per_area = {a.id: len(a.criteria) for a in kflc.leaf_areas()}
+    assert per_area == {"1.1": 4, "1.2": 3, "1.3": 3, "2.1": 4, "2.2": 4, "2.3": 4, "2.4": 3, "2.5": 4,
+                        "2.6": 3, "3.1": 3, "3.2": 2, "3.3": 5}
+    assert sum(per_area.values()) == len(kflc.criteria) == 42
+    groups = {g.id: sum(len(a.criteria) for a in g.areas) for g in kflc.areas}
+    assert groups == {"1": 10, "2": 22, "3": 10}
+    # the retired id is not reused: a link to it is reported, not moved to another feature
+    assert "1.2.2" not in kflc.criteria and kflc.reconcile(["1.2.2", "1.2.3"]).gone == ["1.2.2"]
+    assert kflc.status == "draft" and all(c.status == "draft" for c in kflc.criteria.values())
+    assert any("Beijing" in s.title and s.year == 2014 for s in kflc.sources)
+
+
+def test_kflc_indicators_are_our_own_proxies_with_units(catalogue: Catalogue) -> None:
+    """The twelve indicators are marked own, each with a unit."""
+    indicators = [i for c in catalogue.get("kflc").criteria.values() for i in c.indicators]
+    assert len(indicators) == 12
+    assert all(i.own and i.unit for i in indicators)
+    assert {i.unit for i in indicators} == {"%", "per 10,000 residents", "events", "people", "partnerships"}
+
+
+def test_vietnamese_names_follow_the_official_usage(catalogue: Catalogue) -> None:
+    """One Vietnamese name for KFLC, and the wording fixes: việc xây dựng, khơi dậy sức sống, mầm non."""
+    kflc = catalogue.get("kflc")
+    name = "Các đặc trưng cơ bản của Thành phố Học tập"
+    assert kflc.name.get("vi") == name
+    titles = {a.id: a.title.get("vi") for a in kflc.all_areas()}
+    assert titles["1"] == "Lợi ích rộng lớn của việc xây dựng thành phố học tập"
+    assert titles["2.2"].startswith("Khơi dậy sức sống học tập") and "Đổi mới" not in titles["2.2"]
+    assert kflc.criteria["2.1.1"].title.get("vi") == "Chăm sóc và giáo dục mầm non"
+    # wherever another framework names the Key Features in Vietnamese, it uses the same name
+    pledge = catalogue.get("gnlc-application").criteria["pledge"].guidance
+    assert pledge is not None and name in pledge.get("vi") and "đặc trưng chính" not in pledge.get("vi")
+
+
+def test_guidelines_are_a_publication_of_their_own(catalogue: Catalogue) -> None:
+    """The Guidelines (UIL 2015) are not part of the Guiding Documents; G1 is a plan for becoming a learning city."""
+    guidelines = catalogue.get("guidelines")
+    assert guidelines.areas[0].title.get("en") == "Develop a plan for becoming a learning city"
+    note = guidelines.sources[0].note or ""
+    assert "not part of the GNLC Guiding Documents" in note and guidelines.sources[0].year == 2015
+    assert guidelines.own_thresholds
+    g31 = guidelines.criteria["G3.1"]
+    assert "our threshold, not UNESCO's" in g31.guidance.get("en")
+    assert "không phải của UNESCO" in g31.guidance.get("vi")
+
+
+def test_application_form_does_not_overstate_what_we_checked(catalogue: Catalogue) -> None:
+    """The form's version names the undated copy; the motivation item asks for the social context;
+    the challenge topics are draft and titled in both languages."""
+    form = catalogue.get("gnlc-application")
+    assert form.version == "undated-copy.1" and "2025" not in form.version
+    assert form.criteria["motivation"].title.get("en").startswith(
+        "Social context and motivation for becoming a learning city")
+    challenges = form.criteria["challenges"]
+    assert challenges.status == "draft" and challenges.profile is not None
+    assert all(t.title is not None and set(t.title.languages()) == {"en", "vi"} for t in challenges.profile.topics)
+    assert catalogue.topic_label("challenges", "sustainable-development", "vi") == "Giáo dục vì phát triển bền vững"
+    assert catalogue.topic_label("challenges", "literacy", "en") == "Literacy"
+    assert catalogue.topic_label("challenges", "not-a-topic", "vi") == "not-a-topic"
+    # the verdicts in the form's words
+    labels = {rule.verdict.value: rule.label.get("en") for rule in form.verdict if rule.label is not None}
+    assert labels["ready"] == "ready to send to the National Commission"
+    assert [r.verdict.value for r in form.verdict][:3] == ["member", "endorsed", "sent"]
+    assert all(catalogue.get(fw).own_thresholds for fw in catalogue.ids())
+
+
+def test_topics_may_be_bare_ids_or_titled(tmp_path: Path) -> None:
+    """A ratings criterion's topics: a bare id keeps working, a titled one gives its title; titles obey `languages:`."""
+    profile = {"fields": ["challenges"], "check": "ratings",
+               "topics": ["literacy", {"id": "health", "title": {"en": "Health", "vi": "Sức khỏe"}}]}
+    req = schema.ProfileRequirement.model_validate(profile)
+    assert req.topic_ids == ("literacy", "health")
+    assert [t.label("vi") for t in req.topics] == ["literacy", "Sức khỏe"]
+    text = (DATA / "good" / "hanoi-own.yaml").read_text(encoding="utf-8")
+    text += ("      - id: HN2.2\n        title: {en: Challenges, vi: Thách thức}\n        profile:\n"
+             "          fields: [challenges]\n          check: ratings\n"
+             "          topics: [literacy, {id: health, title: {en: Health, de: Gesundheit}}]\n")
+    path = tmp_path / "own.yaml"
+    path.write_text(text, encoding="utf-8")
+    problems = loader.load_file(path).problems
+    assert [p.field for p in problems] == ["areas[1].criteria[1].profile.topics[1].title.de"]
+
+
+@pytest.mark.parametrize(("snippet", "message"), [
+    ("applies_after: population", "'population' is not a profile date"),
+    ("applies_after: member_snice", "'member_snice' is not a profile date"),
+])
+def test_applies_after_must_name_a_profile_date(tmp_path: Path, snippet: str, message: str) -> None:
+    """`applies_after:` waits for a date of the profile; anything else is a problem with its line."""
+    text = (DATA / "good" / "hanoi-own.yaml").read_text(encoding="utf-8")
+    text = text.replace("        weight: 2\n", f"        weight: 2\n        {snippet}\n", 1)
+    path = tmp_path / "own.yaml"
+    path.write_text(text, encoding="utf-8")
+    result = loader.load_file(path)
+    assert result.framework is None or result.problems
+    assert any(message in p.message and p.field.endswith("applies_after") for p in result.problems)
+
+
+def test_verdict_rules_may_wait_for_profile_dates_and_carry_labels(tmp_path: Path) -> None:
+    """`profile_set` names profile dates; a label must use the framework's languages."""
+    text = (DATA / "good" / "hanoi-own.yaml").read_text(encoding="utf-8")
+    text = text.replace("verdict:\n", "verdict:\n  - verdict: sent\n    when: {profile_set: [website]}\n"
+                        "    label: {de: gesendet}\n", 1)
+    path = tmp_path / "own.yaml"
+    path.write_text(text, encoding="utf-8")
+    problems = loader.load_file(path).problems
+    assert any("'website' is not a profile date" in p.message for p in problems)
+    assert any("language 'de' is not in `languages:`" in p.message for p in problems)
+
+
+def test_eligibility_rules_hold_for_the_award(catalogue: Catalogue) -> None:
+    """Decide applies profile_set: the same score gives different verdicts as the dates are set."""
+    form = catalogue.get("gnlc-application")
+    args = {"blocking_unmet": False, "score": 1.0, "met_share": 1.0}
+    assert form.decide(**args) is Verdict.READY
+    assert form.decide(**args, profile={"sent_to_national_commission": "2025-05-20"}) is Verdict.SENT
+    assert form.decide(**args, profile={"member_since": "2025-12-04"}) is Verdict.MEMBER
+    assert form.decide(blocking_unmet=True, score=0.2, met_share=0.1) is Verdict.NOT_READY

@@ -76,6 +76,46 @@ def test_explain_says_why_each_record_counted_or_not(hanoi_ws) -> None:
     assert "latest event record (HN-0002) is from 2023-10-03" in result.stdout
 
 
+def test_score_says_what_the_city_can_act_on(hanoi_ws) -> None:
+    """The Hanoi sample (member since 4 Dec 2025): the form says member, the Award not eligible until
+    Dec 2026 with its reasons and window, and our own thresholds are marked, in English and Vietnamese."""
+    out = " ".join(hanoi_ws("score", "--city", "Hanoi", "--as-of", AS_OF).stdout.split())
+    assert "verdict: MEMBER OF THE NETWORK" in out
+    assert "verdict: NOT ELIGIBLE" in out
+    assert "only members of more than 12 months may be nominated (eligible from 2026-12-05)" in out
+    assert "evidence from 2025-12-04 on (since membership)" in out
+    assert "up to two cities per call" in out
+    assert out.count("our threshold, not UNESCO's") == 4
+    vi = " ".join(hanoi_ws("score", "--city", "Hanoi", "--as-of", AS_OF, "--lang", "vi").stdout.split())
+    assert "ngưỡng do chúng tôi đặt, không phải của UNESCO" in vi and "CHƯA ĐỦ ĐIỀU KIỆN" in vi
+    data = json.loads(hanoi_ws("score", "--city", "Hanoi", "--as-of", AS_OF, "--format", "json").stdout)
+    cards = {c["framework"]: c for c in data["scorecards"]}
+    assert cards["gnlc-application"]["verdict"] == "member" and cards["gnlc-application"]["own_thresholds"]
+    award = cards["learning-city-award"]
+    assert (award["verdict"], award["eligible"], award["evidence_since"]) == ("not_eligible", False, "2025-12-04")
+    assert [r["code"] for r in award["eligibility"]] == ["member_too_recent"]
+    # a year on, the membership rule holds; records from before joining still do not count
+    later = json.loads(hanoi_ws("score", "--city", "Hanoi", "--framework", "learning-city-award",
+                                "--as-of", "2026-12-05", "--format", "json").stdout)["scorecards"][0]
+    assert later["eligible"] is True and later["verdict"] != "not_eligible"
+    reasons = {r["id"]: r["reasons"] for c in Scorecard.model_validate(later).all_criteria() for r in c.records}
+    assert reasons and all("before_window" in why for why in reasons.values())
+
+
+def test_explain_marks_our_proxies_and_the_evidence_window(hanoi_ws) -> None:
+    """--explain: an indicator is marked as our proxy, a count or age as our threshold, the Award's window shown."""
+    out = hanoi_ws("score", "--city", "Hanoi", "--explain", "kflc:2.6.3", "--as-of", AS_OF).stdout
+    assert "indicator learning-families-share (our proxy, not a UNESCO measurement)" in out
+    assert "within 3 years (our threshold, not UNESCO's)" in out
+    award = hanoi_ws("score", "--city", "Hanoi", "--explain", "learning-city-award:A6.1", "--as-of", AS_OF).stdout
+    assert "evidence from 2025-12-04 on (since membership)" in award
+    shown = hanoi_ws("criteria", "show", "kflc").stdout
+    assert "our proxy, not a UNESCO measurement" in " ".join(shown.split())
+    endorsement = hanoi_ws("score", "--city", "Hanoi", "--explain", "gnlc-application:endorsement",
+                           "--as-of", AS_OF).stdout
+    assert "due once sent_to_national_commission is set" in endorsement
+
+
 @pytest.mark.parametrize("args", [
     ("gaps", "--city", "Hanoi"),
     ("score", "--city", "Hanoi", "--explain", "guidelines:G3.1"),
@@ -251,6 +291,8 @@ def test_national_view_scores_like_the_city_view(run, settings, tmp_path, monkey
                 if record["status"] == "verified":
                     verify_records(ws, Actor.of(settings), [record["id"]])
     assert run("na", "add", "kflc:1.3.1", "--city", "City AA", "--why", "Not a concern for this city").exit_code == 0
+    # City AA joined mid-2022: the Award counts only its evidence from then on (Hanoi's sample joined 4 Dec 2025)
+    assert run("city", "set", "City AA", "member_since", "15/06/2022").exit_code == 0
     import datetime as dt
 
     with open_workspace(settings) as ws:

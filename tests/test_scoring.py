@@ -462,3 +462,140 @@ def test_the_engine_renders_no_language() -> None:
     code = "import sys, readiness.scoring.engine; print('readiness.labels' in sys.modules)"
     found = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert found.stdout.strip() == "False"
+
+
+# ---------------------------------------------------------------------------------------------
+# What a city can act on: application states, criteria not yet due, eligibility and its window
+
+
+def application(**overrides: Any) -> Framework:
+    """A form like the bundled one: a blocking pledge, an endorsement due once the form is sent,
+    and the verdict following the profile's dates before the score."""
+    data: dict[str, Any] = {
+        "id": "form", "name": {"en": "Form"}, "version": "1", "sources": [{"title": "tests"}],
+        "languages": ["en"], "threshold": 1.0, "own_thresholds": True,
+        "verdict": [{"verdict": "member", "when": {"profile_set": ["member_since"]}},
+                    {"verdict": "endorsed", "when": {"profile_set": ["endorsed_on"]}},
+                    {"verdict": "sent", "when": {"profile_set": ["sent_to_national_commission"]}},
+                    {"verdict": "not_ready", "when": {"blocking_unmet": True}},
+                    {"verdict": "ready", "when": {"score_at_least": "threshold"},
+                     "label": {"en": "ready to send to the National Commission"}},
+                    {"verdict": "ready_with_gaps"}],
+        "areas": [{"id": "P", "title": {"en": "Form"}, "criteria": [
+            {"id": "pledge", "title": {"en": "Pledge"}, "blocking": True, "letter": True,
+             "evidence": {"kinds": ["letter"], "file_required": True}},
+            {"id": "endorsement", "title": {"en": "Endorsement"}, "weight": 2, "letter": True,
+             "applies_after": "sent_to_national_commission",
+             "evidence": {"kinds": ["letter"], "file_required": True}},
+        ]}],
+    }
+    data.update(overrides)
+    return Framework.model_validate(data)
+
+
+def test_a_city_is_ready_to_send_before_the_endorsement_exists() -> None:
+    """With the pledge signed and nothing sent, the endorsement is not yet due: 100% and ready to send."""
+    # pledge met (1 of 1 applicable, weight 1) -> score 1.0 >= threshold 1.0; the endorsement waits for the date.
+    card = score(application(), city(rec("HN-1", "letter", "2026-03-01", "form:pledge")), AS_OF)
+    endorsement = crit(card, "form:endorsement")
+    assert (endorsement.status, endorsement.waits_for, endorsement.coverage) == \
+        ("not_applicable", "sent_to_national_commission", None)
+    assert card.score == 1.0 and card.verdict == "ready"
+    assert card.verdict_label == {"en": "ready to send to the National Commission"}
+    assert card.own_thresholds and not [g for g in card.gaps if g.criterion == "form:endorsement"]
+
+
+def test_the_application_verdict_follows_the_profile_dates() -> None:
+    """Sent, then endorsed, then member: each date moves the verdict, whatever the score."""
+    records = (rec("HN-1", "letter", "2026-03-01", "form:pledge"),)
+    sent = {"sent_to_national_commission": "2026-04-01"}
+    card = score(application(), city(*records, profile=sent), AS_OF)
+    # once sent, the endorsement is due: missing (score (1 + 0*2)/3), and the verdict says sent
+    assert card.verdict == "sent" and crit(card, "form:endorsement").status == "missing"
+    assert card.score == pytest.approx(1 / 3)
+    endorsed = {**sent, "endorsed_on": "2026-05-01"}
+    assert score(application(), city(*records, profile=endorsed), AS_OF).verdict == "endorsed"
+    member = {**endorsed, "member_since": "2026-06-01"}
+    assert score(application(), city(*records, profile=member), AS_OF).verdict == "member"
+    # not sent and the pledge missing: not ready
+    assert score(application(), city(), AS_OF).verdict == "not_ready"
+
+
+def award(**overrides: Any) -> Framework:
+    """An award: members of more than 12 months, past winners wait 6 years, evidence since joining."""
+    data: dict[str, Any] = {
+        "id": "aw", "name": {"en": "Award"}, "version": "1", "sources": [{"title": "tests"}],
+        "languages": ["en"], "threshold": 0.5,
+        "eligibility": {"member_more_than_months": 12, "past_winner_wait_years": 6,
+                        "evidence_since_membership": True,
+                        "notes": [{"en": "Up to two nominations per National Commission."}]},
+        "verdict": [{"verdict": "ready", "when": {"score_at_least": "threshold"}}, {"verdict": "ready_with_gaps"}],
+        "areas": [{"id": "A", "title": {"en": "Progress"}, "criteria": [
+            {"id": "e1", "title": {"en": "Events"}, "evidence": {"kinds": ["event"]}}]}],
+    }
+    data.update(overrides)
+    return Framework.model_validate(data)
+
+
+def test_award_eligibility_membership_of_more_than_twelve_months() -> None:
+    """Member since 2025-06-15: not eligible on 2026-06-15 (exactly 12 months), eligible on 2026-06-16."""
+    profile = {"member_since": "2025-06-15"}
+    event = rec("E-1", "event", "2025-10-01", "aw:e1")
+    card = score(award(), city(event, profile=profile), AS_OF)
+    assert card.eligible is False and card.verdict == "not_eligible"
+    assert [r.code for r in card.eligibility] == ["member_too_recent"]
+    assert card.eligibility[0].params["eligible_from"] == "2026-06-16"
+    assert "eligible from 2026-06-16" in reason_text(card.eligibility[0])
+    assert card.eligibility_notes == [{"en": "Up to two nominations per National Commission."}]
+    later = score(award(), city(event, profile=profile), dt.date(2026, 6, 16))
+    assert later.eligible is True and later.verdict == "ready" and later.eligibility == []
+    # not a member at all
+    assert [r.code for r in score(award(), city(event), AS_OF).eligibility] == ["not_member"]
+
+
+def test_award_past_winners_wait_six_years() -> None:
+    """Won in 2021: not eligible in 2026 (until 2027), eligible in 2027."""
+    profile = {"member_since": "2020-01-01", "learning_city_award_year": 2021}
+    card = score(award(), city(profile=profile), AS_OF)
+    assert [(r.code, r.params["eligible_from"]) for r in card.eligibility] == [("past_winner", 2027)]
+    assert score(award(), city(profile=profile), dt.date(2027, 1, 1)).eligible is True
+
+
+def test_award_counts_only_evidence_since_joining() -> None:
+    """A record from before member_since does not count, nor an undated one; one from after does."""
+    # member since 2024-03-01. E-old ends 2024-02-29: before the window. E-2024 dated "2024" (last day 31 Dec):
+    # the benefit of the doubt, it counts. E-none has no date.
+    profile = {"member_since": "2024-03-01"}
+    records = (rec("E-old", "event", "2024-02-01", "aw:e1", end="2024-02-29"),
+               rec("E-none", "event", None, "aw:e1"))
+    card = score(award(), city(*records, profile=profile), AS_OF)
+    e1 = crit(card, "aw:e1")
+    assert e1.status == "missing" and card.evidence_since == dt.date(2024, 3, 1)
+    reasons = {r.id: r.reasons for r in e1.records}
+    assert reasons == {"E-old": ("before_window",), "E-none": ("undated",)}
+    gap = next(g for g in card.gaps if g.criterion == "aw:e1")
+    assert any(p.code == "before_window" and p.params["since"] == "2024-03-01" for p in gap.problems)
+    counted = score(award(), city(*records, rec("E-2024", "event", "2024", "aw:e1"), profile=profile), AS_OF)
+    assert crit(counted, "aw:e1").counted == ["E-2024"]
+    # the same records count for a framework without a window
+    plain = score(award(eligibility=None), city(*records, profile=profile), AS_OF)
+    assert crit(plain, "aw:e1").counted == ["E-none", "E-old"] and plain.eligible is None
+
+
+def test_timing_of_the_evidence_window() -> None:
+    """timing_of with a window: before it, undated, or within (partial dates get the benefit of the doubt)."""
+    since = dt.date(2025, 12, 4)
+    assert timing_of(rec("a", "event", "2025-12-03"), AS_OF, None, since) == "before_window"
+    assert timing_of(rec("b", "event", "2025-12"), AS_OF, None, since) == "ok"
+    assert timing_of(rec("c", "event", None), AS_OF, None, since) == "undated"
+    assert timing_of(rec("d", "event", "2025-12-03"), AS_OF, None) == "ok"
+
+
+def test_own_indicators_are_marked_on_the_scorecard() -> None:
+    """An indicator marked own in the framework is marked own in the scorecard."""
+    fw = framework()
+    data = fw.model_dump(mode="json", exclude_none=True)
+    data["areas"][1]["criteria"][0]["indicators"][0]["own"] = True
+    card = score(Framework.model_validate(data), city(), AS_OF)
+    assert [i.own for i in crit(card, "t:b1").indicators] == [True]
+    assert [i.own for i in crit(score(fw, city(), AS_OF), "t:b1").indicators] == [False]
