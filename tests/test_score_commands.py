@@ -86,6 +86,9 @@ def test_score_says_what_the_city_can_act_on(hanoi_ws) -> None:
     assert "evidence from 2025-12-04 on (since membership)" in out
     assert "up to two cities per call" in out
     assert out.count("our threshold, not UNESCO's") == 4
+    # the ministry's table and the gaps say it too
+    assert "blocking unmet (our rule, not UNESCO's)" in hanoi_ws("score", "--as-of", AS_OF).stdout
+    assert "* blocking (our rule, not UNESCO's)" in hanoi_ws("gaps", "--city", "Hanoi", "--as-of", AS_OF).stdout
     vi = " ".join(hanoi_ws("score", "--city", "Hanoi", "--as-of", AS_OF, "--lang", "vi").stdout.split())
     assert "ngưỡng do chúng tôi đặt, không phải của UNESCO" in vi and "CHƯA ĐỦ ĐIỀU KIỆN" in vi
     data = json.loads(hanoi_ws("score", "--city", "Hanoi", "--as-of", AS_OF, "--format", "json").stdout)

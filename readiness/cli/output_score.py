@@ -218,6 +218,10 @@ def all_cities_table(cards: Sequence[Scorecard], lang: str) -> None:
                   Text(verdict, style=STYLE.get(c.verdict or "", "")),
                   ", ".join(split_ref(r)[1] for r in c.blocking_unmet))
     console().print(t)
+    own = sorted({c.framework for c in cards if c.own_thresholds})
+    if own:
+        click.echo(f"{', '.join(own)}: {label('col.verdict', lang).lower()}, {label('col.blocking', lang).lower()} "
+                   f"{label('own_rule', lang)}")
 
 
 def units_table(card: Scorecard, rows: Sequence[UnitContribution], lang: str) -> None:
