@@ -519,6 +519,10 @@ def sign_in(ws: Workspace, name: str, password: str, client: str = "cli",
     if not 0 < hours <= MAX_SESSION_HOURS:
         raise InvalidValueError(f"a session lasts more than 0 and at most {MAX_SESSION_HOURS} hours, not {hours:g}")
     with ws.session() as session:
+        if not access.workspace_has_accounts(session):
+            raise InvalidValueError("this workspace has no accounts, so nobody signs in: this computer's user acts "
+                                    "with every right; add the first account with "
+                                    "`readiness user add NAME --role admin`")
         wanted = clean(str(name or "")).lower()
         account = session.exec(select(Account).where(Account.name == wanted)).first() if wanted else None
         stored = account.password_hash if account is not None else None
@@ -565,7 +569,8 @@ def actor_for_session(ws: Workspace, token: str) -> Actor:
     with ws.session() as session:
         row = session.exec(select(LoginSession).where(LoginSession.token_sha256 == _token_hash(token))).first()
         if row is None:
-            raise NotSignedInError("your saved session is not known to this workspace: sign in again")
+            raise NotSignedInError("your saved session is not known to this workspace (signed out elsewhere, or "
+                                   "the workspace was made anew): sign in again, or forget it with `readiness logout`")
         account = session.get(Account, row.account_id)
         assert account is not None
         if not account.active:

@@ -343,7 +343,8 @@ def test_comment_command_and_evidence_show(hanoi_ws) -> None:
     shown = run("evidence", "show", "HN-0001")
     assert "comments:" in shown.stdout and "tester: Please attach the signed copy." in shown.stdout
     data = json.loads(run("evidence", "show", "HN-0001", "--format", "json").stdout)
-    assert [(c["author"], c["text"]) for c in data["comments"]] == [("tester", "Please attach the signed copy.\nThanks")]
+    assert [(c["author"], c["text"]) for c in data["comments"]] == [
+        ("tester", "Please attach the signed copy.\nThanks")]
     log = run("log", "HN-0001", "--format", "json")
     assert json.loads(log.stdout)[0]["action"] == "evidence.comment"
 
@@ -475,5 +476,7 @@ def test_a_workspace_without_accounts_works_as_before(hanoi_ws, settings, state,
     assert {e["actor"] for e in log[:2]} == {"tester"}
     assert not (tmp_path / "user-config").exists()
     assert run("logout").exit_code == 0 and "not signed in" in run("logout").stderr
+    nobody = run("login", "tester", input=f"{PW}\n")
+    assert nobody.exit_code == 1 and "has no accounts, so nobody signs in" in nobody.stderr
     tables = state()
     assert tables["account"] == tables["login_session"] == []
