@@ -215,6 +215,37 @@ def test_wrong_password_and_unknown_name_get_the_same_answer(people, ws) -> None
     assert set(answers) == {SIGN_IN_REFUSED}
 
 
+def test_an_unknown_name_costs_what_a_known_one_does(people, ws, monkeypatch: pytest.MonkeyPatch) -> None:
+    """One argon2 check and no hashing for a known name, an unknown one and one without a password;
+    the dummy hash has the default parameters, so its check costs what a real one does."""
+    from argon2 import PasswordHasher
+
+    assert not PasswordHasher().check_needs_rehash(accounts._DUMMY_HASH)
+    add_account(ws, people["lan"], "nopw", roles=["viewer"])
+    real = accounts._hasher()
+    accounts._dummy_hash()  # made once per process (here: with the tests' cheap parameters), before counting
+    calls: list[str] = []
+
+    class Spy:
+        def verify(self, stored: str, password: str) -> bool:
+            calls.append("verify")
+            return real.verify(stored, password)
+
+        def hash(self, password: str) -> str:
+            calls.append("hash")
+            return real.hash(password)
+
+        def check_needs_rehash(self, stored: str) -> bool:
+            return real.check_needs_rehash(stored)
+
+    monkeypatch.setattr(accounts, "_hasher", lambda: Spy())
+    for name in ("hoa", "nobody", "nopw"):
+        calls.clear()
+        with pytest.raises(NotSignedInError):
+            sign_in(ws, name, "not the password")
+        assert calls == ["verify"], name
+
+
 def test_sign_out_ends_the_session(people, ws) -> None:
     """After sign_out the token is refused; a second sign_out finds nothing to end."""
     opened = sign_in(ws, "hoa", PW)

@@ -119,8 +119,9 @@ def user() -> None:
 def user_add(name: str, display_name: str | None, email: str | None, language: str | None,
              roles: tuple[RoleSpec, ...], password_stdin: bool, no_password: bool, settings: Settings,
              fmt: str) -> None:
-    """Add a person's account; you are asked for their first password (typed twice, hidden).
+    """Add a person's account with their roles.
 
+    You are asked for their first password (typed twice, hidden).
     NAME is what they sign in with and what the history records: 2-40 letters a-z, digits,
     '.', '_' or '-'; it never changes. The first account of a workspace must be an admin, and
     the machine's user may add it while the workspace has no account. After that admins add
@@ -154,7 +155,9 @@ def user_add(name: str, display_name: str | None, email: str | None, language: s
 @workspace_options
 @format_option
 def user_list(settings: Settings, fmt: str) -> None:
-    """List the accounts you manage (admins: every one; coordinators: their city's people).
+    """List the accounts you manage.
+
+    Admins see every account; a coordinator sees the people of their city.
 
     \b
     Example:
@@ -191,7 +194,7 @@ def user_list(settings: Settings, fmt: str) -> None:
 def user_set(name: str, display_name: str | None, email: str | None, language: str | None,
              grants: tuple[RoleSpec, ...], revokes: tuple[RoleSpec, ...], active: bool | None,
              settings: Settings, fmt: str) -> None:
-    """Change an account: full name, e-mail, language, roles, active or not.
+    """Change an account: roles, e-mail, full name.
 
     Everyone may change their own full name, e-mail and language; roles and activity are
     changed by whoever manages the account. The last active admin keeps the admin role.
@@ -215,7 +218,9 @@ def user_set(name: str, display_name: str | None, email: str | None, language: s
 @workspace_options
 @format_option
 def user_disable(name: str, settings: Settings, fmt: str) -> None:
-    """Disable an account: it can no longer sign in, and its open sessions end.
+    """Disable an account; its sessions end.
+
+    It can no longer sign in, and its open sessions end at once.
 
     Its name stays in the history and is never given to anyone else; `user set NAME --active`
     re-activates it. The last active admin cannot be disabled.
@@ -238,7 +243,9 @@ def user_disable(name: str, settings: Settings, fmt: str) -> None:
                    "your own, the current one on the first line and the new one on the second.")
 @workspace_options
 def user_password(name: str | None, password_stdin: bool, settings: Settings) -> None:
-    """Change your own password (asks for the current one), or reset another person's.
+    """Change your password, or reset another's.
+
+    For your own, you are asked for the current one first.
 
     Passwords are typed at a hidden prompt, twice, never on the command line; at least 10
     characters. Every session of the account ends: sign in again with `readiness login`.
