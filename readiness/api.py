@@ -16,7 +16,8 @@ from typing import TYPE_CHECKING, Any
 
 #: use case -> the module that holds it. Grouped by noun, in the order data flows. Each takes the
 #: workspace and the acting person first, except ``SET_UP``: opening a workspace and reading
-#: framework files, which come before there is a workspace to act on.
+#: framework files, which come before there is a workspace to act on, and signing in and out and
+#: turning a session token into the acting person, which come before there is a person.
 USE_CASES: dict[str, str] = {
     # workspace
     "open_workspace": "readiness.store.db",
@@ -65,6 +66,19 @@ USE_CASES: dict[str, str] = {
     # dossier
     "make_dossier": "readiness.dossier.render",
     "current_fingerprint": "readiness.dossier.context",
+    # people and roles
+    "sign_in": "readiness.accounts",
+    "sign_out": "readiness.accounts",
+    "actor_for_session": "readiness.accounts",
+    "describe_actor": "readiness.accounts",
+    "add_account": "readiness.accounts",
+    "list_accounts": "readiness.accounts",
+    "set_account": "readiness.accounts",
+    "disable_account": "readiness.accounts",
+    "set_password": "readiness.accounts",
+    # comments
+    "add_comment": "readiness.comments",
+    "list_comments": "readiness.comments",
 }
 
 #: The values a front end passes in or reads back (options, queries, results), by the module that
@@ -82,9 +96,14 @@ TYPES: dict[str, str] = {
     "RecordSuggestions": "readiness.intake.draft",
     "PhotoCheck": "readiness.intake.photos",
     "FrameworkCheck": "readiness.frameworks.loader",
+    "RoleSpec": "readiness.accounts",
+    "AccountView": "readiness.accounts",
+    "SignedIn": "readiness.accounts",
+    "Whoami": "readiness.accounts",
+    "CommentView": "readiness.comments",
 }
 
-SET_UP = ("open_workspace", "load_catalogue", "validate_frameworks")
+SET_UP = ("open_workspace", "load_catalogue", "validate_frameworks", "sign_in", "sign_out", "actor_for_session")
 
 __all__ = sorted([*USE_CASES, *TYPES])
 
@@ -102,6 +121,19 @@ def __dir__() -> list[str]:
 
 if TYPE_CHECKING:  # for type checkers and editors: the same names, imported eagerly
     from readiness.access import Actor as Actor
+    from readiness.accounts import AccountView as AccountView
+    from readiness.accounts import RoleSpec as RoleSpec
+    from readiness.accounts import SignedIn as SignedIn
+    from readiness.accounts import Whoami as Whoami
+    from readiness.accounts import actor_for_session as actor_for_session
+    from readiness.accounts import add_account as add_account
+    from readiness.accounts import describe_actor as describe_actor
+    from readiness.accounts import disable_account as disable_account
+    from readiness.accounts import list_accounts as list_accounts
+    from readiness.accounts import set_account as set_account
+    from readiness.accounts import set_password as set_password
+    from readiness.accounts import sign_in as sign_in
+    from readiness.accounts import sign_out as sign_out
     from readiness.applicability import mark_not_applicable as mark_not_applicable
     from readiness.applicability import not_applicable_marks as not_applicable_marks
     from readiness.applicability import unmark_not_applicable as unmark_not_applicable
@@ -112,6 +144,9 @@ if TYPE_CHECKING:  # for type checkers and editors: the same names, imported eag
     from readiness.cities import list_units as list_units
     from readiness.cities import set_profile as set_profile
     from readiness.cities import show_city as show_city
+    from readiness.comments import CommentView as CommentView
+    from readiness.comments import add_comment as add_comment
+    from readiness.comments import list_comments as list_comments
     from readiness.dossier.context import DossierOptions as DossierOptions
     from readiness.dossier.context import current_fingerprint as current_fingerprint
     from readiness.dossier.render import make_dossier as make_dossier

@@ -10,7 +10,9 @@ workspace folder       --workspace                 the per-user data folder (pla
                        READINESS_WORKSPACE         ``~/.local/share/readiness`` on Linux
 database               --database-url              SQLite file ``readiness.sqlite3`` in the
                        READINESS_DATABASE_URL      workspace folder
-who is acting          READINESS_USER              the operating-system user name
+who is acting          READINESS_USER              the operating-system user name (a workspace
+                                                   without accounts only; once it has accounts,
+                                                   the person signed in with ``readiness login``)
 =====================  ==========================  ==============================================
 
 Nothing here opens a database, so the criteria commands stay fast.
@@ -55,6 +57,14 @@ class Settings:
     def describe_database(self) -> str:
         """The database URL with any password hidden, for messages."""
         return mask_password(self.database_url)
+
+
+def config_dir() -> Path:
+    """The per-user settings folder (platformdirs), e.g. ``~/.config/readiness`` on Linux: where
+    ``readiness login`` keeps its sessions, one file per workspace, readable only by the user."""
+    import platformdirs
+
+    return Path(platformdirs.user_config_dir("readiness", appauthor=False))
 
 
 def default_workspace() -> Path:

@@ -47,6 +47,7 @@ from readiness.store.stores import workspace_store
 from readiness.text import BIDI_CONTROLS, clean, fold, fold_words, in_language, split_ref
 
 if TYPE_CHECKING:
+    from readiness.comments import CommentView
     from readiness.frameworks.catalogue import Catalogue
 
 log = logging.getLogger(__name__)
@@ -164,6 +165,13 @@ def _text(value: Any, name: str, limit: int, multiline: bool) -> str:
         log.warning("%s: holds what looks like HTML (%s); it is kept as plain text and shown literally",
                     name, html[0])
     return text
+
+
+def check_text(value: Any, name: str, limit: int, *, multiline: bool = False) -> str:
+    """Free text as every field takes it (a comment, say): NFC, at most ``limit`` characters, no
+    control or direction-override characters (line breaks only with ``multiline``); HTML is kept
+    as plain text, with a warning."""
+    return _text(value, name, limit, multiline)
 
 
 def check_bilingual(value: Any, name: str, *, required: bool = False, default_lang: str = "vi") -> dict[str, str]:
@@ -773,25 +781,28 @@ def get_evidence(ws: Workspace, actor: Actor, code: str) -> EvidenceView:
 
 @dataclass
 class ShownEvidence:
-    """A record as ``evidence show`` gives it: the record and its latest verification."""
+    """A record as ``evidence show`` gives it: the record, its latest verification and its comments."""
 
     view: EvidenceView
     verification: Verification | None
+    comments: list[CommentView] = field(default_factory=list)
 
     def as_json(self) -> dict[str, Any]:
-        return {**self.view.as_json(), "verification": self.verification.as_json() if self.verification else None}
+        return {**self.view.as_json(), "verification": self.verification.as_json() if self.verification else None,
+                "comments": [c.as_json() for c in self.comments]}
 
 
 def show_evidence(ws: Workspace, actor: Actor, code: str) -> ShownEvidence:
-    """A record and its latest verification (who, when, what changed since).
+    """A record, its latest verification (who, when, what changed since) and its comments.
 
     ``actor`` is who asks: recorded for the permission check that comes with accounts, unused today.
     """
-    view = get_evidence(ws, actor, code)
+    from readiness.comments import list_comments
     from readiness.intake.photos import photo_warnings  # photos taken far from the record's dates
 
+    view = get_evidence(ws, actor, code)
     view.warnings += photo_warnings(ws, view)
-    return ShownEvidence(view, last_verification(ws, actor, code))
+    return ShownEvidence(view, last_verification(ws, actor, code), list_comments(ws, actor, code))
 
 
 def edit_evidence(ws: Workspace, actor: Actor, code: str, raw: Mapping[str, Any], *,

@@ -39,12 +39,16 @@ def pytest_report_header(config: pytest.Config) -> str:
 
 
 @pytest.fixture(autouse=True)
-def _clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    """No READINESS_* setting of the developer's leaks into a test; the actor is fixed."""
+def _clean_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """No READINESS_* setting of the developer's leaks into a test; the actor is fixed; saved
+    sign-in sessions go to the test's own settings folder, never the developer's."""
+    from readiness import config
+
     for name in list(os.environ):
         if name.startswith("READINESS_"):
             monkeypatch.delenv(name)
     monkeypatch.setenv("READINESS_USER", "tester")
+    monkeypatch.setattr(config, "config_dir", lambda: tmp_path / "user-config")
 
 
 @contextmanager

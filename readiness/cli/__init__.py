@@ -14,7 +14,7 @@ from typing import Any
 import click
 
 from readiness.cli.options import CONTEXT
-from readiness.errors import ProblemsError, ReadinessError
+from readiness.errors import NotSignedInError, ProblemsError, ReadinessError
 
 
 class _ClickHandler(logging.Handler):
@@ -107,7 +107,10 @@ class ReadinessGroup(click.Group):
                 click.echo(f"{len(exc.problems)} problems", err=True)
             ctx.exit(1)
         except ReadinessError as exc:
-            for line in exc.lines():
+            lines = exc.lines()
+            if isinstance(exc, NotSignedInError) and ctx.invoked_subcommand != "login":
+                lines[-1] += " (`readiness login NAME`)"
+            for line in lines:
                 click.echo(f"error: {line}", err=True)
             ctx.exit(1)
         except KeyboardInterrupt:
@@ -159,6 +162,7 @@ from readiness.cli import evidence as _evidence  # noqa: E402
 from readiness.cli import frameworks as _frameworks  # noqa: E402
 from readiness.cli import scoring as _scoring  # noqa: E402
 from readiness.cli import transfer as _transfer  # noqa: E402
+from readiness.cli import users as _users  # noqa: E402
 from readiness.cli import workspace as _workspace  # noqa: E402
 
 cli.add_command(_frameworks.criteria)
@@ -177,3 +181,7 @@ cli.add_command(_scoring.due_command)
 cli.add_command(_scoring.suggest_command)
 cli.add_command(_applicability.na)
 cli.add_command(_dossier.dossier_command)
+cli.add_command(_users.user)
+cli.add_command(_users.login_command)
+cli.add_command(_users.logout_command)
+cli.add_command(_users.whoami_command)

@@ -47,7 +47,7 @@ def na_add(criterion: str, city_name: str, why: str, criteria_dirs: tuple[Path, 
     from readiness.applicability import mark_not_applicable
 
     with open_workspace(settings) as ws:
-        m = mark_not_applicable(ws, actor_of(settings), city_name, criterion, why,
+        m = mark_not_applicable(ws, actor_of(settings, ws), city_name, criterion, why,
                                 load_catalogue(settings, criteria_dirs))
     note(f"{m.criterion} is now not applicable for {m.city}")
 
@@ -67,7 +67,8 @@ def na_remove(criterion: str, city_name: str, criteria_dirs: tuple[Path, ...], s
     from readiness.applicability import unmark_not_applicable
 
     with open_workspace(settings) as ws:
-        m = unmark_not_applicable(ws, actor_of(settings), city_name, criterion, load_catalogue(settings, criteria_dirs))
+        m = unmark_not_applicable(ws, actor_of(settings, ws), city_name, criterion,
+                                  load_catalogue(settings, criteria_dirs))
     note(f"{m.criterion} applies to {m.city} again")
 
 
@@ -86,7 +87,7 @@ def na_list(city_name: str | None, fmt: str, settings: Settings) -> None:
     from readiness.cli import output
 
     with open_workspace(settings) as ws:
-        found = not_applicable_marks(ws, actor_of(settings), city_name)
+        found = not_applicable_marks(ws, actor_of(settings, ws), city_name)
     if fmt == "json":
         output.emit_json([m.as_json() for m in found])
     elif not found:

@@ -42,7 +42,7 @@ def city_add(name: str, country: str, code: str | None, settings: Settings) -> N
     from readiness.cities import add_city
 
     with open_workspace(settings) as ws:
-        added = add_city(ws, actor_of(settings), name, country, code)
+        added = add_city(ws, actor_of(settings, ws), name, country, code)
     note(f"added city {added.name} ({added.country}); its evidence ids start {added.code}-")
 
 
@@ -60,7 +60,7 @@ def city_list(settings: Settings, fmt: str) -> None:
     from readiness.cli import output
 
     with open_workspace(settings) as ws:
-        cities = list_cities(ws, actor_of(settings))
+        cities = list_cities(ws, actor_of(settings, ws))
     if fmt == "json":
         output.emit_json([city_json(c) for c in cities])
     elif not cities:
@@ -85,7 +85,7 @@ def city_show(name: str, settings: Settings, fmt: str) -> None:
     from readiness.cli import output
 
     with open_workspace(settings) as ws:
-        detail = show_city(ws, actor_of(settings), name)
+        detail = show_city(ws, actor_of(settings, ws), name)
     if fmt == "json":
         output.emit_json(detail.as_json())
     else:
@@ -127,7 +127,7 @@ def city_set(name: str, field: str, value: str | None, year: int | None, lang: s
 
     value = _profile_value(field, value, from_file, clear)
     with open_workspace(settings) as ws:
-        detail = set_profile(ws, actor_of(settings), name, field, value, year=year, lang=lang, source=source)
+        detail = set_profile(ws, actor_of(settings, ws), name, field, value, year=year, lang=lang, source=source)
     if fmt == "json":
         output.emit_json(detail.as_json())
     else:
@@ -171,7 +171,7 @@ def unit_add(name: str, city_name: str, kind: str, parent: str | None, settings:
     from readiness.cities import add_unit
 
     with open_workspace(settings) as ws:
-        added = add_unit(ws, actor_of(settings), city_name, name, kind, parent)
+        added = add_unit(ws, actor_of(settings, ws), city_name, name, kind, parent)
     note(f"added {added.kind} {added.name}")
 
 
@@ -190,7 +190,7 @@ def unit_list(city_name: str, settings: Settings, fmt: str) -> None:
     from readiness.cli import output
 
     with open_workspace(settings) as ws:
-        found = list_units(ws, actor_of(settings), city_name)
+        found = list_units(ws, actor_of(settings, ws), city_name)
     if fmt == "json":
         output.emit_json([n.as_json() for n in found.units])
     else:

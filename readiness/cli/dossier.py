@@ -77,7 +77,7 @@ def dossier_command(city_name: str, framework_ids: tuple[str, ...], lang: str, a
         from readiness.dossier.context import current_fingerprint
 
         with open_workspace(settings) as ws:
-            click.echo(current_fingerprint(ws, actor_of(settings), city_name))
+            click.echo(current_fingerprint(ws, actor_of(settings, ws), city_name))
         return
     from readiness.dossier.context import DossierOptions
     from readiness.dossier.render import TO_CALLER, make_dossier
@@ -94,7 +94,7 @@ def dossier_command(city_name: str, framework_ids: tuple[str, ...], lang: str, a
 
     catalogue = load_catalogue(settings, criteria_dirs)
     with open_workspace(settings) as ws:
-        result = make_dossier(ws, actor_of(settings), catalogue, city_name, output, options, progress=progress)
+        result = make_dossier(ws, actor_of(settings, ws), catalogue, city_name, output, options, progress=progress)
     pages = f", {result.pages} pages" if result.pages else ""
     if result.path is None:
         assert result.data is not None

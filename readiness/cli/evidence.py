@@ -153,8 +153,9 @@ def evidence_add(city_name: str, links: tuple[str, ...], why: str | None, files:
 
     raw = _fields(kwargs)
     _prompt_missing(raw)
-    catalogue, actor = load_catalogue(settings, criteria_dirs), actor_of(settings)
+    catalogue = load_catalogue(settings, criteria_dirs)
     with open_workspace(settings) as ws:
+        actor = actor_of(settings, ws)
         view = lib.add_evidence(ws, actor, city_name, raw, catalogue,
                                 links=[(ref, why) for ref in links], files=list(files), max_size=max_size)
     _warn(view.warnings)
@@ -204,7 +205,7 @@ def evidence_list(city_name: str | None, unit: str | None, kinds: tuple[str, ...
     flt = lib.EvidenceFilter(city=city_name, unit=unit, kinds=kinds, criterion=criterion, statuses=statuses,
                              since=since, until=until, text=text, tag=tag)
     with open_workspace(settings) as ws:
-        views = lib.list_evidence(ws, actor_of(settings), flt)
+        views = lib.list_evidence(ws, actor_of(settings, ws), flt)
     if fmt == "json":
         output.emit_json([v.as_json() for v in views])
     elif fmt == "csv":
@@ -235,11 +236,38 @@ def evidence_show(evidence_id: str, lang: str, settings: Settings, fmt: str) -> 
     from readiness.cli import output
 
     with open_workspace(settings) as ws:
-        shown = lib.show_evidence(ws, actor_of(settings), evidence_id)
+        shown = lib.show_evidence(ws, actor_of(settings, ws), evidence_id)
     if fmt == "json":
         output.emit_json(shown.as_json())
     else:
-        output.evidence_detail(shown.view, lang, shown.verification)
+        output.evidence_detail(shown.view, lang, shown.verification, shown.comments)
+
+
+@evidence.command("comment")
+@click.argument("evidence_id")
+@click.argument("text")
+@workspace_options
+@text_format_option
+def evidence_comment(evidence_id: str, text: str, settings: Settings, fmt: str) -> None:
+    """Comment on a record: ask for a missing document, answer a reviewer.
+
+    The comment is kept with the record (`evidence show`) and in its history (`readiness log
+    ID`), under your name. Plain text, several lines allowed, at most 4,000 characters.
+
+    \b
+    Example:
+      readiness evidence comment HN-0042 "Please attach the signed copy of the plan."
+      readiness evidence comment HN-0042 "Đã đính kèm bản có chữ ký."
+    """
+    from readiness.cli import output
+    from readiness.comments import add_comment
+
+    with open_workspace(settings) as ws:
+        added = add_comment(ws, actor_of(settings, ws), evidence_id, text)
+    if fmt == "json":
+        output.emit_json(added.as_json())
+    else:
+        note(f"commented on {evidence_id.strip().upper()} as {added.author}")
 
 
 @evidence.command("edit")
@@ -265,7 +293,7 @@ def evidence_edit(evidence_id: str, status: str | None, settings: Settings, **kw
     if status:
         raw["status"] = status
     with open_workspace(settings) as ws:
-        view = lib.edit_evidence(ws, actor_of(settings), evidence_id, raw)
+        view = lib.edit_evidence(ws, actor_of(settings, ws), evidence_id, raw)
     note(f"changed {view.code}")
 
 
@@ -290,7 +318,7 @@ def evidence_link(evidence_id: str, criteria: tuple[str, ...], why: str | None, 
 
     catalogue = load_catalogue(settings, criteria_dirs)
     with open_workspace(settings) as ws:
-        view = lib.link_evidence(ws, actor_of(settings), evidence_id, criteria, why, catalogue)
+        view = lib.link_evidence(ws, actor_of(settings, ws), evidence_id, criteria, why, catalogue)
     note(f"{view.code} links: {', '.join(lk.criterion for lk in view.links)}")
     _warn(view.warnings)
 
@@ -309,7 +337,7 @@ def evidence_unlink(evidence_id: str, criteria: tuple[str, ...], settings: Setti
     from readiness import evidence as lib
 
     with open_workspace(settings) as ws:
-        view = lib.unlink_evidence(ws, actor_of(settings), evidence_id, criteria)
+        view = lib.unlink_evidence(ws, actor_of(settings, ws), evidence_id, criteria)
     note(f"{view.code} links: {', '.join(lk.criterion for lk in view.links) or 'none'}")
 
 
@@ -331,7 +359,7 @@ def evidence_attach(evidence_id: str, files: tuple[str, ...], max_size: int, set
     from readiness.cli import output
 
     with open_workspace(settings) as ws, output.progress("copying files in", output.total_size(files)) as advance:
-        attached = lib.attach_files(ws, actor_of(settings), evidence_id, files, max_size=max_size, progress=advance)
+        attached = lib.attach_files(ws, actor_of(settings, ws), evidence_id, files, max_size=max_size, progress=advance)
     for a in attached.view.attachments:
         if a.name in attached.added:
             note(f"attached {output.safe(a.name)} ({a.media_type}, {a.size:,} bytes, sha256 {a.sha256[:12]})")
@@ -356,7 +384,7 @@ def evidence_detach(evidence_id: str, attachment: str, settings: Settings) -> No
     from readiness import evidence as lib
 
     with open_workspace(settings) as ws:
-        view = lib.detach_file(ws, actor_of(settings), evidence_id, attachment)
+        view = lib.detach_file(ws, actor_of(settings, ws), evidence_id, attachment)
     note(f"{view.code} has {len(view.attachments)} attachment(s)")
 
 
@@ -378,7 +406,7 @@ def evidence_verify(evidence_ids: tuple[str, ...], check_note: str | None, setti
     from readiness import evidence as lib
 
     with open_workspace(settings) as ws:
-        views = lib.verify_records(ws, actor_of(settings), evidence_ids, check_note)
+        views = lib.verify_records(ws, actor_of(settings, ws), evidence_ids, check_note)
     for view in views:
         note(f"verified {view.code}")
 
@@ -397,7 +425,7 @@ def evidence_reject(evidence_id: str, reason: str, settings: Settings) -> None:
     from readiness import evidence as lib
 
     with open_workspace(settings) as ws:
-        view = lib.reject_record(ws, actor_of(settings), evidence_id, reason)
+        view = lib.reject_record(ws, actor_of(settings, ws), evidence_id, reason)
     note(f"rejected {view.code}: {reason}")
 
 
@@ -420,7 +448,7 @@ def evidence_remove(evidence_id: str, yes: bool, settings: Settings) -> None:
             raise InvalidValueError(f"removing {evidence_id} needs --yes when not run at a terminal")
         click.confirm(f"Remove {evidence_id}?", abort=True, err=True)
     with open_workspace(settings) as ws:
-        view = lib.remove_evidence(ws, actor_of(settings), evidence_id)
+        view = lib.remove_evidence(ws, actor_of(settings, ws), evidence_id)
     note(f"removed {view.code}: {view.title()} (kept in the audit log)")
 
 
@@ -459,7 +487,7 @@ def evidence_draft(file: str, city_name: str, framework_ids: tuple[str, ...], dr
 
     catalogue = load_catalogue(settings, criteria_dirs)
     with open_workspace(settings) as ws:
-        result = draft_document(ws, actor_of(settings), city_name, file, catalogue, framework_ids=framework_ids,
+        result = draft_document(ws, actor_of(settings, ws), city_name, file, catalogue, framework_ids=framework_ids,
                                 dry_run=dry_run, link_best=link_best, max_size=max_size)
     if fmt == "json":
         output.emit_json(result.as_json())

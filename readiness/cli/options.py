@@ -158,10 +158,25 @@ def load_catalogue(settings: Settings, criteria_dirs: tuple[Path, ...] = ()) -> 
     return load(settings.criteria_dir, criteria_dirs)
 
 
-def actor_of(settings: Settings) -> Actor:
-    """The person the command acts for (``READINESS_USER`` or the machine's user): built once, here."""
+def actor_of(settings: Settings, ws: Workspace | None = None) -> Actor:
+    """The person the command acts for, built once, here, after the workspace ``ws`` is open.
+
+    With a session saved by ``readiness login`` for this workspace: the signed-in person, as the
+    workspace knows them (``accounts.actor_for_session`` refuses an expired or ended session).
+    Without one: ``READINESS_USER`` or the machine's user, which is all a workspace without
+    accounts needs; once it has accounts, the library refuses that actor (``NotSignedInError``),
+    so ``READINESS_USER`` names nobody there.
+    """
     from readiness.access import Actor
 
+    if ws is not None:
+        from readiness.cli.sessions import saved_session
+
+        saved = saved_session(settings)
+        if saved is not None:
+            from readiness.accounts import actor_for_session
+
+            return actor_for_session(ws, saved.token)
     return Actor.of(settings)
 
 

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from rich.console import Console
 
     from readiness.cities import CityDetail, UnitNode
+    from readiness.comments import CommentView
     from readiness.evidence import EvidenceView, Verification
     from readiness.frameworks.schema import Criterion, Framework
     from readiness.intake.draft import Draft
@@ -100,6 +101,9 @@ def audit_subject(event: AuditEvent) -> str:
     if event.entity == "evidence":
         was, now = (event.before or {}).get("status"), (event.after or {}).get("status")
         moved = f": {was} → {now}" if was and now and was != now else ""
+        if event.action == "evidence.comment":
+            text = " ".join(str(snapshot.get("comment", "")).split())
+            moved = f": comment “{text[:60]}{'…' if len(text) > 60 else ''}”"
         return f"evidence {snapshot.get('id', event.entity_id)}{moved}"
     if event.entity == "not_applicable":
         return f"criterion {snapshot.get('criterion', event.entity_id)} of {snapshot.get('city', '')}"
@@ -312,7 +316,8 @@ def _verification_text(v: Verification | None) -> str | None:
     return f"{'' if v.current else 'last '}{who}; changed since: {', '.join(v.changed)}"
 
 
-def evidence_detail(view: EvidenceView, lang: str, verification: Verification | None = None) -> None:
+def evidence_detail(view: EvidenceView, lang: str, verification: Verification | None = None,
+                    comments: Sequence[CommentView] = ()) -> None:
     from readiness import dates
     from readiness.store.files import human_size
 
@@ -351,6 +356,11 @@ def evidence_detail(view: EvidenceView, lang: str, verification: Verification | 
         lines.append("  attachments:")
         lines += [f"    {a.name}  {a.media_type}  {human_size(a.size)}  sha256:{a.sha256[:16]}"
                   for a in view.attachments]
+    if comments:
+        lines.append("  comments:")
+        for c in comments:  # a comment keeps its line breaks, indented under its author
+            multiline.add(len(lines))
+            lines.append(f"    {c.created_at:%Y-%m-%d %H:%M} {c.author}: " + c.text.replace("\n", "\n      "))
     for i, line in enumerate(lines):
         click.echo(safe(line, lines=i in multiline))
     for warning in view.warnings:

@@ -75,7 +75,7 @@ def score_command(city_name: str | None, explain: str | None, by: str | None, sc
     catalogue = load_catalogue(settings, criteria_dirs)
     query.check(city_name, catalogue)  # before a workspace is made: a mistake leaves none behind
     with open_workspace(settings) as ws:
-        report = score_report(ws, actor_of(settings), catalogue, city_name, query)
+        report = score_report(ws, actor_of(settings, ws), catalogue, city_name, query)
     if report.city is None and not report.cards:
         note('no cities yet; add one with: readiness city add "Hà Nội" --country VN')
     if fmt == "json":
@@ -131,7 +131,7 @@ def gaps_command(city_name: str, limit: int | None, framework_ids: tuple[str, ..
 
     catalogue = load_catalogue(settings, criteria_dirs)
     with open_workspace(settings) as ws:
-        report = gaps_report(ws, actor_of(settings), catalogue, city_name, framework_ids, as_of, limit)
+        report = gaps_report(ws, actor_of(settings, ws), catalogue, city_name, framework_ids, as_of, limit)
     gaps = report.gaps
     if fmt == "json":
         emit_json(report.as_json(lang))
@@ -171,7 +171,7 @@ def due_command(city_name: str, within: Span, framework_ids: tuple[str, ...], as
 
     catalogue = load_catalogue(settings, criteria_dirs)
     with open_workspace(settings) as ws:
-        report = due_report(ws, actor_of(settings), catalogue, city_name, within, framework_ids, as_of)
+        report = due_report(ws, actor_of(settings, ws), catalogue, city_name, within, framework_ids, as_of)
     start, end = report.as_of.isoformat(), report.until.isoformat()
     if fmt == "json":
         emit_json(report.as_json())
@@ -208,7 +208,7 @@ def suggest_command(evidence_id: str, framework_ids: tuple[str, ...], top: int, 
     from readiness.intake.draft import suggest_for_record
 
     with open_workspace(settings) as ws:
-        found = suggest_for_record(ws, actor_of(settings), evidence_id,
+        found = suggest_for_record(ws, actor_of(settings, ws), evidence_id,
                                    load_catalogue(settings, criteria_dirs), framework_ids, top)
     if fmt == "json":
         output.emit_json(found.as_json())

@@ -79,7 +79,7 @@ def import_command(source: Path | None, sample: str | None, city_name: str | Non
 
     what = ImportSource.of(source, sample)
     with open_workspace(settings) as ws, _steps_once_writing() as step:
-        outcome = import_evidence(ws, actor_of(settings), what, load_catalogue(settings, criteria_dirs),
+        outcome = import_evidence(ws, actor_of(settings, ws), what, load_catalogue(settings, criteria_dirs),
                                   city=city_name, encoding=encoding, max_size=max_size, strict=strict,
                                   allow_duplicates=allow_duplicates, renumber=renumber, dry_run=dry_run,
                                   progress=step)
@@ -159,7 +159,7 @@ def export_command(city_name: str, target: Path, settings: Settings) -> None:
     from readiness.transfer.export import export_city
 
     with open_workspace(settings) as ws, output.steps() as step:
-        info = export_city(ws, actor_of(settings), city_name, target, progress=step)
+        info = export_city(ws, actor_of(settings, ws), city_name, target, progress=step)
     note(f"wrote {info['path']}: {info['records']} record(s), {info['files']} file(s), "
          f"{info['audit_events']} audit event(s); digest {info['digest'][:16]}... (in the audit log: "
          "importing this zip here again keeps its statuses)")
@@ -196,7 +196,7 @@ def template_command(lang: str, city_name: str | None, framework_ids: tuple[str,
 
     # The workspace is opened only for a city's units: a blank template makes no workspace.
     with open_workspace(settings) if city_name else nullcontext() as ws:
-        made = make_template(ws, actor_of(settings), load_catalogue(settings, criteria_dirs), lang, fmt=fmt,
+        made = make_template(ws, actor_of(settings, ws), load_catalogue(settings, criteria_dirs), lang, fmt=fmt,
                              city=city_name, framework_ids=framework_ids, output=output)
     if made.target is None:
         write_to_stdout(made.data, "workbook" if fmt == "xlsx" else None)

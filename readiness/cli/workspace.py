@@ -39,7 +39,7 @@ def log_command(evidence_id: str | None, record_id: str | None, city_name: str |
     if evidence_id and record_id and evidence_id != record_id:  # the same thing given twice on the line
         raise InvalidValueError(f"give one record: {evidence_id} or --record {record_id}")
     with open_workspace(settings) as ws:
-        events = audit_log(ws, actor_of(settings), city_name, limit, record=evidence_id or record_id)
+        events = audit_log(ws, actor_of(settings, ws), city_name, limit, record=evidence_id or record_id)
     if fmt == "json":
         output.emit_json([event_json(e) for e in events])
     else:
@@ -62,7 +62,7 @@ def workspace_command(settings: Settings, fmt: str) -> None:
     from readiness.store.db import describe_workspace
 
     with open_workspace(settings) as ws:
-        info = describe_workspace(ws, actor_of(settings))
+        info = describe_workspace(ws, actor_of(settings, ws))
     if fmt == "json":
         output.emit_json(info)
     else:
@@ -89,7 +89,7 @@ def verify_command(prune: bool, settings: Settings, fmt: str) -> None:
     from readiness.store.check import check_store
 
     with open_workspace(settings) as ws:
-        report = check_store(ws, actor_of(settings), prune=prune)
+        report = check_store(ws, actor_of(settings, ws), prune=prune)
     if fmt == "json":
         output.emit_json(report.as_json())
     else:

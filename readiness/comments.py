@@ -1,0 +1,83 @@
+"""Comments on an evidence record: a reviewer asks for the signed copy, the ward answers.
+
+A comment is kept with its record (``evidence show`` lists them) and in the record's history
+(an ``evidence.comment`` audit event, so ``readiness log HN-0042`` shows it, also after the
+record is removed). Writing one needs ``Right.COMMENT`` where the record is (its city and
+unit); reading them needs ``Right.READ`` in its city. A comment is plain text: HTML in it is kept
+as typed and shown literally, never rendered.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from sqlmodel import Session, col, select
+
+from readiness import access
+from readiness.access import Actor, Right, Scope
+from readiness.dates import iso_time
+from readiness.evidence import check_text, find_evidence
+from readiness.store.audit import record_event
+from readiness.store.models import Comment, Evidence, utcnow
+
+if TYPE_CHECKING:
+    from readiness.store.db import Workspace
+
+MAX_COMMENT_CHARS = 4000
+
+
+@dataclass(frozen=True)
+class CommentView:
+    """One comment: who wrote it (the account's name, as the audit log has it), when, and what."""
+
+    author: str
+    created_at: dt.datetime
+    text: str
+
+    def as_json(self) -> dict[str, Any]:
+        return {"author": self.author, "created_at": iso_time(self.created_at), "text": self.text}
+
+
+def _scope(row: Evidence) -> Scope:
+    return Scope(row.city_id, row.unit_id)
+
+
+def comments_of(session: Session, evidence_id: int | None) -> list[CommentView]:
+    """A record's comments, oldest first (the conversation as it went)."""
+    rows = session.exec(select(Comment).where(Comment.evidence_id == evidence_id).order_by(col(Comment.id)))
+    return [CommentView(c.author, c.created_at, c.text) for c in rows]
+
+
+def add_comment(ws: Workspace, actor: Actor, code: str, text: str) -> CommentView:
+    """Add a comment to the record ``code`` (``HN-0042``) as ``actor``; it joins the record's history.
+
+    Several lines are kept; control and direction-override characters are refused; at most
+    ``MAX_COMMENT_CHARS`` characters.
+    """
+    body = check_text(text, "comment", MAX_COMMENT_CHARS, multiline=True)
+    if not body:
+        from readiness.errors import InvalidValueError
+
+        raise InvalidValueError("comment is empty; write what you ask or answer")
+    with ws.session() as session:
+        row = find_evidence(session, code)
+        access.require(session, actor, Right.COMMENT, _scope(row), what=f"record {row.code}")
+        assert row.id is not None
+        comment = Comment(evidence_id=row.id, author=actor.name, text=body, created_at=utcnow())
+        session.add(comment)
+        session.flush()
+        # The event carries the record's id like every other event of the record, so its
+        # history (``evidence.events_of``) finds it.
+        record_event(session, actor, "evidence.comment", "evidence", row.id, row.city_id, None,
+                     {"id": row.code, "comment": body, "author": actor.name})
+        return CommentView(comment.author, comment.created_at, comment.text)
+
+
+def list_comments(ws: Workspace, actor: Actor, code: str) -> list[CommentView]:
+    """The comments on the record ``code``, oldest first."""
+    with ws.session() as session:
+        row = find_evidence(session, code)
+        access.require(session, actor, Right.READ, _scope(row), what=f"record {row.code}")
+        return comments_of(session, row.id)
