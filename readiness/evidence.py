@@ -49,6 +49,7 @@ from readiness.text import BIDI_CONTROLS, clean, fold, fold_words, in_language, 
 if TYPE_CHECKING:
     from readiness.comments import CommentView
     from readiness.frameworks.catalogue import Catalogue
+    from readiness.intake.photos import PhotoDate
 
 log = logging.getLogger(__name__)
 
@@ -781,15 +782,22 @@ def get_evidence(ws: Workspace, actor: Actor, code: str) -> EvidenceView:
 
 @dataclass
 class ShownEvidence:
-    """A record as ``evidence show`` gives it: the record, its latest verification and its comments."""
+    """A record as ``evidence show`` gives it: the record, its latest verification, its comments,
+    and each attached photo with the date it was taken (``view.warnings`` flags those far from the
+    record's dates)."""
 
     view: EvidenceView
     verification: Verification | None
     comments: list[CommentView] = field(default_factory=list)
+    photos: list[PhotoDate] = field(default_factory=list)
 
     def as_json(self) -> dict[str, Any]:
+        """The record as exported (``EvidenceView.as_json``) and what showing it adds: the
+        verification, the comments, the photos' dates and the warnings (said, not stored: no
+        export carries the photos or the warnings)."""
         return {**self.view.as_json(), "verification": self.verification.as_json() if self.verification else None,
-                "comments": [c.as_json() for c in self.comments]}
+                "comments": [c.as_json() for c in self.comments], "photos": [p.as_json() for p in self.photos],
+                "warnings": list(self.view.warnings)}
 
 
 def show_evidence(ws: Workspace, actor: Actor, code: str) -> ShownEvidence:
@@ -798,11 +806,12 @@ def show_evidence(ws: Workspace, actor: Actor, code: str) -> ShownEvidence:
     ``actor`` is who asks: recorded for the permission check that comes with accounts, unused today.
     """
     from readiness.comments import list_comments
-    from readiness.intake.photos import photo_warnings  # photos taken far from the record's dates
+    from readiness.intake.photos import check_view  # photos taken far from the record's dates
 
     view = get_evidence(ws, actor, code)
-    view.warnings += photo_warnings(ws, view)
-    return ShownEvidence(view, last_verification(ws, actor, code), list_comments(ws, actor, code))
+    photos = check_view(ws, view)
+    view.warnings += photos.warnings()
+    return ShownEvidence(view, last_verification(ws, actor, code), list_comments(ws, actor, code), photos.photos)
 
 
 def edit_evidence(ws: Workspace, actor: Actor, code: str, raw: Mapping[str, Any], *,

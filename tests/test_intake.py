@@ -584,6 +584,31 @@ def test_a_photos_date_is_read_and_a_far_one_is_flagged(hanoi_ws, tmp_path: Path
     assert "photo" not in hanoi_ws("evidence", "list", "--city", "Hanoi").stderr  # only the queue reads photos
 
 
+def test_evidence_show_json_carries_the_photo_dates_and_warnings_and_the_export_does_not(
+        hanoi_ws, tmp_path: Path) -> None:
+    """`evidence show --format json` gives each photo's date and the flag's warning line, as the
+    text output does; the export (the same record's JSON) stays as it was: nothing said, not stored."""
+
+    (tmp_path / "cu.jpg").write_bytes(_photo("2024:03:02 10:00:00"))
+    added = hanoi_ws("evidence", "add", "--city", "Hanoi", "--kind", "event", "--title", "Khai mạc Tuần lễ 2025",
+                     "--start", "01/10/2025", "--end", "07/10/2025", "--file", str(tmp_path / "cu.jpg"))
+    assert added.exit_code == 0, added.stderr
+    code = added.stdout.strip()
+    shown = json.loads(hanoi_ws("evidence", "show", code, "--format", "json").stdout)
+    assert shown["photos"] == [{"name": "cu.jpg", "sha256": shown["attachments"][0]["sha256"],
+                                "taken": "2024-03-02T10:00:00", "days_outside": -578, "flagged": True}]
+    assert shown["warnings"] == ["photo cu.jpg was taken 2024-03-02, 578 days before the record's dates "
+                                 "(2025-10-01 to 2025-10-07; more than 30 days apart): is it of this activity?"]
+    archive = tmp_path / "hanoi.zip"
+    assert hanoi_ws("export", "--city", "Hanoi", "-o", str(archive)).exit_code == 0
+    exported = yaml.safe_load(zipfile.ZipFile(archive).read("evidence.yaml"))
+    mine = [r for r in exported["records"] if r["id"] == code]
+    assert len(mine) == 1 and not {"photos", "warnings"} & set(mine[0])
+    assert mine[0]["title"] == shown["title"] and mine[0]["start"] == shown["start"] == "2025-10-01"
+    listed = json.loads(hanoi_ws("evidence", "list", "--city", "Hanoi", "--format", "json").stdout)
+    assert [set(r) for r in listed if r["id"] == code] == [set(shown) - {"photos", "warnings", "verification"}]
+
+
 def test_photo_checks_give_the_dossier_every_photo_and_its_flag(settings, hanoi_ws, tmp_path: Path) -> None:
     from readiness import api
     from readiness.access import Actor

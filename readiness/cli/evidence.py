@@ -226,6 +226,8 @@ def evidence_show(evidence_id: str, lang: str, settings: Settings, fmt: str) -> 
 
     A record that was ever verified says by whom and when, and whether its content is still
     what was verified (else which fields changed since). A removed id says when and by whom.
+    A photo taken more than 30 days outside the record's dates is flagged; the JSON lists each
+    photo's date under "photos" and the flags under "warnings".
 
     \b
     Example:
