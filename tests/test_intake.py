@@ -543,6 +543,35 @@ def test_dates_without_a_year_take_the_datelines_and_weekdays_do_not_hide_ranges
     assert event_dates(text)[0] == d("2017-04-26")
 
 
+@pytest.mark.parametrize("text, start, end", [
+    ("Ngày 2/10, lễ khai mạc được tổ chức tại nhà văn hóa.", "2024-10-02", None),
+    ("Sáng 30-8, phường phát động phong trào đọc sách.", "2024-08-30", None),
+    ("Tuần lễ diễn ra từ ngày 1 đến 7/10 tại các trường.", "2024-10-01", "2024-10-07"),
+    ("Các lớp học mở trong tháng 10/2025.", "2025-10", None),
+    ("The week runs October 1-7 in every ward.", "2024-10-01", "2024-10-07"),
+    ("The week runs from 1st to 7th October in every ward.", "2024-10-01", "2024-10-07"),
+    ("The week runs from the 1st to the 7th of October.", "2024-10-01", "2024-10-07"),
+    ("Workshops are held during the second week of May in the libraries.", "2024-05", None),
+])
+def test_vietnamese_and_english_forms_take_the_datelines_year(text: str, start: str, end: str | None) -> None:
+    """Day and month forms as articles write them, without a year: the dateline's year (2024) fills it."""
+    assert event_dates(text, 2024, dateline=True)[:2] == (d(start), d(end) if end else None)
+
+
+def test_which_date_dates_what_the_text_reports() -> None:
+    """The day a plan was issued dates an event article only when the article is that plan; a
+    year said of an aim counts less than the year reviewed; a year written anywhere in the text
+    dates a month that has none; a count is not a year and "may" is not May."""
+    text = "Ngày 5/3/2020, Sở ban hành kế hoạch tổ chức ngày hội đọc sách. Ngày hội diễn ra sáng 20/3/2020."
+    assert event_dates(text)[0] == d("2020-03-20")
+    assert event_dates(text, issued=True)[0] == d("2020-03-05")
+    assert event_dates("The association reviewed the work of 2023. It will open new classes in 2024.")[0] == d("2023")
+    assert event_dates("With 300 events this year, 2022 was the festival's best.")[0] == d("2022")
+    assert event_dates("Events run in the third week of March; see the 2019 Festival Programme.")[0] == d("2019-03")
+    assert event_dates("A total of 2000 people may march in may.") == (None, None, 0.0)
+    assert event_dates("Events run in the third week of March.") == (None, None, 0.0)  # no year anywhere
+
+
 def _photo(taken: str | None) -> bytes:
     from PIL import Image
 

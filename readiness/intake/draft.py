@@ -320,7 +320,8 @@ def draft_from_text(text: str, frameworks: Sequence[Framework], *, title: str | 
                          re.IGNORECASE | re.MULTILINE)):
         dated = dated[:cut.start()]
     opening = bool(_OPENING.search(chosen))
-    start, end, sure = event_dates(dated, doc_year, dateline=bool(layout.dateline_year or year), opening=opening)
+    start, end, sure = event_dates(dated, doc_year, dateline=bool(layout.dateline_year or year), opening=opening,
+                                   issued=kind.kind in ("plan", "policy", "letter"))
     if layout.heading and layout.date_line:
         # An official document is dated by its own date line, not by the documents it cites.
         d_start, _, d_sure = event_dates(layout.date_line.replace("ngày tháng", "tháng"), doc_year)

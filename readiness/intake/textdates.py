@@ -36,8 +36,12 @@ _MONTHS_EN = {name: i for i, names in enumerate(
 _M = r"(?P<{}>" + "|".join(sorted(_MONTHS_EN, key=len, reverse=True)) + r")\.?"
 _D = r"(?P<{}>[0-3]?\d)(?:st|nd|rd|th)?"
 _Y = r"(?P<{}>(?:19|20)\d\d)"
-_DASH = r",?\s*(?:-|–|—|to|until|till|through|đến|tới)\s*"
+_DASH = r",?\s*(?:-|–|—|to|until|till|through|đến|tới)\s*(?:the\s+)?"
+_FROM = r"(?:from\s+(?:the\s+)?)?"
 _SEP = r"[/.\-]"
+
+
+_MONTH_NAMES = "|".join(n.capitalize() for n in sorted(_MONTHS_EN, key=len, reverse=True) if len(n) > 3 or n == "may")
 
 
 def _m(name: str) -> str:
@@ -56,10 +60,10 @@ def _y(name: str) -> str:
 # place wins, longest patterns first. Vietnamese "tháng" takes a month number.
 _PATTERNS = [
     # ranges
-    rf"(?:from\s+)?{_m('m1')}\s+{_d('d1')}(?:,?\s+{_y('y1')})?{_DASH}{_m('m2')}\s+{_d('d2')}(?:,?\s+{_y('y2')})?",
-    rf"(?:from\s+)?{_m('m1')}\s+{_d('d1')}{_DASH}{_d('d2')}(?:,?\s+{_y('y2')})?",
-    rf"(?:from\s+)?{_d('d1')}\s+{_m('m1')}(?:\s+{_y('y1')})?{_DASH}{_d('d2')}\s+{_m('m2')}(?:\s+{_y('y2')})?",
-    rf"(?:from\s+)?{_d('d1')}{_DASH}{_d('d2')}\s+{_m('m2')}(?:,?\s+{_y('y2')})?",
+    rf"{_FROM}{_m('m1')}\s+{_d('d1')}(?:,?\s+{_y('y1')})?{_DASH}{_m('m2')}\s+{_d('d2')}(?:,?\s+{_y('y2')})?",
+    rf"{_FROM}{_m('m1')}\s+{_d('d1')}{_DASH}{_d('d2')}(?:,?\s+{_y('y2')})?",
+    rf"{_FROM}{_d('d1')}\s+{_m('m1')}(?:\s+{_y('y1')})?{_DASH}{_d('d2')}\s+{_m('m2')}(?:\s+{_y('y2')})?",
+    rf"{_FROM}{_d('d1')}{_DASH}{_d('d2')}\s+{_m('m2')}(?:,?\s+{_y('y2')})?",
     rf"(?:từ\s+)?(?:ngày\s+)?(?P<d1>[0-3]?\d){_SEP}(?P<m1>[01]?\d)(?:{_SEP}{_y('y1')})?{_DASH}(?:ngày\s+)?"
     rf"(?P<d2>[0-3]?\d){_SEP}(?P<m2>[01]?\d)(?:{_SEP}{_y('y2')})?",
     rf"(?:từ\s+)?(?:ngày\s+)?(?P<d1>[0-3]?\d){_DASH}(?:ngày\s+)?(?P<d2>[0-3]?\d){_SEP}(?P<m2>[01]?\d)(?:{_SEP}{_y('y2')})?",
@@ -74,15 +78,30 @@ _PATTERNS = [
     # months
     rf"tháng\s+(?P<m1>[01]?\d)(?:\s*(?:/|năm|-)\s*{_y('y1')})",
     rf"{_m('m1')}(?:,)?\s+{_y('y1')}",
+    # an English month named on its own after a word that dates by it ("the third week of March",
+    # "in October"), capitalised: "may" and "march" are words too
+    rf"(?P<cue>(?:week|weekend|end|middle|beginning|start|month|half)\s+of|in|during|since|until|throughout|early|"
+    rf"late|mid-?)\s+(?-i:(?P<m1>{_MONTH_NAMES}))(?![\w-])(?!\s*\d)",
     r"tháng\s+(?P<m1>[01]?\d)(?![\d/])",
     # a year on its own, after a word that dates something by it ("năm 2024", "in 2023"); not
     # the first year of a period ("2021-2030")
-    rf"(?P<cue>năm|in|during|since|trong năm)\s+{_y('y1')}(?!\s*[-–]\s*\d)",
+    rf"(?P<cue>năm|in|during|since|trong năm|this year,?|năm nay,?)\s+{_y('y1')}(?!\s*[-–]\s*\d)",
+    # "the tasks of 2024." : a year that closes a phrase, not a count ("a total of 2000 people")
+    rf"(?P<cue>of)\s+{_y('y1')}(?=\s*[,.;:)]|\s*$)",
 ]
 # Not inside a number or a word after it; a dateline glued to a newspaper's name ("Quốc Tế28/04/2025")
 # still counts as a mention (event_dates gives it little weight).
 _REGEXES = [re.compile(r"(?<![\d/.])" + p + r"(?![\w])", re.IGNORECASE) for p in _PATTERNS]
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
+# A year on its own: not in a date, a number or a period ("2021-2030", "2021 - 2030"), nor a count
+# ("2000 people": a year is not followed by a word in lower case).
+_BARE_YEAR = re.compile(r"(?<![\d/.,\-–])(?<![-–]\s)((?:19|20)\d\d)(?![\d/.,]\d)(?!\s*[-–]\s*\d)(?!\s+[a-zà-ỹđ])")
+# What is said after a date that makes it the day a plan or decision was issued, not the day of
+# what it plans ("Ngày 10/4/2019, Trường Đại học Vinh ban hành kế hoạch tổ chức ...").
+_ISSUED_AFTER = re.compile(r"^\W*(?:[\w.-]+\W+){0,8}?(?:ban hành|issued|promulgated|approved|adopted)\b",
+                           re.IGNORECASE)
+# An aim, not a date: "will help build a learning society in 2025", "sẽ ... năm 2026".
+_FUTURE_BEFORE = re.compile(r"\b(?:will|shall|sẽ|aims? to|plans? to|hopes? to)\b[^.;!?]{0,60}$", re.IGNORECASE)
 _CUES = re.compile(r"(from|starting|start|opened|opening|launch|took place|held|will be held|on the|on|"
                    r"từ|vào|ngày|khai mạc|diễn ra|tổ chức|phát động|ban hành|hưởng ứng|sáng|chiều|tối)"
                    r"\W*(?:\w+\W+){0,3}$",
@@ -144,11 +163,14 @@ def find_dates(text: str, year_hint: int | None = None, *, dateline: bool = Fals
                 continue
             g = {k: v for k, v in m.groupdict().items() if v is not None}
             if "cue" in g:  # "ngày 3/10": keep the cue word out of the mention
-                a = m.start("d1") if "d1" in g else m.start("y1")
+                a = m.start("d1") if "d1" in g else m.start("y1") if "y1" in g else m.start("m1")
             taken.append((a, b))
             raw.append((a, text[a:b], g))
     raw.sort(key=lambda r: r[0])
     given = [(pos, int(g.get("y1") or g["y2"])) for pos, _, g in raw if g.get("y1") or g.get("y2")]
+    # Years written on their own ("the free 2018 Festival Programme"), the last resort for a
+    # mention without one: a year somewhere in the text beats none, never the document's own.
+    bare = [(m.start(), int(m[1])) for m in _BARE_YEAR.finditer(text)] if not given and year_hint is None else []
     mentions = []
     for pos, found, g in raw:
         m1, m2 = _month(g.get("m1")), _month(g.get("m2"))
@@ -164,6 +186,8 @@ def find_dates(text: str, year_hint: int | None = None, *, dateline: bool = Fals
             before = [y for p, y in given if p < pos]
             after = [y for p, y in given if p > pos]
             y2 = year_hint if dateline and year_hint else before[-1] if before else after[0] if after else year_hint
+            if y2 is None and bare:
+                y2 = min(bare, key=lambda py: abs(py[0] - pos))[1]
         if y2 is None:
             y2 = y1
         if y1 is None and y2 is not None:
@@ -190,12 +214,15 @@ def year_in(text: str) -> int | None:
 
 
 def event_dates(text: str, year_hint: int | None = None, *, dateline: bool = False,
-                opening: bool = False) -> tuple[PartialDate | None, PartialDate | None, float]:
+                opening: bool = False, issued: bool = False) -> tuple[PartialDate | None, PartialDate | None, float]:
     """The start and end of what the text reports, and how sure: 0 (none found) to 1.
 
     Ranges and mentions after a cue word ("from", "on", "từ ngày", "khai mạc", "sáng") win over
     bare dates, except that with ``opening`` (the text reports an opening or launch) a range
     counts no more than the day; a date glued to a newspaper's name or after "published" is taken for the dateline.
+    The day a plan or decision was issued ("Ngày 10/4, ... ban hành kế hoạch") dates the text
+    only when it is that plan or decision (``issued``); a bare year said of an aim ("will ... in
+    2025") counts less than one said of what was done.
     """
     best: Mention | None = None
     for m in find_dates(text, year_hint, dateline=dateline):
@@ -212,6 +239,10 @@ def event_dates(text: str, year_hint: int | None = None, *, dateline: bool = Fal
         # The date of a document cited ("Kế hoạch số 189/KH-UBND ngày 03/02/2015", "Decision No. 5 dated ...")
         score -= 2.5 if re.search(r"(/[A-ZĐ][\w-]*|\bNo\.?\s*\d+\S*)\s*,?\s*(ngày|dated|of)?\s*$", before) else 0
         score += 0.2 if m.year_given else 0
+        if not issued and _ISSUED_AFTER.search(text[m.position + len(m.text):m.position + len(m.text) + 120]):
+            score -= 2.0
+        if m.start.precision == "year" and _FUTURE_BEFORE.search(before):
+            score -= 1.0
         if best is None or score > best.score:
             best = replace(m, score=score)
     if best is None:
