@@ -572,6 +572,31 @@ def test_which_date_dates_what_the_text_reports() -> None:
     assert event_dates("Events run in the third week of March.") == (None, None, 0.0)  # no year anywhere
 
 
+@pytest.mark.parametrize("text, kind", [
+    # a look back at a festival, a paper about one, the review of a year's work: reports
+    ("Festival notes\nThe city's co-ordinator looks back on the tenth learning festival and its 300 events.\n"
+     "The festival week had concerts, fairs and a ceremony.", "report"),
+    ("Learning festival in Lyon\nA presentation by the university and the council on why the festival matters.\n"
+     "The festival week opened with a ceremony.", "report"),
+    ("Study promotion in 2023\nThe association reviewed the results of 2023 and raised funds for scholarships.\n"
+     "It gave 200 scholarships and a fund for prizes.", "report"),
+    # joining the network, an inspection visit's survey: reports, not structures or statistics
+    ("Hai thành phố gia nhập Mạng lưới thành phố học tập toàn cầu\nUNESCO công bố các thành viên mới của mạng lưới.",
+     "report"),
+    ("Survey on the implementation of the learning society project\nA survey team reviewed the figures: 45 classes, "
+     "81% of families.", "report"),
+    # a dispatch that asks localities to act is a letter, "No." does not end its sentence
+    ("Learning Week from October 1-7\nThe week opens on October 1 with ceremonies. In Official Dispatch No. 12/BGD "
+     "to the provinces, the Ministry asks localities to hold festivals and ceremonies.", "letter"),
+    # and an event stays an event
+    ("Learning festival opens\nThe festival opened on May 3 with a ceremony; the review of the programme comes later.",
+     "event"),
+])
+def test_the_lead_says_what_the_document_is(text: str, kind: str, suggester: Suggester) -> None:
+    catalogue = load_catalogue()
+    assert draft_from_text(text, [catalogue.get("kflc")], suggester=suggester).kind.kind == kind
+
+
 def _photo(taken: str | None) -> bytes:
     from PIL import Image
 

@@ -263,8 +263,36 @@ def _number(raw: str, scale: str | None) -> float | None:
 _PLAN_LEAD = re.compile(r"\b(?:issued|approved|adopted|promulgated)\s+(?:a|an|the|its)\s+(?:[\w-]+\s+){0,2}?"
                         r"(?P<en>plan|decision|resolution|strategy|directive)\b"
                         r"|\bban hành\s+(?P<vi>kế hoạch|quyết định|nghị quyết|chỉ thị)", re.IGNORECASE)
-_LETTER_LEAD = re.compile(r"\b(?:official dispatch|dispatch no|công văn|văn bản số|in a document sent to)\b[^.]{0,200}?"
+_LETTER_LEAD = re.compile(r"\b(?:official dispatch|dispatch no|công văn|văn bản số|in a document sent to)\b"
+                          r"(?:[^.]|(?<=\bNo)\.|(?<=\bNos)\.){0,200}?"
                           r"\b(?:asked|asks|requested|requests|đề nghị|yêu cầu)\b", re.IGNORECASE)
+# A lead that presents the text as a look back at what was done, or as a paper about it: a report,
+# however much it speaks of the festival or the scholarships it reports on.
+_REPORT_LEAD = re.compile(
+    r"^(?:(?:A|An|The|This)\s+(?:[\w-]+\s+){0,2}?(?:presentation|case study|report|paper|review|profile|"
+    r"evaluation|article)\b(?!\s+(?:will|is to|shall))"
+    r"|(?:Bài viết|Báo cáo|Tham luận|Bài trình bày)\b)"
+    r"|\b(?:looks?|looked|looking)\s+back\s+(?:on|at)\b|\btook stock of\b|\btakes stock of\b"
+    r"|\breview(?:s|ed)?\s+(?:the\s+|its\s+|their\s+)?(?:tasks|results|work|achievements|implementation|progress)\s+of\b"
+    r"|\b(?:nhìn lại|tổng kết|sơ kết)\s+(?:công tác|nhiệm vụ|kết quả|hoạt động|việc thực hiện)\b",
+    re.IGNORECASE)
+# Abbreviations a sentence does not end at: "Official Dispatch No. 5607", "TP. Sơn La", "Dr. Lan".
+_NOT_END = re.compile(r"\b(?:No|Nos|Dr|Mr|Mrs|Ms|Prof|St|TP|Tp|ThS|TS|PGS|GS|Jan|Feb|Aug|Sept|Oct|Nov|Dec)\.$")
+
+
+def lead_sentences(text: str, count: int = 2) -> list[str]:
+    """The first ``count`` sentences of a text, not cut at "No." or "TP."."""
+    out: list[str] = []
+    for part in re.split(r"(?<=[.!?])\s+", " ".join(text.split())):
+        if out and _NOT_END.search(out[-1]):
+            out[-1] += " " + part
+        elif len(out) < count:
+            out.append(part)
+        else:
+            break
+    return out[:count]
+
+
 _OPENING = re.compile(r"\b(?:opens?|opening|launch(?:es|ed|ing)?|kicks? off|khai mạc|phát động|khai giảng)\b",
                       re.IGNORECASE)
 _PERIOD = re.compile(r"(?<![\d/])((?:19|20)\d\d)\s*[-–]\s*((?:19|20)\d\d)(?![\d/])")
@@ -277,10 +305,15 @@ def _kind_of(title: str, body: str, heading_kind: str | None) -> KindGuess:
     guess = guess_kind(title, body)
     if heading_kind:
         return KindGuess(heading_kind, max(guess.confidence, 0.9), ["document type"], guess.scores)
-    lead = " ".join(re.split(r"(?<=[.!?])\s+", " ".join(body[:1500].split()))[:2])
+    sentences = lead_sentences(body[:1500])
+    lead = " ".join(sentences)
     if _LETTER_LEAD.search(lead) and guess.kind != "letter":
         # "In Official Dispatch No. 5607, the Ministry asked localities to ...": a letter, whatever it plans.
         return KindGuess("letter", 0.6, ["official dispatch"], guess.scores)
+    if sentences and (m := _REPORT_LEAD.search(sentences[0])) and guess.kind not in ("report", "plan", "policy"):
+        # "Cork's co-ordinator looks back on the 20th festival", "A presentation by Swansea University":
+        # a report on the festival, not the festival.
+        return KindGuess("report", 0.6, [" ".join(m[0].split()).lower()], guess.scores)
     m = _PLAN_LEAD.search(f"{title}. {lead}")
     if m:
         word = (m["en"] or m["vi"]).lower()

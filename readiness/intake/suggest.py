@@ -68,7 +68,12 @@ KIND_CUES: dict[str, dict[str, float]] = {
     "report": {"báo cáo": 4, "report": 4, "tổng kết": 3, "sơ kết": 3, "đánh giá": 1.5, "assessing": 1.5,
                "evaluation": 2, "progress": 1.5, "kết quả thực hiện": 2, "tồn tại": 1, "submitted": 1,
                "case study": 3, "presentation": 2, "paper": 1, "looks back": 2, "reviewed": 1.5, "survey team": 2,
-               "ghi danh": 2, "công nhận": 1.5, "recognised": 1, "recognized": 1, "progress report": 4},
+               "ghi danh": 2, "công nhận": 1.5, "recognised": 1, "recognized": 1, "progress report": 4,
+               # joining a network is news of a recognition; a survey of how something is carried
+               # out ("khảo sát việc thực hiện") is an inspection visit's report, not statistics
+               "gia nhập": 2, "thành viên mới": 2, "new members": 2, "joins": 1.5, "joined": 1.5,
+               "survey on the implementation": 4, "khảo sát việc thực hiện": 4, "khảo sát tình hình thực hiện": 4,
+               "kiểm tra việc thực hiện": 3, "giám sát việc thực hiện": 3},
     "media": {"truyền hình": 3, "television": 3, "phóng sự": 3, "radio": 3, "phát thanh": 3, "broadcast": 3,
               "video": 2, "podcast": 3, "báo chí": 2, "spots": 2, "series": 1.5, "chuyên mục": 2,
               "social media": 2, "mạng xã hội": 2, "campaign": 1, "infographic": 2},
