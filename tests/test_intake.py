@@ -564,12 +564,27 @@ def test_which_date_dates_what_the_text_reports() -> None:
     dates a month that has none; a count is not a year and "may" is not May."""
     text = "Ngày 5/3/2020, Sở ban hành kế hoạch tổ chức ngày hội đọc sách. Ngày hội diễn ra sáng 20/3/2020."
     assert event_dates(text)[0] == d("2020-03-20")
-    assert event_dates(text, issued=True)[0] == d("2020-03-05")
+    assert event_dates(text, kind="plan")[0] == d("2020-03-05")
     assert event_dates("The association reviewed the work of 2023. It will open new classes in 2024.")[0] == d("2023")
     assert event_dates("With 300 events this year, 2022 was the festival's best.")[0] == d("2022")
     assert event_dates("Events run in the third week of March; see the 2019 Festival Programme.")[0] == d("2019-03")
     assert event_dates("A total of 2000 people may march in may.") == (None, None, 0.0)
     assert event_dates("Events run in the third week of March.") == (None, None, 0.0)  # no year anywhere
+    # The year something was set up is the background, unless the text is about setting it up.
+    assert event_dates("In 2015 the city set up a partnership of 70 organisations.") == (None, None, 0.0)
+    assert event_dates("UNESCO lập mạng lưới năm 2012; thành phố được công nhận.")[0] is None
+    assert event_dates("In 2015 the city set up a partnership.", kind="structure")[0] == d("2015")
+    assert event_dates("Xã lập kế hoạch năm 2025 cho tuần lễ.")[0] == d("2025")  # a plan made is no founding
+
+
+def test_a_pages_own_date_line_dates_nothing_it_reports(suggester: Suggester) -> None:
+    """A line that is only the page's date (and time) says when it was published."""
+    catalogue = load_catalogue()
+    text = ("Phường mở lớp học tiếng Anh miễn phí\n20/10/2024 15:32\n"
+            "Phường mở 20 lớp tiếng Anh miễn phí cho người cao tuổi tại nhà văn hóa.")
+    assert draft_from_text(text, [catalogue.get("kflc")], suggester=suggester).start is None
+    text = text.replace("tại nhà văn hóa", "từ ngày 2/11 tại nhà văn hóa")  # the dateline still gives the year
+    assert draft_from_text(text, [catalogue.get("kflc")], suggester=suggester).start == d("2024-11-02")
 
 
 @pytest.mark.parametrize("text, kind", [

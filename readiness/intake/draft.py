@@ -337,7 +337,7 @@ def draft_from_text(text: str, frameworks: Sequence[Framework], *, title: str | 
 
     Only the first ``MAX_TEXT`` characters are read (dates: the first ``DATE_TEXT``), so a
     draft takes about as long for a 300-page report as for an article."""
-    from readiness.intake.layout import document_year, first_sentences, read_layout
+    from readiness.intake.layout import document_year, first_sentences, is_dateline, read_layout
 
     text = unicodedata.normalize("NFC", text[:MAX_TEXT])
     layout = read_layout(text)
@@ -352,9 +352,12 @@ def draft_from_text(text: str, frameworks: Sequence[Framework], *, title: str | 
     if (cut := re.search(r"^\s*(Other News|Related News|Tin liên quan|Tin khác|Trending)\b", dated,
                          re.IGNORECASE | re.MULTILINE)):
         dated = dated[:cut.start()]
+    # The page's own date line says when it was published, not when what it reports happened
+    # (blanked with spaces: positions stay where they were).
+    dated = "\n".join(" " * len(ln) if is_dateline(ln) else ln for ln in dated.split("\n"))
     opening = bool(_OPENING.search(chosen))
     start, end, sure = event_dates(dated, doc_year, dateline=bool(layout.dateline_year or year), opening=opening,
-                                   issued=kind.kind in ("plan", "policy", "letter"))
+                                   kind=kind.kind)
     if layout.heading and layout.date_line:
         # An official document is dated by its own date line, not by the documents it cites.
         d_start, _, d_sure = event_dates(layout.date_line.replace("ngày tháng", "tháng"), doc_year)

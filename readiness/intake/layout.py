@@ -130,6 +130,15 @@ def read_layout(text: str) -> Layout:
     return out
 
 
+def is_dateline(line: str) -> bool:
+    """A line that only dates the page: "20/10/2014 15:32", "October 3, 2023 | 09:15",
+    "Tin tức - 28/04/2025" (one date, nothing said); a range on its own line is a schedule, not one."""
+    line = " ".join(line.split())
+    if not (_DATE_ONLY.match(line) or _BYLINE_DATE.match(line) and len(line) < 80):
+        return False
+    return len(re.findall(r"(?<!\d)(?:19|20)\d\d(?!\d)", line)) == 1
+
+
 def _is_headline(line: str) -> bool:
     """A headline is short and not a sentence: it does not end with a full stop."""
     words = line.split()

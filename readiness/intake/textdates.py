@@ -100,6 +100,18 @@ _BARE_YEAR = re.compile(r"(?<![\d/.,\-–])(?<![-–]\s)((?:19|20)\d\d)(?![\d/.,
 # what it plans ("Ngày 10/4/2019, Trường Đại học Vinh ban hành kế hoạch tổ chức ...").
 _ISSUED_AFTER = re.compile(r"^\W*(?:[\w.-]+\W+){0,8}?(?:ban hành|issued|promulgated|approved|adopted)\b",
                            re.IGNORECASE)
+# The year something was set up, in the clause around it: the background of most texts.
+_FOUNDED = re.compile(r"\b(?:established|founded|set up|created|formed|thành lập|ra đời|"
+                      r"(?<!độc )(?<!Độc )lập(?!\s+(?:kế hoạch|dự toán|báo cáo|danh sách|hồ sơ)))\b", re.IGNORECASE)
+
+
+def _founding(text: str, m: Mention) -> bool:
+    """Whether a year is said of something set up: "In 2015 the city set up ...", "lập ... năm 2012"."""
+    before = re.split(r"[.;!?]\s", text[max(0, m.position - 80):m.position])[-1]
+    after = re.split(r"[.;,!?]", text[m.position + len(m.text):m.position + len(m.text) + 50])[0]
+    return bool(_FOUNDED.search(before) or _FOUNDED.search(after))
+
+
 # An aim, not a date: "will help build a learning society in 2025", "sẽ ... năm 2026".
 _FUTURE_BEFORE = re.compile(r"\b(?:will|shall|sẽ|aims? to|plans? to|hopes? to)\b[^.;!?]{0,60}$", re.IGNORECASE)
 _CUES = re.compile(r"(from|starting|start|opened|opening|launch|took place|held|will be held|on the|on|"
@@ -213,17 +225,22 @@ def year_in(text: str) -> int | None:
     return int(m[1]) if m else None
 
 
-def event_dates(text: str, year_hint: int | None = None, *, dateline: bool = False,
-                opening: bool = False, issued: bool = False) -> tuple[PartialDate | None, PartialDate | None, float]:
+def event_dates(text: str, year_hint: int | None = None, *, dateline: bool = False, opening: bool = False,
+                kind: str | None = None) -> tuple[PartialDate | None, PartialDate | None, float]:
     """The start and end of what the text reports, and how sure: 0 (none found) to 1.
 
     Ranges and mentions after a cue word ("from", "on", "từ ngày", "khai mạc", "sáng") win over
     bare dates, except that with ``opening`` (the text reports an opening or launch) a range
     counts no more than the day; a date glued to a newspaper's name or after "published" is taken for the dateline.
     The day a plan or decision was issued ("Ngày 10/4, ... ban hành kế hoạch") dates the text
-    only when it is that plan or decision (``issued``); a bare year said of an aim ("will ... in
-    2025") counts less than one said of what was done.
+    only when it is that plan, decision or letter (``kind`` plan, policy or letter); the year
+    something was set up ("In 2015 the city set up a partnership", "UNESCO lập mạng lưới năm
+    2012") only when the text is about setting it up (``kind`` structure): otherwise it is the
+    background. A bare year said of an aim ("will ... in 2025") counts less than one said of
+    what was done. A date whose score falls below zero (a dateline, a cited document's date, a
+    background year) dates nothing.
     """
+    issued = kind in ("plan", "policy", "letter")
     best: Mention | None = None
     for m in find_dates(text, year_hint, dateline=dateline):
         if m.start is None:
@@ -243,9 +260,11 @@ def event_dates(text: str, year_hint: int | None = None, *, dateline: bool = Fal
             score -= 2.0
         if m.start.precision == "year" and _FUTURE_BEFORE.search(before):
             score -= 1.0
+        if m.start.precision == "year" and kind != "structure" and _founding(text, m):
+            score -= 2.0
         if best is None or score > best.score:
             best = replace(m, score=score)
-    if best is None:
+    if best is None or best.score < 0:
         return None, None, 0.0
     confidence = max(0.2, min(1.0, best.score / 4))
     return best.start, best.end, round(confidence, 2)
