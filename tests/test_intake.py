@@ -552,6 +552,12 @@ def test_dates_without_a_year_take_the_datelines_and_weekdays_do_not_hide_ranges
     ("The week runs from 1st to 7th October in every ward.", "2024-10-01", "2024-10-07"),
     ("The week runs from the 1st to the 7th of October.", "2024-10-01", "2024-10-07"),
     ("Workshops are held during the second week of May in the libraries.", "2024-05", None),
+    ("The fair runs between 12 and 14 October.", "2024-10-12", "2024-10-14"),
+    ("It runs between October 12 and October 14.", "2024-10-12", "2024-10-14"),
+    ("Hội thi diễn ra trong hai ngày 12 và 13/10.", "2024-10-12", "2024-10-13"),
+    ("Sáng nay (2/10), phường khai mạc tuần lễ.", "2024-10-02", None),
+    ("Sáng thứ Bảy (12/10), thư viện tổ chức ngày hội đọc sách.", "2024-10-12", None),
+    ("Mùng 2/9, khu phố tổ chức lớp học.", "2024-09-02", None),
 ])
 def test_vietnamese_and_english_forms_take_the_datelines_year(text: str, start: str, end: str | None) -> None:
     """Day and month forms as articles write them, without a year: the dateline's year (2024) fills it."""

@@ -38,6 +38,7 @@ _D = r"(?P<{}>[0-3]?\d)(?:st|nd|rd|th)?"
 _Y = r"(?P<{}>(?:19|20)\d\d)"
 _DASH = r",?\s*(?:-|–|—|to|until|till|through|đến|tới)\s*(?:the\s+)?"
 _FROM = r"(?:from\s+(?:the\s+)?)?"
+_AND = r"\s+(?:and|và)\s+(?:the\s+)?"  # "between 1 and 7 October", "hai ngày 12 và 13/10"
 _SEP = r"[/.\-]"
 
 
@@ -59,22 +60,32 @@ def _y(name: str) -> str:
 # Each pattern names its groups d1 m1 y1 (start) and d2 m2 y2 (end); the first that matches at a
 # place wins, longest patterns first. Vietnamese "tháng" takes a month number.
 _PATTERNS = [
-    # ranges
+    # ranges; "and" joins two whole dates only after "between" ("on October 1 and October 7" is two days)
+    rf"between\s+(?:the\s+)?{_m('m1')}\s+{_d('d1')}(?:,?\s+{_y('y1')})?{_AND}{_m('m2')}\s+{_d('d2')}"
+    rf"(?:,?\s+{_y('y2')})?",
+    rf"between\s+(?:the\s+)?{_d('d1')}\s+{_m('m1')}(?:\s+{_y('y1')})?{_AND}{_d('d2')}\s+{_m('m2')}"
+    rf"(?:\s+{_y('y2')})?",
     rf"{_FROM}{_m('m1')}\s+{_d('d1')}(?:,?\s+{_y('y1')})?{_DASH}{_m('m2')}\s+{_d('d2')}(?:,?\s+{_y('y2')})?",
-    rf"{_FROM}{_m('m1')}\s+{_d('d1')}{_DASH}{_d('d2')}(?:,?\s+{_y('y2')})?",
+    rf"{_FROM}{_m('m1')}\s+{_d('d1')}(?:{_DASH}|{_AND}){_d('d2')}(?:,?\s+{_y('y2')})?",
     rf"{_FROM}{_d('d1')}\s+{_m('m1')}(?:\s+{_y('y1')})?{_DASH}{_d('d2')}\s+{_m('m2')}(?:\s+{_y('y2')})?",
-    rf"{_FROM}{_d('d1')}{_DASH}{_d('d2')}\s+{_m('m2')}(?:,?\s+{_y('y2')})?",
+    rf"(?:between\s+(?:the\s+)?|{_FROM}){_d('d1')}(?:{_DASH}|{_AND}){_d('d2')}\s+{_m('m2')}(?:,?\s+{_y('y2')})?",
     rf"(?:từ\s+)?(?:ngày\s+)?(?P<d1>[0-3]?\d){_SEP}(?P<m1>[01]?\d)(?:{_SEP}{_y('y1')})?{_DASH}(?:ngày\s+)?"
     rf"(?P<d2>[0-3]?\d){_SEP}(?P<m2>[01]?\d)(?:{_SEP}{_y('y2')})?",
     rf"(?:từ\s+)?(?:ngày\s+)?(?P<d1>[0-3]?\d){_DASH}(?:ngày\s+)?(?P<d2>[0-3]?\d){_SEP}(?P<m2>[01]?\d)(?:{_SEP}{_y('y2')})?",
-    rf"(?:từ\s+)?ngày\s+(?P<d1>[0-3]?\d){_DASH}(?:ngày\s+)?(?P<d2>[0-3]?\d)\s+tháng\s+(?P<m2>[01]?\d)(?:\s+năm\s+{_y('y2')})?",
+    rf"(?:từ\s+)?ngày\s+(?P<d1>[0-3]?\d)(?:{_DASH}|{_AND})(?:ngày\s+)?(?P<d2>[0-3]?\d)\s+tháng\s+(?P<m2>[01]?\d)"
+    rf"(?:\s+năm\s+{_y('y2')})?",
+    rf"(?P<cue>ngày|từ)\s+(?P<d1>[0-3]?\d){_AND}(?P<d2>[0-3]?\d){_SEP}(?P<m2>[01]?\d)(?:{_SEP}{_y('y2')})?",
     # single days
     rf"(?:ngày\s+)?(?P<d1>[0-3]?\d)\s+tháng\s+(?P<m1>[01]?\d)(?:\s*(?:năm|,)\s*{_y('y1')})?",
     rf"{_y('y1')}-(?P<m1>[01]\d)-(?P<d1>[0-3]\d)",
     rf"(?P<d1>[0-3]?\d){_SEP}(?P<m1>[01]?\d){_SEP}{_y('y1')}",
     rf"{_m('m1')}\s+{_d('d1')}(?:,?\s+{_y('y1')})?(?![\d/])",
     rf"{_d('d1')}\s+{_m('m1')}(?:,?\s+{_y('y1')})?",
-    rf"(?P<cue>ngày|sáng|chiều|tối|trưa|hôm|on|từ|đến)\s+(?:ngày\s+)?(?P<d1>[0-3]?\d){_SEP}(?P<m1>[01]?\d)(?![\d/])",
+    rf"(?P<cue>ngày|sáng|chiều|tối|trưa|hôm|mùng|mồng|on|từ|đến)\s+(?:ngày\s+)?(?P<d1>[0-3]?\d){_SEP}(?P<m1>[01]?\d)"
+    r"(?![\d/])",
+    # the day in brackets after the weekday or "today", as Vietnamese papers write it: "Sáng nay (2/10)",
+    # "sáng thứ Bảy (12/10)"
+    rf"(?P<cue>nay|qua|thứ\s+\w+|chủ nhật)\s*\((?P<d1>[0-3]?\d){_SEP}(?P<m1>[01]?\d)(?:{_SEP}{_y('y1')})?\)",
     # months
     rf"tháng\s+(?P<m1>[01]?\d)(?:\s*(?:/|năm|-)\s*{_y('y1')})",
     rf"{_m('m1')}(?:,)?\s+{_y('y1')}",
