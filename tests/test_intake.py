@@ -609,6 +609,14 @@ def test_a_pages_own_date_line_dates_nothing_it_reports(suggester: Suggester) ->
     # a dispatch that asks localities to act is a letter, "No." does not end its sentence
     ("Learning Week from October 1-7\nThe week opens on October 1 with ceremonies. In Official Dispatch No. 12/BGD "
      "to the provinces, the Ministry asks localities to hold festivals and ceremonies.", "letter"),
+    # news of a recognition (joining the network, receiving its award) is a report; the ceremony an event
+    ("Galway joins UNESCO network\nGalway has become a member of the UNESCO Global Network of Learning Cities; its "
+     "learning festival runs every spring.", "report"),
+    ("Nam Định được UNESCO công nhận là thành phố học tập\nThành phố Nam Định được UNESCO công nhận là thành viên mới "
+     "của mạng lưới nhờ các tuần lễ và ngày hội đọc sách.", "report"),
+    ("Award for the learning city\nOn May 3 the city held a ceremony where it was recognised as a learning city; "
+     "400 guests attended the festival.", "event"),
+    ("Scholarships for pupils\n200 pupils were awarded scholarships by the study promotion fund.", "funding"),
     # and an event stays an event
     ("Learning festival opens\nThe festival opened on May 3 with a ceremony; the review of the programme comes later.",
      "event"),

@@ -276,6 +276,20 @@ _REPORT_LEAD = re.compile(
     r"|\breview(?:s|ed)?\s+(?:the\s+|its\s+|their\s+)?(?:tasks|results|work|achievements|implementation|progress)\s+of\b"
     r"|\b(?:nhìn lại|tổng kết|sơ kết)\s+(?:công tác|nhiệm vụ|kết quả|hoạt động|việc thực hiện)\b",
     re.IGNORECASE)
+# A lead that reports a recognition: the city joined the network or received its award (news of the
+# recognition is a report; the ceremony where it is handed over is an event).
+_RECOGNITION_LEAD = re.compile(
+    r"\b(?:(?:has been|have been|was|were|is|are)\s+(?:officially\s+)?(?:recognised|recognized|named|admitted)\s+"
+    r"(?:as|a|an|to|into|the)\b"
+    r"|awarded\s+(?:the\s+)?(?:UNESCO\s+)?Learning City Award"
+    r"|(?:joined|joins)\s+(?:the\s+)?(?:UNESCO\s+)?(?:Global\s+)?Network\b"
+    r"|(?:joined|joins|becomes?|became)\s+(?:a\s+)?(?:new\s+)?(?:member|members|part)\s+of"
+    r"|(?:received?|receives|won|wins)\s+(?:the\s+)?(?:UNESCO\s+)?Learning City Award"
+    r"|được\s+(?:UNESCO\s+)?(?:công nhận|kết nạp|trao giải|ghi danh)|gia nhập\s+Mạng lưới"
+    r"|(?:là\s+)?thành viên (?:mới\s+)?của\s+Mạng lưới)",
+    re.IGNORECASE)
+# A ceremony, not the week ("tuần lễ") or a festival ("lễ hội").
+_CEREMONY = re.compile(r"\b(?:ceremony|gala|celebrat\w*|(?<!tuần )lễ(?!\s+hội))\b", re.IGNORECASE)
 # Abbreviations a sentence does not end at: "Official Dispatch No. 5607", "TP. Sơn La", "Dr. Lan".
 _NOT_END = re.compile(r"\b(?:No|Nos|Dr|Mr|Mrs|Ms|Prof|St|TP|Tp|ThS|TS|PGS|GS|Jan|Feb|Aug|Sept|Oct|Nov|Dec)\.$")
 
@@ -313,6 +327,12 @@ def _kind_of(title: str, body: str, heading_kind: str | None) -> KindGuess:
     if sentences and (m := _REPORT_LEAD.search(sentences[0])) and guess.kind not in ("report", "plan", "policy"):
         # "Cork's co-ordinator looks back on the 20th festival", "A presentation by Swansea University":
         # a report on the festival, not the festival.
+        return KindGuess("report", 0.6, [" ".join(m[0].split()).lower()], guess.scores)
+    first = f"{title}. {sentences[0]}" if sentences else title
+    if ((m := _RECOGNITION_LEAD.search(first)) and not _CEREMONY.search(first)
+            and guess.kind in (None, "event", "structure", "partnership", "programme", "forum", "media")):
+        # "Dublin has become a member of the UNESCO Global Network", "Cao Lãnh được UNESCO công nhận":
+        # news of a recognition, however much it says about the city's festival.
         return KindGuess("report", 0.6, [" ".join(m[0].split()).lower()], guess.scores)
     m = _PLAN_LEAD.search(f"{title}. {lead}")
     if m:

@@ -71,7 +71,8 @@ KIND_CUES: dict[str, dict[str, float]] = {
                "ghi danh": 2, "công nhận": 1.5, "recognised": 1, "recognized": 1, "progress report": 4,
                # joining a network is news of a recognition; a survey of how something is carried
                # out ("khảo sát việc thực hiện") is an inspection visit's report, not statistics
-               "gia nhập": 2, "thành viên mới": 2, "new members": 2, "joins": 1.5, "joined": 1.5,
+               "gia nhập": 2, "thành viên mới": 2, "new members": 2, "new member": 2, "joins": 1.5, "joined": 1.5,
+               "becomes a member": 3, "become a member": 3, "became a member": 3, "profile": 2,
                "survey on the implementation": 4, "khảo sát việc thực hiện": 4, "khảo sát tình hình thực hiện": 4,
                "kiểm tra việc thực hiện": 3, "giám sát việc thực hiện": 3},
     "media": {"truyền hình": 3, "television": 3, "phóng sự": 3, "radio": 3, "phát thanh": 3, "broadcast": 3,
