@@ -617,6 +617,9 @@ def test_a_pages_own_date_line_dates_nothing_it_reports(suggester: Suggester) ->
     ("Award for the learning city\nOn May 3 the city held a ceremony where it was recognised as a learning city; "
      "400 guests attended the festival.", "event"),
     ("Scholarships for pupils\n200 pupils were awarded scholarships by the study promotion fund.", "funding"),
+    # a plan issued by number, without an article, is a plan even when it describes the week it plans
+    ("Quang Ninh to hold Lifelong Learning Week\nThe provincial People's Committee issued Plan No. 168/KH-UBND on "
+     "the week from October 1 to 7. Under the plan, every commune holds an opening ceremony and a festival.", "plan"),
     # and an event stays an event
     ("Learning festival opens\nThe festival opened on May 3 with a ceremony; the review of the programme comes later.",
      "event"),

@@ -260,7 +260,7 @@ def _number(raw: str, scale: str | None) -> float | None:
     return value * factor
 
 
-_PLAN_LEAD = re.compile(r"\b(?:issued|approved|adopted|promulgated)\s+(?:a|an|the|its)\s+(?:[\w-]+\s+){0,2}?"
+_PLAN_LEAD = re.compile(r"\b(?:issued|approved|adopted|promulgated)\s+(?:(?:a|an|the|its)\s+(?:[\w-]+\s+){0,2}?)?"
                         r"(?P<en>plan|decision|resolution|strategy|directive)\b"
                         r"|\bban hành\s+(?P<vi>kế hoạch|quyết định|nghị quyết|chỉ thị)", re.IGNORECASE)
 _LETTER_LEAD = re.compile(r"\b(?:official dispatch|dispatch no|công văn|văn bản số|in a document sent to)\b"
