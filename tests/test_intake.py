@@ -576,6 +576,18 @@ def test_which_date_dates_what_the_text_reports() -> None:
     assert event_dates("Events run in the third week of March; see the 2019 Festival Programme.")[0] == d("2019-03")
     assert event_dates("A total of 2000 people may march in may.") == (None, None, 0.0)
     assert event_dates("Events run in the third week of March.") == (None, None, 0.0)  # no year anywhere
+    # A season's year and a named event's year date a text that says nothing finer; "the 2030 Agenda" names no event.
+    assert event_dates("The classes ran in spring 2019 in three libraries.")[0] == d("2019")
+    assert event_dates("The 2016 Galway Learning Festival drew 5,000 people.")[0] == d("2016")
+    assert event_dates("The city works towards the 2030 Agenda for Sustainable Development.")[0] is None
+    # A week's range opened by "from" beats the year in the week's name, even in an opening's report.
+    text = "The council opened Learning Week 2025 this morning. The week, running from October 1 to 7, has talks."
+    assert event_dates(text, opening=True)[:2] == (d("2025-10-01"), d("2025-10-07"))
+    # A date that names a day ("Reading Culture Day on April 21") is not when the fair was held.
+    text = "Ahead of Reading Culture Day on April 21, the library held its book fair on April 18."
+    assert event_dates(text, 2021)[0] == d("2021-04-18")
+    text = "Hưởng ứng Ngày Sách và Văn hóa đọc Việt Nam ngày 21/4, thư viện mở hội sách sáng 18/4."
+    assert event_dates(text, 2021)[0] == d("2021-04-18")
     # The year something was set up is the background, unless the text is about setting it up.
     assert event_dates("In 2015 the city set up a partnership of 70 organisations.") == (None, None, 0.0)
     assert event_dates("UNESCO lập mạng lưới năm 2012; thành phố được công nhận.")[0] is None

@@ -99,6 +99,12 @@ _PATTERNS = [
     rf"(?P<cue>năm|in|during|since|trong năm|this year,?|năm nay,?)\s+{_y('y1')}(?!\s*[-–]\s*\d)",
     # "the tasks of 2024." : a year that closes a phrase, not a count ("a total of 2000 people")
     rf"(?P<cue>of)\s+{_y('y1')}(?=\s*[,.;:)]|\s*$)",
+    # a season of a year, and the year of a named event: "spring 2019", "Lifelong Learning Week 2025",
+    # "the 2015 Limerick Lifelong Learning Festival" (not "the 2030 Agenda": no event is named)
+    rf"(?P<cue>spring|summer|autumn|fall|winter)\s+(?:of\s+)?{_y('y1')}(?!\s*[-–/]\s*\d)",
+    rf"(?-i:(?P<cue>Week|Festival|Day|Forum|Conference|Fair|Month|Summit|Awards?))\s+{_y('y1')}(?!\s*[-–/]\s*\d)",
+    rf"(?P<cue>the|this|its)\s+{_y('y1')}(?=\s+(?-i:(?:[A-Z][\w'’&-]*\s+){{0,6}}(?:Week|Festival|Day|Forum|Conference|"
+    rf"Fair|Month|Summit|Awards?|Programme|Program|Campaign)\b))",
 ]
 # Not inside a number or a word after it; a dateline glued to a newspaper's name ("Quốc Tế28/04/2025")
 # still counts as a mention (event_dates gives it little weight).
@@ -121,6 +127,12 @@ def _founding(text: str, m: Mention) -> bool:
     before = re.split(r"[.;!?]\s", text[max(0, m.position - 80):m.position])[-1]
     after = re.split(r"[.;,!?]", text[m.position + len(m.text):m.position + len(m.text) + 50])[0]
     return bool(_FOUNDED.search(before) or _FOUNDED.search(after))
+
+
+# A date that names a day rather than says when something happened: "ahead of Reading Culture Day on
+# April 21", "hưởng ứng Ngày Sách Việt Nam 21/4".
+_NAMED_DAY_BEFORE = re.compile(r"(?:\b[A-Z][\w'’]*\s+Day|\bNgày\s+(?:[A-ZĐÀ-Ỹ][\wÀ-ỹ]*\s+)+"
+                               r"(?:(?:và|and)\s+(?:[\wÀ-ỹ]+\s+){1,6})?)\s*(?:on\s+|\(|,\s*)?(?:the\s+)?(?:ngày\s+)?$")
 
 
 # An aim, not a date: "will help build a learning society in 2025", "sẽ ... năm 2026".
@@ -259,7 +271,8 @@ def event_dates(text: str, year_hint: int | None = None, *, dateline: bool = Fal
         before = text[max(0, m.position - 40):m.position]
         score = 1.0
         score += 1.5 if m.is_range and not opening else 0  # an opening is a day, not the week it opens
-        score += 1.0 if _CUES.search(before) else 0
+        # the cue may open the mention itself: "from October 1 to 7", "từ ngày 1/10", "between 1 and 7 May"
+        score += 1.0 if _CUES.search(before) or re.match(r"(?:from|từ|between)\b", m.text, re.IGNORECASE) else 0
         score += {"day": 0.6, "month": 0.3, "year": -0.5}[m.start.precision]  # a bare year dates little
         score -= 2.0 if before and (_DATELINE.search(before.rstrip()) and not before.endswith((" ", "\n"))
                                     or re.search(r"(published|posted|updated|cập nhật|đăng)\W*$", before, re.I)) else 0
@@ -273,6 +286,8 @@ def event_dates(text: str, year_hint: int | None = None, *, dateline: bool = Fal
             score -= 1.0
         if m.start.precision == "year" and kind != "structure" and _founding(text, m):
             score -= 2.0
+        if m.start.precision == "day" and _NAMED_DAY_BEFORE.search(before):
+            score -= 1.5
         if best is None or score > best.score:
             best = replace(m, score=score)
     if best is None or best.score < 0:
