@@ -603,6 +603,12 @@ def test_a_pages_own_date_line_dates_nothing_it_reports(suggester: Suggester) ->
     assert draft_from_text(text, [catalogue.get("kflc")], suggester=suggester).start is None
     text = text.replace("tại nhà văn hóa", "từ ngày 2/11 tại nhà văn hóa")  # the dateline still gives the year
     assert draft_from_text(text, [catalogue.get("kflc")], suggester=suggester).start == d("2024-11-02")
+    for stamp in ("Thứ Hai, 20/10/2014 - 15:32", "Thứ 2, 20/10/2014, 15:32 (GMT+7)", "Cập nhật: 09:15 ngày 20/10/2014",
+                  "Monday, October 20, 2014", "Published: 20 October 2014"):
+        page = f"Free English classes for older people\n{stamp}\nThe ward opened 20 free English classes."
+        draft = draft_from_text(page, [catalogue.get("kflc")], suggester=suggester)
+        assert (draft.start, draft.title) == (None, "Free English classes for older people"), stamp
+        assert stamp not in draft.summary
 
 
 @pytest.mark.parametrize("text, kind", [

@@ -106,7 +106,7 @@ def read_layout(text: str) -> Layout:
         if m := _GLUED_DATELINE.match(line):
             out.dateline_year = out.dateline_year or int(m["date"][-4:])
             continue
-        if _DATE_ONLY.match(line) or _BYLINE_DATE.match(line) and len(line) < 80:
+        if _DATE_ONLY.match(line) or _BYLINE_DATE.match(line) and len(line) < 80 or is_dateline(line):
             if (y := re.search(r"(19|20)\d\d", line)) and i < 6:
                 out.dateline_year = out.dateline_year or int(y[0])
             continue
@@ -130,10 +130,20 @@ def read_layout(text: str) -> Layout:
     return out
 
 
+# What may open a page's date line: the weekday, "Published", "Cập nhật" ("Thứ Hai, 20/10/2014 - 15:32").
+_STAMP_PREFIX = re.compile(r"^(?:(?:Published|Posted|Updated|Last updated|Cập nhật|Đăng|Ngày đăng|Thời gian đăng)"
+                           r"(?:\s+(?:on|lúc|ngày))?\s*:?\s*)?(?:(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day|Thứ\s+(?:hai|ba|"
+                           r"tư|năm|sáu|bảy|[2-7])|Chủ\s+nhật|CN|T[2-7])?\s*,?\s*(?:\d{1,2}[:h]\d\d\s*(?:ngày\s+)?)?",
+                           re.IGNORECASE)
+# ... and close it: the time and the zone ("20/10/2014, 15:32 (GMT+7)").
+_STAMP_SUFFIX = re.compile(r"\s*[,|–-]?\s*\d{1,2}[:h]\d\d(?::\d\d)?\s*(?:\(?(?:GMT|UTC)\s*[+-]?\d*\)?|AM|PM)?\s*$",
+                           re.IGNORECASE)
+
+
 def is_dateline(line: str) -> bool:
     """A line that only dates the page: "20/10/2014 15:32", "October 3, 2023 | 09:15",
     "Tin tức - 28/04/2025" (one date, nothing said); a range on its own line is a schedule, not one."""
-    line = " ".join(line.split())
+    line = _STAMP_SUFFIX.sub("", _STAMP_PREFIX.sub("", " ".join(line.split())))
     if not (_DATE_ONLY.match(line) or _BYLINE_DATE.match(line) and len(line) < 80):
         return False
     return len(re.findall(r"(?<!\d)(?:19|20)\d\d(?!\d)", line)) == 1
