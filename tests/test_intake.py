@@ -89,6 +89,11 @@ def test_kind_from_the_words(title: str, kind: str) -> None:
     assert guess_kind(title, "").kind == kind
 
 
+def test_a_tie_between_kinds_goes_to_the_one_the_title_speaks_of() -> None:
+    guess = guess_kind("A survey of learners", "The festival week had a celebration and a contest.")
+    assert guess.scores["statistic"] == guess.scores["event"] and guess.kind == "statistic"
+
+
 @pytest.mark.parametrize("title, area", [
     ("Tuần lễ hưởng ứng học tập suốt đời năm 2025", "kflc:2.6"),
     ("Hội thảo phối hợp các bên về học tập cộng đồng", "kflc:3.2"),

@@ -156,6 +156,7 @@ def guess_kind(title: str, body: str) -> KindGuess:
     t, b = fold_text(title), fold_text(body)
     in_t, in_b = _KIND_PHRASES.found(t), _KIND_PHRASES.found(b)
     scores: dict[str, float] = {}
+    in_title: dict[str, float] = {}
     words: dict[str, list[str]] = {}
     for kind, cues in KIND_CUES.items():
         total = 0.0
@@ -169,12 +170,14 @@ def guess_kind(title: str, body: str) -> KindGuess:
                 # Official documents name their type first: "Kế hoạch ...", "Báo cáo ...", "Quyết định ...".
                 leads = key != "%" and t.startswith(key + " ")
                 total += weight * (6 if leads else 3 if hit_t else 1)
+                in_title[kind] = in_title.get(kind, 0.0) + (weight if hit_t else 0.0)
                 words.setdefault(kind, []).append(word)
         if total:
             scores[kind] = total
     if not scores:
         return KindGuess(None, 0.0)
-    ranked = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
+    # A tie goes to the kind the title speaks of, then to the first in the alphabet.
+    ranked = sorted(scores.items(), key=lambda kv: (-kv[1], -in_title.get(kv[0], 0.0), kv[0]))
     best, top = ranked[0]
     second = ranked[1][1] if len(ranked) > 1 else 0.0
     confidence = round(min(1.0, (top - second) / top + 0.2) if top else 0.0, 2)
