@@ -471,7 +471,7 @@ def evidence_draft(file: str, city_name: str, framework_ids: tuple[str, ...], dr
 
     Reads the title (the headline, or an official document's heading with its number), a
     summary of the main text, the dates of what it reports ("from October 1 to October 7",
-    "ngày 3 tháng 10 năm 2023", "tháng 10/2021"), the organiser (a letterhead's issuing body,
+    "ngày 3 tháng 10 năm 2023", "tháng 10/2021"; not the page's own date), the organiser (a letterhead's issuing body,
     and the unit it names), the source address, numbers worth keeping (participants, classes,
     scholarships, districts) and the kind, and suggests criteria; it warns when the document
     is about another place than the city. It
