@@ -715,7 +715,8 @@ def test_evidence_show_json_carries_the_photo_dates_and_warnings_and_the_export_
     assert len(mine) == 1 and not {"photos", "warnings"} & set(mine[0])
     assert mine[0]["title"] == shown["title"] and mine[0]["start"] == shown["start"] == "2025-10-01"
     listed = json.loads(hanoi_ws("evidence", "list", "--city", "Hanoi", "--format", "json").stdout)
-    assert [set(r) for r in listed if r["id"] == code] == [set(shown) - {"photos", "warnings", "verification"}]
+    shown_only = {"photos", "warnings", "verification", "comments"}
+    assert [set(r) for r in listed if r["id"] == code] == [set(shown) - shown_only]
 
 
 def test_photo_checks_give_the_dossier_every_photo_and_its_flag(settings, hanoi_ws, tmp_path: Path) -> None:
