@@ -511,6 +511,12 @@ DOSSIER: dict[str, dict[str, str]] = {
     "and_more": {"en": "… and {n} more records count here; the register lists them all.",
                  "vi": "… và {n} minh chứng khác được tính ở đây; danh mục minh chứng liệt kê đầy đủ."},
     "embedded_as": {"en": "embedded as “{name}”", "vi": "đính kèm với tên “{name}”", "fr": "joint sous « {name} »"},
+    "more_problems": {"en": "… and {n} more records in the same cases",
+                      "vi": "… và {n} minh chứng khác trong các trường hợp tương tự"},
+    "compact_register": {"en": "{n} records, one line each: id, kind, date, status, title; each file with its size and "
+                                "SHA-256 under its record.",
+                         "vi": "{n} minh chứng, mỗi minh chứng một dòng: mã, loại, ngày, trạng thái, tên; mỗi tệp "
+                               "kèm dung lượng và SHA-256 dưới minh chứng của nó."},
     "rejected_annex": {"en": "Records rejected by a reviewer", "vi": "Minh chứng bị từ chối"},
     "rejected_note": {"en": "Not counted anywhere in this dossier and their files are not embedded.",
                       "vi": "Không được tính ở bất kỳ phần nào của hồ sơ; tệp đính kèm không được đưa vào."},
@@ -576,9 +582,9 @@ DOSSIER: dict[str, dict[str, str]] = {
     "rating": {"en": "Rating (1–5)", "fr": "Note (1–5)"},
     "part2": {"en": "Part 2: endorsement by the National Commission for UNESCO",
               "fr": "Partie 2 : approbation par la Commission nationale pour l'UNESCO"},
-    "part2_note": {"en": "To be completed by the National Commission for UNESCO once the city has submitted this "
+    "part2_note": {"en": "To be completed by the National Commission for UNESCO once the city has sent it this "
                          "application.",
-                   "fr": "À remplir par la Commission nationale pour l'UNESCO une fois la demande soumise par la "
+                   "fr": "À remplir par la Commission nationale pour l'UNESCO une fois la demande reçue de la "
                          "ville."},
     "part2_text": {"en": "The National Commission for UNESCO of {country} endorses the application of the City of "
                          "{city} to join the UNESCO Global Network of Learning Cities.",

@@ -42,7 +42,7 @@ if TYPE_CHECKING:
               help="--kind application: write it even with items missing, each marked (without it, the command "
                    "lists what is missing and writes nothing); --kind progress: show records not yet verified, "
                    "marked.")
-@click.option("--per-criterion", "per_criterion", type=click.IntRange(min=1), default=8, show_default=True,
+@click.option("--per-criterion", "per_criterion", type=click.IntRange(min=1), default=5, show_default=True,
               help="--kind readiness: records shown in full under each criterion; the rest are counted, and the "
                    "register lists every record.")
 @framework_option()

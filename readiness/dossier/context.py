@@ -40,7 +40,10 @@ if TYPE_CHECKING:
 #: Default cap on the files embedded in one PDF: the documented 100MB (``store.files.parse_size``).
 DEFAULT_MAX_EMBED = 100_000_000
 #: Records a criterion shows in full before "and N more": a page or so per criterion at most.
-DEFAULT_PER_CRITERION = 8
+DEFAULT_PER_CRITERION = 5
+#: Above this many records the register prints one line per record (id, kind, date, status,
+#: title) and one per file: 10,000 records then take about 150 pages rather than 600.
+COMPACT_REGISTER = 1000
 KINDS = ("application", "readiness", "progress")
 #: The framework whose criteria are the application form's items, in the form's order.
 APPLICATION_FRAMEWORK = "gnlc-application"
@@ -166,6 +169,10 @@ class DossierContext:
     #: Profile field ids and challenge topics with their labels in the dossier's language.
     field_labels: dict[str, str] = field(default_factory=dict)
     kind: str = "readiness"
+    #: Over ``COMPACT_REGISTER`` records the register prints one line per record and per file.
+    compact_register: bool = False
+    #: Per gap (``framework:criterion``), its problems in plain words, a few of each kind.
+    gap_lines: dict[str, list[str]] = field(default_factory=dict)
 
 
 _BIDI = {ord(c): f"[U+{ord(c):04X}]" for c in BIDI_CONTROLS}
@@ -339,7 +346,27 @@ def context_of(found: CityEvidence, scores: CityScores, catalogue: Catalogue, op
         rejected=_records([v for v in views if v.row.status == "rejected"], lang),
         shown={c.ref: shown_records(c.counted, by_code, options.per_criterion)
                for card in scores.cards for c in card.all_criteria() if c.counted},
-        field_labels=names, kind="readiness")
+        field_labels=names, kind="readiness", compact_register=len(records) > COMPACT_REGISTER,
+        gap_lines={f"{g.framework}:{g.criterion}": gap_lines(g, lang, names, _nfc(city.name)) for g in gaps})
+
+
+#: Problems of one kind a gap shows before "and N more like these": a criterion with 400 records
+#: of the wrong kind needs two examples and a number, not 400 lines.
+PROBLEMS_PER_KIND = 2
+
+
+def gap_lines(gap: Gap, lang: str, names: Mapping[str, str], city: str) -> list[str]:
+    """A gap's problems in plain words, at most ``PROBLEMS_PER_KIND`` of each kind, then a count."""
+    seen: Counter[str] = Counter()
+    lines: list[str] = []
+    for problem in gap.problems:
+        seen[problem.code] += 1
+        if seen[problem.code] <= PROBLEMS_PER_KIND:
+            lines.append(plain_reason(problem, lang, names, city))
+    more = sum(n - PROBLEMS_PER_KIND for n in seen.values() if n > PROBLEMS_PER_KIND)
+    if more:
+        lines.append(label_d("more_problems", lang, n=f"{more:,}"))
+    return lines
 
 
 def shown_records(codes: Sequence[str], by_code: Mapping[str, RecordEntry], limit: int) -> tuple[list[str], int]:

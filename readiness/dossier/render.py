@@ -52,8 +52,16 @@ def _environment(lang: str) -> Any:
     env.filters["safe_url"] = safe_url
     env.filters["day"] = lambda d: format_day(d, lang)
     env.filters["moment"] = lambda m: m.strftime("%d/%m/%Y %H:%M" if lang in ("vi", "fr") else "%Y-%m-%d %H:%M")
-    env.filters["number"] = lambda n: "{:,}".format(n) if lang == "en" else "{:,}".format(n).replace(",", ".")
+    env.filters["number"] = lambda n: _number(n, lang)
     return env
+
+
+def _number(n: float, lang: str) -> str:
+    """8,587,100 and 67.5 in English; 8.587.100 and 67,5 in Vietnamese; 60.0 as 60."""
+    if isinstance(n, float) and n.is_integer():
+        n = int(n)
+    text = f"{n:,}"
+    return text if lang == "en" else text.translate(str.maketrans(",.", ".,"))
 
 
 def format_day(day: Any, lang: str) -> str:
