@@ -9,7 +9,7 @@ each with its register line and the SHA-256 of its files, the files embedded.
 What the form *requires* is read from the application framework (``criteria/gnlc-application.yaml``):
 every profile field its criteria name, checked by the scoring engine's own profile checks (set,
 recent enough, in the language of communication, within the word limit). A hole refuses the
-application (``IncompleteApplicationError``, one line per hole) unless ``draft`` asks to see it
+application (``IncompleteFormError``, one line per hole) unless ``draft`` asks to see it
 with each hole marked. The document carries no score, gap, command or review status: those
 belong to the readiness report.
 """
@@ -37,7 +37,7 @@ from readiness.dossier.context import (
     safe_url,
     topic_labels,
 )
-from readiness.errors import InvalidValueError
+from readiness.errors import IncompleteFormError
 from readiness.numbers import format_number
 from readiness.text import in_language, pick_text
 
@@ -46,18 +46,6 @@ if TYPE_CHECKING:
     from readiness.store.db import Workspace
 
 _URL_IN_TEXT = re.compile(r"https?://[^\s<>\"')\]]+", re.IGNORECASE)
-
-
-class IncompleteApplicationError(InvalidValueError):
-    """The form misses items it requires; ``holes`` names each, one line per hole."""
-
-    def __init__(self, city: str, holes: list[str]):
-        self.holes = holes
-        super().__init__(f"the application of {city} lacks {len(holes)} item(s) the form requires "
-                         "(fill them in, or see them marked in a draft with --draft):")
-
-    def lines(self) -> list[str]:
-        return [str(self), *(f"  {hole}" for hole in self.holes)]
 
 
 @dataclass
@@ -100,7 +88,7 @@ class ApplicationContext:
 
 def build_application(ws: Workspace, catalogue: Catalogue, city_name: str,
                       options: DossierOptions) -> ApplicationContext:
-    """The application of a city, or ``IncompleteApplicationError`` listing the form's holes."""
+    """The application of a city, or ``IncompleteFormError`` listing the form's holes."""
     from readiness import profile as profile_fields
     from readiness.labels import reason_text
     from readiness.scoring.engine import communication_language
@@ -129,7 +117,7 @@ def build_application(ws: Workspace, catalogue: Catalogue, city_name: str,
                 terminal.append(f"{names.get(check.field, check.field)}: "
                                 f"{reason_text(check.problem, 'en', city=found.city.name)}")
     if terminal and not options.draft:
-        raise IncompleteApplicationError(city, terminal)
+        raise IncompleteFormError(city, terminal)
 
     def answer(name: str) -> Answer:
         stored = prof.get(name)
