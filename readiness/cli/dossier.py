@@ -54,7 +54,8 @@ if TYPE_CHECKING:
               help="Date the dossier says it was made (2026-06-15 or 2026-06-15T09:00) [default: now]; "
                    "the same workspace, --as-of and --created give the same PDF bytes.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
-              help="File to write, - for standard output [default: dossier-CITY-DATE.pdf in this folder].")
+              help="File to write, - for standard output [default: dossier-CITY-DATE.pdf in this folder; "
+                   "application-... and progress-... for those kinds].")
 @click.option("--format", "fmt", type=click.Choice(["pdf", "html"]), default="pdf", show_default=True,
               help="pdf to hand in; html for a browser or a review by e-mail.")
 @click.option("--attachments/--no-attachments", default=True, show_default=True,
@@ -97,7 +98,7 @@ def dossier_command(city_name: str, kind: str, since: dt.date | None, draft: boo
       readiness dossier --city Hanoi --kind application --draft
       readiness dossier --city Hanoi --lang vi --as-of 2026-06-15 -o ho-so-ha-noi.pdf
       readiness dossier --city Hanoi --kind progress --since 2025-12-04
-      readiness evidence edit HN-0007 --tag case-study      (mark a case study)
+      readiness evidence edit HN-0007 --tag case-study --tag forum   (a case study; list every tag to keep)
       readiness dossier --city Hanoi --format html -o hanoi.html
       readiness dossier --city Hanoi -o - | lpr
       readiness dossier --city Hanoi --fingerprint
@@ -114,6 +115,7 @@ def dossier_command(city_name: str, kind: str, since: dt.date | None, draft: boo
     options = DossierOptions(framework_ids=framework_ids, lang=lang, as_of=as_of, created=created, fmt=fmt,
                              embed=attachments, max_embed=max_embed, pdf_variant=pdf_variant, kind=kind,
                              since=since, draft=draft, per_criterion=per_criterion)
+    options.check()  # a wrong combination is refused before the workspace opens
     binary_kind = "PDF" if fmt == "pdf" else None  # HTML is text: a terminal may show it
     if output == TO_CALLER:
         refuse_terminal(binary_kind)  # before the work, not after it

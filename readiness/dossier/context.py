@@ -100,7 +100,8 @@ class DossierOptions:
                 raise InvalidValueError(f"--lang {self.lang!r}: the application is written in the form's language "
                                         "of communication, en or fr (the profile's language field)")
         elif self.lang not in LANGUAGES:
-            raise InvalidValueError(f"--lang {self.lang!r}: the {self.kind} report is written in en or vi")
+            raise InvalidValueError(f"--lang {self.lang!r}: the {self.kind} report is written in en or vi "
+                                    "(the application in en or fr)")
         if self.since is not None and self.kind != "progress":
             raise InvalidValueError("--since is for --kind progress (the report's window)")
         if self.draft and self.kind == "readiness":
