@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from readiness.dossier.context import (
     APPLICATION_FRAMEWORK,
+    COMPACT_REGISTER,
     DossierOptions,
     RecordEntry,
     _nfc,
@@ -84,6 +85,8 @@ class ApplicationContext:
     embed: bool
     embedded: list[dict[str, Any]] = field(default_factory=list)
     kind: str = "application"
+    #: Over ``COMPACT_REGISTER`` records the annex prints one line per record and per file.
+    compact_register: bool = False
 
 
 def build_application(ws: Workspace, catalogue: Catalogue, city_name: str,
@@ -162,7 +165,7 @@ def build_application(ws: Workspace, catalogue: Catalogue, city_name: str,
         figures=figures, texts=texts, cited_links=cited, reports=[r for r in records if r.id in report_codes],
         challenges=challenges,
         holes=[f"{names.get(k, k)}: {v}" for k, v in holes.items()], records=records,
-        embed=options.embed and options.fmt == "pdf")
+        embed=options.embed and options.fmt == "pdf", compact_register=len(records) > COMPACT_REGISTER)
 
 
 def _topics(catalogue: Catalogue) -> list[str]:
