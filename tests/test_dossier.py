@@ -411,10 +411,11 @@ def test_application_refuses_with_one_line_per_missing_item(hanoi_ws, settings, 
     assert result.exit_code == 1 and not out.exists()
     lines = [ln for ln in result.stderr.strip().splitlines() if ln.startswith("error:")]
     holes = [ln for ln in lines if ln.startswith("error:   ")]
-    assert "lacks 16 item(s) the form requires" in lines[0] and "--draft" in lines[0]
-    assert len(holes) == 16 and len(lines) == 17 and lines[-1] == result.stderr.strip().splitlines()[-1]
+    assert "lacks 13 item(s) the form requires" in lines[0] and "--draft" in lines[0]
+    assert len(holes) == 13 and len(lines) == 14 and lines[-1] == result.stderr.strip().splitlines()[-1]
     assert any("Mayor's name: mayor_name is not set" in ln for ln in holes)
-    assert any(ln.startswith("error:   Population:") for ln in holes)
+    assert any(ln.startswith("error:   GDP per capita, city:") for ln in holes)
+    assert not any(ln.startswith("error:   Population:") for ln in holes)  # the sample's profile has it
     assert workspace_state(settings) == before
     # Filled in, one item left: that one alone is named.
     _fill_form(hanoi_ws)
@@ -428,7 +429,7 @@ def test_a_draft_application_marks_each_hole(hanoi_ws, tmp_path: Path) -> None:
     """--draft writes the incomplete form with every hole marked and a banner counting them."""
     path, _ = _dossier(hanoi_ws, tmp_path, "--kind", "application", "--draft", name="draft.pdf")
     text = " ".join(" ".join(_texts(PdfReader(str(path)))).split())
-    assert "Draft: 16 item(s) the form requires are still to be completed" in text
+    assert "Draft: 13 item(s) the form requires are still to be completed" in text
     assert "Full name [to be completed: Mayor's name is not set in the city profile: fill it in]" in text
     assert not COMMAND.search(text)
 
@@ -604,6 +605,12 @@ records:
     annex = _section(text, "Annex: the evidence of this report")
     assert "HN-0103" not in annex and "HN-0007" not in annex
     assert not COMMAND.search(text)
+    # Without --since the window opens on the day the city joined (the sample: 4 December 2025) ...
+    default = hanoi_ws("dossier", "--city", "Hanoi", "--kind", "progress", "--as-of", "2026-06-01", "--format", "html",
+                       "-o", str(tmp_path / "p.html"))
+    assert default.exit_code == 0 and "Progress from 2025-12-04 to 2026-06-01" in (tmp_path / "p.html").read_text()
+    # ... and with no membership date either, the command says what to give.
+    assert hanoi_ws("city", "set", "Hanoi", "member_since", "--clear").exit_code == 0
     missing = hanoi_ws("dossier", "--city", "Hanoi", "--kind", "progress", "--as-of", "2026-06-01")
     assert missing.exit_code == 1 and "--since" in missing.stderr.splitlines()[-1]
 
