@@ -19,7 +19,8 @@ traceback.
     │   └── UnknownFrameworkError   no framework with that id
     └── InvalidValueError           a value given on the command line or in a file is wrong
         ├── UnreadableFileError     a file named is missing, a folder, unreadable or too large
-        └── UntrustedInputError     a file from outside could not be read within the limits
+        ├── UntrustedInputError     a file from outside could not be read within the limits
+        └── IncompleteFormError     the application misses items its form requires (one line each)
 """
 
 from __future__ import annotations
@@ -128,3 +129,15 @@ class UnreadableFileError(InvalidValueError):
 class UntrustedInputError(InvalidValueError):
     """A file from outside (a document, an import, a framework file) could not be read within
     the limits on time, memory and output (``bounded.run``), or its reader failed on it."""
+
+
+class IncompleteFormError(InvalidValueError):
+    """The application form misses items it requires: a heading, then one line per item (``holes``)."""
+
+    def __init__(self, city: str, holes: list[str]):
+        self.holes = holes
+        super().__init__(f"the application of {city} lacks {len(holes)} item(s) the form requires "
+                         "(fill them in, or see them marked in a draft with --draft):")
+
+    def lines(self) -> list[str]:
+        return [str(self), *(f"  {hole}" for hole in self.holes)]

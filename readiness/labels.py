@@ -332,6 +332,30 @@ LABELS: dict[str, dict[str, str]] = {
 }
 
 
+# The same problems said in plain words, for documents a person reads (the dossier): the
+# terminal's texts above name the command that closes a gap; a printed page names the action.
+PLAIN: dict[str, dict[str, str]] = {
+    "waiting": {"en": "{records} wait for a reviewer to verify them",
+                "vi": "{records} đang chờ người thẩm định xác minh"},
+    "link_existing": {"en": "{record} ({kind}, {date}) is linked only to the area and would count here: "
+                            "link it to this criterion",
+                      "vi": "{record} ({kind}, {date}) mới liên kết với lĩnh vực và đáp ứng tiêu chí này: "
+                            "liên kết minh chứng với tiêu chí"},
+    "undated": {"en": "{record} has no date and the criterion asks for records {within}: give its date",
+                "vi": "{record} chưa có ngày, trong khi tiêu chí yêu cầu minh chứng {within}: bổ sung ngày"},
+    "no_file": {"en": "{record} has no file attached: attach the document",
+                "vi": "{record} chưa có tệp đính kèm: đính kèm văn bản"},
+    "field_missing": {"en": "{field} is not set in the city profile: fill it in",
+                      "vi": "chưa nhập {field} trong thông tin thành phố: bổ sung"},
+    "no_lang": {"en": "{field} has no text in {language}, the language of communication: add it",
+                "vi": "{field} chưa có bản {language}, ngôn ngữ liên lạc: bổ sung"},
+    "unrated": {"en": "not rated yet: {topics}; rate each from 1 to 5",
+                "vi": "chưa chấm điểm: {topics}; chấm mỗi chủ đề từ 1 đến 5"},
+    "indicator_undated": {"en": "indicator {indicator} has a value whose year is unknown: give the year of its data",
+                          "vi": "chỉ số {indicator} có giá trị chưa rõ năm: bổ sung năm của số liệu"},
+}
+
+
 def label(key: str, lang: str, **values: object) -> str:
     """The label ``key`` in ``lang`` (English if missing), with ``{n}``-style values filled in."""
     return in_language(LABELS[key], lang).format(**values)
@@ -369,13 +393,14 @@ class Coded(Protocol):
     def params(self) -> Mapping[str, Any]: ...
 
 
-def reason_text(reason: Coded, lang: str = "en", **known: Any) -> str:
+def reason_text(reason: Coded, lang: str = "en", *, plain: bool = False, **known: Any) -> str:
     """A scoring reason (a gap's problem, a profile field's) said in ``lang``.
 
     Lists become "a, b and c"; framework texts (a dict per language) the one in ``lang``; kinds
     their names, joined with "or"; ``years`` gives ``within`` ("within 2 years") and ``last``.
     ``known`` are values the reason may name without carrying them (``city``: a profile field's
-    problem names the city whose profile lacks it); the reason's own values come first.
+    problem names the city whose profile lacks it); the reason's own values come first. ``plain``
+    says it without command lines (``PLAIN``), for a printed document.
     """
     params = {**known, **reason.params}
 
@@ -395,6 +420,12 @@ def reason_text(reason: Coded, lang: str = "en", **known: Any) -> str:
         values["kinds"] = join_words([label(k, lang) for k in params["kinds"]], lang, "or")
     if "kind" in params:
         values["kind"] = label(params["kind"], lang)
+    if plain:
+        code = reason.code
+        if code == "indicator_stale" and params.get("year") in (None, "?"):
+            code = "indicator_undated"  # the engine's "since ?": a value with no year
+        if code in PLAIN:
+            return in_language(PLAIN[code], lang).format(**values)
     return label(f"reason.{reason.code}", lang, **values)
 
 
@@ -416,10 +447,10 @@ DOSSIER: dict[str, dict[str, str]] = {
     "made": {"en": "Made on", "vi": "Ngày lập"},
     "fingerprint": {"en": "Fingerprint of the evidence register (SHA-256)",
                     "vi": "Dấu vân tay của danh mục minh chứng (SHA-256)"},
-    "fingerprint_note": {"en": "Recompute it with `readiness dossier --fingerprint` to confirm which state of the "
-                               "workspace this shows.",
-                         "vi": "Tính lại bằng `readiness dossier --fingerprint` để xác nhận "
-                               "trạng thái dữ liệu mà hồ sơ thể hiện."},
+    "fingerprint_note": {"en": "The same evidence gives the same fingerprint: computed again from the workspace, it "
+                               "confirms which state of the evidence this dossier shows.",
+                         "vi": "Cùng một bộ minh chứng cho cùng một dấu vân tay: tính lại từ dữ liệu để xác nhận "
+                               "trạng thái minh chứng mà hồ sơ thể hiện."},
     "contents": {"en": "Contents", "vi": "Mục lục"},
     "summary": {"en": "Summary", "vi": "Tóm tắt"},
     "verdict": {"en": "Verdict", "vi": "Kết luận"},
@@ -438,7 +469,7 @@ DOSSIER: dict[str, dict[str, str]] = {
     "form": {"en": "The application form's answers", "vi": "Nội dung mẫu đơn đăng ký"},
     "profile": {"en": "City profile", "vi": "Thông tin cơ bản của thành phố"},
     "field": {"en": "Item", "vi": "Mục"},
-    "value": {"en": "Value", "vi": "Giá trị"},
+    "value": {"en": "Value", "vi": "Giá trị", "fr": "Valeur"},
     "data_year": {"en": "Data year", "vi": "Năm số liệu"},
     "not_set": {"en": "not set", "vi": "chưa nhập"},
     "words": {"en": "{n} words of {max} allowed", "vi": "{n} từ / tối đa {max} từ"},
@@ -476,4 +507,148 @@ DOSSIER: dict[str, dict[str, str]] = {
     "not_embedded": {"en": "not embedded", "vi": "không đính kèm"},
     "page": {"en": "Page", "vi": "Trang"},
     "of": {"en": "of", "vi": "/"},
+    "n_more": {"en": "{n} more", "vi": "{n} minh chứng khác", "fr": "{n} autres"},
+    "and_more": {"en": "… and {n} more records count here; the register lists them all.",
+                 "vi": "… và {n} minh chứng khác được tính ở đây; danh mục minh chứng liệt kê đầy đủ."},
+    "embedded_as": {"en": "embedded as “{name}”", "vi": "đính kèm với tên “{name}”", "fr": "joint sous « {name} »"},
+    "more_problems": {"en": "… and {n} more records in the same cases",
+                      "vi": "… và {n} minh chứng khác trong các trường hợp tương tự"},
+    "compact_register": {"en": "{n} records, one line each: id, kind, date, status, title; each file with its size and "
+                                "SHA-256 under its record.",
+                         "vi": "{n} minh chứng, mỗi minh chứng một dòng: mã, loại, ngày, trạng thái, tên; mỗi tệp "
+                               "kèm dung lượng và SHA-256 dưới minh chứng của nó."},
+    "rejected_annex": {"en": "Records rejected by a reviewer", "vi": "Minh chứng bị từ chối"},
+    "rejected_note": {"en": "Not counted anywhere in this dossier and their files are not embedded.",
+                      "vi": "Không được tính ở bất kỳ phần nào của hồ sơ; tệp đính kèm không được đưa vào."},
+    "rejected_because": {"en": "rejected: {why}", "vi": "bị từ chối: {why}"},
+    # the application (the form's words, in its languages of communication: English and French)
+    "app_title": {"en": "Membership application for the UNESCO Global Network of Learning Cities (GNLC)",
+                  "fr": "Demande d'adhésion au Réseau mondial UNESCO des villes apprenantes (GNLC)",
+                  "vi": "Đơn đăng ký gia nhập Mạng lưới thành phố học tập toàn cầu của UNESCO (GNLC)"},
+    "part1": {"en": "Part 1 (to be filled in by the city)", "fr": "Partie 1 (à remplir par la ville)"},
+    "your_city": {"en": "Your city", "fr": "Votre ville"},
+    "city_name": {"en": "Name of city", "fr": "Nom de la ville"},
+    "f_country": {"en": "Country", "fr": "Pays"},
+    "f_website": {"en": "Official city website", "fr": "Site web officiel de la ville"},
+    "mayor": {"en": "Mayor", "fr": "Maire"},
+    "salutation": {"en": "Salutation", "fr": "Civilité"},
+    "full_name": {"en": "Full name", "fr": "Nom complet"},
+    "exact_title": {"en": "Exact official title", "fr": "Titre officiel exact"},
+    "contact": {"en": "Contact person for the UNESCO Global Network of Learning Cities",
+                "fr": "Personne de contact pour le Réseau mondial UNESCO des villes apprenantes"},
+    "organisation": {"en": "Organization (if other than municipality)",
+                     "fr": "Organisation (si autre que la municipalité)"},
+    "postal_address": {"en": "Postal address", "fr": "Adresse postale"},
+    "postcode": {"en": "Postcode", "fr": "Code postal"},
+    "telephone": {"en": "Telephone number (including country code)",
+                  "fr": "Numéro de téléphone (avec l'indicatif du pays)"},
+    "email": {"en": "Email address", "fr": "Adresse électronique"},
+    "f_language": {"en": "Language of communication", "fr": "Langue de communication"},
+    "language_en": {"en": "English", "fr": "anglais"},
+    "language_fr": {"en": "French", "fr": "français"},
+    "pledge": {"en": "Pledge", "fr": "Engagement"},
+    "pledge_text": {
+        "en": "The City of {city} hereby applies to join the UNESCO Global Network of Learning Cities. With this "
+              "application, the city pledges to work towards the objectives and activities of the network by "
+              "adopting its key documents, the Beijing Declaration on Building Learning Cities and the Key "
+              "Features of Learning Cities.",
+        "fr": "La ville de {city} demande par la présente à rejoindre le Réseau mondial UNESCO des villes "
+              "apprenantes. Par cette demande, la ville s'engage à contribuer aux objectifs et aux activités du "
+              "réseau en adoptant ses documents clés, la Déclaration de Beijing sur la construction de villes "
+              "apprenantes et les Caractéristiques clés des villes apprenantes."},
+    "date_line": {"en": "Date", "fr": "Date"},
+    "mayor_signature": {"en": "Mayor's signature and official stamp", "fr": "Signature du maire et cachet officiel"},
+    "profile_title": {"en": "Your city profile", "fr": "Profil de votre ville"},
+    "data": {"en": "Data", "fr": "Données"},
+    "data_year_col": {"en": "Year", "fr": "Année"},
+    "motivation_q": {"en": "What is your motivation for adopting the learning city concept? Your city's social "
+                           "context and motivation for becoming a learning city (200 words at most).",
+                     "fr": "Quelle est votre motivation pour adopter le concept de ville apprenante ? Le contexte "
+                           "social de votre ville et sa motivation pour devenir une ville apprenante (200 mots au "
+                           "plus)."},
+    "implementation_q": {"en": "How does your city implement or plan to implement the learning city concept? Its "
+                               "actions, with links to reports (200 words at most).",
+                         "fr": "Comment votre ville met-elle en œuvre, ou prévoit-elle de mettre en œuvre, le concept "
+                               "de ville apprenante ? Ses actions, avec des liens vers des rapports (200 mots au "
+                               "plus)."},
+    "cited_links": {"en": "Links cited", "fr": "Liens cités"},
+    "reports": {"en": "Reports (see the annex)", "fr": "Rapports (voir l'annexe)"},
+    "challenges_q": {"en": "What challenges do you face in your city?",
+                     "fr": "Quels défis votre ville doit-elle relever ?"},
+    "scale": {"en": "Each challenge is rated on a scale from 1 to 5, from 1 (a minor challenge) to 5 (a major "
+                    "challenge).",
+              "fr": "Chaque défi est noté sur une échelle de 1 à 5, de 1 (un défi mineur) à 5 (un défi majeur)."},
+    "challenge": {"en": "Challenge", "fr": "Défi"},
+    "rating": {"en": "Rating (1–5)", "fr": "Note (1–5)"},
+    "part2": {"en": "Part 2: endorsement by the National Commission for UNESCO",
+              "fr": "Partie 2 : approbation par la Commission nationale pour l'UNESCO"},
+    "part2_note": {"en": "To be completed by the National Commission for UNESCO once the city has sent it this "
+                         "application.",
+                   "fr": "À remplir par la Commission nationale pour l'UNESCO une fois la demande reçue de la "
+                         "ville."},
+    "part2_text": {"en": "The National Commission for UNESCO of {country} endorses the application of the City of "
+                         "{city} to join the UNESCO Global Network of Learning Cities.",
+                   "fr": "La Commission nationale pour l'UNESCO de {country} approuve la demande de la ville de "
+                         "{city} de rejoindre le Réseau mondial UNESCO des villes apprenantes."},
+    "name_line": {"en": "Name", "fr": "Nom"},
+    "title_line": {"en": "Title", "fr": "Titre"},
+    "signature_stamp": {"en": "Signature and official stamp", "fr": "Signature et cachet officiel"},
+    "annex": {"en": "Annex: supporting evidence", "fr": "Annexe : pièces justificatives"},
+    "annex_note": {"en": "Each item with its reference, kind, date, organiser and source; each file with its size "
+                         "and SHA-256 fingerprint, embedded in this PDF.",
+                   "fr": "Chaque pièce avec sa référence, son type, sa date, son organisateur et sa source ; chaque "
+                         "fichier avec sa taille et son empreinte SHA-256, joint à ce PDF."},
+    "annex_not_embedded": {"en": "The files are listed with their SHA-256 fingerprint; this copy does not embed them.",
+                           "fr": "Les fichiers sont listés avec leur empreinte SHA-256 ; cette copie ne les joint "
+                                 "pas."},
+    "annex_empty": {"en": "No supporting evidence is annexed.", "fr": "Aucune pièce justificative n'est annexée."},
+    "hole": {"en": "to be completed", "fr": "à compléter"},
+    "hole_unset": {"en": "not given", "fr": "non renseigné"},
+    "hole_unrated": {"en": "not rated: rate it from 1 to 5", "fr": "non noté : notez-le de 1 à 5"},
+    "draft_banner": {"en": "Draft: {n} item(s) the form requires are still to be completed; each is marked.",
+                     "fr": "Brouillon : {n} élément(s) exigé(s) par le formulaire restent à compléter ; chacun est "
+                           "signalé."},
+    "app_fingerprint": {"en": "Fingerprint of the evidence this application was made from (SHA-256)",
+                        "fr": "Empreinte des pièces dont cette demande est issue (SHA-256)"},
+    "prepared": {"en": "Prepared on {date}", "fr": "Établi le {date}"},
+    # the progress report
+    "p_title": {"en": "Progress report of a member of the UNESCO Global Network of Learning Cities",
+                "vi": "Báo cáo tiến độ của thành viên Mạng lưới thành phố học tập toàn cầu của UNESCO"},
+    "p_window": {"en": "Progress from {since} to {until}", "vi": "Tiến độ từ {since} đến {until}"},
+    "p_intro": {"en": "What the city did in this period, drawn from its evidence register: {n} record(s) dated in "
+                      "the period. Evidence from before the period is not counted.",
+                "vi": "Những việc thành phố đã làm trong giai đoạn này, lấy từ danh mục minh chứng: {n} minh chứng "
+                      "có ngày trong giai đoạn. Minh chứng trước giai đoạn không được tính."},
+    "p_draft": {"en": "Draft: records not yet verified are included, each marked.",
+                "vi": "Bản nháp: có cả minh chứng chưa được xác minh, được đánh dấu."},
+    "p_done": {"en": "What was done, by the six areas of the Guidelines for Building Learning Cities",
+               "vi": "Những việc đã làm, theo sáu lĩnh vực của Hướng dẫn xây dựng thành phố học tập"},
+    "p_count": {"en": "{n} record(s) in the period: {kinds}", "vi": "{n} minh chứng trong giai đoạn: {kinds}"},
+    "p_none": {"en": "No record of this period.", "vi": "Chưa có minh chứng trong giai đoạn này."},
+    "p_other": {"en": "Other activities (linked to no area of the Guidelines)",
+                "vi": "Hoạt động khác (chưa gắn với lĩnh vực nào của Hướng dẫn)"},
+    "p_figures": {"en": "Figures: indicator values and their change", "vi": "Số liệu: giá trị chỉ số và mức thay đổi"},
+    "p_figures_note": {"en": "The latest value reported in the period, the latest before it, and the change.",
+                       "vi": "Giá trị mới nhất trong giai đoạn, giá trị mới nhất trước giai đoạn và mức thay đổi."},
+    "p_indicator": {"en": "Indicator", "vi": "Chỉ số"},
+    "p_before": {"en": "Before the period", "vi": "Trước giai đoạn"},
+    "p_latest": {"en": "In the period", "vi": "Trong giai đoạn"},
+    "p_change": {"en": "Change", "vi": "Thay đổi"},
+    "p_no_figures": {"en": "No indicator value was reported in the period.",
+                     "vi": "Không có giá trị chỉ số nào trong giai đoạn."},
+    "p_cases": {"en": "Case studies", "vi": "Điển hình"},
+    "p_cases_note": {"en": "Records of the period the coordinator marked as case studies (tagged case-study).",
+                     "vi": "Minh chứng trong giai đoạn được đầu mối chọn làm điển hình (nhãn case-study)."},
+    "p_no_cases": {"en": "No record of the period is marked as a case study.",
+                   "vi": "Chưa có minh chứng nào trong giai đoạn được chọn làm điển hình."},
+    "p_words": {"en": "{n} words", "vi": "{n} từ"},
+    "p_planned": {"en": "What is planned", "vi": "Kế hoạch sắp tới"},
+    "p_planned_note": {"en": "Records dated after {day}.", "vi": "Minh chứng có ngày sau {day}."},
+    "p_no_planned": {"en": "No record is dated after the period.",
+                     "vi": "Không có minh chứng nào có ngày sau giai đoạn."},
+    "p_register": {"en": "Annex: the evidence of this report", "vi": "Phụ lục: minh chứng của báo cáo"},
+    "p_unverified": {"en": "not yet verified", "vi": "chưa xác minh"},
+    "p_areas": {"en": "Areas", "vi": "Lĩnh vực"},
+    "app_sample": {"en": "Made from sample data: not an application.",
+                   "fr": "Établi à partir de données d'exemple : ce n'est pas une demande."},
 }

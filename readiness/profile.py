@@ -108,6 +108,38 @@ SOURCES = "sources"
 #: Longest source a fact may carry (a URL or a citation).
 MAX_SOURCE = 500
 
+# The application form's contact blocks (dossier issue 17): the mayor's salutation, and the GNLC
+# contact's salutation, organisation, postal address, postcode and telephone. Texts like the others
+# (per language); ``check_text`` applies ``FORM_FIELD_CHECKS``. Kept in one block for the merge.
+PROFILE_FIELDS.update({
+    f.name: f
+    for f in [
+        ProfileField("mayor_salutation", FieldKind.TEXT, "Mayor's salutation (Ms or Mr)", "Danh xưng Chủ tịch UBND"),
+        ProfileField("contact_salutation", FieldKind.TEXT, "Contact's salutation (Ms or Mr)", "Danh xưng đầu mối"),
+        ProfileField("contact_organisation", FieldKind.TEXT, "Contact's organisation", "Cơ quan của đầu mối"),
+        ProfileField("contact_address", FieldKind.TEXT, "Contact's postal address", "Địa chỉ bưu chính của đầu mối"),
+        ProfileField("contact_postcode", FieldKind.TEXT, "Contact's postcode", "Mã bưu chính của đầu mối"),
+        ProfileField("contact_telephone", FieldKind.TEXT, "Contact's telephone (with country code)",
+                     "Điện thoại của đầu mối (kèm mã quốc gia)"),
+    ]
+})
+_TELEPHONE = re.compile(r"^\+?[0-9][0-9 ().-]{4,28}[0-9]$")
+
+
+def _check_salutation(name: str, value: str) -> None:
+    if value not in ("Ms", "Mr"):
+        raise InvalidValueError(f"{name}: the form offers Ms or Mr, not {value!r}")
+
+
+def _check_telephone(name: str, value: str) -> None:
+    if not _TELEPHONE.match(value):
+        raise InvalidValueError(f"{name}: {value!r} is not a telephone number; write it with the country code, "
+                                "e.g. +84 24 3825 3536")
+
+
+FORM_FIELD_CHECKS = {"mayor_salutation": _check_salutation, "contact_salutation": _check_salutation,
+                     "contact_telephone": _check_telephone}
+
 #: A challenge topic (``challenge.literacy``) and a language code; frameworks use the same.
 TOPIC_PATTERN = r"^[a-z0-9][a-z0-9_-]*$"
 LANG_PATTERN = r"^[a-z]{2,3}(-[A-Za-z0-9]{1,8})*$"
@@ -278,6 +310,8 @@ def check_text(name: str, value: str) -> str:
         raise InvalidValueError(f"contact_email: {value!r} is not an e-mail address")
     if name == "website" and not value.startswith(("http://", "https://")):
         raise InvalidValueError(f"website: {value!r} must start with http:// or https://")
+    if name in FORM_FIELD_CHECKS:
+        FORM_FIELD_CHECKS[name](name, value)
     return value
 
 

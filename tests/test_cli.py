@@ -215,7 +215,11 @@ def test_help_and_a_bare_group_still_exit_0(run) -> None:
     (("dossier", "--city", "Hanoi", "--max-embed", "lots"),
      "error: size 'lots': write a number of bytes or e.g. 200MB, 2GB"),
     (("dossier", "--city", "Hanoi", "--lang", "fr"),
-     "error: dossier: invalid value for '--lang': 'fr' is not one of 'en', 'vi'; see `readiness dossier --help`"),
+     "error: --lang 'fr': the readiness report is written in en or vi (the application in en or fr)"),
+    (("dossier", "--city", "Hanoi", "--lang", "xx"),
+     "error: dossier: invalid value for '--lang': 'xx' is not one of 'en', 'vi', 'fr'; see `readiness dossier --help`"),
+    (("dossier", "--city", "Hanoi", "--since", "2025-12-04"),
+     "error: --since is for --kind progress (the report's window)"),
 ])
 def test_a_bad_value_is_refused_at_the_edge_before_the_workspace_opens(run, settings, args, line) -> None:
     """Sizes, languages and dates are read once by their parameter type: one line, and no workspace is made."""

@@ -347,3 +347,299 @@ def test_the_dossier_resolves_its_city_once(hanoi_ws, ws, monkeypatch) -> None:
     assert calls == ["Ha Noi"] and context.city == "Hà Nội"
     assert current_fingerprint(ws, Actor("tester"), "TP. Hà Nội") == context.fingerprint
     assert calls == ["Ha Noi", "TP. Hà Nội"]
+
+
+# ---------------------------------------------------------------------------------------------
+# Three documents from the same evidence
+
+COMMAND = re.compile(r"readiness (evidence [a-z]+ |city set |score --|dossier --|na (add|remove) |import |gaps --|"
+                     r"export )")
+STATUS_WORDS = re.compile(r"\b(verified|unverified|submitted|rejected|draft|not ready|ready with gaps|partial|stale|"
+                          r"blocking|score|gaps?|coverage|met)\b", re.IGNORECASE)
+FORM_PROFILE = [
+    ("website", "https://hanoi.gov.vn"), ("mayor_salutation", "Mr"), ("mayor_name", "Trần Sỹ Thanh"),
+    ("mayor_title", "Chairman of the Hanoi People's Committee"), ("contact_salutation", "Ms"),
+    ("contact_name", "Nguyễn Thị Lan"), ("contact_position", "Deputy Director"),
+    ("contact_organisation", "Hanoi Department of Education and Training"),
+    ("contact_address", "23 Quang Trung, Hoàn Kiếm, Hà Nội"), ("contact_telephone", "+84 24 3825 3536"),
+    ("contact_email", "lan@hanoi.edu.vn"), ("language", "en"),
+    ("motivation", "Hanoi wants every resident to keep learning throughout life."),
+    ("implementation", "Plan 11/KH-UBND sets the work; see https://hanoi.gov.vn/plan-11 for the report."),
+]
+FORM_FIGURES = [("population", "8587100"), ("area_km2", "3359.84"), ("gdp_per_capita_city_usd", "6500"),
+                ("gdp_per_capita_country_usd", "4300"), ("schooling_years_men", "11.2"),
+                ("schooling_years_women", "10.9")]
+
+
+def _fill_form(run, *, language: str = "en") -> None:
+    for name, value in FORM_PROFILE:
+        result = run("city", "set", "Hanoi", name, language if name == "language" else value)
+        assert result.exit_code == 0, (name, result.stderr)
+    for name, value in FORM_FIGURES:
+        assert run("city", "set", "Hanoi", name, value, "--year", "2024").exit_code == 0, name
+    from readiness.frameworks.loader import load_catalogue
+
+    for topic in load_catalogue().rating_topics("challenges"):
+        assert run("city", "set", "Hanoi", f"challenge.{topic}", "3").exit_code == 0, topic
+
+
+def _body(pdf: PdfReader) -> str:
+    """The PDF's text without the running header and page number that close each page's text."""
+    pages = []
+    for text in _texts(pdf):
+        lines = text.splitlines()
+        if lines and re.fullmatch(r"\d+ / \d+", lines[-1].strip()):
+            lines = lines[:-2]
+        pages.append(" ".join(lines))
+    return " ".join(" ".join(pages).split())
+
+
+def _section(text: str, start: str, end: str | None = None) -> str:
+    """The text from the heading ``start`` (not its line in the contents) to the next ``end``."""
+    at = next(m.end() for m in re.finditer(re.escape(start), text) if not text[m.end():].startswith(" ."))
+    part = text[at:]
+    return part.split(end, 1)[0] if end and end in part else part
+
+
+def test_application_refuses_with_one_line_per_missing_item(hanoi_ws, settings, tmp_path: Path) -> None:
+    """An incomplete form is refused: exit 1, a heading and one line per item the form file requires, no file."""
+    from conftest import workspace_state
+
+    before = workspace_state(settings)
+    out = tmp_path / "app.pdf"
+    result = hanoi_ws("dossier", "--city", "Hanoi", "--kind", "application", "-o", str(out))
+    assert result.exit_code == 1 and not out.exists()
+    lines = [ln for ln in result.stderr.strip().splitlines() if ln.startswith("error:")]
+    holes = [ln for ln in lines if ln.startswith("error:   ")]
+    assert "lacks 13 item(s) the form requires" in lines[0] and "--draft" in lines[0]
+    assert len(holes) == 13 and len(lines) == 14 and lines[-1] == result.stderr.strip().splitlines()[-1]
+    assert any("Mayor's name: mayor_name is not set" in ln for ln in holes)
+    assert any(ln.startswith("error:   GDP per capita, city:") for ln in holes)
+    assert not any(ln.startswith("error:   Population:") for ln in holes)  # the sample's profile has it
+    assert workspace_state(settings) == before
+    # Filled in, one item left: that one alone is named.
+    _fill_form(hanoi_ws)
+    assert hanoi_ws("city", "set", "Hanoi", "mayor_title", "--clear").exit_code == 0
+    result = hanoi_ws("dossier", "--city", "Hanoi", "--kind", "application", "-o", str(out))
+    assert result.exit_code == 1 and [ln for ln in result.stderr.splitlines() if ln.startswith("error:   ")] == [
+        "error:   Mayor's title: mayor_title is not set: readiness city set \"Hà Nội\" mayor_title ..."]
+
+
+def test_a_draft_application_marks_each_hole(hanoi_ws, tmp_path: Path) -> None:
+    """--draft writes the incomplete form with every hole marked and a banner counting them."""
+    path, _ = _dossier(hanoi_ws, tmp_path, "--kind", "application", "--draft", name="draft.pdf")
+    text = " ".join(" ".join(_texts(PdfReader(str(path)))).split())
+    assert "Draft: 13 item(s) the form requires are still to be completed" in text
+    assert "Full name [to be completed: Mayor's name is not set in the city profile: fill it in]" in text
+    assert not COMMAND.search(text)
+
+
+def test_the_application_is_what_unesco_receives(hanoi_ws, tmp_path: Path) -> None:
+    """The complete form: Part 1 in order, the pages to sign, Part 2, an annex of verified records only with their
+    files; no command, score, gap or review status anywhere."""
+    _fill_form(hanoi_ws)
+    assert hanoi_ws("evidence", "verify", "HN-0004").exit_code == 0
+    assert hanoi_ws("evidence", "reject", "HN-0002", "--reason", "wrong document").exit_code == 0
+    path, result = _dossier(hanoi_ws, tmp_path, "--kind", "application", name="app.pdf")
+    assert "wrote the application to" in result.stderr
+    pdf = PdfReader(str(path))
+    text = _body(pdf)
+    order = ["Membership application for the UNESCO Global Network of Learning Cities", "Name of city Hà Nội",
+             "Country Viet Nam", "Official city website https://hanoi.gov.vn", "Salutation Mr",
+             "Full name Trần Sỹ Thanh", "Exact official title Chairman of the Hanoi People's Committee",
+             "Organization (if other than municipality) Hanoi Department of Education and Training",
+             "Telephone number (including country code) +84 24 3825 3536", "Email address lan@hanoi.edu.vn",
+             "Language of communication English", "The City of Hà Nội hereby applies",
+             "Mayor's signature and official stamp", "Population 8,587,100 people 2024",
+             "Hanoi wants every resident", "Links cited https://hanoi.gov.vn/plan-11",
+             "from 1 (a minor challenge) to 5 (a major challenge)", "Literacy 3",
+             "Part 2: endorsement by the National Commission for UNESCO", "Signature and official stamp",
+             "Annex: supporting evidence"]
+    positions = [text.find(item) for item in order]
+    assert all(p >= 0 for p in positions), [o for o, p in zip(order, positions, strict=True) if p < 0]
+    assert positions == sorted(positions)
+    assert not COMMAND.search(text) and "`" not in text
+    assert not STATUS_WORDS.search(text), STATUS_WORDS.search(text)
+    assert "%" not in text
+    annex = _section(text, "Annex: supporting evidence")
+    assert "HN-0004" in annex and "HN-0007" in annex  # the verified records
+    for code in ("HN-0001", "HN-0002", "HN-0003", "HN-0005"):  # submitted, rejected, draft
+        assert code not in annex, code
+    assert {n.split(" ", 1)[0] for n in pdf.attachments} == {"HN-0007"}  # HN-0002's file: rejected, left out
+    top = [item.title for item in pdf.outline if not isinstance(item, list)]
+    assert top == ["Part 1 (to be filled in by the city)", "Pledge", "Your city profile",
+                   "Part 2: endorsement by the National Commission for UNESCO", "Annex: supporting evidence"]
+    assert pdf.trailer["/Root"]["/Lang"] == "en"
+
+
+def test_the_application_is_in_french_when_the_form_says_so(hanoi_ws, tmp_path: Path) -> None:
+    """language fr: the form's own words in French; --lang vi is refused for the application."""
+    _fill_form(hanoi_ws, language="fr")
+    for name in ("motivation", "implementation"):
+        assert hanoi_ws("city", "set", "Hanoi", name, "Hanoï veut que chacun apprenne.", "--lang", "fr").exit_code == 0
+    path, _ = _dossier(hanoi_ws, tmp_path, "--kind", "application", name="fr.pdf")
+    pdf = PdfReader(str(path))
+    text = " ".join(" ".join(_texts(pdf)).split())
+    assert "Demande d'adhésion au Réseau mondial UNESCO des villes apprenantes" in text
+    assert "Partie 2 : approbation par la Commission nationale pour l'UNESCO" in text
+    assert pdf.trailer["/Root"]["/Lang"] == "fr"
+    refused = hanoi_ws("dossier", "--city", "Hanoi", "--kind", "application", "--lang", "vi")
+    assert refused.exit_code == 1 and "en or fr" in refused.stderr
+
+
+def test_the_readiness_report_prints_no_command_and_leaves_rejected_records_out(hanoi_ws, tmp_path: Path) -> None:
+    """Actions in plain words; a rejected record is out of the register, the counts and the files, named in an
+    annex with its reason."""
+    assert hanoi_ws("evidence", "reject", "HN-0002", "--reason", "wrong document").exit_code == 0
+    path, _ = _dossier(hanoi_ws, tmp_path, name="r.pdf")
+    pdf = PdfReader(str(path))
+    text = _body(pdf)
+    assert not COMMAND.search(text), COMMAND.search(text)
+    assert "`" not in text
+    register = _section(text, "Appendix: evidence register", "Records rejected by a reviewer")
+    assert "HN-0001" in register and "HN-0002" not in register
+    assert "HN-0002 Hanoi Lifelong Learning Week 2023 event · 3 October 2023 · rejected: wrong document" in text
+    assert {n.split(" ", 1)[0] for n in pdf.attachments} == {"HN-0007"}
+    kinds = _section(text, "Evidence by kind", "Evidence by year")
+    assert "event 1" in kinds  # HN-0003; HN-0002 no longer counted (the sample has two events)
+
+
+def test_the_vietnamese_report_shows_labels_not_ids(hanoi_ws, tmp_path: Path) -> None:
+    """--lang vi: profile fields and challenge topics by their labels, the cover's dates as DD/MM/YYYY."""
+    path, _ = _dossier(hanoi_ws, tmp_path, "--lang", "vi", name="vi.pdf")
+    texts = _texts(PdfReader(str(path)))
+    text = " ".join(" ".join(texts).split())
+    for field_id in ("mayor_name", "contact_email", "schooling_years_men", "sustainable-development"):
+        assert field_id not in text, field_id
+    assert "Họ tên Chủ tịch UBND" in text
+    cover = " ".join(texts[0].split())
+    assert "15/01/2026" in cover and "01/06/2026 09:00" in cover and "2026-01-15" not in cover
+
+
+def test_a_file_attached_under_two_names_is_embedded_once_and_both_names_are_listed(hanoi_ws, tmp_path: Path) -> None:
+    """The same bytes under two names: one embedded file whose description names both; the register says which
+    embedded file holds each name."""
+    first, second = tmp_path / "bien-ban.txt", tmp_path / "minutes.txt"
+    first.write_text("biên bản diễn đàn", encoding="utf-8")
+    second.write_text("biên bản diễn đàn", encoding="utf-8")
+    assert hanoi_ws("evidence", "attach", "HN-0001", str(first)).exit_code == 0
+    assert hanoi_ws("evidence", "attach", "HN-0004", str(second)).exit_code == 0
+    path, _ = _dossier(hanoi_ws, tmp_path, name="twice.pdf")
+    pdf = PdfReader(str(path))
+    same = [n for n in pdf.attachments if n.startswith(("HN-0001", "HN-0004"))]
+    assert same == ["HN-0001 bien-ban.txt"]
+    from pypdf.generic import NameObject
+
+    names = pdf.trailer["/Root"]["/Names"]["/EmbeddedFiles"]["/Names"]
+    specs = {str(names[i]): names[i + 1].get_object() for i in range(0, len(names), 2)}
+    assert "HN-0004 minutes.txt" in str(specs["HN-0001 bien-ban.txt"][NameObject("/Desc")])
+    text = " ".join(" ".join(_texts(pdf)).split())
+    assert text.count("embedded as “HN-0001 bien-ban.txt”") == 2
+
+
+def test_each_criterion_shows_a_few_records_and_counts_the_rest() -> None:
+    """At scale a criterion shows --per-criterion records, verified first then the newest, and counts the others."""
+    from readiness.dossier.context import RecordEntry, shown_records
+
+    def entry(code: str, status: str, start: str | None) -> RecordEntry:
+        return RecordEntry(id=code, kind="event", kind_label="event", title=code, title_lang=None, summary="",
+                           summary_lang=None, organiser="", dates="", status=status, status_label=status, unit=None,
+                           source_url=None, attachments=[], start=start)
+
+    by_code = {f"C-{n}": entry(f"C-{n}", "verified" if n % 3 == 0 else "submitted", f"2020-{n % 12 + 1:02d}")
+               for n in range(1, 101)}
+    by_code["C-999"] = entry("C-999", "verified", None)
+    shown, more = shown_records(list(by_code), by_code, 8)
+    assert len(shown) == 8 and more == len(by_code) - 8
+    assert all(by_code[c].status == "verified" for c in shown)
+    newest = max(e.start for e in by_code.values() if e.status == "verified" and e.start)
+    assert by_code[shown[0]].start == newest and "C-999" not in shown  # newest first, undated last
+    assert shown_records(["C-1", "C-2"], by_code, 8) == (["C-1", "C-2"], 0)
+
+
+def test_the_progress_report_counts_only_evidence_of_its_window(hanoi_ws, tmp_path: Path) -> None:
+    """--kind progress --since: records dated in the window by Guidelines area, figures and their change, case
+    studies (tag case-study) and planned records; nothing from before the window."""
+    source = tmp_path / "more.yaml"
+    source.write_text("""format: readiness-evidence/1
+city: {name: Hà Nội}
+records:
+  - id: HN-0101
+    kind: event
+    title: {en: Reading festival in every ward}
+    summary: {en: Every ward held a reading day; 12000 people took part.}
+    start: 2026-01-10
+    tags: [case-study]
+    links: [{criterion: guidelines:G3.1}]
+    indicators: [{indicator: learning-families-share, value: 71, unit: "%"}]
+  - id: HN-0102
+    kind: plan
+    title: {en: Plan for the Lifelong Learning Week 2026}
+    start: 2026-09-01
+    links: [{criterion: kflc:2.6.1}]
+  - id: HN-0103
+    kind: event
+    title: {en: Learning fair before joining}
+    start: 2025-11-20
+    links: [{criterion: guidelines:G3.1}]
+    indicators: [{indicator: learning-families-share, value: 60, unit: "%"}]
+""", encoding="utf-8")
+    assert hanoi_ws("import", str(source)).exit_code == 0
+    assert hanoi_ws("evidence", "verify", "HN-0101", "HN-0102", "HN-0103").exit_code == 0
+    out = tmp_path / "progress.pdf"
+    result = hanoi_ws("dossier", "--city", "Hanoi", "--kind", "progress", "--since", "2025-12-04",
+                      "--as-of", "2026-06-01", "--created", CREATED, "-o", str(out))
+    assert result.exit_code == 0, result.stderr
+    pdf = PdfReader(str(out))
+    text = _body(pdf)
+    assert "Progress from 2025-12-04 to 2026-06-01" in text and "1 record(s) dated in the period" in text
+    done = _section(text, "What was done, by the six areas", "Figures: indicator values")
+    assert "G3 " in done and "HN-0101 Reading festival in every ward" in done
+    for code in ("HN-0103", "HN-0007", "HN-0001", "HN-0102"):  # before the window; planned later
+        assert code not in done, code
+    figures = _section(text, "Figures: indicator values", "Case studies")
+    assert "60 (2025)" in figures and "71 (2026)" in figures and "+11" in figures
+    cases = _section(text, "Case studies", "What is planned")
+    assert "HN-0101 Reading festival in every ward" in cases and "10 words" in cases
+    assert "HN-0102 Plan for the Lifelong Learning Week 2026" in _section(text, "What is planned", "Annex")
+    annex = _section(text, "Annex: the evidence of this report")
+    assert "HN-0103" not in annex and "HN-0007" not in annex
+    assert not COMMAND.search(text)
+    # Without --since the window opens on the day the city joined (the sample: 4 December 2025) ...
+    default = hanoi_ws("dossier", "--city", "Hanoi", "--kind", "progress", "--as-of", "2026-06-01", "--format", "html",
+                       "-o", str(tmp_path / "p.html"))
+    assert default.exit_code == 0 and "Progress from 2025-12-04 to 2026-06-01" in (tmp_path / "p.html").read_text()
+    # ... and with no membership date either, the command says what to give.
+    assert hanoi_ws("city", "set", "Hanoi", "member_since", "--clear").exit_code == 0
+    missing = hanoi_ws("dossier", "--city", "Hanoi", "--kind", "progress", "--as-of", "2026-06-01")
+    assert missing.exit_code == 1 and "--since" in missing.stderr.splitlines()[-1]
+
+
+def test_the_gaps_table_keeps_its_columns_and_its_rows_together(hanoi_pdf) -> None:
+    """Read from the PDF's text positions: the # column is narrow, criterion ids stay in their column, and no page
+    of the gaps table holds a single row."""
+    pdf, _, _ = hanoi_pdf
+    pages: list[list[tuple[float, str]]] = []
+    for page in pdf.pages:
+        if "WHAT IS MISSING AND WHAT TO DO" not in (page.extract_text() or ""):
+            continue
+        items: list[tuple[float, str]] = []
+
+        def keep(text: str, cm: object, tm: list[float], fd: object, fs: object, items: list = items) -> None:
+            if text.strip():
+                items.append((tm[4], text.strip()))
+
+        page.extract_text(visitor_text=keep)
+        pages.append(items)
+    assert len(pages) >= 2
+    numbers = [[(x, t) for x, t in items if re.fullmatch(r"\d+", t) and x < 100] for items in pages]
+    assert all(len(rows) >= 2 for rows in numbers), numbers  # no row alone on a page
+    assert [int(t) for rows in numbers for _, t in rows] == list(range(1, sum(map(len, numbers)) + 1))
+    first = pages[0]
+    number_x = max(x for x, _ in numbers[0])
+    ids = [x for x, t in first if re.fullmatch(r"[a-z-]+:[\w.-]+", t) or t == "gnlc-"]
+    actions = [x for x, t in first if t.startswith(("no ", "HN-"))]
+    assert ids and actions
+    id_x, action_x = min(ids), min(actions)
+    assert all(x == id_x for x in ids)  # every id starts at the criterion column, none runs into the next
+    assert id_x - number_x < (action_x - number_x) / 6  # the # column is a sliver of the table

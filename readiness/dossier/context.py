@@ -20,7 +20,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from readiness.dates import as_utc
 from readiness.errors import InvalidValueError
@@ -39,6 +39,14 @@ if TYPE_CHECKING:
 
 #: Default cap on the files embedded in one PDF: the documented 100MB (``store.files.parse_size``).
 DEFAULT_MAX_EMBED = 100_000_000
+#: Records a criterion shows in full before "and N more": a page or so per criterion at most.
+DEFAULT_PER_CRITERION = 5
+#: Above this many records the register prints one line per record (id, kind, date, status,
+#: title) and one per file: 10,000 records then take about 150 pages rather than 600.
+COMPACT_REGISTER = 1000
+KINDS = ("application", "readiness", "progress")
+#: The framework whose criteria are the application form's items, in the form's order.
+APPLICATION_FRAMEWORK = "gnlc-application"
 PDF_VARIANTS = ("pdf/a-3u", "pdf/a-3b", "pdf/ua-1")
 LANGUAGES = ("en", "vi")
 _URL = re.compile(r"^https?://[^\s<>\"'\\]+$", re.IGNORECASE)
@@ -65,6 +73,17 @@ class DossierOptions:
     max_embed: int = DEFAULT_MAX_EMBED
     #: pdf/a-3u, pdf/a-3b, pdf/ua-1, or None for a plain PDF.
     pdf_variant: str | None = None
+    #: Which document: ``application`` (the form UNESCO receives), ``readiness`` (the city's own
+    #: review) or ``progress`` (a member's progress report).
+    kind: str = "readiness"
+    #: The progress report's window starts here; None: the city profile's ``member_since``.
+    since: dt.date | None = None
+    #: Render an application with holes (each marked) instead of refusing it; in a progress
+    #: report, show records not yet verified too, marked.
+    draft: bool = False
+    #: Records shown in full under each criterion; the rest are counted ("and 9,870 more") and
+    #: listed in the register, which is always complete.
+    per_criterion: int = DEFAULT_PER_CRITERION
 
     def __post_init__(self) -> None:
         if self.created is not None:
@@ -74,8 +93,22 @@ class DossierOptions:
         """Refuse a language or PDF variant the dossier does not have."""
         if self.pdf_variant is not None and self.pdf_variant not in PDF_VARIANTS:
             raise InvalidValueError(f"--pdf-variant {self.pdf_variant!r}: one of {', '.join(PDF_VARIANTS)}")
-        if self.lang not in LANGUAGES:
-            raise InvalidValueError(f"--lang {self.lang!r}: the dossier is written in en or vi")
+        if self.kind not in KINDS:
+            raise InvalidValueError(f"--kind {self.kind!r}: one of {', '.join(KINDS)}")
+        if self.kind == "application":
+            if self.lang not in ("en", "fr"):
+                raise InvalidValueError(f"--lang {self.lang!r}: the application is written in the form's language "
+                                        "of communication, en or fr (the profile's language field)")
+        elif self.lang not in LANGUAGES:
+            raise InvalidValueError(f"--lang {self.lang!r}: the {self.kind} report is written in en or vi "
+                                    "(the application in en or fr)")
+        if self.since is not None and self.kind != "progress":
+            raise InvalidValueError("--since is for --kind progress (the report's window)")
+        if self.draft and self.kind == "readiness":
+            raise InvalidValueError("--draft is for --kind application or progress; the readiness report shows "
+                                    "every hole already")
+        if self.per_criterion < 1:
+            raise InvalidValueError(f"--per-criterion {self.per_criterion}: at least 1")
 
 
 @dataclass
@@ -97,6 +130,10 @@ class RecordEntry:
     source_url: str | None
     attachments: list[dict[str, Any]]
     verified: str | None = None  # "verified by Lan on 5 May 2025", for a verified record
+    reason: str | None = None  # why a rejected record was rejected
+    tags: tuple[str, ...] = ()
+    start: str | None = None  # ISO, as stored (a year, a month or a day)
+    end: str | None = None
 
 
 @dataclass
@@ -126,6 +163,17 @@ class DossierContext:
     definitions: dict[str, str]
     embed: bool
     embedded: list[dict[str, Any]] = field(default_factory=list)
+    #: Rejected records: out of the register, the counts and the files; an annex lists them.
+    rejected: list[RecordEntry] = field(default_factory=list)
+    #: Per criterion ref, the records shown in full and how many more count.
+    shown: dict[str, tuple[list[str], int]] = field(default_factory=dict)
+    #: Profile field ids and challenge topics with their labels in the dossier's language.
+    field_labels: dict[str, str] = field(default_factory=dict)
+    kind: str = "readiness"
+    #: Over ``COMPACT_REGISTER`` records the register prints one line per record and per file.
+    compact_register: bool = False
+    #: Per gap (``framework:criterion``), its problems in plain words, a few of each kind.
+    gap_lines: dict[str, list[str]] = field(default_factory=dict)
 
 
 _BIDI = {ord(c): f"[U+{ord(c):04X}]" for c in BIDI_CONTROLS}
@@ -208,6 +256,42 @@ def current_fingerprint(ws: Workspace, actor: Actor, city_name: str) -> str:
     return fingerprint([v.as_json() for v in found.views], usable(found.city.profile), dict(found.facts.not_applicable))
 
 
+class DocumentContext(Protocol):
+    """What every kind of document's context holds: the renderer and the PDF read only this."""
+
+    kind: str
+    lang: str
+    city: str
+    as_of: dt.date
+    created: dt.datetime
+    fingerprint: str
+    records: list[RecordEntry]
+    embed: bool
+    embedded: list[dict[str, Any]]
+
+
+def build_document(ws: Workspace, catalogue: Catalogue, city_name: str,
+                   options: DossierOptions | None = None) -> DocumentContext:
+    """The context of the document ``options.kind`` asks for: the application, the readiness
+    report or the progress report, all from the same evidence read once."""
+    options = options or DossierOptions()
+    options.check()
+    if options.kind == "application":
+        from readiness.dossier.application import build_application
+
+        return build_application(ws, catalogue, city_name, options)
+    if options.kind == "progress":
+        from readiness.dossier.progress import build_progress
+
+        return build_progress(ws, catalogue, city_name, options)
+    return build_context(ws, catalogue, city_name, options)
+
+
+def made_at(options: DossierOptions) -> dt.datetime:
+    """When the document says it was made: ``options.created``, else now (UTC, whole seconds)."""
+    return options.created or dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+
+
 def build_context(ws: Workspace, catalogue: Catalogue, city_name: str,
                   options: DossierOptions | None = None) -> DossierContext:
     """Score the city and gather its evidence into the dossier's context."""
@@ -224,34 +308,170 @@ def build_context(ws: Workspace, catalogue: Catalogue, city_name: str,
 
 def context_of(found: CityEvidence, scores: CityScores, catalogue: Catalogue, options: DossierOptions,
                day: dt.date) -> DossierContext:
-    """The context of a city already read and scored as on ``day``."""
+    """The context of a city already read and scored as on ``day``.
+
+    Rejected records stay out of the register, the counts and the embedded files (an annex lists
+    them with the reason); each criterion shows ``options.per_criterion`` of its counting records
+    in full (verified first, then the newest) and counts the rest.
+    """
     from readiness import profile as profile_fields
 
     lang, views, city = options.lang, found.views, found.city
     made = options.created or dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
     prof = profile_fields.usable(city.profile)  # a bad stored value counts as not set
-    records = _records(views, lang)
+    kept = [v for v in views if v.row.status != "rejected"]
+    records = plan_embedding(_records(kept, lang))
     kinds = Counter(r.kind for r in records)
-    years = Counter((v.row.start or "")[:4] or label_d("undated", lang) for v in views)
+    years = Counter((v.row.start or "")[:4] or label_d("undated", lang) for v in kept)
     marks = dict(scores.facts.not_applicable)
     gaps = rank_gaps(scores.cards)
+    names = field_labels(catalogue, lang)
+    by_code = {r.id: r for r in records}
     frameworks = [{"id": c.framework, "name": in_language(c.framework_name, lang), "version": c.version,
                    "draft": c.draft, "card": c, "areas": _chart(c, lang)} for c in scores.cards]
     return DossierContext(
         lang=lang, city=_nfc(city.name), country=city.country, as_of=day, created=made,
         sample=any("sample" in v.row.tags for v in views),
         fingerprint=fingerprint([v.as_json() for v in views], prof, marks),
-        cards=scores.cards, frameworks=frameworks, records=records, by_code={r.id: r for r in records},
+        cards=scores.cards, frameworks=frameworks, records=records, by_code=by_code,
         by_kind=sorted(kinds.items(), key=lambda kv: (-kv[1], kv[0])),
         by_year=sorted(years.items(), key=lambda kv: kv[0]),
         blocking_gaps=[g for g in gaps if g.blocking and g.status != "met"], gaps=gaps,
         not_applicable=[{"criterion": c.ref, "title": in_language(c.title, lang),
                          "justification": c.justification or ""}
                         for card in scores.cards for c in card.all_criteria() if c.status == "not_applicable"],
-        profile=_profile_rows(prof, lang), texts=_texts(prof, lang), challenges=_challenges(catalogue, prof),
+        profile=_profile_rows(prof, lang), texts=_texts(prof, lang), challenges=_challenges(catalogue, prof, lang),
         letters=_letters(catalogue, scores.cards, lang),
         definitions={k: in_language(v, lang) for k, v in DEFINITIONS.items()},
-        embed=options.embed and options.fmt == "pdf")
+        embed=options.embed and options.fmt == "pdf",
+        rejected=_records([v for v in views if v.row.status == "rejected"], lang),
+        shown={c.ref: shown_records(c.counted, by_code, options.per_criterion)
+               for card in scores.cards for c in card.all_criteria() if c.counted},
+        field_labels=names, kind="readiness", compact_register=len(records) > COMPACT_REGISTER,
+        gap_lines={f"{g.framework}:{g.criterion}": gap_lines(g, lang, names, _nfc(city.name)) for g in gaps})
+
+
+#: Problems of one kind a gap shows before "and N more like these": a criterion with 400 records
+#: of the wrong kind needs two examples and a number, not 400 lines.
+PROBLEMS_PER_KIND = 2
+
+
+def gap_lines(gap: Gap, lang: str, names: Mapping[str, str], city: str) -> list[str]:
+    """A gap's problems in plain words, at most ``PROBLEMS_PER_KIND`` of each kind, then a count."""
+    seen: Counter[str] = Counter()
+    lines: list[str] = []
+    for problem in gap.problems:
+        seen[problem.code] += 1
+        if seen[problem.code] <= PROBLEMS_PER_KIND:
+            lines.append(plain_reason(problem, lang, names, city))
+    more = sum(n - PROBLEMS_PER_KIND for n in seen.values() if n > PROBLEMS_PER_KIND)
+    if more:
+        lines.append(label_d("more_problems", lang, n=f"{more:,}"))
+    return lines
+
+
+def shown_records(codes: Sequence[str], by_code: Mapping[str, RecordEntry], limit: int) -> tuple[list[str], int]:
+    """The records a criterion shows in full (verified first, then the newest, then by id) and how
+    many more count: a reader needs examples and a number, the register holds every record."""
+    present = [code for code in codes if code in by_code]
+    if len(present) <= limit:
+        return present, 0
+    ranked = sorted(present, key=lambda code: (by_code[code].status != "verified",
+                                               _negated(by_code[code].end or by_code[code].start or ""), code))
+    return ranked[:limit], len(present) - limit
+
+
+def _negated(iso: str) -> tuple[int, ...]:
+    """A sort key that puts later ISO dates (2025-10 > 2025) first and undated last."""
+    return tuple(-int(p) for p in iso.split("-")) + (1,) if iso else (1,)
+
+
+def plan_embedding(records: list[RecordEntry]) -> list[RecordEntry]:
+    """Decide, before the HTML is written, under which name each attached file is embedded.
+
+    The same bytes attached under several names (or to several records) are embedded once, under
+    the first record and name that holds them; every other attachment of those bytes says which
+    embedded file holds it (``embedded_as``) and the embedded file's description lists every
+    record and name. Embedding the bytes again would only grow the PDF: the SHA-256 the register
+    prints shows they are the same file.
+    """
+    first: dict[str, dict[str, Any]] = {}
+    for r in records:
+        for a in r.attachments:
+            holder = first.get(a["sha256"])
+            if holder is None:
+                a["embedded_as"] = attachment_name(r.id, a["name"])
+                a["also"] = []
+                first[a["sha256"]] = a
+            else:
+                a["embedded_as"] = holder["embedded_as"]
+                holder["also"].append(f"{r.id} {a['name']}")
+    return records
+
+
+def attachment_name(code: str, name: str) -> str:
+    """The name a file is embedded under: its record's id and its name in plain ASCII."""
+    from readiness.text import strip_marks
+
+    ascii_name = strip_marks(name).encode("ascii", "replace").decode("ascii").replace("?", "_")
+    ascii_name = re.sub(r"[\x00-\x1f\x7f/\\]", "_", ascii_name)[:120]
+    return f"{code} {ascii_name}"
+
+
+def field_labels(catalogue: Catalogue, lang: str) -> dict[str, str]:
+    """Every profile field id (``mayor_name``) and challenge topic (``literacy``) with its label in
+    ``lang``: a reader sees "Mayor's name", never the id."""
+    from readiness import profile as profile_fields
+
+    names = {name: (spec.label_vi if lang == "vi" else spec.label_en)
+             for name, spec in profile_fields.PROFILE_FIELDS.items()}
+    names.update(topic_labels(catalogue, lang))
+    return names
+
+
+def topic_labels(catalogue: Catalogue, lang: str) -> dict[str, str]:
+    """The challenge topics with their labels: the framework's own titles when its file gives them
+    (a topic with a ``title``, or a ``topic_titles`` mapping), else the id in words
+    ("sustainable-development" -> "Sustainable development")."""
+    out: dict[str, str] = {}
+    for entry in catalogue:
+        for criterion in entry.framework.criteria.values():
+            req = criterion.profile
+            if req is None:
+                continue
+            titles = getattr(req, "topic_titles", None) or {}
+            for topic in req.topics:
+                topic_id = topic if isinstance(topic, str) else getattr(topic, "id", str(topic))
+                title = titles.get(topic_id) if isinstance(titles, Mapping) else None
+                if not title and not isinstance(topic, str):
+                    title = getattr(topic, "title", None)
+                if isinstance(title, Mapping):
+                    text = in_language(title, lang)
+                elif title is not None and hasattr(title, "get"):  # a framework Text
+                    text = title.get(lang)
+                else:
+                    text = str(title or "")
+                out[topic_id] = _nfc(text) if text else topic_id.replace("-", " ").replace("_", " ").capitalize()
+    return out
+
+
+def plain_reason(reason: Any, lang: str, names: Mapping[str, str], city: str = "") -> str:
+    """A gap's problem for a printed page: no command line, labels rather than field ids and
+    topics, long lists of records cut to five and a count."""
+    from types import SimpleNamespace
+
+    from readiness.labels import reason_text
+
+    params = dict(reason.params)
+    if "field" in params:
+        params["field"] = names.get(params["field"], params["field"])
+    if isinstance(params.get("topics"), list):
+        params["topics"] = [names.get(t, t) for t in params["topics"]]
+    for key, value in params.items():
+        if isinstance(value, list) and len(value) > 5 and all(isinstance(v, str) for v in value):
+            more = len(value) - 4
+            params[key] = [*value[:4], label_d("n_more", lang, n=f"{more:,}")]
+    return reason_text(SimpleNamespace(code=reason.code, params=params), lang, plain=True, city=city)
 
 
 def _records(views: Sequence[EvidenceView], lang: str) -> list[RecordEntry]:
@@ -269,7 +489,8 @@ def _records(views: Sequence[EvidenceView], lang: str) -> list[RecordEntry]:
             source_url=safe_url(r.source_url),
             attachments=[{"name": _nfc(a.name), "size": a.size, "sha256": a.sha256, "media_type": a.media_type}
                          for a in v.attachments],
-            verified=_verified(r, lang)))
+            verified=_verified(r, lang), reason=_nfc(r.status_reason) if r.status == "rejected" and r.status_reason
+            else None, tags=tuple(r.tags), start=r.start, end=r.end))
     return records
 
 
@@ -289,7 +510,8 @@ def _texts(prof: Mapping[str, Any], lang: str) -> list[dict[str, Any]]:
 
 
 def _profile_rows(prof: Mapping[str, Any], lang: str) -> list[dict[str, Any]]:
-    """The city profile's other fields, figures with their unit and year."""
+    """The city profile's other fields, figures with their unit and year; texts in another
+    language than the dossier's carry that language (``lang``) to be marked."""
     from readiness import profile as profile_fields
 
     profile_rows = []
@@ -300,18 +522,31 @@ def _profile_rows(prof: Mapping[str, Any], lang: str) -> list[dict[str, Any]]:
         label_text = spec.label_vi if lang == "vi" else spec.label_en
         if spec.kind.value == "figure":
             value = f"{format_number(stored['value'])} {spec.unit}".strip() if stored else None
-            profile_rows.append({"label": label_text, "value": value, "year": stored["year"] if stored else None})
-        else:  # texts, and the membership and application dates (profile.shown_value says each)
-            text = profile_fields.shown_value(name, stored, lang)
-            profile_rows.append({"label": label_text, "value": _nfc(text) if text else None, "year": None})
+            profile_rows.append({"field": name, "label": label_text, "value": value,
+                                 "year": stored["year"] if stored else None, "lang": None})
+        elif spec.kind.value == "text":
+            text, other = pick_text(stored, lang)
+            profile_rows.append({"field": name, "label": label_text, "value": _nfc(text) or None, "year": None,
+                                 "lang": other if text and name not in _NEUTRAL_TEXTS else None})
+        else:  # the membership and application dates, a year (profile.shown_value says each)
+            shown = profile_fields.shown_value(name, stored, lang)
+            profile_rows.append({"field": name, "label": label_text, "value": _nfc(shown) if shown else None,
+                                 "year": None, "lang": None})
     return profile_rows
 
 
-def _challenges(catalogue: Catalogue, prof: Mapping[str, Any]) -> list[dict[str, Any]]:
-    """The challenges the application form asks the city to rate, with its ratings."""
-    topics = catalogue.rating_topics("challenges")
+#: Profile texts that read the same in every language (an address, a number): no language mark.
+_NEUTRAL_TEXTS = {"website", "contact_email", "language", "contact_telephone", "contact_postcode",
+                  "mayor_salutation", "contact_salutation", "member_since"}
+
+
+def _challenges(catalogue: Catalogue, prof: Mapping[str, Any], lang: str) -> list[dict[str, Any]]:
+    """The challenges the application form asks the city to rate, with their labels and ratings."""
+    topics = [t if isinstance(t, str) else getattr(t, "id", str(t)) for t in catalogue.rating_topics("challenges")]
     ratings = prof.get("challenges") or {}
-    return [{"topic": t, "rating": ratings.get(t)} for t in topics or sorted(ratings)]
+    names = topic_labels(catalogue, lang)
+    return [{"topic": t, "label": names.get(t, t.replace("-", " ").capitalize()), "rating": ratings.get(t)}
+            for t in topics or sorted(ratings)]
 
 
 def _letters(catalogue: Catalogue, cards: Sequence[Scorecard], lang: str) -> list[dict[str, Any]]:

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from readiness.dates import as_utc
-from readiness.dossier.context import DEFAULT_MAX_EMBED, DossierContext
+from readiness.dossier.context import DEFAULT_MAX_EMBED, DocumentContext, attachment_name  # noqa: F401 (its home was here)
 from readiness.errors import InvalidValueError
 
 SCHEME = "dossier"
@@ -78,7 +78,7 @@ class RenderedPdf:
     fetcher: StoreFetcher
 
 
-def render_pdf(context: DossierContext, html: str, files_dir: Path, *, pdf_variant: str | None = None,
+def render_pdf(context: DocumentContext, html: str, files_dir: Path, *, pdf_variant: str | None = None,
                max_embed: int = DEFAULT_MAX_EMBED) -> RenderedPdf:
     """The PDF, with the attached files embedded (unless the context says not to)."""
     try:
@@ -103,7 +103,7 @@ def render_pdf(context: DossierContext, html: str, files_dir: Path, *, pdf_varia
     return RenderedPdf(pdf, fetcher)
 
 
-def _attachments(context: DossierContext, files_dir: Path, fetcher: StoreFetcher, max_embed: int) -> list[Any]:
+def _attachments(context: DocumentContext, files_dir: Path, fetcher: StoreFetcher, max_embed: int) -> list[Any]:
     """Each distinct attached file as a WeasyPrint attachment, recorded in ``context.embedded``;
     over ``max_embed`` bytes in all, refused."""
     import weasyprint
@@ -117,7 +117,7 @@ def _attachments(context: DossierContext, files_dir: Path, fetcher: StoreFetcher
     when = as_utc(context.created).replace(tzinfo=None)  # the PDF's dates are UTC, without a zone
     for r in context.records:
         for a in r.attachments:
-            if a["sha256"] in seen:
+            if a["sha256"] in seen or "also" not in a:  # embedded once, under its first name
                 continue
             seen.add(a["sha256"])
             total += a["size"]
@@ -133,7 +133,7 @@ def _attachments(context: DossierContext, files_dir: Path, fetcher: StoreFetcher
             # name goes in the description, as the register shows it.
             attachments.append(weasyprint.Attachment(
                 file_obj=io.BytesIO(data), url_fetcher=fetcher.fetcher,
-                name=attachment_name(r.id, a["name"]), description=f"{a['name']} (SHA-256 {a['sha256']})",
+                name=a["embedded_as"], description="; ".join([a["name"], *a["also"]]) + f" (SHA-256 {a['sha256']})",
                 created=when, modified=when, relationship="Supplement"))
             context.embedded.append({"record": r.id, **a})
     return attachments
@@ -156,15 +156,6 @@ def _source_date(created: dt.datetime) -> Iterator[None]:
             os.environ.pop("SOURCE_DATE_EPOCH", None)
         else:
             os.environ["SOURCE_DATE_EPOCH"] = saved
-
-
-def attachment_name(code: str, name: str) -> str:
-    """The name a file is embedded under: its record's id and its name in plain ASCII."""
-    from readiness.text import strip_marks
-
-    ascii_name = strip_marks(name).encode("ascii", "replace").decode("ascii").replace("?", "_")
-    ascii_name = re.sub(r"[\x00-\x1f\x7f/\\]", "_", ascii_name)[:120]
-    return f"{code} {ascii_name}"
 
 
 def page_count(pdf: bytes) -> int:

@@ -15,11 +15,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from readiness.dossier.context import DossierContext, DossierOptions, build_context, label_d, safe_url
+from readiness.dossier.context import DocumentContext, DossierOptions, build_document, label_d, plain_reason, safe_url
 from readiness.errors import InvalidValueError
 from readiness.frameworks.catalogue import Catalogue
-from readiness.labels import LABELS, label, reason_text
-from readiness.text import in_language
+from readiness.labels import LABELS, label
+from readiness.text import in_language, word_count
 
 if TYPE_CHECKING:
     from readiness.access import Actor
@@ -36,7 +36,11 @@ TO_CALLER = Path("-")
 # HTML
 
 
-def _environment() -> Any:
+#: The template of each kind of document.
+TEMPLATES = {"readiness": "dossier.html.j2", "application": "application.html.j2", "progress": "progress.html.j2"}
+
+
+def _environment(lang: str) -> Any:
     from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
     from readiness.resources import bundled
@@ -46,7 +50,23 @@ def _environment() -> Any:
     env.filters["pct"] = lambda v: "—" if v is None else f"{v * 100:.0f}%"
     env.filters["size"] = _human_size
     env.filters["safe_url"] = safe_url
+    env.filters["day"] = lambda d: format_day(d, lang)
+    env.filters["moment"] = lambda m: m.strftime("%d/%m/%Y %H:%M" if lang in ("vi", "fr") else "%Y-%m-%d %H:%M")
+    env.filters["number"] = lambda n: _number(n, lang)
     return env
+
+
+def _number(n: float, lang: str) -> str:
+    """8,587,100 and 67.5 in English; 8.587.100 and 67,5 in Vietnamese; 60.0 as 60."""
+    if isinstance(n, float) and n.is_integer():
+        n = int(n)
+    text = f"{n:,}"
+    return text if lang == "en" else text.translate(str.maketrans(",.", ".,"))
+
+
+def format_day(day: Any, lang: str) -> str:
+    """A day as the reader writes it: 2026-01-15 in English, 15/01/2026 in Vietnamese and French."""
+    return day.strftime("%d/%m/%Y") if lang in ("vi", "fr") else day.isoformat()
 
 
 def _human_size(n: int) -> str:
@@ -55,17 +75,19 @@ def _human_size(n: int) -> str:
     return human_size(n)
 
 
-def render_html(context: DossierContext, *, inline_css: bool = False) -> str:
-    """The dossier as one HTML document; ``inline_css`` for a file opened in a browser."""
+def render_html(context: DocumentContext, *, inline_css: bool = False) -> str:
+    """The document as one HTML page (the template of its kind); ``inline_css`` for a browser."""
     from readiness.resources import bundled
 
-    env = _environment()
-    css = (bundled("reports") / "dossier.css").read_text(encoding="utf-8") if inline_css else None
     lang = context.lang
-    return env.get_template("dossier.html.j2").render(
+    env = _environment(lang)
+    css = (bundled("reports") / "dossier.css").read_text(encoding="utf-8") if inline_css else None
+    names = getattr(context, "field_labels", {})
+    return env.get_template(TEMPLATES[context.kind]).render(
         c=context, css=css, d=lambda key, **kw: label_d(key, lang, **kw),
         l=lambda key, **kw: label(key, lang, **kw) if key in LABELS else key,
-        reason=lambda r: reason_text(r, lang), pick=lambda texts: in_language(texts, lang))
+        plain=lambda r: plain_reason(r, lang, names, context.city), pick=lambda texts: in_language(texts, lang),
+        words=lambda r: word_count(r.summary))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -102,10 +124,11 @@ def render_dossier(ws: Workspace, catalogue: Catalogue, city_name: str, options:
     options = options or DossierOptions()
     options.check()
     progress("scoring and gathering the evidence")
-    context = build_context(ws, catalogue, city_name, options)
+    context = build_document(ws, catalogue, city_name, options)
     from readiness.text import fold
 
-    default_name = f"dossier-{fold(context.city) or 'city'}-{context.as_of.isoformat()}.{options.fmt}"
+    stem = {"readiness": "dossier", "application": "application", "progress": "progress"}[options.kind]
+    default_name = f"{stem}-{fold(context.city) or 'city'}-{context.as_of.isoformat()}.{options.fmt}"
     progress("writing the HTML")
     if options.fmt == "html":
         html = render_html(context, inline_css=True)
