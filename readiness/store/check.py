@@ -126,16 +126,21 @@ def check_store(ws: Workspace, actor: Actor, *, prune: bool = False,
             report.findings.append(Finding(
                 "missing", sha, f"{sha[:12]}...: file missing from the store; used by {', '.join(users)}; "
                 "attach it again or detach it"))
-    for left in store.partial():
-        report.findings.append(Finding("leftover", None, f"{left.name}: partial copy left by an interrupted command",
-                                       left.ref if store.kind == "folder" else "database", ref=left.ref,
-                                       touched=left.touched))
+    # A move killed half-way may have left partial copies in the other store too.
+    other = workspace_store(ws, "database" if store.kind == "folder" else "folder")
+    for each in (store, other):
+        for left in each.partial():
+            report.findings.append(Finding(
+                "leftover", None, f"{left.name}: partial copy left by an interrupted command"
+                + ("" if each is store else f" (in the {each.describe()}, not in use)"),
+                left.ref if each.kind == "folder" else "database", ref=f"{each.kind}:{left.ref}", touched=left.touched))
     if prune:
-        report.pruned = _prune(ws, store, report.unreferenced, started)
+        report.pruned = _prune(ws, {store.kind: store, other.kind: other}, store, report.unreferenced, started)
     return report
 
 
-def _prune(ws: Workspace, store: AttachmentStore, findings: list[Finding], started: float) -> int:
+def _prune(ws: Workspace, stores: dict[str, AttachmentStore], store: AttachmentStore, findings: list[Finding],
+           started: float) -> int:
     """Remove unreferenced files, deciding under locks that keep attachments from being added.
 
     First the store's exclusive lock: it waits for every command that has stored files and not
@@ -159,7 +164,8 @@ def _prune(ws: Workspace, store: AttachmentStore, findings: list[Finding], start
             if finding.sha256 in used:
                 continue
             if finding.kind == "leftover" and finding.ref:
-                store.remove_leftover(finding.ref)
+                kind, _, ref = finding.ref.partition(":")
+                stores[kind].remove_leftover(ref)
             elif finding.sha256:
                 store.remove(finding.sha256)
             pruned += 1

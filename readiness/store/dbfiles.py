@@ -290,6 +290,10 @@ class DatabaseStore:
     def _publish(self, sha: str, upload: str, size: int, chunks: int) -> bool:
         """The object row for a complete upload; False when the bytes were there already."""
         with self.engine.begin() as conn:
+            have = conn.execute(select(func.count()).select_from(_CHUNKS).where(_CHUNKS.c.upload == upload)).scalar()
+            if have != chunks:  # a prune took a stalled upload's chunks: no row without its bytes
+                raise InvalidValueError(f"{sha[:12]}...: part of the file was removed from the store while it was "
+                                        "stored; nothing was kept: run the command again")
             conn.execute(_insert_ignoring_duplicates(conn).values(
                 sha256=sha, upload=upload, size=size, chunks=chunks, touched_at=utcnow()))
             owner, owner_chunks = conn.execute(select(_OBJECTS.c.upload, _OBJECTS.c.chunks)
