@@ -160,13 +160,14 @@ def _prune(ws: Workspace, stores: dict[str, AttachmentStore], store: AttachmentS
         if session.get_bind().dialect.name == "postgresql":
             session.exec(text("LOCK TABLE attachment IN SHARE MODE"))  # type: ignore[call-overload]
         used = used_hashes(session, [f.sha256 for f in candidates if f.sha256])
+        conn = session.connection()  # the database store removes in this transaction (SQLite: its lock)
         for finding in candidates:
             if finding.sha256 in used:
                 continue
             if finding.kind == "leftover" and finding.ref:
                 kind, _, ref = finding.ref.partition(":")
-                stores[kind].remove_leftover(ref)
+                stores[kind].remove_leftover(ref, conn)
             elif finding.sha256:
-                store.remove(finding.sha256)
+                store.remove(finding.sha256, conn)
             pruned += 1
     return pruned

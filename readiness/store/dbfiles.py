@@ -310,13 +310,16 @@ class DatabaseStore:
                 conn.execute(delete(_CHUNKS).where(_CHUNKS.c.upload == owner))
         return False
 
-    def _drop_upload(self, upload: str) -> None:
+    def _drop_upload(self, upload: str, conn: Connection | None = None) -> None:
         """Delete the chunks of an upload that no object names (a failed put); if the database is
         what failed, they stay for ``verify --prune``."""
+        named = select(_OBJECTS.c.upload).where(_OBJECTS.c.upload == upload).exists()
+        if conn is not None:
+            conn.execute(delete(_CHUNKS).where(_CHUNKS.c.upload == upload, ~named))
+            return
         try:
-            with self.engine.begin() as conn:
-                named = select(_OBJECTS.c.upload).where(_OBJECTS.c.upload == upload).exists()
-                conn.execute(delete(_CHUNKS).where(_CHUNKS.c.upload == upload, ~named))
+            with self.engine.begin() as own:
+                own.execute(delete(_CHUNKS).where(_CHUNKS.c.upload == upload, ~named))
         except Exception:
             log.debug("the chunks of a failed upload are left for `readiness verify --prune`")
 
@@ -392,14 +395,17 @@ class DatabaseStore:
         """``read`` into memory, for a file that is embedded whole (the dossier)."""
         return b"".join(self.read(sha256, what, size=size))
 
-    def remove(self, sha256: str) -> None:
-        """Delete an object and its chunks, in one transaction."""
-        with self.engine.begin() as conn:
-            upload = conn.execute(select(_OBJECTS.c.upload).where(_OBJECTS.c.sha256 == sha256)).scalar()
-            if upload is None:
-                return
-            conn.execute(delete(_OBJECTS).where(_OBJECTS.c.sha256 == sha256))
-            conn.execute(delete(_CHUNKS).where(_CHUNKS.c.upload == upload))
+    def remove(self, sha256: str, conn: Connection | None = None) -> None:
+        """Delete an object and its chunks, in one transaction (``conn``'s, when given: a prune
+        removes in the transaction that read the attachment rows, which on SQLite holds the lock)."""
+        if conn is None:
+            with self.engine.begin() as own:
+                return self.remove(sha256, own)
+        upload = conn.execute(select(_OBJECTS.c.upload).where(_OBJECTS.c.sha256 == sha256)).scalar()
+        if upload is None:
+            return
+        conn.execute(delete(_OBJECTS).where(_OBJECTS.c.sha256 == sha256))
+        conn.execute(delete(_CHUNKS).where(_CHUNKS.c.upload == upload))
 
     def names(self) -> Iterator[str]:
         with self.engine.begin() as conn:
@@ -453,8 +459,8 @@ class DatabaseStore:
         return [Leftover(upload, f"upload {upload[:12]}... ({count} chunk(s))", int(size or 0), _seconds(at))
                 for upload, count, size, at in rows]
 
-    def remove_leftover(self, ref: str) -> None:
-        self._drop_upload(ref)
+    def remove_leftover(self, ref: str, conn: Connection | None = None) -> None:
+        self._drop_upload(ref, conn)
 
 
 class DatabaseBatch:

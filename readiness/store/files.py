@@ -402,7 +402,8 @@ class FileStore:
         """``read`` into memory, for a file that is embedded whole (the dossier)."""
         return b"".join(self.read(sha256, what, size=size))
 
-    def remove(self, sha256: str) -> None:
+    def remove(self, sha256: str, conn: object = None) -> None:
+        """Delete an object (``conn``: the database store's; unused here)."""
         try:
             self.path_of(sha256).unlink()
         except FileNotFoundError:
@@ -443,7 +444,7 @@ class FileStore:
             found.append(Leftover(str(path), path.name, info.st_size, info.st_mtime))
         return found
 
-    def remove_leftover(self, ref: str) -> None:
+    def remove_leftover(self, ref: str, conn: object = None) -> None:
         path = Path(ref)
         if path.parent == self.tmp:
             path.unlink(missing_ok=True)
