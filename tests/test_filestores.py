@@ -448,3 +448,29 @@ def test_a_workspace_without_files_from_before_takes_its_databases_default(setti
     info = json.loads(run("workspace", "--format", "json").stdout)
     assert info["file store"].startswith("folder" if settings.is_sqlite else "database")
     assert json.loads(run("evidence", "show", "HN-0001", "--format", "json").stdout)["title"]["vi"] == "Tuần lễ"
+
+
+def test_only_an_admin_moves_the_files(ws, monkeypatch) -> None:
+    """Once a workspace has accounts, moving its file store needs the admin's right; a coordinator is refused."""
+    from argon2 import PasswordHasher
+
+    from readiness import accounts
+    from readiness.access import Actor
+    from readiness.accounts import actor_for_session, add_account, sign_in
+    from readiness.cities import add_city
+    from readiness.errors import PermissionDeniedError
+    from readiness.store.move import move_files
+    from readiness.store.stores import store_kind
+
+    monkeypatch.setattr(accounts, "_hasher", lambda: PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
+    machine = Actor("tester")
+    add_city(ws, machine, "Hà Nội", "VN", "HN")
+    add_account(ws, machine, "lan", "Nguyễn Thị Lan", roles=["admin"], password="correct horse battery")
+    lan = actor_for_session(ws, sign_in(ws, "lan", "correct horse battery").token)
+    add_account(ws, lan, "minh", roles=["coordinator:HN"], password="correct horse battery")
+    minh = actor_for_session(ws, sign_in(ws, "minh", "correct horse battery").token)
+    other = "database" if store_kind(ws) == "folder" else "folder"
+    with pytest.raises(PermissionDeniedError, match="minh may not administer the workspace on the file store"):
+        move_files(ws, minh, other)
+    assert store_kind(ws) != other
+    assert move_files(ws, lan, other).switched and store_kind(ws) == other

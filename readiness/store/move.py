@@ -27,7 +27,7 @@ from contextlib import ExitStack
 from dataclasses import dataclass, field
 from typing import IO, Any, cast
 
-from readiness.access import Actor
+from readiness.access import Actor, Right, require
 from readiness.errors import InvalidValueError
 from readiness.store.audit import record_event
 from readiness.store.db import Workspace
@@ -75,10 +75,13 @@ def move_files(ws: Workspace, actor: Actor, to: str, *, keep_source: bool = Fals
                progress: Progress | None = None) -> MoveResult:
     """Move the workspace's files to the ``to`` store (``folder`` or ``database``); resumable.
 
-    ``actor`` is recorded in the ``files.move`` audit event.
+    ``actor`` needs the right to administer the workspace, and is recorded in the ``files.move``
+    audit event.
     """
     if to not in KINDS:
         raise InvalidValueError(f"files move --to {to!r}: give one of {', '.join(KINDS)}")
+    with ws.session() as session:
+        require(session, actor, Right.ADMINISTER, what="the file store")
     target_kind: StoreKind = to
     current = store_kind(ws)
     source_kind: StoreKind = "database" if target_kind == "folder" else "folder"
