@@ -40,6 +40,7 @@ from readiness.frameworks.loader import load_catalogue
 from readiness.store.db import open_workspace
 from readiness.dossier.context import DossierOptions, build_context
 from readiness.dossier.pdf import render_pdf
+from readiness.store.stores import workspace_store
 from readiness.dossier.render import render_html
 t0 = time.perf_counter()
 with open_workspace(resolve(sys.argv[1])) as ws:
@@ -51,7 +52,7 @@ with open_workspace(resolve(sys.argv[1])) as ws:
     t2 = time.perf_counter()
     import weasyprint  # noqa: F401  (its import is WeasyPrint's own cost)
     t3 = time.perf_counter()
-    pdf = render_pdf(context, html, ws.settings.files_dir).data
+    pdf = render_pdf(context, html, workspace_store(ws)).data
     t4 = time.perf_counter()
 print(json.dumps({"context": t1 - t0, "html": t2 - t1, "import": t3 - t2, "render": t4 - t3, "bytes": len(pdf)}))
 """

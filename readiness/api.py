@@ -23,6 +23,7 @@ USE_CASES: dict[str, str] = {
     "open_workspace": "readiness.store.db",
     "describe_workspace": "readiness.store.db",
     "check_store": "readiness.store.check",
+    "move_files": "readiness.store.move",
     # frameworks
     "load_catalogue": "readiness.frameworks.loader",
     "validate_frameworks": "readiness.frameworks.loader",
@@ -101,6 +102,7 @@ TYPES: dict[str, str] = {
     "SignedIn": "readiness.accounts",
     "Whoami": "readiness.accounts",
     "CommentView": "readiness.comments",
+    "MoveResult": "readiness.store.move",
 }
 
 SET_UP = ("open_workspace", "load_catalogue", "validate_frameworks", "sign_in", "sign_out", "actor_for_session")
@@ -180,6 +182,8 @@ if TYPE_CHECKING:  # for type checkers and editors: the same names, imported eag
     from readiness.store.check import check_store as check_store
     from readiness.store.db import describe_workspace as describe_workspace
     from readiness.store.db import open_workspace as open_workspace
+    from readiness.store.move import MoveResult as MoveResult
+    from readiness.store.move import move_files as move_files
     from readiness.transfer.export import export_city as export_city
     from readiness.transfer.imports import ImportOutcome as ImportOutcome
     from readiness.transfer.imports import import_evidence as import_evidence

@@ -138,6 +138,14 @@ def workspace_state(settings: Settings) -> dict[str, object]:
 
 
 @pytest.fixture
+def folder_store(run) -> None:
+    """The workspace keeps its files in its folder, whatever the database (PostgreSQL defaults to
+    the database store): for tests of the folder store's own layout (``objects/``, ``tmp/``)."""
+    result = run("files", "move", "--to", "folder")
+    assert result.exit_code == 0, result.stderr
+
+
+@pytest.fixture
 def state(settings: Settings):
     """``state()`` is the workspace's whole content now (see workspace_state)."""
     return lambda: workspace_state(settings)

@@ -81,17 +81,33 @@ def _assert_recoverable(run, settings) -> None:
         assert sum(len(r["attachments"]) for r in found) == 100
 
 
+def _stored_count(settings, kind: str) -> int:
+    if kind == "folder":
+        objects = settings.files_dir / "objects"
+        return sum(1 for p in objects.rglob("*") if p.is_file()) if objects.exists() else 0
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(settings.database_url)  # a plain reader: it must not wait for the import's write lock
+    try:
+        with engine.connect() as conn:
+            return int(conn.execute(text("SELECT count(*) FROM file_object")).scalar() or 0)
+    finally:
+        engine.dispose()
+
+
+@pytest.mark.parametrize("kind", ["folder", "database"])
 @pytest.mark.parametrize("when", ["copying files", "0.2 s after the files", "1.0 s after the files"])
-def test_an_import_killed_half_way_leaves_a_workspace_that_verifies(run, settings, tmp_path: Path, when: str) -> None:
-    """SIGKILL while files are copied in, or while rows are written: the workspace stays sound."""
+def test_an_import_killed_half_way_leaves_a_workspace_that_verifies(run, settings, tmp_path: Path, when: str,
+                                                                    kind: str) -> None:
+    """SIGKILL while files are copied in, or while rows are written: the workspace stays sound, on either store."""
+    assert run("files", "move", "--to", kind).exit_code == 0
     assert run("city", "add", "Hà Nội", "--country", "VN").exit_code == 0
     sheet = _big_import(tmp_path / "in", rows=2_000, files=100, file_size=200_000)  # rows take seconds to write
     proc = subprocess.Popen([sys.executable, "-m", "readiness", "import", str(sheet), "--city", "Hanoi"],
                             env=_env(settings), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    objects = settings.files_dir / "objects"
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline and proc.poll() is None:
-        stored = sum(1 for p in objects.rglob("*") if p.is_file()) if objects.exists() else 0
+        stored = _stored_count(settings, kind)
         if (when == "copying files" and stored >= 20) or stored >= 100:
             break
         time.sleep(0.005)
@@ -102,7 +118,8 @@ def test_an_import_killed_half_way_leaves_a_workspace_that_verifies(run, setting
     _assert_recoverable(run, settings)
 
 
-def test_an_attach_killed_half_way_leaves_a_workspace_that_verifies(run, settings, tmp_path: Path) -> None:
+def test_an_attach_killed_half_way_leaves_a_workspace_that_verifies(run, settings, folder_store,
+                                                                    tmp_path: Path) -> None:
     """SIGKILL while a large file streams in: only a partial temporary file is left, and prune clears it."""
     assert run("city", "add", "Hà Nội", "--country", "VN").exit_code == 0
     assert run("evidence", "add", "--city", "Hanoi", "--kind", "media", "--title", "Video").exit_code == 0

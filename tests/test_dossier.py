@@ -262,12 +262,13 @@ def test_hostile_records_render_without_fetching_anything(hanoi_ws, settings, tm
     from readiness.dossier.render import render_html
     from readiness.frameworks.loader import load_catalogue
     from readiness.store.db import open_workspace
+    from readiness.store.stores import workspace_store
 
     with open_workspace(resolve(settings.workspace, None if settings.is_sqlite else settings.database_url)) as ws:
         context = build_context(ws, load_catalogue(), "Hanoi", DossierOptions(
             as_of=dt.date(2026, 1, 15), created=dt.datetime(2026, 6, 1, tzinfo=dt.timezone.utc)))
         html = render_html(context)
-        rendered = render_pdf(context, html, ws.settings.files_dir)
+        rendered = render_pdf(context, html, workspace_store(ws))
         pdf_bytes, fetcher = rendered.data, rendered.fetcher
     body = html.split("<body>", 1)[1]
     for tag in ("<img", "<link", "<script", "<style", "<a href=\"javascript"):

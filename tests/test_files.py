@@ -106,7 +106,8 @@ def test_sizes_read_as_people_write_them() -> None:
 
 
 @pytest.fixture
-def record(run):
+def record(run, folder_store):
+    """A record in a workspace on the folder store (these tests look into its objects/ and tmp/)."""
     assert run("city", "add", "Hà Nội", "--country", "VN").exit_code == 0
     result = run("evidence", "add", "--city", "Hanoi", "--kind", "event", "--title", "Tuần lễ 2025")
     assert result.exit_code == 0, result.stderr

@@ -29,7 +29,8 @@ def _env(settings) -> dict[str, str]:
 
 
 @pytest.fixture
-def record(run):
+def record(run, folder_store):
+    """A record in a workspace on the folder store (these tests look into its objects/ and tmp/)."""
     assert run("city", "add", "Hà Nội", "--country", "VN", "--code", "HN").exit_code == 0
     result = run("evidence", "add", "--city", "Hanoi", "--kind", "event", "--title", "Tuần lễ 2025")
     assert result.exit_code == 0, result.stderr

@@ -159,6 +159,7 @@ from readiness.cli import applicability as _applicability  # noqa: E402
 from readiness.cli import cities as _cities  # noqa: E402
 from readiness.cli import dossier as _dossier  # noqa: E402
 from readiness.cli import evidence as _evidence  # noqa: E402
+from readiness.cli import files as _files  # noqa: E402
 from readiness.cli import frameworks as _frameworks  # noqa: E402
 from readiness.cli import scoring as _scoring  # noqa: E402
 from readiness.cli import transfer as _transfer  # noqa: E402
@@ -171,6 +172,7 @@ cli.add_command(_cities.unit)
 cli.add_command(_workspace.log_command)
 cli.add_command(_workspace.workspace_command)
 cli.add_command(_workspace.verify_command)
+cli.add_command(_files.files)
 cli.add_command(_evidence.evidence)
 cli.add_command(_transfer.import_command)
 cli.add_command(_transfer.export_command)

@@ -77,6 +77,8 @@ def workspace_command(settings: Settings, fmt: str) -> None:
 def verify_command(prune: bool, settings: Settings, fmt: str) -> None:
     """Check every attached file against its SHA-256 and every attachment against the store.
 
+    Works on the folder store and the database store alike, and says how fast it checked.
+
     Exit code 0 when nothing is damaged (unreferenced files are listed but harmless), 1 when
     a file is corrupt or missing.
 
@@ -95,8 +97,9 @@ def verify_command(prune: bool, settings: Settings, fmt: str) -> None:
     else:
         for finding in report.findings:
             click.echo(f"{finding.kind}: {output.safe(finding.message)}", err=True)
-        note(f"{report.objects} file(s), {report.bytes:,} bytes, {report.attachments} attachment(s); "
+        note(f"{report.store}: {report.objects} file(s), {report.bytes:,} bytes, {report.attachments} attachment(s); "
              f"{len(report.damaged)} damaged, {len(report.unreferenced)} unreferenced"
-             + (f", {report.pruned} pruned" if prune else ""))
+             + (f", {report.pruned} pruned" if prune else "")
+             + f"; checked at {report.files_per_second:,.0f} files/s, {report.mb_per_second:,.1f} MB/s")
     if not report.ok:
         sys.exit(1)

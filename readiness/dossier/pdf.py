@@ -1,7 +1,8 @@
 """The dossier as PDF: WeasyPrint, allowed to read only the report assets and the stored files.
 
 ``render_pdf`` hands the HTML to WeasyPrint with a URL fetcher (``StoreFetcher``) that serves
-only the bundled report assets and the workspace's stored files, through the ``dossier:``
+only the bundled report assets and the workspace's stored files (folder or database store,
+``store.stores.workspace_store``), through the ``dossier:``
 scheme, and refuses everything else: ``file://``, the network, ``data:`` included. The attached
 files are embedded, each read back and checked against the SHA-256 the register prints.
 """
@@ -16,12 +17,14 @@ import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from readiness.dates import as_utc
 from readiness.dossier.context import DEFAULT_MAX_EMBED, DocumentContext, attachment_name  # noqa: F401 (its home was here)
 from readiness.errors import InvalidValueError
+
+if TYPE_CHECKING:
+    from readiness.store.stores import AttachmentStore
 
 SCHEME = "dossier"
 
@@ -31,13 +34,13 @@ class StoreFetcher:
     from the workspace's store; refuses every other address, so a hostile record cannot make
     WeasyPrint read a local file or call the network. ``requests`` records what was asked."""
 
-    def __init__(self, files_dir: Path):
+    def __init__(self, store: AttachmentStore):
         from weasyprint.urls import URLFetcher
 
         from readiness.resources import bundled
 
         self.assets = bundled("reports").resolve()
-        self.files = Path(files_dir)
+        self.store = store
         self.requests: list[str] = []
         outer = self
 
@@ -62,10 +65,8 @@ class StoreFetcher:
                 media_type = types.get(path.suffix, "application/octet-stream")
                 return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": media_type})
         if kind == "files" and re.fullmatch(r"[0-9a-f]{64}", name):
-            from readiness.store.files import FileStore
-
-            # no link followed, hash checked
-            data = FileStore(self.files).read_bytes(name, f"stored file {name[:12]}...")
+            # hash checked (and, in the folder store, no link followed)
+            data = self.store.read_bytes(name, f"stored file {name[:12]}...")
             return URLFetcherResponse(url, data, {"Content-Type": "application/octet-stream"})
         raise ValueError(f"no such dossier resource: {url}")
 
@@ -78,7 +79,7 @@ class RenderedPdf:
     fetcher: StoreFetcher
 
 
-def render_pdf(context: DocumentContext, html: str, files_dir: Path, *, pdf_variant: str | None = None,
+def render_pdf(context: DocumentContext, html: str, store: AttachmentStore, *, pdf_variant: str | None = None,
                max_embed: int = DEFAULT_MAX_EMBED) -> RenderedPdf:
     """The PDF, with the attached files embedded (unless the context says not to)."""
     try:
@@ -90,8 +91,8 @@ def render_pdf(context: DocumentContext, html: str, files_dir: Path, *, pdf_vari
 
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
     logging.getLogger("fontTools").setLevel(logging.ERROR)
-    fetcher = StoreFetcher(files_dir)
-    attachments = _attachments(context, files_dir, fetcher, max_embed) if context.embed else []
+    fetcher = StoreFetcher(store)
+    attachments = _attachments(context, store, fetcher, max_embed) if context.embed else []
     import warnings
 
     with warnings.catch_warnings(), _source_date(context.created):
@@ -103,14 +104,12 @@ def render_pdf(context: DocumentContext, html: str, files_dir: Path, *, pdf_vari
     return RenderedPdf(pdf, fetcher)
 
 
-def _attachments(context: DocumentContext, files_dir: Path, fetcher: StoreFetcher, max_embed: int) -> list[Any]:
+def _attachments(context: DocumentContext, store: AttachmentStore, fetcher: StoreFetcher,
+                 max_embed: int) -> list[Any]:
     """Each distinct attached file as a WeasyPrint attachment, recorded in ``context.embedded``;
     over ``max_embed`` bytes in all, refused."""
     import weasyprint
 
-    from readiness.store.files import FileStore
-
-    store = FileStore(files_dir)
     attachments = []
     seen: set[str] = set()
     total = 0

@@ -136,8 +136,9 @@ def render_dossier(ws: Workspace, catalogue: Catalogue, city_name: str, options:
     html = render_html(context)
     progress("laying out the PDF (WeasyPrint)")
     from readiness.dossier.pdf import page_count, render_pdf
+    from readiness.store.stores import workspace_store
 
-    pdf = render_pdf(context, html, ws.settings.files_dir, pdf_variant=options.pdf_variant,
+    pdf = render_pdf(context, html, workspace_store(ws), pdf_variant=options.pdf_variant,
                      max_embed=options.max_embed)
     return RenderedDossier(pdf.data, page_count(pdf.data), len(context.embedded), context.fingerprint, default_name)
 

@@ -32,7 +32,7 @@ log = logging.getLogger(__name__)
 
 #: The newest migration; ``tests/test_db.py`` checks it is the head of the migration scripts.
 #: Comparing with it lets a command skip loading Alembic when the schema is current.
-HEAD_REVISION = "0005"
+HEAD_REVISION = "0006"
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 BUSY_TIMEOUT_S = 60
 #: Advisory lock key that PostgreSQL migrations hold (migrations/env.py); "ready" in hex.
@@ -211,6 +211,7 @@ def describe_workspace(ws: Workspace, actor: Actor) -> dict[str, object]:
     from sqlmodel import func, select
 
     from readiness.store.models import AuditEvent, City, Unit
+    from readiness.store.stores import workspace_store
 
     with ws.engine.connect() as conn:
         revision = current_revision(conn)
@@ -223,6 +224,7 @@ def describe_workspace(ws: Workspace, actor: Actor) -> dict[str, object]:
         "workspace": str(ws.settings.workspace),
         "database": ws.settings.describe_database(),
         "schema revision": revision,
+        "file store": workspace_store(ws).describe(),
         "frameworks folder": str(ws.settings.criteria_dir),
         "acting as": actor.name,
         **counts,

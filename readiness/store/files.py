@@ -127,18 +127,56 @@ def check_attachment_name(name: str) -> str:
     return name
 
 
+@dataclass(frozen=True)
+class Scanned:
+    """One object a store holds, as ``scan`` found it: ``actual`` is the SHA-256 its bytes have
+    now (None when it is not a stored object at all: a stray file in the folder)."""
+
+    name: str
+    size: int
+    actual: str | None
+    where: str
+    #: when it was stored or last found already stored (seconds since the epoch): a prune leaves
+    #: objects touched after its check began.
+    touched: float
+
+
+@dataclass(frozen=True)
+class Leftover:
+    """What a killed process left while storing a file: a temporary copy, or chunks without an object."""
+
+    ref: str
+    name: str
+    size: int
+    touched: float
+
+
+#: Called at a batch's first stored file: takes the workspace's shared lock against a move of the
+#: store (and checks the workspace still uses this store); returns what releases it.
+Guard = Callable[[], Callable[[], None]]
+
+
 class FileStore:
     """The content-addressed store in a workspace folder.
 
     ``in_use`` tells, for some SHA-256s, which ones attachment rows point to (see
     ``store.stores.workspace_store``); without it an undo takes every object the command created.
+    ``guard`` is taken by a batch beside the folder's own lock (see ``Guard``).
     """
 
-    def __init__(self, root: Path, in_use: Callable[[Sequence[str]], set[str]] | None = None):
+    kind = "folder"
+
+    def __init__(self, root: Path, in_use: Callable[[Sequence[str]], set[str]] | None = None,
+                 guard: Guard | None = None):
         self.root = root
         self.objects = root / "objects"
         self.tmp = root / "tmp"
         self.in_use = in_use
+        self.guard = guard
+
+    def describe(self) -> str:
+        """Where the files are, for ``readiness workspace`` and messages."""
+        return f"folder {self.root}"
 
     def path_of(self, sha256: str) -> Path:
         if not _SHA256.fullmatch(sha256):
@@ -150,34 +188,15 @@ class FileStore:
 
     def put(self, source: str | os.PathLike, *, max_size: int = DEFAULT_MAX_SIZE,
             progress: Callable[[int], None] | None = None) -> StoredFile:
-        """Copy a regular file into the store; refuse links, devices, folders and big files.
-
-        The file is opened without following a symbolic link and checked on the open handle,
-        so it cannot be swapped for a link between the check and the read.
-        """
+        """Copy a regular file into the store; refuse links, devices, folders and big files
+        (``open_regular``)."""
         shown = os.fsdecode(source)
-        try:
-            info = os.lstat(source)
-        except FileNotFoundError:
-            raise InvalidValueError(f"{shown}: no such file") from None
-        except OSError as exc:
-            raise InvalidValueError(f"{shown}: cannot be read: {exc.strerror}") from None
-        _check_kind(info, shown)
-        try:
-            fd = os.open(source, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
-        except OSError as exc:
-            raise InvalidValueError(f"{shown}: cannot be read: {exc.strerror}") from None
-        with os.fdopen(fd, "rb", buffering=0) as src:
-            info = os.fstat(src.fileno())
-            _check_kind(info, shown)
-            _check_size(info.st_size, max_size, shown)
-            if info.st_size == 0:
-                raise InvalidValueError(empty_file(shown))
+        with open_regular(source, max_size) as src:
             return self._copy_in(src, shown, max_size, progress)
 
     def put_stream(self, stream: IO[bytes], shown: str, *, max_size: int = DEFAULT_MAX_SIZE) -> StoredFile:
         """Store what a readable stream holds (a member of a zip being imported)."""
-        return self._copy_in(_Reader(stream), shown, max_size, None)
+        return self._copy_in(Reader(stream), shown, max_size, None)
 
     def _copy_in(self, src, shown: str, max_size: int,  # type: ignore[no-untyped-def]
                  progress: Callable[[int], None] | None) -> StoredFile:
@@ -260,6 +279,8 @@ class FileStore:
         finally:
             if batch.fd is not None:
                 os.close(batch.fd)  # releases the lock
+            if batch.release is not None:
+                batch.release()
 
     @contextmanager
     def exclusive(self, waiting: Callable[[], None] | None = None) -> Iterator[None]:
@@ -381,7 +402,8 @@ class FileStore:
         """``read`` into memory, for a file that is embedded whole (the dossier)."""
         return b"".join(self.read(sha256, what, size=size))
 
-    def remove(self, sha256: str) -> None:
+    def remove(self, sha256: str, conn: object = None) -> None:
+        """Delete an object (``conn``: the database store's; unused here)."""
         try:
             self.path_of(sha256).unlink()
         except FileNotFoundError:
@@ -402,6 +424,37 @@ class FileStore:
         """Temporary files left by a process that was killed while copying a file in."""
         return sorted(self.tmp.iterdir()) if self.tmp.is_dir() else []
 
+    def scan(self) -> Iterator[Scanned]:
+        """Every object, hashed now; a file in ``objects/`` that is not a stored object has ``actual`` None."""
+        for name, path in self.objects_on_disk():
+            if not path.is_file() or path.is_symlink() or len(name) != 64 or path.parent.name != name[:2]:
+                yield Scanned(name, 0, None, str(path), 0.0)
+                continue
+            info = path.stat()
+            yield Scanned(name, info.st_size, self.hash_of(path), str(path), info.st_mtime)
+
+    def partial(self) -> list[Leftover]:
+        """What killed processes left (``leftovers``), as ``check`` lists them."""
+        found = []
+        for path in self.leftovers():
+            try:
+                info = path.lstat()
+            except FileNotFoundError:
+                continue
+            found.append(Leftover(str(path), path.name, info.st_size, info.st_mtime))
+        return found
+
+    def remove_leftover(self, ref: str, conn: object = None) -> None:
+        path = Path(ref)
+        if path.parent == self.tmp:
+            path.unlink(missing_ok=True)
+
+    def names(self) -> Iterator[str]:
+        """The SHA-256 of every stored object (what a move copies)."""
+        for name, path in self.objects_on_disk():
+            if len(name) == 64 and _SHA256.fullmatch(name) and path.is_file() and not path.is_symlink():
+                yield name
+
     def hash_of(self, path: Path) -> str:
         digest = hashlib.sha256()
         buffer = bytearray(BLOCK)
@@ -419,12 +472,15 @@ class Batch:
         self.store = store
         self.stored: list[StoredFile] = []
         self.fd: int | None = None
+        self.release: Callable[[], None] | None = None
         self._locked = False
 
     def _lock(self) -> None:
         if not self._locked:
-            self.fd = self.store._lock(exclusive=False)
+            if self.store.guard is not None:
+                self.release = self.store.guard()
             self._locked = True
+            self.fd = self.store._lock(exclusive=False)
 
     def put(self, source: str | os.PathLike, **options) -> StoredFile:  # type: ignore[no-untyped-def]
         self._lock()
@@ -447,7 +503,39 @@ def _write_error(exc: OSError, shown: str) -> InvalidValueError:
     return InvalidValueError(f"{shown}: cannot be written to the file store: {exc.strerror or exc}; nothing was stored")
 
 
-class _Reader:
+def open_regular(source: str | os.PathLike, max_size: int) -> IO[bytes]:
+    """Open a file to store: a regular file, not empty, within ``max_size``; refuse links, devices,
+    folders and big files, each in one line naming it.
+
+    The file is opened without following a symbolic link and checked on the open handle, so it
+    cannot be swapped for a link between the check and the read.
+    """
+    shown = os.fsdecode(source)
+    try:
+        info = os.lstat(source)
+    except FileNotFoundError:
+        raise InvalidValueError(f"{shown}: no such file") from None
+    except OSError as exc:
+        raise InvalidValueError(f"{shown}: cannot be read: {exc.strerror}") from None
+    _check_kind(info, shown)
+    try:
+        fd = os.open(source, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
+    except OSError as exc:
+        raise InvalidValueError(f"{shown}: cannot be read: {exc.strerror}") from None
+    src = os.fdopen(fd, "rb", buffering=0)
+    try:
+        info = os.fstat(src.fileno())
+        _check_kind(info, shown)
+        _check_size(info.st_size, max_size, shown)
+        if info.st_size == 0:
+            raise InvalidValueError(empty_file(shown))
+    except BaseException:
+        src.close()
+        raise
+    return src
+
+
+class Reader:
     """``readinto`` for streams that only have ``read`` (zip members)."""
 
     def __init__(self, stream: IO[bytes]):
@@ -518,7 +606,7 @@ _OOXML = {
 }
 
 
-def sniff(head: bytes, path: Path | None = None) -> str:
+def sniff(head: bytes, path: Path | IO[bytes] | None = None) -> str:
     """The media type of a file from its first bytes (and, for zip files, its member names)."""
     for magic, media_type in _MAGIC:
         if head.startswith(magic):
@@ -532,7 +620,7 @@ def sniff(head: bytes, path: Path | None = None) -> str:
     return _text_type(head)
 
 
-def _zip_type(head: bytes, path: Path | None) -> str:
+def _zip_type(head: bytes, path: Path | IO[bytes] | None) -> str:
     if head[30:38] == b"mimetype":  # OpenDocument: the first member names the type
         end = head.find(b"PK", 38)
         declared = head[38:end if end > 0 else 38 + 80].decode("ascii", "replace").strip()

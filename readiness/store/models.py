@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Boolean, Column, DateTime, Index, Integer, Text, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, Boolean, Column, DateTime, Index, Integer, LargeBinary, Text, UniqueConstraint
 from sqlalchemy import true as sa_true
 from sqlmodel import Field, SQLModel
 
@@ -249,3 +249,44 @@ class Comment(SQLModel, table=True):
     author: str = Field(sa_column=Column(Text, nullable=False))
     text: str = Field(sa_column=Column(Text, nullable=False))
     created_at: dt.datetime = Field(default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False))
+
+
+class WorkspaceSetting(SQLModel, table=True):
+    """A setting of the whole workspace, kept in its database so every machine sees the same.
+
+    ``file_store``: ``folder`` or ``database``, where attached files live (``store.stores``).
+    """
+
+    __tablename__ = "workspace_setting"
+
+    name: str = Field(sa_column=Column(Text, primary_key=True))
+    value: str = Field(sa_column=Column(Text, nullable=False))
+
+
+class FileObject(SQLModel, table=True):
+    """A file in the database store, named by its SHA-256; its bytes are the chunks of ``upload``.
+
+    The row is written after every chunk is committed, so a row always has all its bytes.
+    """
+
+    __tablename__ = "file_object"
+
+    sha256: str = Field(sa_column=Column(Text, primary_key=True))
+    upload: str = Field(sa_column=Column(Text, nullable=False, unique=True))
+    size: int = Field(sa_column=Column(BigInteger, nullable=False))
+    chunks: int = Field(sa_column=Column(Integer, nullable=False))
+    #: stored, or found already stored, at: a prune leaves objects touched after its check began.
+    touched_at: dt.datetime = Field(default_factory=utcnow,
+                                    sa_column=Column(DateTime(timezone=True), nullable=False))
+
+
+class FileChunk(SQLModel, table=True):
+    """Up to 1 MiB of a file being stored (``upload``) or stored (a ``FileObject`` names the upload)."""
+
+    __tablename__ = "file_chunk"
+
+    upload: str = Field(sa_column=Column(Text, primary_key=True))
+    seq: int = Field(sa_column=Column(Integer, primary_key=True, autoincrement=False))
+    data: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+    written_at: dt.datetime = Field(default_factory=utcnow,
+                                    sa_column=Column(DateTime(timezone=True), nullable=False))

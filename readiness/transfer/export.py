@@ -28,8 +28,8 @@ from readiness.dates import as_utc
 from readiness.errors import InvalidValueError
 from readiness.store.audit import record_event
 from readiness.store.db import Workspace
-from readiness.store.files import FileStore
 from readiness.store.models import AuditEvent, City, Evidence, Unit, utcnow
+from readiness.store.stores import AttachmentStore, workspace_store
 from readiness.transfer.readers import FORMAT, YAML_NAME
 
 EXPORT_ACTION = "city.export"  # the audit event an export leaves, with the digest of its evidence.yaml
@@ -60,7 +60,7 @@ def export_city(ws: Workspace, actor: Actor, city_name: str, target: Path, *,
     event by ``actor``, in the transaction that renames the zip into place: importing that zip
     here again keeps its statuses and history (see ``plan``).
     """
-    store = FileStore(ws.settings.files_dir)
+    store = workspace_store(ws)
     with ws.session() as session:
         manifest = _manifest(session, city_name, actor)
     _check_stored(store, manifest)
@@ -129,7 +129,7 @@ def _event(e: AuditEvent, codes: dict[int | None, str], city_name: str) -> dict[
             "ref": ref, "before": e.before, "after": e.after}
 
 
-def _check_stored(store: FileStore, manifest: _Manifest) -> None:
+def _check_stored(store: AttachmentStore, manifest: _Manifest) -> None:
     missing = [h for h in manifest.sizes if not store.has(h)]
     if missing:
         raise InvalidValueError(f"{manifest.owners[missing[0]]}: its stored file is missing or not a regular file"
@@ -137,7 +137,7 @@ def _check_stored(store: FileStore, manifest: _Manifest) -> None:
                                 "run `readiness verify` first")
 
 
-def _write_zip(path: Path, manifest: _Manifest, store: FileStore, progress: Progress | None) -> str:
+def _write_zip(path: Path, manifest: _Manifest, store: AttachmentStore, progress: Progress | None) -> str:
     """The zip: ``evidence.yaml``, then each stored file (checked against its SHA-256); the YAML's digest."""
     data = yaml.safe_dump(manifest.doc, allow_unicode=True, sort_keys=False, width=100).encode("utf-8")
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as archive:
