@@ -18,7 +18,7 @@ from pathlib import Path
 from sqlalchemy import text
 from sqlmodel import col, select
 
-from readiness.access import Actor
+from readiness.access import Actor, Right, require
 from readiness.store.db import Workspace
 from readiness.store.files import FileStore
 from readiness.store.models import Attachment, Evidence
@@ -68,8 +68,11 @@ def check_store(ws: Workspace, actor: Actor, *, prune: bool = False,
                 progress: Callable[[int], None] | None = None) -> Report:
     """Hash every stored file and compare the store with the attachment rows; ``prune`` the unreferenced.
 
-    ``actor`` is who asks: recorded for the permission check that comes with accounts, unused today.
+    Needs the right to administer the workspace: the store holds every city's files, the report
+    names their records, and ``prune`` deletes.
     """
+    with ws.session() as session:
+        require(session, actor, Right.ADMINISTER, what="the file store")
     store = FileStore(ws.settings.files_dir)
     report = Report()
     started = time.time()
