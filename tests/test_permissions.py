@@ -322,17 +322,17 @@ def test_a_status_change_does_not_make_its_author_the_last_changer(world, catalo
 
 
 def test_verifying_several_records_refuses_all_when_one_is_refused(world, catalogue, state):
-    """One record the reviewer may not verify (their own change) and none of the others is verified."""
+    """A reviewer who also contributes to a ward changed one of the records: none of them is verified."""
     reviewer = world.actors["reviewer"]
+    both = Actor(reviewer.name, reviewer.account_id,
+                 (*reviewer.grants, Grant(Role.CONTRIBUTOR, city_id=world.ids[HN], unit_id=world.ids[OTHER_WARD])))
     mine, other = world.targets["in scope"].code, world.targets["other unit"].code
-    with world.ws.session() as session:  # the reviewer last changed `other` (a reviewer may not, but an
-        row = session.exec(select(Evidence).where(Evidence.code == other)).one()  # import could say so)
-        row.updated_by = "Tuấn"
-        session.add(row)
+    api.edit_evidence(world.ws, both, other, {"organiser": "Phường Hàng Trống"})
     before = state()
     with pytest.raises(PermissionDeniedError, match=f"{other}: they last changed it"):
-        api.verify_records(world.ws, reviewer, [mine, other])
+        api.verify_records(world.ws, both, [mine, other])
     assert state() == before
+    assert [v.row.status for v in api.verify_records(world.ws, both, [mine])] == ["verified"]
 
 
 def test_an_imported_record_was_last_changed_by_its_importer(world, catalogue):
