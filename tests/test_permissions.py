@@ -154,8 +154,8 @@ Call = Callable[[World, Actor, Target, Any], Any]
 WORKSPACE_LEVEL = {"describe_workspace", "check_store", "add_city"}
 #: Use cases that act on a city as a whole (no unit, no record): run in scope and on another city.
 CITY_LEVEL = {"list_cities", "show_city", "set_profile", "add_unit", "list_units", "audit_log", "mark_not_applicable",
-              "unmark_not_applicable", "not_applicable_marks", "draft_document", "export_city", "make_template",
-              "score_report", "gaps_report", "due_report", "make_dossier", "current_fingerprint"}
+              "unmark_not_applicable", "not_applicable_marks", "draft_document", "photo_checks", "export_city",
+              "make_template", "score_report", "gaps_report", "due_report", "make_dossier", "current_fingerprint"}
 
 
 def targets_of(use_case: str) -> tuple[str, ...]:
@@ -208,6 +208,7 @@ CALLS: dict[str, Call] = {
     "unmark_not_applicable": lambda w, a, t, cat: api.unmark_not_applicable(w.ws, a, t.city, MARKED, cat),
     "not_applicable_marks": lambda w, a, t, cat: api.not_applicable_marks(w.ws, a, t.city),
     "draft_document": _draft,
+    "photo_checks": lambda w, a, t, cat: api.photo_checks(w.ws, a, t.city),
     "suggest_for_record": lambda w, a, t, cat: api.suggest_for_record(w.ws, a, t.code, cat),
     "import_evidence": _import,
     "export_city": lambda w, a, t, cat: api.export_city(w.ws, a, t.city, w.tmp / "out" / f"export-{w.n()}.zip"),
