@@ -181,18 +181,37 @@ def may(session: Session, actor: Actor, right: Right, scope: Scope = Scope()) ->
 def require(session: Session, actor: Actor, right: Right, scope: Scope = Scope(), *, what: str = "") -> None:
     """Refuse unless ``actor`` holds ``right`` in ``scope``.
 
-    ``what`` names the thing acted on in the refusal ("record HN-0042", "city Hà Nội"); the
-    message names the person, the right and where, and who can grant it.
+    ``what`` names the thing acted on in the refusal: "HN-0042" is said "on HN-0042"; a phrase
+    that starts with its own preposition ("in Hà Nội", "to rows 3, 5 of ward.csv") is said as
+    given. The message names the person, the right and where, and who can grant it, in one line.
     """
     if may(session, actor, right, scope):
         return
     if not actor.signed_in:
         raise NotSignedInError(
             NOT_SIGNED_IN)
-    where = f" on {what}" if what else (" in this city" if scope.city_id is not None else " in this workspace")
+    if what:
+        where = f" {what}" if what.split(" ", 1)[0] in _PREPOSITIONS else f" on {what}"
+    else:
+        where = " in this city" if scope.city_id is not None else ""
+    grantors = "an admin or the city's coordinator" if scope.city_id is not None else "an admin"
     raise PermissionDeniedError(
         f"{actor.name} may not {right.value}{where}: no role of theirs gives that right there; "
-        "an admin or the city's coordinator can grant it", right.value)
+        f"{grantors} can grant it", right.value)
+
+
+#: Words a ``what`` may start with to say where itself ("in Hà Nội", "to rows 3, 5 of ward.csv").
+_PREPOSITIONS = frozenset({"in", "on", "of", "to", "for", "at"})
+
+
+def require_signed_in(session: Session, actor: Actor) -> None:
+    """Refuse (``NotSignedInError``) an actor without an account once the workspace has accounts.
+
+    For what any signed-in person may do (``readiness workspace``), and before a use case looks
+    anything up by name, so that nobody signed out learns even which cities or records exist.
+    """
+    if not actor.signed_in and workspace_has_accounts(session):
+        raise NotSignedInError(NOT_SIGNED_IN)
 
 
 def readable_cities(session: Session, actor: Actor) -> set[int] | None:

@@ -11,10 +11,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlmodel import select
+from sqlmodel import col, select
 
-from readiness.access import Actor
-from readiness.cities import find_city
+from readiness.access import Actor, Right, readable_cities
+from readiness.cities import city_for
 from readiness.dates import iso_time
 from readiness.errors import InvalidValueError, NotFoundError
 from readiness.frameworks.catalogue import Catalogue
@@ -66,7 +66,7 @@ def mark_not_applicable(ws: Workspace, actor: Actor, city_name: str, ref: str, j
     """Mark a criterion not applicable for a city; marking again replaces the justification."""
     ref, why = _criterion(ref, catalogue), _justification(justification)
     with ws.session() as session:
-        city = find_city(session, city_name)
+        city = city_for(session, actor, city_name, Right.MARK)
         row = session.exec(select(NotApplicable).where(NotApplicable.city_id == city.id,
                                                        NotApplicable.criterion == ref)).first()
         before = _mark(row, city).as_json() if row else None
@@ -94,7 +94,7 @@ def unmark_not_applicable(ws: Workspace, actor: Actor, city_name: str, ref: str,
     if catalogue is not None and not split_ref(ref)[0]:
         ref = catalogue.qualify(ref)
     with ws.session() as session:
-        city = find_city(session, city_name)
+        city = city_for(session, actor, city_name, Right.MARK)
         row = session.exec(select(NotApplicable).where(NotApplicable.city_id == city.id,
                                                        NotApplicable.criterion == ref)).first()
         if row is None:
@@ -110,11 +110,14 @@ def unmark_not_applicable(ws: Workspace, actor: Actor, city_name: str, ref: str,
 def not_applicable_marks(ws: Workspace, actor: Actor, city_name: str | None = None) -> list[Mark]:
     """The criteria marked not applicable, for one city or all, by city then criterion.
 
-    ``actor`` is who asks: recorded for the permission check that comes with accounts, unused today.
+    A city named needs the right to read it; all: the marks of the cities ``actor`` may read.
     """
     with ws.session() as session:
+        readable = readable_cities(session, actor)
         query = select(NotApplicable, City).join(City, City.id == NotApplicable.city_id)  # type: ignore[arg-type]
         if city_name:
-            query = query.where(NotApplicable.city_id == find_city(session, city_name).id)
+            query = query.where(NotApplicable.city_id == city_for(session, actor, city_name, Right.READ).id)
+        elif readable is not None:
+            query = query.where(col(NotApplicable.city_id).in_(readable))
         rows = session.exec(query).all()
         return sorted((_mark(na, city) for na, city in rows), key=lambda m: (m.city, m.criterion))

@@ -15,7 +15,7 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from readiness import profile as profile_fields
-from readiness.access import Actor
+from readiness.access import Actor, Right, Scope, may, readable_cities, require, require_signed_in
 from readiness.errors import AmbiguousError, InvalidValueError, NotFoundError
 from readiness.store.audit import record_event, row_json, snapshot
 from readiness.store.db import Workspace
@@ -168,6 +168,18 @@ def find_city(session: Session, name: str) -> City:
     return _match(cities, name, "city", "known: " + ", ".join(sorted(c.name for c in cities)))
 
 
+def city_for(session: Session, actor: Actor, name: str, right: Right) -> City:
+    """The city a typed name means (``find_city``), once ``actor`` is known to hold ``right`` in it.
+
+    The entry check of every use case that acts on one city: a person signed out is refused
+    before the name is even looked up, one without the right once it is found.
+    """
+    require_signed_in(session, actor)
+    city = find_city(session, name)
+    require(session, actor, right, Scope(city.id), what=f"in {city.name}")
+    return city
+
+
 def find_unit(session: Session, city: City, name: str) -> Unit:
     units = list(session.exec(select(Unit).where(Unit.city_id == city.id)))
     return _match(units, name, f"unit of {city.name}", f"see `readiness unit list --city {city.name!r}`")
@@ -183,6 +195,7 @@ def add_city(ws: Workspace, actor: Actor, name: str, country: str, code: str | N
     ``code`` starts its evidence ids (HN-0001); by default it is made from the name.
     """
     with ws.session() as session:
+        require(session, actor, Right.ADMINISTER)
         return add_city_in(session, actor, name, country, code)
 
 
@@ -214,12 +227,13 @@ def add_city_in(session: Session, actor: Actor, name: str, country: str, code: s
 
 
 def list_cities(ws: Workspace, actor: Actor) -> list[City]:
-    """Every city in the workspace, by name.
-
-    ``actor`` is who asks: recorded for the permission check that comes with accounts, unused today.
-    """
+    """Every city in the workspace that ``actor`` may read, by name."""
     with ws.session() as session:
-        return list(session.exec(select(City).order_by(col(City.name))))
+        readable = readable_cities(session, actor)
+        query = select(City).order_by(col(City.name))
+        if readable is not None:
+            query = query.where(col(City.id).in_(readable))
+        return list(session.exec(query))
 
 
 def city_json(city: City) -> dict[str, Any]:
@@ -251,12 +265,9 @@ class CityDetail:
 
 
 def show_city(ws: Workspace, actor: Actor, name: str) -> CityDetail:
-    """A city's profile and units; the name matches however it is typed (``find_city``).
-
-    ``actor`` is who asks: recorded for the permission check that comes with accounts, unused today.
-    """
+    """A city's profile and units; the name matches however it is typed (``find_city``)."""
     with ws.session() as session:
-        city = find_city(session, name)
+        city = city_for(session, actor, name, Right.READ)
         return CityDetail(city, profile_fields.describe(city.profile), _unit_tree(session, city))
 
 
@@ -274,7 +285,7 @@ def set_profile(
     """Set (or, with ``value=None``, clear) one profile field of a city; ``source`` says where
     the value comes from (a web address or a citation)."""
     with ws.session() as session:
-        city = find_city(session, name)
+        city = city_for(session, actor, name, Right.MANAGE_CITY)
         changed = profile_fields.apply(city.profile, field_name, value, year=year, lang=lang, source=source)
         if changed != city.profile:  # setting what is there already is no change to log
             before = snapshot(city)
@@ -319,7 +330,7 @@ def add_unit(ws: Workspace, actor: Actor, city_name: str, name: str, kind: str, 
     name = _name(name, "unit")
     kind = check_unit_kind(kind)
     with ws.session() as session:
-        city = find_city(session, city_name)
+        city = city_for(session, actor, city_name, Right.MANAGE_CITY)
         parent_unit = find_unit(session, city, parent) if parent else None
         unit = add_unit_in(session, actor, city, name, kind, parent_unit)
     return unit
@@ -356,12 +367,9 @@ class CityUnits:
 
 
 def list_units(ws: Workspace, actor: Actor, city_name: str) -> CityUnits:
-    """A city's units as a tree, each level by name.
-
-    ``actor`` is who asks: recorded for the permission check that comes with accounts, unused today.
-    """
+    """A city's units as a tree, each level by name."""
     with ws.session() as session:
-        city = find_city(session, city_name)
+        city = city_for(session, actor, city_name, Right.READ)
         return CityUnits(city, _unit_tree(session, city))
 
 
@@ -374,18 +382,29 @@ def audit_log(ws: Workspace, actor: Actor, city_name: str | None = None, limit: 
     """The newest audit events first, for one city or all, or for one evidence record.
 
     ``record`` (``HN-0010``) finds a record's events by its id, also after it was removed.
-    ``actor`` is who asks: recorded for the permission check that comes with accounts, unused today.
+
+    A city's events need the right to read it; a record's, to read its city. Without either the
+    log holds the events of the cities ``actor`` may read, and the workspace's own events (of no
+    city) only for those who administer it.
     """
     from readiness.evidence import events_of, format_code, parse_code
 
     with ws.session() as session:
+        require_signed_in(session, actor)
         query = select(AuditEvent)
         if record:
             code = format_code(*parse_code(record))
             query = events_of(code)
-        query = query.order_by(col(AuditEvent.id).desc()).limit(limit)
+            first = session.exec(query.limit(1)).first()
+            if first is not None:
+                require(session, actor, Right.READ, Scope(first.city_id), what=f"the history of {code}")
         if city_name:
-            query = query.where(AuditEvent.city_id == find_city(session, city_name).id)
+            query = query.where(AuditEvent.city_id == city_for(session, actor, city_name, Right.READ).id)
+        elif not record and not may(session, actor, Right.ADMINISTER):
+            readable = readable_cities(session, actor)
+            query = query.where(col(AuditEvent.city_id).in_(readable) if readable is not None
+                                else col(AuditEvent.city_id).is_not(None))
+        query = query.order_by(col(AuditEvent.id).desc()).limit(limit)
         events = list(session.exec(query))
         if record and not events:
             raise NotFoundError(f"no evidence {code} in the audit log; see `readiness evidence list`")

@@ -31,8 +31,17 @@ from typing import TYPE_CHECKING, Any
 from sqlmodel import Session, col, func, or_, select
 
 from readiness import dates
-from readiness.access import Actor
-from readiness.cities import _name, find_city, find_unit
+from readiness.access import (
+    Actor,
+    Right,
+    Scope,
+    may,
+    readable_cities,
+    require,
+    require_other_hands,
+    require_signed_in,
+)
+from readiness.cities import _name, city_for, find_city, find_unit
 from readiness.dates import iso_time as iso_time  # also imported from here by the dossier and export
 from readiness.errors import InvalidValueError, NotFoundError
 from readiness.frameworks.schema import EvidenceKind
@@ -550,6 +559,8 @@ def new_record(session: Session, actor: Actor, city: City, fields: dict[str, Any
 
     Either way the city's counter moves past the number, so it is never given again.
     ``created_by`` is who first entered the record (an import keeps it); else it is ``actor``.
+    ``actor`` is who last changed it (``updated_by``): for an import, who imported it, since a
+    file may name anyone as its creator and the four-eyes rule must not trust it.
     """
     if number is None:
         lock_city(session, city)
@@ -563,7 +574,7 @@ def new_record(session: Session, actor: Actor, city: City, fields: dict[str, Any
     now = utcnow()
     row = Evidence(code=format_code(city.code, number), city_id=stored_id(city), number=number, kind=fields["kind"],
                    title=fields["title"], status=fields.get("status") or "draft", search_key="",
-                   created_by=created_by or actor.name, created_at=now, updated_at=now)
+                   created_by=created_by or actor.name, updated_by=actor.name, created_at=now, updated_at=now)
     _apply(session, row, city, {k: v for k, v in fields.items() if k not in ("kind", "title", "status")})
     session.add(row)
     session.flush()
@@ -623,12 +634,12 @@ def add_evidence(ws: Workspace, actor: Actor, city_name: str, raw: Mapping[str, 
         except InvalidValueError as exc:
             problems.append(FieldProblem("criteria", str(exc).removeprefix("criteria: ")))
     raise_problems(problems)
-    with ws.session() as session:
-        city = find_city(session, city_name)  # fail before copying files in
+    with ws.session() as session:  # fail before copying files in
+        _require_new(session, actor, city_name, fields.get("unit"))
     with workspace_store(ws).batch() as store:
         stored = store_files(store, files, max_size)
         with ws.session() as session:
-            city = find_city(session, city_name)
+            city = _require_new(session, actor, city_name, fields.get("unit"))
             row = new_record(session, actor, city, fields)
             for ref, why in checked_links:
                 session.add(EvidenceLink(evidence_id=stored_id(row), criterion=ref, rationale=why))
@@ -642,6 +653,33 @@ def add_evidence(ws: Workspace, actor: Actor, city_name: str, raw: Mapping[str, 
     return view
 
 
+def _require_new(session: Session, actor: Actor, city_name: str, unit: str | None) -> City:
+    """The city a new record goes to, once ``actor`` may contribute there: in its unit (a record
+    with no unit: the city's coordinators)."""
+    require_signed_in(session, actor)
+    city = find_city(session, city_name)
+    if not may(session, actor, Right.READ, Scope(city.id)):  # refused before its units are looked up
+        require(session, actor, Right.CONTRIBUTE, Scope(city.id), what=f"in {city.name}")
+    unit_id = find_unit(session, city, unit).id if unit else None
+    require(session, actor, Right.CONTRIBUTE, Scope(city.id, unit_id),
+            what=f"in {unit}" if unit else f"in {city.name} (a record with no unit)")
+    return city
+
+
+def record_for(session: Session, actor: Actor, code: str, right: Right) -> Evidence:
+    """The record ``code`` names, once ``actor`` is known to hold ``right`` on it (in its city, and
+    for the rights bound to units, in its unit); for ``Right.REVIEW`` also the four-eyes rule.
+
+    The entry check of every use case that acts on one record.
+    """
+    require_signed_in(session, actor)
+    row = find_evidence(session, code)
+    require(session, actor, right, Scope(row.city_id, row.unit_id), what=row.code)
+    if right is Right.REVIEW:
+        require_other_hands(actor, row.created_by, row.updated_by, what=row.code)
+    return row
+
+
 def check_rationale(text: str | None) -> str | None:
     if text is None or not str(text).strip():
         return None
@@ -649,10 +687,11 @@ def check_rationale(text: str | None) -> str | None:
 
 
 @contextmanager
-def _changing(ws: Workspace, actor: Actor, code: str, action: str) -> Iterator[tuple[Session, Evidence, City]]:
+def _changing(ws: Workspace, actor: Actor, code: str, action: str,
+              right: Right = Right.CONTRIBUTE) -> Iterator[tuple[Session, Evidence, City]]:
     """Load a record for a change in a transaction of its own (see ``_changing_in``)."""
     withdrawn: list[str] = []
-    with ws.session() as session, _changing_in(session, actor, code, action, withdrawn) as (row, city):
+    with ws.session() as session, _changing_in(session, actor, code, action, withdrawn, right) as (row, city):
         yield session, row, city
     for line in withdrawn:  # said once the change is committed
         log.warning("%s", line)
@@ -660,14 +699,16 @@ def _changing(ws: Workspace, actor: Actor, code: str, action: str) -> Iterator[t
 
 @contextmanager
 def _changing_in(session: Session, actor: Actor, code: str, action: str,
-                 withdrawn: list[str]) -> Iterator[tuple[Evidence, City]]:
-    """Load a record for a change; afterwards write its audit event if anything changed.
+                 withdrawn: list[str], right: Right = Right.CONTRIBUTE) -> Iterator[tuple[Evidence, City]]:
+    """Load a record for a change, once ``actor`` holds ``right`` on it (``record_for``);
+    afterwards write its audit event if anything changed.
 
     Every change to a record goes through here, so here a verified record whose content
     (``CONTENT``) changed goes back to submitted (see ``_withdraw``; what to say of it is
-    added to ``withdrawn``).
+    added to ``withdrawn``), and whoever changed more than its status becomes its
+    ``updated_by``: one of the two people who may not review it.
     """
-    row = find_evidence(session, code)
+    row = record_for(session, actor, code, right)
     city = session.get(City, row.city_id)
     assert city is not None  # a record's city cannot be removed
     before = view_of(session, row).as_json()
@@ -675,6 +716,8 @@ def _changing_in(session: Session, actor: Actor, code: str, action: str,
     session.flush()
     after = view_of(session, row).as_json()
     if _differs(before, after):
+        if any(before.get(k) != after.get(k) for k in after if k not in _REVIEW_FIELDS):
+            row.updated_by = actor.name
         changed = content_changes(before, after)
         if changed and before["status"] == "verified" and row.status == "verified":
             withdrawn.append(_withdraw(row, before, changed, actor))
@@ -691,6 +734,10 @@ def _changing_in(session: Session, actor: Actor, code: str, action: str,
 #: record, not what a reviewer checked, and change nothing about its verification.
 CONTENT = ("kind", "title", "summary", "organiser", "unit", "start", "end", "valid_until",
            "source_url", "language", "links", "indicators", "attachments")
+
+
+#: What a review decision (or a change of status) changes: not who last changed the record.
+_REVIEW_FIELDS = frozenset({"status", "status_by", "status_at", "status_reason", "updated_at"})
 
 
 def content_changes(before: Mapping[str, Any], after: Mapping[str, Any]) -> list[str]:
@@ -746,7 +793,7 @@ def last_verification(ws: Workspace, actor: Actor, code: str) -> Verification | 
     compared with the content now.
     """
     with ws.session() as session:
-        row = find_evidence(session, code)
+        row = record_for(session, actor, code, Right.READ)
         now = view_of(session, row).as_json()
         for event in session.exec(events_of(row.code).order_by(col(AuditEvent.id).desc())):
             after, before = event.after or {}, event.before or {}
@@ -772,12 +819,10 @@ def _differs(before: dict[str, Any], after: dict[str, Any]) -> bool:
 
 
 def get_evidence(ws: Workspace, actor: Actor, code: str) -> EvidenceView:
-    """One record with its links, files and values (``HN-0042``, ``hn-42``).
-
-    ``actor`` is who asks: recorded for the permission check that comes with accounts, unused today.
-    """
+    """One record with its links, files and values (``HN-0042``, ``hn-42``); needs the right to read
+    its city."""
     with ws.session() as session:
-        return view_of(session, find_evidence(session, code))
+        return view_of(session, record_for(session, actor, code, Right.READ))
 
 
 @dataclass
@@ -801,10 +846,8 @@ class ShownEvidence:
 
 
 def show_evidence(ws: Workspace, actor: Actor, code: str) -> ShownEvidence:
-    """A record, its latest verification (who, when, what changed since) and its comments.
-
-    ``actor`` is who asks: recorded for the permission check that comes with accounts, unused today.
-    """
+    """A record, its latest verification (who, when, what changed since) and its comments; needs the
+    right to read the record's city."""
     from readiness.comments import list_comments
     from readiness.intake.photos import check_view  # photos taken far from the record's dates
 
@@ -828,7 +871,12 @@ def edit_evidence(ws: Workspace, actor: Actor, code: str, raw: Mapping[str, Any]
     raise_problems(problems)
     if not fields:
         raise InvalidValueError("nothing to change: give at least one field option (see --help)")
-    with _changing(ws, actor, code, "evidence.edit") as (session, row, city):
+    with _changing(ws, actor, code, "evidence.edit", Right.CONTRIBUTE) as (session, row, city):
+        if "unit" in fields:
+            moved_to = find_unit(session, city, fields["unit"]).id if fields["unit"] else None
+            if moved_to != row.unit_id:  # a move needs the right in the unit it goes to as well
+                require(session, actor, Right.CONTRIBUTE, Scope(city.id, moved_to),
+                        what=f"to {fields['unit'] or 'no unit'} (moving {row.code})")
         for name in TEXT_FIELDS:
             if name in fields:
                 merged = {**getattr(row, name), **fields[name]} if fields[name] else {}
@@ -851,7 +899,7 @@ def link_evidence(ws: Workspace, actor: Actor, code: str, refs: Sequence[str], r
     """
     checked = [check_link(r, catalogue) for r in refs]
     why = check_rationale(rationale)
-    with _changing(ws, actor, code, "evidence.link") as (session, row, _city):
+    with _changing(ws, actor, code, "evidence.link", Right.CONTRIBUTE) as (session, row, _city):
         existing = _links_of(session, row)
         for ref in checked:  # a ref given twice is linked once
             if ref in existing:
@@ -921,7 +969,7 @@ def _unreachable_links(view: EvidenceView, refs: Iterable[str], catalogue: Catal
 
 
 def unlink_evidence(ws: Workspace, actor: Actor, code: str, refs: Sequence[str]) -> EvidenceView:
-    with _changing(ws, actor, code, "evidence.unlink") as (session, row, _city):
+    with _changing(ws, actor, code, "evidence.unlink", Right.CONTRIBUTE) as (session, row, _city):
         existing = _links_of(session, row)
         for ref in refs:
             ref = clean(ref)
@@ -943,17 +991,17 @@ def attach_files(ws: Workspace, actor: Actor, code: str, paths: Sequence[str], *
                  progress: Callable[[int], None] | None = None) -> Attached:
     """Attach files to a record; returns the record and the names newly attached."""
     with ws.session() as session:
-        find_evidence(session, code)  # fail before copying gigabytes
+        record_for(session, actor, code, Right.CONTRIBUTE)  # fail before copying gigabytes
     with workspace_store(ws).batch() as store:
         stored = store_files(store, paths, max_size, progress)
-        with _changing(ws, actor, code, "evidence.attach") as (session, row, _city):
+        with _changing(ws, actor, code, "evidence.attach", Right.CONTRIBUTE) as (session, row, _city):
             added = attach_stored(session, actor, row, stored)
     return Attached(get_evidence(ws, actor, code), added)
 
 
 def detach_file(ws: Workspace, actor: Actor, code: str, which: str) -> EvidenceView:
     """Remove an attachment by its name or the start of its SHA-256 (the bytes stay until pruned)."""
-    with _changing(ws, actor, code, "evidence.detach") as (session, row, _city):
+    with _changing(ws, actor, code, "evidence.detach", Right.CONTRIBUTE) as (session, row, _city):
         attachments = list(session.exec(select(Attachment).where(Attachment.evidence_id == row.id)))
         wanted = which.strip()
         found = [a for a in attachments if a.name == wanted] or [
@@ -969,23 +1017,33 @@ def detach_file(ws: Workspace, actor: Actor, code: str, which: str) -> EvidenceV
 
 
 def reject_record(ws: Workspace, actor: Actor, code: str, reason: str | None) -> EvidenceView:
-    """Reject a record, saying why (kept with who and when); it no longer counts until fixed and verified."""
+    """Reject a record, saying why (kept with who and when); it no longer counts until fixed and verified.
+
+    Needs the right to review in the record's city, and someone other than who created or last
+    changed the record (four eyes).
+    """
     reason = check_rationale(reason)
     if not reason:
         raise InvalidValueError("reject: give the reason with --reason, so the owner knows what to fix")
-    with _changing(ws, actor, code, "evidence.reject") as (session, row, _city):
+    with _changing(ws, actor, code, "evidence.reject", Right.REVIEW) as (session, row, _city):
         row.status, row.status_by, row.status_at, row.status_reason = "rejected", actor.name, utcnow(), reason
         session.add(row)
     return get_evidence(ws, actor, code)
 
 
 def verify_records(ws: Workspace, actor: Actor, codes: Sequence[str], note: str | None = None) -> list[EvidenceView]:
-    """Verify several records in one transaction: all of them, or none when one cannot be."""
+    """Verify several records in one transaction: all of them, or none when one cannot be.
+
+    Each needs the right to review in its city, and someone other than who created or last
+    changed it (four eyes); every record is checked before any is verified.
+    """
     note = check_rationale(note)
     wanted = list(dict.fromkeys(codes))  # a record named twice is verified once
     with ws.session() as session:
         for code in wanted:
-            with _changing_in(session, actor, code, "evidence.verify", []) as (row, _city):
+            record_for(session, actor, code, Right.REVIEW)
+        for code in wanted:
+            with _changing_in(session, actor, code, "evidence.verify", [], Right.REVIEW) as (row, _city):
                 row.status, row.status_by, row.status_at, row.status_reason = "verified", actor.name, utcnow(), note
                 session.add(row)
     return [get_evidence(ws, actor, code) for code in wanted]
@@ -994,7 +1052,7 @@ def verify_records(ws: Workspace, actor: Actor, codes: Sequence[str], note: str 
 def remove_evidence(ws: Workspace, actor: Actor, code: str) -> EvidenceView:
     """Delete a record with its links, attachment rows and values; the audit log keeps it all."""
     with ws.session() as session:
-        row = find_evidence(session, code)
+        row = record_for(session, actor, code, Right.CONTRIBUTE)
         view = view_of(session, row)
         for model in (EvidenceLink, Attachment, IndicatorValue):
             for child in session.exec(select(model).where(model.evidence_id == row.id)):
@@ -1036,7 +1094,7 @@ MAX_SEARCH_WORDS = 20
 def list_evidence(ws: Workspace, actor: Actor, flt: EvidenceFilter | None = None) -> list[EvidenceView]:
     """Records matching the filter, oldest documented first (undated last), then by id.
 
-    ``actor`` is who asks: recorded for the permission check that comes with accounts, unused today.
+    Only records of the cities ``actor`` may read; a city named needs the right to read it.
     """
     flt = flt or EvidenceFilter()
     criterion = _criterion_of(ws, flt.criterion) if flt.criterion is not None else None
@@ -1044,9 +1102,12 @@ def list_evidence(ws: Workspace, actor: Actor, flt: EvidenceFilter | None = None
         raise InvalidValueError(f"--search: {len(flt.text):,} characters, {len(flt.text.split()):,} words; "
                                 f"search with at most {MAX_SEARCH_WORDS} words and {MAX_SEARCH_CHARS} characters")
     with ws.session() as session:
+        readable = readable_cities(session, actor)
         query = select(Evidence)
+        if readable is not None:
+            query = query.where(col(Evidence.city_id).in_(readable))
         if flt.city:
-            city = find_city(session, flt.city)
+            city = city_for(session, actor, flt.city, Right.READ)
             query = query.where(Evidence.city_id == city.id)
             if flt.unit:
                 query = query.where(col(Evidence.unit_id).in_(_subtree(session, find_unit(session, city, flt.unit))))

@@ -249,10 +249,18 @@ def read_city(ws: Workspace, city_name: str) -> CityEvidence:
 
 
 def current_fingerprint(ws: Workspace, actor: Actor, city_name: str) -> str:
-    """The fingerprint a dossier of the city made now would carry (to check a dossier in hand)."""
+    """The fingerprint a dossier of the city made now would carry (to check a dossier in hand).
+
+    Needs the right to read the city only: a reviewer checks a dossier with it.
+    """
+    from readiness.access import Right, Scope, require, require_signed_in
     from readiness.profile import usable
 
+    with ws.session() as session:
+        require_signed_in(session, actor)
     found = read_city(ws, city_name)
+    with ws.session() as session:  # before anything of it is shown
+        require(session, actor, Right.READ, Scope(found.city.id), what=f"in {found.city.name}")
     return fingerprint([v.as_json() for v in found.views], usable(found.city.profile), dict(found.facts.not_applicable))
 
 

@@ -153,6 +153,11 @@ def make_dossier(ws: Workspace, actor: Actor, catalogue: Catalogue, city_name: s
     beside the target (created exclusively, so a link planted there is never followed), synced,
     and renamed over it.
     """
+    from readiness.access import Right
+    from readiness.cities import city_for
+
+    with ws.session() as session:  # the city's coordinators make its dossier
+        city_for(session, actor, city_name, Right.DOSSIER)
     to_caller = output is not None and Path(output) == TO_CALLER
     if output is not None and not to_caller and Path(output).is_dir():
         raise InvalidValueError(f"-o {output}: is a folder; give a file name")

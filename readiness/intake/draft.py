@@ -445,6 +445,8 @@ def draft_document(ws: Workspace, actor: Actor, city_name: str, path: str | Path
     from readiness.intake.documents import read_document
     from readiness.store.files import DEFAULT_MAX_SIZE, empty_file
 
+    if ws is not None:  # a draft record has no unit yet: the city's coordinators add it; a dry run only reads
+        _require_draft(ws, actor, city_name, dry_run)
     if os.path.isfile(path) and os.path.getsize(path) == 0:  # nothing to read, nothing to attach
         raise InvalidValueError(empty_file(str(path)))
     doc = read_document(path)
@@ -478,6 +480,17 @@ def draft_document(ws: Workspace, actor: Actor, city_name: str, path: str | Path
     view = add_evidence(ws, actor, city_name, draft.fields(), catalogue, links=links, files=[str(path)],
                         max_size=max_size or DEFAULT_MAX_SIZE, indicators=draft.indicator_values())
     return DraftResult(draft, view)
+
+
+def _require_draft(ws: Workspace, actor: Actor, city_name: str, dry_run: bool) -> None:
+    from readiness.access import Right
+    from readiness.cities import city_for
+
+    with ws.session() as session:
+        if dry_run:
+            city_for(session, actor, city_name, Right.READ)
+        else:
+            city_for(session, actor, city_name, Right.CONTRIBUTE)  # a record of no unit: not a contributor's
 
 
 @dataclass

@@ -172,7 +172,8 @@ def photo_checks(ws: Workspace, actor: Actor, city_name: str | None = None,
     dates; records without an image are left out. For the readiness report (the dossier) and any
     front end that shows the review queue. ``codes`` narrows to those records, ``city_name`` to a city.
 
-    ``actor`` is who asks: recorded for the permission check that comes with accounts."""
+    Shows what ``actor`` may read: the records come through ``get_evidence`` and ``list_evidence``,
+    which check it (a city named needs the right to read it)."""
     from readiness.evidence import EvidenceFilter, get_evidence, list_evidence
 
     views = [get_evidence(ws, actor, c) for c in codes] if codes else list_evidence(

@@ -128,6 +128,29 @@ class ScoreReport:
         return scorecards_json(self.cards, lang, {**where, "as_of": self.as_of.isoformat()})
 
 
+def _readable(ws: Workspace, actor: Actor, city_name: str) -> None:
+    """Refuse unless ``actor`` may read the city (the entry check of every report on one city)."""
+    from readiness.access import Right
+    from readiness.cities import city_for
+
+    with ws.session() as session:
+        city_for(session, actor, city_name, Right.READ)
+
+
+def _readable_names(ws: Workspace, actor: Actor) -> set[str] | None:
+    """The names of the cities ``actor`` may read; None: every city."""
+    from sqlmodel import col, select
+
+    from readiness.access import readable_cities
+    from readiness.store.models import City
+
+    with ws.session() as session:
+        readable = readable_cities(session, actor)
+        if readable is None:
+            return None
+        return set(session.exec(select(City.name).where(col(City.id).in_(readable))))
+
+
 def score_report(ws: Workspace, actor: Actor, catalogue: Catalogue, city_name: str | None,
                  query: ScoreQuery | None = None) -> ScoreReport:
     """Score a city (every city when ``city_name`` is None, one line each) as ``query`` asks.
@@ -139,8 +162,11 @@ def score_report(ws: Workspace, actor: Actor, catalogue: Catalogue, city_name: s
     query = query or ScoreQuery()
     query.check(city_name)
     day = query.as_of or dt.date.today()
-    if city_name is None:
-        return ScoreReport(day, None, score_all(ws, catalogue, query.framework_ids, day))
+    if city_name is None:  # every city the actor may read
+        names = _readable_names(ws, actor)
+        cards = score_all(ws, catalogue, query.framework_ids, day)
+        return ScoreReport(day, None, [c for c in cards if names is None or c.city in names])
+    _readable(ws, actor, city_name)
     framework_ids = query.framework_ids
     explain = query.explained(catalogue)
     if explain is not None:
@@ -187,6 +213,7 @@ def gaps_report(ws: Workspace, actor: Actor, catalogue: Catalogue, city_name: st
                 limit: int | None = None) -> GapsReport:
     """What a city lacks, most important first, over the frameworks asked for (all when none);
     ``limit``: only the first so many."""
+    _readable(ws, actor, city_name)
     scores = score_city(ws, city_name, catalogue, framework_ids, as_of)
     return GapsReport(scores.facts.name, scores.cards[0].as_of if scores.cards else None,
                       rank_gaps(scores.cards)[:limit])
@@ -220,6 +247,7 @@ def due_report(ws: Workspace, actor: Actor, catalogue: Catalogue, city_name: str
     ``dates.parse_span`` made) of ``as_of``."""
     from readiness.dates import add_span, parse_span
 
+    _readable(ws, actor, city_name)
     day = as_of or dt.date.today()
     horizon = add_span(day, parse_span(within) if isinstance(within, str) else within)
     return DueReport(day, horizon, due_city(ws, city_name, catalogue, framework_ids, day, horizon))

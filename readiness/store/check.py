@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import text
 from sqlmodel import col, select
 
-from readiness.access import Actor
+from readiness.access import Actor, Right, require
 from readiness.store.db import Workspace
 from readiness.store.models import Attachment, Evidence
 from readiness.store.stores import AttachmentStore, used_hashes, workspace_store
@@ -85,9 +85,12 @@ def check_store(ws: Workspace, actor: Actor, *, prune: bool = False,
                 progress: Callable[[int], None] | None = None) -> Report:
     """Hash every stored file and compare the store with the attachment rows; ``prune`` the unreferenced.
 
-    Works on the workspace's store, folder or database (``stores.workspace_store``). ``actor``
-    is who asks: recorded for the permission check that comes with accounts, unused today.
+    Works on the workspace's store, folder or database (``stores.workspace_store``). Needs the
+    right to administer the workspace: the store holds every city's files, the report names their
+    records, and ``prune`` deletes.
     """
+    with ws.session() as session:
+        require(session, actor, Right.ADMINISTER, what="the file store")
     store = workspace_store(ws)
     report = Report(store=store.describe())
     started = time.time()

@@ -207,11 +207,16 @@ def migrate(conn: Connection, revision: str = "head") -> None:
 
 
 def describe_workspace(ws: Workspace, actor: Actor) -> dict[str, object]:
-    """Where the workspace is and what it holds, and who is acting, for ``readiness workspace``."""
+    """Where the workspace is and what it holds, and who is acting, for ``readiness workspace``:
+    for any signed-in person."""
     from sqlmodel import func, select
 
+    from readiness.access import require_signed_in
     from readiness.store.models import AuditEvent, City, Unit
     from readiness.store.stores import workspace_store
+
+    with ws.session() as session:
+        require_signed_in(session, actor)
 
     with ws.engine.connect() as conn:
         revision = current_revision(conn)

@@ -22,8 +22,8 @@ import yaml
 from sqlmodel import Session, col, select
 
 from readiness import evidence as ev
-from readiness.access import Actor
-from readiness.cities import find_city
+from readiness.access import Actor, Right
+from readiness.cities import city_for
 from readiness.dates import as_utc
 from readiness.errors import InvalidValueError
 from readiness.store.audit import record_event
@@ -59,6 +59,9 @@ def export_city(ws: Workspace, actor: Actor, city_name: str, target: Path, *,
     The SHA-256 of its ``evidence.yaml`` (the digest) goes into the audit log as a ``city.export``
     event by ``actor``, in the transaction that renames the zip into place: importing that zip
     here again keeps its statuses and history (see ``plan``).
+
+    Needs the right to read the city: the zip holds nothing a reader cannot see one record at a
+    time (records, files, history).
     """
     store = workspace_store(ws)
     with ws.session() as session:
@@ -85,7 +88,7 @@ def export_city(ws: Workspace, actor: Actor, city_name: str, target: Path, *,
 
 def _manifest(session: Session, city_name: str, actor: Actor) -> _Manifest:
     """The city, its units, records and history as ``evidence.yaml`` holds them."""
-    city = find_city(session, city_name)
+    city = city_for(session, actor, city_name, Right.READ)
     units = list(session.exec(select(Unit).where(Unit.city_id == city.id).order_by(col(Unit.id))))
     by_id = {u.id: u for u in units}
     rows = list(session.exec(select(Evidence).where(Evidence.city_id == city.id).order_by(col(Evidence.number))))

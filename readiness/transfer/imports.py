@@ -102,13 +102,63 @@ def import_evidence(ws: Workspace, actor: Actor, source: ImportSource, catalogue
 
     Reads and checks every row first (raising ProblemsError with every problem; see
     ``plan.plan_import`` for ``city``, ``encoding``, ``strict``, ``allow_duplicates`` and
-    ``renumber``), then, unless ``dry_run``, stores the files and writes every row in one
-    transaction (``write.run_import``). ``progress`` hears of the writing only (files, then
+    ``renumber``), then checks that ``actor`` may write all of it (``require_import``), then,
+    unless ``dry_run``, stores the files and writes every row in one transaction
+    (``write.run_import``). ``progress`` hears of the writing only (files, then
     records), so a front end may open its progress bar at the first call.
     """
+    from readiness.access import require_signed_in
+
+    with ws.session() as session:
+        require_signed_in(session, actor)
     plan = plan_import(ws, actor, source.path, catalogue, city=city, encoding=encoding, max_size=max_size,
                        today=today, trusted=source.trusted, strict=strict, allow_duplicates=allow_duplicates,
                        renumber=renumber)
+    require_import(ws, actor, plan)
     if dry_run:
         return ImportOutcome.of(plan)
     return ImportOutcome.of(plan, run_import(ws, actor, plan, max_size=max_size, progress=progress))
+
+
+def require_import(ws: Workspace, actor: Actor, plan: ImportPlan) -> None:
+    """Refuse the whole import unless ``actor`` may write every part of it (a dry run too, so that
+    it says what the real run would).
+
+    A new city needs the right to administer the workspace (it brings the city's history too);
+    new units, the right to manage the city; each record, the right to contribute in its unit
+    (a contributor imports their units' rows; a row of no unit is the coordinators'); a record
+    coming in verified or rejected (a restore of this workspace's export, a sample), the right to
+    review. A refusal names the rows.
+    """
+    from sqlmodel import select
+
+    from readiness.access import Right, Scope, may, require
+    from readiness.cities import find_city
+    from readiness.errors import PermissionDeniedError
+    from readiness.store.models import Unit
+    from readiness.text import fold
+    from readiness.transfer.plan import DECISIONS
+
+    name = plan.source.name
+    with ws.session() as session:
+        if plan.create_city is not None:
+            require(session, actor, Right.ADMINISTER, what=f"for {name} (it adds the city {plan.city_name})")
+            return
+        city = find_city(session, plan.city_name)
+        if plan.units:
+            require(session, actor, Right.MANAGE_CITY, Scope(city.id),
+                    what=f"in {city.name} ({name} adds units: {', '.join(u.name for u in plan.units)})")
+        units = {u.name_key: u.id for u in session.exec(select(Unit).where(Unit.city_id == city.id))}
+        refused = [item.record.where.line for item in plan.records
+                   if not may(session, actor, Right.CONTRIBUTE,
+                              Scope(city.id, units.get(fold(item.fields.get("unit") or ""))))]
+        if refused:  # (a person signed out was refused on entry)
+            at = ", ".join(str(line) for line in refused[:10]) + (f" and {len(refused) - 10} more"
+                                                                 if len(refused) > 10 else "")
+            raise PermissionDeniedError(
+                f"{actor.name} may not {Right.CONTRIBUTE.value} for {len(refused)} record(s) of {name} "
+                f"(row or line {at}): their units are not among those their roles cover in {city.name} "
+                "(a record of no unit is the coordinators'); nothing was imported", Right.CONTRIBUTE.value)
+        if any(item.fields.get("status") in DECISIONS for item in plan.records):
+            require(session, actor, Right.REVIEW, Scope(city.id),
+                    what=f"in {city.name} ({name} brings review decisions)")
