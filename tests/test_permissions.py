@@ -21,6 +21,7 @@ from readiness.access import Actor, Grant, Right, Role
 from readiness.errors import NotSignedInError, PermissionDeniedError
 from readiness.frameworks.loader import load_catalogue
 from readiness.store.models import Account, AuditEvent, City, Evidence, Unit
+from readiness.store.stores import store_kind
 
 README = Path(__file__).resolve().parent.parent / "README.md"
 ROLES = ("admin", "coordinator", "contributor", "reviewer", "viewer")
@@ -158,7 +159,7 @@ def world(ws, tmp_path, catalogue) -> World:
 
 Call = Callable[[World, Actor, Target, Any], Any]
 #: Use cases that act on the workspace, not on a city: run once, their target left aside.
-WORKSPACE_LEVEL = {"describe_workspace", "check_store", "add_city"}
+WORKSPACE_LEVEL = {"describe_workspace", "check_store", "move_files", "add_city"}
 #: Use cases that act on a city as a whole (no unit, no record): run in scope and on another city.
 CITY_LEVEL = {"list_cities", "show_city", "set_profile", "add_unit", "list_units", "audit_log", "mark_not_applicable",
               "unmark_not_applicable", "not_applicable_marks", "draft_document", "photo_checks", "export_city",
@@ -189,6 +190,8 @@ def _draft(w: World, a: Actor, t: Target, cat: Any) -> Any:
 CALLS: dict[str, Call] = {
     "describe_workspace": lambda w, a, t, cat: api.describe_workspace(w.ws, a),
     "check_store": lambda w, a, t, cat: api.check_store(w.ws, a),
+    "move_files": lambda w, a, t, cat: api.move_files(
+        w.ws, a, "database" if store_kind(w.ws) == "folder" else "folder"),
     "add_city": lambda w, a, t, cat: api.add_city(w.ws, a, f"Huế {w.n()}", "VN"),
     "list_cities": lambda w, a, t, cat: t.city in [c.name for c in api.list_cities(w.ws, a)],
     "show_city": lambda w, a, t, cat: api.show_city(w.ws, a, t.city),
