@@ -157,8 +157,8 @@ def plan_import(ws: Workspace, actor: Actor, source: Path, catalogue: Catalogue,
                 allow_duplicates: bool = False, renumber: bool = False) -> ImportPlan:
     """Read and check an import file completely; raise ProblemsError listing every problem.
 
-    ``actor`` is who imports: for the permission check that comes with accounts (the write
-    names them, see ``write.run_import``).
+    ``actor`` is who imports: the use case (``imports.import_evidence``) has checked their rights
+    before, and the write names them (see ``write.run_import``).
 
     ``trusted``: the caller vouches for the file's statuses and history (the bundled samples,
     which ship with the tool, see ``ImportSource``); otherwise only an export of this workspace
