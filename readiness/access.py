@@ -24,8 +24,8 @@ Roles (``Role``) and the rights each gives (``ROLE_RIGHTS``), with their scopes:
 * **reviewer** of a city: reads, verifies, rejects, comments.
 * **viewer** of a city (or of every city, with no scope): reads.
 
-Nobody verifies or rejects a record they created or last changed (``require_other_hands``, the
-four-eyes rule), once the workspace has accounts.
+Nobody verifies or rejects a record they created or changed since its last verification
+(``require_other_hands``, the four-eyes rule), once the workspace has accounts.
 
 A person with the database's own credentials bypasses all of this (they can change any row):
 such credentials belong to whoever runs the server, never to officials.
@@ -33,7 +33,7 @@ such credentials belong to whoever runs the server, never to officials.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from enum import Enum
 from typing import TYPE_CHECKING
@@ -231,16 +231,17 @@ def readable_cities(session: Session, actor: Actor) -> set[int] | None:
     return cities
 
 
-def require_other_hands(actor: Actor, created_by: str | None, updated_by: str | None, *, what: str) -> None:
-    """The four-eyes rule: nobody verifies or rejects a record they created or last changed.
+def require_other_hands(actor: Actor, created_by: str | None, changed_by: Collection[str], *, what: str) -> None:
+    """The four-eyes rule: nobody verifies or rejects a record they created, or changed since it
+    was last verified (``changed_by``: ``evidence.changed_since_review``).
 
     Applies to signed-in people only: a workspace without accounts has one person, who reviews
     their own work as before.
     """
     if not actor.signed_in:
         return
-    if actor.name in {created_by, updated_by}:
-        did = "created" if actor.name == created_by else "last changed"
+    if actor.name == created_by or actor.name in changed_by:
+        did = "created" if actor.name == created_by else "changed"
         raise PermissionDeniedError(
             f"{actor.name} may not review {what}: they {did} it, and a record is reviewed by "
-            "someone other than who made or last changed it (four eyes)", Right.REVIEW.value)
+            "someone other than who made or changed it (four eyes)", Right.REVIEW.value)

@@ -254,9 +254,11 @@ def check_password(password: str) -> str:
 
 @functools.cache
 def _hasher() -> PasswordHasher:
-    from argon2 import PasswordHasher
+    from argon2 import PasswordHasher, profiles
 
-    return PasswordHasher()  # argon2id with RFC 9106's low-memory parameters
+    # Fixed (argon2id, t=3, m=64 MiB, p=4), not the library's defaults, so that ``_DUMMY_HASH``
+    # keeps matching them whatever a future argon2-cffi chooses.
+    return PasswordHasher.from_parameters(profiles.RFC_9106_LOW_MEMORY)
 
 
 #: A hash of a random password nobody kept, with today's parameters: checked for an unknown name so
@@ -300,11 +302,17 @@ def _find(session: Session, name: str) -> Account:
 def _require_manage(session: Session, actor: Actor, grants: Iterable[Grant], name: str) -> None:
     """Refuse unless ``actor`` may manage accounts in the scope of every one of ``grants`` (the
     account's roles before and after the change): an admin anywhere, a coordinator in their city.
-    An account with no role at all is managed by admins only."""
+    An account with no role at all, or with a role that reviews (coordinator, reviewer), is managed
+    by admins only, so nobody can make a second account to get round the four-eyes rule."""
     found = list(dict.fromkeys(grants))
     if not found:
         access.require(session, actor, Right.MANAGE_ACCOUNTS, Scope(), what=f"account {name!r} (it has no role)")
     for grant in found:
+        if Right.REVIEW in access.ROLE_RIGHTS[grant.role]:
+            # Whoever may review is managed by admins only: a coordinator who could make a reviewer
+            # (or reset one's password) could verify their own records through that account.
+            access.require(session, actor, Right.ADMINISTER, Scope(),
+                           what=f"account {name!r} with the role {role_label(session, grant)} (it reviews)")
         access.require(session, actor, Right.MANAGE_ACCOUNTS, Scope(grant.city_id),
                        what=f"account {name!r} with the role {role_label(session, grant)}")
 
@@ -350,6 +358,8 @@ def add_account(ws: Workspace, actor: Actor, name: str, display_name: str | None
         check_password(password)
     with ws.session() as session:
         first = not access.workspace_has_accounts(session)
+        if not first:  # before a city or unit is looked up: a stranger learns no names
+            access.require_signed_in(session, actor)
         grants = list(dict.fromkeys(_grant_of(session, s) for s in specs))
         if not grants:
             raise InvalidValueError(f"account {name!r}: give at least one role ({ROLE_HELP})")
@@ -409,6 +419,7 @@ def set_account(ws: Workspace, actor: Actor, name: str, *, display_name: str | N
     new_language = _language(language) if language is not None else None
     give, take = [_spec(r) for r in grant], [_spec(r) for r in revoke]
     with ws.session() as session:
+        access.require_signed_in(session, actor)  # before the name is looked up
         account = _find(session, name)
         rows = _grants(session, account.id)
         held = {_as_grant(r): r for r in rows}
@@ -482,6 +493,7 @@ def set_password(ws: Workspace, actor: Actor, name: str | None, new_password: st
             if account is None:
                 raise NotSignedInError("your account is gone from this workspace; sign in again")
         else:
+            access.require_signed_in(session, actor)  # before the name is looked up
             account = _find(session, name)
         if actor.signed_in and actor.account_id == account.id:
             if current_password is None or account.password_hash is None or not _verify(

@@ -219,6 +219,16 @@ def check_status(value: Any) -> str:
     return status
 
 
+def refuse_decided_status(raw: Mapping[str, Any]) -> None:
+    """A record is made or edited as draft or submitted only: verified and rejected are review
+    decisions (``verify_records``, ``reject_record``), which check the reviewer's right and the
+    four-eyes rule and keep who decided. (An import of a trusted export keeps its statuses
+    through its own path, ``transfer.write``.)"""
+    if raw.get("status") is not None and check_status(raw["status"]) in ("verified", "rejected"):
+        raise InvalidValueError("status: a record becomes verified or rejected only by a review "
+                                "(`readiness evidence verify` or `reject`), so that who decided is kept")
+
+
 def check_url(value: Any) -> str | None:
     if value is None or str(value).strip() == "":
         return None
@@ -620,6 +630,7 @@ def add_evidence(ws: Workspace, actor: Actor, city_name: str, raw: Mapping[str, 
 
     The view's ``warnings`` name each link the record can never count for as it stands.
     """
+    refuse_decided_status(raw)
     fields, problems = check_fields(raw, required=True, today=today)
     values = []
     for value in indicators:
@@ -676,8 +687,24 @@ def record_for(session: Session, actor: Actor, code: str, right: Right) -> Evide
     row = find_evidence(session, code)
     require(session, actor, right, Scope(row.city_id, row.unit_id), what=row.code)
     if right is Right.REVIEW:
-        require_other_hands(actor, row.created_by, row.updated_by, what=row.code)
+        require_other_hands(actor, row.created_by, changed_since_review(session, row), what=row.code)
     return row
+
+
+def changed_since_review(session: Session, row: Evidence) -> set[str]:
+    """Everyone who changed the record since its last verification (or since it was made): its
+    ``updated_by`` and the actor of every audit event that changed more than its status. None of
+    them may review it, so a colleague's later small edit does not let the author verify."""
+    people = {row.updated_by} if row.updated_by else set()
+    events = session.exec(select(AuditEvent).where(AuditEvent.entity == "evidence", AuditEvent.entity_id == row.id)
+                          .order_by(col(AuditEvent.id)))
+    for event in events:
+        before, after = event.before or {}, event.after or {}
+        if after.get("status") == "verified" and before.get("status") != "verified":
+            people = {row.updated_by} if row.updated_by else set()  # a review: earlier hands were seen
+        elif not before or any(before.get(k) != after.get(k) for k in after if k not in _REVIEW_FIELDS):
+            people.add(event.actor)
+    return people
 
 
 def check_rationale(text: str | None) -> str | None:
@@ -864,9 +891,7 @@ def edit_evidence(ws: Workspace, actor: Actor, code: str, raw: Mapping[str, Any]
     The status moves between draft and submitted here; verified and rejected go through
     ``verify_records`` and ``reject_record`` so that who decided, when and why is kept.
     """
-    raw = dict(raw)
-    if raw.get("status") is not None and check_status(raw["status"]) in ("verified", "rejected"):
-        raise InvalidValueError("status: use `readiness evidence verify` or `reject` so that who decided is kept")
+    refuse_decided_status(raw)
     fields, problems = check_fields(raw, required=False, today=today)
     raise_problems(problems)
     if not fields:

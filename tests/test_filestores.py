@@ -42,7 +42,7 @@ def _env(settings: Settings) -> dict[str, str]:
 
 def _use(run, kind: str) -> None:
     """Put the (empty) workspace on the ``kind`` store."""
-    result = run("files", "move", "--to", kind)
+    result = run("files", "move", "--to", kind, *(["--only-this-machine"] if kind == "folder" else []))
     assert result.exit_code == 0, result.stderr
     info = json.loads(run("workspace", "--format", "json").stdout)
     assert info["file store"].startswith(kind)
@@ -213,7 +213,7 @@ def _actor():
 # Moving a store
 
 
-def test_files_move_copies_checks_and_switches_once(run, city, tmp_path: Path) -> None:
+def test_files_move_copies_checks_and_switches_once(run, city, settings, tmp_path: Path) -> None:
     """folder -> database -> folder: every file checked by hash, one audit event per switch, nothing lost."""
     _use(run, "folder")
     for i in range(3):
@@ -229,7 +229,13 @@ def test_files_move_copies_checks_and_switches_once(run, city, tmp_path: Path) -
     assert report["findings"] == []
     again = json.loads(run("files", "move", "--to", "database", "--format", "json").stdout)
     assert again["already"] and not again["switched"] and again["copied"] == 0
-    back = run("files", "move", "--to", "folder")
+    shared = run("files", "move", "--to", "folder")  # PostgreSQL: the other machines would lose the files
+    if settings.is_sqlite:
+        back = shared
+    else:
+        assert shared.exit_code == 1 and "--only-this-machine" in shared.stderr, shared.stderr
+        assert _verify(run)["store"].startswith("database")
+        back = run("files", "move", "--to", "folder", "--only-this-machine")
     assert back.exit_code == 0 and "3 copied" in back.stderr
     assert _verify(run)["objects"] == 3
     events = json.loads(run("log", "--format", "json").stdout)
@@ -471,6 +477,6 @@ def test_only_an_admin_moves_the_files(ws, monkeypatch) -> None:
     minh = actor_for_session(ws, sign_in(ws, "minh", "correct horse battery").token)
     other = "database" if store_kind(ws) == "folder" else "folder"
     with pytest.raises(PermissionDeniedError, match="minh may not administer the workspace on the file store"):
-        move_files(ws, minh, other)
+        move_files(ws, minh, other, only_this_machine=True)
     assert store_kind(ws) != other
-    assert move_files(ws, lan, other).switched and store_kind(ws) == other
+    assert move_files(ws, lan, other, only_this_machine=True).switched and store_kind(ws) == other

@@ -191,7 +191,7 @@ CALLS: dict[str, Call] = {
     "describe_workspace": lambda w, a, t, cat: api.describe_workspace(w.ws, a),
     "check_store": lambda w, a, t, cat: api.check_store(w.ws, a),
     "move_files": lambda w, a, t, cat: api.move_files(
-        w.ws, a, "database" if store_kind(w.ws) == "folder" else "folder"),
+        w.ws, a, "database" if store_kind(w.ws) == "folder" else "folder", only_this_machine=True),
     "add_city": lambda w, a, t, cat: api.add_city(w.ws, a, f"Huế {w.n()}", "VN"),
     "list_cities": lambda w, a, t, cat: t.city in [c.name for c in api.list_cities(w.ws, a)],
     "show_city": lambda w, a, t, cat: api.show_city(w.ws, a, t.city),
@@ -317,11 +317,42 @@ def test_whoever_last_changed_a_record_may_not_verify_it(world, catalogue, chang
      "detach": lambda: api.detach_file(world.ws, coordinator, code, "bien-ban.txt")}[change]()
     assert _updated_by(world.ws, code) == "Hoa"
     before = state()
-    with pytest.raises(PermissionDeniedError, match="they last changed it"):
+    with pytest.raises(PermissionDeniedError, match="they changed it"):
         api.verify_records(world.ws, coordinator, [code])
     assert state() == before
     assert api.verify_records(world.ws, reviewer, [code])[0].row.status == "verified"
     assert _updated_by(world.ws, code) == "Hoa"  # a review decision changes no one's last change
+
+
+@pytest.mark.parametrize("status", ["verified", "rejected", "Đã xác minh"])
+def test_nobody_adds_a_record_already_reviewed(world, catalogue, state, status):
+    """A review decision is made by a review (the right to review, four eyes), never by adding a
+    record with that status: a contributor's record arrives as draft or submitted only."""
+    from readiness.errors import InvalidValueError
+
+    contributor = world.actors["contributor"]
+    before = state()
+    with pytest.raises(InvalidValueError, match="only by a review"):
+        api.add_evidence(world.ws, contributor, HN, {"kind": "report", "title": "Báo cáo", "status": status,
+                                                     "unit": world.targets["in scope"].unit}, catalogue)
+    assert state() == before
+
+
+def test_a_colleagues_later_edit_does_not_let_the_author_verify(world, catalogue):
+    """The coordinator rewrites the title, then a contributor adds a tag (now the last changer):
+    the coordinator changed it since it was last verified and still may not verify it; once another
+    reviewer has verified it, a new change by someone else leaves the coordinator free to review."""
+    coordinator, reviewer = world.actors["coordinator"], world.actors["reviewer"]
+    contributor = world.actors["contributor"]
+    code = world.targets["in scope"].code
+    api.edit_evidence(world.ws, coordinator, code, {"title": "Kế hoạch đã sửa"})
+    api.edit_evidence(world.ws, contributor, code, {"tags": ["case-study"]})
+    assert _updated_by(world.ws, code) == contributor.name
+    with pytest.raises(PermissionDeniedError, match="they changed it"):
+        api.verify_records(world.ws, coordinator, [code])
+    assert api.verify_records(world.ws, reviewer, [code])[0].row.status == "verified"
+    api.edit_evidence(world.ws, contributor, code, {"organiser": "Phường Kim Mã"})
+    assert api.verify_records(world.ws, coordinator, [code])[0].row.status == "verified"
 
 
 def test_a_status_change_does_not_make_its_author_the_last_changer(world, catalogue):
@@ -342,7 +373,7 @@ def test_verifying_several_records_refuses_all_when_one_is_refused(world, catalo
     mine, other = world.targets["in scope"].code, world.targets["other unit"].code
     api.edit_evidence(world.ws, both, other, {"organiser": "Phường Hàng Trống"})
     before = state()
-    with pytest.raises(PermissionDeniedError, match=f"{other}: they last changed it"):
+    with pytest.raises(PermissionDeniedError, match=f"{other}: they changed it"):
         api.verify_records(world.ws, both, [mine, other])
     assert state() == before
     assert [v.row.status for v in api.verify_records(world.ws, both, [mine])] == ["verified"]
@@ -358,7 +389,7 @@ def test_an_imported_record_was_last_changed_by_its_importer(world, catalogue):
     outcome = api.import_evidence(world.ws, coordinator, api.ImportSource(yaml_file), catalogue)
     code = outcome.added[0]
     assert _updated_by(world.ws, code) == "Hoa"
-    with pytest.raises(PermissionDeniedError, match="they last changed it"):
+    with pytest.raises(PermissionDeniedError, match="they changed it"):
         api.verify_records(world.ws, coordinator, [code])
 
 

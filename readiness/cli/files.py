@@ -22,9 +22,12 @@ def files() -> None:
 @click.option("--to", "to", required=True, type=click.Choice(["database", "folder"]),
               help="The store to move the files to.")
 @click.option("--keep-source", is_flag=True, help="Leave the old store's copies in place after the switch.")
+@click.option("--only-this-machine", is_flag=True,
+              help="With --to folder on a PostgreSQL workspace: no other machine or server uses it, so "
+                   "its files may leave the database for this machine's folder.")
 @workspace_options
 @text_format_option
-def move_command(to: str, keep_source: bool, settings: Settings, fmt: str) -> None:
+def move_command(to: str, keep_source: bool, only_this_machine: bool, settings: Settings, fmt: str) -> None:
     """Move the attached files to the database store or the folder store.
 
     Each file is copied, read back and checked against its SHA-256; only when every attached
@@ -41,7 +44,8 @@ def move_command(to: str, keep_source: bool, settings: Settings, fmt: str) -> No
     from readiness.store.files import human_size
 
     with open_workspace(settings) as ws, output.steps() as step:
-        result = move_files(ws, actor_of(settings), to, keep_source=keep_source, progress=step)
+        result = move_files(ws, actor_of(settings, ws), to, keep_source=keep_source,
+                            only_this_machine=only_this_machine, progress=step)
     if fmt == "json":
         output.emit_json(result.as_json())
         return

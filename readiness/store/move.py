@@ -72,14 +72,21 @@ class MoveResult:
 
 
 def move_files(ws: Workspace, actor: Actor, to: str, *, keep_source: bool = False,
-               progress: Progress | None = None) -> MoveResult:
+               only_this_machine: bool = False, progress: Progress | None = None) -> MoveResult:
     """Move the workspace's files to the ``to`` store (``folder`` or ``database``); resumable.
 
     ``actor`` needs the right to administer the workspace, and is recorded in the ``files.move``
-    audit event.
+    audit event. A PostgreSQL workspace is shared: its files go to this machine's folder only
+    when ``only_this_machine`` says no other machine or server uses it (the others would find
+    every file missing).
     """
     if to not in KINDS:
         raise InvalidValueError(f"files move --to {to!r}: give one of {', '.join(KINDS)}")
+    if to == "folder" and not ws.settings.is_sqlite and not only_this_machine:
+        raise InvalidValueError(
+            "files move --to folder: this workspace's database is PostgreSQL, which other machines and "
+            "servers may reach; its files moved to this machine's folder would be missing on every "
+            "other one. If this machine is the only one that uses it, say so with --only-this-machine")
     with ws.session() as session:
         require(session, actor, Right.ADMINISTER, what="the file store")
     target_kind: StoreKind = to
