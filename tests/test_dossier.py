@@ -644,3 +644,14 @@ def test_the_gaps_table_keeps_its_columns_and_its_rows_together(hanoi_pdf) -> No
     id_x, action_x = min(ids), min(actions)
     assert all(x == id_x for x in ids)  # every id starts at the criterion column, none runs into the next
     assert id_x - number_x < (action_x - number_x) / 6  # the # column is a sliver of the table
+
+
+def test_a_long_vietnamese_draft_is_counted_for_information_only(hanoi_ws, tmp_path: Path) -> None:
+    """The 200-word limit is the form's (English here): a Vietnamese draft over it is not marked over the limit."""
+    draft = " ".join(["học tập suốt đời"] * 60)  # 240 words
+    result = hanoi_ws("city", "set", "Hanoi", "motivation", "--lang", "vi", draft)
+    assert result.exit_code == 0, result.stderr
+    path, _ = _dossier(hanoi_ws, tmp_path, "--lang", "vi")
+    text = " ".join(" ".join(_texts(PdfReader(str(path)))).split())
+    assert "240 từ, để tham khảo: giới hạn 200 từ áp dụng cho bản en" in text
+    assert "vượt giới hạn" not in text

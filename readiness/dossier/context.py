@@ -504,15 +504,21 @@ def _records(views: Sequence[EvidenceView], lang: str) -> list[RecordEntry]:
 
 def _texts(prof: Mapping[str, Any], lang: str) -> list[dict[str, Any]]:
     """The form's two texts (motivation, implementation), with their word counts against the 200 allowed."""
+    from readiness.scoring.engine import communication_language
     from readiness.text import word_count
 
+    # The form's limit applies to the version in its language (en or fr) only; another version
+    # shown here (a Vietnamese draft) has its count given for information (``limit_lang``).
+    form_lang = communication_language(prof)
     texts = []
     for name in ("motivation", "implementation"):
         stored = prof.get(name) or {}
         text, other = pick_text(stored, lang)
         words = word_count(text) if text else 0
+        limited = (other or lang) == form_lang
         texts.append({"field": name, "label": _field_label(name, lang), "text": _nfc(text), "lang": other,
-                      "words": words, "max": 200, "over": words > 200,
+                      "words": words, "max": 200, "over": limited and words > 200,
+                      "limit_lang": None if limited or not text else form_lang,
                       "versions": {code: word_count(t) for code, t in sorted(stored.items())}})
     return texts
 
