@@ -362,8 +362,8 @@ FORM_PROFILE = [
     ("mayor_title", "Chairman of the Hanoi People's Committee"), ("contact_salutation", "Ms"),
     ("contact_name", "Nguyễn Thị Lan"), ("contact_position", "Deputy Director"),
     ("contact_organisation", "Hanoi Department of Education and Training"),
-    ("contact_address", "23 Quang Trung, Hoàn Kiếm, Hà Nội"), ("contact_telephone", "+84 24 3825 3536"),
-    ("contact_email", "lan@hanoi.edu.vn"), ("language", "en"),
+    ("contact_address", "23 Quang Trung, Hoàn Kiếm, Hà Nội"), ("contact_postcode", "100000"),
+    ("contact_telephone", "+84 24 3825 3536"), ("contact_email", "lan@hanoi.edu.vn"), ("language", "en"),
     ("motivation", "Hanoi wants every resident to keep learning throughout life."),
     ("implementation", "Plan 11/KH-UBND sets the work; see https://hanoi.gov.vn/plan-11 for the report."),
 ]
@@ -412,11 +412,15 @@ def test_application_refuses_with_one_line_per_missing_item(hanoi_ws, settings, 
     assert result.exit_code == 1 and not out.exists()
     lines = [ln for ln in result.stderr.strip().splitlines() if ln.startswith("error:")]
     holes = [ln for ln in lines if ln.startswith("error:   ")]
-    assert "lacks 13 item(s) the form requires" in lines[0] and "--draft" in lines[0]
-    assert len(holes) == 13 and len(lines) == 14 and lines[-1] == result.stderr.strip().splitlines()[-1]
+    # 13 items of the sample's empty profile, and the 5 contact details the form asks for since they
+    # became required (mayor's and contact's salutations, the contact's postal address, postcode and telephone).
+    assert "lacks 18 item(s) the form requires" in lines[0] and "--draft" in lines[0]
+    assert len(holes) == 18 and len(lines) == 19 and lines[-1] == result.stderr.strip().splitlines()[-1]
     assert any("Mayor's name: mayor_name is not set" in ln for ln in holes)
     assert any(ln.startswith("error:   GDP per capita, city:") for ln in holes)
     assert not any(ln.startswith("error:   Population:") for ln in holes)  # the sample's profile has it
+    assert any("contact_postcode is not set" in ln for ln in holes)
+    assert not any("contact_organisation" in ln for ln in holes)  # optional: only if other than the municipality
     assert workspace_state(settings) == before
     # Filled in, one item left: that one alone is named.
     _fill_form(hanoi_ws)
@@ -430,7 +434,7 @@ def test_a_draft_application_marks_each_hole(hanoi_ws, tmp_path: Path) -> None:
     """--draft writes the incomplete form with every hole marked and a banner counting them."""
     path, _ = _dossier(hanoi_ws, tmp_path, "--kind", "application", "--draft", name="draft.pdf")
     text = " ".join(" ".join(_texts(PdfReader(str(path)))).split())
-    assert "Draft: 13 item(s) the form requires are still to be completed" in text
+    assert "Draft: 18 item(s) the form requires are still to be completed" in text
     assert "Full name [to be completed: Mayor's name is not set in the city profile: fill it in]" in text
     assert not COMMAND.search(text)
 
