@@ -515,6 +515,19 @@ DOSSIER: dict[str, dict[str, str]] = {
     "n_more": {"en": "{n} more", "vi": "{n} minh chứng khác", "fr": "{n} autres"},
     "and_more": {"en": "… and {n} more records count here; the register lists them all.",
                  "vi": "… và {n} minh chứng khác được tính ở đây; danh mục minh chứng liệt kê đầy đủ."},
+    "photo_taken": {"en": "photo taken {taken}", "vi": "ảnh chụp {taken}", "fr": "photo prise le {taken}"},
+    "photo_far_before": {
+        "en": "Photo {name} was taken on {taken}, {days} days before the record's dates ({dates}; more than "
+              "{far} days apart): check that it shows this activity.",
+        "vi": "Ảnh {name} được chụp {taken}, trước thời gian của minh chứng ({dates}) {days} ngày (cách quá "
+              "{far} ngày): kiểm tra ảnh có đúng là của hoạt động này không.",
+    },
+    "photo_far_after": {
+        "en": "Photo {name} was taken on {taken}, {days} days after the record's dates ({dates}; more than "
+              "{far} days apart): check that it shows this activity.",
+        "vi": "Ảnh {name} được chụp {taken}, sau thời gian của minh chứng ({dates}) {days} ngày (cách quá "
+              "{far} ngày): kiểm tra ảnh có đúng là của hoạt động này không.",
+    },
     "embedded_as": {"en": "embedded as “{name}”", "vi": "đính kèm với tên “{name}”", "fr": "joint sous « {name} »"},
     "more_problems": {"en": "… and {n} more records in the same cases",
                       "vi": "… và {n} minh chứng khác trong các trường hợp tương tự"},

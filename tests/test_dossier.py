@@ -659,3 +659,45 @@ def test_a_long_vietnamese_draft_is_counted_for_information_only(hanoi_ws, tmp_p
     text = " ".join(" ".join(_texts(PdfReader(str(path)))).split())
     assert "240 từ, để tham khảo: giới hạn 200 từ áp dụng cho bản en" in text
     assert "vượt giới hạn" not in text
+
+
+def _photo(taken: str) -> bytes:
+    """A small JPEG whose EXIF DateTimeOriginal says ``taken`` ("2024:03:02 10:00:00")."""
+    from PIL import Image
+
+    image = Image.new("RGB", (16, 16), "white")
+    exif = Image.Exif()
+    exif.get_ifd(0x8769)[0x9003] = taken
+    out = io.BytesIO()
+    image.save(out, "JPEG", exif=exif)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("lang, taken, flag", [
+    ("en", "photo taken 2 March 2024",
+     "Photo cu.jpg was taken on 2 March 2024, 578 days before the record's dates (1 October 2025 – 7 October 2025; "
+     "more than 30 days apart): check that it shows this activity."),
+    ("vi", "ảnh chụp ngày 2 tháng 3 năm 2024",
+     "Ảnh cu.jpg được chụp ngày 2 tháng 3 năm 2024, trước thời gian của minh chứng"),
+])
+def test_the_register_dates_each_photo_and_flags_a_far_one(hanoi_ws, tmp_path: Path, lang: str, taken: str,
+                                                           flag: str) -> None:
+    """Beside each photo, the day it was taken; a line flags one taken far from its record's dates. The
+    application, which carries no internal warning, says neither."""
+    (tmp_path / "khai-mac.jpg").write_bytes(_photo("2025:10:01 08:00:00"))
+    (tmp_path / "cu.jpg").write_bytes(_photo("2024:03:02 10:00:00"))
+    added = hanoi_ws("evidence", "add", "--city", "Hanoi", "--kind", "event", "--title", "Khai mạc Tuần lễ 2025",
+                     "--start", "01/10/2025", "--end", "07/10/2025", "--link", "kflc:2.6.1",
+                     "--file", str(tmp_path / "khai-mac.jpg"), "--file", str(tmp_path / "cu.jpg"))
+    assert added.exit_code == 0, added.stderr
+    path, _ = _dossier(hanoi_ws, tmp_path, "--lang", lang)
+    text = " ".join(" ".join(_texts(PdfReader(str(path)))).split())
+    assert taken in text and flag in text
+    assert text.count("Photo khai-mac.jpg") + text.count("Ảnh khai-mac.jpg") == 0  # taken on the day: no flag
+    if lang == "en":
+        assert "photo taken 1 October 2025" in text
+        code = added.stdout.strip()
+        assert hanoi_ws("evidence", "verify", code).exit_code == 0
+        app, _ = _dossier(hanoi_ws, tmp_path, "--kind", "application", "--draft", name="app.pdf")
+        app_text = " ".join(" ".join(_texts(PdfReader(str(app)))).split())
+        assert code in app_text and "photo taken" not in app_text and "578 days" not in app_text
