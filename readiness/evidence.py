@@ -885,16 +885,25 @@ def show_evidence(ws: Workspace, actor: Actor, code: str) -> ShownEvidence:
 
 
 def edit_evidence(ws: Workspace, actor: Actor, code: str, raw: Mapping[str, Any], *,
-                  today: dt.date | None = None) -> EvidenceView:
+                  today: dt.date | None = None, add_tags: Sequence[str] = (),
+                  remove_tags: Sequence[str] = ()) -> EvidenceView:
     """Change fields of a record. Bilingual texts merge by language: setting ``title.en`` keeps ``vi``.
 
-    The status moves between draft and submitted here; verified and rejected go through
-    ``verify_records`` and ``reject_record`` so that who decided, when and why is kept.
+    ``raw["tags"]`` replaces the tags; ``add_tags`` and ``remove_tags`` change only those named
+    (``case-study`` marks a record for the progress report's case studies), a tag to remove being
+    matched regardless of case and accents. The status moves between draft and submitted here;
+    verified and rejected go through ``verify_records`` and ``reject_record`` so that who decided,
+    when and why is kept.
     """
     refuse_decided_status(raw)
     fields, problems = check_fields(raw, required=False, today=today)
     raise_problems(problems)
-    if not fields:
+    adding, removing = check_tags(list(add_tags)), check_tags(list(remove_tags))
+    if (adding or removing) and "tags" in fields:
+        raise InvalidValueError("tags: --tag replaces all tags; give it alone, or use --add-tag and --remove-tag")
+    if both := {fold(t) for t in adding} & {fold(t) for t in removing}:
+        raise InvalidValueError(f"tags: {sorted(both)[0]!r} is both added and removed; give it once")
+    if not fields and not adding and not removing:
         raise InvalidValueError("nothing to change: give at least one field option (see --help)")
     with _changing(ws, actor, code, "evidence.edit", Right.CONTRIBUTE) as (session, row, city):
         if "unit" in fields:
@@ -902,6 +911,8 @@ def edit_evidence(ws: Workspace, actor: Actor, code: str, raw: Mapping[str, Any]
             if moved_to != row.unit_id:  # a move needs the right in the unit it goes to as well
                 require(session, actor, Right.CONTRIBUTE, Scope(city.id, moved_to),
                         what=f"to {fields['unit'] or 'no unit'} (moving {row.code})")
+        if adding or removing:
+            fields["tags"] = _changed_tags(row.code, list(row.tags), adding, removing)
         for name in TEXT_FIELDS:
             if name in fields:
                 merged = {**getattr(row, name), **fields[name]} if fields[name] else {}
@@ -913,6 +924,19 @@ def edit_evidence(ws: Workspace, actor: Actor, code: str, raw: Mapping[str, Any]
         _apply(session, row, city, fields)
         session.add(row)
     return get_evidence(ws, actor, code)
+
+
+def _changed_tags(code: str, tags: list[str], adding: list[str], removing: list[str]) -> list[str]:
+    """``tags`` less ``removing`` (each must be there) plus ``adding`` (kept once), compared by ``fold``."""
+    held = {fold(t) for t in tags}
+    absent = [t for t in removing if fold(t) not in held]
+    if absent:
+        has = ", ".join(tags) if tags else "none"
+        raise InvalidValueError(f"tags: {code} has no tag {absent[0]!r} to remove (its tags: {has})")
+    gone = {fold(t) for t in removing}
+    kept = [t for t in tags if fold(t) not in gone]
+    kept += [t for t in adding if fold(t) not in {fold(k) for k in kept}]
+    return check_tags(kept)
 
 
 def link_evidence(ws: Workspace, actor: Actor, code: str, refs: Sequence[str], rationale: str | None,

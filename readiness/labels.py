@@ -181,6 +181,9 @@ LABELS: dict[str, dict[str, str]] = {
                    "fr": "aucune pièce n'y est liée, directement ou par correspondance"},
     "x.todo": {"en": "to do", "vi": "cần làm", "fr": "à faire"},
     "x.no_value": {"en": "no value", "vi": "chưa có giá trị", "fr": "pas de valeur"},
+    "x.words": {"en": "words: {counts} (the limit applies to {language} only)",
+                "vi": "số từ: {counts} (giới hạn chỉ áp dụng cho bản {language})",
+                "fr": "mots : {counts} (la limite ne s'applique qu'à la version {language})"},
     "x.year_unknown": {"en": "year unknown", "vi": "chưa rõ năm", "fr": "année inconnue"},
     "x.target_reached": {"en": "target reached", "vi": "đạt mục tiêu", "fr": "cible atteinte"},
     "x.target_missed": {"en": "target {target} not reached", "vi": "chưa đạt mục tiêu {target}",
@@ -474,6 +477,8 @@ DOSSIER: dict[str, dict[str, str]] = {
     "not_set": {"en": "not set", "vi": "chưa nhập"},
     "words": {"en": "{n} words of {max} allowed", "vi": "{n} từ / tối đa {max} từ"},
     "over_limit": {"en": "over the limit", "vi": "vượt giới hạn"},
+    "words_info": {"en": "{n} words, for information: the limit of {max} applies to the {language} version",
+                   "vi": "{n} từ, để tham khảo: giới hạn {max} từ áp dụng cho bản {language}"},
     "challenges": {"en": "Challenges (rated 1 to 5)", "vi": "Các thách thức (chấm từ 1 đến 5)"},
     "pledge_state": {"en": "The mayor's pledge and the National Commission's endorsement",
                      "vi": "Cam kết của Chủ tịch UBND và xác nhận của Ủy ban Quốc gia UNESCO"},
@@ -510,6 +515,19 @@ DOSSIER: dict[str, dict[str, str]] = {
     "n_more": {"en": "{n} more", "vi": "{n} minh chứng khác", "fr": "{n} autres"},
     "and_more": {"en": "… and {n} more records count here; the register lists them all.",
                  "vi": "… và {n} minh chứng khác được tính ở đây; danh mục minh chứng liệt kê đầy đủ."},
+    "photo_taken": {"en": "photo taken {taken}", "vi": "ảnh chụp {taken}", "fr": "photo prise le {taken}"},
+    "photo_far_before": {
+        "en": "Photo {name} was taken on {taken}, {days} days before the record's dates ({dates}; more than "
+              "{far} days apart): check that it shows this activity.",
+        "vi": "Ảnh {name} được chụp {taken}, trước thời gian của minh chứng ({dates}) {days} ngày (cách quá "
+              "{far} ngày): kiểm tra ảnh có đúng là của hoạt động này không.",
+    },
+    "photo_far_after": {
+        "en": "Photo {name} was taken on {taken}, {days} days after the record's dates ({dates}; more than "
+              "{far} days apart): check that it shows this activity.",
+        "vi": "Ảnh {name} được chụp {taken}, sau thời gian của minh chứng ({dates}) {days} ngày (cách quá "
+              "{far} ngày): kiểm tra ảnh có đúng là của hoạt động này không.",
+    },
     "embedded_as": {"en": "embedded as “{name}”", "vi": "đính kèm với tên “{name}”", "fr": "joint sous « {name} »"},
     "more_problems": {"en": "… and {n} more records in the same cases",
                       "vi": "… và {n} minh chứng khác trong các trường hợp tương tự"},

@@ -362,8 +362,8 @@ FORM_PROFILE = [
     ("mayor_title", "Chairman of the Hanoi People's Committee"), ("contact_salutation", "Ms"),
     ("contact_name", "Nguyễn Thị Lan"), ("contact_position", "Deputy Director"),
     ("contact_organisation", "Hanoi Department of Education and Training"),
-    ("contact_address", "23 Quang Trung, Hoàn Kiếm, Hà Nội"), ("contact_telephone", "+84 24 3825 3536"),
-    ("contact_email", "lan@hanoi.edu.vn"), ("language", "en"),
+    ("contact_address", "23 Quang Trung, Hoàn Kiếm, Hà Nội"), ("contact_postcode", "100000"),
+    ("contact_telephone", "+84 24 3825 3536"), ("contact_email", "lan@hanoi.edu.vn"), ("language", "en"),
     ("motivation", "Hanoi wants every resident to keep learning throughout life."),
     ("implementation", "Plan 11/KH-UBND sets the work; see https://hanoi.gov.vn/plan-11 for the report."),
 ]
@@ -412,11 +412,15 @@ def test_application_refuses_with_one_line_per_missing_item(hanoi_ws, settings, 
     assert result.exit_code == 1 and not out.exists()
     lines = [ln for ln in result.stderr.strip().splitlines() if ln.startswith("error:")]
     holes = [ln for ln in lines if ln.startswith("error:   ")]
-    assert "lacks 13 item(s) the form requires" in lines[0] and "--draft" in lines[0]
-    assert len(holes) == 13 and len(lines) == 14 and lines[-1] == result.stderr.strip().splitlines()[-1]
+    # 13 items of the sample's empty profile, and the 5 contact details the form asks for since they
+    # became required (mayor's and contact's salutations, the contact's postal address, postcode and telephone).
+    assert "lacks 18 item(s) the form requires" in lines[0] and "--draft" in lines[0]
+    assert len(holes) == 18 and len(lines) == 19 and lines[-1] == result.stderr.strip().splitlines()[-1]
     assert any("Mayor's name: mayor_name is not set" in ln for ln in holes)
     assert any(ln.startswith("error:   GDP per capita, city:") for ln in holes)
     assert not any(ln.startswith("error:   Population:") for ln in holes)  # the sample's profile has it
+    assert any("contact_postcode is not set" in ln for ln in holes)
+    assert not any("contact_organisation" in ln for ln in holes)  # optional: only if other than the municipality
     assert workspace_state(settings) == before
     # Filled in, one item left: that one alone is named.
     _fill_form(hanoi_ws)
@@ -430,7 +434,7 @@ def test_a_draft_application_marks_each_hole(hanoi_ws, tmp_path: Path) -> None:
     """--draft writes the incomplete form with every hole marked and a banner counting them."""
     path, _ = _dossier(hanoi_ws, tmp_path, "--kind", "application", "--draft", name="draft.pdf")
     text = " ".join(" ".join(_texts(PdfReader(str(path)))).split())
-    assert "Draft: 13 item(s) the form requires are still to be completed" in text
+    assert "Draft: 18 item(s) the form requires are still to be completed" in text
     assert "Full name [to be completed: Mayor's name is not set in the city profile: fill it in]" in text
     assert not COMMAND.search(text)
 
@@ -644,3 +648,56 @@ def test_the_gaps_table_keeps_its_columns_and_its_rows_together(hanoi_pdf) -> No
     id_x, action_x = min(ids), min(actions)
     assert all(x == id_x for x in ids)  # every id starts at the criterion column, none runs into the next
     assert id_x - number_x < (action_x - number_x) / 6  # the # column is a sliver of the table
+
+
+def test_a_long_vietnamese_draft_is_counted_for_information_only(hanoi_ws, tmp_path: Path) -> None:
+    """The 200-word limit is the form's (English here): a Vietnamese draft over it is not marked over the limit."""
+    draft = " ".join(["học tập suốt đời"] * 60)  # 240 words
+    result = hanoi_ws("city", "set", "Hanoi", "motivation", "--lang", "vi", draft)
+    assert result.exit_code == 0, result.stderr
+    path, _ = _dossier(hanoi_ws, tmp_path, "--lang", "vi")
+    text = " ".join(" ".join(_texts(PdfReader(str(path)))).split())
+    assert "240 từ, để tham khảo: giới hạn 200 từ áp dụng cho bản en" in text
+    assert "vượt giới hạn" not in text
+
+
+def _photo(taken: str) -> bytes:
+    """A small JPEG whose EXIF DateTimeOriginal says ``taken`` ("2024:03:02 10:00:00")."""
+    from PIL import Image
+
+    image = Image.new("RGB", (16, 16), "white")
+    exif = Image.Exif()
+    exif.get_ifd(0x8769)[0x9003] = taken
+    out = io.BytesIO()
+    image.save(out, "JPEG", exif=exif)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("lang, taken, flag", [
+    ("en", "photo taken 2 March 2024",
+     "Photo cu.jpg was taken on 2 March 2024, 578 days before the record's dates (1 October 2025 – 7 October 2025; "
+     "more than 30 days apart): check that it shows this activity."),
+    ("vi", "ảnh chụp ngày 2 tháng 3 năm 2024",
+     "Ảnh cu.jpg được chụp ngày 2 tháng 3 năm 2024, trước thời gian của minh chứng"),
+])
+def test_the_register_dates_each_photo_and_flags_a_far_one(hanoi_ws, tmp_path: Path, lang: str, taken: str,
+                                                           flag: str) -> None:
+    """Beside each photo, the day it was taken; a line flags one taken far from its record's dates. The
+    application, which carries no internal warning, says neither."""
+    (tmp_path / "khai-mac.jpg").write_bytes(_photo("2025:10:01 08:00:00"))
+    (tmp_path / "cu.jpg").write_bytes(_photo("2024:03:02 10:00:00"))
+    added = hanoi_ws("evidence", "add", "--city", "Hanoi", "--kind", "event", "--title", "Khai mạc Tuần lễ 2025",
+                     "--start", "01/10/2025", "--end", "07/10/2025", "--link", "kflc:2.6.1",
+                     "--file", str(tmp_path / "khai-mac.jpg"), "--file", str(tmp_path / "cu.jpg"))
+    assert added.exit_code == 0, added.stderr
+    path, _ = _dossier(hanoi_ws, tmp_path, "--lang", lang)
+    text = " ".join(" ".join(_texts(PdfReader(str(path)))).split())
+    assert taken in text and flag in text
+    assert text.count("Photo khai-mac.jpg") + text.count("Ảnh khai-mac.jpg") == 0  # taken on the day: no flag
+    if lang == "en":
+        assert "photo taken 1 October 2025" in text
+        code = added.stdout.strip()
+        assert hanoi_ws("evidence", "verify", code).exit_code == 0
+        app, _ = _dossier(hanoi_ws, tmp_path, "--kind", "application", "--draft", name="app.pdf")
+        app_text = " ".join(" ".join(_texts(PdfReader(str(app)))).split())
+        assert code in app_text and "photo taken" not in app_text and "578 days" not in app_text

@@ -150,6 +150,36 @@ def test_edit_merges_languages_and_checks_dates(city) -> None:
     assert nothing.exit_code == 1 and "nothing to change" in nothing.stderr
 
 
+def test_add_tag_and_remove_tag_keep_the_other_tags(city, state) -> None:
+    """--add-tag case-study keeps the record's tags and its verification; --remove-tag takes one back."""
+    code = add(city, "--kind", "event", "--title", "Tuần lễ", "--tag", "sample", "--tag", "Hội thảo")
+    assert city("evidence", "verify", code).exit_code == 0
+
+    def tags() -> list[str]:
+        data = json.loads(city("evidence", "show", code, "--format", "json").stdout)
+        assert data["status"] == "verified"  # tags are bookkeeping: the record stays verified
+        return data["tags"]
+
+    done = city("evidence", "edit", code, "--add-tag", "case-study", "--add-tag", "sample")
+    assert done.exit_code == 0, done.stderr
+    assert tags() == ["sample", "Hội thảo", "case-study"]  # a tag it has is kept once
+    assert code in listed(city, "--tag", "case-study")
+    # A tag to remove is matched regardless of case and accents.
+    assert city("evidence", "edit", code, "--remove-tag", "hoi thao", "--remove-tag", "SAMPLE").exit_code == 0
+    assert tags() == ["case-study"]
+    before = state()
+    for args, message in (
+            (("--remove-tag", "sample"), f"error: tags: {code} has no tag 'sample' to remove (its tags: case-study)"),
+            (("--tag", "x", "--add-tag", "y"), "error: tags: --tag replaces all tags; give it alone"),
+            (("--add-tag", "a", "--remove-tag", "A"), "error: tags: 'a' is both added and removed"),
+            (("--add-tag", "a;b"), "error: tags: 'a;b' is not a tag")):
+        refused = city("evidence", "edit", code, *args)
+        assert refused.exit_code == 1 and refused.stderr.startswith(message), refused.stderr
+    assert state() == before
+    assert city("evidence", "edit", code, "--remove-tag", "case-study").exit_code == 0
+    assert tags() == [] and code not in listed(city, "--tag", "case-study")
+
+
 def test_link_unlink_and_unknown_criteria(city) -> None:
     """Links name a framework's criterion or area; unknown ones are refused with a pointer."""
     code = add(city, "--kind", "forum", "--title", "Diễn đàn")

@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import random
+import re
 from pathlib import Path
 
 import pytest
@@ -74,6 +75,16 @@ def test_explain_says_why_each_record_counted_or_not(hanoi_ws) -> None:
     assert "not a kind this criterion takes" in lines["HN-0007"]
     assert "status:    stale" in result.stdout
     assert "latest event record (HN-0002) is from 2023-10-03" in result.stdout
+
+
+def test_explain_gives_each_version_word_count_for_information(hanoi_ws) -> None:
+    """A Vietnamese draft of 240 words leaves the motivation met (the form is in English) and is counted."""
+    for lang, text in (("vi", " ".join(["học tập suốt đời"] * 60)), ("en", "Ha Noi learns for life")):
+        assert hanoi_ws("city", "set", "Hanoi", "motivation", "--lang", lang, text).exit_code == 0
+    result = hanoi_ws("score", "--city", "Hanoi", "--explain", "gnlc-application:motivation", "--as-of", AS_OF)
+    assert result.exit_code == 0, result.stderr
+    assert "status:    met" in result.stdout
+    assert re.search(r"motivation: words: en 5, vi 240 \(the limit applies to en only\)", result.stdout)
 
 
 def test_score_says_what_the_city_can_act_on(hanoi_ws) -> None:

@@ -307,6 +307,25 @@ def test_profile_items() -> None:
     assert crit(french, "t:m").status == "met"
 
 
+def test_word_limit_applies_to_the_form_language_only() -> None:
+    """A Vietnamese draft over the limit does not block the English text; its count is information."""
+    form = framework(areas=[{"id": "F", "title": {"en": "Form"}, "criteria": [
+        {"id": "m", "title": {"en": "Motivation"},
+         "profile": {"fields": ["motivation"], "check": "text", "max_words": 5}}]}])
+    long_vi = "Hà Nội là thành phố học tập của mọi người dân"
+    draft = score(form, city(profile={"motivation": {"en": "A city that learns", "vi": long_vi}}), AS_OF)
+    (check,) = crit(draft, "t:m").fields
+    assert (crit(draft, "t:m").status, check.ok, check.limit_language) == ("met", True, "en")
+    assert check.words == {"en": 4, "vi": 11}
+    long_en = score(form, city(profile={"motivation": {"en": "one two three four five six", "vi": "Hà Nội"}}), AS_OF)
+    problem = crit(long_en, "t:m").fields[0].problem
+    assert problem is not None and (problem.code, problem.params["language"]) == ("too_long", "en")
+    # French is the form's language: only the French version is held to the limit.
+    both = {"fr": "Une ville qui apprend", "en": "one two three four five six"}
+    french = score(form, city(profile={"motivation": both, "language": {"en": "fr"}}), AS_OF)
+    assert crit(french, "t:m").status == "met" and crit(french, "t:m").fields[0].limit_language == "fr"
+
+
 def test_indicators_report_recency_and_target_apart_from_coverage() -> None:
     """weeks = 1 (2025) is fresh but below its target of 2; coverage is untouched by it."""
     facts = city(rec("S1", "statistic", "2025", "t:b1"),

@@ -275,18 +275,26 @@ def evidence_comment(evidence_id: str, text: str, settings: Settings, fmt: str) 
 @evidence.command("edit")
 @click.argument("evidence_id")
 @record_options
+@click.option("--add-tag", "add_tags", multiple=True, metavar="TAG",
+              help="Add a tag, keeping the others (repeatable).")
+@click.option("--remove-tag", "remove_tags", multiple=True, metavar="TAG",
+              help="Remove a tag the record has, keeping the others (repeatable).")
 @click.option("--status", type=click.Choice(["draft", "submitted"]),
               help="Move between draft and submitted (verify and reject have their own commands).")
 @workspace_options
-def evidence_edit(evidence_id: str, status: str | None, settings: Settings, **kwargs: Any) -> None:
+def evidence_edit(evidence_id: str, status: str | None, add_tags: tuple[str, ...], remove_tags: tuple[str, ...],
+                  settings: Settings, **kwargs: Any) -> None:
     """Change fields of a record; texts change only in the language given.
 
+    --tag replaces all the tags; --add-tag and --remove-tag change only the ones named
+    (the tag case-study marks a record for the progress report's case studies).
     A change to a verified record's content returns it to submitted for review (owner and
     tags do not). A rejected record stays rejected until you resubmit it with --status submitted.
 
     \b
     Example:
       readiness evidence edit HN-0003 --title-en "Lifelong Learning Week 2025" --end 07/10/2025
+      readiness evidence edit HN-0003 --add-tag case-study
       readiness evidence edit HN-0003 --status submitted
     """
     from readiness import evidence as lib
@@ -295,7 +303,8 @@ def evidence_edit(evidence_id: str, status: str | None, settings: Settings, **kw
     if status:
         raw["status"] = status
     with open_workspace(settings) as ws:
-        view = lib.edit_evidence(ws, actor_of(settings, ws), evidence_id, raw)
+        view = lib.edit_evidence(ws, actor_of(settings, ws), evidence_id, raw, add_tags=add_tags,
+                                 remove_tags=remove_tags)
     note(f"changed {view.code}")
 
 

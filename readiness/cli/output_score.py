@@ -151,6 +151,10 @@ def explain(explanation: Explanation, lang: str) -> None:
               [(f.field, label("yes" if f.ok else "no", lang),
                 reason_text(f.problem, lang, city=card.city) if f.problem else _value(f.value))
                for f in criterion.fields])
+        for f in criterion.fields:
+            if f.words and f.limit_language:
+                counts = ", ".join(f"{code} {n}" for code, n in f.words.items())
+                click.echo(f"  {f.field}: {label('x.words', lang, counts=counts, language=f.limit_language)}")
     for ind in criterion.indicators:
         value = label("x.no_value", lang) if ind.value is None else \
             f"{format_number(ind.value, 10)} {ind.unit} ({ind.year or label('x.year_unknown', lang)}, {ind.record})"

@@ -134,6 +134,8 @@ class RecordEntry:
     tags: tuple[str, ...] = ()
     start: str | None = None  # ISO, as stored (a year, a month or a day)
     end: str | None = None
+    #: Its photos taken far from its dates (``intake.photos``), said in the dossier's language.
+    photo_flags: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -311,7 +313,35 @@ def build_context(ws: Workspace, catalogue: Catalogue, city_name: str,
     frameworks = frameworks_for(catalogue, options.framework_ids)
     found = read_city(ws, city_name)
     scores = scores_of(found.facts, catalogue, frameworks, day)
-    return context_of(found, scores, catalogue, options, day)
+    context = context_of(found, scores, catalogue, options, day)
+    add_photo_dates(ws, [v for v in found.views if v.code in context.by_code], context.by_code, options.lang)
+    return context
+
+
+def add_photo_dates(ws: Workspace, views: Sequence[EvidenceView], by_code: Mapping[str, RecordEntry],
+                    lang: str) -> None:
+    """Beside each attached photo of the register, the day its EXIF data says it was taken
+    (``taken``), and on its record a line for each photo taken far from the record's dates
+    (``intake.photos``: more than ``FAR_DAYS`` before the start or after the end)."""
+    from readiness import dates
+    from readiness.intake.photos import FAR_DAYS, check_view
+
+    for view in views:
+        if not any(a.media_type.startswith("image/") for a in view.attachments):
+            continue
+        check, entry = check_view(ws, view), by_code[view.code]
+        taken = {p.sha256: p for p in check.photos}
+        for a in entry.attachments:
+            photo = taken.get(a["sha256"])
+            if photo is None or photo.taken is None:
+                continue
+            day = photo.taken.date()
+            a["taken"] = dates.PartialDate(day.year, day.month, day.day).human(lang)
+            if photo.flagged:
+                entry.photo_flags.append(label_d(
+                    "photo_far_before" if photo.days_outside < 0 else "photo_far_after", lang,
+                    name=a["name"], taken=a["taken"], days=f"{abs(photo.days_outside):,}",
+                    dates=entry.dates, far=FAR_DAYS))
 
 
 def context_of(found: CityEvidence, scores: CityScores, catalogue: Catalogue, options: DossierOptions,
@@ -504,15 +534,21 @@ def _records(views: Sequence[EvidenceView], lang: str) -> list[RecordEntry]:
 
 def _texts(prof: Mapping[str, Any], lang: str) -> list[dict[str, Any]]:
     """The form's two texts (motivation, implementation), with their word counts against the 200 allowed."""
+    from readiness.scoring.engine import communication_language
     from readiness.text import word_count
 
+    # The form's limit applies to the version in its language (en or fr) only; another version
+    # shown here (a Vietnamese draft) has its count given for information (``limit_lang``).
+    form_lang = communication_language(prof)
     texts = []
     for name in ("motivation", "implementation"):
         stored = prof.get(name) or {}
         text, other = pick_text(stored, lang)
         words = word_count(text) if text else 0
+        limited = (other or lang) == form_lang
         texts.append({"field": name, "label": _field_label(name, lang), "text": _nfc(text), "lang": other,
-                      "words": words, "max": 200, "over": words > 200,
+                      "words": words, "max": 200, "over": limited and words > 200,
+                      "limit_lang": None if limited or not text else form_lang,
                       "versions": {code: word_count(t) for code, t in sorted(stored.items())}})
     return texts
 

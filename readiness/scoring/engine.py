@@ -205,6 +205,11 @@ class FieldCheck(_Out):
     ok: bool
     value: Any = None
     problem: Reason | None = None
+    #: For a text with a word limit: the words of each language version. The limit applies to the
+    #: form's language only; the others (a Vietnamese draft) are shown for information.
+    words: dict[str, int] = {}
+    #: The language the word limit applies to (the form's language of communication), if any.
+    limit_language: str | None = None
 
 
 class IndicatorScore(_Out):
@@ -532,6 +537,7 @@ def check_profile(criterion: Criterion, profile: Mapping[str, Any],
     for name in req.fields:
         stored = profile.get(name)
         problem: Reason | None = None
+        words: dict[str, int] = {}
         part = 1.0
         if req.check is ProfileCheck.RATINGS:
             rated = stored or {}
@@ -548,14 +554,16 @@ def check_profile(criterion: Criterion, profile: Mapping[str, Any],
                 problem = Reason(code="old_figure", params={"field": name, "year": stored["year"],
                                                             "years": f"{req.max_age_years:g}"})
         elif req.check is ProfileCheck.TEXT and req.max_words:
-            too_long = [(code, word_count(t)) for code, t in sorted(stored.items()) if word_count(t) > req.max_words]
-            if too_long:
-                code, words = too_long[0]
-                part, problem = 0.0, Reason(code="too_long", params={"field": name, "language": code, "words": words,
-                                                                     "max": req.max_words})
-            elif lang not in stored:
+            # The limit is the form's: it applies to the text in the form's language only. Other
+            # versions (a Vietnamese draft) are counted for information in ``words``.
+            words = {code: word_count(t) for code, t in sorted(stored.items())}
+            if lang not in stored:
                 part, problem = 0.0, Reason(code="no_lang", params={"field": name, "language": lang})
-        checks.append(FieldCheck(field=name, ok=problem is None, value=_shown(stored), problem=problem))
+            elif words[lang] > req.max_words:
+                part, problem = 0.0, Reason(code="too_long", params={"field": name, "language": lang,
+                                                                     "words": words[lang], "max": req.max_words})
+        checks.append(FieldCheck(field=name, ok=problem is None, value=_shown(stored), problem=problem, words=words,
+                                 limit_language=lang if req.check is ProfileCheck.TEXT and req.max_words else None))
         parts.append(part)
     coverage = sum(parts) / len(parts)
     if coverage >= 1 - EPSILON:
