@@ -141,7 +141,7 @@ def workspace_state(settings: Settings) -> dict[str, object]:
 def folder_store(run) -> None:
     """The workspace keeps its files in its folder, whatever the database (PostgreSQL defaults to
     the database store): for tests of the folder store's own layout (``objects/``, ``tmp/``)."""
-    result = run("files", "move", "--to", "folder")
+    result = run("files", "move", "--to", "folder", "--only-this-machine")
     assert result.exit_code == 0, result.stderr
 
 
