@@ -45,6 +45,7 @@ from readiness.store.files import (
     StoredFile,
     _check_size,
     empty_file,
+    lock_fd,
     open_regular,
     sniff,
 )
@@ -178,25 +179,7 @@ class WorkspaceLock:
                                         "nothing is removed from it") from None
             log.debug("the file store cannot be locked (%s); a failed command will leave its files", exc.strerror)
             return None
-        mode = fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH
-        try:
-            try:
-                fcntl.flock(fd, mode | fcntl.LOCK_NB)
-            except BlockingIOError:
-                if waiting:
-                    waiting()
-                fcntl.flock(fd, mode)
-        except OSError as exc:  # a file system without locks: store, but never remove
-            os.close(fd)
-            if exclusive:
-                raise InvalidValueError(f"{self.path}: the file store cannot be locked ({exc.strerror}), so nothing "
-                                        "is removed from it; run this where the database's disk is local") from None
-            log.debug("the file store cannot be locked (%s); a failed command will leave its files", exc.strerror)
-            return None
-        except BaseException:
-            os.close(fd)
-            raise
-        return fd
+        return lock_fd(fd, exclusive=exclusive, waiting=waiting, where=self.path, disk="the database's disk")
 
 
 def _try_flock(fd: int) -> bool:

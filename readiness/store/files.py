@@ -303,25 +303,7 @@ class FileStore:
             fd = os.open(self.root, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
         except OSError as exc:
             raise _write_error(exc, str(self.root)) from None
-        mode = fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH
-        try:
-            try:
-                fcntl.flock(fd, mode | fcntl.LOCK_NB)
-            except BlockingIOError:
-                if waiting:
-                    waiting()
-                fcntl.flock(fd, mode)
-        except OSError as exc:  # a file system without locks: store, but never remove
-            os.close(fd)
-            if exclusive:
-                raise InvalidValueError(f"{self.root}: the file store cannot be locked ({exc.strerror}), so nothing "
-                                        "is removed from it; run this where the workspace's disk is local") from None
-            log.debug("the file store cannot be locked (%s); a failed command will leave its files", exc.strerror)
-            return None
-        except BaseException:
-            os.close(fd)
-            raise
-        return fd
+        return lock_fd(fd, exclusive=exclusive, waiting=waiting, where=self.root, disk="the workspace's disk")
 
     def _undo(self, fd: int | None, stored: Iterable[StoredFile]) -> None:
         """Take out the objects a failed command created that no attachment row uses.
@@ -493,6 +475,33 @@ class Batch:
         got = self.store.put_stream(stream, shown, **options)
         self.stored.append(got)
         return got
+
+
+def lock_fd(fd: int, *, exclusive: bool, waiting: Callable[[], None] | None, where: Path | str,
+            disk: str) -> int | None:
+    """Take ``flock`` on ``fd`` (shared or exclusive, calling ``waiting`` once before blocking):
+    ``fd``, or None (``fd`` closed) on a file system without locks, where files are stored but a
+    removal (the exclusive lock) is refused, naming ``where`` and the ``disk`` to run it on.
+    Shared by the folder store and the database store's SQLite lock file."""
+    mode = fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH
+    try:
+        try:
+            fcntl.flock(fd, mode | fcntl.LOCK_NB)
+        except BlockingIOError:
+            if waiting:
+                waiting()
+            fcntl.flock(fd, mode)
+    except OSError as exc:  # a file system without locks: store, but never remove
+        os.close(fd)
+        if exclusive:
+            raise InvalidValueError(f"{where}: the file store cannot be locked ({exc.strerror}), so nothing "
+                                    f"is removed from it; run this where {disk} is local") from None
+        log.debug("the file store cannot be locked (%s); a failed command will leave its files", exc.strerror)
+        return None
+    except BaseException:
+        os.close(fd)
+        raise
+    return fd
 
 
 def _write_error(exc: OSError, shown: str) -> InvalidValueError:
