@@ -108,6 +108,9 @@ class Actor:
     account_id: int | None = None
     grants: tuple[Grant, ...] = ()
     display_name: str | None = None
+    #: The language the person reads (``vi``/``en``): the one they chose, else their city's
+    #: (Vietnamese for a city in Viet Nam), else None (the front end's default).
+    language: str | None = None
 
     @classmethod
     def of(cls, settings: Settings) -> Actor:
@@ -176,6 +179,13 @@ def may(session: Session, actor: Actor, right: Right, scope: Scope = Scope()) ->
         return not workspace_has_accounts(session)
     line = unit_line(session, scope.unit_id) if scope.unit_id is not None else set()
     return any(_covers(g, right, scope, line) for g in actor.grants)
+
+
+def holds_somewhere(actor: Actor, right: Right) -> bool:
+    """Whether one of ``actor``'s roles gives ``right`` in some place (a menu shows the page for
+    it; the page's use case still checks the place). An actor without an account holds every
+    right only where the workspace has no account, which a front end checks with ``may``."""
+    return any(right in ROLE_RIGHTS[g.role] for g in actor.grants)
 
 
 def require(session: Session, actor: Actor, right: Right, scope: Scope = Scope(), *, what: str = "") -> None:

@@ -43,9 +43,9 @@ from readiness import access
 from readiness.access import Actor, Grant, Right, Role, Scope
 from readiness.cities import find_city, find_unit
 from readiness.dates import as_utc, iso_time
-from readiness.errors import InvalidValueError, NotFoundError, NotSignedInError
+from readiness.errors import InvalidValueError, NotFoundError, NotSignedInError, TooManyAttemptsError
 from readiness.store.audit import record_event
-from readiness.store.models import Account, City, LoginSession, RoleGrant, Unit, utcnow
+from readiness.store.models import Account, City, LoginSession, RoleGrant, SignInAttempt, Unit, utcnow
 from readiness.text import BIDI_CONTROLS, clean, strip_marks
 
 if TYPE_CHECKING:
@@ -69,6 +69,14 @@ MAX_SESSION_HOURS = 24 * 30
 CLIENTS = ("cli", "web")
 #: The one answer to a failed sign-in, whatever failed: it must not tell whether the name exists.
 SIGN_IN_REFUSED = "sign-in refused: the name or the password is wrong"
+
+#: Sign-in rate limits: at most ``ATTEMPTS_PER_ACCOUNT`` refused sign-ins for one name from one
+#: address, and ``ATTEMPTS_PER_ADDRESS`` for any names from one address, within ``ATTEMPT_WINDOW``;
+#: then that address is refused (before any password is checked) until the oldest ages out.
+#: Counted in the database, so several server processes share the count.
+ATTEMPT_WINDOW = dt.timedelta(minutes=15)
+ATTEMPTS_PER_ACCOUNT = 5
+ATTEMPTS_PER_ADDRESS = 30
 
 ROLE_HELP = ("admin, coordinator:CITY, contributor:CITY/UNIT, reviewer:CITY, viewer (every city) "
              "or viewer:CITY; CITY is a city's name or code, UNIT a unit's name")
@@ -527,27 +535,45 @@ class SignedIn:
     expires_at: dt.datetime
 
 
+def has_accounts(ws: Workspace) -> bool:
+    """Whether anyone can sign in to this workspace (a web server says how to add the first account)."""
+    with ws.session() as session:
+        return access.workspace_has_accounts(session)
+
+
 def sign_in(ws: Workspace, name: str, password: str, client: str = "cli",
-            hours: float = DEFAULT_SESSION_HOURS) -> SignedIn:
+            hours: float = DEFAULT_SESSION_HOURS, address: str | None = None) -> SignedIn:
     """Check a name and password and open a session of ``hours`` for ``client`` (``cli``, ``web``).
 
     A wrong name and a wrong password get the same refusal after the same work (a dummy hash is
-    checked for an unknown name). A hash made with older parameters is renewed.
+    checked for an unknown name). A hash made with older parameters is renewed. ``address`` (the
+    client's network address; None: this machine) is what the rate limit counts refusals by:
+    ``TooManyAttemptsError`` once too many refusals came from it within ``ATTEMPT_WINDOW``.
     """
     if client not in CLIENTS:
         raise InvalidValueError(f"client {client!r}: one of {', '.join(CLIENTS)}")
     if not 0 < hours <= MAX_SESSION_HOURS:
         raise InvalidValueError(f"a session lasts more than 0 and at most {MAX_SESSION_HOURS} hours, not {hours:g}")
+    wanted = clean(str(name or "")).lower()[:200]
+    where = clean(str(address or "")).lower()[:100] or "-"
     with ws.session() as session:
         if not access.workspace_has_accounts(session):
             raise InvalidValueError("this workspace has no accounts, so nobody signs in: this computer's user acts "
                                     "with every right; add the first account with "
                                     "`readiness user add NAME --role admin`")
-        wanted = clean(str(name or "")).lower()
+        _check_attempts(session, wanted, where)
         account = session.exec(select(Account).where(Account.name == wanted)).first() if wanted else None
         stored = account.password_hash if account is not None else None
-        if not _verify(stored or _dummy_hash(), password) or account is None or stored is None:
-            raise NotSignedInError(SIGN_IN_REFUSED)
+        refused = (not _verify(stored or _dummy_hash(), password[:MAX_PASSWORD_CHARS])
+                   or len(password) > MAX_PASSWORD_CHARS)
+    if refused or account is None or stored is None:
+        with ws.session() as session:  # kept although the sign-in fails: its own transaction
+            session.add(SignInAttempt(name=wanted, address=where, at=utcnow()))
+        raise NotSignedInError(SIGN_IN_REFUSED)
+    with ws.session() as session:
+        account = session.exec(select(Account).where(Account.name == wanted)).one()
+        stored = account.password_hash
+        assert stored is not None
         if not account.active:
             raise NotSignedInError(f"account {account.name} is disabled; ask an admin or your city's coordinator")
         if _hasher().check_needs_rehash(stored):
@@ -563,6 +589,24 @@ def sign_in(ws: Workspace, name: str, password: str, client: str = "cli",
         record_event(session, Actor(account.name, account.id), "account.sign_in", "account", account.id, None, None,
                      {"name": account.name, "client": client, "expires_at": iso_time(row.expires_at)})
         return SignedIn(token, account.name, account.display_name, row.expires_at)
+
+
+def _check_attempts(session: Session, name: str, address: str) -> None:
+    """Refuse (``TooManyAttemptsError``) while this name from this address, or this address,
+    has too many refused sign-ins within the window; forget attempts older than the window."""
+    since = utcnow() - ATTEMPT_WINDOW
+    recent = select(SignInAttempt.at).where(SignInAttempt.address == address, SignInAttempt.at > since)
+    by_address = sorted(as_utc(at) for at in session.exec(recent))
+    by_name = sorted(as_utc(at) for at in session.exec(recent.where(SignInAttempt.name == name)))
+    for seen, limit in ((by_name, ATTEMPTS_PER_ACCOUNT), (by_address, ATTEMPTS_PER_ADDRESS)):
+        if len(seen) >= limit:
+            wait = seen[len(seen) - limit] + ATTEMPT_WINDOW - utcnow()
+            seconds = max(1, int(wait.total_seconds()) + 1)
+            raise TooManyAttemptsError(f"sign-in refused: too many wrong passwords from this address; try again in "
+                                       f"{(seconds + 59) // 60} minute(s)", seconds)
+    old = session.exec(select(SignInAttempt).where(SignInAttempt.at <= since).limit(500))
+    for row in old:
+        session.delete(row)
 
 
 def sign_out(ws: Workspace, token: str) -> str | None:
@@ -604,7 +648,17 @@ def actor_for_session(ws: Workspace, token: str) -> Actor:
             raise NotSignedInError(f"the password of {account.name} changed after this session began: sign in again")
         assert account.id is not None
         grants = tuple(_as_grant(r) for r in _grants(session, account.id))
-        return Actor(account.name, account.id, grants, account.display_name)
+        return Actor(account.name, account.id, grants, account.display_name,
+                     account.language or _city_language(session, grants))
+
+
+def _city_language(session: Session, grants: Sequence[Grant]) -> str | None:
+    """The language of the first city a person holds a role in: Vietnamese in Viet Nam, else English."""
+    city_id = _event_city(grants)
+    city = session.get(City, city_id) if city_id is not None else None
+    if city is None:
+        return None
+    return "vi" if strip_marks(city.country).lower().replace(" ", "") in {"vietnam", "vn"} else "en"
 
 
 # ---------------------------------------------------------------------------------------------

@@ -67,7 +67,9 @@ USE_CASES: dict[str, str] = {
     # dossier
     "make_dossier": "readiness.dossier.render",
     "current_fingerprint": "readiness.dossier.context",
+    "dossier_fingerprint": "readiness.dossier.context",
     # people and roles
+    "has_accounts": "readiness.accounts",
     "sign_in": "readiness.accounts",
     "sign_out": "readiness.accounts",
     "actor_for_session": "readiness.accounts",
@@ -105,7 +107,8 @@ TYPES: dict[str, str] = {
     "MoveResult": "readiness.store.move",
 }
 
-SET_UP = ("open_workspace", "load_catalogue", "validate_frameworks", "sign_in", "sign_out", "actor_for_session")
+SET_UP = ("open_workspace", "load_catalogue", "validate_frameworks", "has_accounts", "sign_in", "sign_out",
+          "actor_for_session")
 
 __all__ = sorted([*USE_CASES, *TYPES])
 
@@ -131,6 +134,7 @@ if TYPE_CHECKING:  # for type checkers and editors: the same names, imported eag
     from readiness.accounts import add_account as add_account
     from readiness.accounts import describe_actor as describe_actor
     from readiness.accounts import disable_account as disable_account
+    from readiness.accounts import has_accounts as has_accounts
     from readiness.accounts import list_accounts as list_accounts
     from readiness.accounts import set_account as set_account
     from readiness.accounts import set_password as set_password
@@ -151,6 +155,7 @@ if TYPE_CHECKING:  # for type checkers and editors: the same names, imported eag
     from readiness.comments import list_comments as list_comments
     from readiness.dossier.context import DossierOptions as DossierOptions
     from readiness.dossier.context import current_fingerprint as current_fingerprint
+    from readiness.dossier.context import dossier_fingerprint as dossier_fingerprint
     from readiness.dossier.render import make_dossier as make_dossier
     from readiness.evidence import EvidenceFilter as EvidenceFilter
     from readiness.evidence import EvidenceView as EvidenceView

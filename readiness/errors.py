@@ -85,6 +85,15 @@ class NotSignedInError(AccessError):
     (or the session has expired, or the account was disabled)."""
 
 
+class TooManyAttemptsError(NotSignedInError):
+    """Sign-in is refused for a while: too many wrong passwords for this name from this address
+    (or from this address for any name). ``retry_after`` is in seconds."""
+
+    def __init__(self, message: str, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
 class PermissionDeniedError(AccessError):
     """The signed-in person lacks a right in the scope asked for; ``right`` names it."""
 

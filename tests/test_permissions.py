@@ -163,7 +163,8 @@ WORKSPACE_LEVEL = {"describe_workspace", "check_store", "move_files", "add_city"
 #: Use cases that act on a city as a whole (no unit, no record): run in scope and on another city.
 CITY_LEVEL = {"list_cities", "show_city", "set_profile", "add_unit", "list_units", "audit_log", "mark_not_applicable",
               "unmark_not_applicable", "not_applicable_marks", "draft_document", "photo_checks", "export_city",
-              "make_template", "score_report", "gaps_report", "due_report", "make_dossier", "current_fingerprint"}
+              "make_template", "score_report", "gaps_report", "due_report", "make_dossier", "current_fingerprint",
+              "dossier_fingerprint"}
 
 
 def targets_of(use_case: str) -> tuple[str, ...]:
@@ -232,6 +233,7 @@ CALLS: dict[str, Call] = {
     "make_dossier": lambda w, a, t, cat: api.make_dossier(
         w.ws, a, cat, t.city, w.tmp / "out" / f"dossier-{w.n()}.html", api.DossierOptions(fmt="html")),
     "current_fingerprint": lambda w, a, t, cat: api.current_fingerprint(w.ws, a, t.city),
+    "dossier_fingerprint": lambda w, a, t, cat: api.dossier_fingerprint(w.ws, a, t.city),
 }
 
 

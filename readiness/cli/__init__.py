@@ -162,6 +162,7 @@ from readiness.cli import evidence as _evidence  # noqa: E402
 from readiness.cli import files as _files  # noqa: E402
 from readiness.cli import frameworks as _frameworks  # noqa: E402
 from readiness.cli import scoring as _scoring  # noqa: E402
+from readiness.cli import serve as _serve  # noqa: E402
 from readiness.cli import transfer as _transfer  # noqa: E402
 from readiness.cli import users as _users  # noqa: E402
 from readiness.cli import workspace as _workspace  # noqa: E402
@@ -175,6 +176,7 @@ cli.add_command(_workspace.verify_command)
 cli.add_command(_files.files)
 cli.add_command(_evidence.evidence)
 cli.add_command(_transfer.import_command)
+cli.add_command(_serve.serve_command)
 cli.add_command(_transfer.export_command)
 cli.add_command(_transfer.template_command)
 cli.add_command(_scoring.score_command)

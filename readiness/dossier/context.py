@@ -266,6 +266,22 @@ def current_fingerprint(ws: Workspace, actor: Actor, city_name: str) -> str:
     return fingerprint([v.as_json() for v in found.views], usable(found.city.profile), dict(found.facts.not_applicable))
 
 
+def dossier_fingerprint(ws: Workspace, actor: Actor, city_name: str) -> str:
+    """The fingerprint of the city's evidence now, for someone who may make its dossier.
+
+    A web server renders one dossier for everyone who asks for the same city, options and
+    fingerprint (single flight): each asker is checked here before being given the shared one.
+    """
+    from readiness.access import Right
+    from readiness.cities import city_for
+    from readiness.profile import usable
+
+    with ws.session() as session:
+        city_for(session, actor, city_name, Right.DOSSIER)
+    found = read_city(ws, city_name)
+    return fingerprint([v.as_json() for v in found.views], usable(found.city.profile), dict(found.facts.not_applicable))
+
+
 class DocumentContext(Protocol):
     """What every kind of document's context holds: the renderer and the PDF read only this."""
 

@@ -236,6 +236,20 @@ class LoginSession(SQLModel, table=True):
     ended_at: dt.datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True), nullable=True))
 
 
+class SignInAttempt(SQLModel, table=True):
+    """A refused sign-in: the name typed (folded) and the address it came from, kept for
+    ``accounts.ATTEMPT_WINDOW`` so that sign-in is rate-limited per account and address."""
+
+    __tablename__ = "sign_in_attempt"
+    __table_args__ = (Index("ix_sign_in_attempt_name_at", "name", "at"),
+                      Index("ix_sign_in_attempt_address_at", "address", "at"))
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(sa_column=Column(Text, nullable=False))
+    address: str = Field(sa_column=Column(Text, nullable=False))
+    at: dt.datetime = Field(default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False))
+
+
 class Comment(SQLModel, table=True):
     """A comment on an evidence record (a reviewer asks for the signed copy; the ward answers).
 
