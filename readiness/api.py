@@ -48,6 +48,7 @@ USE_CASES: dict[str, str] = {
     "verify_records": "readiness.evidence",
     "reject_record": "readiness.evidence",
     "remove_evidence": "readiness.evidence",
+    "record_actions": "readiness.evidence",
     # not applicable
     "mark_not_applicable": "readiness.applicability",
     "unmark_not_applicable": "readiness.applicability",
@@ -90,6 +91,7 @@ TYPES: dict[str, str] = {
     "Actor": "readiness.access",
     "EvidenceFilter": "readiness.evidence",
     "EvidenceView": "readiness.evidence",
+    "RecordActions": "readiness.evidence",
     "ScoreQuery": "readiness.scoring.report",
     "DossierOptions": "readiness.dossier.context",
     "ImportSource": "readiness.transfer.plan",
@@ -159,6 +161,7 @@ if TYPE_CHECKING:  # for type checkers and editors: the same names, imported eag
     from readiness.dossier.render import make_dossier as make_dossier
     from readiness.evidence import EvidenceFilter as EvidenceFilter
     from readiness.evidence import EvidenceView as EvidenceView
+    from readiness.evidence import RecordActions as RecordActions
     from readiness.evidence import add_evidence as add_evidence
     from readiness.evidence import attach_files as attach_files
     from readiness.evidence import detach_file as detach_file
@@ -166,6 +169,7 @@ if TYPE_CHECKING:  # for type checkers and editors: the same names, imported eag
     from readiness.evidence import get_evidence as get_evidence
     from readiness.evidence import link_evidence as link_evidence
     from readiness.evidence import list_evidence as list_evidence
+    from readiness.evidence import record_actions as record_actions
     from readiness.evidence import reject_record as reject_record
     from readiness.evidence import remove_evidence as remove_evidence
     from readiness.evidence import show_evidence as show_evidence

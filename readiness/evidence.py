@@ -43,7 +43,7 @@ from readiness.access import (
 )
 from readiness.cities import _name, city_for, find_city, find_unit
 from readiness.dates import iso_time as iso_time  # also imported from here by the dossier and export
-from readiness.errors import InvalidValueError, NotFoundError
+from readiness.errors import InvalidValueError, NotFoundError, PermissionDeniedError
 from readiness.frameworks.schema import EvidenceKind
 from readiness.labels import LABELS
 from readiness.numbers import parse_number
@@ -689,6 +689,45 @@ def record_for(session: Session, actor: Actor, code: str, right: Right) -> Evide
     if right is Right.REVIEW:
         require_other_hands(actor, row.created_by, changed_since_review(session, row), what=row.code)
     return row
+
+
+@dataclass(frozen=True)
+class RecordActions:
+    """What a person may do on one record now, for a front end to offer only those actions (each
+    use case checks again): change it (edit, link, attach, detach, remove), review it (verify or
+    reject: the right in its city and other hands than who made or changed it) and comment.
+    ``review_refusal`` says why reviewing is not offered when the right is held but four eyes
+    forbid it."""
+
+    change: bool
+    review: bool
+    comment: bool
+    review_refusal: str | None = None
+
+
+def record_actions(ws: Workspace, actor: Actor, codes: Sequence[str]) -> dict[str, RecordActions]:
+    """``RecordActions`` for each record of ``codes`` the person may read (others are left out)."""
+    result: dict[str, RecordActions] = {}
+    with ws.session() as session:
+        require_signed_in(session, actor)
+        readable = readable_cities(session, actor)
+        for code in dict.fromkeys(codes):
+            try:
+                row = find_evidence(session, code)
+            except NotFoundError:
+                continue
+            if readable is not None and row.city_id not in readable:
+                continue
+            scope = Scope(row.city_id, row.unit_id)
+            review, refusal = may(session, actor, Right.REVIEW, scope), None
+            if review:
+                try:
+                    require_other_hands(actor, row.created_by, changed_since_review(session, row), what=row.code)
+                except PermissionDeniedError as exc:
+                    review, refusal = False, str(exc)
+            result[row.code] = RecordActions(may(session, actor, Right.CONTRIBUTE, scope), review,
+                                             may(session, actor, Right.COMMENT, scope), refusal)
+    return result
 
 
 def changed_since_review(session: Session, row: Evidence) -> set[str]:

@@ -234,6 +234,7 @@ CALLS: dict[str, Call] = {
         w.ws, a, cat, t.city, w.tmp / "out" / f"dossier-{w.n()}.html", api.DossierOptions(fmt="html")),
     "current_fingerprint": lambda w, a, t, cat: api.current_fingerprint(w.ws, a, t.city),
     "dossier_fingerprint": lambda w, a, t, cat: api.dossier_fingerprint(w.ws, a, t.city),
+    "record_actions": lambda w, a, t, cat: t.code in api.record_actions(w.ws, a, [t.code]),
 }
 
 
