@@ -40,6 +40,7 @@ USE_CASES: dict[str, str] = {
     "get_evidence": "readiness.evidence",
     "show_evidence": "readiness.evidence",
     "list_evidence": "readiness.evidence",
+    "page_evidence": "readiness.evidence",
     "edit_evidence": "readiness.evidence",
     "link_evidence": "readiness.evidence",
     "unlink_evidence": "readiness.evidence",
@@ -91,6 +92,7 @@ TYPES: dict[str, str] = {
     "Actor": "readiness.access",
     "EvidenceFilter": "readiness.evidence",
     "EvidenceView": "readiness.evidence",
+    "EvidencePage": "readiness.evidence",
     "RecordActions": "readiness.evidence",
     "ScoreQuery": "readiness.scoring.report",
     "DossierOptions": "readiness.dossier.context",
@@ -160,6 +162,7 @@ if TYPE_CHECKING:  # for type checkers and editors: the same names, imported eag
     from readiness.dossier.context import dossier_fingerprint as dossier_fingerprint
     from readiness.dossier.render import make_dossier as make_dossier
     from readiness.evidence import EvidenceFilter as EvidenceFilter
+    from readiness.evidence import EvidencePage as EvidencePage
     from readiness.evidence import EvidenceView as EvidenceView
     from readiness.evidence import RecordActions as RecordActions
     from readiness.evidence import add_evidence as add_evidence
@@ -169,6 +172,7 @@ if TYPE_CHECKING:  # for type checkers and editors: the same names, imported eag
     from readiness.evidence import get_evidence as get_evidence
     from readiness.evidence import link_evidence as link_evidence
     from readiness.evidence import list_evidence as list_evidence
+    from readiness.evidence import page_evidence as page_evidence
     from readiness.evidence import record_actions as record_actions
     from readiness.evidence import reject_record as reject_record
     from readiness.evidence import remove_evidence as remove_evidence

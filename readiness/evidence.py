@@ -1184,48 +1184,88 @@ def list_evidence(ws: Workspace, actor: Actor, flt: EvidenceFilter | None = None
 
     Only records of the cities ``actor`` may read; a city named needs the right to read it.
     """
+    return page_evidence(ws, actor, flt).views
+
+
+@dataclass
+class EvidencePage:
+    """One page of ``page_evidence``: the records on it and how many match in all."""
+
+    views: list[EvidenceView]
+    total: int
+    offset: int
+    limit: int | None
+
+
+#: The most records one page holds (the web app's list and the JSON API).
+MAX_PAGE = 500
+
+
+def page_evidence(ws: Workspace, actor: Actor, flt: EvidenceFilter | None = None, *, offset: int = 0,
+                  limit: int | None = None) -> EvidencePage:
+    """The records ``list_evidence`` gives, ``limit`` of them from ``offset`` (None: all), with the
+    total that match: only the records of the page are read whole (links, files, values).
+
+    Sorted in the database (undated last, then by start, then by code) unless the filter needs
+    Python (a tag, dates), which then reads the matching rows but still builds only the page.
+    """
     flt = flt or EvidenceFilter()
+    if offset < 0 or (limit is not None and not 0 < limit <= MAX_PAGE):
+        raise InvalidValueError(f"a page starts at 0 or later and holds 1 to {MAX_PAGE} records")
     criterion = _criterion_of(ws, flt.criterion) if flt.criterion is not None else None
     if flt.text and (len(flt.text) > MAX_SEARCH_CHARS or len(flt.text.split()) > MAX_SEARCH_WORDS):
         raise InvalidValueError(f"--search: {len(flt.text):,} characters, {len(flt.text.split()):,} words; "
                                 f"search with at most {MAX_SEARCH_WORDS} words and {MAX_SEARCH_CHARS} characters")
     with ws.session() as session:
-        readable = readable_cities(session, actor)
-        query = select(Evidence)
-        if readable is not None:
-            query = query.where(col(Evidence.city_id).in_(readable))
-        if flt.city:
-            city = city_for(session, actor, flt.city, Right.READ)
-            query = query.where(Evidence.city_id == city.id)
-            if flt.unit:
-                query = query.where(col(Evidence.unit_id).in_(_subtree(session, find_unit(session, city, flt.unit))))
-        elif flt.unit:
-            raise InvalidValueError("--unit needs --city: units belong to a city")
-        if flt.kinds:
-            query = query.where(col(Evidence.kind).in_([check_kind(k) for k in flt.kinds]))
-        if flt.statuses:
-            query = query.where(col(Evidence.status).in_([check_status(s) for s in flt.statuses]))
-        if criterion:
-            linked = select(EvidenceLink.evidence_id).where(EvidenceLink.criterion == clean(criterion))
-            query = query.where(col(Evidence.id).in_(linked))
-        if flt.text:
-            for word in fold_words(flt.text).split():
-                pattern = "%" + word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-                query = query.where(col(Evidence.search_key).like(pattern, escape="\\"))
-        rows = list(session.exec(query.order_by(col(Evidence.city_id), col(Evidence.number))))
-        if flt.tag:
-            key = fold(flt.tag)
-            rows = [r for r in rows if any(fold(t) == key for t in r.tags)]
-        if flt.since or flt.until:
-            rows = [r for r in rows if _overlaps(r, flt.since, flt.until)]
-        rows.sort(key=lambda r: (r.start is None, r.start or "", r.code))
+        query = _evidence_query(session, actor, flt, criterion)
+        order = (col(Evidence.start).is_(None), col(Evidence.start), col(Evidence.code))
+        if flt.tag or flt.since or flt.until:
+            rows = sorted(session.exec(query), key=lambda r: (r.start is None, r.start or "", r.code))
+            if flt.tag:
+                key = fold(flt.tag)
+                rows = [r for r in rows if any(fold(t) == key for t in r.tags)]
+            if flt.since or flt.until:
+                rows = [r for r in rows if _overlaps(r, flt.since, flt.until)]
+            total = len(rows)
+            rows = rows[offset:offset + limit] if limit is not None else rows[offset:]
+        else:
+            total = session.exec(select(func.count()).select_from(query.subquery())).one()
+            paged = query.order_by(*order).offset(offset)
+            rows = list(session.exec(paged.limit(limit) if limit is not None else paged))
         views = views_of(session, rows)
     if "submitted" in flt.statuses:  # the review queue: photos taken far from their record's dates
         from readiness.intake.photos import photo_warnings
 
         for view in views:
             view.warnings += photo_warnings(ws, view)
-    return views
+    return EvidencePage(views, total, offset, limit)
+
+
+def _evidence_query(session: Session, actor: Actor, flt: EvidenceFilter, criterion: str | None) -> Any:
+    """The query for the records of ``flt`` that ``actor`` may read (all but tags and dates)."""
+    readable = readable_cities(session, actor)
+    query = select(Evidence)
+    if readable is not None:
+        query = query.where(col(Evidence.city_id).in_(readable))
+    if flt.city:
+        city = city_for(session, actor, flt.city, Right.READ)
+        query = query.where(Evidence.city_id == city.id)
+        if flt.unit:
+            query = query.where(col(Evidence.unit_id).in_(_subtree(session, find_unit(session, city, flt.unit))))
+    elif flt.unit:
+        raise InvalidValueError("--unit needs --city: units belong to a city")
+    if flt.kinds:
+        query = query.where(col(Evidence.kind).in_([check_kind(k) for k in flt.kinds]))
+    if flt.statuses:
+        query = query.where(col(Evidence.status).in_([check_status(s) for s in flt.statuses]))
+    if criterion:
+        linked = select(EvidenceLink.evidence_id).where(EvidenceLink.criterion == clean(criterion))
+        query = query.where(col(Evidence.id).in_(linked))
+    if flt.text:
+        for word in fold_words(flt.text).split():
+            pattern = "%" + word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+            query = query.where(col(Evidence.search_key).like(pattern, escape="\\"))
+    return query
 
 
 def _criterion_of(ws: Workspace, ref: str) -> str:

@@ -348,3 +348,23 @@ def test_the_kind_help_lists_the_library_kinds() -> None:
     assert KIND_HELP == evidence.kinds_list()
     kind = next(p for p in cli_cities.unit.commands["add"].params if p.name == "kind")
     assert (kind.help or "").startswith(f"{', '.join(UNIT_KINDS[:-1])} or {UNIT_KINDS[-1]}; ")
+
+
+def test_a_page_of_records_holds_its_slice_in_list_order_and_the_total(hanoi_ws, ws) -> None:
+    """page_evidence gives the records list_evidence gives, a page at a time, with how many match."""
+    from readiness import api
+    from readiness.access import Actor
+
+    me = Actor("tester")
+    every = [v.code for v in api.list_evidence(ws, me)]
+    assert len(every) >= 6
+    pages = [api.page_evidence(ws, me, offset=o, limit=4) for o in range(0, len(every), 4)]
+    assert [c for p in pages for c in (v.code for v in p.views)] == every
+    assert {p.total for p in pages} == {len(every)}
+    events = api.page_evidence(ws, me, api.EvidenceFilter(kinds=("event",)), limit=1)
+    assert events.total == len(api.list_evidence(ws, me, api.EvidenceFilter(kinds=("event",))))
+    assert len(events.views) == 1
+    from readiness.errors import InvalidValueError
+
+    with pytest.raises(InvalidValueError):
+        api.page_evidence(ws, me, limit=0)
