@@ -1,0 +1,77 @@
+"""``readiness serve``: what it says on start, how it runs uvicorn, and a real server process."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from typing import Any
+
+import pytest
+
+
+def test_serve_says_where_and_how_to_make_the_first_account(run, monkeypatch: pytest.MonkeyPatch) -> None:
+    import uvicorn
+
+    calls: list[dict[str, Any]] = []
+    monkeypatch.setattr(uvicorn, "run", lambda app, **kw: calls.append({"app": app, **kw}))
+    result = run("serve", "--port", "8123")
+    assert result.exit_code == 0, result.stderr
+    assert "open http://127.0.0.1:8123/ in a browser" in result.stderr
+    assert "no accounts yet" in result.stderr and "readiness user add NAME --role admin" in result.stderr
+    (call,) = calls
+    assert call["app"] == "readiness.web.app:app_from_environment" and call["factory"] is True
+    assert call["host"] == "127.0.0.1" and call["port"] == 8123
+    assert call["proxy_headers"] is True and call["forwarded_allow_ips"] == ["127.0.0.1"]
+    assert result.stdout == ""  # messages go to stderr
+
+
+def test_serve_never_prints_the_database_password(run, monkeypatch: pytest.MonkeyPatch) -> None:
+    import uvicorn
+
+    from readiness import accounts
+    from readiness.cli import options
+
+    class NoDatabase:
+        def close(self) -> None:
+            pass
+
+    monkeypatch.setattr(uvicorn, "run", lambda app, **kw: None)
+    monkeypatch.setattr(options, "open_workspace", lambda settings: NoDatabase())
+    monkeypatch.setattr(accounts, "has_accounts", lambda ws: True)
+    result = run("serve", "--database-url", "postgresql://readiness:s3cret@db.example:5432/hanoi")
+    assert result.exit_code == 0, result.stderr
+    assert "readiness:***@db.example:5432/hanoi" in result.stderr
+    assert "s3cret" not in result.stderr + result.stdout
+
+
+@pytest.mark.slow
+def test_a_real_server_process_answers_and_stops(tmp_path) -> None:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {**os.environ, "READINESS_WORKSPACE": str(tmp_path / "ws")}
+    log = tmp_path / "serve.log"
+    with log.open("wb") as out:
+        proc = subprocess.Popen([sys.executable, "-m", "readiness", "serve", "--port", str(port)], env=env,
+                                stdout=out, stderr=subprocess.STDOUT)
+    try:
+        import httpx2
+
+        deadline = time.monotonic() + 30
+        reply = None
+        while time.monotonic() < deadline:
+            try:
+                reply = httpx2.get(f"http://127.0.0.1:{port}/sign-in", timeout=2)
+                break
+            except httpx2.TransportError:
+                time.sleep(0.2)
+        assert reply is not None and reply.status_code == 200, log.read_text()
+        assert "readiness user add NAME --role admin" in reply.text
+        assert reply.headers["x-frame-options"] == "DENY"
+        assert "server" not in reply.headers  # uvicorn's banner is off
+    finally:
+        proc.terminate()
+        proc.wait(timeout=15)
