@@ -32,7 +32,7 @@ def serve_command(settings: Settings, host: str, port: int, workers: int, proxie
     command line allows this computer's user. Stop with Ctrl+C.
 
     \b
-    Examples:
+    Example:
       readiness user add lan --role admin          # the first account, once
       readiness serve                               # http://127.0.0.1:8000
       readiness serve --database-url postgresql://readiness@db/hanoi --workers 4
