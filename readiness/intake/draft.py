@@ -286,7 +286,16 @@ _RECOGNITION_LEAD = re.compile(
     r"|(?:joined|joins|becomes?|became)\s+(?:a\s+)?(?:new\s+)?(?:member|members|part)\s+of"
     r"|(?:received?|receives|won|wins)\s+(?:the\s+)?(?:UNESCO\s+)?Learning City Award"
     r"|được\s+(?:UNESCO\s+)?(?:công nhận|kết nạp|trao giải|ghi danh)|gia nhập\s+Mạng lưới"
+    r"|UNESCO\s+(?:(?:vừa|đã|chính thức)\s+)*(?:công nhận|kết nạp|ghi danh)"
+    r"|trở thành\s+(?:thành viên|Thành phố học tập)"
     r"|(?:là\s+)?thành viên (?:mới\s+)?của\s+Mạng lưới)",
+    re.IGNORECASE)
+# A body that decided: "Cabinet agreed to ...", "the Council resolved that ...", "HĐND tỉnh thông qua Nghị
+# quyết ...": the text is that decision (minutes, a decision notice), whatever it decides about.
+_DECIDED_LEAD = re.compile(
+    r"\b(?:Cabinet|Council|Committee|Board|Assembly|Executive)\s+(?:has\s+|have\s+)?(?:unanimously\s+)?"
+    r"(?:agreed|resolved|decided|approved|adopted|endorsed)\b"
+    r"|\b(?:HĐND|Hội đồng nhân dân)\b[^.;]{0,80}?\bthông qua\s+(?:các\s+)?(?:Nghị quyết|Quyết định)",
     re.IGNORECASE)
 # A ceremony, not the week ("tuần lễ") or a festival ("lễ hội").
 _CEREMONY = re.compile(r"\b(?:ceremony|gala|celebrat\w*|(?<!tuần )lễ(?!\s+hội))\b", re.IGNORECASE)
@@ -330,10 +339,13 @@ def _kind_of(title: str, body: str, heading_kind: str | None) -> KindGuess:
         return KindGuess("report", 0.6, [" ".join(m[0].split()).lower()], guess.scores)
     first = f"{title}. {sentences[0]}" if sentences else title
     if ((m := _RECOGNITION_LEAD.search(first)) and not _CEREMONY.search(first)
-            and guess.kind in (None, "event", "structure", "partnership", "programme", "forum", "media")):
+            and (guess.kind in (None, "event", "structure", "partnership", "programme", "forum", "media")
+                 or guess.kind != "report" and guess.confidence < 0.5)):
         # "Dublin has become a member of the UNESCO Global Network", "Cao Lãnh được UNESCO công nhận":
         # news of a recognition, however much it says about the city's festival.
         return KindGuess("report", 0.6, [" ".join(m[0].split()).lower()], guess.scores)
+    if (m := _DECIDED_LEAD.search(lead)) and guess.kind not in ("plan", "policy"):
+        return KindGuess("policy", 0.6, [" ".join(m[0].split()).lower()], guess.scores)
     m = _PLAN_LEAD.search(f"{title}. {lead}")
     if m:
         word = (m["en"] or m["vi"]).lower()

@@ -49,8 +49,14 @@ _CAPTION = re.compile(r"(\b(Photo|Ảnh|Picture|Pic|Nguồn ảnh)\s*:|\|\s*$|^!
                       re.IGNORECASE)
 _SOURCE = re.compile(r"^(Source|Nguồn|Theo)\s*:?\s*https?://", re.IGNORECASE)
 _CHROME = re.compile(r"^(Comment|Comments|Bình luận|Share|Chia sẻ|Tags?|Từ khóa|Advert(isement)?|Quảng cáo|"
-                     r"Sign up for|Đăng nhập|Read also|READ ALSO|Xem thêm|Đọc thêm|Back to list|Trang chủ)\b.*",
+                     r"Sign up for|Đăng nhập|Read also|READ ALSO|Xem thêm|Đọc thêm|Back to list|Trang chủ)\b.*"
+                     # the link a page puts first for screen readers and keyboards
+                     r"|^(Skip|Jump|Go)\s+to\s+(the\s+)?(main\s+)?(content|navigation|menu|search)\b.{0,20}$"
+                     r"|^(Nhảy|Chuyển|Đi)\s+(đến|tới)\s+(phần\s+)?(nội dung|menu)\b.{0,20}$"
+                     r"|^Bỏ qua\s+(phần\s+)?(nội dung|menu|điều hướng)\b.{0,20}$",
                      re.IGNORECASE)
+#: A line that is only a web or mail address ("www.townsville.qld.gov.au"): not part of a heading above it.
+_ADDRESS = re.compile(r"^(?:https?://|www\.)\S+$|^\S+@\S+\.\w+$|^[\w-]+(?:\.[\w-]+)+/?\S*$", re.IGNORECASE)
 #: Headers after which a page lists other articles: everything from there on is left out.
 _TAIL = re.compile(r"^(Other News|Related News|Related articles|Trending|Most read|Tin liên quan|Tin khác|"
                    r"Tin cùng chuyên mục|Bài viết liên quan|Liên kết hữu ích|Xem nhiều|Đọc nhiều|More from)\b",
@@ -116,14 +122,16 @@ def read_layout(text: str) -> Layout:
     if official is None:
         # A site's banner or breadcrumb ("Vietnam.vn - ...", "News - Events", "News »") is not the
         # headline: short lines with a separator, or of one or two words, before a longer line.
-        while len(kept) > 1 and (re.search(r"\.(vn|com|net|org)\b|^(\S+\s){0,2}\S+\s[-|–»]\s|»$", kept[0])
+        while len(kept) > 1 and (re.search(r"\.(vn|com|net|org)\b|^(\S+\s){0,2}\S+\s[-|–»]\s(\S+\s?){1,3}$|»$",
+                                           kept[0])
                                  and len(kept[0].split()) <= 10 or len(kept[0].split()) <= 2):
             kept = kept[1:]
         if kept and _is_headline(kept[0]):
             out.headline = kept[0]
             kept = kept[1:]
             # A heading wrapped where a PDF or DOCX broke its line: "Biên bản Diễn đàn học tập suốt" / "đời ..."
-            while kept and kept[0][:1].islower() and len(out.headline) + len(kept[0]) < 300:
+            while (kept and kept[0][:1].islower() and len(out.headline) + len(kept[0]) < 300
+                   and not _ADDRESS.match(kept[0])):
                 out.headline = f"{out.headline} {kept[0]}"
                 kept = kept[1:]
     out.body = kept

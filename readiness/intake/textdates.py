@@ -280,8 +280,14 @@ def event_dates(text: str, year_hint: int | None = None, *, dateline: bool = Fal
         # The date of a document cited ("Kế hoạch số 189/KH-UBND ngày 03/02/2015", "Decision No. 5 dated ...")
         score -= 2.5 if re.search(r"(/[A-ZĐ][\w-]*|\bNo\.?\s*\d+\S*)\s*,?\s*(ngày|dated|of)?\s*$", before) else 0
         score += 0.2 if m.year_given else 0
-        if not issued and _ISSUED_AFTER.search(text[m.position + len(m.text):m.position + len(m.text) + 120]):
-            score -= 2.0
+        if _ISSUED_AFTER.search(text[m.position + len(m.text):m.position + len(m.text) + 120]):
+            # "Ngày 20-9, UBND tỉnh ban hành Kế hoạch ...": the day a plan, decision or letter is dated by,
+            # and for any other text the day of a document it cites
+            score += 2.0 if issued else -2.0
+        if dateline and year_hint and m.start.precision == "year" and m.start.year < year_hint:
+            # A bare year before the year the page is dated: what happened before ("in 2019 the Lord
+            # Mayors signed an agreement"), the background of the news, not the news
+            score -= 1.5
         if m.start.precision == "year" and _FUTURE_BEFORE.search(before):
             score -= 1.0
         if m.start.precision == "year" and kind != "structure" and _founding(text, m):
