@@ -11,6 +11,7 @@ raise the score on a guess.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 import unicodedata
@@ -356,15 +357,37 @@ def _kind_of(title: str, body: str, heading_kind: str | None) -> KindGuess:
     return guess
 
 
+# "Today" and "yesterday" as news writes them; not "hiện nay" (nowadays), "năm nay" (this year),
+# "thông qua" (adopted) or "năm qua" (the past year).
+_TODAY = re.compile(r"\b(?:today|this (?:morning|afternoon|evening)|tonight)\b"
+                    r"|(?<!\w)(?:hôm|sáng|chiều|tối|trưa) nay(?!\w)"
+                    r"|(?P<before>\byesterday\b|(?<!\w)(?:(?:ngày )?hôm|sáng|chiều|tối|trưa) qua(?!\w))",
+                    re.IGNORECASE)
+
+
+def _iso_day(published: str | None) -> PartialDate | None:
+    """A page's publication date from its metadata ("2025-10-01" or "2025-10-01T08:00"), if a whole day."""
+    m = re.match(r"((?:19|20)\d\d)-(\d\d)-(\d\d)", published or "")
+    if not m:
+        return None
+    try:
+        day = dt.date(int(m[1]), int(m[2]), int(m[3]))
+    except ValueError:
+        return None
+    return PartialDate(day.year, day.month, day.day)
+
+
 def draft_from_text(text: str, frameworks: Sequence[Framework], *, title: str | None = None,
                     url: str | None = None, year: int | None = None, suggester: Suggester | None = None,
-                    top: int = 5, city: str | None = None, other_places: Sequence[str] = ()) -> Draft:
+                    top: int = 5, city: str | None = None, other_places: Sequence[str] = (),
+                    published: str | None = None) -> Draft:
     """Read a text into a draft: every field with its guess and confidence.
 
     The text's layout is read first (``layout.read_layout``): a site's banner, captions,
     datelines and lists of other articles are not the document; an official document's heading
     is its title and its letterhead its organiser. ``title`` is a headline found by the reader
-    (a web page's); ``year`` the document's year from its metadata. With ``city``, a warning
+    (a web page's); ``year`` the document's year from its metadata, ``published`` a web page's
+    date (ISO), which with the page's own date line says what "today" is. With ``city``, a warning
     says when the text is about another place (``places.other_place``).
 
     Only the first ``MAX_TEXT`` characters are read (dates: the first ``DATE_TEXT``), so a
@@ -372,6 +395,8 @@ def draft_from_text(text: str, frameworks: Sequence[Framework], *, title: str | 
     from readiness.intake.layout import document_year, first_sentences, is_dateline, read_layout
 
     text = unicodedata.normalize("NFC", text[:MAX_TEXT])
+    if year is None and (page_date := _iso_day(published)) is not None:
+        year = page_date.year
     layout = read_layout(text)
     body_lines = layout.body
     body = "\n".join(body_lines)
@@ -401,6 +426,13 @@ def draft_from_text(text: str, frameworks: Sequence[Framework], *, title: str | 
             if p := _PERIOD.search(where):
                 start, end, sure = PartialDate(int(p[1])), PartialDate(int(p[2])), 0.5
                 break
+    if start is None or start.precision == "year":
+        # "opened this morning", "Sáng nay, ... khai mạc", "hôm qua": the day of the page's own date
+        page_day = layout.dateline_day or _iso_day(published)
+        lead = " ".join(lead_sentences(body[:1500]))
+        if page_day is not None and (m := _TODAY.search(f"{chosen}. {lead}")):
+            day = page_day.first_day - dt.timedelta(days=1 if m["before"] else 0)
+            start, end, sure = PartialDate(day.year, day.month, day.day), None, 0.5
     summary = first_sentences(body_lines, language)
     suggester = suggester or Suggester(frameworks)
     ranked = suggester.rank(chosen, body, kind.kind)
@@ -479,7 +511,7 @@ def draft_document(ws: Workspace, actor: Actor, city_name: str, path: str | Path
     # the document's own heading comes first, a web page's headline is taken as given.
     title = doc.title if doc.media_type == "text/html" else None
     draft = draft_from_text(doc.text, frameworks, title=title, url=doc.url, year=doc.year, city=city,
-                            other_places=others)
+                            other_places=others, published=doc.published)
     draft.unit = match_unit(draft.organiser, units)
     if dry_run:
         return DraftResult(draft)

@@ -23,6 +23,7 @@ import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 
+from readiness.dates import PartialDate
 from readiness.text import fold_words
 
 #: The types of official documents, as their heading names them, and the evidence kind each is.
@@ -85,6 +86,8 @@ class Layout:
     dateline_year: int | None = None
     #: An official document's place and date line: "Hà Nội, ngày 18 tháng 8 năm 2020".
     date_line: str | None = None
+    #: The day the page's own date line gives ("Thứ Năm, 29/09/2011"): what "today" and "hôm nay" mean.
+    dateline_day: PartialDate | None = None
     #: The article's own lines, without banner, captions, datelines and lists of other articles.
     body: list[str] = field(default_factory=list)
 
@@ -111,10 +114,12 @@ def read_layout(text: str) -> Layout:
             break
         if m := _GLUED_DATELINE.match(line):
             out.dateline_year = out.dateline_year or int(m["date"][-4:])
+            out.dateline_day = out.dateline_day or _day_of(m["date"])
             continue
         if _DATE_ONLY.match(line) or _BYLINE_DATE.match(line) and len(line) < 80 or is_dateline(line):
             if (y := re.search(r"(19|20)\d\d", line)) and i < 6:
                 out.dateline_year = out.dateline_year or int(y[0])
+                out.dateline_day = out.dateline_day or _day_of(line)
             continue
         if _CAPTION.search(line) or _SOURCE.match(line) or _CHROME.match(line) or seen[line] > 1 and len(line) < 200:
             continue
@@ -136,6 +141,15 @@ def read_layout(text: str) -> Layout:
                 kept = kept[1:]
     out.body = kept
     return out
+
+
+def _day_of(line: str) -> PartialDate | None:
+    """The one whole day a date line gives, year written: "29/09/2011", "October 3, 2023 | 09:15"."""
+    from readiness.intake.textdates import find_dates
+
+    days = [m.start for m in find_dates(line) if m.year_given and not m.is_range and m.start is not None
+            and m.start.precision == "day"]
+    return days[0] if len(days) == 1 else None
 
 
 # What may open a page's date line: the weekday, "Published", "Cập nhật" ("Thứ Hai, 20/10/2014 - 15:32").

@@ -153,6 +153,19 @@ class KindGuess:
     scores: dict[str, float] = field(default_factory=dict)
 
 
+#: Names and words that hold a cue word without meaning it: the Department of Education and
+#: *Training* organises a launch that is no training course, the *People's Committee* and the *City
+#: Council* are who acts, not a committee set up; "mọi tầng *lớp*" are social strata, not classes,
+#: "năng *suất*" productivity, "đăng *ký*" registering, "thư *ký*" a secretary.
+_NOT_CUES = re.compile(
+    r"(?:Sở|Bộ|Phòng|Ngành|Bộ trưởng|Giám đốc|Trưởng phòng)\s+Giáo dục\s*(?:và|-|&)\s*Đào tạo|\bGD\s*(?:&|và|-)\s*ĐT\b"
+    r"|\b(?:Department|Ministry|Minister|Office|Division|Bureau|Service)\s+of\s+Education\s+and\s+Training\b"
+    r"|\bEducation\s+and\s+Training\s+(?:Department|Office|Division|Bureau|sector)\b"
+    r"|\bPeople['’]s\s+(?:Committee|Council)s?\b|\bParty\s+Committee\b"
+    r"|\b(?:City|County|District|Borough|Town|Municipal|Shire)\s+Council\b"
+    r"|Hội đồng nhân dân|\bHĐND\b|Ủy ban nhân dân|\bUBND\b|Mặt trận Tổ quốc"
+    r"|(?<!\w)(?:tầng lớp|năng suất|hiệu suất|đăng ký|thư ký|nhật ký)(?!\w)",
+    re.IGNORECASE)
 #: Letters with Vietnamese marks (and đ): a text that has them writes its words with their accents.
 _MARKED = re.compile(r"[ăâđêôơưàáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợùúủũụừứửữựỳýỷỹỵ]", re.IGNORECASE)
 #: Each kind cue's folded form -> the cues written that way ("thu" -> "thư").
@@ -174,7 +187,7 @@ def _as_written(found: set[str], text: str) -> set[str]:
 def guess_kind(title: str, body: str) -> KindGuess:
     """The evidence kind whose cue words weigh most; title words count three times, and a word
     that opens the title (a document's type) six."""
-    body = body[:MAX_TEXT]
+    title, body = _NOT_CUES.sub(" ", title), _NOT_CUES.sub(" ", body[:MAX_TEXT])
     t, b = fold_text(title), fold_text(body)
     in_t, in_b = _KIND_PHRASES.found(t), _KIND_PHRASES.found(b)
     if _MARKED.search(title) or _MARKED.search(body[:5000]):

@@ -144,6 +144,10 @@ _CUES = re.compile(r"(from|starting|start|opened|opening|launch|took place|held|
 _DATELINE = re.compile(r"(published|posted|updated|cập nhật|đăng|thứ\s+\w+,?|\w)$", re.IGNORECASE)
 
 
+#: Kinds of text that look back on the year just ended.
+_LOOKS_BACK = ("report", "statistic")
+
+
 @dataclass(frozen=True)
 class Mention:
     """A date or date range in a text; ``start``/``end`` None when no year could be found."""
@@ -284,9 +288,11 @@ def event_dates(text: str, year_hint: int | None = None, *, dateline: bool = Fal
             # "Ngày 20-9, UBND tỉnh ban hành Kế hoạch ...": the day a plan, decision or letter is dated by,
             # and for any other text the day of a document it cites
             score += 2.0 if issued else -2.0
-        if dateline and year_hint and m.start.precision == "year" and m.start.year < year_hint:
+        if (dateline and year_hint and m.start.precision == "year"
+                and (m.start.year < year_hint - 1 or m.start.year == year_hint - 1 and kind not in _LOOKS_BACK)):
             # A bare year before the year the page is dated: what happened before ("in 2019 the Lord
-            # Mayors signed an agreement"), the background of the news, not the news
+            # Mayors signed an agreement"), the background of the news, not the news; except the year
+            # just ended, which a report or a statistic published in January is about
             score -= 1.5
         if m.start.precision == "year" and _FUTURE_BEFORE.search(before):
             score -= 1.0
