@@ -817,3 +817,12 @@ def test_skip_links_addresses_and_long_headlines_with_a_dash() -> None:
     assert read_layout(f"{title}\nEvent\nThe institute will host a festival.").headline == title
     assert read_layout("News - Events\nCity opens learning week\nThe city opened the week.").headline == (
         "City opens learning week")
+
+
+def test_a_weekday_checks_the_year_a_date_borrows() -> None:
+    """"Saturday, May 28th" takes no year in which May 28 was not a Saturday; "lần thứ 5" is no Thursday."""
+    assert event_dates("The launch took place on Saturday, May 28th.", 2016)[0] == d("2016-05-28")
+    assert event_dates("The launch took place on Saturday, May 28th.", 2017)[0] is None
+    assert event_dates("Sáng thứ Bảy (12/10), tỉnh khai mạc tuần lễ.", 2024)[0] == d("2024-10-12")
+    assert event_dates("Sáng thứ Bảy (12/10), tỉnh khai mạc tuần lễ.", 2025)[0] is None
+    assert event_dates("Đại hội lần thứ 5 ngày 4/10 tại tỉnh.", 2024)[0] == d("2024-10-04")
