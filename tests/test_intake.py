@@ -649,6 +649,12 @@ def test_a_pages_own_date_line_dates_nothing_it_reports(suggester: Suggester) ->
     # minutes where a council decided are that decision, whatever it is about
     ("City of Learning\nThe Cabinet Member presented the report and Cabinet agreed to note the progress of the "
      "festival programme and to use its brand.", "policy"),
+    # "UNESCO has included 64 cities in the Global Network": a recognition, not a network set up
+    ("New learning cities\nUNESCO has included 64 cities from 35 countries in the Global Network of Learning "
+     "Cities; members serve on its council.", "report"),
+    # an article signed by a professor about criteria and plans is an article, not the criteria
+    ("Xu thế phát triển trung tâm học tập cộng đồng và tiêu chí đánh giá\nGS. TS Phạm Tất Dong\nTác giả bàn về "
+     "chính sách và tiêu chí đánh giá các trung tâm giai đoạn 2021-2030.", "report"),
     # "UNESCO vừa công nhận ...": a recognition, however many libraries the article counts
     ("Hà Nội trở thành Thành phố học tập toàn cầu\nViệc UNESCO vừa công nhận Hà Nội là một mốc lớn. Thành phố có "
      "1.192 thư viện và 526 trung tâm học tập cộng đồng.", "report"),
@@ -766,6 +772,8 @@ def test_the_real_set_is_large_varied_and_holds_a_third_aside() -> None:
      "event"),
     ("Ha Tinh launches the week", "The Department of Education and Training and the People's Committee launched "
      "the week.", "event"),
+    # the press as the source of the news is no media product
+    ("Tin vui đầu năm", "Ngày 14.2, báo chí đưa tin hai thành phố được công nhận là thành viên.", "report"),
 ])
 def test_kind_cues_count_as_written_and_not_inside_names(title: str, body: str, kind: str | None) -> None:
     """Vietnamese cues count with their accents and as whole words ("thư viện" is no letter, "cộng đồng" no

@@ -284,6 +284,9 @@ _RECOGNITION_LEAD = re.compile(
     r"(?:as|a|an|to|into|the)\b"
     r"|awarded\s+(?:the\s+)?(?:UNESCO\s+)?Learning City Award"
     r"|(?:joined|joins)\s+(?:the\s+)?(?:UNESCO\s+)?(?:Global\s+)?Network\b"
+    # "UNESCO has included 64 cities ... in the Global Network", "admitted 38 cities into its network"
+    r"|\b(?:included|admitted|accepted|taken|welcomed|welcomes|added)\s+(?:[\w,-]+\s+){0,8}?(?:in|into|to)\s+"
+    r"(?:the\s+|its\s+)?(?:UNESCO\s+)?(?:Global\s+)?Network\b"
     r"|(?:joined|joins|becomes?|became)\s+(?:a\s+)?(?:new\s+)?(?:member|members|part)\s+of"
     r"|(?:received?|receives|won|wins)\s+(?:the\s+)?(?:UNESCO\s+)?Learning City Award"
     r"|được\s+(?:UNESCO\s+)?(?:công nhận|kết nạp|trao giải|ghi danh)|gia nhập\s+Mạng lưới"
@@ -291,6 +294,10 @@ _RECOGNITION_LEAD = re.compile(
     r"|trở thành\s+(?:thành viên|Thành phố học tập)"
     r"|(?:là\s+)?thành viên (?:mới\s+)?của\s+Mạng lưới)",
     re.IGNORECASE)
+# A line that only names an author with an academic title, as papers and opinion pieces open:
+# "GS. TS Phạm Tất Dong", "PGS.TS Nguyễn Văn A", "Prof. Jane Smith", "By Dr Mary Brown".
+_AUTHOR_LINE = re.compile(r"^(?:By\s+)?(?:(?:GS|PGS|TS|ThS|NGƯT|NGND|Prof|Dr|Assoc\.?\s*Prof)\.?[\s.-]*){1,3}"
+                          r"[A-ZĐÀ-Ỹ][\wÀ-ỹ'’-]+(?:\s+[A-ZĐÀ-Ỹ][\wÀ-ỹ'’-]+){1,4}\s*$", re.MULTILINE)
 # A body that decided: "Cabinet agreed to ...", "the Council resolved that ...", "HĐND tỉnh thông qua Nghị
 # quyết ...": the text is that decision (minutes, a decision notice), whatever it decides about.
 _DECIDED_LEAD = re.compile(
@@ -338,6 +345,10 @@ def _kind_of(title: str, body: str, heading_kind: str | None) -> KindGuess:
         # "Cork's co-ordinator looks back on the 20th festival", "A presentation by Swansea University":
         # a report on the festival, not the festival.
         return KindGuess("report", 0.6, [" ".join(m[0].split()).lower()], guess.scores)
+    if _AUTHOR_LINE.search(body[:600]) and guess.kind in ("policy", "plan", "media", "programme", "structure"):
+        # "GS. TS Phạm Tất Dong" under the headline: an article someone wrote about the subject, which
+        # may speak of criteria or plans without being one
+        return KindGuess("report", 0.5, ["author"], guess.scores)
     first = f"{title}. {sentences[0]}" if sentences else title
     if ((m := _RECOGNITION_LEAD.search(first)) and not _CEREMONY.search(first)
             and (guess.kind in (None, "event", "structure", "partnership", "programme", "forum", "media")

@@ -164,7 +164,10 @@ _NOT_CUES = re.compile(
     r"|\bPeople['’]s\s+(?:Committee|Council)s?\b|\bParty\s+Committee\b"
     r"|\b(?:City|County|District|Borough|Town|Municipal|Shire)\s+Council\b"
     r"|Hội đồng nhân dân|\bHĐND\b|Ủy ban nhân dân|\bUBND\b|Mặt trận Tổ quốc"
-    r"|(?<!\w)(?:tầng lớp|năng suất|hiệu suất|đăng ký|thư ký|nhật ký)(?!\w)",
+    r"|(?<!\w)(?:tầng lớp|năng suất|hiệu suất|đăng ký|thư ký|nhật ký)(?!\w)"
+    # the press as the source of news ("báo chí đưa tin", "media reported"), not a media product
+    r"|(?<!\w)(?:báo chí|truyền thông)\s+(?:đã\s+)?(?:đưa tin|loan tin|đăng tải|cho biết|phản ánh)(?!\w)"
+    r"|\b(?:the\s+)?(?:media|press)\s+(?:reported|reports|said)\b|\baccording to (?:the\s+)?(?:media|press)\b",
     re.IGNORECASE)
 #: Letters with Vietnamese marks (and đ): a text that has them writes its words with their accents.
 _MARKED = re.compile(r"[ăâđêôơưàáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợùúủũụừứửữựỳýỷỹỵ]", re.IGNORECASE)
