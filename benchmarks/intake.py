@@ -2,9 +2,10 @@
 
 Two labelled sets:
 
-* ``real`` (default): tests/data/intake_real/cases.yaml, 63 public documents about learning
-  cities (news, plans, decisions, reports; 24 in Vietnamese, 25 places), each with its source
-  address; headlines, datelines and dates as published, bodies summarised in our own words.
+* ``real`` (default): tests/data/intake_real/cases.yaml, 96 public documents about learning
+  cities (news, plans, decisions, letters, reports; 39 in Vietnamese, 44 places), each with its
+  source address; headlines, datelines and dates as published, bodies summarised in our own
+  words; every third (by its number) held aside.
 * ``written``: tests/data/intake/cases.yaml, activities we wrote ourselves.
 
 Bars (issue "intake on real documents"), on the real cases held aside (never looked at while

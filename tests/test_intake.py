@@ -646,6 +646,18 @@ def test_a_pages_own_date_line_dates_nothing_it_reports(suggester: Suggester) ->
     # and an event stays an event
     ("Learning festival opens\nThe festival opened on May 3 with a ceremony; the review of the programme comes later.",
      "event"),
+    # minutes where a council decided are that decision, whatever it is about
+    ("City of Learning\nThe Cabinet Member presented the report and Cabinet agreed to note the progress of the "
+     "festival programme and to use its brand.", "policy"),
+    # "UNESCO has included 64 cities in the Global Network": a recognition, not a network set up
+    ("New learning cities\nUNESCO has included 64 cities from 35 countries in the Global Network of Learning "
+     "Cities; members serve on its council.", "report"),
+    # an article signed by a professor about criteria and plans is an article, not the criteria
+    ("Xu thế phát triển trung tâm học tập cộng đồng và tiêu chí đánh giá\nGS. TS Phạm Tất Dong\nTác giả bàn về "
+     "chính sách và tiêu chí đánh giá các trung tâm giai đoạn 2021-2030.", "report"),
+    # "UNESCO vừa công nhận ...": a recognition, however many libraries the article counts
+    ("Hà Nội trở thành Thành phố học tập toàn cầu\nViệc UNESCO vừa công nhận Hà Nội là một mốc lớn. Thành phố có "
+     "1.192 thư viện và 526 trung tâm học tập cộng đồng.", "report"),
 ])
 def test_the_lead_says_what_the_document_is(text: str, kind: str, suggester: Suggester) -> None:
     catalogue = load_catalogue()
@@ -748,3 +760,77 @@ def test_the_real_set_is_large_varied_and_holds_a_third_aside() -> None:
     assert all(c["url"].startswith("http") and c["title"] and c["kflc"] in kflc for c in cases)
     assert all(c["kind"] in {k.value for k in EvidenceKind} for c in cases)
     assert sum(c["split"] == "holdout" for c in cases) == len(cases) // 3
+    # every third by its number, decided before the drafter read the case
+    assert all((int(c["id"][1:]) % 3 == 0) == (c["split"] == "holdout") for c in cases)
+
+
+@pytest.mark.parametrize("title, body, kind", [
+    ("Thư viện tỉnh mở cửa buổi tối", "Thư viện phục vụ bạn đọc đến 21 giờ.", None),
+    ("Thư ngỏ gửi các bậc phụ huynh", "Nhà trường gửi thư ngỏ về tuần lễ học tập.", "letter"),
+    ("Học tập trong cộng đồng", "Mọi tầng lớp nhân dân trong cộng đồng cùng học.", None),
+    ("Sở Giáo dục và Đào tạo phát động tuần lễ", "Sở Giáo dục và Đào tạo phát động tuần lễ học tập suốt đời.",
+     "event"),
+    ("Ha Tinh launches the week", "The Department of Education and Training and the People's Committee launched "
+     "the week.", "event"),
+    # the press as the source of the news is no media product
+    ("Tin vui đầu năm", "Ngày 14.2, báo chí đưa tin hai thành phố được công nhận là thành viên.", "report"),
+])
+def test_kind_cues_count_as_written_and_not_inside_names(title: str, body: str, kind: str | None) -> None:
+    """Vietnamese cues count with their accents and as whole words ("thư viện" is no letter, "cộng đồng" no
+    money, "tầng lớp" no class), and the names of bodies ("Department of Education and Training") are no cue."""
+    assert guess_kind(title, body).kind == kind
+
+
+def test_a_plan_is_dated_by_its_issue_and_background_years_date_nothing() -> None:
+    """News of a plan is dated by the day the plan was issued, not by the week it plans; a bare year before the
+    page's own year is what happened before, except the year just ended in a report."""
+    text = ("Tổ chức Tuần lễ hưởng ứng học tập suốt đời năm 2018\nNgày 20-9, UBND tỉnh ban hành Kế hoạch tổ chức "
+            "Tuần lễ.\nTheo kế hoạch, tuần lễ diễn ra từ ngày 1 đến ngày 7-10-2018.")
+    assert draft_from_text(text, []).start == d("2018-09-20")
+    text = ("Cities join together for a learning day\n05/10/2021\nThe mayor joined the yearly learning day. "
+            "In 2019 the mayors signed an agreement.")
+    assert draft_from_text(text, []).start is None
+    assert event_dates("In 2019 the mayors signed an agreement.", 2021, dateline=True, kind="report")[0] is None
+    assert event_dates("The association reviewed the results of 2020.", 2021, dateline=True,
+                       kind="report")[0] == d("2020")
+
+
+@pytest.mark.parametrize("text, published, start", [
+    ("Festival launched\n14 March 2019\nThe festival was launched this morning at City Hall by the Lord Mayor.",
+     None, "2019-03-14"),
+    ("Khai mạc tuần lễ học tập\nThứ Năm, 29/09/2011 09:49\nSáng nay, tại Hà Nội, Bộ Giáo dục khai mạc tuần lễ.",
+     None, "2011-09-29"),
+    ("Khai mạc tuần lễ học tập\nHôm qua, UBND tỉnh tổ chức lễ khai mạc tuần lễ học tập suốt đời.", "2024-10-02",
+     "2024-10-01"),
+    ("Khai mạc tuần lễ\nSáng nay (2/10), UBND tỉnh khai mạc tuần lễ.", "2024-10-05", "2024-10-02"),
+    ("Kế hoạch năm nay\nHiện nay, tỉnh đã thông qua kế hoạch của năm qua.", "2024-10-02", None),
+])
+def test_today_and_yesterday_are_the_pages_own_day(text: str, published: str | None, start: str | None) -> None:
+    """"This morning", "sáng nay", "hôm qua" date what the page reports by its own date line or publication date;
+    "hiện nay" (nowadays), "năm qua" (the past year) and "thông qua" (adopted) are no day."""
+    draft = draft_from_text(text, [], published=published)
+    assert draft.start == (d(start) if start else None)
+
+
+def test_skip_links_addresses_and_long_headlines_with_a_dash() -> None:
+    """A skip link is no headline, a web address under a heading is not part of it, and a headline with a dash
+    ("Festival - UNESCO Global Network of Learning Cities") is no breadcrumb."""
+    from readiness.intake.layout import read_layout
+
+    assert read_layout("Skip to main content\nLifelong Learning Strategy\nThe plan guides us.").headline == (
+        "Lifelong Learning Strategy")
+    heading = "Lifelong learning strategic action plan 2014-2017"
+    assert read_layout(f"{heading}\nwww.townsville.qld.gov.au\nThis plan follows the first one.").headline == heading
+    title = "Lifelong Learning Festival - UNESCO Global Network of Learning Cities"
+    assert read_layout(f"{title}\nEvent\nThe institute will host a festival.").headline == title
+    assert read_layout("News - Events\nCity opens learning week\nThe city opened the week.").headline == (
+        "City opens learning week")
+
+
+def test_a_weekday_checks_the_year_a_date_borrows() -> None:
+    """"Saturday, May 28th" takes no year in which May 28 was not a Saturday; "lần thứ 5" is no Thursday."""
+    assert event_dates("The launch took place on Saturday, May 28th.", 2016)[0] == d("2016-05-28")
+    assert event_dates("The launch took place on Saturday, May 28th.", 2017)[0] is None
+    assert event_dates("Sáng thứ Bảy (12/10), tỉnh khai mạc tuần lễ.", 2024)[0] == d("2024-10-12")
+    assert event_dates("Sáng thứ Bảy (12/10), tỉnh khai mạc tuần lễ.", 2025)[0] is None
+    assert event_dates("Đại hội lần thứ 5 ngày 4/10 tại tỉnh.", 2024)[0] == d("2024-10-04")

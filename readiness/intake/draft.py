@@ -11,6 +11,7 @@ raise the score on a guess.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 import unicodedata
@@ -283,10 +284,26 @@ _RECOGNITION_LEAD = re.compile(
     r"(?:as|a|an|to|into|the)\b"
     r"|awarded\s+(?:the\s+)?(?:UNESCO\s+)?Learning City Award"
     r"|(?:joined|joins)\s+(?:the\s+)?(?:UNESCO\s+)?(?:Global\s+)?Network\b"
+    # "UNESCO has included 64 cities ... in the Global Network", "admitted 38 cities into its network"
+    r"|\b(?:included|admitted|accepted|taken|welcomed|welcomes|added)\s+(?:[\w,-]+\s+){0,8}?(?:in|into|to)\s+"
+    r"(?:the\s+|its\s+)?(?:UNESCO\s+)?(?:Global\s+)?Network\b"
     r"|(?:joined|joins|becomes?|became)\s+(?:a\s+)?(?:new\s+)?(?:member|members|part)\s+of"
     r"|(?:received?|receives|won|wins)\s+(?:the\s+)?(?:UNESCO\s+)?Learning City Award"
     r"|được\s+(?:UNESCO\s+)?(?:công nhận|kết nạp|trao giải|ghi danh)|gia nhập\s+Mạng lưới"
+    r"|UNESCO\s+(?:(?:vừa|đã|chính thức)\s+)*(?:công nhận|kết nạp|ghi danh)"
+    r"|trở thành\s+(?:thành viên|Thành phố học tập)"
     r"|(?:là\s+)?thành viên (?:mới\s+)?của\s+Mạng lưới)",
+    re.IGNORECASE)
+# A line that only names an author with an academic title, as papers and opinion pieces open:
+# "GS. TS Phạm Tất Dong", "PGS.TS Nguyễn Văn A", "Prof. Jane Smith", "By Dr Mary Brown".
+_AUTHOR_LINE = re.compile(r"^(?:By\s+)?(?:(?:GS|PGS|TS|ThS|NGƯT|NGND|Prof|Dr|Assoc\.?\s*Prof)\.?[\s.-]*){1,3}"
+                          r"[A-ZĐÀ-Ỹ][\wÀ-ỹ'’-]+(?:\s+[A-ZĐÀ-Ỹ][\wÀ-ỹ'’-]+){1,4}\s*$", re.MULTILINE)
+# A body that decided: "Cabinet agreed to ...", "the Council resolved that ...", "HĐND tỉnh thông qua Nghị
+# quyết ...": the text is that decision (minutes, a decision notice), whatever it decides about.
+_DECIDED_LEAD = re.compile(
+    r"\b(?:Cabinet|Council|Committee|Board|Assembly|Executive)\s+(?:has\s+|have\s+)?(?:unanimously\s+)?"
+    r"(?:agreed|resolved|decided|approved|adopted|endorsed)\b"
+    r"|\b(?:HĐND|Hội đồng nhân dân)\b[^.;]{0,80}?\bthông qua\s+(?:các\s+)?(?:Nghị quyết|Quyết định)",
     re.IGNORECASE)
 # A ceremony, not the week ("tuần lễ") or a festival ("lễ hội").
 _CEREMONY = re.compile(r"\b(?:ceremony|gala|celebrat\w*|(?<!tuần )lễ(?!\s+hội))\b", re.IGNORECASE)
@@ -328,12 +345,19 @@ def _kind_of(title: str, body: str, heading_kind: str | None) -> KindGuess:
         # "Cork's co-ordinator looks back on the 20th festival", "A presentation by Swansea University":
         # a report on the festival, not the festival.
         return KindGuess("report", 0.6, [" ".join(m[0].split()).lower()], guess.scores)
+    if _AUTHOR_LINE.search(body[:600]) and guess.kind in ("policy", "plan", "media", "programme", "structure"):
+        # "GS. TS Phạm Tất Dong" under the headline: an article someone wrote about the subject, which
+        # may speak of criteria or plans without being one
+        return KindGuess("report", 0.5, ["author"], guess.scores)
     first = f"{title}. {sentences[0]}" if sentences else title
     if ((m := _RECOGNITION_LEAD.search(first)) and not _CEREMONY.search(first)
-            and guess.kind in (None, "event", "structure", "partnership", "programme", "forum", "media")):
+            and (guess.kind in (None, "event", "structure", "partnership", "programme", "forum", "media")
+                 or guess.kind != "report" and guess.confidence < 0.5)):
         # "Dublin has become a member of the UNESCO Global Network", "Cao Lãnh được UNESCO công nhận":
         # news of a recognition, however much it says about the city's festival.
         return KindGuess("report", 0.6, [" ".join(m[0].split()).lower()], guess.scores)
+    if (m := _DECIDED_LEAD.search(lead)) and guess.kind not in ("plan", "policy"):
+        return KindGuess("policy", 0.6, [" ".join(m[0].split()).lower()], guess.scores)
     m = _PLAN_LEAD.search(f"{title}. {lead}")
     if m:
         word = (m["en"] or m["vi"]).lower()
@@ -344,15 +368,37 @@ def _kind_of(title: str, body: str, heading_kind: str | None) -> KindGuess:
     return guess
 
 
+# "Today" and "yesterday" as news writes them; not "hiện nay" (nowadays), "năm nay" (this year),
+# "thông qua" (adopted) or "năm qua" (the past year).
+_TODAY = re.compile(r"\b(?:today|this (?:morning|afternoon|evening)|tonight)\b"
+                    r"|(?<!\w)(?:hôm|sáng|chiều|tối|trưa) nay(?!\w)"
+                    r"|(?P<before>\byesterday\b|(?<!\w)(?:(?:ngày )?hôm|sáng|chiều|tối|trưa) qua(?!\w))",
+                    re.IGNORECASE)
+
+
+def _iso_day(published: str | None) -> PartialDate | None:
+    """A page's publication date from its metadata ("2025-10-01" or "2025-10-01T08:00"), if a whole day."""
+    m = re.match(r"((?:19|20)\d\d)-(\d\d)-(\d\d)", published or "")
+    if not m:
+        return None
+    try:
+        day = dt.date(int(m[1]), int(m[2]), int(m[3]))
+    except ValueError:
+        return None
+    return PartialDate(day.year, day.month, day.day)
+
+
 def draft_from_text(text: str, frameworks: Sequence[Framework], *, title: str | None = None,
                     url: str | None = None, year: int | None = None, suggester: Suggester | None = None,
-                    top: int = 5, city: str | None = None, other_places: Sequence[str] = ()) -> Draft:
+                    top: int = 5, city: str | None = None, other_places: Sequence[str] = (),
+                    published: str | None = None) -> Draft:
     """Read a text into a draft: every field with its guess and confidence.
 
     The text's layout is read first (``layout.read_layout``): a site's banner, captions,
     datelines and lists of other articles are not the document; an official document's heading
     is its title and its letterhead its organiser. ``title`` is a headline found by the reader
-    (a web page's); ``year`` the document's year from its metadata. With ``city``, a warning
+    (a web page's); ``year`` the document's year from its metadata, ``published`` a web page's
+    date (ISO), which with the page's own date line says what "today" is. With ``city``, a warning
     says when the text is about another place (``places.other_place``).
 
     Only the first ``MAX_TEXT`` characters are read (dates: the first ``DATE_TEXT``), so a
@@ -360,6 +406,8 @@ def draft_from_text(text: str, frameworks: Sequence[Framework], *, title: str | 
     from readiness.intake.layout import document_year, first_sentences, is_dateline, read_layout
 
     text = unicodedata.normalize("NFC", text[:MAX_TEXT])
+    if year is None and (page_date := _iso_day(published)) is not None:
+        year = page_date.year
     layout = read_layout(text)
     body_lines = layout.body
     body = "\n".join(body_lines)
@@ -389,6 +437,13 @@ def draft_from_text(text: str, frameworks: Sequence[Framework], *, title: str | 
             if p := _PERIOD.search(where):
                 start, end, sure = PartialDate(int(p[1])), PartialDate(int(p[2])), 0.5
                 break
+    if start is None or start.precision == "year":
+        # "opened this morning", "Sáng nay, ... khai mạc", "hôm qua": the day of the page's own date
+        page_day = layout.dateline_day or _iso_day(published)
+        lead = " ".join(lead_sentences(body[:1500]))
+        if page_day is not None and (m := _TODAY.search(f"{chosen}. {lead}")):
+            day = page_day.first_day - dt.timedelta(days=1 if m["before"] else 0)
+            start, end, sure = PartialDate(day.year, day.month, day.day), None, 0.5
     summary = first_sentences(body_lines, language)
     suggester = suggester or Suggester(frameworks)
     ranked = suggester.rank(chosen, body, kind.kind)
@@ -467,7 +522,7 @@ def draft_document(ws: Workspace, actor: Actor, city_name: str, path: str | Path
     # the document's own heading comes first, a web page's headline is taken as given.
     title = doc.title if doc.media_type == "text/html" else None
     draft = draft_from_text(doc.text, frameworks, title=title, url=doc.url, year=doc.year, city=city,
-                            other_places=others)
+                            other_places=others, published=doc.published)
     draft.unit = match_unit(draft.organiser, units)
     if dry_run:
         return DraftResult(draft)

@@ -23,6 +23,7 @@ import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 
+from readiness.dates import PartialDate
 from readiness.text import fold_words
 
 #: The types of official documents, as their heading names them, and the evidence kind each is.
@@ -49,8 +50,14 @@ _CAPTION = re.compile(r"(\b(Photo|Ảnh|Picture|Pic|Nguồn ảnh)\s*:|\|\s*$|^!
                       re.IGNORECASE)
 _SOURCE = re.compile(r"^(Source|Nguồn|Theo)\s*:?\s*https?://", re.IGNORECASE)
 _CHROME = re.compile(r"^(Comment|Comments|Bình luận|Share|Chia sẻ|Tags?|Từ khóa|Advert(isement)?|Quảng cáo|"
-                     r"Sign up for|Đăng nhập|Read also|READ ALSO|Xem thêm|Đọc thêm|Back to list|Trang chủ)\b.*",
+                     r"Sign up for|Đăng nhập|Read also|READ ALSO|Xem thêm|Đọc thêm|Back to list|Trang chủ)\b.*"
+                     # the link a page puts first for screen readers and keyboards
+                     r"|^(Skip|Jump|Go)\s+to\s+(the\s+)?(main\s+)?(content|navigation|menu|search)\b.{0,20}$"
+                     r"|^(Nhảy|Chuyển|Đi)\s+(đến|tới)\s+(phần\s+)?(nội dung|menu)\b.{0,20}$"
+                     r"|^Bỏ qua\s+(phần\s+)?(nội dung|menu|điều hướng)\b.{0,20}$",
                      re.IGNORECASE)
+#: A line that is only a web or mail address ("www.townsville.qld.gov.au"): not part of a heading above it.
+_ADDRESS = re.compile(r"^(?:https?://|www\.)\S+$|^\S+@\S+\.\w+$|^[\w-]+(?:\.[\w-]+)+/?\S*$", re.IGNORECASE)
 #: Headers after which a page lists other articles: everything from there on is left out.
 _TAIL = re.compile(r"^(Other News|Related News|Related articles|Trending|Most read|Tin liên quan|Tin khác|"
                    r"Tin cùng chuyên mục|Bài viết liên quan|Liên kết hữu ích|Xem nhiều|Đọc nhiều|More from)\b",
@@ -79,6 +86,8 @@ class Layout:
     dateline_year: int | None = None
     #: An official document's place and date line: "Hà Nội, ngày 18 tháng 8 năm 2020".
     date_line: str | None = None
+    #: The day the page's own date line gives ("Thứ Năm, 29/09/2011"): what "today" and "hôm nay" mean.
+    dateline_day: PartialDate | None = None
     #: The article's own lines, without banner, captions, datelines and lists of other articles.
     body: list[str] = field(default_factory=list)
 
@@ -105,10 +114,12 @@ def read_layout(text: str) -> Layout:
             break
         if m := _GLUED_DATELINE.match(line):
             out.dateline_year = out.dateline_year or int(m["date"][-4:])
+            out.dateline_day = out.dateline_day or _day_of(m["date"])
             continue
         if _DATE_ONLY.match(line) or _BYLINE_DATE.match(line) and len(line) < 80 or is_dateline(line):
             if (y := re.search(r"(19|20)\d\d", line)) and i < 6:
                 out.dateline_year = out.dateline_year or int(y[0])
+                out.dateline_day = out.dateline_day or _day_of(line)
             continue
         if _CAPTION.search(line) or _SOURCE.match(line) or _CHROME.match(line) or seen[line] > 1 and len(line) < 200:
             continue
@@ -116,18 +127,29 @@ def read_layout(text: str) -> Layout:
     if official is None:
         # A site's banner or breadcrumb ("Vietnam.vn - ...", "News - Events", "News »") is not the
         # headline: short lines with a separator, or of one or two words, before a longer line.
-        while len(kept) > 1 and (re.search(r"\.(vn|com|net|org)\b|^(\S+\s){0,2}\S+\s[-|–»]\s|»$", kept[0])
+        while len(kept) > 1 and (re.search(r"\.(vn|com|net|org)\b|^(\S+\s){0,2}\S+\s[-|–»]\s(\S+\s?){1,3}$|»$",
+                                           kept[0])
                                  and len(kept[0].split()) <= 10 or len(kept[0].split()) <= 2):
             kept = kept[1:]
         if kept and _is_headline(kept[0]):
             out.headline = kept[0]
             kept = kept[1:]
             # A heading wrapped where a PDF or DOCX broke its line: "Biên bản Diễn đàn học tập suốt" / "đời ..."
-            while kept and kept[0][:1].islower() and len(out.headline) + len(kept[0]) < 300:
+            while (kept and kept[0][:1].islower() and len(out.headline) + len(kept[0]) < 300
+                   and not _ADDRESS.match(kept[0])):
                 out.headline = f"{out.headline} {kept[0]}"
                 kept = kept[1:]
     out.body = kept
     return out
+
+
+def _day_of(line: str) -> PartialDate | None:
+    """The one whole day a date line gives, year written: "29/09/2011", "October 3, 2023 | 09:15"."""
+    from readiness.intake.textdates import find_dates
+
+    days = [m.start for m in find_dates(line) if m.year_given and not m.is_range and m.start is not None
+            and m.start.precision == "day"]
+    return days[0] if len(days) == 1 else None
 
 
 # What may open a page's date line: the weekday, "Published", "Cập nhật" ("Thứ Hai, 20/10/2014 - 15:32").

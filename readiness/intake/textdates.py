@@ -144,6 +144,10 @@ _CUES = re.compile(r"(from|starting|start|opened|opening|launch|took place|held|
 _DATELINE = re.compile(r"(published|posted|updated|cập nhật|đăng|thứ\s+\w+,?|\w)$", re.IGNORECASE)
 
 
+#: Kinds of text that look back on the year just ended.
+_LOOKS_BACK = ("report", "statistic")
+
+
 @dataclass(frozen=True)
 class Mention:
     """A date or date range in a text; ``start``/``end`` None when no year could be found."""
@@ -188,6 +192,7 @@ def find_dates(text: str, year_hint: int | None = None, *, dateline: bool = Fals
     ``year_hint``; with ``dateline`` (the hint is the year of the document's dateline or date
     line), the hint comes first: "starting from October 3" in an article dated 2023 is 2023."""
     text = unicodedata.normalize("NFC", text)
+    written = text  # with its weekdays, which check a year taken from elsewhere
     text = _NOISE.sub(_blank, text)
     taken: list[tuple[int, int]] = []
     raw = []
@@ -229,7 +234,9 @@ def find_dates(text: str, year_hint: int | None = None, *, dateline: bool = Fals
             # "December 28 to January 3, 2025": the start is in the year before.
             y1 = y2 - 1 if is_range and m1 is not None and m2 is not None and m1 > m2 else y2
         start = end = None
-        if y1 is not None and _valid(y1, m1, d1) and (not is_range or (y2 is not None and _valid(y2, m2, d2))):
+        # "Saturday, May 28th" was no Saturday in a year found elsewhere: that year is not its year
+        if (y1 is not None and _valid(y1, m1, d1) and (not is_range or (y2 is not None and _valid(y2, m2, d2)))
+                and (year_given or _weekday_fits(written, pos, y1, m1, d1))):
             start = PartialDate(y1, m1, d1)
             end = PartialDate(y2, m2, d2) if is_range else None  # type: ignore[arg-type]
             if end is not None and end.first_day < start.first_day:
@@ -240,6 +247,22 @@ def find_dates(text: str, year_hint: int | None = None, *, dateline: bool = Fals
             continue  # 31/02, 13/2025: not a date
         mentions.append(Mention(found, pos, start, end, year_given, is_range))
     return mentions
+
+
+_WEEKDAYS = {"monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3, "friday": 4, "saturday": 5, "sunday": 6,
+             "thứ hai": 0, "thứ ba": 1, "thứ tư": 2, "thứ năm": 3, "thứ sáu": 4, "thứ bảy": 5, "chủ nhật": 6,
+             **{f"thứ {n}": n - 2 for n in range(2, 8)}, "cn": 6}
+# "lần thứ 5 ngày 3/10" is the fifth time, not a Thursday
+_WEEKDAY_BEFORE = re.compile(r"(?<!\w)(?<!lần )(?<!khóa )(?<!khoá )(?<!kỳ )(?<!đợt )(?<!giải )("
+                             + "|".join(sorted(map(re.escape, _WEEKDAYS), key=len, reverse=True))
+                             + r")\W{0,3}(?:(?:the|ngày)\s+)?$", re.IGNORECASE)
+
+
+def _weekday_fits(text: str, position: int, year: int, month: int | None, day: int | None) -> bool:
+    """Whether the weekday written just before a date ("Saturday, May 28th", "thứ Bảy (12/10)"), if any,
+    is the weekday of that day in ``year``."""
+    m = _WEEKDAY_BEFORE.search(text[max(0, position - 20):position])
+    return m is None or month is None or day is None or calendar.weekday(year, month, day) == _WEEKDAYS[m[1].lower()]
 
 
 def year_in(text: str) -> int | None:
@@ -280,8 +303,16 @@ def event_dates(text: str, year_hint: int | None = None, *, dateline: bool = Fal
         # The date of a document cited ("Kế hoạch số 189/KH-UBND ngày 03/02/2015", "Decision No. 5 dated ...")
         score -= 2.5 if re.search(r"(/[A-ZĐ][\w-]*|\bNo\.?\s*\d+\S*)\s*,?\s*(ngày|dated|of)?\s*$", before) else 0
         score += 0.2 if m.year_given else 0
-        if not issued and _ISSUED_AFTER.search(text[m.position + len(m.text):m.position + len(m.text) + 120]):
-            score -= 2.0
+        if _ISSUED_AFTER.search(text[m.position + len(m.text):m.position + len(m.text) + 120]):
+            # "Ngày 20-9, UBND tỉnh ban hành Kế hoạch ...": the day a plan, decision or letter is dated by,
+            # and for any other text the day of a document it cites
+            score += 2.0 if issued else -2.0
+        if (dateline and year_hint and m.start.precision == "year"
+                and (m.start.year < year_hint - 1 or m.start.year == year_hint - 1 and kind not in _LOOKS_BACK)):
+            # A bare year before the year the page is dated: what happened before ("in 2019 the Lord
+            # Mayors signed an agreement"), the background of the news, not the news; except the year
+            # just ended, which a report or a statistic published in January is about
+            score -= 1.5
         if m.start.precision == "year" and _FUTURE_BEFORE.search(before):
             score -= 1.0
         if m.start.precision == "year" and kind != "structure" and _founding(text, m):
