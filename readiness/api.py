@@ -71,6 +71,7 @@ USE_CASES: dict[str, str] = {
     "make_dossier": "readiness.dossier.render",
     "current_fingerprint": "readiness.dossier.context",
     "dossier_fingerprint": "readiness.dossier.context",
+    "dossier_city": "readiness.dossier.context",
     # people and roles
     "has_accounts": "readiness.accounts",
     "sign_in": "readiness.accounts",
@@ -165,6 +166,7 @@ if TYPE_CHECKING:  # for type checkers and editors: the same names, imported eag
     from readiness.comments import list_comments as list_comments
     from readiness.dossier.context import DossierOptions as DossierOptions
     from readiness.dossier.context import current_fingerprint as current_fingerprint
+    from readiness.dossier.context import dossier_city as dossier_city
     from readiness.dossier.context import dossier_fingerprint as dossier_fingerprint
     from readiness.dossier.render import make_dossier as make_dossier
     from readiness.evidence import EvidenceFilter as EvidenceFilter

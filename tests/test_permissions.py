@@ -164,7 +164,7 @@ WORKSPACE_LEVEL = {"describe_workspace", "check_store", "move_files", "add_city"
 CITY_LEVEL = {"list_cities", "show_city", "set_profile", "add_unit", "list_units", "audit_log", "mark_not_applicable",
               "unmark_not_applicable", "not_applicable_marks", "draft_document", "photo_checks", "export_city",
               "make_template", "score_report", "gaps_report", "due_report", "city_overview", "make_dossier",
-              "current_fingerprint", "dossier_fingerprint"}
+              "current_fingerprint", "dossier_fingerprint", "dossier_city"}
 
 
 def targets_of(use_case: str) -> tuple[str, ...]:
@@ -237,6 +237,7 @@ CALLS: dict[str, Call] = {
         w.ws, a, cat, t.city, w.tmp / "out" / f"dossier-{w.n()}.html", api.DossierOptions(fmt="html")),
     "current_fingerprint": lambda w, a, t, cat: api.current_fingerprint(w.ws, a, t.city),
     "dossier_fingerprint": lambda w, a, t, cat: api.dossier_fingerprint(w.ws, a, t.city),
+    "dossier_city": lambda w, a, t, cat: api.dossier_city(w.ws, a, t.city),
     "record_actions": lambda w, a, t, cat: t.code in api.record_actions(w.ws, a, [t.code]),
 }
 
