@@ -125,16 +125,17 @@ def comments_waiting(ws: Workspace, actor: Actor, limit: int = 10) -> list[Waiti
         for grant in actor.grants:
             if grant.role is Role.CONTRIBUTOR and grant.unit_id is not None:
                 city_units = list(session.exec(select(Unit.id, Unit.parent_id).where(Unit.city_id == grant.city_id)))
-                frontier = {grant.unit_id}
+                frontier: set[int] = {grant.unit_id}
                 while frontier:  # the unit and the units under it
                     units |= frontier
-                    frontier = {uid for uid, parent in city_units if parent in frontier and uid not in units}
+                    frontier = {uid for uid, parent in city_units
+                                if uid is not None and parent in frontier and uid not in units}
         mine = or_(col(Evidence.created_by) == actor.name, col(Evidence.unit_id).in_(units))
         own = aliased(Comment)
-        answered = exists().where(and_(own.evidence_id == Comment.evidence_id, own.author == actor.name,
-                                       own.created_at >= Comment.created_at))
+        answered = exists().where(and_(col(own.evidence_id) == col(Comment.evidence_id),
+                                       col(own.author) == actor.name, col(own.created_at) >= col(Comment.created_at)))
         query = (select(Comment, Evidence.code, Evidence.title).join(Evidence, col(Evidence.id) == Comment.evidence_id)
-                 .where(mine, Comment.author != actor.name, col(Comment.created_at) > col(Evidence.updated_at),
+                 .where(mine, col(Comment.author) != actor.name, col(Comment.created_at) > col(Evidence.updated_at),
                         ~answered)
                  .order_by(col(Comment.created_at).desc(), col(Comment.id).desc()).limit(limit))
         if readable is not None:

@@ -75,7 +75,8 @@ def ask(request: Request, code: str, me: Me, text: Annotated[str, Form(max_lengt
     from readiness import api
 
     if not text.strip():
-        return _queue(request, me, status=400, errors={code: ("review.question_needed", {})}, typed={f"ask-{code}": text})
+        return _queue(request, me, status=400, errors={code: ("review.question_needed", {})},
+                      typed={f"ask-{code}": text})
     try:
         api.add_comment(me.ws, me.actor, code, text)
     except InvalidValueError as exc:
