@@ -73,8 +73,8 @@ class Jobs:
         from readiness import api
 
         city = api.dossier_city(self.state.ws, actor, city)  # "HN" and "Hà Nội" are one dossier
-        fingerprint = api.dossier_fingerprint(self.state.ws, actor, city)
         options.check()  # a mistake is said now, not as a failed job
+        fingerprint = api.dossier_fingerprint(self.state.ws, actor, city)
         key = (city, options.kind, options.lang, str(options.since or ""), str(options.draft),
                ",".join(options.framework_ids), fingerprint)
         with self._lock:

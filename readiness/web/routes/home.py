@@ -60,9 +60,8 @@ class Home:
 def home(request: Request, me: Me) -> HTMLResponse:
     from readiness import api
     from readiness.access import Role
-    from readiness.accounts import RoleSpec
 
-    specs = [RoleSpec.parse(label) for label in api.describe_actor(me.ws, me.actor).roles]
+    specs = [api.RoleSpec.parse(label) for label in api.describe_actor(me.ws, me.actor).roles]
     page = Home()
     for spec in specs:
         if spec.role is Role.CONTRIBUTOR and spec.city and spec.unit:
