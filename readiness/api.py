@@ -66,10 +66,12 @@ USE_CASES: dict[str, str] = {
     "score_report": "readiness.scoring.report",
     "gaps_report": "readiness.scoring.report",
     "due_report": "readiness.scoring.report",
+    "city_overview": "readiness.scoring.report",
     # dossier
     "make_dossier": "readiness.dossier.render",
     "current_fingerprint": "readiness.dossier.context",
     "dossier_fingerprint": "readiness.dossier.context",
+    "dossier_city": "readiness.dossier.context",
     # people and roles
     "has_accounts": "readiness.accounts",
     "sign_in": "readiness.accounts",
@@ -84,6 +86,7 @@ USE_CASES: dict[str, str] = {
     # comments
     "add_comment": "readiness.comments",
     "list_comments": "readiness.comments",
+    "comments_waiting": "readiness.comments",
 }
 
 #: The values a front end passes in or reads back (options, queries, results), by the module that
@@ -108,6 +111,8 @@ TYPES: dict[str, str] = {
     "SignedIn": "readiness.accounts",
     "Whoami": "readiness.accounts",
     "CommentView": "readiness.comments",
+    "WaitingComment": "readiness.comments",
+    "CityOverview": "readiness.scoring.report",
     "MoveResult": "readiness.store.move",
 }
 
@@ -155,10 +160,13 @@ if TYPE_CHECKING:  # for type checkers and editors: the same names, imported eag
     from readiness.cities import set_profile as set_profile
     from readiness.cities import show_city as show_city
     from readiness.comments import CommentView as CommentView
+    from readiness.comments import WaitingComment as WaitingComment
     from readiness.comments import add_comment as add_comment
+    from readiness.comments import comments_waiting as comments_waiting
     from readiness.comments import list_comments as list_comments
     from readiness.dossier.context import DossierOptions as DossierOptions
     from readiness.dossier.context import current_fingerprint as current_fingerprint
+    from readiness.dossier.context import dossier_city as dossier_city
     from readiness.dossier.context import dossier_fingerprint as dossier_fingerprint
     from readiness.dossier.render import make_dossier as make_dossier
     from readiness.evidence import EvidenceFilter as EvidenceFilter
@@ -188,7 +196,9 @@ if TYPE_CHECKING:  # for type checkers and editors: the same names, imported eag
     from readiness.intake.draft import suggest_for_record as suggest_for_record
     from readiness.intake.photos import PhotoCheck as PhotoCheck
     from readiness.intake.photos import photo_checks as photo_checks
+    from readiness.scoring.report import CityOverview as CityOverview
     from readiness.scoring.report import ScoreQuery as ScoreQuery
+    from readiness.scoring.report import city_overview as city_overview
     from readiness.scoring.report import due_report as due_report
     from readiness.scoring.report import gaps_report as gaps_report
     from readiness.scoring.report import score_report as score_report

@@ -83,3 +83,62 @@ def list_comments(ws: Workspace, actor: Actor, code: str) -> list[CommentView]:
         row = find_evidence(session, code)
         access.require(session, actor, Right.READ, _scope(row), what=f"record {row.code}")
         return comments_of(session, row.id)
+
+
+@dataclass(frozen=True)
+class WaitingComment:
+    """A comment someone else wrote on one of a person's records, not answered yet."""
+
+    code: str
+    title: dict[str, str]
+    author: str
+    created_at: dt.datetime
+    text: str
+
+    def as_json(self) -> dict[str, Any]:
+        return {"id": self.code, "title": dict(self.title), "author": self.author,
+                "created_at": iso_time(self.created_at), "text": self.text}
+
+
+def comments_waiting(ws: Workspace, actor: Actor, limit: int = 10) -> list[WaitingComment]:
+    """The comments waiting for ``actor``'s answer, newest first, at most ``limit``.
+
+    Their records are those of the units they contribute for (and the units under them) and the
+    records they created; a comment waits when someone else wrote it after the record last
+    changed and after the person's own last comment on that record (either answers it). One
+    query, whatever the number of records.
+    """
+    from sqlalchemy import and_, exists, or_
+    from sqlalchemy.orm import aliased
+
+    from readiness.access import Role
+    from readiness.store.models import Unit
+
+    if not 0 < limit <= 500:
+        from readiness.errors import InvalidValueError
+
+        raise InvalidValueError("comments waiting: ask for 1 to 500")
+    with ws.session() as session:
+        access.require_signed_in(session, actor)
+        readable = access.readable_cities(session, actor)
+        units: set[int] = set()
+        for grant in actor.grants:
+            if grant.role is Role.CONTRIBUTOR and grant.unit_id is not None:
+                city_units = list(session.exec(select(Unit.id, Unit.parent_id).where(Unit.city_id == grant.city_id)))
+                frontier: set[int] = {grant.unit_id}
+                while frontier:  # the unit and the units under it
+                    units |= frontier
+                    frontier = {uid for uid, parent in city_units
+                                if uid is not None and parent in frontier and uid not in units}
+        mine = or_(col(Evidence.created_by) == actor.name, col(Evidence.unit_id).in_(units))
+        own = aliased(Comment)
+        answered = exists().where(and_(col(own.evidence_id) == col(Comment.evidence_id),
+                                       col(own.author) == actor.name, col(own.created_at) >= col(Comment.created_at)))
+        query = (select(Comment, Evidence.code, Evidence.title).join(Evidence, col(Evidence.id) == Comment.evidence_id)
+                 .where(mine, col(Comment.author) != actor.name, col(Comment.created_at) > col(Evidence.updated_at),
+                        ~answered)
+                 .order_by(col(Comment.created_at).desc(), col(Comment.id).desc()).limit(limit))
+        if readable is not None:
+            query = query.where(col(Evidence.city_id).in_(readable))
+        return [WaitingComment(code, dict(title), c.author, c.created_at, c.text)
+                for c, code, title in session.exec(query)]

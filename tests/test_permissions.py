@@ -159,12 +159,12 @@ def world(ws, tmp_path, catalogue) -> World:
 
 Call = Callable[[World, Actor, Target, Any], Any]
 #: Use cases that act on the workspace, not on a city: run once, their target left aside.
-WORKSPACE_LEVEL = {"describe_workspace", "check_store", "move_files", "add_city"}
+WORKSPACE_LEVEL = {"describe_workspace", "check_store", "move_files", "add_city", "comments_waiting"}
 #: Use cases that act on a city as a whole (no unit, no record): run in scope and on another city.
 CITY_LEVEL = {"list_cities", "show_city", "set_profile", "add_unit", "list_units", "audit_log", "mark_not_applicable",
               "unmark_not_applicable", "not_applicable_marks", "draft_document", "photo_checks", "export_city",
-              "make_template", "score_report", "gaps_report", "due_report", "make_dossier", "current_fingerprint",
-              "dossier_fingerprint"}
+              "make_template", "score_report", "gaps_report", "due_report", "city_overview", "make_dossier",
+              "current_fingerprint", "dossier_fingerprint", "dossier_city"}
 
 
 def targets_of(use_case: str) -> tuple[str, ...]:
@@ -216,6 +216,7 @@ CALLS: dict[str, Call] = {
     "reject_record": lambda w, a, t, cat: api.reject_record(w.ws, a, t.code, "the signed copy is missing"),
     "add_comment": lambda w, a, t, cat: api.add_comment(w.ws, a, t.code, f"Xin gửi bản có chữ ký {w.n()}"),
     "list_comments": lambda w, a, t, cat: api.list_comments(w.ws, a, t.code),
+    "comments_waiting": lambda w, a, t, cat: api.comments_waiting(w.ws, a),
     "remove_evidence": lambda w, a, t, cat: api.remove_evidence(w.ws, a, t.code),
     "mark_not_applicable": lambda w, a, t, cat: api.mark_not_applicable(
         w.ws, a, t.city, "kflc:1.1.1", "the city has no such council at all", cat),
@@ -231,10 +232,12 @@ CALLS: dict[str, Call] = {
     "score_report": lambda w, a, t, cat: api.score_report(w.ws, a, cat, t.city),
     "gaps_report": lambda w, a, t, cat: api.gaps_report(w.ws, a, cat, t.city),
     "due_report": lambda w, a, t, cat: api.due_report(w.ws, a, cat, t.city),
+    "city_overview": lambda w, a, t, cat: api.city_overview(w.ws, a, cat, t.city),
     "make_dossier": lambda w, a, t, cat: api.make_dossier(
         w.ws, a, cat, t.city, w.tmp / "out" / f"dossier-{w.n()}.html", api.DossierOptions(fmt="html")),
     "current_fingerprint": lambda w, a, t, cat: api.current_fingerprint(w.ws, a, t.city),
     "dossier_fingerprint": lambda w, a, t, cat: api.dossier_fingerprint(w.ws, a, t.city),
+    "dossier_city": lambda w, a, t, cat: api.dossier_city(w.ws, a, t.city),
     "record_actions": lambda w, a, t, cat: t.code in api.record_actions(w.ws, a, [t.code]),
 }
 

@@ -282,6 +282,17 @@ def dossier_fingerprint(ws: Workspace, actor: Actor, city_name: str) -> str:
     return fingerprint([v.as_json() for v in found.views], usable(found.city.profile), dict(found.facts.not_applicable))
 
 
+def dossier_city(ws: Workspace, actor: Actor, city_name: str) -> str:
+    """The name of the city ``city_name`` means, for someone who may make its dossier (refused
+    otherwise): the cheap check a web server makes each time someone looks at a dossier being
+    made, where ``dossier_fingerprint`` would read the city's whole evidence again."""
+    from readiness.access import Right
+    from readiness.cities import city_for
+
+    with ws.session() as session:
+        return city_for(session, actor, city_name, Right.DOSSIER).name
+
+
 class DocumentContext(Protocol):
     """What every kind of document's context holds: the renderer and the PDF read only this."""
 
@@ -382,7 +393,7 @@ def context_of(found: CityEvidence, scores: CityScores, catalogue: Catalogue, op
     names = field_labels(catalogue, lang)
     by_code = {r.id: r for r in records}
     frameworks = [{"id": c.framework, "name": in_language(c.framework_name, lang), "version": c.version,
-                   "draft": c.draft, "card": c, "areas": _chart(c, lang)} for c in scores.cards]
+                   "draft": c.draft, "card": c, "areas": chart_bars(c, lang)} for c in scores.cards]
     return DossierContext(
         lang=lang, city=_nfc(city.name), country=city.country, as_of=day, created=made,
         sample=any("sample" in v.row.tags for v in views),
@@ -622,8 +633,9 @@ def _letters(catalogue: Catalogue, cards: Sequence[Scorecard], lang: str) -> lis
     return letters
 
 
-def _chart(card: Scorecard, lang: str) -> list[dict[str, Any]]:
-    """Bars for the coverage chart: the framework's areas that hold criteria, one level down at most."""
+def chart_bars(card: Scorecard, lang: str) -> list[dict[str, Any]]:
+    """Bars for the coverage chart: the framework's areas that hold criteria, one level down at most (the
+    dossier's chart, and the web app's)."""
     bars = []
     for area in card.areas:
         for a in (area.areas or [area]):

@@ -14,8 +14,18 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from readiness.errors import InvalidValueError
-from readiness.scoring.engine import DEFINITIONS, CriterionScore, DueItem, Gap, Scorecard, rank_gaps
-from readiness.scoring.facts import CardUnits, contributions, due_city, score_all, score_city
+from readiness.scoring.engine import DEFINITIONS, CriterionScore, DueItem, Gap, Scorecard, crosswalk, rank_gaps
+from readiness.scoring.engine import due as due_items
+from readiness.scoring.facts import (
+    CardUnits,
+    city_facts,
+    contributions,
+    due_city,
+    frameworks_for,
+    score_all,
+    score_city,
+    scores_of,
+)
 from readiness.text import in_language, split_ref
 
 if TYPE_CHECKING:
@@ -251,3 +261,49 @@ def due_report(ws: Workspace, actor: Actor, catalogue: Catalogue, city_name: str
     day = as_of or dt.date.today()
     horizon = add_span(day, parse_span(within) if isinstance(within, str) else within)
     return DueReport(day, horizon, due_city(ws, city_name, catalogue, framework_ids, day, horizon))
+
+
+# ---------------------------------------------------------------------------------------------
+# overview: a city at a glance
+
+
+@dataclass(frozen=True)
+class CityOverview:
+    """A city at a glance, from one reading of its evidence: its scorecards, its most important
+    gaps (of one unit when asked) and the records that run out soon."""
+
+    city: str
+    as_of: dt.date
+    until: dt.date
+    cards: list[Scorecard]
+    #: The first ``gaps`` gaps, most important first (``rank_gaps``); only one unit's when asked.
+    gaps: list[Gap]
+    #: How many gaps there are in all (of that unit, when asked).
+    gaps_total: int
+    due: list[DueItem]
+
+
+def city_overview(ws: Workspace, actor: Actor, catalogue: Catalogue, city_name: str, *, unit: str | None = None,
+                  gaps: int = 5, within: str | Span = "90d", due: bool = True,
+                  as_of: dt.date | None = None) -> CityOverview:
+    """A city's scores, top gaps and what runs out within ``within``, reading its evidence once
+    (a home page shows the three; ``score``, ``gaps`` and ``due`` would read it three times).
+
+    ``unit``: only the gaps that unit owns (``Gap.units``, the units of the records linked to it
+    or, when none is, the unit suggested); ``due=False`` leaves the due records out.
+    """
+    from readiness.access import Right
+    from readiness.cities import city_for, find_unit
+    from readiness.dates import add_span, parse_span
+
+    day = as_of or dt.date.today()
+    horizon = add_span(day, parse_span(within) if isinstance(within, str) else within)
+    with ws.session() as session:
+        city = city_for(session, actor, city_name, Right.READ)
+        unit_name = find_unit(session, city, unit).name if unit is not None else None
+        facts = city_facts(session, city, titles=due)
+    frameworks = frameworks_for(catalogue, ())
+    scores = scores_of(facts, catalogue, frameworks, day)
+    ranked = [g for g in rank_gaps(scores.cards) if unit_name is None or unit_name in g.units]
+    items = due_items(frameworks, facts, day, horizon, joined=crosswalk(catalogue)) if due else []
+    return CityOverview(facts.name, day, horizon, scores.cards, ranked[:gaps], len(ranked), items)

@@ -5,11 +5,14 @@ checks that the asker may make the city's dossier (``api.dossier_fingerprint``, 
 what the evidence is now) and returns the job for (city, options, fingerprint): the one already
 running or done, else a new one. Two people asking at once get one render (single flight). One
 render at a time per server process; the last ``KEEP`` finished dossiers are kept in memory.
+Looking at a job (``get``) checks the asker's right again, cheaply (``api.dossier_city``): a page
+polling a render asks every second or two.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 import secrets
 import threading
 from collections import OrderedDict
@@ -45,6 +48,10 @@ class Job:
     STEPS = 3  # the progress steps render_dossier reports
 
     @property
+    def done(self) -> bool:
+        return self.state in ("done", "failed")
+
+    @property
     def percent(self) -> int:
         return 100 if self.state == "done" else min(95, int(100 * self.steps_done / (self.STEPS + 1)))
 
@@ -58,19 +65,25 @@ class Jobs:
         self._lock = threading.Lock()
         self._by_key: OrderedDict[tuple[str, ...], Job] = OrderedDict()
         self._by_id: dict[str, Job] = {}
+        #: How many renders this process started (two askers of one dossier make one).
+        self.renders = 0
 
     def start(self, actor: Actor, city: str, options: DossierOptions) -> Job:
         """The job rendering this dossier for ``actor`` (who must be allowed to make it)."""
         from readiness import api
 
+        city = api.dossier_city(self.state.ws, actor, city)  # "HN" and "Hà Nội" are one dossier
+        options.check()  # a mistake is said now, not as a failed job
         fingerprint = api.dossier_fingerprint(self.state.ws, actor, city)
-        key = (city, options.kind, options.lang, str(options.since or ""), fingerprint)
+        key = (city, options.kind, options.lang, str(options.since or ""), str(options.draft),
+               ",".join(options.framework_ids), fingerprint)
         with self._lock:
             job = self._by_key.get(key)
             if job is not None and job.state != "failed":
                 self._by_key.move_to_end(key)
                 return job
             job = Job(secrets.token_urlsafe(16), city, key)
+            self.renders += 1
             self._by_key[key] = job
             self._by_id[job.id] = job
             while len(self._by_key) > KEEP:
@@ -86,7 +99,7 @@ class Jobs:
         job = self._by_id.get(job_id)
         if job is None:
             return None
-        api.dossier_fingerprint(self.state.ws, actor, job.city)  # refuses someone who may not
+        api.dossier_city(self.state.ws, actor, job.city)  # refuses someone who may not
         return job
 
     def _run(self, job: Job, actor: Actor, options: DossierOptions) -> None:
@@ -123,4 +136,5 @@ def _download_name(city: str, options: DossierOptions) -> str:
     from readiness.text import fold
 
     stem = {"readiness": "dossier", "application": "application", "progress": "progress"}[options.kind]
-    return f"{stem}-{fold(city).replace(' ', '-') or 'city'}-{dt.date.today().isoformat()}.pdf"
+    place = re.sub(r"[^a-z0-9]+", "-", fold(city).lower()).strip("-") or "city"
+    return f"{stem}-{place}-{options.lang}-{dt.date.today().isoformat()}.pdf"
