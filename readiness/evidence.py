@@ -1202,12 +1202,13 @@ MAX_PAGE = 500
 
 
 def page_evidence(ws: Workspace, actor: Actor, flt: EvidenceFilter | None = None, *, offset: int = 0,
-                  limit: int | None = None) -> EvidencePage:
+                  limit: int | None = None, newest_first: bool = False) -> EvidencePage:
     """The records ``list_evidence`` gives, ``limit`` of them from ``offset`` (None: all), with the
     total that match: only the records of the page are read whole (links, files, values).
 
-    Sorted in the database (undated last, then by start, then by code) unless the filter needs
-    Python (a tag, dates), which then reads the matching rows but still builds only the page.
+    Sorted in the database (undated last, then by start, then by code; ``newest_first``: the
+    latest start first, undated still last) unless the filter needs Python (a tag, dates), which
+    then reads the matching rows but still builds only the page.
     """
     flt = flt or EvidenceFilter()
     if offset < 0 or (limit is not None and not 0 < limit <= MAX_PAGE):
@@ -1218,9 +1219,11 @@ def page_evidence(ws: Workspace, actor: Actor, flt: EvidenceFilter | None = None
                                 f"search with at most {MAX_SEARCH_WORDS} words and {MAX_SEARCH_CHARS} characters")
     with ws.session() as session:
         query = _evidence_query(session, actor, flt, criterion)
-        order = (col(Evidence.start).is_(None), col(Evidence.start), col(Evidence.code))
+        order = (col(Evidence.start).is_(None), col(Evidence.start).desc(), col(Evidence.code).desc()) \
+            if newest_first else (col(Evidence.start).is_(None), col(Evidence.start), col(Evidence.code))
         if flt.tag or flt.since or flt.until:
-            rows = sorted(session.exec(query), key=lambda r: (r.start is None, r.start or "", r.code))
+            rows = sorted(session.exec(query), key=lambda r: (r.start or "", r.code), reverse=newest_first)
+            rows.sort(key=lambda r: r.start is None)  # stable: undated last either way
             if flt.tag:
                 key = fold(flt.tag)
                 rows = [r for r in rows if any(fold(t) == key for t in r.tags)]

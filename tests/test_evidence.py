@@ -361,6 +361,9 @@ def test_a_page_of_records_holds_its_slice_in_list_order_and_the_total(hanoi_ws,
     pages = [api.page_evidence(ws, me, offset=o, limit=4) for o in range(0, len(every), 4)]
     assert [c for p in pages for c in (v.code for v in p.views)] == every
     assert {p.total for p in pages} == {len(every)}
+    newest = api.page_evidence(ws, me, newest_first=True).views
+    dated = [c for c in every if api.get_evidence(ws, me, c).row.start]
+    assert [v.code for v in newest][:len(dated)] == list(reversed(dated))
     events = api.page_evidence(ws, me, api.EvidenceFilter(kinds=("event",)), limit=1)
     assert events.total == len(api.list_evidence(ws, me, api.EvidenceFilter(kinds=("event",))))
     assert len(events.views) == 1

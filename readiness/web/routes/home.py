@@ -68,13 +68,10 @@ def home(request: Request, me: Me) -> HTMLResponse:
             if any(u.city == spec.city and u.unit == spec.unit for u in page.units):
                 continue
             flt = api.EvidenceFilter(city=spec.city, unit=spec.unit)
-            first = api.page_evidence(me.ws, me.actor, flt, limit=RECORDS)
-            # the list runs oldest first: the latest few are its tail, newest first here
-            latest = first if first.total <= RECORDS else \
-                api.page_evidence(me.ws, me.actor, flt, offset=first.total - RECORDS, limit=RECORDS)
+            latest = api.page_evidence(me.ws, me.actor, flt, limit=RECORDS, newest_first=True)
             overview = api.city_overview(me.ws, me.actor, me.catalogue, spec.city, unit=spec.unit, gaps=GAPS,
                                          due=False)
-            page.units.append(UnitPart(spec.city, spec.unit, list(reversed(latest.views)), first.total, overview))
+            page.units.append(UnitPart(spec.city, spec.unit, latest.views, latest.total, overview))
     if page.units:
         page.comments = api.comments_waiting(me.ws, me.actor, COMMENTS)
     roles: dict[str, set[Role]] = {}
