@@ -388,9 +388,18 @@ def check_fields(raw: Mapping[str, Any], *, required: bool, today: dt.date | Non
     return checked.out, checked.problems
 
 
+class FieldProblemsError(InvalidValueError):
+    """Fields of a record with mistakes, each problem with the field it belongs to (a form shows
+    each beside its field); said as one line, ``field: message`` joined by ``; ``."""
+
+    def __init__(self, problems: Sequence[FieldProblem]):
+        self.problems = list(problems)
+        super().__init__("; ".join(f"{p.field}: {p.message}" for p in self.problems))
+
+
 def raise_problems(problems: list[FieldProblem]) -> None:
     if problems:
-        raise InvalidValueError("; ".join(f"{p.field}: {p.message}" for p in problems))
+        raise FieldProblemsError(problems)
 
 
 # ---------------------------------------------------------------------------------------------
