@@ -93,6 +93,89 @@ def refuse_too_large(request: Request, limit: int) -> None:
         raise UploadTooLargeError(f"the upload is {int(length):,} bytes; at most {limit:,} bytes a file")
 
 
+class _Parts:
+    """python-multipart's callbacks for one upload: each file part to its own temporary file,
+    each plain field kept (short), the CSRF field checked when it arrives."""
+
+    def __init__(self, request: Request, upload: Upload, limit: int, csrf_checked: bool):
+        self.request, self.upload, self.limit, self.csrf = request, upload, limit, csrf_checked
+        self.headers: dict[bytes, bytes] = {}
+        self.header_field = self.header_value = self.value = b""
+        self.name = ""
+        self.filename: str | None = None
+        self.path: Path | None = None
+        self.out: IO[bytes] | None = None
+        self.size = 0
+
+    def callbacks(self) -> dict[str, Any]:
+        return {"on_part_begin": self.begin, "on_header_field": self.field, "on_header_value": self.field_value,
+                "on_header_end": self.header_end, "on_headers_finished": self.headers_finished,
+                "on_part_data": self.data, "on_part_end": self.end}
+
+    def begin(self) -> None:
+        self.headers, self.value, self.name, self.filename, self.path, self.out, self.size = {}, b"", "", None, None, \
+            None, 0
+
+    def field(self, data: bytes, start: int, end: int) -> None:
+        self.header_field += data[start:end]
+
+    def field_value(self, data: bytes, start: int, end: int) -> None:
+        self.header_value += data[start:end]
+
+    def header_end(self) -> None:
+        self.headers[self.header_field.lower()] = self.header_value
+        self.header_field = self.header_value = b""
+
+    def headers_finished(self) -> None:
+        from python_multipart.multipart import parse_options_header
+
+        _, disposition = parse_options_header(self.headers.get(b"content-disposition", b""))
+        self.name = disposition.get(b"name", b"").decode("utf-8", "replace")
+        if b"filename" not in disposition:
+            return
+        if not self.csrf:
+            raise CsrfError("the upload's CSRF token must come before its files")
+        if len(self.upload.files) >= MAX_FILES:
+            raise InvalidValueError(f"at most {MAX_FILES} files at once; send the others next")
+        self.filename = disposition[b"filename"].decode("utf-8", "replace")
+        self.path = self.upload.folder / f"{len(self.upload.files) + 1:03d}"
+        self.out = open(self.path, "xb")  # noqa: SIM115 (closed at the part's end, or by close())
+
+    def data(self, data: bytes, start: int, end: int) -> None:
+        self.size += end - start
+        if self.out is not None:
+            if self.size > self.limit:
+                raise UploadTooLargeError(f"{file_name(self.filename or '')} is larger than {self.limit:,} bytes, "
+                                          "the most a file may be")
+            self.out.write(data[start:end])
+        elif self.size > MAX_FIELD:
+            raise InvalidValueError(f"the field {self.name!r} is too long")
+        else:
+            self.value += data[start:end]
+
+    def end(self) -> None:
+        if self.out is not None:
+            self.close()
+            assert self.path is not None
+            if not self.filename and self.size == 0:  # a file input left empty
+                self.path.unlink()
+            else:
+                self.upload.files.append((file_name(self.filename or ""), str(self.path)))
+                self.upload.sizes.append(self.size)
+            return
+        value = self.value.decode("utf-8", "replace")
+        self.upload.fields[self.name] = value
+        if self.name == security.CSRF_FIELD and not self.csrf:
+            if not security.csrf_matches(security.csrf_source(self.request), value):
+                raise CsrfError("the form's CSRF token is missing or wrong")
+            self.csrf = True
+
+    def close(self) -> None:
+        if self.out is not None:
+            self.out.close()
+            self.out = None
+
+
 async def receive(request: Request, limit: int, *, csrf_checked: bool) -> Upload:
     """Read a multipart upload from the request's stream into a fresh temporary folder.
 
@@ -107,81 +190,16 @@ async def receive(request: Request, limit: int, *, csrf_checked: bool) -> Upload
         raise InvalidValueError("an upload must be sent as multipart/form-data")
     refuse_too_large(request, limit)
     upload = Upload(Path(tempfile.mkdtemp(prefix="readiness-upload-")))
-    state: dict[str, Any] = {"csrf": csrf_checked}
-    part: dict[str, Any] = {}
-
-    def on_part_begin() -> None:
-        part.clear()
-        part.update(headers={}, field=b"", value=b"", out=None, size=0, name=None, filename=None)
-
-    def on_header_field(data: bytes, start: int, end: int) -> None:
-        part["field"] += data[start:end]
-
-    def on_header_value(data: bytes, start: int, end: int) -> None:
-        part["value"] += data[start:end]
-
-    def on_header_end() -> None:
-        part["headers"][part["field"].lower()] = part["value"]
-        part["field"], part["value"] = b"", b""
-
-    def on_headers_finished() -> None:
-        _, disposition = parse_options_header(part["headers"].get(b"content-disposition", b""))
-        part["name"] = disposition.get(b"name", b"").decode("utf-8", "replace")
-        if b"filename" in disposition:
-            if not state["csrf"]:
-                raise CsrfError("the upload's CSRF token must come before its files")
-            part["filename"] = disposition[b"filename"].decode("utf-8", "replace")
-            if len(upload.files) >= MAX_FILES:
-                raise InvalidValueError(f"at most {MAX_FILES} files at once; send the others next")
-            path = upload.folder / f"{len(upload.files) + 1:03d}"
-            part["path"] = path
-            part["out"] = open(path, "xb")  # noqa: SIM115 (closed at the part's end or on error)
-
-    def on_part_data(data: bytes, start: int, end: int) -> None:
-        n = end - start
-        part["size"] += n
-        out: IO[bytes] | None = part["out"]
-        if out is not None:
-            if part["size"] > limit:
-                raise UploadTooLargeError(f"{file_name(part['filename'])} is larger than {limit:,} bytes, "
-                                          "the most a file may be")
-            out.write(data[start:end])
-        else:
-            if part["size"] > MAX_FIELD:
-                raise InvalidValueError(f"the field {part['name']!r} is too long")
-            part["value_data"] = part.get("value_data", b"") + data[start:end]
-
-    def on_part_end() -> None:
-        out = part["out"]
-        if out is not None:
-            out.close()
-            part["out"] = None
-            if not part["filename"] and part["size"] == 0:  # a file input left empty
-                part["path"].unlink()
-                return
-            upload.files.append((file_name(part["filename"]), str(part["path"])))
-            upload.sizes.append(part["size"])
-            return
-        value = part.get("value_data", b"").decode("utf-8", "replace")
-        upload.fields[part["name"]] = value
-        if part["name"] == security.CSRF_FIELD and not state["csrf"]:
-            if not security.csrf_matches(security.csrf_source(request), value):
-                raise CsrfError("the form's CSRF token is missing or wrong")
-            state["csrf"] = True
-
-    parser = MultipartParser(boundary, {
-        "on_part_begin": on_part_begin, "on_header_field": on_header_field, "on_header_value": on_header_value,
-        "on_header_end": on_header_end, "on_headers_finished": on_headers_finished,
-        "on_part_data": on_part_data, "on_part_end": on_part_end})
+    parts = _Parts(request, upload, limit, csrf_checked)
+    parser = MultipartParser(boundary, parts.callbacks())  # type: ignore[arg-type]
     try:
         async for chunk in request.stream():
             parser.write(chunk)
         parser.finalize()
-        if not state["csrf"]:
+        if not parts.csrf:
             raise CsrfError("the form's CSRF token is missing or wrong")
     except BaseException:
-        if part.get("out") is not None:
-            part["out"].close()
+        parts.close()
         upload.close()
         raise
     return upload

@@ -271,7 +271,7 @@ def test_a_draft_from_a_document_is_corrected_and_saved_with_the_document(web: W
     assert reply.status_code == 200, reply.text
     html = reply.text
     token = re.search(r'name="draft" value="([^"]+)"', html).group(1)
-    kind = re.search(r'<option value="([a-z]+)" selected>', html).group(1)
+    kind = re.search(r'<option value="([a-z]+)" selected>', html.split('id="f-kind"')[1]).group(1)
     title = re.search(r'name="title_(?:vi|en)" value="([^"]+)"', html).group(1)
     assert title
     saved = ward.post("/evidence/new", {"draft": token, "document": "bài báo.txt", "kind": kind,

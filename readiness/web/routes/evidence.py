@@ -334,7 +334,8 @@ async def evidence_upload(request: Request, code: str, me: Me) -> Response:
     except InvalidValueError as exc:
         if wants_json(request):
             return JSONResponse({"error": type(exc).__name__, "message": str(exc)}, status_code=400)
-        return await run_in_threadpool(lambda: record_page(request, me, view.code, status=400, error=str(exc)))
+        message = str(exc)
+        return await run_in_threadpool(lambda: record_page(request, me, view.code, status=400, error=message))
     finally:
         upload.close()
     target = f"/evidence/{view.code}?attached={len(attached.added)}#files"
@@ -371,12 +372,13 @@ def _typed_date(iso: str | None) -> str:
 
 async def read_form(request: Request) -> dict[str, Any]:
     form = await request.form()
-    values = {k: str(form.get(k) or "").strip() for k in blank_form() if k != "links"}
+    values: dict[str, Any] = {k: str(form.get(k) or "").strip() for k in blank_form() if k != "links"}
     refs, whys = form.getlist("ref"), form.getlist("rationale")
-    values["links"] = [(str(r).strip(), str(w).strip()) for r, w in zip(refs, whys, strict=False)]
-    values["links"] += [(str(r).strip(), SUGGESTED) for r in form.getlist("suggested")[:20] if str(r).strip()]
-    while len(values["links"]) < LINK_ROWS:
-        values["links"].append(("", ""))
+    links = [(str(r).strip(), str(w).strip()) for r, w in zip(refs, whys, strict=False)]
+    links += [(str(r).strip(), SUGGESTED) for r in form.getlist("suggested")[:20] if str(r).strip()]
+    while len(links) < LINK_ROWS:
+        links.append(("", ""))
+    values["links"] = links
     return values
 
 
@@ -444,8 +446,9 @@ async def new_record(request: Request, me: Me) -> Response:
     try:
         view = await run_in_threadpool(add)
     except InvalidValueError as exc:
+        message, fields = str(exc), field_errors(exc)
         return await run_in_threadpool(lambda: form_page(
-            request, me, values=values, code=None, status=400, error=str(exc), fields=field_errors(exc), city=city))
+            request, me, values=values, code=None, status=400, error=message, fields=fields, city=city))
     if kept:
         uploads.drop_draft(_session(request), values["draft"])
     return RedirectResponse(f"/evidence/{view.code}?saved=1", status_code=303)
@@ -465,7 +468,7 @@ def edit_page(request: Request, me: Who, code: str, *, values: dict[str, Any] | 
 
 @router.get("/evidence/{code}/edit", response_class=HTMLResponse)
 def edit_form(request: Request, code: str, me: Me) -> Response:
-    notice = ("evidence.linked", {}) if request.query_params.get("linked") else None
+    notice: Any = ("evidence.linked", {}) if request.query_params.get("linked") else None
     return edit_page(request, me, code, notice=notice)
 
 
@@ -477,8 +480,9 @@ async def edit_record(request: Request, code: str, me: Me) -> Response:
     try:
         view = await run_in_threadpool(api.edit_evidence, me.ws, me.actor, code, raw_fields(values, new=False))
     except InvalidValueError as exc:
+        message, fields = str(exc), field_errors(exc)
         return await run_in_threadpool(lambda: edit_page(
-            request, me, code, values=values, status=400, error=str(exc), fields=field_errors(exc)))
+            request, me, code, values=values, status=400, error=message, fields=fields))
     return RedirectResponse(f"/evidence/{view.code}?saved=1", status_code=303)
 
 
