@@ -268,3 +268,14 @@ def prune_drafts(before: float) -> None:
                     shutil.rmtree(folder, ignore_errors=True)
             except FileNotFoundError:
                 pass
+
+
+def hand_over_csrf(request: Request, upload: Upload) -> None:
+    """Let ``context.csrf_checked`` (on every write route, after the upload's dependency) see the
+    token this upload was already checked with, without reading the consumed body again: the
+    request's parsed form is set to the token alone (the files are in ``upload``, on disk).
+    A header-checked request needs nothing: ``csrf_checked`` reads the header first."""
+    from starlette.datastructures import FormData
+
+    token = upload.fields.get(security.CSRF_FIELD)
+    request._form = FormData([(security.CSRF_FIELD, token)] if token else [])

@@ -17,7 +17,7 @@ import csv
 import io
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from typing import Annotated, Any
 from urllib.parse import quote, urlencode
 
@@ -59,6 +59,14 @@ def title_of(view: Any, lang: str) -> str:
     """The title in the page's language, else the other one."""
     t = view.row.title
     return t.get(lang) or t.get("vi" if lang == "en" else "en") or next(iter(t.values()), "")
+
+
+def in_lang(value: Any, lang: str) -> str:
+    """A text given in several languages (a dict, or a framework's ``Text``) in ``lang``, else another."""
+    from readiness.text import in_language
+
+    value = getattr(value, "root", value)
+    return in_language(value, lang, ("en", "vi")) if isinstance(value, dict) else str(value or "")
 
 
 def readable_city_names(me: Who) -> list[str]:
@@ -203,13 +211,9 @@ def record_page(request: Request, me: Me, code: str, *, status: int = 200, error
 
 
 def _criterion_title(me: Who, ref: str) -> str:
+    """A criterion's title in the page's language (the other as fallback); empty for an area."""
     criterion = me.catalogue.resolve(ref)
-    if criterion is None:
-        return ""
-    title = getattr(criterion, "title", None)
-    if isinstance(title, dict):
-        return title.get(me.lang) or title.get("en") or ""
-    return str(title or "")
+    return criterion.title.get(me.lang, "en", "vi") if criterion is not None else ""
 
 
 def evidence_record(request: Request, code: str, me: Me) -> Response:
@@ -315,29 +319,41 @@ def wants_json(request: Request) -> bool:
     return "application/json" in request.headers.get("accept", "")
 
 
-@router.post("/evidence/{code}/files")
-async def evidence_upload(request: Request, code: str, me: Me) -> Response:
-    """Files for a record, streamed to temporary files, then attached in one call. CSRF comes in
-    the header or the form's first field (``uploads``); the right to change the record is
-    checked before the body is read, and again by ``attach_files``."""
+async def record_upload(request: Request, code: str, me: Me) -> AsyncIterator[tuple[Any, uploads.Upload]]:
+    """The record's upload, read from the stream to temporary files (removed after the route):
+    CSRF (header, or the form's field before any file) and the right to change the record are
+    checked before a file byte is read. Listed before ``csrf_checked``, which then finds the token
+    already read (``uploads.hand_over_csrf``) instead of spooling the body with ``request.form()``."""
     from readiness import api
 
     header_ok = uploads.check_csrf_header(request)
     view = await run_in_threadpool(api.evidence_to_change, me.ws, me.actor, code)
-    limit = uploads.max_upload(request)
-    upload = await uploads.receive(request, limit, csrf_checked=header_ok)
+    upload = await uploads.receive(request, uploads.max_upload(request), csrf_checked=header_ok)
+    try:
+        uploads.hand_over_csrf(request, upload)
+        yield view, upload
+    finally:
+        upload.close()
+
+
+@router.post("/evidence/{code}/files", dependencies=[Depends(record_upload), Depends(csrf_checked)])
+async def evidence_upload(request: Request, me: Me,
+                          received: Annotated[tuple[Any, uploads.Upload], Depends(record_upload)]) -> Response:
+    """Files for a record, streamed to temporary files (``record_upload``), then attached in one call;
+    ``attach_files`` checks the names, sizes and rights again."""
+    from readiness import api
+
+    view, upload = received
     try:
         if not upload.files:
             raise InvalidValueError("no file was chosen: pick or drop the files to attach")
         attached = await run_in_threadpool(api.attach_files, me.ws, me.actor, view.code, upload.files,
-                                           max_size=limit)
+                                           max_size=uploads.max_upload(request))
     except InvalidValueError as exc:
         if wants_json(request):
             return JSONResponse({"error": type(exc).__name__, "message": str(exc)}, status_code=400)
         message = str(exc)
         return await run_in_threadpool(lambda: record_page(request, me, view.code, status=400, error=message))
-    finally:
-        upload.close()
     target = f"/evidence/{view.code}?attached={len(attached.added)}#files"
     if wants_json(request):
         return JSONResponse({"added": attached.added, "location": target})
@@ -415,7 +431,7 @@ def form_page(request: Request, me: Who, *, values: dict[str, Any], code: str | 
     units = api.contributable_units(me.ws, me.actor, chosen) if chosen else None
     return render(request, "evidence_form.html.j2", me, status=status, values=values, code=code, error=error,
                   fields=fields or {}, cities=cities, city=chosen, units=units, kinds=kinds(), kind_label=kind_label,
-                  sheet=sheet, suggestions=suggestions, draft=draft, notice=notice,
+                  sheet=sheet, suggestions=suggestions, draft=draft, notice=notice, in_lang=in_lang,
                   max_upload=uploads.max_upload(request))
 
 
@@ -496,15 +512,27 @@ def draft_page(request: Request, me: Me) -> Response:
                   max_upload=uploads.max_upload(request), human_size=human_size)
 
 
-@router.post("/evidence/draft", response_class=HTMLResponse)
-async def draft_upload(request: Request, me: Me) -> Response:
+async def draft_upload_received(request: Request, me: Me) -> AsyncIterator[uploads.Upload]:
+    """The document of a draft, streamed to a temporary folder (removed after the route); CSRF
+    checked before its bytes (see ``record_upload``)."""
+    header_ok = uploads.check_csrf_header(request)
+    upload = await uploads.receive(request, uploads.max_upload(request), csrf_checked=header_ok)
+    try:
+        uploads.hand_over_csrf(request, upload)
+        yield upload
+    finally:
+        upload.close()
+
+
+@router.post("/evidence/draft", response_class=HTMLResponse,
+             dependencies=[Depends(draft_upload_received), Depends(csrf_checked)])
+async def draft_upload(request: Request, me: Me,
+                       upload: Annotated[uploads.Upload, Depends(draft_upload_received)]) -> Response:
     """Read an uploaded document into a draft (nothing is stored yet), keep the document for this
     session, and show the new-record form filled from the draft for correction."""
     from readiness import api
 
-    header_ok = uploads.check_csrf_header(request)
     limit = uploads.max_upload(request)
-    upload = await uploads.receive(request, limit, csrf_checked=header_ok)
     cities = readable_city_names(me)
     try:
         city = upload.fields.get("city") or (cities[0] if cities else "")
@@ -517,8 +545,6 @@ async def draft_upload(request: Request, me: Me) -> Response:
     except InvalidValueError as exc:
         return render(request, "evidence_draft.html.j2", me, status=400, error=str(exc), cities=cities,
                       max_upload=limit, human_size=human_size)
-    finally:
-        upload.close()
     draft = result.draft
     lang = draft.language if draft.language in ("vi", "en") else "vi"
     values = {**blank_form(), "city": city, "kind": draft.kind.kind or "report", f"title_{lang}": draft.title[:500],
