@@ -25,7 +25,7 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response, StreamingResponse
 
-from readiness.errors import InvalidValueError
+from readiness.errors import InvalidValueError, NotFoundError
 from readiness.store.files import human_size
 from readiness.web import i18n, security, uploads
 from readiness.web.context import Me, Who, csrf_checked, render
@@ -138,7 +138,7 @@ def evidence_list(request: Request, me: Me) -> Response:
     try:
         flt = filter_of(me, params, cities)
         result = api.page_evidence(me.ws, me.actor, flt, offset=(page - 1) * PAGE, limit=PAGE)
-    except InvalidValueError as exc:
+    except (InvalidValueError, NotFoundError) as exc:  # a filter typed wrong: said above the filters
         error, status = str(exc), 400
     units = unit_names(me, city) if city else []
     total = result.total if result else 0
