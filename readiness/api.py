@@ -50,6 +50,10 @@ USE_CASES: dict[str, str] = {
     "reject_record": "readiness.evidence",
     "remove_evidence": "readiness.evidence",
     "record_actions": "readiness.evidence",
+    "record_sheet": "readiness.evidence",
+    "evidence_to_change": "readiness.evidence",
+    "contributable_units": "readiness.evidence",
+    "read_attachment": "readiness.evidence",
     # not applicable
     "mark_not_applicable": "readiness.applicability",
     "unmark_not_applicable": "readiness.applicability",
@@ -97,6 +101,11 @@ TYPES: dict[str, str] = {
     "EvidenceView": "readiness.evidence",
     "EvidencePage": "readiness.evidence",
     "RecordActions": "readiness.evidence",
+    "RecordSheet": "readiness.evidence",
+    "LinkStanding": "readiness.evidence",
+    "HistoryLine": "readiness.evidence",
+    "ContributableUnits": "readiness.evidence",
+    "AttachmentFile": "readiness.evidence",
     "ScoreQuery": "readiness.scoring.report",
     "DossierOptions": "readiness.dossier.context",
     "ImportSource": "readiness.transfer.plan",
@@ -169,19 +178,28 @@ if TYPE_CHECKING:  # for type checkers and editors: the same names, imported eag
     from readiness.dossier.context import dossier_city as dossier_city
     from readiness.dossier.context import dossier_fingerprint as dossier_fingerprint
     from readiness.dossier.render import make_dossier as make_dossier
+    from readiness.evidence import AttachmentFile as AttachmentFile
+    from readiness.evidence import ContributableUnits as ContributableUnits
     from readiness.evidence import EvidenceFilter as EvidenceFilter
     from readiness.evidence import EvidencePage as EvidencePage
     from readiness.evidence import EvidenceView as EvidenceView
+    from readiness.evidence import HistoryLine as HistoryLine
+    from readiness.evidence import LinkStanding as LinkStanding
     from readiness.evidence import RecordActions as RecordActions
+    from readiness.evidence import RecordSheet as RecordSheet
     from readiness.evidence import add_evidence as add_evidence
     from readiness.evidence import attach_files as attach_files
+    from readiness.evidence import contributable_units as contributable_units
     from readiness.evidence import detach_file as detach_file
     from readiness.evidence import edit_evidence as edit_evidence
+    from readiness.evidence import evidence_to_change as evidence_to_change
     from readiness.evidence import get_evidence as get_evidence
     from readiness.evidence import link_evidence as link_evidence
     from readiness.evidence import list_evidence as list_evidence
     from readiness.evidence import page_evidence as page_evidence
+    from readiness.evidence import read_attachment as read_attachment
     from readiness.evidence import record_actions as record_actions
+    from readiness.evidence import record_sheet as record_sheet
     from readiness.evidence import reject_record as reject_record
     from readiness.evidence import remove_evidence as remove_evidence
     from readiness.evidence import show_evidence as show_evidence

@@ -388,9 +388,18 @@ def check_fields(raw: Mapping[str, Any], *, required: bool, today: dt.date | Non
     return checked.out, checked.problems
 
 
+class FieldProblemsError(InvalidValueError):
+    """Fields of a record with mistakes, each problem with the field it belongs to (a form shows
+    each beside its field); said as one line, ``field: message`` joined by ``; ``."""
+
+    def __init__(self, problems: Sequence[FieldProblem]):
+        self.problems = list(problems)
+        super().__init__("; ".join(f"{p.field}: {p.message}" for p in self.problems))
+
+
 def raise_problems(problems: list[FieldProblem]) -> None:
     if problems:
-        raise InvalidValueError("; ".join(f"{p.field}: {p.message}" for p in problems))
+        raise FieldProblemsError(problems)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -591,16 +600,22 @@ def new_record(session: Session, actor: Actor, city: City, fields: dict[str, Any
     return row
 
 
-def store_files(store: Batch, paths: Iterable[str], max_size: int = DEFAULT_MAX_SIZE,
+#: A file to attach: its path (the attachment is named as the file is), or (name, path) when the
+#: name is not the path's (an upload the web app wrote to a temporary file).
+FileSource = str | tuple[str, str]
+
+
+def store_files(store: Batch, paths: Iterable[FileSource], max_size: int = DEFAULT_MAX_SIZE,
                 progress: Callable[[int], None] | None = None) -> list[tuple[str, StoredFile]]:
     """Put files in the store (outside any transaction); (name as given, stored file) each.
 
     ``store`` is a ``FileStore.batch()``: if one file is refused, or the transaction that
     follows fails, the batch takes out again what it stored and no row uses.
     """
-    paths = list(paths)
-    names = [check_attachment_name(display_name(p)) for p in paths]  # refuse a bad name before copying
-    return [(name, store.put(p, max_size=max_size, progress=progress)) for p, name in zip(paths, names, strict=True)]
+    pairs = [p if isinstance(p, tuple) else (display_name(p), p) for p in paths]
+    names = [check_attachment_name(name) for name, _ in pairs]  # refuse a bad name before copying
+    return [(name, store.put(path, max_size=max_size, progress=progress))
+            for (_, path), name in zip(pairs, names, strict=True)]
 
 
 def attach_stored(session: Session, actor: Actor, row: Evidence, stored: Sequence[tuple[str, StoredFile]],
@@ -623,7 +638,7 @@ def attach_stored(session: Session, actor: Actor, row: Evidence, stored: Sequenc
 
 
 def add_evidence(ws: Workspace, actor: Actor, city_name: str, raw: Mapping[str, Any], catalogue: Catalogue, *,
-                 links: Sequence[tuple[str, str | None]] = (), files: Sequence[str] = (),
+                 links: Sequence[tuple[str, str | None]] = (), files: Sequence[FileSource] = (),
                  max_size: int = DEFAULT_MAX_SIZE, today: dt.date | None = None,
                  indicators: Sequence[Mapping[str, Any]] = ()) -> EvidenceView:
     """Add a record (with criterion links, attached files and indicator values) and its audit event.
@@ -1075,9 +1090,12 @@ class Attached:
     added: list[str]
 
 
-def attach_files(ws: Workspace, actor: Actor, code: str, paths: Sequence[str], *, max_size: int = DEFAULT_MAX_SIZE,
-                 progress: Callable[[int], None] | None = None) -> Attached:
-    """Attach files to a record; returns the record and the names newly attached."""
+def attach_files(ws: Workspace, actor: Actor, code: str, paths: Sequence[FileSource], *,
+                 max_size: int = DEFAULT_MAX_SIZE, progress: Callable[[int], None] | None = None) -> Attached:
+    """Attach files to a record; returns the record and the names newly attached.
+
+    Each file is a path (named as the file is) or a (name, path) pair (an upload kept in a
+    temporary file under another name)."""
     with ws.session() as session:
         record_for(session, actor, code, Right.CONTRIBUTE)  # fail before copying gigabytes
     with workspace_store(ws).batch() as store:
@@ -1295,3 +1313,173 @@ def _subtree(session: Session, unit: Unit) -> list[int]:
         frontier = [u.id for u in units if u.parent_id in frontier]
         ids.extend(frontier)
     return ids  # type: ignore[return-value]
+
+
+# ---------------------------------------------------------------------------------------------
+# What a front end's pages need: one call each (the web app's record page, forms and downloads)
+
+
+@dataclass(frozen=True)
+class LinkStanding:
+    """One link of a record and whether the record counts for its criterion as it stands today,
+    decided by scoring's own rule (``scoring.engine.tally_reasons``).
+
+    ``counts`` is None for a link scoring judges per criterion of an area (an area link) or to a
+    criterion no framework has now. ``partly``: it counts at the framework's weight for
+    unverified records until it is verified. ``reasons`` are scoring's codes (``rejected``,
+    ``wrong_kind``, ``too_old``, ``expired``, ``future``, ``undated``, ``no_file``,
+    ``not_verified``), or ``profile`` for a criterion met by the city profile, not by records.
+    """
+
+    criterion: str
+    rationale: str | None
+    counts: bool | None
+    partly: bool
+    reasons: tuple[str, ...]
+
+
+def link_standing(view: EvidenceView, catalogue: Catalogue, today: dt.date | None = None) -> list[LinkStanding]:
+    """Each link of ``view`` with whether it counts today and, if not, why (scoring's reasons)."""
+    from readiness.scoring.engine import RecordFact, Tally, cutoff_of, tally_reasons, timing_of
+
+    today = today or dt.date.today()
+    r = view.row
+    fact = RecordFact(code=r.code, kind=r.kind, status=r.status, start=dates.from_iso(r.start),
+                      end=dates.from_iso(r.end), valid_until=dates.from_iso(r.valid_until),
+                      files=len(view.attachments))
+    out = []
+    for lk in view.links:
+        criterion = catalogue.resolve(lk.criterion)
+        if criterion is None:
+            out.append(LinkStanding(lk.criterion, lk.rationale, None, False, ()))
+            continue
+        req = criterion.evidence
+        if req is None:
+            out.append(LinkStanding(lk.criterion, lk.rationale, False, False, ("profile",)))
+            continue
+        timing = timing_of(fact, today, cutoff_of(req.max_age_years, today))
+        tally = Tally(1, r.status == "verified", fact.files > 0, timing, record=fact,
+                      wrong_kind=r.kind not in [k.value for k in req.kinds], rejected=r.status == "rejected")
+        reasons = tuple(tally_reasons(tally, criterion))
+        out.append(LinkStanding(lk.criterion, lk.rationale, not reasons, not reasons and r.status != "verified",
+                                reasons))
+    return out
+
+
+@dataclass(frozen=True)
+class HistoryLine:
+    """One event of a record's history, readable: who did what when, which fields changed, the
+    status it moved to (and why), a comment's text."""
+
+    at: dt.datetime
+    actor: str
+    action: str  # the audit action: evidence.add, evidence.edit, evidence.attach, evidence.comment...
+    changed: tuple[str, ...] = ()
+    status: str | None = None
+    reason: str | None = None
+    comment: str | None = None
+
+
+def _history_line(event: AuditEvent) -> HistoryLine:
+    before, after = event.before or {}, event.after or {}
+    if event.action == "evidence.comment":
+        return HistoryLine(event.at, event.actor, event.action, comment=after.get("comment"))
+    changed = tuple(content_changes(before, after)) if before and after else ()
+    status = after.get("status") if after.get("status") != before.get("status") else None
+    return HistoryLine(event.at, event.actor, event.action, changed, status,
+                       after.get("status_reason") if status else None)
+
+
+@dataclass
+class RecordSheet:
+    """Everything a record's page shows: the record with its verification and comments, what the
+    reader may do on it, each link's standing, and its history (newest first)."""
+
+    shown: ShownEvidence
+    actions: RecordActions
+    links: list[LinkStanding]
+    history: list[HistoryLine]
+
+
+#: The most history lines a record's page shows.
+HISTORY_LINES = 200
+
+
+def record_sheet(ws: Workspace, actor: Actor, code: str, catalogue: Catalogue,
+                 today: dt.date | None = None) -> RecordSheet:
+    """A record as its page shows it (``show_evidence`` and more); needs the right to read its city."""
+    from readiness.cities import audit_log
+
+    shown = show_evidence(ws, actor, code)
+    actions = record_actions(ws, actor, [shown.view.code])[shown.view.code]
+    events = audit_log(ws, actor, record=shown.view.code, limit=HISTORY_LINES)
+    return RecordSheet(shown, actions, link_standing(shown.view, catalogue, today),
+                       [_history_line(e) for e in events])
+
+
+def evidence_to_change(ws: Workspace, actor: Actor, code: str) -> EvidenceView:
+    """The record ``code``, once ``actor`` may change it (``Right.CONTRIBUTE`` on it); else the
+    refusal. For a front end to refuse an upload before reading it: ``attach_files`` checks again."""
+    with ws.session() as session:
+        return view_of(session, record_for(session, actor, code, Right.CONTRIBUTE))
+
+
+@dataclass
+class ContributableUnits:
+    """Where a person may add records in a city: the units (each with the units under it, by
+    name, in tree order) and whether a record with no unit (the city's own) is theirs to add."""
+
+    city: str
+    units: list[str]
+    no_unit: bool
+
+
+def contributable_units(ws: Workspace, actor: Actor, city_name: str) -> ContributableUnits:
+    """The units of a city where ``actor`` may add records (a form's choices); needs the right to
+    read the city. ``add_evidence`` checks the unit given all the same."""
+    from readiness.cities import _unit_tree
+
+    with ws.session() as session:
+        city = city_for(session, actor, city_name, Right.READ)
+        names: list[str] = []
+
+        def walk(nodes: list[Any]) -> None:
+            for node in nodes:
+                if may(session, actor, Right.CONTRIBUTE, Scope(city.id, node.unit.id)):
+                    names.append(node.unit.name)
+                walk(node.children)
+
+        walk(_unit_tree(session, city))
+        return ContributableUnits(city.name, names, may(session, actor, Right.CONTRIBUTE, Scope(city.id, None)))
+
+
+@dataclass
+class AttachmentFile:
+    """An attached file to hand to the person who asked: its name, size and bytes (read in blocks
+    from the store, checked against its SHA-256 as they are read)."""
+
+    code: str
+    name: str
+    sha256: str
+    size: int
+    media_type: str
+    blocks: Iterator[bytes]
+
+
+def read_attachment(ws: Workspace, actor: Actor, code: str, which: str) -> AttachmentFile:
+    """An attachment of the record ``code``, by its position (``1`` is the first, as the record
+    lists them) or the start of its SHA-256 (six characters or more); needs the right to read the
+    record's city."""
+    view = get_evidence(ws, actor, code)
+    wanted = which.strip().lower()
+    found: list[Attachment]
+    if wanted.isdigit() and len(wanted) < 6:
+        n = int(wanted)
+        found = [view.attachments[n - 1]] if 1 <= n <= len(view.attachments) else []
+    else:
+        found = [a for a in view.attachments if len(wanted) >= 6 and a.sha256.startswith(wanted)]
+    if len(found) != 1:
+        raise NotFoundError(f"{view.code} has no attachment {which!r}; it has {len(view.attachments)}")
+    a = found[0]
+    blocks = workspace_store(ws).read(a.sha256, f"{view.code}: attached file {a.name!r}", size=a.size)
+    return AttachmentFile(view.code, a.name, a.sha256, a.size, a.media_type or "application/octet-stream", blocks)

@@ -239,6 +239,10 @@ CALLS: dict[str, Call] = {
     "dossier_fingerprint": lambda w, a, t, cat: api.dossier_fingerprint(w.ws, a, t.city),
     "dossier_city": lambda w, a, t, cat: api.dossier_city(w.ws, a, t.city),
     "record_actions": lambda w, a, t, cat: t.code in api.record_actions(w.ws, a, [t.code]),
+    "record_sheet": lambda w, a, t, cat: api.record_sheet(w.ws, a, t.code, cat),
+    "evidence_to_change": lambda w, a, t, cat: api.evidence_to_change(w.ws, a, t.code),
+    "contributable_units": lambda w, a, t, cat: api.contributable_units(w.ws, a, t.city),
+    "read_attachment": lambda w, a, t, cat: b"".join(api.read_attachment(w.ws, a, t.code, "1").blocks),
 }
 
 
