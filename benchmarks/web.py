@@ -199,15 +199,15 @@ def free_port() -> int:
 class Server:
     """`readiness serve` in a child process (its own process group), and its memory."""
 
-    def __init__(self, city: City, workers: int) -> None:
+    def __init__(self, city: City, workers: int, part: str = "") -> None:
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
-        self.log = open(city.root / "serve.log", "wb")  # noqa: SIM115  (closed in stop)
+        self.log_path = city.root / f"serve-{part}.log"
+        self.log = open(self.log_path, "wb")  # noqa: SIM115  (closed in stop)
         self.process = subprocess.Popen(
             [sys.executable, "-m", "readiness", "serve", "--host", "127.0.0.1", "--port", str(self.port),
              "--workers", str(workers)], env=city.env, stdout=self.log, stderr=subprocess.STDOUT,
             start_new_session=True)
-        self.log_path = city.root / "serve.log"
 
     def wait_ready(self, limit_s: float = 90.0) -> None:
         import httpx2
@@ -263,6 +263,20 @@ class Server:
         except OSError:
             return False
         return True
+
+    def problems(self) -> str:
+        """What the server logged of its errors: how many tracebacks, and their last lines."""
+        ends, inside = [], False
+        for line in self.log_path.read_text(errors="replace").splitlines():
+            if line.startswith("Traceback"):
+                inside = True
+            elif inside and not line.startswith((" ", "\t")):
+                ends.append(line)  # the exception's own line
+                inside = False
+        if not ends:
+            return ""
+        common = Counter(e[:200] for e in ends).most_common(3)
+        return f"{len(ends)} tracebacks in the server's log: " + "; ".join(f"{n}x {e}" for e, n in common)
 
     def stop(self) -> None:
         if self.process.poll() is None:
@@ -624,6 +638,8 @@ async def readers(server: Server, city: City, args: argparse.Namespace, results:
           f"p95 {p95:.0f} ms, p99 {p99:.0f} ms, max {max(all_ms):.0f} ms")
     for kind in ("list", "record", "home"):
         ms = timed([s for s in samples if s.kind == kind])
+        if not ms:
+            continue
         k50, k95, k99 = percentiles(ms)
         print(f"    {kind:6} {len(ms):6,} requests: p50 {k50:.0f} ms, p95 {k95:.0f} ms, p99 {k99:.0f} ms")
     print(f"  errors: {sum(failed.values())} {dict(failed) or ''} ({'pass' if not failed else 'MISSED'})")
@@ -721,7 +737,7 @@ def run(city: City, args: argparse.Namespace) -> dict[str, Any]:
     for name, part in PARTS.items():
         if name not in args.parts:
             continue
-        server = Server(city, args.workers)
+        server = Server(city, args.workers, name)
         try:
             server.wait_ready()
             print(f"\nserver: readiness serve --workers {args.workers} on {server.base}, "
@@ -729,6 +745,8 @@ def run(city: City, args: argparse.Namespace) -> dict[str, Any]:
             asyncio.run(part(server, city, args, results))
         finally:
             server.stop()
+            if server.problems():
+                print(f"  {server.problems()}")
     return results
 
 
