@@ -618,3 +618,18 @@ def test_own_indicators_are_marked_on_the_scorecard() -> None:
     card = score(Framework.model_validate(data), city(), AS_OF)
     assert [i.own for i in crit(card, "t:b1").indicators] == [True]
     assert [i.own for i in crit(score(fw, city(), AS_OF), "t:b1").indicators] == [False]
+
+
+def test_a_city_overview_is_made_anew_after_any_change_to_the_city(hanoi_ws, ws) -> None:
+    """The overview a home page shows is kept between visits, but never past a change."""
+    from readiness import api
+    from readiness.access import Actor
+
+    me, cat = Actor("tester"), api.load_catalogue(ws.settings.criteria_dir)
+    first = api.city_overview(ws, me, cat, "Hà Nội")
+    assert api.city_overview(ws, me, cat, "Hà Nội").cards is first.cards  # kept
+    code = api.list_evidence(ws, me)[0].code
+    api.remove_evidence(ws, me, code)
+    after = api.city_overview(ws, me, cat, "Hà Nội")
+    assert after.cards is not first.cards
+    assert all(code not in c.counted for card in after.cards for c in card.all_criteria())

@@ -418,37 +418,51 @@ def candidates_from_records(framework: Framework, records: Iterable[RecordFact],
     ``facts.national_candidates`` follows the same rules in SQL. ``since``: the evidence window's
     first day (``timing_of``).
     """
+    by_link = records_by_link(records)
+    out: dict[str, list[Tally]] = {}
+    timing_cache: dict[dt.date | None, dict[str, Timing]] = {}  # few distinct cutoffs per framework
+    for crit in framework.criteria.values():
+        tallies = criterion_tallies(framework, crit, by_link, as_of, joined, since, timing_cache)
+        if tallies:
+            out[f"{framework.id}:{crit.id}"] = tallies
+    return out
+
+
+def records_by_link(records: Iterable[RecordFact]) -> dict[str, list[RecordFact]]:
+    """The records linked to each criterion ref (as linked, before any crosswalk)."""
     by_link: dict[str, list[RecordFact]] = defaultdict(list)
     for r in records:
         for ref in r.links:
             by_link[ref].append(r)
-    out: dict[str, list[Tally]] = {}
-    timing_cache: dict[dt.date | None, dict[str, Timing]] = {}  # few distinct cutoffs per framework
-    for crit in framework.criteria.values():
-        if crit.evidence is None:
-            continue
-        ref = f"{framework.id}:{crit.id}"
-        req = crit.evidence
-        cutoff = cutoff_of(req.max_age_years, as_of)
-        kinds = {k.value for k in req.kinds}
-        seen: dict[str, Tally] = {}
-        timings = timing_cache.setdefault(cutoff, {})
-        for source in [ref, *sorted(joined.get(ref, ()))]:
-            via = None if source == ref else source
-            for r in by_link.get(source, ()):
-                wrong_kind = r.kind not in kinds
-                # A crosswalk brings only records of a kind the criterion takes; nobody linked
-                # the others to it, so they are not its business.
-                if r.code in seen or (via is not None and wrong_kind):
-                    continue
-                timing = timings.get(r.code)
-                if timing is None:
-                    timing = timings[r.code] = timing_of(r, as_of, cutoff, since)
-                seen[r.code] = Tally(1, r.status == "verified", r.files > 0, timing,
-                                     record=r, via=via, wrong_kind=wrong_kind, rejected=r.status == "rejected")
-        if seen:
-            out[ref] = sorted(seen.values(), key=lambda t: t.record.code)  # type: ignore[union-attr]
-    return out
+    return by_link
+
+
+def criterion_tallies(framework: Framework, crit: Criterion, by_link: Mapping[str, Sequence[RecordFact]],
+                      as_of: dt.date, joined: Mapping[str, set[str]], since: dt.date | None = None,
+                      timing_cache: dict[dt.date | None, dict[str, Timing]] | None = None) -> list[Tally]:
+    """One criterion's tallies for ``candidates_from_records`` (none for a criterion on the profile)."""
+    if crit.evidence is None:
+        return []
+    ref = f"{framework.id}:{crit.id}"
+    req = crit.evidence
+    cutoff = cutoff_of(req.max_age_years, as_of)
+    kinds = {k.value for k in req.kinds}
+    seen: dict[str, Tally] = {}
+    timings = (timing_cache if timing_cache is not None else {}).setdefault(cutoff, {})
+    for source in [ref, *sorted(joined.get(ref, ()))]:
+        via = None if source == ref else source
+        for r in by_link.get(source, ()):
+            wrong_kind = r.kind not in kinds
+            # A crosswalk brings only records of a kind the criterion takes; nobody linked
+            # the others to it, so they are not its business.
+            if r.code in seen or (via is not None and wrong_kind):
+                continue
+            timing = timings.get(r.code)
+            if timing is None:
+                timing = timings[r.code] = timing_of(r, as_of, cutoff, since)
+            seen[r.code] = Tally(1, r.status == "verified", r.files > 0, timing,
+                                 record=r, via=via, wrong_kind=wrong_kind, rejected=r.status == "rejected")
+    return sorted(seen.values(), key=lambda t: t.record.code)  # type: ignore[union-attr]
 
 
 def tally_reasons(t: Tally, criterion: Criterion) -> list[str]:
@@ -1012,9 +1026,11 @@ def due(frameworks: Sequence[Framework], city: CityFacts, as_of: dt.date, horizo
     items: list[DueItem] = []
     rank = {s: i for i, s in enumerate(STATUSES)}
     by_code = {r.code: r for r in city.records}
+    by_link = records_by_link(city.records)
     for fw in frameworks:
-        now = score(fw, city, as_of, joined=joined)
-        cache: dict[dt.date, Scorecard] = {}
+        now = score(fw, city, as_of, joined=joined, with_gaps=False)
+        since_on: dict[dt.date, dt.date | None] = {}
+        later: dict[tuple[dt.date, str], str] = {}  # (day, criterion) -> its status that day
         for c in now.all_criteria():
             crit = fw.criteria[c.id]
             if crit.evidence is None or not c.applicable:
@@ -1026,13 +1042,15 @@ def due(frameworks: Sequence[Framework], city: CityFacts, as_of: dt.date, horizo
                     continue
                 why = "valid_until" if rec.valid_until is not None and rec.valid_until.last_day == until else "age"
                 after_day = until + dt.timedelta(days=1)
-                if after_day not in cache:
-                    cache[after_day] = score(fw, city, after_day, joined=joined)
-                later = cache[after_day].criterion(c.ref)
-                assert later is not None
+                if (after_day, c.ref) not in later:  # only this criterion, scored as on that day
+                    if after_day not in since_on:
+                        since_on[after_day] = check_eligibility(fw, city.profile, after_day)[2]
+                    tallies = criterion_tallies(fw, crit, by_link, after_day, joined or {}, since_on[after_day])
+                    later[(after_day, c.ref)] = assess(crit, fw, tallies, {})[0]
+                status_after = later[(after_day, c.ref)]
                 items.append(DueItem(record=code, title=dict(rec.title), criterion=c.ref, until=until, why=why,
-                                     falls=rank[later.status] > rank[c.status], status_now=c.status,
-                                     status_after=later.status))
+                                     falls=rank[status_after] > rank[c.status], status_now=c.status,
+                                     status_after=status_after))
     return sorted(items, key=lambda i: (i.until, i.record, i.criterion))
 
 

@@ -301,9 +301,36 @@ def city_overview(ws: Workspace, actor: Actor, catalogue: Catalogue, city_name: 
     with ws.session() as session:
         city = city_for(session, actor, city_name, Right.READ)
         unit_name = find_unit(session, city, unit).name if unit is not None else None
-        facts = city_facts(session, city, titles=due)
-    frameworks = frameworks_for(catalogue, ())
-    scores = scores_of(facts, catalogue, frameworks, day)
-    ranked = [g for g in rank_gaps(scores.cards) if unit_name is None or unit_name in g.units]
-    items = due_items(frameworks, facts, day, horizon, joined=crosswalk(catalogue)) if due else []
-    return CityOverview(facts.name, day, horizon, scores.cards, ranked[:gaps], len(ranked), items)
+        key = (ws.settings.database_url, city.id, _last_change(session, city.id), id(catalogue), day, horizon, due)
+        found = _OVERVIEWS.get(key)
+        if found is not None and found[0] is not catalogue:  # another catalogue at the same address
+            found = None
+        if found is None:
+            facts = city_facts(session, city, titles=due)
+    if found is None:
+        frameworks = frameworks_for(catalogue, ())
+        scores = scores_of(facts, catalogue, frameworks, day)
+        items = due_items(frameworks, facts, day, horizon, joined=crosswalk(catalogue)) if due else []
+        found = _OVERVIEWS[key] = (catalogue, facts.name, scores.cards, rank_gaps(scores.cards), items)
+        while len(_OVERVIEWS) > _OVERVIEWS_KEPT:
+            _OVERVIEWS.pop(next(iter(_OVERVIEWS)))
+    _, name, cards, all_gaps, items = found
+    ranked = [g for g in all_gaps if unit_name is None or unit_name in g.units]
+    return CityOverview(name, day, horizon, cards, ranked[:gaps], len(ranked), items)
+
+
+#: The overviews this process made last, by city and the city's latest audit event: scoring a
+#: city of 5,000 records takes most of a second, and a home page asks for it on every visit. Any
+#: change to a city's evidence, profile or marks is an audit event of that city, so a new event
+#: makes a new key; the frameworks are the catalogue object (a server loads them once).
+_OVERVIEWS: dict[tuple[Any, ...], tuple[Catalogue, str, list[Scorecard], list[Gap], list[DueItem]]] = {}
+_OVERVIEWS_KEPT = 16
+
+
+def _last_change(session: Any, city_id: int | None) -> int:
+    """The id of the city's latest audit event (0 when none): what changes whenever its evidence does."""
+    from sqlmodel import func, select
+
+    from readiness.store.models import AuditEvent
+
+    return session.exec(select(func.max(AuditEvent.id)).where(AuditEvent.city_id == city_id)).one() or 0

@@ -57,10 +57,16 @@ def _guard(engine: Engine) -> None:
         _no_nul(parameters)
 
 
+#: Connections one process keeps (8) and may open at most (20): above the web server's request
+#: threads (``readiness.web.app.REQUEST_THREADS``), so that no request waits for a connection; four
+#: server processes stay under PostgreSQL's default of 100 connections.
+POOL = {"pool_size": 8, "max_overflow": 12}
+
+
 def make_engine(url: str) -> Engine:
     """An engine for a workspace database URL, with SQLite set up for safe concurrent writes."""
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_S})
+        engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_S}, **POOL)
         _guard(engine)
 
         @event.listens_for(engine, "connect")
@@ -86,7 +92,7 @@ def make_engine(url: str) -> Engine:
     except ImportError:
         raise ConfigError("PostgreSQL support is not installed in this Python: "
                           "pip install 'psycopg[binary]>=3.1'") from None
-    engine = create_engine(url, pool_pre_ping=True)
+    engine = create_engine(url, pool_pre_ping=True, **POOL)
     _guard(engine)
     return engine
 

@@ -40,6 +40,10 @@ if TYPE_CHECKING:
 log = logging.getLogger("readiness.web")
 
 API_PREFIX = "/api/v1"
+#: Requests one server process works on at once (the rest wait their turn in order): fewer than
+#: the workspace's database connections (``store.db.POOL``), so none waits for a connection and
+#: times out, and few enough that each gets its share of the interpreter.
+REQUEST_THREADS = 16
 
 
 def create_app(settings: Settings) -> FastAPI:
@@ -53,6 +57,9 @@ def create_app(settings: Settings) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        import anyio.to_thread
+
+        anyio.to_thread.current_default_thread_limiter().total_tokens = REQUEST_THREADS
         yield
         web_state.jobs.close()
         ws.close()

@@ -104,7 +104,7 @@ async def csrf_checked(request: Request) -> None:
 
     A program's bearer request needs none (a browser never sends that header on its own).
     """
-    if security.is_bearer(request):
+    if security.is_bearer(request) or request.scope.get(security.CSRF_CHECKED) is True:
         return
     sent = request.headers.get(security.CSRF_HEADER)
     if sent is None and request.headers.get("content-type", "").startswith(

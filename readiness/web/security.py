@@ -28,6 +28,8 @@ PRE_SESSION_COOKIE = "readiness_pre"
 LANG_COOKIE = "readiness_lang"
 CSRF_FIELD = "csrf"
 CSRF_HEADER = "x-csrf-token"
+#: Set in a request's scope by a route that checked the CSRF token itself while streaming its body.
+CSRF_CHECKED = "readiness.csrf_checked"
 
 #: No inline script or style anywhere: every script and stylesheet is a vendored file of ours.
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "

@@ -271,11 +271,7 @@ def prune_drafts(before: float) -> None:
 
 
 def hand_over_csrf(request: Request, upload: Upload) -> None:
-    """Let ``context.csrf_checked`` (on every write route, after the upload's dependency) see the
-    token this upload was already checked with, without reading the consumed body again: the
-    request's parsed form is set to the token alone (the files are in ``upload``, on disk).
-    A header-checked request needs nothing: ``csrf_checked`` reads the header first."""
-    from starlette.datastructures import FormData
-
-    token = upload.fields.get(security.CSRF_FIELD)
-    request._form = FormData([(security.CSRF_FIELD, token)] if token else [])
+    """Tell ``context.csrf_checked`` (on every write route, after the upload's dependency) that
+    this upload's CSRF token was already checked before its files were read, so that it does not
+    read the consumed body again."""
+    request.scope[security.CSRF_CHECKED] = True
