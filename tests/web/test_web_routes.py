@@ -16,9 +16,22 @@ PUBLIC = {("GET", "/sign-in"), ("POST", "/sign-in"), ("POST", "/language"), ("PO
 WRITES = {"POST", "PUT", "PATCH", "DELETE"}
 
 
+def _api_routes(routes: list) -> list[APIRoute]:
+    """The app's routes, also inside included routers (FastAPI keeps those as one route each)."""
+    found: list[APIRoute] = []
+    for route in routes:
+        if isinstance(route, APIRoute):
+            found.append(route)
+        elif hasattr(route, "original_router"):
+            found.extend(_api_routes(route.original_router.routes))
+    return found
+
+
 def _routes(web: WebWorld) -> list[tuple[str, str, APIRoute]]:
-    return [(method, route.path, route) for route in web.app.routes if isinstance(route, APIRoute)
-            for method in sorted(route.methods or ())]
+    routes = [(method, route.path, route) for route in _api_routes(web.app.routes)
+              for method in sorted(route.methods or ())]
+    assert len(routes) > 30, "the walk found too few routes: has FastAPI changed how it keeps them?"
+    return routes
 
 
 def _concrete(path: str) -> str:
