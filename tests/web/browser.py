@@ -110,10 +110,13 @@ class People:
         self.contexts.append(context)
         return context.new_page()
 
-    def sign_in(self, name: str, password: str = PASSWORD) -> Page:
-        """A page of ``name``'s own browser, signed in through the sign-in form."""
+    def sign_in(self, name: str, password: str = PASSWORD, shot_as: str | None = None) -> Page:
+        """A page of ``name``'s own browser, signed in through the sign-in form (its screenshot
+        taken as ``shot_as``, when given, before it is filled in)."""
         page = self.open()
         page.goto("/sign-in")
+        if shot_as:
+            self.shot(page, shot_as)
         page.locator("#name").fill(name)
         page.locator("#password").fill(password)
         page.locator("form[action='/sign-in'] button[type=submit]").click()

@@ -6,7 +6,10 @@ tests/web/browser.py; screenshots go to the test's ``tmp_path/screenshots`` (pri
 
 from __future__ import annotations
 
+import io
 import re
+import unicodedata
+from pathlib import Path
 
 from playwright.sync_api import Page, expect
 
@@ -23,6 +26,122 @@ def switch_language(page: Page, lang: str) -> None:
     form.locator("select[name=lang]").select_option(lang)
     with page.expect_navigation():
         form.locator("button[type=submit]").click()
+
+
+def three_files(folder: Path) -> list[Path]:
+    """A scanned decision (PDF), a photo (PNG) and a list of participants (text), named in Vietnamese."""
+    from PIL import Image
+    from pypdf import PdfWriter
+
+    folder.mkdir()
+    decision = folder / "Quyết định số 12.pdf"
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    with decision.open("wb") as out:
+        writer.write(out)
+    photo = folder / "Ảnh khai mạc.png"
+    image = io.BytesIO()
+    Image.new("RGB", (64, 48), (200, 30, 40)).save(image, format="PNG")
+    photo.write_bytes(image.getvalue())
+    names = folder / "Danh sách người tham gia.txt"
+    names.write_text("1. Nguyễn Văn An\n2. Trần Thị Bình\n3. Lê Hoàng Cường\n", encoding="utf-8")
+    return [decision, photo, names]
+
+
+def test_a_ward_records_a_deed_the_city_verifies_it_and_its_files_reach_the_dossier(
+        people: People, tmp_path: Path) -> None:
+    """The issue's scenario: a ward contributor records an event in Vietnamese with three files and
+    submits it; the coordinator verifies it and downloads the dossier, which embeds the files;
+    another ward's contributor sees no edit button and gets 403 on the edit page."""
+    from pypdf import PdfReader
+
+    from readiness.dossier.context import attachment_name
+
+    ward = people.sign_in("ward_a", shot_as="sign-in")
+    people.shot(ward, "home-ward_a")
+
+    # A new record, typed as an official types it: Vietnamese title, a date as DD/MM/YYYY.
+    ward.get_by_role("navigation").get_by_role("link", name="Thêm minh chứng").click()
+    expect(ward.locator("h1")).to_have_text("Thêm minh chứng")
+    people.shot(ward, "evidence-new")
+    title = "Ngày hội đọc sách phường Hàng Bạc năm 2025"
+    ward.locator("#f-kind").select_option("event")
+    ward.locator("#f-title_vi").fill(title)
+    ward.locator("#f-summary_vi").fill("Ngày hội đọc sách cho thiếu nhi và người cao tuổi tại nhà văn hóa phường.")
+    ward.locator("#f-start").fill("15/10/2025")
+    expect(ward.locator("#f-unit")).to_have_value("Phường Hàng Bạc")
+    ward.locator("#f-ref-1").fill("kflc:2.6.1")
+    ward.locator("#f-why-1").fill("Sự kiện công cộng tôn vinh việc đọc sách")
+    ward.locator("form.record-form button[type=submit]").click()
+    ward.wait_for_url(re.compile(r"/evidence/[A-Z]+-\d+$"))
+    code = ward.url.rsplit("/", 1)[1]
+    expect(ward.locator("h1")).to_contain_text(title)
+
+    # Three files at once, with the progress bar.
+    files = three_files(tmp_path / "files")
+    upload = ward.locator("form[data-upload]")
+    upload.locator("input[type=file]").set_input_files(files)
+    upload.locator("button[type=submit]").click()
+    expect(upload.locator("progress[data-progress]")).to_have_attribute("value", "100")
+    expect(upload.locator("[data-status]")).to_contain_text("Đã tải lên.")
+    ward.goto(f"/evidence/{code}")
+    listed = ward.locator("#files table.files tbody th a")
+    expect(listed).to_have_count(3)
+    assert sorted(unicodedata.normalize("NFC", n) for n in listed.all_inner_texts()) == sorted(f.name for f in files)
+    people.shot(ward, "evidence-record")
+
+    # Submitted for review through the edit form.
+    ward.locator(f"a[href='/evidence/{code}/edit']").click()
+    ward.locator("#f-submit").check()
+    ward.locator("form.record-form button[type=submit]").click()
+    ward.wait_for_url(f"**/evidence/{code}")
+    expect(ward.locator(".facts .status")).to_have_text("đã gửi duyệt")
+    ward.goto("/evidence")
+    expect(ward.locator("table.evidence-table")).to_contain_text(title)
+    people.shot(ward, "evidence-list")
+
+    # The coordinator verifies it from the review queue.
+    coord = people.sign_in("coord")
+    people.shot(coord, "home-coord")
+    coord.get_by_role("navigation").get_by_role("link", name="Duyệt").click()
+    item = coord.locator("article.review-item", has=coord.locator(f"h2#rec-{code}"))
+    expect(item).to_contain_text(title)
+    people.shot(coord, "review-queue")
+    item.locator(f"form[action='/review/{code}/verify'] button").click()
+    expect(coord.locator("p.success")).to_have_text(f"Đã xác minh {code}.")
+    coord.goto(f"/evidence/{code}")
+    expect(coord.locator(".facts .status")).to_have_text("đã xác minh")
+    coord.goto("/scores")
+    people.shot(coord, "scores")
+
+    # ... and downloads the dossier, made in the background, which embeds the three files.
+    coord.goto("/dossier")
+    people.shot(coord, "dossier-form")
+    coord.locator("form[action='/dossier'] button[type=submit]").click()
+    coord.wait_for_url(re.compile(r"/dossier/jobs/[^/]+$"))
+    download_link = coord.locator("#dossier-download")
+    expect(download_link).to_be_visible(timeout=20_000)
+    people.shot(coord, "dossier-job")
+    assert_accessible(coord, "the dossier job page")
+    with coord.expect_download() as info:
+        download_link.click()
+    pdf = tmp_path / "dossier.pdf"
+    info.value.save_as(pdf)
+    embedded = set(PdfReader(pdf).attachments)
+    expected = {attachment_name(code, f.name) for f in files}
+    assert expected <= embedded, f"the dossier embeds {sorted(embedded)}, not all of {sorted(expected)}"
+
+    # Another ward's contributor may read the record but not change it.
+    other = people.sign_in("ward_b")
+    reply = other.goto(f"/evidence/{code}")
+    assert reply is not None and reply.status == 200
+    expect(other.locator("h1")).to_contain_text(title)
+    expect(other.locator(f"a[href='/evidence/{code}/edit']")).to_have_count(0)
+    expect(other.locator("form[data-upload]")).to_have_count(0)
+    reply = other.goto(f"/evidence/{code}/edit")
+    assert reply is not None and reply.status == 403
+    expect(other.locator("h1")).to_have_text("Bạn không có quyền làm việc này")
+    people.shot(other, "forbidden-ward_b")
 
 
 def test_the_language_switch_turns_the_pages_to_english_and_back(people: People) -> None:
