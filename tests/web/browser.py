@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, Playwright, expect, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, Playwright, expect, sync_playwright
 
 from readiness.config import Settings
 from tests.web.conftest import PASSWORD, build_city
@@ -100,6 +100,9 @@ class People:
     server: LiveServer
     shots: Path
     contexts: list[BrowserContext] = field(default_factory=list)
+    #: What the pages' consoles reported as errors: a script failing, a refusal by the
+    #: Content-Security-Policy (an inline script or style), a script or stylesheet not found.
+    console_errors: list[str] = field(default_factory=list)
 
     def open(self, locale: str = "vi-VN") -> Page:
         """A page in a new browser context (no cookies yet), as a person not signed in."""
@@ -108,7 +111,16 @@ class People:
         context.set_default_timeout(TIMEOUT_MS)
         context.set_default_navigation_timeout(TIMEOUT_MS)
         self.contexts.append(context)
-        return context.new_page()
+        page = context.new_page()
+        page.on("console", lambda msg: self._console(page, msg))
+        page.on("pageerror", lambda exc: self.console_errors.append(f"{page.url}: {exc}"))
+        return page
+
+    def _console(self, page: Page, msg: ConsoleMessage) -> None:
+        # A page answered with 403 or 404 on purpose is logged as a failed load: not an error here.
+        if msg.type == "error" and not (msg.text.startswith("Failed to load resource") and
+                                        msg.location.get("url", "") == page.url):
+            self.console_errors.append(f"{page.url}: {msg.text}")
 
     def sign_in(self, name: str, password: str = PASSWORD, shot_as: str | None = None) -> Page:
         """A page of ``name``'s own browser, signed in through the sign-in form (its screenshot
@@ -142,7 +154,10 @@ def people(chromium: Browser, live_server: LiveServer, tmp_path: Path) -> Iterat
     try:
         yield world
     finally:
-        for context in world.contexts:
+        for n, context in enumerate(world.contexts):
+            for page in context.pages:  # how each browser was left, for a failure's reader
+                if not page.is_closed() and page.url.startswith("http"):
+                    page.screenshot(path=str(shots / f"last-{n}.png"), full_page=True)
             context.close()
 
 

@@ -142,6 +142,7 @@ def test_a_ward_records_a_deed_the_city_verifies_it_and_its_files_reach_the_doss
     assert reply is not None and reply.status == 403
     expect(other.locator("h1")).to_have_text("Bạn không có quyền làm việc này")
     people.shot(other, "forbidden-ward_b")
+    assert not people.console_errors, "the pages' consoles reported:\n" + "\n".join(people.console_errors)
 
 
 def test_the_language_switch_turns_the_pages_to_english_and_back(people: People) -> None:
@@ -171,6 +172,7 @@ def test_the_language_switch_turns_the_pages_to_english_and_back(people: People)
     expect(again.locator("html")).to_have_attribute("lang", "vi")
     expect(again.locator("form[action='/sign-out'] button")).to_have_text("Đăng xuất")
     expect(again.locator("h1")).to_have_text(re.compile("Trang chủ"))
+    assert not people.console_errors, "the pages' consoles reported:\n" + "\n".join(people.console_errors)
 
 
 def assert_accessible(page: Page, what: str) -> None:
@@ -220,3 +222,4 @@ def test_the_main_pages_have_no_serious_or_critical_accessibility_violation(peop
         if found:
             problems.append(f"coord (English) {path}:\n{describe(found)}")
     assert not problems, "accessibility violations:\n" + "\n".join(problems)
+    assert not people.console_errors, "the pages' consoles reported:\n" + "\n".join(people.console_errors)
