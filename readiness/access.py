@@ -188,6 +188,14 @@ def holds_somewhere(actor: Actor, right: Right) -> bool:
     return any(right in ROLE_RIGHTS[g.role] for g in actor.grants)
 
 
+def require_somewhere(actor: Actor, right: Right) -> None:
+    """Refuse a page whose only purpose needs ``right`` to someone none of whose roles gives it
+    anywhere (a viewer opening the new-record form); the use case behind it checks the place."""
+    if actor.signed_in and not holds_somewhere(actor, right):
+        raise PermissionDeniedError(f"{actor.name} may not {right.value}: no role of theirs gives that right; "
+                                    "an admin or the city's coordinator can grant it", right.value)
+
+
 def require(session: Session, actor: Actor, right: Right, scope: Scope = Scope(), *, what: str = "") -> None:
     """Refuse unless ``actor`` holds ``right`` in ``scope``.
 

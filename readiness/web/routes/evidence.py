@@ -437,6 +437,9 @@ def form_page(request: Request, me: Who, *, values: dict[str, Any], code: str | 
 
 @router.get("/evidence/new", response_class=HTMLResponse)
 def new_page(request: Request, me: Me, city: str = "") -> Response:
+    from readiness.access import Right, require_somewhere
+
+    require_somewhere(me.actor, Right.CONTRIBUTE)  # a reviewer or a viewer has no form to fill
     return form_page(request, me, values={**blank_form(), "city": city[:200]}, code=None)
 
 
@@ -508,6 +511,9 @@ async def edit_record(request: Request, code: str, me: Me) -> Response:
 
 @router.get("/evidence/draft", response_class=HTMLResponse)
 def draft_page(request: Request, me: Me) -> Response:
+    from readiness.access import Right, require_somewhere
+
+    require_somewhere(me.actor, Right.CONTRIBUTE)
     return render(request, "evidence_draft.html.j2", me, error=None, cities=readable_city_names(me),
                   max_upload=uploads.max_upload(request), human_size=human_size)
 

@@ -42,6 +42,9 @@ def _queue(request: Request, me: Who, *, page: int = 1, city: str | None = None,
 @router.get("/review", response_class=HTMLResponse)
 def review_queue(request: Request, me: Me, page: int = 1, city: str | None = None, done: str | None = None,
                  code: str | None = None) -> HTMLResponse:
+    from readiness.access import Right, require_somewhere
+
+    require_somewhere(me.actor, Right.REVIEW)  # the queue is a reviewer's page; /evidence lists for others
     return _queue(request, me, page=page, city=city, message=done, done_code=code)
 
 
