@@ -216,6 +216,11 @@ class _EvidenceFields(_In):
 class EvidenceIn(_EvidenceFields):
     """A new record: its city, its fields and its criterion links."""
 
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
+        {"city": "Hà Nội", "kind": "event", "title": {"vi": "Ngày hội đọc sách", "en": "Reading day"},
+         "start": "01/10/2025", "status": "submitted",
+         "links": [{"criterion": "kflc:2.6.1", "rationale": "a festival"}]}]})
+
     city: Name
     kind: ShortText
     title: Bilingual

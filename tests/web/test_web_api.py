@@ -199,4 +199,5 @@ def test_the_openapi_description_names_the_models(web: WebWorld) -> None:
                                   f"{API}/evidence/{{code}}/reject", f"{API}/evidence/{{code}}/comments",
                                   f"{API}/scores", f"{API}/gaps"}
     assert all(path.startswith(API) for path in spec["paths"])
-    assert {"EvidenceIn", "EvidenceOut", "EvidencePageOut", "SessionIn", "ErrorOut"} <= set(spec["components"]["schemas"])
+    models = set(spec["components"]["schemas"])
+    assert {"EvidenceIn", "EvidenceOut", "EvidencePageOut", "SessionIn", "ErrorOut"} <= models

@@ -48,7 +48,8 @@ def _people_page(request: Request, me: Who, *, status: int = 200, error: Any = N
 
 @router.get("/people", response_class=HTMLResponse)
 def people(request: Request, me: Me, added: Annotated[str, Query(max_length=40)] = "",
-           changed: Annotated[str, Query(max_length=40)] = "", reset: Annotated[str, Query(max_length=40)] = "") -> Response:
+           changed: Annotated[str, Query(max_length=40)] = "",
+           reset: Annotated[str, Query(max_length=40)] = "") -> Response:
     done = (("people.added", {"name": added}) if added else ("people.changed", {"name": changed}) if changed
             else ("people.password_set", {"name": reset}) if reset else None)
     return _people_page(request, me, done=done)

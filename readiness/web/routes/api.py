@@ -22,12 +22,13 @@ router = APIRouter(prefix="/api/v1", tags=["readiness"], responses=m.ERRORS)
 
 Write = [Depends(csrf_checked)]
 #: A record's id in a path: HN-0042 (the library reads it and says what is wrong with it).
-Code = Annotated[str, Path(max_length=40, description="a record's id, e.g. HN-0042")]
-CityName = Annotated[str, Path(max_length=200, description="a city's name or code: Hà Nội, Ha Noi, HN")]
+Code = Annotated[str, Path(max_length=40, description="a record's id, e.g. HN-0042", examples=["HN-0001"])]
+CityName = Annotated[str, Path(max_length=200, description="a city's name or code: Hà Nội, Ha Noi, HN",
+                                examples=["Hà Nội"])]
 
 
-def _text(limit: int, description: str = "") -> Any:
-    return Query(max_length=limit, description=description or None)
+def _text(limit: int, description: str = "", example: str | None = None) -> Any:
+    return Query(max_length=limit, description=description or None, examples=[example] if example else None)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -91,7 +92,7 @@ def units(city: CityName, me: Me) -> dict[str, Any]:
 
 
 @router.get("/evidence", response_model=m.EvidencePageOut)
-def evidence(me: Me, city: Annotated[str | None, _text(200, "a city's name or code")] = None,
+def evidence(me: Me, city: Annotated[str | None, _text(200, "a city's name or code", "HN")] = None,
              unit: Annotated[str | None, _text(200, "a unit of the city (and the units under it)")] = None,
              kind: Annotated[str | None, _text(60)] = None,
              criterion: Annotated[str | None, _text(200, "kflc:2.6.1")] = None,
@@ -174,7 +175,7 @@ def comment(code: Code, body: m.CommentIn, me: Me) -> dict[str, Any]:
 
 
 @router.get("/scores", response_model=dict[str, Any])
-def scores(me: Me, city: Annotated[str | None, _text(200, "a city; none: every city the person reads")] = None,
+def scores(me: Me, city: Annotated[str | None, _text(200, "a city; none: every city the person reads", "HN")] = None,
            ) -> dict[str, Any]:
     """The scorecards (`readiness score --format json`), in the person's language."""
     from readiness import api
@@ -184,7 +185,7 @@ def scores(me: Me, city: Annotated[str | None, _text(200, "a city; none: every c
 
 
 @router.get("/gaps", response_model=dict[str, Any])
-def gaps(me: Me, city: Annotated[str, Query(max_length=200)]) -> dict[str, Any]:
+def gaps(me: Me, city: Annotated[str, Query(max_length=200, examples=["HN"])]) -> dict[str, Any]:
     """A city's gaps, most important first (`readiness gaps --format json`)."""
     from readiness import api
 
