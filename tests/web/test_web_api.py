@@ -71,13 +71,18 @@ def test_the_sign_in_is_rate_limited_with_retry_after(web: WebWorld) -> None:
 
 
 def test_a_sign_in_from_a_form_of_another_site_is_refused(web: WebWorld) -> None:
-    """Only a JSON body signs in: a cross-site form (urlencoded or text/plain) cannot open a session."""
+    """Only a JSON body signs in without a CSRF token: a cross-site form (urlencoded or text/plain) cannot
+    open a session, and a browser holding our cookies must send its X-CSRF-Token as for any write."""
     client = _client(web)
     form = client.post(f"{API}/session", data={"name": "coord", "password": PASSWORD})
     plain = client.post(f"{API}/session", content='{"name": "coord", "password": "%s"}' % PASSWORD,
                         headers={"content-type": "text/plain"})
-    assert form.status_code == 422 and plain.status_code == 422
-    assert "token" not in form.text and "token" not in plain.text
+    assert form.status_code == 403 and plain.status_code == 403
+    assert "expires_at" not in form.text and "expires_at" not in plain.text
+    browser = web.anonymous()  # holds the pre-session cookie of the sign-in page
+    body = {"name": "coord", "password": PASSWORD}
+    assert browser.client.post(f"{API}/session", json=body).status_code == 403
+    assert browser.client.post(f"{API}/session", json=body, headers={"x-csrf-token": browser.csrf}).status_code == 201
 
 
 def test_a_cookie_write_needs_the_csrf_header_and_a_bearer_write_does_not(web: WebWorld) -> None:

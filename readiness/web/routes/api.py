@@ -35,11 +35,11 @@ def _text(limit: int, description: str = "", example: str | None = None) -> Any:
 # Session and the person
 
 
-@router.post("/session", response_model=m.SessionOut, status_code=201,
+@router.post("/session", response_model=m.SessionOut, status_code=201, dependencies=Write,
              responses={429: {"model": m.ErrorOut, "description": "too many wrong passwords: see Retry-After"}})
 def open_session(request: Request, body: m.SessionIn) -> dict[str, Any]:
     """Sign in: the token to send as `Authorization: Bearer`. A JSON body only (a cross-site form
-    cannot send one), so a forged sign-in cannot come from another site."""
+    cannot send one); a browser holding our cookies sends its `X-CSRF-Token` as for any write."""
     from readiness import api
     from readiness.web.routes.auth import client_address
 
