@@ -411,6 +411,50 @@ def list_accounts(ws: Workspace, actor: Actor) -> list[AccountView]:
         return [_view(session, a) for a in accounts]
 
 
+@dataclass
+class AccountsOverview:
+    """What a page that manages people shows: the accounts ``actor`` sees (``list_accounts``),
+    the names of those they may change (roles, disable, password), and the roles and places they
+    may grant, so that the page offers only what the use cases would allow (each checks again)."""
+
+    accounts: list[AccountView]
+    #: The sign-in names of the accounts ``actor`` may manage (``_require_manage`` passes).
+    manages: frozenset[str]
+    #: The roles ``actor`` may grant somewhere, in ``Role``'s order.
+    roles: list[str]
+    #: The cities where ``actor`` manages accounts, by name, each with its units' names.
+    places: list[tuple[str, list[str]]]
+
+
+def accounts_overview(ws: Workspace, actor: Actor) -> AccountsOverview:
+    """The accounts ``actor`` manages (``list_accounts``, refused likewise) with what they may do
+    to each and which roles and places they may grant."""
+    from readiness.errors import AccessError
+
+    accounts = list_accounts(ws, actor)
+    with ws.session() as session:
+
+        def allowed(grants: list[Grant], name: str) -> bool:
+            try:
+                _require_manage(session, actor, grants, name)
+            except AccessError:
+                return False
+            return True
+
+        cities = [c for c in session.exec(select(City).order_by(col(City.name)))
+                  if access.may(session, actor, Right.MANAGE_ACCOUNTS, Scope(c.id))]
+        places = [(c.name, list(session.exec(select(Unit.name).where(Unit.city_id == c.id)
+                                             .order_by(col(Unit.name))))) for c in cities]
+        roles = [role.value for role in Role
+                 if any(allowed([Grant(role, city_id)], "-") for city_id in
+                        ([None] if role in (Role.ADMIN, Role.VIEWER) else []) +
+                        ([c.id for c in cities] if role is not Role.ADMIN else []))]
+        manages = frozenset(view.name for view in accounts
+                            if allowed([_as_grant(r) for r in _grants(session, _find(session, view.name).id)],
+                                       view.name))
+    return AccountsOverview(accounts, manages, roles, places)
+
+
 def set_account(ws: Workspace, actor: Actor, name: str, *, display_name: str | None = None,
                 email: str | None = None, language: str | None = None,
                 grant: Sequence[RoleSpec | str] = (), revoke: Sequence[RoleSpec | str] = (),

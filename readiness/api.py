@@ -84,6 +84,7 @@ USE_CASES: dict[str, str] = {
     "describe_actor": "readiness.accounts",
     "add_account": "readiness.accounts",
     "list_accounts": "readiness.accounts",
+    "accounts_overview": "readiness.accounts",
     "set_account": "readiness.accounts",
     "disable_account": "readiness.accounts",
     "set_password": "readiness.accounts",
@@ -117,6 +118,7 @@ TYPES: dict[str, str] = {
     "FrameworkCheck": "readiness.frameworks.loader",
     "RoleSpec": "readiness.accounts",
     "AccountView": "readiness.accounts",
+    "AccountsOverview": "readiness.accounts",
     "SignedIn": "readiness.accounts",
     "Whoami": "readiness.accounts",
     "CommentView": "readiness.comments",
@@ -144,10 +146,12 @@ def __dir__() -> list[str]:
 
 if TYPE_CHECKING:  # for type checkers and editors: the same names, imported eagerly
     from readiness.access import Actor as Actor
+    from readiness.accounts import AccountsOverview as AccountsOverview
     from readiness.accounts import AccountView as AccountView
     from readiness.accounts import RoleSpec as RoleSpec
     from readiness.accounts import SignedIn as SignedIn
     from readiness.accounts import Whoami as Whoami
+    from readiness.accounts import accounts_overview as accounts_overview
     from readiness.accounts import actor_for_session as actor_for_session
     from readiness.accounts import add_account as add_account
     from readiness.accounts import describe_actor as describe_actor

@@ -753,6 +753,8 @@ def changed_since_review(session: Session, row: Evidence) -> set[str]:
     events = session.exec(select(AuditEvent).where(AuditEvent.entity == "evidence", AuditEvent.entity_id == row.id)
                           .order_by(col(AuditEvent.id)))
     for event in events:
+        if event.action == "evidence.comment":  # a question or an answer changes nothing of the record
+            continue
         before, after = event.before or {}, event.after or {}
         if after.get("status") == "verified" and before.get("status") != "verified":
             people = {row.updated_by} if row.updated_by else set()  # a review: earlier hands were seen

@@ -358,6 +358,15 @@ def test_comments_are_kept_with_the_record_and_in_its_history(people, ws) -> Non
     assert [(e.action, e.actor) for e in history[:2]] == [("evidence.comment", "ward"), ("evidence.comment", "hoa")]
 
 
+def test_a_reviewer_who_asked_in_a_comment_may_still_review(people, ws) -> None:
+    """A comment is no change to the record: the reviewer who asked for more may then verify it (four eyes
+    counts the hands that changed it, not the voices that commented)."""
+    from readiness.evidence import verify_records
+
+    add_comment(ws, people["hoa"], "HN-0008", "Please attach the signed copy.")
+    assert [v.row.status for v in verify_records(ws, people["hoa"], ["HN-0008"])] == ["verified"]
+
+
 def test_comments_need_the_right_where_the_record_is(people, ws) -> None:
     """A contributor comments on their unit's records only; a viewer of another city may not comment or read."""
     with pytest.raises(PermissionDeniedError, match="ward may not comment on evidence on record HN-0007"):

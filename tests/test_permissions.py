@@ -50,8 +50,8 @@ TABLE = read_table()
 
 #: The accounts' own use cases: their rules (who manages whom) are in "People and roles" and
 #: tests/test_accounts.py, not in this table of a city's work.
-ACCOUNT_USE_CASES = {"describe_actor", "add_account", "list_accounts", "set_account", "disable_account",
-                     "set_password"}
+ACCOUNT_USE_CASES = {"describe_actor", "add_account", "list_accounts", "accounts_overview", "set_account",
+                     "disable_account", "set_password"}
 
 
 def test_the_table_has_one_row_per_use_case_and_only_known_words():

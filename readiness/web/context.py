@@ -102,9 +102,13 @@ Me = Annotated[Who, Depends(who)]
 async def csrf_checked(request: Request) -> None:
     """A FastAPI dependency for every write: the CSRF token must come back (form field or header).
 
-    A program's bearer request needs none (a browser never sends that header on its own).
+    A program's bearer request needs none (a browser never sends that header on its own), nor
+    does a program's JSON request without any cookie of ours (``POST /api/v1/session``, before it
+    has a token): another site cannot make a browser send a JSON body without a CORS preflight,
+    which this app never grants, and without a session cookie nobody acts.
     """
-    if security.is_bearer(request) or request.scope.get(security.CSRF_CHECKED) is True:
+    if security.is_bearer(request) or security.is_program_json(request) or \
+            request.scope.get(security.CSRF_CHECKED) is True:
         return
     sent = request.headers.get(security.CSRF_HEADER)
     if sent is None and request.headers.get("content-type", "").startswith(

@@ -10,7 +10,8 @@
   secret is needed, so several server processes agree without sharing one.
 - The JSON API also takes ``Authorization: Bearer <token>`` (a program's session, from
   ``POST /api/v1/session``); a bearer request needs no CSRF token, since browsers never add
-  that header by themselves.
+  that header by themselves; nor does a program's JSON sign-in that carries no cookie of ours
+  (``is_program_json``): a cross-site page cannot send a JSON body without a CORS preflight.
 """
 
 from __future__ import annotations
@@ -66,6 +67,14 @@ def is_bearer(request: Request) -> bool:
     return request.headers.get("authorization", "")[:7].lower() == "bearer "
 
 
+def is_program_json(request: Request) -> bool:
+    """A JSON request carrying no cookie of ours: a program's, never a browser's forged one (a
+    cross-site page cannot send ``application/json`` without a CORS preflight, which is never granted)."""
+    kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    return kind == "application/json" and SESSION_COOKIE not in request.cookies and \
+        PRE_SESSION_COOKIE not in request.cookies
+
+
 def csrf_source(request: Request) -> str | None:
     """The token a page's CSRF token derives from: the session cookie, else the pre-session cookie."""
     return request.cookies.get(SESSION_COOKIE) or request.cookies.get(PRE_SESSION_COOKIE) or \
@@ -99,7 +108,10 @@ class SecurityHeaders:
             return
         request = Request(scope)
         new_pre = None
-        if SESSION_COOKIE not in request.cookies and PRE_SESSION_COOKIE not in request.cookies:
+        # The JSON API never needs one (a program signs in with a JSON body), and a program's
+        # cookie jar that kept one would make its next sign-in look like a browser's.
+        if SESSION_COOKIE not in request.cookies and PRE_SESSION_COOKIE not in request.cookies and \
+                not request.url.path.startswith("/api/"):
             new_pre = secrets.token_urlsafe(32)
             scope["readiness.new_pre_session"] = new_pre
 
