@@ -227,6 +227,8 @@ MAIN_PAGES = [
     ("coord", "/scores/kflc/2.6.1", 200),  # one criterion explained
     ("coord", "/gaps", 200),
     ("coord", "/dossier", 200),
+    ("coord", "/people", 200),
+    ("coord", "/units", 200),
 ]
 
 
