@@ -130,6 +130,8 @@ def environment() -> jinja2.Environment:
         env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True,
                                  undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
         env.globals["format_number"] = i18n.format_number
+        env.filters["field_label"] = lambda name, t, known: (t(f"evidence.field.{name}")
+                                                             if f"evidence.field.{name}" in known else name)
         _ENV = env
     return _ENV
 

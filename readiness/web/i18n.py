@@ -96,3 +96,11 @@ def format_number(value: float | int | None, lang: str) -> str:
         return ""
     text = f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
     return text.translate(str.maketrans(",.", ".,")) if lang == "vi" else text
+
+
+def format_size(size: int, lang: str) -> str:
+    """A file's size: "20.0 MB" in English, "20,0 MB" in Vietnamese."""
+    from readiness.store.files import human_size
+
+    text = human_size(size)
+    return text.replace(".", ",") if lang == "vi" else text

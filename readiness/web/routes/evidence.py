@@ -26,7 +26,6 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response, StreamingResponse
 
 from readiness.errors import InvalidValueError, NotFoundError
-from readiness.store.files import human_size
 from readiness.web import i18n, security, uploads
 from readiness.web.context import Me, Who, csrf_checked, render
 
@@ -206,7 +205,8 @@ def record_page(request: Request, me: Me, code: str, *, status: int = 200, error
     sheet = _sheet(me, code)
     return render(request, "evidence_record.html.j2", me, status=status, sheet=sheet, view=sheet.shown.view,
                   kind_label=kind_label, title_of=title_of, error=error, notice=notice, comment=comment,
-                  max_upload=uploads.max_upload(request), max_files=uploads.MAX_FILES, human_size=human_size,
+                  max_upload=uploads.max_upload(request), max_files=uploads.MAX_FILES,
+                  human_size=lambda n: i18n.format_size(n, me.lang),
                   known_keys=i18n.strings(), criterion_title=lambda ref: _criterion_title(me, ref))
 
 
@@ -515,7 +515,7 @@ def draft_page(request: Request, me: Me) -> Response:
 
     require_somewhere(me.actor, Right.CONTRIBUTE)
     return render(request, "evidence_draft.html.j2", me, error=None, cities=readable_city_names(me),
-                  max_upload=uploads.max_upload(request), human_size=human_size)
+                  max_upload=uploads.max_upload(request), human_size=lambda n: i18n.format_size(n, me.lang))
 
 
 async def draft_upload_received(request: Request, me: Me) -> AsyncIterator[uploads.Upload]:
@@ -550,7 +550,7 @@ async def draft_upload(request: Request, me: Me,
         token = uploads.keep_draft(_session(request), name, path)
     except InvalidValueError as exc:
         return render(request, "evidence_draft.html.j2", me, status=400, error=str(exc), cities=cities,
-                      max_upload=limit, human_size=human_size)
+                      max_upload=limit, human_size=lambda n: i18n.format_size(n, me.lang))
     draft = result.draft
     lang = draft.language if draft.language in ("vi", "en") else "vi"
     values = {**blank_form(), "city": city, "kind": draft.kind.kind or "report", f"title_{lang}": draft.title[:500],

@@ -8,8 +8,6 @@
   var url = box.getAttribute("data-status");
   var bar = document.getElementById("dossier-progress");
   var step = document.getElementById("dossier-step");
-  var ready = document.getElementById("dossier-ready");
-  var error = document.getElementById("dossier-error");
   var started = Date.now();
   var LIMIT_MS = 30 * 60 * 1000;  // stop asking after half an hour; a reload asks again
 
@@ -23,14 +21,8 @@
         bar.value = s.percent;
         bar.textContent = s.percent + "%";
         step.textContent = s.percent + "% · " + s.step;
-        if (s.state === "done") {
-          ready.hidden = false;
-          document.getElementById("dossier-download").focus();
-          return;
-        }
-        if (s.state === "failed") {
-          error.textContent = s.error || "";
-          error.hidden = false;
+        if (s.state === "done" || s.state === "failed") {
+          window.location.reload();  // the server's page says it all: heading, size, download or error
           return;
         }
         if (Date.now() - started < LIMIT_MS) { window.setTimeout(poll, 1000); }

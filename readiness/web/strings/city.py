@@ -145,6 +145,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "dossier.start": ("Make the dossier", "Lập hồ sơ"),
     "dossier.city_needed": ("Choose the city whose dossier to make.", "Hãy chọn thành phố cần lập hồ sơ."),
     "dossier.job_title": ("The dossier is being made", "Đang lập hồ sơ"),
+    "dossier.job_done": ("The dossier is ready", "Hồ sơ đã sẵn sàng"),
+    "dossier.job_failed": ("The dossier could not be made", "Không lập được hồ sơ"),
     "dossier.job_of": ("Dossier of {city}", "Hồ sơ của {city}"),
     "dossier.progress": ("Progress", "Tiến độ"),
     "dossier.step.0": ("waiting for its turn", "đang chờ đến lượt"),
