@@ -344,14 +344,17 @@ async def fetch(client: Any, kind: str, url: str) -> Sample:
 
 
 async def closed_loop(client: Any, work: list[tuple[str, str]], count: int, deadline: float,
-                      first: int) -> list[Sample]:
-    """Request ``work``'s URLs in turn, from ``first``, ``count`` times or until ``deadline``."""
+                      first: int, pause: float = 0.0) -> list[Sample]:
+    """Request ``work``'s URLs in turn, from ``first``, ``count`` times or until ``deadline``;
+    ``pause``: seconds a person reads a page before the next (0.5 to 1.5 times it, at random)."""
     samples = []
     for i in range(count):
         if time.monotonic() >= deadline:
             break
         kind, url = work[(first + i) % len(work)]
         samples.append(await fetch(client, kind, url))
+        if pause:
+            await asyncio.sleep(pause * random.uniform(0.5, 1.5))
     return samples
 
 
@@ -400,12 +403,15 @@ async def pages(server: Server, city: City, args: argparse.Namespace, results: d
         for kind, ms in alone.items():
             print(f"  {kind:6} alone (one client, each of {len(ms)} URLs once): median {statistics.median(ms):.0f} ms, "
                   f"slowest {max(ms):.0f} ms")
-        print(f"  {args.clients} concurrent clients signed in as the coordinator, closed loop (no pause between a "
-              f"client's requests), {args.requests} requests a client a page kind, {args.phase_limit:.0f} s at most:")
+        way = (f"each reading a page {args.pause:g} s (0.5-1.5x) before the next" if args.pause else
+               "closed loop (no pause between a client's requests)")
+        print(f"  {args.clients} concurrent clients signed in as the coordinator, {way}, {args.requests} requests "
+              f"a client a page kind, {args.phase_limit:.0f} s at most:")
         for kind, urls in work.items():
             deadline = time.monotonic() + args.phase_limit
             start = time.perf_counter()
-            runs = await asyncio.gather(*(closed_loop(c, [(kind, u) for u in urls], args.requests, deadline, n * 3)
+            runs = await asyncio.gather(*(closed_loop(c, [(kind, u) for u in urls], args.requests, deadline, n * 3,
+                                                      args.pause)
                                           for n, c in enumerate(clients)))
             wall = time.perf_counter() - start
             samples = [s for run in runs for s in run]
@@ -758,6 +764,9 @@ def main() -> None:
     parser.add_argument("--units", type=int, default=30, help="units of the city, one contributor each")
     parser.add_argument("--workers", type=int, default=1, help="server processes (readiness serve --workers)")
     parser.add_argument("--clients", type=int, default=20, help="concurrent clients of the pages part")
+    parser.add_argument("--pause", type=float, default=0.0,
+                        help="seconds each client of the pages part reads a page before asking the next (default 0: "
+                             "a closed loop, every client always waiting on the server)")
     parser.add_argument("--requests", type=int, help="requests a client a page kind (default 40; --quick 10)")
     parser.add_argument("--readers", type=int, default=100)
     parser.add_argument("--duration", type=float, help="seconds of the readers part (default 60; --quick 10)")
