@@ -137,6 +137,7 @@ def cli(verbose: int, quiet: bool) -> None:
       readiness dossier --city Hanoi -o hanoi-dossier.pdf
       readiness evidence draft article.pdf --city Hanoi
       readiness criteria show kflc --lang vi
+      readiness serve                     # the web app, for officials in a browser
     """
     logger = logging.getLogger("readiness")
     if _HANDLER not in logger.handlers:
