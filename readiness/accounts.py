@@ -599,22 +599,28 @@ def sign_in(ws: Workspace, name: str, password: str, client: str = "cli",
     if not 0 < hours <= MAX_SESSION_HOURS:
         raise InvalidValueError(f"a session lasts more than 0 and at most {MAX_SESSION_HOURS} hours, not {hours:g}")
     wanted = clean(str(name or "")).lower()[:200]
-    where = clean(str(address or "")).lower()[:100] or "-"
-    with ws.session() as session:
-        if not access.workspace_has_accounts(session):
+    where = address_key(address)
+    with ws.session() as session:  # the attempt is counted before the password is checked, so
+        if not access.workspace_has_accounts(session):  # parallel tries cannot slip past the limit
             raise InvalidValueError("this workspace has no accounts, so nobody signs in: this computer's user acts "
                                     "with every right; add the first account with "
                                     "`readiness user add NAME --role admin`")
         _check_attempts(session, wanted, where)
+        attempt = SignInAttempt(name=wanted, address=where, at=utcnow())
+        session.add(attempt)
+        session.flush()
+        attempt_id = attempt.id
+    with ws.session() as session:
         account = session.exec(select(Account).where(Account.name == wanted)).first() if wanted else None
         stored = account.password_hash if account is not None else None
-        refused = (not _verify(stored or _dummy_hash(), password[:MAX_PASSWORD_CHARS])
-                   or len(password) > MAX_PASSWORD_CHARS)
+    refused = (not _verify(stored or _dummy_hash(), password[:MAX_PASSWORD_CHARS])
+               or len(password) > MAX_PASSWORD_CHARS)
     if refused or account is None or stored is None:
-        with ws.session() as session:  # kept although the sign-in fails: its own transaction
-            session.add(SignInAttempt(name=wanted, address=where, at=utcnow()))
         raise NotSignedInError(SIGN_IN_REFUSED)
     with ws.session() as session:
+        done = session.get(SignInAttempt, attempt_id)  # a right password is no failed attempt
+        if done is not None:
+            session.delete(done)
         account = session.exec(select(Account).where(Account.name == wanted)).one()
         stored = account.password_hash
         assert stored is not None
@@ -633,6 +639,21 @@ def sign_in(ws: Workspace, name: str, password: str, client: str = "cli",
         record_event(session, Actor(account.name, account.id), "account.sign_in", "account", account.id, None, None,
                      {"name": account.name, "client": client, "expires_at": iso_time(row.expires_at)})
         return SignedIn(token, account.name, account.display_name, row.expires_at)
+
+
+def address_key(address: str | None) -> str:
+    """What the sign-in limit counts an address as: an IPv4 address, or an IPv6 address's /64
+    (one home or office gets a whole /64; counting single addresses would give it endless tries)."""
+    import ipaddress
+
+    text = clean(str(address or "")).lower()[:100]
+    try:
+        ip = ipaddress.ip_address(text)
+    except ValueError:
+        return text or "-"
+    if ip.version == 6 and ip.ipv4_mapped is None:
+        return str(ipaddress.ip_network(f"{ip}/64", strict=False))
+    return str(ip.ipv4_mapped or ip) if ip.version == 6 else str(ip)
 
 
 def _check_attempts(session: Session, name: str, address: str) -> None:

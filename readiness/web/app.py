@@ -30,7 +30,7 @@ from readiness.errors import (
 )
 from readiness.web import security
 from readiness.web.context import STATIC, WebState, render, request_lang
-from readiness.web.errors import CsrfError, UploadTooLargeError
+from readiness.web.errors import BusyError, CsrfError, UploadTooLargeError
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator
@@ -69,7 +69,8 @@ def create_app(settings: Settings) -> FastAPI:
                               "`POST /api/v1/session` and send the token as `Authorization: Bearer`.",
                   docs_url=None, redoc_url=None, openapi_url=f"{API_PREFIX}/openapi.json")
     app.state.readiness = web_state
-    app.add_middleware(security.SecurityHeaders)
+    app.add_middleware(security.BodyLimit)
+    app.add_middleware(security.SecurityHeaders)  # the outer one: its headers go on the 413s too
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
     from readiness.web.routes import ROUTERS
@@ -91,7 +92,7 @@ def _is_api(request: Request) -> bool:
 
 
 def _status_of(exc: ReadinessError) -> int:
-    if isinstance(exc, TooManyAttemptsError):
+    if isinstance(exc, (TooManyAttemptsError, BusyError)):
         return 429
     if isinstance(exc, NotSignedInError):
         return 401
@@ -114,7 +115,8 @@ def _handle_errors(app: FastAPI) -> None:
     @app.exception_handler(ReadinessError)
     async def readiness_error(request: Request, exc: ReadinessError) -> Response:
         status = _status_of(exc)
-        headers = {"retry-after": str(exc.retry_after)} if isinstance(exc, TooManyAttemptsError) else None
+        headers = {"retry-after": str(exc.retry_after)} if isinstance(exc, (TooManyAttemptsError, BusyError)) \
+            else None
         if _is_api(request):
             return JSONResponse({"error": type(exc).__name__, "message": " ".join(error_lines(exc))},
                                 status_code=status, headers=headers)

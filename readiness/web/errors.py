@@ -11,3 +11,12 @@ class CsrfError(ReadinessError):
 
 class UploadTooLargeError(ReadinessError):
     """An upload over the size limit: refused before reading it (Content-Length) or while streaming."""
+
+
+class BusyError(ReadinessError):
+    """The server is doing as much of this work as it will at once (dossier renders): try later.
+    ``retry_after`` is in seconds."""
+
+    def __init__(self, message: str, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after

@@ -26,6 +26,9 @@ if TYPE_CHECKING:
     from readiness.web.context import WebState
 
 KEEP = 8
+#: Renders one server process queues at most (running included); more are refused until one ends,
+#: so that nobody's loop of requests keeps the renderer busy for everyone else.
+MAX_PENDING = 3
 
 
 @dataclass
@@ -82,13 +85,20 @@ class Jobs:
             if job is not None and job.state != "failed":
                 self._by_key.move_to_end(key)
                 return job
+            pending = sum(1 for j in self._by_id.values() if j.state in ("queued", "running"))
+            if pending >= MAX_PENDING:
+                from readiness.web.errors import BusyError
+
+                raise BusyError(f"{pending} dossiers are being made on this server; try again in a minute", 60)
             job = Job(secrets.token_urlsafe(16), city, key)
             self.renders += 1
             self._by_key[key] = job
             self._by_id[job.id] = job
-            while len(self._by_key) > KEEP:
-                _, old = self._by_key.popitem(last=False)
-                self._by_id.pop(old.id, None)
+            while len(self._by_key) > KEEP:  # the oldest finished job goes; a pending one stays
+                old_key = next((k for k, j in self._by_key.items() if j.state in ("done", "failed")), None)
+                if old_key is None:
+                    break
+                self._by_id.pop(self._by_key.pop(old_key).id, None)
         self._pool.submit(self._run, job, actor, options)
         return job
 

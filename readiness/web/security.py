@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 import secrets
 
 from starlette.requests import Request
@@ -130,3 +131,61 @@ class SecurityHeaders:
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
+
+
+#: The routes that stream a body of their own (uploads), with their own size limit.
+STREAMING_ROUTES = re.compile(r"^/evidence/(?:[^/]+/files|draft)$")
+#: Any other request's body: forms and JSON are small (the longest text a record takes is far below).
+MAX_BODY = 1024 * 1024
+
+
+class BodyLimit:
+    """Refuses, before anything reads it, a body larger than ``MAX_BODY`` (413) and a multipart
+    body (415) on every route but the uploads, which stream and limit their own. Without it a
+    stranger could make the server hold a huge JSON body in memory, or spool a huge file part to
+    disk, on the sign-in form, before any token or session is looked at."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or (scope["method"] == "POST" and STREAMING_ROUTES.match(scope["path"])):
+            await self.app(scope, receive, send)
+            return
+        headers = dict(scope.get("headers") or [])
+        kind = headers.get(b"content-type", b"").split(b";")[0].strip().lower()
+        length = headers.get(b"content-length")
+        if kind == b"multipart/form-data":
+            await _refuse(send, 415, "this address takes no file: upload files on a record's page")
+            return
+        if length is not None and (not length.isdigit() or int(length) > MAX_BODY):
+            await _refuse(send, 413, f"the request's body is larger than {MAX_BODY // 1024} kB")
+            return
+        seen, refused = 0, False
+
+        async def counted() -> Message:
+            nonlocal seen, refused
+            if refused:
+                return {"type": "http.disconnect"}
+            message = await receive()
+            if message["type"] == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > MAX_BODY:  # answer now; the app sees the client gone and its answer is dropped
+                    refused = True
+                    await _refuse(send, 413, f"the request's body is larger than {MAX_BODY // 1024} kB")
+                    return {"type": "http.disconnect"}
+            return message
+
+        async def unless_refused(message: Message) -> None:
+            if not refused:
+                await send(message)
+
+        await self.app(scope, counted, unless_refused)
+
+
+async def _refuse(send: Send, status: int, message: str) -> None:
+    body = f"{message}\n".encode()
+    await send({"type": "http.response.start", "status": status,
+                "headers": [(b"content-type", b"text/plain; charset=utf-8"),
+                            (b"content-length", str(len(body)).encode()), (b"connection", b"close")]})
+    await send({"type": "http.response.body", "body": body})

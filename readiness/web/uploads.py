@@ -192,10 +192,15 @@ async def receive(request: Request, limit: int, *, csrf_checked: bool) -> Upload
     upload = Upload(Path(tempfile.mkdtemp(prefix="readiness-upload-")))
     parts = _Parts(request, upload, limit, csrf_checked)
     parser = MultipartParser(boundary, parts.callbacks())  # type: ignore[arg-type]
+    from python_multipart.exceptions import FormParserError
+
     try:
-        async for chunk in request.stream():
-            parser.write(chunk)
-        parser.finalize()
+        try:
+            async for chunk in request.stream():
+                parser.write(chunk)
+            parser.finalize()
+        except FormParserError as exc:
+            raise InvalidValueError(f"the upload is not a well-formed multipart form ({exc}); send it again") from None
         if not parts.csrf:
             raise CsrfError("the form's CSRF token is missing or wrong")
     except BaseException:

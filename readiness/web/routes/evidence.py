@@ -520,7 +520,10 @@ def draft_page(request: Request, me: Me) -> Response:
 
 async def draft_upload_received(request: Request, me: Me) -> AsyncIterator[uploads.Upload]:
     """The document of a draft, streamed to a temporary folder (removed after the route); CSRF
-    checked before its bytes (see ``record_upload``)."""
+    checked before its bytes (see ``record_upload``); only for someone who may add records."""
+    from readiness.access import Right, require_somewhere
+
+    require_somewhere(me.actor, Right.CONTRIBUTE)
     header_ok = uploads.check_csrf_header(request)
     upload = await uploads.receive(request, uploads.max_upload(request), csrf_checked=header_ok)
     try:

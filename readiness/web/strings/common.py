@@ -52,6 +52,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "error.404": ("Not found", "Không tìm thấy"),
     "error.400": ("This cannot be done as asked", "Không thể thực hiện như yêu cầu"),
     "error.413": ("The upload is too large", "Tệp tải lên quá lớn"),
+    "error.415": ("This form cannot be sent that way", "Không thể gửi biểu mẫu này theo cách đó"),
+    "error.429": ("Too busy: try again in a minute", "Máy chủ đang bận: hãy thử lại sau một phút"),
     "error.csrf": ("This form has expired or did not come from this site. Go back, reload the page and try again.",
                    "Biểu mẫu đã hết hạn hoặc không đến từ trang này. Hãy quay lại, tải lại trang và thử lại."),
     "error.back": ("Back to the home page", "Về trang chủ"),
