@@ -432,9 +432,11 @@ def _workspace_at_0004(settings: Settings, with_file: bool) -> bytes:
 def test_a_workspace_with_files_from_before_keeps_its_folder_until_moved(settings, run, tmp_path: Path) -> None:
     """Revision 0004 with a file in the folder: upgraded, it keeps the folder store (on both databases), the
     file verifies, exports and moves to the database readable."""
+    from readiness.store import db
+
     data = _workspace_at_0004(settings, with_file=True)
     info = json.loads(run("workspace", "--format", "json").stdout)
-    assert info["schema revision"] == "0006" and info["file store"].startswith("folder")
+    assert info["schema revision"] == db.HEAD_REVISION and info["file store"].startswith("folder")
     report = _verify(run)
     assert report["ok"] and report["objects"] == 1 and report["findings"] == []
     assert run("export", "--city", "Hanoi", "-o", str(tmp_path / "hn.zip")).exit_code == 0
