@@ -73,6 +73,18 @@ class WebWorld:
         return who
 
 
+@pytest.fixture(autouse=True)
+def _quick_passwords(monkeypatch: pytest.MonkeyPatch) -> None:
+    """argon2 at its lightest in the web tests (t=1, 1 MiB): every test signs several people in,
+    and the real parameters (64 MiB, three passes, tested in tests/test_accounts.py) would make
+    these tests minutes slower without testing anything more of the web app."""
+    from argon2 import PasswordHasher
+
+    from readiness import accounts
+
+    monkeypatch.setattr(accounts, "_hasher", lambda: PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
+
+
 def build_city(settings: Settings) -> None:
     """The Hanoi sample, two wards, and the accounts of ``PEOPLE``."""
     from readiness import api
