@@ -432,7 +432,7 @@ def accounts_overview(ws: Workspace, actor: Actor) -> AccountsOverview:
     from readiness.errors import AccessError
 
     accounts = list_accounts(ws, actor)
-    with ws.session() as session:
+    with ws.reading() as session:
 
         def allowed(grants: list[Grant], name: str) -> bool:
             try:
@@ -581,7 +581,7 @@ class SignedIn:
 
 def has_accounts(ws: Workspace) -> bool:
     """Whether anyone can sign in to this workspace (a web server says how to add the first account)."""
-    with ws.session() as session:
+    with ws.reading() as session:
         return access.workspace_has_accounts(session)
 
 
@@ -695,7 +695,7 @@ def actor_for_session(ws: Workspace, token: str) -> Actor:
     Refused (``NotSignedInError``, saying why) when the session is unknown, signed out, expired,
     older than the account's last password change, or its account is disabled.
     """
-    with ws.session() as session:
+    with ws.reading() as session:
         row = session.exec(select(LoginSession).where(LoginSession.token_sha256 == _token_hash(token))).first()
         if row is None:
             raise NotSignedInError("your saved session is not known to this workspace (signed out elsewhere, or "

@@ -228,7 +228,7 @@ def add_city_in(session: Session, actor: Actor, name: str, country: str, code: s
 
 def list_cities(ws: Workspace, actor: Actor) -> list[City]:
     """Every city in the workspace that ``actor`` may read, by name."""
-    with ws.session() as session:
+    with ws.reading() as session:
         readable = readable_cities(session, actor)
         query = select(City).order_by(col(City.name))
         if readable is not None:
@@ -368,7 +368,7 @@ class CityUnits:
 
 def list_units(ws: Workspace, actor: Actor, city_name: str) -> CityUnits:
     """A city's units as a tree, each level by name."""
-    with ws.session() as session:
+    with ws.reading() as session:
         city = city_for(session, actor, city_name, Right.READ)
         return CityUnits(city, _unit_tree(session, city))
 
@@ -388,13 +388,15 @@ def audit_log(ws: Workspace, actor: Actor, city_name: str | None = None, limit: 
     city) only for those who administer it.
     """
     from readiness.evidence import events_of, format_code, parse_code
+    from readiness.store.models import Evidence
 
-    with ws.session() as session:
+    with ws.reading() as session:
         require_signed_in(session, actor)
         query = select(AuditEvent)
         if record:
             code = format_code(*parse_code(record))
-            query = events_of(code)
+            live = session.exec(select(Evidence.id).where(Evidence.code == code)).first()
+            query = events_of(code, live)
             first = session.exec(query.limit(1)).first()
             if first is not None:
                 require(session, actor, Right.READ, Scope(first.city_id), what=f"the history of {code}")

@@ -78,7 +78,7 @@ def add_comment(ws: Workspace, actor: Actor, code: str, text: str) -> CommentVie
 
 def list_comments(ws: Workspace, actor: Actor, code: str) -> list[CommentView]:
     """The comments on the record ``code``, oldest first."""
-    with ws.session() as session:
+    with ws.reading() as session:
         access.require_signed_in(session, actor)
         row = find_evidence(session, code)
         access.require(session, actor, Right.READ, _scope(row), what=f"record {row.code}")
@@ -118,7 +118,7 @@ def comments_waiting(ws: Workspace, actor: Actor, limit: int = 10) -> list[Waiti
         from readiness.errors import InvalidValueError
 
         raise InvalidValueError("comments waiting: ask for 1 to 500")
-    with ws.session() as session:
+    with ws.reading() as session:
         access.require_signed_in(session, actor)
         readable = access.readable_cities(session, actor)
         units: set[int] = set()

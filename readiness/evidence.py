@@ -513,14 +513,17 @@ def find_evidence(session: Session, code: str) -> Evidence:
     return row
 
 
-def events_of(code: str) -> Any:
+def events_of(code: str, row_id: int | None = None) -> Any:
     """A query for the audit events of the record ``code`` (an id as written), removed ones too.
 
-    Events are found by the id in their before/after snapshots, not by row id: a database may
-    give a removed row's internal id to a new record.
+    Events are found by the id in their before/after snapshots, not by row id alone: a database
+    may give a removed row's internal id to a new record. ``row_id``, the record's row when it
+    still exists (every event of a live record carries it, restored history included), narrows
+    the search to its events through the index first: without it every event is read.
     """
-    return select(AuditEvent).where(AuditEvent.entity == "evidence", or_(
+    query = select(AuditEvent).where(AuditEvent.entity == "evidence", or_(
         col(AuditEvent.after)["id"].as_string() == code, col(AuditEvent.before)["id"].as_string() == code))
+    return query.where(AuditEvent.entity_id == row_id) if row_id is not None else query
 
 
 def search_key(row: Evidence) -> str:
@@ -723,7 +726,7 @@ class RecordActions:
 def record_actions(ws: Workspace, actor: Actor, codes: Sequence[str]) -> dict[str, RecordActions]:
     """``RecordActions`` for each record of ``codes`` the person may read (others are left out)."""
     result: dict[str, RecordActions] = {}
-    with ws.session() as session:
+    with ws.reading() as session:
         require_signed_in(session, actor)
         readable = readable_cities(session, actor)
         for code in dict.fromkeys(codes):
@@ -733,16 +736,21 @@ def record_actions(ws: Workspace, actor: Actor, codes: Sequence[str]) -> dict[st
                 continue
             if readable is not None and row.city_id not in readable:
                 continue
-            scope = Scope(row.city_id, row.unit_id)
-            review, refusal = may(session, actor, Right.REVIEW, scope), None
-            if review:
-                try:
-                    require_other_hands(actor, row.created_by, changed_since_review(session, row), what=row.code)
-                except PermissionDeniedError as exc:
-                    review, refusal = False, str(exc)
-            result[row.code] = RecordActions(may(session, actor, Right.CONTRIBUTE, scope), review,
-                                             may(session, actor, Right.COMMENT, scope), refusal)
+            result[row.code] = _actions_on(session, actor, row)
     return result
+
+
+def _actions_on(session: Session, actor: Actor, row: Evidence) -> RecordActions:
+    """What ``actor`` may do on ``row``, a record they may read."""
+    scope = Scope(row.city_id, row.unit_id)
+    review, refusal = may(session, actor, Right.REVIEW, scope), None
+    if review:
+        try:
+            require_other_hands(actor, row.created_by, changed_since_review(session, row), what=row.code)
+        except PermissionDeniedError as exc:
+            review, refusal = False, str(exc)
+    return RecordActions(may(session, actor, Right.CONTRIBUTE, scope), review,
+                         may(session, actor, Right.COMMENT, scope), refusal)
 
 
 def changed_since_review(session: Session, row: Evidence) -> set[str]:
@@ -875,17 +883,22 @@ def last_verification(ws: Workspace, actor: Actor, code: str) -> Verification | 
     The audit event that verified it holds the content as the reviewer saw it; that is
     compared with the content now.
     """
-    with ws.session() as session:
+    with ws.reading() as session:
         row = record_for(session, actor, code, Right.READ)
-        now = view_of(session, row).as_json()
-        for event in session.exec(events_of(row.code).order_by(col(AuditEvent.id).desc())):
-            after, before = event.after or {}, event.before or {}
-            if after.get("status") == "verified" and (
-                    before.get("status") != "verified" or before.get("status_at") != after.get("status_at")):
-                return Verification(after.get("status_by") or event.actor, after.get("status_at") or iso_time(event.at),
-                                    content_changes(after, now), row.status == "verified")
-        if row.status == "verified":  # no event says more than the record itself
-            return Verification(row.status_by, iso_time(row.status_at), [], True)
+        return _verification_of(session, row, view_of(session, row))
+
+
+def _verification_of(session: Session, row: Evidence, view: EvidenceView) -> Verification | None:
+    """``last_verification`` of a record already found and allowed, ``view`` being its view."""
+    now = view.as_json()
+    for event in session.exec(events_of(row.code, row.id).order_by(col(AuditEvent.id).desc())):
+        after, before = event.after or {}, event.before or {}
+        if after.get("status") == "verified" and (
+                before.get("status") != "verified" or before.get("status_at") != after.get("status_at")):
+            return Verification(after.get("status_by") or event.actor, after.get("status_at") or iso_time(event.at),
+                                content_changes(after, now), row.status == "verified")
+    if row.status == "verified":  # no event says more than the record itself
+        return Verification(row.status_by, iso_time(row.status_at), [], True)
     return None
 
 
@@ -904,7 +917,7 @@ def _differs(before: dict[str, Any], after: dict[str, Any]) -> bool:
 def get_evidence(ws: Workspace, actor: Actor, code: str) -> EvidenceView:
     """One record with its links, files and values (``HN-0042``, ``hn-42``); needs the right to read
     its city."""
-    with ws.session() as session:
+    with ws.reading() as session:
         return view_of(session, record_for(session, actor, code, Right.READ))
 
 
@@ -931,13 +944,19 @@ class ShownEvidence:
 def show_evidence(ws: Workspace, actor: Actor, code: str) -> ShownEvidence:
     """A record, its latest verification (who, when, what changed since) and its comments; needs the
     right to read the record's city."""
-    from readiness.comments import list_comments
+    with ws.reading() as session:
+        return _shown(ws, session, record_for(session, actor, code, Right.READ))
+
+
+def _shown(ws: Workspace, session: Session, row: Evidence) -> ShownEvidence:
+    """``show_evidence`` of a record already found and allowed."""
+    from readiness.comments import comments_of
     from readiness.intake.photos import check_view  # photos taken far from the record's dates
 
-    view = get_evidence(ws, actor, code)
+    view = view_of(session, row)
     photos = check_view(ws, view)
     view.warnings += photos.warnings()
-    return ShownEvidence(view, last_verification(ws, actor, code), list_comments(ws, actor, code), photos.photos)
+    return ShownEvidence(view, _verification_of(session, row, view), comments_of(session, row.id), photos.photos)
 
 
 def edit_evidence(ws: Workspace, actor: Actor, code: str, raw: Mapping[str, Any], *,
@@ -1237,7 +1256,7 @@ def page_evidence(ws: Workspace, actor: Actor, flt: EvidenceFilter | None = None
     if flt.text and (len(flt.text) > MAX_SEARCH_CHARS or len(flt.text.split()) > MAX_SEARCH_WORDS):
         raise InvalidValueError(f"--search: {len(flt.text):,} characters, {len(flt.text.split()):,} words; "
                                 f"search with at most {MAX_SEARCH_WORDS} words and {MAX_SEARCH_CHARS} characters")
-    with ws.session() as session:
+    with ws.reading() as session:
         query = _evidence_query(session, actor, flt, criterion)
         order = (col(Evidence.start).is_(None), col(Evidence.start).desc(), col(Evidence.code).desc()) \
             if newest_first else (col(Evidence.start).is_(None), col(Evidence.start), col(Evidence.code))
@@ -1410,19 +1429,19 @@ HISTORY_LINES = 200
 def record_sheet(ws: Workspace, actor: Actor, code: str, catalogue: Catalogue,
                  today: dt.date | None = None) -> RecordSheet:
     """A record as its page shows it (``show_evidence`` and more); needs the right to read its city."""
-    from readiness.cities import audit_log
-
-    shown = show_evidence(ws, actor, code)
-    actions = record_actions(ws, actor, [shown.view.code])[shown.view.code]
-    events = audit_log(ws, actor, record=shown.view.code, limit=HISTORY_LINES)
-    return RecordSheet(shown, actions, link_standing(shown.view, catalogue, today),
-                       [_history_line(e) for e in events])
+    with ws.reading() as session:  # one reading of the record, one check of the right
+        row = record_for(session, actor, code, Right.READ)
+        shown = _shown(ws, session, row)
+        actions = _actions_on(session, actor, row)
+        events = session.exec(events_of(row.code, row.id).order_by(col(AuditEvent.id).desc()).limit(HISTORY_LINES))
+        history = [_history_line(e) for e in events]
+    return RecordSheet(shown, actions, link_standing(shown.view, catalogue, today), history)
 
 
 def evidence_to_change(ws: Workspace, actor: Actor, code: str) -> EvidenceView:
     """The record ``code``, once ``actor`` may change it (``Right.CONTRIBUTE`` on it); else the
     refusal. For a front end to refuse an upload before reading it: ``attach_files`` checks again."""
-    with ws.session() as session:
+    with ws.reading() as session:
         return view_of(session, record_for(session, actor, code, Right.CONTRIBUTE))
 
 
@@ -1441,7 +1460,7 @@ def contributable_units(ws: Workspace, actor: Actor, city_name: str) -> Contribu
     read the city. ``add_evidence`` checks the unit given all the same."""
     from readiness.cities import _unit_tree
 
-    with ws.session() as session:
+    with ws.reading() as session:
         city = city_for(session, actor, city_name, Right.READ)
         names: list[str] = []
 

@@ -276,7 +276,7 @@ def dossier_fingerprint(ws: Workspace, actor: Actor, city_name: str) -> str:
     from readiness.cities import city_for
     from readiness.profile import usable
 
-    with ws.session() as session:
+    with ws.reading() as session:
         city_for(session, actor, city_name, Right.DOSSIER)
     found = read_city(ws, city_name)
     return fingerprint([v.as_json() for v in found.views], usable(found.city.profile), dict(found.facts.not_applicable))
@@ -289,7 +289,7 @@ def dossier_city(ws: Workspace, actor: Actor, city_name: str) -> str:
     from readiness.access import Right
     from readiness.cities import city_for
 
-    with ws.session() as session:
+    with ws.reading() as session:
         return city_for(session, actor, city_name, Right.DOSSIER).name
 
 

@@ -298,7 +298,7 @@ def city_overview(ws: Workspace, actor: Actor, catalogue: Catalogue, city_name: 
 
     day = as_of or dt.date.today()
     horizon = add_span(day, parse_span(within) if isinstance(within, str) else within)
-    with ws.session() as session:
+    with ws.reading() as session:
         city = city_for(session, actor, city_name, Right.READ)
         unit_name = find_unit(session, city, unit).name if unit is not None else None
         key = (ws.settings.database_url, city.id, _last_change(session, city.id), id(catalogue), day, horizon, due)

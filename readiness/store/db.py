@@ -5,9 +5,11 @@ folder, and brings the schema to this version through Alembic migrations, so a w
 by an older readiness opens in a newer one. A workspace made by a *newer* readiness is refused
 rather than damaged.
 
-Concurrency: on SQLite every transaction starts with ``BEGIN IMMEDIATE`` and waits up to
-``BUSY_TIMEOUT_S`` for the write lock, so two processes writing at once queue instead of
-failing with "database is locked"; on PostgreSQL migrations hold an advisory lock.
+Concurrency: on SQLite every transaction that may write starts with ``BEGIN IMMEDIATE`` and
+waits up to ``BUSY_TIMEOUT_S`` for the write lock, so two processes writing at once queue instead
+of failing with "database is locked"; a transaction that only reads (``Workspace.reading``) starts
+deferred and, with the WAL journal, neither waits for writers nor holds them up. On PostgreSQL
+migrations hold an advisory lock.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 from sqlalchemy import create_engine, event, inspect, text
@@ -61,6 +64,8 @@ def _guard(engine: Engine) -> None:
 #: threads (``readiness.web.app.REQUEST_THREADS``), so that no request waits for a connection; four
 #: server processes stay under PostgreSQL's default of 100 connections.
 POOL = {"pool_size": 8, "max_overflow": 12}
+#: The execution option that marks a transaction as reading only (``Workspace.reading``).
+READ_ONLY = "readiness_read_only"
 
 
 def make_engine(url: str) -> Engine:
@@ -83,8 +88,10 @@ def make_engine(url: str) -> Engine:
         @event.listens_for(engine, "begin")
         def _begin(conn):  # type: ignore[no-untyped-def]
             # Take the write lock at the start: a deferred transaction that later writes can
-            # fail at once with SQLITE_BUSY when another process wrote in between.
-            conn.exec_driver_sql("BEGIN IMMEDIATE")
+            # fail at once with SQLITE_BUSY when another process wrote in between. A reading
+            # transaction (``Workspace.reading``) never writes, so it starts deferred: it reads
+            # the last committed state while a writer works, and many read at once.
+            conn.exec_driver_sql("BEGIN" if conn.get_execution_options().get(READ_ONLY) else "BEGIN IMMEDIATE")
 
         return engine
     try:
@@ -121,6 +128,27 @@ class Workspace:
                 raise
             raise WorkspaceError("another command wrote the same record, city or unit at the same moment; "
                                  "nothing was changed: run the command again") from None
+        except DatabaseError as exc:
+            damaged = _damaged(self.settings, exc)
+            if damaged is None:
+                raise
+            raise damaged from exc
+
+    @cached_property
+    def _reader(self) -> Engine:
+        """The engine with its transactions marked as reading only (the same pool)."""
+        return self.engine.execution_options(**{READ_ONLY: True})
+
+    @contextmanager
+    def reading(self) -> Iterator[Session]:
+        """One transaction that only reads: the state committed when it starts reading, the same
+        to its end. On SQLite it takes no write lock, so readers never queue behind each other or
+        a writer (``session`` takes the lock at once, since it may write). Never write in it:
+        SQLite could refuse the write at once with "database is locked"."""
+        try:
+            with Session(self._reader, expire_on_commit=False) as session:
+                with session.begin():
+                    yield session
         except DatabaseError as exc:
             damaged = _damaged(self.settings, exc)
             if damaged is None:
