@@ -240,3 +240,29 @@ def test_nul_in_any_text_is_refused_at_the_database_boundary(ws) -> None:
                 session.add(City(name=name, name_key="x", country="VN", code="X", profile=profile))
     with ws.session() as session:
         assert session.exec(text("SELECT count(*) FROM city")).one()[0] == 0
+
+
+def test_a_reader_neither_waits_for_a_writer_nor_sees_its_uncommitted_rows(ws) -> None:
+    """``reading`` takes no write lock: while a writer holds its transaction open (on SQLite,
+    BEGIN IMMEDIATE holds the file's write lock), a reader in another thread reads the state
+    committed before, at once, rather than queueing for up to the busy timeout."""
+    import threading
+
+    from readiness.store.models import City
+
+    seen: list[int] = []
+    with ws.session() as writing:
+        writing.add(City(name="Huế", name_key="hue", code="HUE", country="VN"))
+        writing.flush()
+
+        def read() -> None:
+            with ws.reading() as session:
+                seen.append(len(session.exec(text("SELECT id FROM city")).all()))
+
+        reader = threading.Thread(target=read)
+        reader.start()
+        reader.join(timeout=30)  # a reader that queued would wait db.BUSY_TIMEOUT_S (60 s)
+        assert not reader.is_alive(), "the reader waited for the writer's lock"
+    assert seen == [0]
+    with ws.reading() as session:
+        assert len(session.exec(text("SELECT id FROM city")).all()) == 1
