@@ -35,7 +35,26 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 def pytest_report_header(config: pytest.Config) -> str:
     url = config.getoption("--database-url")
-    return f"readiness workspaces: {'PostgreSQL ' + url if url else 'SQLite'}"
+    if not url:
+        return "readiness workspaces: SQLite"
+    return (f"readiness workspaces: PostgreSQL {url}; only the tests that open a workspace run "
+            "(the others have passed on SQLite and touch no database)")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Against PostgreSQL, run only the tests that open a workspace (through ``database_url``, which
+    every workspace fixture uses). The others (reading frameworks and documents, dates, the PDF
+    engine, packaging) do the same on either database: every workspace a test makes without the
+    fixture is SQLite, since ``_clean_environment`` drops READINESS_DATABASE_URL. They run in the
+    SQLite pass; here they would only double CI's time. They are reported as deselected."""
+    if not config.getoption("--database-url"):
+        return
+    kept, dropped = [], []
+    for item in items:
+        (kept if "database_url" in getattr(item, "fixturenames", ()) else dropped).append(item)
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = kept
 
 
 @pytest.fixture(autouse=True)
