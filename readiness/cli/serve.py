@@ -40,10 +40,9 @@ def serve_command(settings: Settings, host: str, port: int, workers: int, proxie
     Put it behind a reverse proxy that speaks HTTPS (Caddy, nginx) for anyone outside this
     computer: see "Working together" in the README.
     """
-    import uvicorn
-
     from readiness.accounts import has_accounts
     from readiness.cli.options import open_workspace
+    from readiness.web import server
 
     ws = open_workspace(settings)  # creates and migrates it now, and fails here, not in a worker
     try:
@@ -58,6 +57,4 @@ def serve_command(settings: Settings, host: str, port: int, workers: int, proxie
                    "`readiness user add NAME --role admin`, then sign in", err=True)
     os.environ["READINESS_WORKSPACE"] = str(settings.workspace)
     os.environ["READINESS_DATABASE_URL"] = settings.database_url
-    uvicorn.run("readiness.web.app:app_from_environment", factory=True, host=host, port=port, workers=workers,
-                proxy_headers=True, forwarded_allow_ips=list(proxies) or ["127.0.0.1"], server_header=False,
-                log_level="info", h11_max_incomplete_event_size=64 * 1024)
+    server.run(host=host, port=port, workers=workers, proxies=list(proxies) or ["127.0.0.1"])

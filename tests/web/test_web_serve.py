@@ -75,3 +75,60 @@ def test_a_real_server_process_answers_and_stops(tmp_path) -> None:
     finally:
         proc.terminate()
         proc.wait(timeout=15)
+
+
+def test_connections_of_a_several_process_server_send_without_delay() -> None:
+    """uvicorn's several-process socket does not say it is TCP, so asyncio left Nagle's algorithm
+    on for its connections (about 40 ms more per answer on a kept-alive connection): the socket
+    remade by ``tcp_listener`` gets every accepted connection TCP_NODELAY."""
+    import asyncio
+
+    from readiness.web.server import tcp_listener
+
+    bound = socket.socket(family=socket.AF_INET)  # as uvicorn's Config.bind_socket makes it
+    bound.bind(("127.0.0.1", 0))
+    listener = tcp_listener(bound)
+    assert listener.proto == socket.IPPROTO_TCP
+
+    async def accepted_nodelay() -> int:
+        seen: asyncio.Future[int] = asyncio.get_running_loop().create_future()
+
+        class Note(asyncio.Protocol):
+            def connection_made(self, transport: Any) -> None:
+                sock = transport.get_extra_info("socket")
+                seen.set_result(sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY))
+                transport.close()
+
+        listener.listen()
+        server = await asyncio.get_running_loop().create_server(Note, sock=listener)
+        async with server:
+            _, writer = await asyncio.open_connection(*listener.getsockname())
+            value = await asyncio.wait_for(seen, 10)
+            writer.close()
+        return value
+
+    assert asyncio.run(accepted_nodelay()) != 0
+
+
+def test_serve_with_several_workers_hands_them_a_tcp_socket(run, monkeypatch: pytest.MonkeyPatch) -> None:
+    from uvicorn import supervisors
+
+    handed: list[Any] = []
+
+    class Supervisor:
+        def __init__(self, config: Any, sockets: list[socket.socket]) -> None:
+            handed.append((config, sockets))
+
+        def run(self) -> None:
+            for sock in handed[0][1]:
+                sock.close()
+
+    monkeypatch.setattr(supervisors, "Multiprocess", Supervisor)
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    result = run("serve", "--port", str(port), "--workers", "2")
+    assert result.exit_code == 0, result.stderr
+    ((config, (sock,)),) = handed
+    assert config.workers == 2 and config.app == "readiness.web.app:app_from_environment"
+    assert sock.proto == socket.IPPROTO_TCP
