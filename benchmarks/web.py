@@ -237,6 +237,18 @@ class Server:
                     pass
         return found
 
+    def cpu_s(self) -> float:
+        """CPU seconds the server's processes have used so far (user and system)."""
+        tick = os.sysconf("SC_CLK_TCK")
+        total = 0.0
+        for pid in self.pids():
+            try:
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            total += (int(fields[11]) + int(fields[12])) / tick  # utime, stime
+        return total
+
     def _status_kb(self, key: str) -> int:
         total = 0
         for pid in self.pids():
@@ -396,6 +408,9 @@ async def pages(server: Server, city: City, args: argparse.Namespace, results: d
         alone: dict[str, list[float]] = {}
         for kind, urls in work.items():  # warm: every URL once, and check it answers; then once more, alone
             answers = Counter([(await fetch(clients[0], kind, url)).status for url in urls])
+            # Every client's connection once too: with --workers, each server process has its own
+            # caches (the frameworks, the templates, the home's overview) to warm.
+            answers.update(s.status for s in await asyncio.gather(*(fetch(c, kind, urls[0]) for c in clients)))
             if set(answers) != {200}:
                 print(f"  warning: before the timing, {kind} pages answered {dict(answers)} (status: count)")
             alone[kind] = [(await fetch(clients[0], kind, url)).ms for url in urls]
@@ -409,7 +424,7 @@ async def pages(server: Server, city: City, args: argparse.Namespace, results: d
               f"a client a page kind, {args.phase_limit:.0f} s at most:")
         for kind, urls in work.items():
             deadline = time.monotonic() + args.phase_limit
-            start = time.perf_counter()
+            start, server_cpu, client_cpu = time.perf_counter(), server.cpu_s(), time.process_time()
             runs = await asyncio.gather(*(closed_loop(c, [(kind, u) for u in urls], args.requests, deadline, n * 3,
                                                       args.pause)
                                           for n, c in enumerate(clients)))
@@ -422,8 +437,11 @@ async def pages(server: Server, city: City, args: argparse.Namespace, results: d
                 continue
             p50, p95, p99 = percentiles(judged)
             results[kind] = p95
+            server_cpu, client_cpu = server.cpu_s() - server_cpu, time.process_time() - client_cpu
             print(f"  {kind:6} p50 {p50:5.0f} ms, p95 {p95:5.0f} ms, p99 {p99:5.0f} ms, {len(samples)} requests "
                   f"in {wall:.1f} s ({len(samples) / wall:.1f}/s), {sum(failed.values())} errors {dict(failed) or ''}")
+            print(f"         CPU a request: server {1000 * server_cpu / len(samples):.1f} ms, this load client "
+                  f"{1000 * client_cpu / len(samples):.1f} ms (the machine's {os.cpu_count()} CPUs are shared)")
         for kind, bar in BARS_MS.items():
             if kind in results:
                 print(f"  {kind} p95 {ratio(results[kind], bar, 'ms')}")

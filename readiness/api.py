@@ -41,6 +41,7 @@ USE_CASES: dict[str, str] = {
     "show_evidence": "readiness.evidence",
     "list_evidence": "readiness.evidence",
     "page_evidence": "readiness.evidence",
+    "page_lines": "readiness.evidence",
     "edit_evidence": "readiness.evidence",
     "link_evidence": "readiness.evidence",
     "unlink_evidence": "readiness.evidence",
@@ -101,6 +102,8 @@ TYPES: dict[str, str] = {
     "EvidenceFilter": "readiness.evidence",
     "EvidenceView": "readiness.evidence",
     "EvidencePage": "readiness.evidence",
+    "EvidenceLine": "readiness.evidence",
+    "LinesPage": "readiness.evidence",
     "RecordActions": "readiness.evidence",
     "RecordSheet": "readiness.evidence",
     "LinkStanding": "readiness.evidence",
@@ -185,9 +188,11 @@ if TYPE_CHECKING:  # for type checkers and editors: the same names, imported eag
     from readiness.evidence import AttachmentFile as AttachmentFile
     from readiness.evidence import ContributableUnits as ContributableUnits
     from readiness.evidence import EvidenceFilter as EvidenceFilter
+    from readiness.evidence import EvidenceLine as EvidenceLine
     from readiness.evidence import EvidencePage as EvidencePage
     from readiness.evidence import EvidenceView as EvidenceView
     from readiness.evidence import HistoryLine as HistoryLine
+    from readiness.evidence import LinesPage as LinesPage
     from readiness.evidence import LinkStanding as LinkStanding
     from readiness.evidence import RecordActions as RecordActions
     from readiness.evidence import RecordSheet as RecordSheet
@@ -201,6 +206,7 @@ if TYPE_CHECKING:  # for type checkers and editors: the same names, imported eag
     from readiness.evidence import link_evidence as link_evidence
     from readiness.evidence import list_evidence as list_evidence
     from readiness.evidence import page_evidence as page_evidence
+    from readiness.evidence import page_lines as page_lines
     from readiness.evidence import read_attachment as read_attachment
     from readiness.evidence import record_actions as record_actions
     from readiness.evidence import record_sheet as record_sheet

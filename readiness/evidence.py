@@ -28,6 +28,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, func, or_, select
 
 from readiness import dates
@@ -1247,46 +1248,110 @@ def page_evidence(ws: Workspace, actor: Actor, flt: EvidenceFilter | None = None
 
     Sorted in the database (undated last, then by start, then by code; ``newest_first``: the
     latest start first, undated still last) unless the filter needs Python (a tag, dates), which
-    then reads the matching rows but still builds only the page.
+    then reads the matching rows' dates and tags but still builds only the page.
     """
     flt = flt or EvidenceFilter()
-    if offset < 0 or (limit is not None and not 0 < limit <= MAX_PAGE):
-        raise InvalidValueError(f"a page starts at 0 or later and holds 1 to {MAX_PAGE} records")
-    criterion = _criterion_of(ws, flt.criterion) if flt.criterion is not None else None
-    if flt.text and (len(flt.text) > MAX_SEARCH_CHARS or len(flt.text.split()) > MAX_SEARCH_WORDS):
-        raise InvalidValueError(f"--search: {len(flt.text):,} characters, {len(flt.text.split()):,} words; "
-                                f"search with at most {MAX_SEARCH_WORDS} words and {MAX_SEARCH_CHARS} characters")
+    criterion = _check_page(ws, flt, offset, limit)
     with ws.reading() as session:
-        query = _evidence_query(session, actor, flt, criterion)
-        order = (col(Evidence.start).is_(None), col(Evidence.start).desc(), col(Evidence.code).desc()) \
-            if newest_first else (col(Evidence.start).is_(None), col(Evidence.start), col(Evidence.code))
-        if flt.tag or flt.since or flt.until:
-            rows = sorted(session.exec(query), key=lambda r: (r.start or "", r.code), reverse=newest_first)
-            rows.sort(key=lambda r: r.start is None)  # stable: undated last either way
-            if flt.tag:
-                key = fold(flt.tag)
-                rows = [r for r in rows if any(fold(t) == key for t in r.tags)]
-            if flt.since or flt.until:
-                rows = [r for r in rows if _overlaps(r, flt.since, flt.until)]
-            total = len(rows)
-            rows = rows[offset:offset + limit] if limit is not None else rows[offset:]
-        else:
-            total = session.exec(select(func.count()).select_from(query.subquery())).one()
-            # The page's ids first, sorting only the columns of the order (a sort of whole rows
-            # copies every title and summary of the city: 6.6 of a page's 7.3 ms of SQL on 5,000
-            # records), then those rows.
-            paged = query.with_only_columns(col(Evidence.id)).order_by(*order).offset(offset)
-            ids = list(session.exec(paged.limit(limit) if limit is not None else paged))
-            found = {r.id: r for start in range(0, len(ids), 900)
-                     for r in session.exec(select(Evidence).where(col(Evidence.id).in_(ids[start:start + 900])))}
-            rows = [found[i] for i in ids]
-        views = views_of(session, rows)
+        ids, total = _page_ids(session, actor, flt, criterion, offset, limit, newest_first)
+        found = {r.id: r for chunk in _chunks(ids)
+                 for r in session.exec(select(Evidence).where(col(Evidence.id).in_(chunk)))}
+        views = views_of(session, [found[i] for i in ids])
     if "submitted" in flt.statuses:  # the review queue: photos taken far from their record's dates
         from readiness.intake.photos import photo_warnings
 
         for view in views:
             view.warnings += photo_warnings(ws, view)
     return EvidencePage(views, total, offset, limit)
+
+
+@dataclass(frozen=True)
+class EvidenceLine:
+    """A record as one line of a list shows it: no links, files or values, and the texts only
+    the title (``page_lines``)."""
+
+    code: str
+    city: str
+    unit: str | None
+    kind: str
+    title: dict[str, str]
+    start: str | None
+    end: str | None
+    status: str
+
+
+@dataclass
+class LinesPage:
+    """One page of ``page_lines``: its lines and how many records match in all."""
+
+    lines: list[EvidenceLine]
+    total: int
+    offset: int
+    limit: int | None
+
+
+def page_lines(ws: Workspace, actor: Actor, flt: EvidenceFilter | None = None, *, offset: int = 0,
+               limit: int | None = None, newest_first: bool = False) -> LinesPage:
+    """The page ``page_evidence`` gives, as lines of a list: the same records in the same order,
+    reading only the columns a line shows (a list page of 50 records need not build their 100
+    links, their files and their bilingual summaries)."""
+    flt = flt or EvidenceFilter()
+    criterion = _check_page(ws, flt, offset, limit)
+    with ws.reading() as session:
+        ids, total = _page_ids(session, actor, flt, criterion, offset, limit, newest_first)
+        columns = [col(c) for c in (Evidence.id, Evidence.code, Evidence.city_id, Evidence.unit_id, Evidence.kind,
+                                    Evidence.title, Evidence.start, Evidence.end, Evidence.status)]
+        found: dict[int, Any] = {r.id: r for chunk in _chunks(ids)
+                                 for r in session.execute(sa_select(*columns).where(col(Evidence.id).in_(chunk)))}
+        cities = {c.id: c.name for c in session.exec(select(City).where(
+            col(City.id).in_({r.city_id for r in found.values()})))} if found else {}
+        unit_ids = {r.unit_id for r in found.values() if r.unit_id}
+        units = {u.id: u.name for u in session.exec(select(Unit).where(col(Unit.id).in_(unit_ids)))} if unit_ids else {}
+    lines = [EvidenceLine(r.code, cities[r.city_id], units.get(r.unit_id), r.kind, dict(r.title), r.start, r.end,
+                          r.status) for r in (found[i] for i in ids)]
+    return LinesPage(lines, total, offset, limit)
+
+
+def _check_page(ws: Workspace, flt: EvidenceFilter, offset: int, limit: int | None) -> str | None:
+    """Refuse a page or a search out of bounds; the criterion the filter names, resolved."""
+    if offset < 0 or (limit is not None and not 0 < limit <= MAX_PAGE):
+        raise InvalidValueError(f"a page starts at 0 or later and holds 1 to {MAX_PAGE} records")
+    if flt.text and (len(flt.text) > MAX_SEARCH_CHARS or len(flt.text.split()) > MAX_SEARCH_WORDS):
+        raise InvalidValueError(f"--search: {len(flt.text):,} characters, {len(flt.text.split()):,} words; "
+                                f"search with at most {MAX_SEARCH_WORDS} words and {MAX_SEARCH_CHARS} characters")
+    return _criterion_of(ws, flt.criterion) if flt.criterion is not None else None
+
+
+def _chunks(ids: list[int], size: int = 900) -> Iterator[list[int]]:
+    """``ids`` in parts that stay under SQLite's bound-parameter limit."""
+    for start in range(0, len(ids), size):
+        yield ids[start:start + size]
+
+
+def _page_ids(session: Session, actor: Actor, flt: EvidenceFilter, criterion: str | None, offset: int,
+              limit: int | None, newest_first: bool) -> tuple[list[int], int]:
+    """The ids of a page's records in their order, and how many records match in all.
+
+    The ids are sorted and paged alone: a sort of whole rows copies every title and summary of the
+    city (6.6 of a list page's 7.3 ms of SQL on 5,000 records, before)."""
+    query = _evidence_query(session, actor, flt, criterion)
+    if flt.tag or flt.since or flt.until:
+        rows = sorted(session.execute(query.with_only_columns(
+            col(Evidence.id), col(Evidence.code), col(Evidence.start), col(Evidence.end), col(Evidence.tags))),
+            key=lambda r: (r.start or "", r.code), reverse=newest_first)
+        rows.sort(key=lambda r: r.start is None)  # stable: undated last either way
+        if flt.tag:
+            key = fold(flt.tag)
+            rows = [r for r in rows if any(fold(t) == key for t in r.tags)]
+        if flt.since or flt.until:
+            rows = [r for r in rows if _overlaps(r, flt.since, flt.until)]
+        kept = rows[offset:offset + limit] if limit is not None else rows[offset:]
+        return [r.id for r in kept], len(rows)
+    total = session.exec(select(func.count()).select_from(query.subquery())).one()
+    order = (col(Evidence.start).is_(None), col(Evidence.start).desc(), col(Evidence.code).desc()) \
+        if newest_first else (col(Evidence.start).is_(None), col(Evidence.start), col(Evidence.code))
+    paged = query.with_only_columns(col(Evidence.id)).order_by(*order).offset(offset)
+    return list(session.exec(paged.limit(limit) if limit is not None else paged)), total
 
 
 def _evidence_query(session: Session, actor: Actor, flt: EvidenceFilter, criterion: str | None) -> Any:
@@ -1323,7 +1388,7 @@ def _criterion_of(ws: Workspace, ref: str) -> str:
     return load_catalogue(ws.settings.criteria_dir).qualify(ref, areas=True)
 
 
-def _overlaps(row: Evidence, since: dates.PartialDate | None, until: dates.PartialDate | None) -> bool:
+def _overlaps(row: Any, since: dates.PartialDate | None, until: dates.PartialDate | None) -> bool:
     start = dates.from_iso(row.start)
     if start is None:
         return False

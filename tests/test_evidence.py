@@ -371,3 +371,32 @@ def test_a_page_of_records_holds_its_slice_in_list_order_and_the_total(hanoi_ws,
 
     with pytest.raises(InvalidValueError):
         api.page_evidence(ws, me, limit=0)
+
+
+@pytest.mark.parametrize(("filters", "newest_first"), [
+    ({}, False),
+    ({}, True),
+    ({"city": "Hà Nội", "kinds": ("event",)}, False),
+    ({"tag": "lifelong-learning-week"}, True),
+    ({"since": "2024"}, False),
+    ({"text": "hoc tap"}, False),
+])
+def test_list_lines_are_the_same_page_as_whole_records(hanoi_ws, settings, filters, newest_first) -> None:
+    """``page_lines`` (the web list) reads fewer columns than ``page_evidence``, never other records,
+    another order or other values."""
+    from readiness import api, dates
+    from readiness.access import Actor
+
+    if "since" in filters:
+        filters = {**filters, "since": dates.parse_optional(filters["since"], "since")}
+    flt = api.EvidenceFilter(**filters)
+    with api.open_workspace(settings) as ws:
+        actor = Actor(settings.actor)
+        for offset in (0, 3):
+            whole = api.page_evidence(ws, actor, flt, offset=offset, limit=4, newest_first=newest_first)
+            lines = api.page_lines(ws, actor, flt, offset=offset, limit=4, newest_first=newest_first)
+            assert lines.total == whole.total
+            assert [(ln.code, ln.city, ln.unit, ln.kind, ln.title, ln.start, ln.end, ln.status) for ln in lines.lines] \
+                == [(v.code, v.city, v.unit, v.row.kind, v.row.title, v.row.start, v.row.end, v.row.status)
+                    for v in whole.views]
+        assert api.page_lines(ws, actor, flt).total > 0

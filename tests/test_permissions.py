@@ -206,6 +206,7 @@ CALLS: dict[str, Call] = {
     "show_evidence": lambda w, a, t, cat: api.show_evidence(w.ws, a, t.code),
     "list_evidence": lambda w, a, t, cat: t.code in [v.code for v in api.list_evidence(w.ws, a)],
     "page_evidence": lambda w, a, t, cat: t.code in [v.code for v in api.page_evidence(w.ws, a, limit=500).views],
+    "page_lines": lambda w, a, t, cat: t.code in [v.code for v in api.page_lines(w.ws, a, limit=500).lines],
     "edit_evidence": lambda w, a, t, cat: api.edit_evidence(w.ws, a, t.code, {"summary": f"Đã sửa {w.n()}"}),
     "link_evidence": lambda w, a, t, cat: api.link_evidence(w.ws, a, t.code, ["kflc:2.6.1"], "the week", cat),
     "unlink_evidence": lambda w, a, t, cat: api.unlink_evidence(w.ws, a, t.code, [LINKED]),

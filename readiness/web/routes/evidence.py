@@ -55,8 +55,9 @@ def kinds() -> tuple[str, ...]:
 
 
 def title_of(view: Any, lang: str) -> str:
-    """The title in the page's language, else the other one."""
-    t = view.row.title
+    """A record's title (an ``EvidenceView`` or an ``EvidenceLine``) in the page's language, else
+    the other one."""
+    t = view.title if isinstance(view.title, dict) else view.row.title
     return t.get(lang) or t.get("vi" if lang == "en" else "en") or next(iter(t.values()), "")
 
 
@@ -136,7 +137,7 @@ def evidence_list(request: Request, me: Me) -> Response:
     error, result, status = None, None, 200
     try:
         flt = filter_of(me, params, cities)
-        result = api.page_evidence(me.ws, me.actor, flt, offset=(page - 1) * PAGE, limit=PAGE)
+        result = api.page_lines(me.ws, me.actor, flt, offset=(page - 1) * PAGE, limit=PAGE)
     except (InvalidValueError, NotFoundError) as exc:  # a filter typed wrong: said above the filters
         error, status = str(exc), 400
     units = unit_names(me, city) if city else []
