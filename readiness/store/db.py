@@ -61,8 +61,8 @@ def _guard(engine: Engine) -> None:
 
 
 #: Connections one process keeps (8) and may open at most (20): above the web server's request
-#: threads (``readiness.web.app.REQUEST_THREADS``), so that no request waits for a connection; four
-#: server processes stay under PostgreSQL's default of 100 connections.
+#: threads (``readiness.web.app.REQUEST_THREADS``) and its background dossier renders, so that no
+#: request waits for a connection; four server processes stay under PostgreSQL's default of 100.
 POOL = {"pool_size": 8, "max_overflow": 12}
 #: The execution option that marks a transaction as reading only (``Workspace.reading``).
 READ_ONLY = "readiness_read_only"

@@ -40,10 +40,13 @@ if TYPE_CHECKING:
 log = logging.getLogger("readiness.web")
 
 API_PREFIX = "/api/v1"
-#: Requests one server process works on at once (the rest wait their turn in order): fewer than
-#: the workspace's database connections (``store.db.POOL``), so none waits for a connection and
-#: times out, and few enough that each gets its share of the interpreter.
-REQUEST_THREADS = 16
+#: Requests one server process works on at once (the rest wait their turn, in order): fewer than
+#: the workspace's database connections (``store.db.POOL``), so none waits for a connection. A
+#: page is Python work that holds the interpreter's lock, so more threads do not draw pages
+#: faster; they take turns at random and some wait far longer than others. With 2 workers and 20
+#: clients (benchmarks/web.py) 16 threads gave a list page p95 of 263 ms and a home p95 of 578 ms
+#: (p99 1 s); 4 threads 160-173 and 236-285 ms, and more pages a second. Scale with --workers.
+REQUEST_THREADS = 4
 
 
 def create_app(settings: Settings) -> FastAPI:
