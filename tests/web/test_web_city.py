@@ -310,3 +310,22 @@ def test_a_dossier_of_a_kind_in_a_language_it_lacks_is_refused_on_the_form(web: 
 
 def test_an_unknown_job_is_not_found(web: WebWorld) -> None:
     assert web.person("coord").get("/dossier/jobs/not-a-job").status_code == 404
+
+
+def test_a_gap_shows_its_first_three_problems_and_links_to_the_rest(web: WebWorld) -> None:
+    """A gap can hold a hundred records that do not count: the tables (home, gaps) show its first
+    three problems and link to the criterion's page, which shows them all."""
+    st = web.app.state.readiness
+    report = api.city_overview(st.ws, actor(web, "coord"), st.catalogue, HN, gaps=100)
+    gap = next(g for g in report.gaps if len(g.problems) > 3)
+    framework, ref = gap.criterion.split(":", 1)
+    viewer = in_english(web, "viewer")
+    page = main_of(viewer.get("/gaps").text)
+    row = next(r for r in page.split("<tr>") if f">{ref}</a>" in r)
+    assert row.count("<li>") == 4  # three problems and the link
+    more = re.search(r'<li><a href="([^"]+)">and (\d+) more: see the criterion</a></li>', row)
+    assert more and int(more.group(2)) == len(gap.problems) - 3
+    assert more.group(1).replace("&amp;", "&").startswith(f"/scores/{framework}/{ref}?city=")
+    explained = main_of(viewer.get(more.group(1).replace("&amp;", "&")).text)
+    todo = explained.split('<ul class="todo">', 1)[1].split("</ul>", 1)[0]
+    assert todo.count("<li>") == len(gap.problems)

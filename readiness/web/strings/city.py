@@ -116,6 +116,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "gaps.owner": ("Owner", "Đơn vị phụ trách"),
     "gaps.no_owner": ("no owner yet", "chưa có đơn vị phụ trách"),
     "gaps.points": ("+{n} points", "+{n} điểm"),
+    "gaps.more": ("and {n} more: see the criterion", "và {n} điều nữa: xem tiêu chí"),
     # dossier
     "dossier.title": ("Make the dossier", "Lập hồ sơ"),
     "dossier.make": ("Make the dossier", "Lập hồ sơ"),
