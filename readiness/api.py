@@ -42,6 +42,7 @@ USE_CASES: dict[str, str] = {
     "list_evidence": "readiness.evidence",
     "page_evidence": "readiness.evidence",
     "page_lines": "readiness.evidence",
+    "evidence_listing": "readiness.evidence",
     "edit_evidence": "readiness.evidence",
     "link_evidence": "readiness.evidence",
     "unlink_evidence": "readiness.evidence",
@@ -104,6 +105,7 @@ TYPES: dict[str, str] = {
     "EvidencePage": "readiness.evidence",
     "EvidenceLine": "readiness.evidence",
     "LinesPage": "readiness.evidence",
+    "EvidenceListing": "readiness.evidence",
     "RecordActions": "readiness.evidence",
     "RecordSheet": "readiness.evidence",
     "LinkStanding": "readiness.evidence",
@@ -189,6 +191,7 @@ if TYPE_CHECKING:  # for type checkers and editors: the same names, imported eag
     from readiness.evidence import ContributableUnits as ContributableUnits
     from readiness.evidence import EvidenceFilter as EvidenceFilter
     from readiness.evidence import EvidenceLine as EvidenceLine
+    from readiness.evidence import EvidenceListing as EvidenceListing
     from readiness.evidence import EvidencePage as EvidencePage
     from readiness.evidence import EvidenceView as EvidenceView
     from readiness.evidence import HistoryLine as HistoryLine
@@ -201,6 +204,7 @@ if TYPE_CHECKING:  # for type checkers and editors: the same names, imported eag
     from readiness.evidence import contributable_units as contributable_units
     from readiness.evidence import detach_file as detach_file
     from readiness.evidence import edit_evidence as edit_evidence
+    from readiness.evidence import evidence_listing as evidence_listing
     from readiness.evidence import evidence_to_change as evidence_to_change
     from readiness.evidence import get_evidence as get_evidence
     from readiness.evidence import link_evidence as link_evidence

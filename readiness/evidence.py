@@ -18,6 +18,7 @@ belongs to, so that the command line and spreadsheet import report them the same
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
 import logging
@@ -1298,18 +1299,61 @@ def page_lines(ws: Workspace, actor: Actor, flt: EvidenceFilter | None = None, *
     flt = flt or EvidenceFilter()
     criterion = _check_page(ws, flt, offset, limit)
     with ws.reading() as session:
-        ids, total = _page_ids(session, actor, flt, criterion, offset, limit, newest_first)
-        columns = [col(c) for c in (Evidence.id, Evidence.code, Evidence.city_id, Evidence.unit_id, Evidence.kind,
-                                    Evidence.title, Evidence.start, Evidence.end, Evidence.status)]
-        found: dict[int, Any] = {r.id: r for chunk in _chunks(ids)
-                                 for r in session.execute(sa_select(*columns).where(col(Evidence.id).in_(chunk)))}
-        cities = {c.id: c.name for c in session.exec(select(City).where(
-            col(City.id).in_({r.city_id for r in found.values()})))} if found else {}
-        unit_ids = {r.unit_id for r in found.values() if r.unit_id}
-        units = {u.id: u.name for u in session.exec(select(Unit).where(col(Unit.id).in_(unit_ids)))} if unit_ids else {}
+        return _lines(session, actor, flt, criterion, offset, limit, newest_first)
+
+
+def _lines(session: Session, actor: Actor, flt: EvidenceFilter, criterion: str | None, offset: int,
+           limit: int | None, newest_first: bool) -> LinesPage:
+    ids, total = _page_ids(session, actor, flt, criterion, offset, limit, newest_first)
+    columns = [col(c) for c in (Evidence.id, Evidence.code, Evidence.city_id, Evidence.unit_id, Evidence.kind,
+                                Evidence.title, Evidence.start, Evidence.end, Evidence.status)]
+    found: dict[int, Any] = {r.id: r for chunk in _chunks(ids)
+                             for r in session.execute(sa_select(*columns).where(col(Evidence.id).in_(chunk)))}
+    cities = {c.id: c.name for c in session.exec(select(City).where(
+        col(City.id).in_({r.city_id for r in found.values()})))} if found else {}
+    unit_ids = {r.unit_id for r in found.values() if r.unit_id}
+    units = {u.id: u.name for u in session.exec(select(Unit).where(col(Unit.id).in_(unit_ids)))} if unit_ids else {}
     lines = [EvidenceLine(r.code, cities[r.city_id], units.get(r.unit_id), r.kind, dict(r.title), r.start, r.end,
                           r.status) for r in (found[i] for i in ids)]
     return LinesPage(lines, total, offset, limit)
+
+
+@dataclass
+class EvidenceListing:
+    """What a list of records shows (``evidence_listing``): a page of lines and its filters'
+    choices: the cities the person may read, and the units of the city listed, in tree order."""
+
+    page: LinesPage
+    cities: list[str]
+    city: str | None
+    units: list[str]
+
+
+def evidence_listing(ws: Workspace, actor: Actor, flt: EvidenceFilter | None = None, *, offset: int = 0,
+                     limit: int | None = None) -> EvidenceListing:
+    """``page_lines`` with the choices a list's filters offer, in one reading. The city listed is
+    the filter's, or the only one the person may read; a filter naming a city they may not read is
+    refused as ``page_lines`` refuses it."""
+    from readiness.cities import _unit_tree
+
+    flt = flt or EvidenceFilter()
+    criterion = _check_page(ws, flt, offset, limit)
+    with ws.reading() as session:
+        readable = readable_cities(session, actor)
+        query = select(City).order_by(col(City.name))
+        cities = list(session.exec(query.where(col(City.id).in_(readable)) if readable is not None else query))
+        if not flt.city and len(cities) == 1:
+            flt = dataclasses.replace(flt, city=cities[0].name)
+        page = _lines(session, actor, flt, criterion, offset, limit, False)
+        units: list[str] = []
+        city = city_for(session, actor, flt.city, Right.READ) if flt.city else None
+        if city is not None:
+            stack = list(reversed(_unit_tree(session, city)))
+            while stack:  # depth first, in tree order
+                node = stack.pop()
+                units.append(node.unit.name)
+                stack.extend(reversed(node.children))
+    return EvidenceListing(page, [c.name for c in cities], city.name if city else None, units)
 
 
 def _check_page(ws: Workspace, flt: EvidenceFilter, offset: int, limit: int | None) -> str | None:

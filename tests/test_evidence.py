@@ -400,3 +400,30 @@ def test_list_lines_are_the_same_page_as_whole_records(hanoi_ws, settings, filte
                 == [(v.code, v.city, v.unit, v.row.kind, v.row.title, v.row.start, v.row.end, v.row.status)
                     for v in whole.views]
         assert api.page_lines(ws, actor, flt).total > 0
+
+
+def test_a_listing_holds_the_page_and_its_filters_choices(hanoi_ws, settings) -> None:
+    """``evidence_listing`` is ``page_lines`` plus the cities one may read and the units of the
+    city listed (the only city, when one is readable and none is named), in tree order."""
+    from readiness import api
+    from readiness.access import Actor
+
+    assert hanoi_ws("unit", "add", "--city", "Hà Nội", "Quận Ba Đình", "--kind", "district").exit_code == 0
+    assert hanoi_ws("unit", "add", "--city", "Hà Nội", "Phường Ngọc Hà", "--kind", "ward",
+                    "--parent", "Quận Ba Đình").exit_code == 0
+    with api.open_workspace(settings) as ws:
+        actor = Actor(settings.actor)
+        listing = api.evidence_listing(ws, actor, api.EvidenceFilter(kinds=("event",)), limit=3)
+        lines = api.page_lines(ws, actor, api.EvidenceFilter(city="Hà Nội", kinds=("event",)), limit=3)
+        assert listing.page == lines and listing.cities == [c.name for c in api.list_cities(ws, actor)]
+        assert listing.city == "Hà Nội"
+
+        def walk(nodes: list, out: list[str]) -> list[str]:
+            for node in nodes:
+                out.append(node.unit.name)
+                walk(node.children, out)
+            return out
+
+        expected = walk(api.list_units(ws, actor, "Hà Nội").units, [])
+        assert listing.units == expected and listing.units.index("Phường Ngọc Hà") == \
+            listing.units.index("Quận Ba Đình") + 1

@@ -207,6 +207,8 @@ CALLS: dict[str, Call] = {
     "list_evidence": lambda w, a, t, cat: t.code in [v.code for v in api.list_evidence(w.ws, a)],
     "page_evidence": lambda w, a, t, cat: t.code in [v.code for v in api.page_evidence(w.ws, a, limit=500).views],
     "page_lines": lambda w, a, t, cat: t.code in [v.code for v in api.page_lines(w.ws, a, limit=500).lines],
+    "evidence_listing": lambda w, a, t, cat: t.code in [
+        v.code for v in api.evidence_listing(w.ws, a, api.EvidenceFilter(city=t.city), limit=500).page.lines],
     "edit_evidence": lambda w, a, t, cat: api.edit_evidence(w.ws, a, t.code, {"summary": f"Đã sửa {w.n()}"}),
     "link_evidence": lambda w, a, t, cat: api.link_evidence(w.ws, a, t.code, ["kflc:2.6.1"], "the week", cat),
     "unlink_evidence": lambda w, a, t, cat: api.unlink_evidence(w.ws, a, t.code, [LINKED]),

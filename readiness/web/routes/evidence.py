@@ -99,11 +99,12 @@ def parse_date(text: str, name: str) -> Any:
 FILTER_KEYS = ("city", "unit", "kind", "criterion", "status", "since", "until", "q")
 
 
-def filter_of(me: Who, params: dict[str, str], cities: list[str]) -> Any:
-    """The ``EvidenceFilter`` the query string asks for (a city read alone is implied)."""
+def filter_of(me: Who, params: dict[str, str], cities: list[str] | None = None) -> Any:
+    """The ``EvidenceFilter`` the query string asks for (with ``cities``, the person's, a city read
+    alone is implied; ``evidence_listing`` implies it itself)."""
     from readiness import api
 
-    city = params.get("city") or (cities[0] if len(cities) == 1 else None)
+    city = params.get("city") or (cities[0] if cities and len(cities) == 1 else None)
     return api.EvidenceFilter(
         city=city or None, unit=params.get("unit") or None,
         kinds=(params["kind"],) if params.get("kind") else (),
@@ -132,15 +133,18 @@ def evidence_list(request: Request, me: Me) -> Response:
 
     params = query_params(request)
     page = page_number(request)
-    cities = readable_city_names(me)
-    city = params["city"] or (cities[0] if len(cities) == 1 else "")
     error, result, status = None, None, 200
     try:
-        flt = filter_of(me, params, cities)
-        result = api.page_lines(me.ws, me.actor, flt, offset=(page - 1) * PAGE, limit=PAGE)
+        listing = api.evidence_listing(me.ws, me.actor, filter_of(me, params), offset=(page - 1) * PAGE, limit=PAGE)
+        result, cities, units = listing.page, listing.cities, listing.units
     except (InvalidValueError, NotFoundError) as exc:  # a filter typed wrong: said above the filters
         error, status = str(exc), 400
-    units = unit_names(me, city) if city else []
+        cities = readable_city_names(me)
+        city = params["city"] or (cities[0] if len(cities) == 1 else "")
+        try:
+            units = unit_names(me, city) if city else []
+        except NotFoundError:  # the city typed is the mistake
+            units = []
     total = result.total if result else 0
     pages = max(1, (total + PAGE - 1) // PAGE)
     shown = {k: v for k, v in params.items() if v}
