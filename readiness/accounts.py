@@ -695,13 +695,13 @@ def actor_for_session(ws: Workspace, token: str) -> Actor:
     Refused (``NotSignedInError``, saying why) when the session is unknown, signed out, expired,
     older than the account's last password change, or its account is disabled.
     """
-    with ws.reading() as session:
-        row = session.exec(select(LoginSession).where(LoginSession.token_sha256 == _token_hash(token))).first()
-        if row is None:
+    with ws.reading() as session:  # every request of the web app comes here: one query for both rows
+        found = session.exec(select(LoginSession, Account).join(Account, col(Account.id) == LoginSession.account_id)
+                             .where(LoginSession.token_sha256 == _token_hash(token))).first()
+        if found is None:
             raise NotSignedInError("your saved session is not known to this workspace (signed out elsewhere, or "
                                    "the workspace was made anew): sign in again, or forget it with `readiness logout`")
-        account = session.get(Account, row.account_id)
-        assert account is not None
+        row, account = found
         if not account.active:
             raise NotSignedInError(f"account {account.name} is disabled; ask an admin or your city's coordinator")
         if row.ended_at is not None:

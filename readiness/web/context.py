@@ -133,10 +133,12 @@ _ENV: jinja2.Environment | None = None
 
 
 def environment() -> jinja2.Environment:
-    """The templates' environment: autoescaped, strict about undefined names, templates only from the package."""
+    """The templates' environment: autoescaped, strict about undefined names, templates only from the
+    package, compiled once (a package's templates do not change under a running server: no file
+    is looked at again on each page)."""
     global _ENV
     if _ENV is None:
-        env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True,
+        env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True, auto_reload=False,
                                  undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
         env.globals["format_number"] = i18n.format_number
         env.filters["field_label"] = lambda name, t, known: (t(f"evidence.field.{name}")
