@@ -35,7 +35,7 @@ log = logging.getLogger(__name__)
 
 #: The newest migration; ``tests/test_db.py`` checks it is the head of the migration scripts.
 #: Comparing with it lets a command skip loading Alembic when the schema is current.
-HEAD_REVISION = "0007"
+HEAD_REVISION = "0008"
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 BUSY_TIMEOUT_S = 60
 #: Advisory lock key that PostgreSQL migrations hold (migrations/env.py); "ready" in hex.

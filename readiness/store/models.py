@@ -12,7 +12,19 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Boolean, Column, DateTime, Index, Integer, LargeBinary, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Column,
+    DateTime,
+    Index,
+    Integer,
+    LargeBinary,
+    Text,
+    UniqueConstraint,
+    text,
+)
 from sqlalchemy import true as sa_true
 from sqlmodel import Field, SQLModel
 
@@ -84,7 +96,9 @@ class Evidence(SQLModel, table=True):
     """
 
     __tablename__ = "evidence"
-    __table_args__ = (UniqueConstraint("city_id", "number", name="uq_evidence_number"),)
+    __table_args__ = (UniqueConstraint("city_id", "number", name="uq_evidence_number"),
+                      # A city's records in the order lists show them (migration 0008).
+                      Index("ix_evidence_listing", "city_id", text("(start IS NULL)"), "start", "code"))
 
     id: int | None = Field(default=None, primary_key=True)
     code: str = Field(sa_column=Column(Text, nullable=False, unique=True))
