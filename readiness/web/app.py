@@ -49,6 +49,22 @@ API_PREFIX = "/api/v1"
 REQUEST_THREADS = 4
 
 
+def warm_up(web_state: WebState) -> None:
+    """Before the first request: load the frameworks and compile the templates, then set what the
+    process holds for its life (modules, frameworks, templates) aside from the garbage collector
+    (``gc.freeze``), whose full passes otherwise walk those objects again and again under load."""
+    import gc
+
+    from readiness.web.context import TEMPLATES, environment
+
+    _ = web_state.catalogue
+    env = environment()
+    for path in sorted(TEMPLATES.glob("*.j2")):
+        env.get_template(path.name)
+    gc.collect()
+    gc.freeze()
+
+
 def create_app(settings: Settings) -> FastAPI:
     """The app for the workspace ``settings`` name, opened once for the life of the process."""
     from readiness.store.db import open_workspace
@@ -63,6 +79,7 @@ def create_app(settings: Settings) -> FastAPI:
         import anyio.to_thread
 
         anyio.to_thread.current_default_thread_limiter().total_tokens = REQUEST_THREADS
+        warm_up(web_state)
         yield
         web_state.jobs.close()
         ws.close()
