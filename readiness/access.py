@@ -152,9 +152,13 @@ def unit_line(session: Session, unit_id: int | None) -> set[int]:
     from readiness.store.models import Unit
 
     line: set[int] = set()
+    held = session.info.setdefault("access_units", [])
     while unit_id is not None and unit_id not in line:
         line.add(unit_id)
         unit = session.get(Unit, unit_id)
+        # Held for the session's life: the identity map keeps a row only while something refers to
+        # it, and a page checks several rights on one unit (each check would read it again).
+        held.append(unit)
         unit_id = unit.parent_id if unit is not None else None
     return line
 

@@ -741,26 +741,29 @@ def record_actions(ws: Workspace, actor: Actor, codes: Sequence[str]) -> dict[st
     return result
 
 
-def _actions_on(session: Session, actor: Actor, row: Evidence) -> RecordActions:
-    """What ``actor`` may do on ``row``, a record they may read."""
+def _actions_on(session: Session, actor: Actor, row: Evidence,
+                events: Sequence[AuditEvent] | None = None) -> RecordActions:
+    """What ``actor`` may do on ``row``, a record they may read (``events``: its audit events,
+    oldest first, when read already)."""
     scope = Scope(row.city_id, row.unit_id)
     review, refusal = may(session, actor, Right.REVIEW, scope), None
     if review:
         try:
-            require_other_hands(actor, row.created_by, changed_since_review(session, row), what=row.code)
+            require_other_hands(actor, row.created_by, changed_since_review(session, row, events), what=row.code)
         except PermissionDeniedError as exc:
             review, refusal = False, str(exc)
     return RecordActions(may(session, actor, Right.CONTRIBUTE, scope), review,
                          may(session, actor, Right.COMMENT, scope), refusal)
 
 
-def changed_since_review(session: Session, row: Evidence) -> set[str]:
+def changed_since_review(session: Session, row: Evidence, events: Sequence[AuditEvent] | None = None) -> set[str]:
     """Everyone who changed the record since its last verification (or since it was made): its
     ``updated_by`` and the actor of every audit event that changed more than its status. None of
-    them may review it, so a colleague's later small edit does not let the author verify."""
+    them may review it, so a colleague's later small edit does not let the author verify.
+    ``events``: the events of the record's row (``row_events``), oldest first, when read already."""
     people = {row.updated_by} if row.updated_by else set()
-    events = session.exec(select(AuditEvent).where(AuditEvent.entity == "evidence", AuditEvent.entity_id == row.id)
-                          .order_by(col(AuditEvent.id)))
+    if events is None:
+        events = row_events(session, row)
     for event in events:
         if event.action == "evidence.comment":  # a question or an answer changes nothing of the record
             continue
@@ -770,6 +773,13 @@ def changed_since_review(session: Session, row: Evidence) -> set[str]:
         elif not before or any(before.get(k) != after.get(k) for k in after if k not in _REVIEW_FIELDS):
             people.add(event.actor)
     return people
+
+
+def row_events(session: Session, row: Evidence) -> list[AuditEvent]:
+    """The audit events of a record's row, oldest first: ``events_of`` its id, and also the events
+    an import restored under an id the record had before it was renumbered."""
+    return list(session.exec(select(AuditEvent).where(AuditEvent.entity == "evidence", AuditEvent.entity_id == row.id)
+                             .order_by(col(AuditEvent.id))))
 
 
 def check_rationale(text: str | None) -> str | None:
@@ -889,10 +899,14 @@ def last_verification(ws: Workspace, actor: Actor, code: str) -> Verification | 
         return _verification_of(session, row, view_of(session, row))
 
 
-def _verification_of(session: Session, row: Evidence, view: EvidenceView) -> Verification | None:
-    """``last_verification`` of a record already found and allowed, ``view`` being its view."""
+def _verification_of(session: Session, row: Evidence, view: EvidenceView,
+                     events: Sequence[AuditEvent] | None = None) -> Verification | None:
+    """``last_verification`` of a record already found and allowed, ``view`` being its view
+    (``events``: its audit events, newest first, when read already)."""
     now = view.as_json()
-    for event in session.exec(events_of(row.code, row.id).order_by(col(AuditEvent.id).desc())):
+    if events is None:
+        events = list(session.exec(events_of(row.code, row.id).order_by(col(AuditEvent.id).desc())))
+    for event in events:
         after, before = event.after or {}, event.before or {}
         if after.get("status") == "verified" and (
                 before.get("status") != "verified" or before.get("status_at") != after.get("status_at")):
@@ -949,15 +963,18 @@ def show_evidence(ws: Workspace, actor: Actor, code: str) -> ShownEvidence:
         return _shown(ws, session, record_for(session, actor, code, Right.READ))
 
 
-def _shown(ws: Workspace, session: Session, row: Evidence) -> ShownEvidence:
-    """``show_evidence`` of a record already found and allowed."""
+def _shown(ws: Workspace, session: Session, row: Evidence,
+           events: Sequence[AuditEvent] | None = None) -> ShownEvidence:
+    """``show_evidence`` of a record already found and allowed (``events``: its audit events,
+    newest first, when read already)."""
     from readiness.comments import comments_of
     from readiness.intake.photos import check_view  # photos taken far from the record's dates
 
     view = view_of(session, row)
     photos = check_view(ws, view)
     view.warnings += photos.warnings()
-    return ShownEvidence(view, _verification_of(session, row, view), comments_of(session, row.id), photos.photos)
+    return ShownEvidence(view, _verification_of(session, row, view, events), comments_of(session, row.id),
+                         photos.photos)
 
 
 def edit_evidence(ws: Workspace, actor: Actor, code: str, raw: Mapping[str, Any], *,
@@ -1561,10 +1578,11 @@ def record_sheet(ws: Workspace, actor: Actor, code: str, catalogue: Catalogue,
     """A record as its page shows it (``show_evidence`` and more); needs the right to read its city."""
     with ws.reading() as session:  # one reading of the record, one check of the right
         row = record_for(session, actor, code, Right.READ)
-        shown = _shown(ws, session, row)
-        actions = _actions_on(session, actor, row)
-        events = session.exec(events_of(row.code, row.id).order_by(col(AuditEvent.id).desc()).limit(HISTORY_LINES))
-        history = [_history_line(e) for e in events]
+        of_row = row_events(session, row)  # read once for the four eyes, the verification and the history
+        of_code = [e for e in reversed(of_row) if row.code in ((e.after or {}).get("id"), (e.before or {}).get("id"))]
+        shown = _shown(ws, session, row, of_code)
+        actions = _actions_on(session, actor, row, of_row)
+        history = [_history_line(e) for e in of_code[:HISTORY_LINES]]
     return RecordSheet(shown, actions, link_standing(shown.view, catalogue, today), history)
 
 
