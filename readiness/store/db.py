@@ -188,9 +188,7 @@ def open_workspace(settings: Settings) -> Workspace:
         raise WorkspaceError(f"cannot create workspace folder {settings.workspace}: {exc.strerror}") from None
     engine = make_engine(settings.database_url)
     try:
-        with engine.connect() as conn:
-            if current_revision(conn) != HEAD_REVISION:
-                migrate(conn)
+        _bring_up_to_date(engine)
     except BaseException as exc:
         engine.dispose()
         if created:  # a failed first command leaves no half-made workspace behind
@@ -204,6 +202,29 @@ def open_workspace(settings: Settings) -> Workspace:
     if created:
         log.info("created a new workspace in %s", settings.workspace)
     return Workspace(settings, engine)
+
+
+def _bring_up_to_date(engine: Engine) -> None:
+    """Migrate the database to this version if it is behind.
+
+    Two first commands at once on a new SQLite workspace queue on the migration's write lock, but
+    once in CI one of them was told "database is locked" at once instead of waiting, most likely
+    while the other was turning the new file to WAL (which waits for no busy handler). Opening is
+    tried again for up to ``BUSY_TIMEOUT_S``."""
+    import time
+
+    deadline = time.monotonic() + BUSY_TIMEOUT_S
+    while True:
+        try:
+            with engine.connect() as conn:
+                if current_revision(conn) != HEAD_REVISION:
+                    migrate(conn)
+            return
+        except OperationalError as exc:
+            if "database is locked" not in str(exc.orig) or time.monotonic() > deadline:
+                raise
+            engine.dispose()  # a connection that failed half-way set up is not kept
+            time.sleep(0.2)
 
 
 def current_revision(conn: Connection) -> str | None:
