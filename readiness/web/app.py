@@ -160,12 +160,15 @@ def _handle_errors(app: FastAPI) -> None:
 
     @app.exception_handler(500)
     async def server_error(request: Request, exc: Exception) -> Response:
+        # Starlette answers a 500 from outside every middleware, SecurityHeaders included: the
+        # headers are set here.
         log.exception("error on %s %s", request.method, request.url.path, exc_info=exc)
+        headers = security.security_headers(request.scope)
         if _is_api(request):
             return JSONResponse({"error": "ServerError", "message": "something went wrong on the server"},
-                                status_code=500)
+                                status_code=500, headers=headers)
         return render(request, "error.html.j2", None, status=500, title_key="error.500", lines=[],
-                      message_key=None, lang=request_lang(request))
+                      message_key=None, lang=request_lang(request), headers=headers)
 
 
 def _maybe_who(request: Request) -> Any:

@@ -47,6 +47,13 @@ SECURITY_HEADERS = {
 }
 
 
+def security_headers(scope: Scope) -> dict[str, str]:
+    """The headers every response carries (``SECURITY_HEADERS``, and HSTS over HTTPS)."""
+    if scope.get("scheme") == "https":
+        return {**SECURITY_HEADERS, "strict-transport-security": "max-age=31536000"}
+    return SECURITY_HEADERS
+
+
 def csrf_for(token: str) -> str:
     """The CSRF token that goes with a session (or pre-session) token."""
     return hashlib.sha256(b"readiness-csrf\0" + token.encode()).hexdigest()
@@ -120,9 +127,7 @@ class SecurityHeaders:
             if message["type"] == "http.response.start":
                 headers = [(k, v) for k, v in message.get("headers", [])
                            if k.decode().lower() not in SECURITY_HEADERS]
-                headers += [(k.encode(), v.encode()) for k, v in SECURITY_HEADERS.items()]
-                if scope.get("scheme") == "https":
-                    headers.append((b"strict-transport-security", b"max-age=31536000"))
+                headers += [(k.encode(), v.encode()) for k, v in security_headers(scope).items()]
                 if new_pre is not None:
                     secure = "; Secure" if scope.get("scheme") == "https" else ""
                     headers.append((b"set-cookie", f"{PRE_SESSION_COOKIE}={new_pre}; Path=/; HttpOnly; "

@@ -137,3 +137,28 @@ def test_a_workspace_without_accounts_says_how_to_make_the_first(settings) -> No
         csrf = csrf_in(page.text)
         refused = client.post("/sign-in", data={"csrf": csrf, "name": "tester", "password": "x" * 12})
         assert "readiness_session" not in refused.headers.get("set-cookie", "")
+
+
+def test_a_server_error_carries_the_security_headers_too(web: WebWorld, monkeypatch) -> None:
+    """Starlette answers a 500 from outside the middlewares: the handler sets the headers itself,
+    for a page and for the JSON API, and says nothing of the failure."""
+    from fastapi.testclient import TestClient
+
+    from readiness import api
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("a bug, with a secret path /srv/x")
+
+    coord = web.person("coord")
+    monkeypatch.setattr(api, "evidence_listing", broken)
+    monkeypatch.setattr(api, "page_evidence", broken)
+    client = TestClient(web.app, base_url="http://testserver", raise_server_exceptions=False,
+                        cookies=dict(coord.client.cookies))
+    web.clients.append(client)
+    token = api.sign_in(web.app.state.readiness.ws, "coord", "correct horse battery staple").token
+    for url, headers in (("/evidence", {}), ("/api/v1/evidence", {"authorization": f"Bearer {token}"})):
+        reply = client.get(url, headers=headers)
+        assert reply.status_code == 500, url
+        assert "frame-ancestors 'none'" in reply.headers["content-security-policy"], url
+        assert reply.headers["x-content-type-options"] == "nosniff" and reply.headers["x-frame-options"] == "DENY"
+        assert "/srv/x" not in reply.text
