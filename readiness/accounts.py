@@ -749,7 +749,7 @@ class Whoami:
 def describe_actor(ws: Workspace, actor: Actor) -> Whoami:
     """Who ``actor`` is and which roles they hold; refused when the workspace has accounts and
     nobody signed in (``READINESS_USER`` names nobody then)."""
-    with ws.session() as session:
+    with ws.reading() as session:
         if not actor.signed_in:
             if access.workspace_has_accounts(session):
                 raise NotSignedInError(access.NOT_SIGNED_IN)

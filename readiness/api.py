@@ -94,6 +94,8 @@ USE_CASES: dict[str, str] = {
     "add_comment": "readiness.comments",
     "list_comments": "readiness.comments",
     "comments_waiting": "readiness.comments",
+    # a person's home
+    "home_for": "readiness.home",
 }
 
 #: The values a front end passes in or reads back (options, queries, results), by the module that
@@ -128,6 +130,7 @@ TYPES: dict[str, str] = {
     "Whoami": "readiness.accounts",
     "CommentView": "readiness.comments",
     "WaitingComment": "readiness.comments",
+    "Home": "readiness.home",
     "CityOverview": "readiness.scoring.report",
     "MoveResult": "readiness.store.move",
 }
@@ -222,6 +225,8 @@ if TYPE_CHECKING:  # for type checkers and editors: the same names, imported eag
     from readiness.frameworks.loader import FrameworkCheck as FrameworkCheck
     from readiness.frameworks.loader import load_catalogue as load_catalogue
     from readiness.frameworks.loader import validate_frameworks as validate_frameworks
+    from readiness.home import Home as Home
+    from readiness.home import home_for as home_for
     from readiness.intake.draft import DraftResult as DraftResult
     from readiness.intake.draft import RecordSuggestions as RecordSuggestions
     from readiness.intake.draft import draft_document as draft_document

@@ -159,7 +159,7 @@ def world(ws, tmp_path, catalogue) -> World:
 
 Call = Callable[[World, Actor, Target, Any], Any]
 #: Use cases that act on the workspace, not on a city: run once, their target left aside.
-WORKSPACE_LEVEL = {"describe_workspace", "check_store", "move_files", "add_city", "comments_waiting"}
+WORKSPACE_LEVEL = {"describe_workspace", "check_store", "move_files", "add_city", "comments_waiting", "home_for"}
 #: Use cases that act on a city as a whole (no unit, no record): run in scope and on another city.
 CITY_LEVEL = {"list_cities", "show_city", "set_profile", "add_unit", "list_units", "audit_log", "mark_not_applicable",
               "unmark_not_applicable", "not_applicable_marks", "draft_document", "photo_checks", "export_city",
@@ -220,6 +220,7 @@ CALLS: dict[str, Call] = {
     "add_comment": lambda w, a, t, cat: api.add_comment(w.ws, a, t.code, f"Xin gửi bản có chữ ký {w.n()}"),
     "list_comments": lambda w, a, t, cat: api.list_comments(w.ws, a, t.code),
     "comments_waiting": lambda w, a, t, cat: api.comments_waiting(w.ws, a),
+    "home_for": lambda w, a, t, cat: api.home_for(w.ws, a, cat),
     "remove_evidence": lambda w, a, t, cat: api.remove_evidence(w.ws, a, t.code),
     "mark_not_applicable": lambda w, a, t, cat: api.mark_not_applicable(
         w.ws, a, t.city, "kflc:1.1.1", "the city has no such council at all", cat),
