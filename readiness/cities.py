@@ -141,9 +141,11 @@ def city_key(name: str) -> str:
     return "".join(words)
 
 
-def find_city(session: Session, name: str) -> City:
+def find_city(session: Session, name: str, shown: set[int] | None = None) -> City:
     """The city a typed name means: its name however spelt ("Ha Noi", "TP. Hà Nội", "Thành phố
-    Hà Nội", "Hanoi city"), or its code ("HN"); nothing found, a "did you mean" from the names.
+    Hà Nội", "Hanoi city"), or its code ("HN"); nothing found, a "did you mean" from the names
+    (of the cities whose ids are in ``shown`` only, when given: a person is not told the names of
+    cities they may not read).
 
     The one resolver of city names: every command and import that takes a city goes through it.
     """
@@ -161,11 +163,12 @@ def find_city(session: Session, name: str) -> City:
     if not cities:
         raise NotFoundError(f"no city {name!r}; the workspace has no city yet: "
                             'add one with `readiness city add "Hà Nội" --country VN`')
-    by_key = {city_key(c.name): c.name for c in cities}
+    named = [c for c in cities if shown is None or c.id in shown]
+    by_key = {city_key(c.name): c.name for c in named}
     close = difflib.get_close_matches(core, list(by_key), n=3, cutoff=0.7) if core else []
-    if close and not any(core and core in k for k in by_key):
+    if close and not any(core and core in city_key(c.name) for c in cities):
         raise NotFoundError(f"no city named {name!r}; did you mean {' or '.join(by_key[k] for k in close)}?")
-    return _match(cities, name, "city", "known: " + ", ".join(sorted(c.name for c in cities)))
+    return _match(cities, name, "city", "known: " + (", ".join(sorted(c.name for c in named)) or "none of yours"))
 
 
 def city_for(session: Session, actor: Actor, name: str, right: Right) -> City:
@@ -175,7 +178,7 @@ def city_for(session: Session, actor: Actor, name: str, right: Right) -> City:
     before the name is even looked up, one without the right once it is found.
     """
     require_signed_in(session, actor)
-    city = find_city(session, name)
+    city = find_city(session, name, readable_cities(session, actor))
     require(session, actor, right, Scope(city.id), what=f"in {city.name}")
     return city
 

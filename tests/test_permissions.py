@@ -508,3 +508,23 @@ def test_a_refusal_on_the_command_line_is_one_line(run, settings):
     assert result.exit_code == 1 and result.stdout == ""
     assert result.stderr.count("\n") == 1 and result.stderr.startswith("error: ")
     assert "sign in" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_a_city_typed_wrong_is_answered_with_the_cities_one_may_read_only(world) -> None:
+    """"no city ...; known: ..." and "did you mean ..." name only the cities the person may read:
+    a Hà Nội coordinator is not told that Vinh is in the workspace."""
+    from readiness.errors import NotFoundError
+
+    coordinator, admin = world.actors["coordinator"], world.actors["admin"]
+    with pytest.raises(NotFoundError) as refused:
+        api.list_units(world.ws, coordinator, "Huế")
+    assert HN in str(refused.value) and VINH not in str(refused.value)
+    with pytest.raises(NotFoundError) as close:
+        api.list_units(world.ws, coordinator, "Vinhh")
+    assert "did you mean" not in str(close.value) and str(close.value).endswith(f"known: {HN}")
+    with pytest.raises(NotFoundError) as meant:  # an admin may read Vinh: it is offered
+        api.list_units(world.ws, admin, "Vinhh")
+    assert str(meant.value).endswith(f"did you mean {VINH}?")
+    with pytest.raises(NotFoundError) as told:  # someone who may read every city is told of them all
+        api.list_units(world.ws, admin, "Huế")
+    assert HN in str(told.value) and VINH in str(told.value)
