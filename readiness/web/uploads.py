@@ -219,7 +219,25 @@ _TOKEN = re.compile(r"[A-Za-z0-9_-]{32,64}")
 
 
 def _drafts_root() -> Path:
-    return Path(tempfile.gettempdir()) / f"readiness-drafts-{os.getuid()}"
+    """This user's folder of kept documents in the temporary folder, private (0700). The shared
+    temporary folder lets anyone make a folder of that name first: one that is a link or another
+    user's is refused rather than written to; one of ours that lets others in is closed first."""
+    import stat
+
+    from readiness.errors import WorkspaceError
+
+    root = Path(tempfile.gettempdir()) / f"readiness-drafts-{os.getuid()}"
+    try:
+        root.mkdir(mode=0o700)
+    except FileExistsError:
+        pass
+    found = os.lstat(root)
+    if not stat.S_ISDIR(found.st_mode) or found.st_uid != os.getuid():
+        raise WorkspaceError(f"{root} is not a folder of this user (a link, or another user's): remove it, or "
+                             "point TMPDIR at a private folder, and restart the server")
+    if found.st_mode & 0o077:
+        os.chmod(root, 0o700)  # ours, made open by an older readiness: close it before anything goes in
+    return root
 
 
 def _owner_folder(session_token: str) -> Path:

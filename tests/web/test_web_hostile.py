@@ -70,3 +70,36 @@ def test_dossier_renders_wait_their_turn_and_a_flood_is_refused(web: WebWorld, m
     release.set()
     assert answers[:jobs.MAX_PENDING] == [303] * jobs.MAX_PENDING
     assert answers[jobs.MAX_PENDING] == 429
+
+
+def test_a_drafts_folder_planted_in_the_shared_temporary_folder_is_refused(tmp_path, monkeypatch) -> None:
+    """Documents kept between drafting and saving live in this user's folder of the temporary
+    folder: a link planted there under its name is refused, not written through; a folder of ours
+    left open to others is closed before anything goes in."""
+    import os
+    import tempfile
+
+    import pytest
+
+    from readiness.errors import WorkspaceError
+    from readiness.web import uploads
+
+    shared, elsewhere = tmp_path / "tmp", tmp_path / "attacker"
+    shared.mkdir()
+    elsewhere.mkdir()
+    monkeypatch.setattr(tempfile, "gettempdir", lambda: str(shared))
+    planted = shared / f"readiness-drafts-{os.getuid()}"
+    planted.symlink_to(elsewhere, target_is_directory=True)
+    document = tmp_path / "bien-ban.pdf"
+    document.write_bytes(b"%PDF-1.4 minutes")
+    with pytest.raises(WorkspaceError, match="not a folder of this user"):
+        uploads.keep_draft("session-token", "bien-ban.pdf", str(document))
+    assert list(elsewhere.iterdir()) == [] and document.exists()
+
+    planted.unlink()
+    planted.mkdir(mode=0o777)
+    os.chmod(planted, 0o777)
+    token = uploads.keep_draft("session-token", "bien-ban.pdf", str(document))
+    assert planted.stat().st_mode & 0o777 == 0o700
+    assert uploads.kept_draft("session-token", token) is not None
+    assert uploads.kept_draft("another-session", token) is None
