@@ -2,8 +2,8 @@
 
 Two labelled sets:
 
-* ``real`` (default): tests/data/intake_real/cases.yaml, 96 public documents about learning
-  cities (news, plans, decisions, letters, reports; 39 in Vietnamese, 44 places), each with its
+* ``real`` (default): tests/data/intake_real/cases.yaml, 132 public documents about learning
+  cities (news, plans, decisions, letters, reports; 55 in Vietnamese, 72 places), each with its
   source address; headlines, datelines and dates as published, bodies summarised in our own
   words; every third (by its number) held aside.
 * ``written``: tests/data/intake/cases.yaml, activities we wrote ourselves.
