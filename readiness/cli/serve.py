@@ -19,7 +19,8 @@ if TYPE_CHECKING:
                    "0.0.0.0 listens on every network (only inside a trusted network).")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535), help="Port to listen on.")
 @click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64),
-              help="Server processes. Several suit a PostgreSQL workspace; SQLite serves one office with 1.")
+              help="Server processes, about one per CPU core; each works on 4 requests at once. SQLite lets "
+                   "them read beside one writer; many offices writing at once belong on PostgreSQL.")
 @click.option("--proxy", "proxies", multiple=True, metavar="ADDRESS",
               help="A reverse proxy whose X-Forwarded-For and X-Forwarded-Proto headers are believed "
                    "(repeatable), so that sign-in limits count the real client and cookies are marked "
