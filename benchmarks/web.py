@@ -19,8 +19,9 @@ form as a browser is. Clients run closed loops with no pause between requests: 2
 also timed alone (one client), which is its cost without a queue. Every URL is requested once
 before the timing, and every client's connection once (with --workers, each server process warms
 its own caches): a warm server. Each page kind also prints the CPU a request took in the server's
-processes and in this load client, which share the machine's cores. A request unanswered after 60 s is an error, and counts at
-the time waited in the percentiles (leaving it out would flatter a page too slow to answer).
+processes and in this load client, which share the machine's cores. A request unanswered after
+60 s is an error, and counts at the time waited in the percentiles (leaving it out would flatter
+a page too slow to answer).
 
 The server's peak memory is its VmHWM (with --workers, the sum of its processes'), reset just
 before the uploads start (/proc/PID/clear_refs), so it is the uploads' peak; the contributors'

@@ -43,6 +43,7 @@ def serve_command(settings: Settings, host: str, port: int, workers: int, proxie
     """
     from readiness.accounts import has_accounts
     from readiness.cli.options import open_workspace
+    from readiness.frameworks.loader import load_catalogue
     from readiness.web import server
 
     ws = open_workspace(settings)  # creates and migrates it now, and fails here, not in a worker
@@ -50,6 +51,7 @@ def serve_command(settings: Settings, host: str, port: int, workers: int, proxie
         accounts = has_accounts(ws)
     finally:
         ws.close()
+    load_catalogue(settings.criteria_dir)  # a broken framework file is said here in one line, not by a worker
     where = str(settings.workspace) if settings.is_sqlite else settings.describe_database()
     click.echo(f"readiness serves {where}", err=True)
     click.echo(f"open http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}/ in a browser", err=True)

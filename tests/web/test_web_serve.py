@@ -145,3 +145,18 @@ def test_serve_with_several_workers_hands_them_a_tcp_socket(run, monkeypatch: py
     ((config, (sock,)),) = handed
     assert config.workers == 2 and config.app == "readiness.web.app:app_from_environment"
     assert sock.proto == socket.IPPROTO_TCP
+
+
+def test_serve_refuses_a_broken_framework_file_before_starting(run, settings, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each server process loads the frameworks before its first request: a broken file is said
+    in one line by the command, not as a worker's traceback."""
+    import uvicorn
+
+    started: list[Any] = []
+    monkeypatch.setattr(uvicorn, "run", lambda app, **kw: started.append(app))
+    folder = settings.criteria_dir
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "hanoi-own.yaml").write_text("id: hanoi-own\nname: [unclosed\n", encoding="utf-8")
+    result = run("serve", "--port", "8124")
+    assert result.exit_code != 0 and started == []
+    assert "hanoi-own.yaml" in result.stderr and "Traceback" not in result.stderr
