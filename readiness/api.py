@@ -43,6 +43,7 @@ USE_CASES: dict[str, str] = {
     "page_evidence": "readiness.evidence",
     "page_lines": "readiness.evidence",
     "evidence_listing": "readiness.evidence",
+    "listing_choices": "readiness.evidence",
     "edit_evidence": "readiness.evidence",
     "link_evidence": "readiness.evidence",
     "unlink_evidence": "readiness.evidence",
@@ -108,6 +109,7 @@ TYPES: dict[str, str] = {
     "EvidenceLine": "readiness.evidence",
     "LinesPage": "readiness.evidence",
     "EvidenceListing": "readiness.evidence",
+    "ListingChoices": "readiness.evidence",
     "RecordActions": "readiness.evidence",
     "RecordSheet": "readiness.evidence",
     "LinkStanding": "readiness.evidence",
@@ -200,6 +202,7 @@ if TYPE_CHECKING:  # for type checkers and editors: the same names, imported eag
     from readiness.evidence import HistoryLine as HistoryLine
     from readiness.evidence import LinesPage as LinesPage
     from readiness.evidence import LinkStanding as LinkStanding
+    from readiness.evidence import ListingChoices as ListingChoices
     from readiness.evidence import RecordActions as RecordActions
     from readiness.evidence import RecordSheet as RecordSheet
     from readiness.evidence import add_evidence as add_evidence
@@ -212,6 +215,7 @@ if TYPE_CHECKING:  # for type checkers and editors: the same names, imported eag
     from readiness.evidence import get_evidence as get_evidence
     from readiness.evidence import link_evidence as link_evidence
     from readiness.evidence import list_evidence as list_evidence
+    from readiness.evidence import listing_choices as listing_choices
     from readiness.evidence import page_evidence as page_evidence
     from readiness.evidence import page_lines as page_lines
     from readiness.evidence import read_attachment as read_attachment

@@ -1341,6 +1341,42 @@ def _lines(session: Session, actor: Actor, flt: EvidenceFilter, criterion: str |
 
 
 @dataclass
+class ListingChoices:
+    """What a list's filters offer (``listing_choices``): the cities the person may read, the city
+    listed (the one asked for, or the only one they may read) and its units, in tree order."""
+
+    cities: list[str]
+    city: str | None
+    units: list[str]
+
+
+def listing_choices(ws: Workspace, actor: Actor, city: str | None = None) -> ListingChoices:
+    """The choices a list of records offers for ``city`` (typed as a person types it); a city the
+    person may not read is refused as ``page_lines`` refuses it."""
+    with ws.reading() as session:
+        cities, found, units = _choices(session, actor, city)
+    return ListingChoices([c.name for c in cities], found.name if found else None, [u.name for u in units])
+
+
+def _choices(session: Session, actor: Actor, city_name: str | None) -> tuple[list[City], City | None, list[Unit]]:
+    """``listing_choices`` as rows, in an open reading."""
+    from readiness.cities import _unit_tree
+
+    readable = readable_cities(session, actor)
+    query = select(City).order_by(col(City.name))
+    cities = list(session.exec(query.where(col(City.id).in_(readable)) if readable is not None else query))
+    city = city_for(session, actor, city_name, Right.READ) if city_name else cities[0] if len(cities) == 1 else None
+    units: list[Unit] = []
+    if city is not None:
+        stack = list(reversed(_unit_tree(session, city)))
+        while stack:  # depth first, in tree order
+            node = stack.pop()
+            units.append(node.unit)
+            stack.extend(reversed(node.children))
+    return cities, city, units
+
+
+@dataclass
 class EvidenceListing:
     """What a list of records shows (``evidence_listing``): a page of lines and its filters'
     choices: the cities the person may read, and the units of the city listed, in tree order."""
@@ -1356,22 +1392,10 @@ def evidence_listing(ws: Workspace, actor: Actor, flt: EvidenceFilter | None = N
     """``page_lines`` with the choices a list's filters offer, in one reading. The city listed is
     the filter's, or the only one the person may read; a filter naming a city they may not read is
     refused as ``page_lines`` refuses it."""
-    from readiness.cities import _unit_tree
-
     flt = flt or EvidenceFilter()
     criterion = _check_page(ws, flt, offset, limit)
     with ws.reading() as session:
-        readable = readable_cities(session, actor)
-        query = select(City).order_by(col(City.name))
-        cities = list(session.exec(query.where(col(City.id).in_(readable)) if readable is not None else query))
-        city = city_for(session, actor, flt.city, Right.READ) if flt.city else cities[0] if len(cities) == 1 else None
-        units: list[Unit] = []
-        if city is not None:
-            stack = list(reversed(_unit_tree(session, city)))
-            while stack:  # depth first, in tree order
-                node = stack.pop()
-                units.append(node.unit)
-                stack.extend(reversed(node.children))
+        cities, city, units = _choices(session, actor, flt.city)
         page = _lines(session, actor, flt, criterion, offset, limit, False, city,
                       {c.id: c.name for c in cities if c.id is not None},
                       {u.id: u.name for u in units if u.id is not None})

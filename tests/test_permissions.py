@@ -164,7 +164,7 @@ WORKSPACE_LEVEL = {"describe_workspace", "check_store", "move_files", "add_city"
 CITY_LEVEL = {"list_cities", "show_city", "set_profile", "add_unit", "list_units", "audit_log", "mark_not_applicable",
               "unmark_not_applicable", "not_applicable_marks", "draft_document", "photo_checks", "export_city",
               "make_template", "score_report", "gaps_report", "due_report", "city_overview", "make_dossier",
-              "current_fingerprint", "dossier_fingerprint", "dossier_city"}
+              "current_fingerprint", "dossier_fingerprint", "dossier_city", "listing_choices"}
 
 
 def targets_of(use_case: str) -> tuple[str, ...]:
@@ -207,6 +207,7 @@ CALLS: dict[str, Call] = {
     "list_evidence": lambda w, a, t, cat: t.code in [v.code for v in api.list_evidence(w.ws, a)],
     "page_evidence": lambda w, a, t, cat: t.code in [v.code for v in api.page_evidence(w.ws, a, limit=500).views],
     "page_lines": lambda w, a, t, cat: t.code in [v.code for v in api.page_lines(w.ws, a, limit=500).lines],
+    "listing_choices": lambda w, a, t, cat: t.city in api.listing_choices(w.ws, a, t.city).cities,
     "evidence_listing": lambda w, a, t, cat: t.code in [
         v.code for v in api.evidence_listing(w.ws, a, api.EvidenceFilter(city=t.city), limit=500).page.lines],
     "edit_evidence": lambda w, a, t, cat: api.edit_evidence(w.ws, a, t.code, {"summary": f"Đã sửa {w.n()}"}),

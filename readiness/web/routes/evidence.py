@@ -75,21 +75,6 @@ def readable_city_names(me: Who) -> list[str]:
     return [c.name for c in api.list_cities(me.ws, me.actor)]
 
 
-def unit_names(me: Who, city: str) -> list[str]:
-    """A city's units in tree order, for a filter's choices."""
-    from readiness import api
-
-    names: list[str] = []
-
-    def walk(nodes: list[Any]) -> None:
-        for node in nodes:
-            names.append(node.unit.name)
-            walk(node.children)
-
-    walk(api.list_units(me.ws, me.actor, city).units)
-    return names
-
-
 def parse_date(text: str, name: str) -> Any:
     from readiness import dates
 
@@ -99,12 +84,12 @@ def parse_date(text: str, name: str) -> Any:
 FILTER_KEYS = ("city", "unit", "kind", "criterion", "status", "since", "until", "q")
 
 
-def filter_of(me: Who, params: dict[str, str], cities: list[str] | None = None) -> Any:
-    """The ``EvidenceFilter`` the query string asks for (with ``cities``, the person's, a city read
-    alone is implied; ``evidence_listing`` implies it itself)."""
+def filter_of(me: Who, params: dict[str, str], city: str | None = None) -> Any:
+    """The ``EvidenceFilter`` the query string asks for; ``city`` when it names none (the city
+    ``listing_choices`` lists)."""
     from readiness import api
 
-    city = params.get("city") or (cities[0] if cities and len(cities) == 1 else None)
+    city = params.get("city") or city
     return api.EvidenceFilter(
         city=city or None, unit=params.get("unit") or None,
         kinds=(params["kind"],) if params.get("kind") else (),
@@ -139,12 +124,11 @@ def evidence_list(request: Request, me: Me) -> Response:
         result, cities, units = listing.page, listing.cities, listing.units
     except (InvalidValueError, NotFoundError) as exc:  # a filter typed wrong: said above the filters
         error, status = str(exc), 400
-        cities = readable_city_names(me)
-        city = params["city"] or (cities[0] if len(cities) == 1 else "")
         try:
-            units = unit_names(me, city) if city else []
+            choices = api.listing_choices(me.ws, me.actor, params["city"] or None)
+            cities, units = choices.cities, choices.units
         except NotFoundError:  # the city typed is the mistake
-            units = []
+            cities, units = api.listing_choices(me.ws, me.actor).cities, []
     total = result.total if result else 0
     pages = max(1, (total + PAGE - 1) // PAGE)
     shown = {k: v for k, v in params.items() if v}
@@ -168,7 +152,7 @@ def evidence_csv(request: Request, me: Me) -> Response:
     from readiness.text import csv_protect
 
     params = query_params(request)
-    flt = filter_of(me, params, readable_city_names(me))
+    flt = filter_of(me, params, api.listing_choices(me.ws, me.actor, params["city"] or None).city)
     first = api.page_evidence(me.ws, me.actor, flt, offset=0, limit=MAX_PAGE)  # errors before the first byte
 
     def rows() -> Iterator[str]:
