@@ -759,8 +759,9 @@ def test_the_real_set_is_large_varied_and_holds_a_third_aside() -> None:
     assert len(cases) >= 60 and sum(c["lang"] == "vi" for c in cases) >= 20 and len({c["city"] for c in cases}) >= 8
     assert all(c["url"].startswith("http") and c["title"] and c["kflc"] in kflc for c in cases)
     assert all(c["kind"] in {k.value for k in EvidenceKind} for c in cases)
-    assert sum(c["split"] == "holdout" for c in cases) == len(cases) // 3
-    # every third by its number, decided before the drafter read the case
+    # every third by its number, decided before the drafter read the case (a few numbers were dropped
+    # after labelling, when the source did not show its headline: the share stays about a third)
+    assert abs(sum(c["split"] == "holdout" for c in cases) - len(cases) / 3) <= 3
     assert all((int(c["id"][1:]) % 3 == 0) == (c["split"] == "holdout") for c in cases)
 
 
