@@ -2,10 +2,11 @@
 
 Two labelled sets:
 
-* ``real`` (default): tests/data/intake_real/cases.yaml, 132 public documents about learning
-  cities (news, plans, decisions, letters, reports; 55 in Vietnamese, 72 places), each with its
+* ``real`` (default): tests/data/intake_real/cases.yaml, 176 public documents about learning
+  cities (news, plans, decisions, letters, reports; 83 in Vietnamese, 95 places), each with its
   source address; headlines, datelines and dates as published, bodies summarised in our own
-  words; every third (by its number) held aside.
+  words, labelled as tests/data/intake_real/LABELS.md says; every third (by its number) held
+  aside.
 * ``written``: tests/data/intake/cases.yaml, activities we wrote ourselves.
 
 Bars (issue "intake on real documents"), on the real cases held aside (never looked at while

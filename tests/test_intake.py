@@ -835,3 +835,64 @@ def test_a_weekday_checks_the_year_a_date_borrows() -> None:
     assert event_dates("Sáng thứ Bảy (12/10), tỉnh khai mạc tuần lễ.", 2024)[0] == d("2024-10-12")
     assert event_dates("Sáng thứ Bảy (12/10), tỉnh khai mạc tuần lễ.", 2025)[0] is None
     assert event_dates("Đại hội lần thứ 5 ngày 4/10 tại tỉnh.", 2024)[0] == d("2024-10-04")
+
+
+@pytest.mark.parametrize("stamp", [
+    "Cập nhật lúc 20:44, Thứ Hai, 12/10/2020 (GMT+7)",  # the time before the weekday
+    "Ngày 22/07/2014 09:19:26",  # a second stamp under the page's own
+    "Dublin, 24th January 2019",  # a press release's place and date
+])
+def test_more_page_stamps_are_datelines(stamp: str) -> None:
+    from readiness.intake.layout import is_dateline
+
+    assert is_dateline(stamp)
+    # a sentence that opens with the same date says something: not a stamp
+    assert not is_dateline(f"{stamp}, the city council opened twenty free classes for older people.")
+
+
+def test_the_weeks_whole_run_dates_the_opening_news(suggester: Suggester) -> None:
+    """The news is the opening day; the record keeps the run of the week when the text gives it."""
+    kflc = [load_catalogue().get("kflc")]
+    text = ("Quận A khai mạc tuần lễ học tập\n01/10/2024\n"
+            "Ngày 1-10, UBND quận A khai mạc tuần lễ hưởng ứng học tập suốt đời.\n"
+            "Tuần lễ kéo dài từ 1-10 đến 7-10 với hội sách và các cuộc thi.")
+    draft = draft_from_text(text, kflc, suggester=suggester)
+    assert (draft.start, draft.end) == (d("2024-10-01"), d("2024-10-07"))
+    # the opening alone, no run: the day
+    draft = draft_from_text(text.rsplit("\n", 1)[0], kflc, suggester=suggester)
+    assert (draft.start, draft.end) == (d("2024-10-01"), None)
+
+
+def test_a_target_year_and_figures_to_date(suggester: Suggester) -> None:
+    kflc = [load_catalogue().get("kflc")]
+    # "đến năm 2030" is where a plan aims, not when anything happened
+    text = ("Thúc đẩy học tập suốt đời\n06/12/2022 - 13:41\n"
+            "Hội Khuyến học thành phố ban hành kế hoạch đẩy mạnh học tập đến năm 2030.\n"
+            "Kế hoạch đặt chỉ tiêu 75% gia đình đạt danh hiệu gia đình học tập.")
+    assert draft_from_text(text, kflc, suggester=suggester).start is None
+    # "Đến nay": counted on the day the page is dated; without the page's date, undated
+    text = ("84 trung tâm học tập cộng đồng gắn với nhà văn hóa\nCập nhật lúc 08:45, Thứ Tư, 12/09/2018 (GMT+7)\n"
+            "Đến nay, 84 trên 147 trung tâm đã gắn với nhà văn hóa xã, tỷ lệ 57,1%.")
+    assert draft_from_text(text, kflc, suggester=suggester).start == d("2018-09-12")
+    assert draft_from_text(text.replace("Cập nhật lúc 08:45, Thứ Tư, 12/09/2018 (GMT+7)\n", ""), kflc,
+                           suggester=suggester).start is None
+
+
+def test_a_count_in_the_headline_is_a_statistic_dated_by_its_period(suggester: Suggester) -> None:
+    kflc = [load_catalogue().get("kflc")]
+    text = ("Huyện B: Có 98 cộng đồng học tập\nCập nhật lúc 20:44, Thứ Hai, 12/10/2020 (GMT+7)\n"
+            "Huyện B thực hiện đề án xây dựng mô hình học tập trong gia đình, dòng họ, cộng đồng.\n"
+            "Trong 4 năm (2016-2020), 36.020 gia đình đăng ký xây dựng gia đình học tập.")
+    draft = draft_from_text(text, kflc, suggester=suggester)
+    assert (draft.kind.kind, draft.start, draft.end) == ("statistic", d("2016"), d("2020"))
+
+
+@pytest.mark.parametrize("lead, kind", [
+    ("UBND thành phố vừa duyệt kế hoạch tổ chức các hoạt động của Tuần lễ học tập năm 2015. "
+     "Theo kế hoạch, lễ khai mạc tổ chức vào ngày 27-9.", "plan"),
+    ("Bí thư Thành ủy đã ký Nghị quyết số 23-NQ/TU về xây dựng xã hội học tập. "
+     "Mục tiêu của Nghị quyết là đáp ứng nhu cầu học tập của người dân.", "policy"),
+])
+def test_a_plan_or_resolution_approved_or_signed_is_one(suggester: Suggester, lead: str, kind: str) -> None:
+    draft = draft_from_text(f"Xây dựng thành phố học tập\n{lead}", [load_catalogue().get("kflc")], suggester=suggester)
+    assert draft.kind.kind == kind

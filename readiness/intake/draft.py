@@ -265,7 +265,9 @@ def _number(raw: str, scale: str | None) -> float | None:
 
 _PLAN_LEAD = re.compile(r"\b(?:issued|approved|adopted|promulgated)\s+(?:(?:a|an|the|its)\s+(?:[\w-]+\s+){0,2}?)?"
                         r"(?P<en>plan|decision|resolution|strategy|directive)\b"
-                        r"|\bban hành\s+(?P<vi>kế hoạch|quyết định|nghị quyết|chỉ thị)", re.IGNORECASE)
+                        # "ban hành kế hoạch", "vừa duyệt kế hoạch tổ chức", "đã ký Nghị quyết số 23-NQ/TU"
+                        r"|(?<!\w)(?:ban hành|phê duyệt|duyệt|triển khai|ký)\s+(?:(?:các|hai|ba)\s+)?"
+                        r"(?P<vi>kế hoạch|quyết định|nghị quyết|chỉ thị)(?!\w)", re.IGNORECASE)
 _LETTER_LEAD = re.compile(r"\b(?:official dispatch|dispatch no|công văn|văn bản số|in a document sent to)\b"
                           r"(?:[^.]|(?<=\bNo)\.|(?<=\bNos)\.){0,200}?"
                           r"\b(?:asked|asks|requested|requests|đề nghị|yêu cầu)\b", re.IGNORECASE)
@@ -307,6 +309,8 @@ _DECIDED_LEAD = re.compile(
     r"(?:agreed|resolved|decided|approved|adopted|endorsed)\b"
     r"|\b(?:HĐND|Hội đồng nhân dân)\b[^.;]{0,80}?\bthông qua\s+(?:các\s+)?(?:Nghị quyết|Quyết định)",
     re.IGNORECASE)
+# A headline that states a count: "Có 98 cộng đồng học tập", "có hơn 204 nghìn hội viên".
+_COUNT_HEADLINE = re.compile(r"(?<!\w)có\s+(?:hơn|gần|trên|khoảng|tới|đến|thêm)?\s*\d", re.IGNORECASE)
 # A ceremony, not the week ("tuần lễ") or a festival ("lễ hội").
 _CEREMONY = re.compile(r"\b(?:ceremony|gala|celebrat\w*|(?<!tuần )lễ(?!\s+hội))\b", re.IGNORECASE)
 # Abbreviations a sentence does not end at: "Official Dispatch No. 5607", "TP. Sơn La", "Dr. Lan".
@@ -351,6 +355,9 @@ def _kind_of(title: str, body: str, heading_kind: str | None) -> KindGuess:
         # "GS. TS Phạm Tất Dong" under the headline: an article someone wrote about the subject, which
         # may speak of criteria or plans without being one
         return KindGuess("report", 0.5, ["author"], guess.scores)
+    if _COUNT_HEADLINE.search(title) and guess.kind not in ("report", "funding"):
+        # "H.Long Thành: Có 98 cộng đồng học tập", "Toàn tỉnh có hơn 204 nghìn hội viên": the news is a count
+        return KindGuess("statistic", 0.5, ["có + number"], guess.scores)
     first = f"{title}. {sentences[0]}" if sentences else title
     if ((m := _RECOGNITION_LEAD.search(first)) and not _CEREMONY.search(first)
             and (guess.kind in (None, "event", "structure", "partnership", "programme", "forum", "media")
@@ -376,6 +383,11 @@ _TODAY = re.compile(r"\b(?:today|this (?:morning|afternoon|evening)|tonight)\b"
                     r"|(?<!\w)(?:hôm|sáng|chiều|tối|trưa) nay(?!\w)"
                     r"|(?P<before>\byesterday\b|(?<!\w)(?:(?:ngày )?hôm|sáng|chiều|tối|trưa) qua(?!\w))",
                     re.IGNORECASE)
+
+
+#: Figures "to date": counted on the day the page is dated.
+_TO_DATE = re.compile(r"(?<!\w)(?:(?:tính )?đến nay|tới nay|cho đến nay)(?!\w)|\b(?:to date|so far|as of today)\b",
+                      re.IGNORECASE)
 
 
 def _iso_day(published: str | None) -> PartialDate | None:
@@ -433,8 +445,9 @@ def draft_from_text(text: str, frameworks: Sequence[Framework], *, title: str | 
         d_start, _, d_sure = event_dates(layout.date_line.replace("ngày tháng", "tháng"), doc_year)
         if d_start is not None:
             start, end, sure = d_start, None, max(d_sure, 0.8)
-    if kind.kind in ("plan", "policy") and (start is None or start.precision == "year"):
-        # A plan dated by nothing finer than a year is dated by the period it covers.
+    if kind.kind in ("plan", "policy", "statistic") and (start is None or start.precision == "year"):
+        # A plan dated by nothing finer than a year is dated by the period it covers, and figures by
+        # the period they count ("Trong 4 năm (2016-2020), 36.020 gia đình ...").
         for where in (chosen, body[:3000]):
             if p := _PERIOD.search(where):
                 start, end, sure = PartialDate(int(p[1])), PartialDate(int(p[2])), 0.5
@@ -446,6 +459,9 @@ def draft_from_text(text: str, frameworks: Sequence[Framework], *, title: str | 
         if page_day is not None and (m := _TODAY.search(f"{chosen}. {lead}")):
             day = page_day.first_day - dt.timedelta(days=1 if m["before"] else 0)
             start, end, sure = PartialDate(day.year, day.month, day.day), None, 0.5
+        elif page_day is not None and start is None and _TO_DATE.search(f"{chosen}. {lead}"):
+            # "Đến nay, 84 trên 147 trung tâm ...": figures counted as of the day the page was dated
+            start, end, sure = page_day, None, 0.4
     summary = first_sentences(body_lines, language)
     suggester = suggester or Suggester(frameworks)
     ranked = suggester.rank(chosen, body, kind.kind)

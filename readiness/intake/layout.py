@@ -63,7 +63,8 @@ _TAIL = re.compile(r"^(Other News|Related News|Related articles|Trending|Most re
                    r"Tin cùng chuyên mục|Bài viết liên quan|Liên kết hữu ích|Xem nhiều|Đọc nhiều|More from)\b",
                    re.IGNORECASE)
 _DATE_ONLY = re.compile(r"^[\W\d_]*(\d{1,2}[/.-]\d{1,2}[/.-](19|20)\d\d|(19|20)\d\d-\d\d-\d\d)[\W\d_A-Za-z+]{0,12}$|"
-                        r"^\W*(\d{1,2}\s+[A-Z][a-z]+\.?|[A-Z][a-z]+\.?\s+\d{1,2},?)\s+(19|20)\d\d\b[^.]{0,30}$")
+                        r"^\W*(\d{1,2}(?:st|nd|rd|th)?\s+[A-Z][a-z]+\.?|[A-Z][a-z]+\.?\s+\d{1,2}(?:st|nd|rd|th)?,?)\s+(19|20)\d\d\b"
+                        r"[^.]{0,30}$")
 _GLUED_DATELINE = re.compile(r"^(?P<site>[^\d\n]{3,60}?)(?P=site)?\s*(?P<date>\d{1,2}/\d{1,2}/(?:19|20)\d\d)\s*$")
 _BYLINE_DATE = re.compile(r"^[^\n]{0,60}?(?:\||–|-)\s*(\d{1,2}/\d{1,2}/(19|20)\d\d)\b.*$")
 _YEAR = re.compile(r"(?<![\d/.\-–])((?:19|20)\d\d)(?!\s*[-–]\s*(?:19|20)\d\d)(?![\d/])")
@@ -153,13 +154,18 @@ def _day_of(line: str) -> PartialDate | None:
 
 
 # What may open a page's date line: the weekday, "Published", "Cập nhật" ("Thứ Hai, 20/10/2014 - 15:32").
-_STAMP_PREFIX = re.compile(r"^(?:(?:Published|Posted|Updated|Last updated|Cập nhật|Đăng|Ngày đăng|Thời gian đăng)"
-                           r"(?:\s+(?:on|lúc|ngày))?\s*:?\s*)?(?:(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day|Thứ\s+(?:hai|ba|"
-                           r"tư|năm|sáu|bảy|[2-7])|Chủ\s+nhật|CN|T[2-7])?\s*,?\s*(?:\d{1,2}[:h]\d\d\s*(?:ngày\s+)?)?",
+_STAMP_PREFIX = re.compile(r"^(?:(?:Published|Posted|Updated|Last updated|Cập nhật|Đăng|Ngày đăng|Thời gian đăng|Ngày)"
+                           r"(?:\s+(?:on|lúc|ngày))?\s*:?\s*)?"
+                           # the time may come before the weekday: "Cập nhật lúc 20:44, Thứ Hai, 12/10/2020"
+                           r"(?:\d{1,2}[:h]\d\d\s*,?\s*(?:ngày\s+)?)?(?:(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day|Thứ\s+(?:hai|ba|"
+                           r"tư|năm|sáu|bảy|[2-7])|Chủ\s+nhật|CN|T[2-7])?\s*,?\s*(?:\d{1,2}[:h]\d\d\s*(?:ngày\s+)?)?"
+                           # a press release's place: "Dublin, 24th January 2019"
+                           r"(?:(?!The\b)(?-i:[A-Z][\w'’.-]+)(?:\s+(?-i:[A-Z][\w'’.-]+)){0,2},\s+(?=\d))?",
                            re.IGNORECASE)
 # ... and close it: the time and the zone ("20/10/2014, 15:32 (GMT+7)").
-_STAMP_SUFFIX = re.compile(r"\s*[,|–-]?\s*\d{1,2}[:h]\d\d(?::\d\d)?\s*(?:\(?(?:GMT|UTC)\s*[+-]?\d*\)?|AM|PM)?\s*$",
-                           re.IGNORECASE)
+# The time may be missing ("12/10/2020 (GMT+7)"); SA and CH are Vietnamese AM and PM.
+_STAMP_SUFFIX = re.compile(r"\s*[,|–-]?\s*(?:\d{1,2}[:h]\d\d(?::\d\d)?\s*)?"
+                           r"(?:\(?(?:GMT|UTC)\s*[+-]?\d*\)?|\b(?:AM|PM|SA|CH)\b)?\s*$", re.IGNORECASE)
 
 
 def is_dateline(line: str) -> bool:

@@ -137,6 +137,9 @@ _NAMED_DAY_BEFORE = re.compile(r"(?:\b[A-Z][\w'’]*\s+Day|\bNgày\s+(?:[A-ZĐÀ
 
 # An aim, not a date: "will help build a learning society in 2025", "sẽ ... năm 2026".
 _FUTURE_BEFORE = re.compile(r"\b(?:will|shall|sẽ|aims? to|plans? to|hopes? to)\b[^.;!?]{0,60}$", re.IGNORECASE)
+# A year a plan runs to, a target's deadline: "đến năm 2030", "by 2030", "to 2025" (not "from 2020 to 2025",
+# a period, which is matched whole).
+_TARGET_BEFORE = re.compile(r"(?:\bđến|\btới|\bby|\bup to|\buntil)\s+(?:năm\s+)?$", re.IGNORECASE)
 _CUES = re.compile(r"(from|starting|start|opened|opening|launch|took place|held|will be held|on the|on|"
                    r"từ|vào|ngày|khai mạc|diễn ra|tổ chức|phát động|ban hành|hưởng ứng|sáng|chiều|tối)"
                    r"\W*(?:\w+\W+){0,3}$",
@@ -275,16 +278,17 @@ def event_dates(text: str, year_hint: int | None = None, *, dateline: bool = Fal
                 kind: str | None = None) -> tuple[PartialDate | None, PartialDate | None, float]:
     """The start and end of what the text reports, and how sure: 0 (none found) to 1.
 
-    Ranges and mentions after a cue word ("from", "on", "từ ngày", "khai mạc", "sáng") win over
-    bare dates, except that with ``opening`` (the text reports an opening or launch) a range
-    counts no more than the day; a date glued to a newspaper's name or after "published" is taken for the dateline.
-    The day a plan or decision was issued ("Ngày 10/4, ... ban hành kế hoạch") dates the text
-    only when it is that plan, decision or letter (``kind`` plan, policy or letter); the year
-    something was set up ("In 2015 the city set up a partnership", "UNESCO lập mạng lưới năm
-    2012") only when the text is about setting it up (``kind`` structure): otherwise it is the
-    background. A bare year said of an aim ("will ... in 2025") counts less than one said of
-    what was done. A date whose score falls below zero (a dateline, a cited document's date, a
-    background year) dates nothing.
+    Ranges and mentions after a cue word ("from", "on", "từ ngày", "khai mạc", "sáng") win over bare
+    dates; with ``opening`` (the text reports an opening or launch) a range counts less, but the
+    week's whole run still dates the record when the text gives it; a date glued to a newspaper's
+    name or after "published" is taken for the dateline. The day a plan or decision was issued
+    ("Ngày 10/4, ... ban hành kế hoạch") dates the text only when it is that plan, decision or
+    letter (``kind`` plan, policy or letter); the year something was set up ("In 2015 the city set
+    up a partnership", "UNESCO lập mạng lưới năm 2012") only when the text is about setting it up
+    (``kind`` structure): otherwise it is the background. A bare year said of an aim ("will ... in
+    2025") counts less than one said of what was done, and a target's year ("đến năm 2030", "by
+    2030") dates nothing. A date whose score falls below zero (a dateline, a cited document's date,
+    a background year) dates nothing.
     """
     issued = kind in ("plan", "policy", "letter")
     best: Mention | None = None
@@ -293,7 +297,11 @@ def event_dates(text: str, year_hint: int | None = None, *, dateline: bool = Fal
             continue
         before = text[max(0, m.position - 40):m.position]
         score = 1.0
-        score += 1.5 if m.is_range and not opening else 0  # an opening is a day, not the week it opens
+        # A range is the whole run of what the text reports, which the record keeps even when the news
+        # is the opening day ("Ngày 1-10, quận khai mạc tuần lễ ... kéo dài từ 1-10 đến 7-10"); an
+        # opening makes the range count less, not nothing: a bare opening day still beats the dates
+        # of a programme mentioned further down.
+        score += (1.5 if not opening else 0.9) if m.is_range else 0
         # the cue may open the mention itself: "from October 1 to 7", "từ ngày 1/10", "between 1 and 7 May"
         score += 1.0 if _CUES.search(before) or re.match(r"(?:from|từ|between)\b", m.text, re.IGNORECASE) else 0
         score += {"day": 0.6, "month": 0.3, "year": -0.5}[m.start.precision]  # a bare year dates little
@@ -315,6 +323,8 @@ def event_dates(text: str, year_hint: int | None = None, *, dateline: bool = Fal
             score -= 1.5
         if m.start.precision == "year" and _FUTURE_BEFORE.search(before):
             score -= 1.0
+        if m.start.precision == "year" and _TARGET_BEFORE.search(before):
+            score -= 2.0
         if m.start.precision == "year" and kind != "structure" and _founding(text, m):
             score -= 2.0
         if m.start.precision == "day" and _NAMED_DAY_BEFORE.search(before):
