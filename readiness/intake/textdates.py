@@ -309,7 +309,7 @@ def event_dates(text: str, year_hint: int | None = None, *, dateline: bool = Fal
                                     or re.search(r"(published|posted|updated|cập nhật|đăng)\W*$", before, re.I)) else 0
         score -= 0.002 * m.position / max(1, len(text)) * 100  # earlier is a little better
         # The date of a document cited ("Kế hoạch số 189/KH-UBND ngày 03/02/2015", "Decision No. 5 dated ...")
-        score -= 2.5 if re.search(r"(/[A-ZĐ][\w-]*|\bNo\.?\s*\d+\S*)\s*,?\s*(ngày|dated|of)?\s*$", before) else 0
+        score -= 2.5 if re.search(r"(/[A-ZĐ][\w-]*|\bNo\.?\s*\d+\S*)\s*,?\s*\(?\s*(ngày|dated|of)?\s*$", before) else 0
         score += 0.2 if m.year_given else 0
         if _ISSUED_AFTER.search(text[m.position + len(m.text):m.position + len(m.text) + 120]):
             # "Ngày 20-9, UBND tỉnh ban hành Kế hoạch ...": the day a plan, decision or letter is dated by,
