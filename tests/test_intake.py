@@ -898,32 +898,7 @@ def test_a_plan_or_resolution_approved_or_signed_is_one(suggester: Suggester, le
     assert draft.kind.kind == kind
 
 
-@pytest.mark.parametrize("text, kind", [
-    ("UBND vừa duyệt kế hoạch tổ chức các hoạt động của Tuần lễ học tập", "plan"),  # the plan, not the week
-    ("Quận khai mạc Tuần lễ hưởng ứng học tập suốt đời năm 2024", "event"),
-    ("Ha Tinh launches Lifelong Learning Week 2025", "event"),
-    ("Hơn nửa tỉ đồng học bổng tặng học sinh vượt khó", "funding"),  # the thing before its action
-    ("Cork celebrates learning", "event"),
-    ("Hội Khuyến học ký Chương trình phối hợp với Hội Người cao tuổi", "partnership"),
-    ("Quyết định 733/QĐ-UBND phê duyệt Kế hoạch học tập suốt đời", "policy"),  # named by its type first
-    ("Trung tâm học tập cộng đồng khai giảng năm học mới", "programme"),
-    ("Sở Giáo dục và Đào tạo tổ chức hội nghị triển khai kế hoạch", "forum"),  # the department is no training
-    ("Thư viện tỉnh mở cửa buổi tối", "structure"),  # a library, not a letter ("thư")
-    ("The council launched this week a review of adult learning", "report"),  # "this week" is when, not what
-    ("Lifelong Learning Festival", None),  # no action: the cue words decide
-    ("Bristol", None),
-])
-def test_what_a_headline_does_gives_the_kind(text: str, kind: str | None) -> None:
-    from readiness.intake.actions import lead_action
-
-    action = lead_action(text)
-    assert (action.kind if action else None) == kind
-
-
-def test_the_headlines_action_outweighs_the_words_the_text_holds_most_of(suggester: Suggester) -> None:
-    """A plan that describes its week at length is still the plan its headline says was approved."""
-    text = ("Thành phố duyệt kế hoạch tổ chức Tuần lễ học tập suốt đời\n"
-            "Tuần lễ có lễ khai mạc, hội sách, ngày hội đọc sách, triển lãm và các cuộc thi tại 30 quận, huyện.\n"
-            "Lễ bế mạc và tuyên dương các gia đình học tập diễn ra cuối tuần lễ.")
-    draft = draft_from_text(text, [load_catalogue().get("kflc")], suggester=suggester)
-    assert draft.kind.kind == "plan" and "duyệt … kế hoạch" in draft.kind.words
+def test_a_cited_documents_date_in_brackets_dates_nothing() -> None:
+    text = "The portal carries out Resolution No.57-NQ/TW (dated December 22, 2024) on science and innovation."
+    assert event_dates(text, 2025, dateline=True) == (None, None, 0.0)
+    assert event_dates(text.replace("Resolution No.57-NQ/TW (dated", "the meeting (on"), 2025)[0] == d("2024-12-22")

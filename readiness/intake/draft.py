@@ -25,7 +25,6 @@ from readiness.dates import PartialDate
 from readiness.errors import InvalidValueError
 from readiness.frameworks.catalogue import Catalogue
 from readiness.frameworks.schema import Framework
-from readiness.intake.actions import lead_action
 from readiness.intake.suggest import KindGuess, Suggester, Suggestion, guess_kind
 from readiness.intake.textdates import event_dates, year_in
 
@@ -331,9 +330,6 @@ def lead_sentences(text: str, count: int = 2) -> list[str]:
     return out[:count]
 
 
-#: Whether a lead sentence's action decides the kind when the headline has none.
-LEAD_SENTENCE_ACTION = False
-
 _OPENING = re.compile(r"\b(?:opens?|opening|launch(?:es|ed|ing)?|kicks? off|khai mạc|phát động|khai giảng)\b",
                       re.IGNORECASE)
 _PERIOD = re.compile(r"(?<![\d/])((?:19|20)\d\d)\s*[-–]\s*((?:19|20)\d\d)(?![\d/])")
@@ -348,11 +344,6 @@ def _kind_of(title: str, body: str, heading_kind: str | None) -> KindGuess:
         return KindGuess(heading_kind, max(guess.confidence, 0.9), ["document type"], guess.scores)
     sentences = lead_sentences(body[:1500])
     lead = " ".join(sentences)
-    # What the headline does ("duyệt kế hoạch", "khai mạc Tuần lễ", "trao học bổng") says the kind better
-    # than which cue words the text holds most of; failing the headline, what the first sentence does.
-    action = lead_action(title) or (lead_action(sentences[0]) if sentences and LEAD_SENTENCE_ACTION else None)
-    if action is not None:
-        guess = KindGuess(action.kind, max(guess.confidence, 0.7), [action.words], guess.scores)
     if _LETTER_LEAD.search(lead) and guess.kind != "letter":
         # "In Official Dispatch No. 5607, the Ministry asked localities to ...": a letter, whatever it plans.
         return KindGuess("letter", 0.6, ["official dispatch"], guess.scores)
