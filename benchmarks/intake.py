@@ -2,8 +2,8 @@
 
 Two labelled sets:
 
-* ``real`` (default): tests/data/intake_real/cases.yaml, 176 public documents about learning
-  cities (news, plans, decisions, letters, reports; 83 in Vietnamese, 95 places), each with its
+* ``real`` (default): tests/data/intake_real/cases.yaml, 223 public documents about learning
+  cities (news, plans, decisions, letters, reports; 109 in Vietnamese, 128 places), each with its
   source address; headlines, datelines and dates as published, bodies summarised in our own
   words, labelled as tests/data/intake_real/LABELS.md says; every third (by its number) held
   aside.
