@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import zipfile
 from pathlib import Path
 
@@ -290,6 +291,8 @@ def test_draft_adds_a_draft_record_with_its_file_and_numbers(hanoi_ws, state, tm
     assert dry.exit_code == 0 and state() == before
     found = json.loads(dry.stdout)["draft"]
     assert (found["kind"]["value"], found["start"], found["end"]) == ("event", "2025-10-01", "2025-10-07")
+    # what else it may be: the scholarships handed out make it perhaps funding
+    assert found["kind"]["alternatives"][0] == "funding" and "event" not in found["kind"]["alternatives"]
     assert list(found["suggestions"]) == ["kflc", "guidelines"]  # the frameworks marked `suggest:`
     assert found["suggestions"]["kflc"][0]["area"] == "kflc:2.6"
 
@@ -297,6 +300,7 @@ def test_draft_adds_a_draft_record_with_its_file_and_numbers(hanoi_ws, state, tm
     assert result.exit_code == 0, result.stderr
     code = result.stdout.strip()
     assert "kind:" in result.stderr and "suggested kflc criteria" in result.stderr
+    assert re.search(r"kind: +event +\[.*; or: funding", result.stderr), result.stderr
     record = json.loads(hanoi_ws("evidence", "show", code, "--format", "json").stdout)
     assert record["status"] == "draft" and record["links"] == []
     assert record["organiser"] == {"vi": "Sở Giáo dục và Đào tạo Hà Nội"}
@@ -902,3 +906,23 @@ def test_a_cited_documents_date_in_brackets_dates_nothing() -> None:
     text = "The portal carries out Resolution No.57-NQ/TW (dated December 22, 2024) on science and innovation."
     assert event_dates(text, 2025, dateline=True) == (None, None, 0.0)
     assert event_dates(text.replace("Resolution No.57-NQ/TW (dated", "the meeting (on"), 2025)[0] == d("2024-12-22")
+
+
+def test_a_kinds_alternatives_are_the_next_by_weight_and_never_itself() -> None:
+    from readiness.intake.suggest import KindGuess
+
+    guess = KindGuess("event", 0.4, ["festival"], {"event": 9.0, "report": 4.0, "funding": 6.0, "forum": 1.0,
+                                                   "media": 0.0})
+    assert guess.alternatives() == ["funding", "report"]
+    assert guess.alternatives(5) == ["funding", "report", "forum"]  # a kind with no weight is no alternative
+    assert KindGuess(None, 0.0).alternatives() == []
+
+
+@pytest.mark.parametrize("text, organiser", [
+    ("Phường khai mạc Tuần lễ học tập suốt đời\nNgày 1/10/2025, phường tổ chức lễ khai mạc.", None),
+    ("Phường Hàng Trống khai mạc Tuần lễ học tập\nNgày 1/10/2025.", "Phường Hàng Trống"),
+    ("Hội Khuyến học tỉnh trao 50 suất học bổng cho học sinh", "Hội Khuyến học tỉnh"),
+])
+def test_an_organisers_name_ends_where_what_it_did_begins(text: str, organiser: str | None) -> None:
+    """A headline that opens with "Phường" and a verb names no ward; the ward's name is kept without the verb."""
+    assert find_organiser(text, "vi") == organiser

@@ -484,7 +484,8 @@ def evidence_draft(file: str, city_name: str, framework_ids: tuple[str, ...], dr
     and the unit it names), the source address, numbers worth keeping (participants, classes,
     scholarships, districts) and the kind, and suggests criteria; it warns when the document
     is about another place than the city. It
-    prints what it found and how sure it is, then adds a DRAFT record with the file attached
+    prints what it found and how sure it is (for the kind, also the next two it may be), then
+    adds a DRAFT record with the file attached
     and the numbers as indicator values, for you to check with `evidence edit` and link with
     `evidence link` before submitting. Works offline.
 

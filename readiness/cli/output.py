@@ -454,6 +454,8 @@ def draft(found: Draft) -> None:
     line("title", found.title)
     line("language", found.language)
     kind_how = f"{_sure(found.kind.confidence)}: {', '.join(found.kind.words[:4])}" if found.kind.kind else ""
+    if found.kind.kind and (others := found.kind.alternatives()):
+        kind_how += f"; or: {', '.join(others)}"
     line("kind", found.kind.kind, kind_how)
     when = found.start.iso() + (f" to {found.end.iso()}" if found.end else "") if found.start else None
     line("dates", when, _sure(found.date_confidence))

@@ -45,7 +45,10 @@ _VI_LETTERS = set("ăâđêôơưạảấầẩẫậắằẳẵặẹẻẽ�
 _ORG_VI = re.compile(
     r"(?:(?<=\s)|^)((?:Sở|Phòng|UBND|Ủy ban nhân dân|Hội|Trung tâm|Trường|Thư viện|Liên đoàn|Ban|Đoàn|Bộ|Quỹ|"
     r"Huyện|Thành phố|Tỉnh|Phường|Xã)\s+(?:[^\W\d_][\w\-]*\s*){1,9}?)(?=\s*(?:tổ chức|phát động|ban hành|chủ trì|"
-    r"phối hợp|mở|khai giảng|trao|ký|gửi|có báo cáo|đã|,|\.|;|:|\n|$))", re.UNICODE)
+    r"phối hợp|mở|khai giảng|khai mạc|bế mạc|ra mắt|công bố|tuyên dương|trao|ký|gửi|có báo cáo|đã|vừa|,|\.|;|:|\n|$))",
+    re.UNICODE)
+_ORG_VERB = re.compile(r"(?<!\w)(?:tổ chức|phát động|ban hành|chủ trì|phối hợp|khai giảng|khai mạc|bế mạc|ra mắt|"
+                       r"công bố|tuyên dương|trao|gửi|vừa|đã)(?!\w)")
 _ORG_EN = re.compile(
     r"((?:the\s+)?(?:[A-Z][\w'’.-]*\s+){0,4}(?:Department|People's Committee|People’s Committee|Committee|Association|"
     r"Union|Centre|Center|Library|University|Ministry|Council|Fund|School|Office|Commission)"
@@ -136,7 +139,8 @@ class Draft:
     def as_json(self) -> dict[str, Any]:
         return {
             "title": self.title, "language": self.language,
-            "kind": {"value": self.kind.kind, "confidence": self.kind.confidence, "words": self.kind.words},
+            "kind": {"value": self.kind.kind, "confidence": self.kind.confidence, "words": self.kind.words,
+                     "alternatives": self.kind.alternatives()},
             "start": self.start.iso() if self.start else None, "end": self.end.iso() if self.end else None,
             "date_confidence": self.date_confidence, "organiser": self.organiser, "unit": self.unit,
             "source_url": self.source_url, "summary": self.summary, "warnings": list(self.warnings),
@@ -203,6 +207,8 @@ def find_organiser(text: str, language: str) -> str | None:
     for m in regex.finditer(text):
         name = " ".join(m[1].split()).strip(" ,.;:")
         name = re.sub(r"^the\s+", "", name, flags=re.IGNORECASE)
+        # a name ends where what it did begins: "Phường khai mạc Tuần lễ ..." names no ward
+        name = _ORG_VERB.split(name, maxsplit=1)[0].strip()
         if len(name.split()) < 2:
             continue
         before = text[max(0, m.start() - 25):m.start()]

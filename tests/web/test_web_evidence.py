@@ -288,6 +288,18 @@ def test_a_draft_from_a_document_is_corrected_and_saved_with_the_document(web: W
     assert "bài báo.txt" not in ward.get(f"/evidence/{code2}").text
 
 
+def test_a_drafts_form_names_the_other_kinds_it_may_be(web: WebWorld) -> None:
+    """The drafted kind is often wrong on real documents: the form says what else it may be."""
+    ward = web.person("ward_a")
+    text = ("Phường khai mạc Tuần lễ học tập suốt đời\nNgày 1/10/2025, phường tổ chức lễ khai mạc tuần lễ "
+            "và trao 20 suất học bổng cho học sinh.\n")
+    reply = ward.client.post("/evidence/draft", data={"csrf": ward.csrf},
+                             files={"document": ("tuần lễ.txt", text.encode(), "text/plain")})
+    assert reply.status_code == 200, reply.text
+    notice = reply.text.split('class="notice"')[1].split("</div>")[0]
+    assert re.search(r"(?:or perhaps|hoặc có thể là) [^<]*(?:funding|kinh phí)", notice), notice
+
+
 def test_a_kept_document_belongs_to_its_session(web: WebWorld) -> None:
     """Another person cannot attach the document someone else is drafting from."""
     article = _seed_article()

@@ -170,6 +170,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     "evidence.draft.found": ("Drafted from {name}: check every field before saving.",
                     "Đã soạn từ {name}: hãy kiểm tra từng mục trước khi lưu."),
     "evidence.draft.numbers": ("Numbers found", "Các số liệu tìm thấy"),
+    "evidence.draft.kind_or": ("Kind: {kind}, or perhaps {others}. Drafted kinds are often wrong: choose the "
+                               "right one below.",
+                               "Loại: {kind}, hoặc có thể là {others}. Loại do máy soạn thường sai: hãy chọn "
+                               "đúng loại ở dưới."),
     "evidence.draft.confidence": ("How sure", "Độ tin cậy"),
     # The fields a record's history names (evidence.changed)
     "evidence.field.kind": ("kind", "loại"),
