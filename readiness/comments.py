@@ -63,7 +63,7 @@ def add_comment(ws: Workspace, actor: Actor, code: str, text: str) -> CommentVie
         raise InvalidValueError("comment is empty; write what you ask or answer")
     with ws.session() as session:
         access.require_signed_in(session, actor)  # before a code is looked up: nothing to learn
-        row = find_evidence(session, code)
+        row = find_evidence(session, code, actor)
         access.require(session, actor, Right.COMMENT, _scope(row), what=f"record {row.code}")
         assert row.id is not None
         comment = Comment(evidence_id=row.id, author=actor.name, text=body, created_at=utcnow())
@@ -80,7 +80,7 @@ def list_comments(ws: Workspace, actor: Actor, code: str) -> list[CommentView]:
     """The comments on the record ``code``, oldest first."""
     with ws.reading() as session:
         access.require_signed_in(session, actor)
-        row = find_evidence(session, code)
+        row = find_evidence(session, code, actor)
         access.require(session, actor, Right.READ, _scope(row), what=f"record {row.code}")
         return comments_of(session, row.id)
 

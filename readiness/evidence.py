@@ -500,18 +500,24 @@ def view_of(session: Session, row: Evidence) -> EvidenceView:
     return views_of(session, [row])[0]
 
 
-def find_evidence(session: Session, code: str) -> Evidence:
+def find_evidence(session: Session, code: str, actor: Actor | None = None) -> Evidence:
+    """The record ``code`` names.
+
+    With ``actor``, a record of a city (or unit) they may not read is answered as if it did not
+    exist, in the same words: otherwise trying ids would tell anyone how many records another
+    city holds, and when and by whom one was removed."""
     city_code, number = parse_code(code)
     wanted = format_code(city_code, number)
     row = session.exec(select(Evidence).where(Evidence.code == wanted)).first()
+    if row is not None and (actor is None or may(session, actor, Right.READ, Scope(row.city_id, row.unit_id))):
+        return row
     if row is None:
         removed = session.exec(events_of(wanted).where(AuditEvent.action == "evidence.remove")
                                .order_by(col(AuditEvent.id).desc())).first()
-        if removed is not None:
+        if removed is not None and (actor is None or may(session, actor, Right.READ, Scope(removed.city_id))):
             raise NotFoundError(f"no evidence {wanted}: it was removed on {(iso_time(removed.at) or '')[:10]} "
                                 f"by {removed.actor}; ids are never reused (its history: `readiness log {wanted}`)")
-        raise NotFoundError(f"no evidence {wanted}; see `readiness evidence list`")
-    return row
+    raise NotFoundError(f"no evidence {wanted}; see `readiness evidence list`")
 
 
 def events_of(code: str, row_id: int | None = None) -> Any:
@@ -703,7 +709,7 @@ def record_for(session: Session, actor: Actor, code: str, right: Right) -> Evide
     The entry check of every use case that acts on one record.
     """
     require_signed_in(session, actor)
-    row = find_evidence(session, code)
+    row = find_evidence(session, code, actor)
     require(session, actor, right, Scope(row.city_id, row.unit_id), what=row.code)
     if right is Right.REVIEW:
         require_other_hands(actor, row.created_by, changed_since_review(session, row), what=row.code)

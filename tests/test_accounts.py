@@ -371,9 +371,13 @@ def test_comments_need_the_right_where_the_record_is(people, ws) -> None:
     """A contributor comments on their unit's records only; a viewer of another city may not comment or read."""
     with pytest.raises(PermissionDeniedError, match="ward may not comment on evidence on record HN-0007"):
         add_comment(ws, people["ward"], "HN-0007", "not mine")
-    with pytest.raises(PermissionDeniedError, match="comment on evidence"):
+    # another city's record is answered as one that does not exist, in the same words
+    with pytest.raises(NotFoundError, match=r"^no evidence HN-0008; see") as unreadable:
         add_comment(ws, people["viet"], "HN-0008", "from Huế")
-    with pytest.raises(PermissionDeniedError, match="may not read"):
+    with pytest.raises(NotFoundError) as missing:
+        add_comment(ws, people["viet"], "HN-9999", "from Huế")
+    assert str(unreadable.value) == str(missing.value).replace("HN-9999", "HN-0008")
+    with pytest.raises(NotFoundError, match=r"^no evidence HN-0008; see"):
         list_comments(ws, people["viet"], "HN-0008")
     with pytest.raises(InvalidValueError, match="at most 4,000"):
         add_comment(ws, people["hoa"], "HN-0008", "x" * 4001)
@@ -526,3 +530,25 @@ def test_a_workspace_without_accounts_works_as_before(hanoi_ws, settings, state,
     assert nobody.exit_code == 1 and "has no accounts, so nobody signs in" in nobody.stderr
     tables = state()
     assert tables["account"] == tables["login_session"] == []
+
+
+def test_another_citys_record_removed_or_not_is_an_id_nobody_has(people, hanoi) -> None:
+    """A viewer of Huế asking for Hà Nội's records, their history or a removed one hears what an
+    unused id gets; Hà Nội's own people still hear when and by whom a record was removed."""
+    from readiness import api
+    from readiness.cities import audit_log
+
+    ws = hanoi
+    api.remove_evidence(ws, people["minh"], "HN-0003")
+    viet = people["viet"]
+    for attempt in (lambda code: api.get_evidence(ws, viet, code),
+                    lambda code: audit_log(ws, viet, record=code)):
+        for code in ("HN-0002", "HN-0003"):  # a live record and a removed one
+            with pytest.raises(NotFoundError) as hidden:
+                attempt(code)
+            with pytest.raises(NotFoundError) as missing:
+                attempt("HN-9999")
+            assert str(hidden.value) == str(missing.value).replace("HN-9999", code)
+    with pytest.raises(NotFoundError, match=r"HN-0003: it was removed on .* by minh"):
+        api.get_evidence(ws, people["hoa"], "HN-0003")
+    assert audit_log(ws, people["hoa"], record="HN-0003")[0].action == "evidence.remove"

@@ -103,3 +103,35 @@ def test_a_drafts_folder_planted_in_the_shared_temporary_folder_is_refused(tmp_p
     assert planted.stat().st_mode & 0o777 == 0o700
     assert uploads.kept_draft("session-token", token) is not None
     assert uploads.kept_draft("another-session", token) is None
+
+
+def test_another_citys_record_is_answered_as_an_id_nobody_has(web: WebWorld) -> None:
+    """Someone of Huế trying Hà Nội's ids learns nothing: its records, their files and their history
+    answer 404 with the words an unused id gets (a 403 would say the record exists)."""
+    from readiness import api
+
+    with api.open_workspace(web.settings) as ws:
+        admin = api.actor_for_session(ws, api.sign_in(ws, "admin", PASSWORD).token)
+        api.add_city(ws, admin, "Huế", "VN")
+        api.add_account(ws, admin, "hue", "Hồ Văn Huế", roles=["coordinator:Huế"], password=PASSWORD)
+        code = api.list_evidence(ws, admin)[0].code
+    hue = web.person("hue")
+    unused = code.split("-")[0] + "-9999"
+    for path in ("/evidence/{}", "/evidence/{}/files/1", "/evidence/{}/edit"):
+        there, nowhere = hue.get(path.format(code)), hue.get(path.format(unused))
+        assert (there.status_code, nowhere.status_code) == (404, 404), path
+        assert there.text.replace(code, unused) == nowhere.text, path
+    from fastapi.testclient import TestClient
+
+    api_client = TestClient(web.app, base_url="http://testserver", follow_redirects=False)
+    web.clients.append(api_client)
+    signed = api_client.post("/api/v1/session", json={"name": "hue", "password": PASSWORD})
+    assert signed.status_code == 201, signed.text
+    token = signed.json()["token"]
+    bearer = {"authorization": f"Bearer {token}"}
+    there = api_client.get(f"/api/v1/evidence/{code}", headers=bearer)
+    nowhere = api_client.get(f"/api/v1/evidence/{unused}", headers=bearer)
+    assert (there.status_code, nowhere.status_code) == (404, 404)
+    assert there.text.replace(code, unused) == nowhere.text
+    # the coordinator of Hà Nội still sees it
+    assert web.person("coord").get(f"/evidence/{code}").status_code == 200
