@@ -106,8 +106,8 @@ def test_a_drafts_folder_planted_in_the_shared_temporary_folder_is_refused(tmp_p
 
 
 def test_another_citys_record_is_answered_as_an_id_nobody_has(web: WebWorld) -> None:
-    """Someone of Huế trying Hà Nội's ids learns nothing: its records, their files and their history
-    answer 404 with the words an unused id gets (a 403 would say the record exists)."""
+    """Someone of Huế trying Hà Nội's ids learns nothing: its records' pages, files, edit forms and API
+    answers are 404s with the words an unused id gets (a 403 would say the record exists)."""
     from readiness import api
 
     with api.open_workspace(web.settings) as ws:
