@@ -14,7 +14,7 @@ import yaml
 from readiness.dates import PartialDate
 from readiness.frameworks.loader import load_catalogue
 from readiness.frameworks.schema import EvidenceKind, Framework
-from readiness.intake.draft import draft_from_text, find_numbers, find_organiser, language_of
+from readiness.intake.draft import Draft, draft_from_text, find_numbers, find_organiser, language_of
 from readiness.intake.suggest import Suggester, guess_kind
 from readiness.intake.textdates import event_dates, find_dates
 
@@ -854,40 +854,41 @@ def test_more_page_stamps_are_datelines(stamp: str) -> None:
     assert not is_dateline(f"{stamp}, the city council opened twenty free classes for older people.")
 
 
+def _kflc_draft(text: str, suggester: Suggester) -> Draft:
+    """The draft of ``text`` with the KFLC framework only."""
+    return draft_from_text(text, [load_catalogue().get("kflc")], suggester=suggester)
+
+
 def test_the_weeks_whole_run_dates_the_opening_news(suggester: Suggester) -> None:
     """The news is the opening day; the record keeps the run of the week when the text gives it."""
-    kflc = [load_catalogue().get("kflc")]
     text = ("Quận A khai mạc tuần lễ học tập\n01/10/2024\n"
             "Ngày 1-10, UBND quận A khai mạc tuần lễ hưởng ứng học tập suốt đời.\n"
             "Tuần lễ kéo dài từ 1-10 đến 7-10 với hội sách và các cuộc thi.")
-    draft = draft_from_text(text, kflc, suggester=suggester)
+    draft = _kflc_draft(text, suggester)
     assert (draft.start, draft.end) == (d("2024-10-01"), d("2024-10-07"))
     # the opening alone, no run: the day
-    draft = draft_from_text(text.rsplit("\n", 1)[0], kflc, suggester=suggester)
+    draft = _kflc_draft(text.rsplit("\n", 1)[0], suggester)
     assert (draft.start, draft.end) == (d("2024-10-01"), None)
 
 
 def test_a_target_year_and_figures_to_date(suggester: Suggester) -> None:
-    kflc = [load_catalogue().get("kflc")]
     # "đến năm 2030" is where a plan aims, not when anything happened
     text = ("Thúc đẩy học tập suốt đời\n06/12/2022 - 13:41\n"
             "Hội Khuyến học thành phố ban hành kế hoạch đẩy mạnh học tập đến năm 2030.\n"
             "Kế hoạch đặt chỉ tiêu 75% gia đình đạt danh hiệu gia đình học tập.")
-    assert draft_from_text(text, kflc, suggester=suggester).start is None
+    assert _kflc_draft(text, suggester).start is None
     # "Đến nay": counted on the day the page is dated; without the page's date, undated
     text = ("84 trung tâm học tập cộng đồng gắn với nhà văn hóa\nCập nhật lúc 08:45, Thứ Tư, 12/09/2018 (GMT+7)\n"
             "Đến nay, 84 trên 147 trung tâm đã gắn với nhà văn hóa xã, tỷ lệ 57,1%.")
-    assert draft_from_text(text, kflc, suggester=suggester).start == d("2018-09-12")
-    assert draft_from_text(text.replace("Cập nhật lúc 08:45, Thứ Tư, 12/09/2018 (GMT+7)\n", ""), kflc,
-                           suggester=suggester).start is None
+    assert _kflc_draft(text, suggester).start == d("2018-09-12")
+    assert _kflc_draft(text.replace("Cập nhật lúc 08:45, Thứ Tư, 12/09/2018 (GMT+7)\n", ""), suggester).start is None
 
 
 def test_a_count_in_the_headline_is_a_statistic_dated_by_its_period(suggester: Suggester) -> None:
-    kflc = [load_catalogue().get("kflc")]
     text = ("Huyện B: Có 98 cộng đồng học tập\nCập nhật lúc 20:44, Thứ Hai, 12/10/2020 (GMT+7)\n"
             "Huyện B thực hiện đề án xây dựng mô hình học tập trong gia đình, dòng họ, cộng đồng.\n"
             "Trong 4 năm (2016-2020), 36.020 gia đình đăng ký xây dựng gia đình học tập.")
-    draft = draft_from_text(text, kflc, suggester=suggester)
+    draft = _kflc_draft(text, suggester)
     assert (draft.kind.kind, draft.start, draft.end) == ("statistic", d("2016"), d("2020"))
 
 
@@ -898,8 +899,7 @@ def test_a_count_in_the_headline_is_a_statistic_dated_by_its_period(suggester: S
      "Mục tiêu của Nghị quyết là đáp ứng nhu cầu học tập của người dân.", "policy"),
 ])
 def test_a_plan_or_resolution_approved_or_signed_is_one(suggester: Suggester, lead: str, kind: str) -> None:
-    draft = draft_from_text(f"Xây dựng thành phố học tập\n{lead}", [load_catalogue().get("kflc")], suggester=suggester)
-    assert draft.kind.kind == kind
+    assert _kflc_draft(f"Xây dựng thành phố học tập\n{lead}", suggester).kind.kind == kind
 
 
 def test_a_cited_documents_date_in_brackets_dates_nothing() -> None:

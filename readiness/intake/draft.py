@@ -42,13 +42,14 @@ DATE_TEXT = 20_000
 # Letters found in Vietnamese and not in English: enough of them and the text is Vietnamese.
 _VI_LETTERS = set("ăâđêôơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ")
 
+#: What a body does after its name ("UBND phường tổ chức ...", "Hội Khuyến học trao ..."): the name ends there.
+_ORG_VERBS = ("tổ chức", "phát động", "ban hành", "chủ trì", "phối hợp", "mở", "khai giảng", "khai mạc", "bế mạc",
+              "ra mắt", "công bố", "tuyên dương", "trao", "ký", "gửi", "có báo cáo", "đã", "vừa")
 _ORG_VI = re.compile(
     r"(?:(?<=\s)|^)((?:Sở|Phòng|UBND|Ủy ban nhân dân|Hội|Trung tâm|Trường|Thư viện|Liên đoàn|Ban|Đoàn|Bộ|Quỹ|"
-    r"Huyện|Thành phố|Tỉnh|Phường|Xã)\s+(?:[^\W\d_][\w\-]*\s*){1,9}?)(?=\s*(?:tổ chức|phát động|ban hành|chủ trì|"
-    r"phối hợp|mở|khai giảng|khai mạc|bế mạc|ra mắt|công bố|tuyên dương|trao|ký|gửi|có báo cáo|đã|vừa|,|\.|;|:|\n|$))",
-    re.UNICODE)
-_ORG_VERB = re.compile(r"(?<!\w)(?:tổ chức|phát động|ban hành|chủ trì|phối hợp|khai giảng|khai mạc|bế mạc|ra mắt|"
-                       r"công bố|tuyên dương|trao|gửi|vừa|đã)(?!\w)")
+    r"Huyện|Thành phố|Tỉnh|Phường|Xã)\s+(?:[^\W\d_][\w\-]*\s*){1,9}?)(?=\s*(?:" + "|".join(_ORG_VERBS)
+    + r"|,|\.|;|:|\n|$))", re.UNICODE)
+_ORG_VERB = re.compile(r"(?<!\w)(?:" + "|".join(_ORG_VERBS) + r")(?!\w)")
 _ORG_EN = re.compile(
     r"((?:the\s+)?(?:[A-Z][\w'’.-]*\s+){0,4}(?:Department|People's Committee|People’s Committee|Committee|Association|"
     r"Union|Centre|Center|Library|University|Ministry|Council|Fund|School|Office|Commission)"
