@@ -274,6 +274,61 @@ def year_in(text: str) -> int | None:
     return int(m[1]) if m else None
 
 
+#: How much each thing said around a date counts for its being the date of what the text reports
+#: (``mention_features``); a date whose score (their sum) falls below zero dates nothing.
+DATE_WEIGHTS: dict[str, float] = {
+    "base": 1.0, "range": 1.5, "range_opening": 0.9, "cue": 1.0, "day": 0.6, "month": 0.3, "year": -0.5,
+    "dateline": -2.0, "position": -0.2, "cited": -2.5, "year_given": 0.2, "issued_own": 2.0, "issued_cited": -2.0,
+    "year_before": -1.5,
+    "aim": -1.0, "target": -2.0, "founding": -2.0, "named_day": -1.5,
+}
+
+
+def mention_features(text: str, m: Mention, year_hint: int | None = None, *, dateline: bool = False,
+                     opening: bool = False, kind: str | None = None) -> dict[str, float]:
+    """What is said around a date mention, as the names of ``DATE_WEIGHTS`` with their values (1 when
+    it holds; ``position`` from 0 at the start of the text to 1 at its end)."""
+    assert m.start is not None
+    before = text[max(0, m.position - 40):m.position]
+    after = text[m.position + len(m.text):m.position + len(m.text) + 120]
+    precision = m.start.precision
+    issued = _ISSUED_AFTER.search(after) is not None
+    own = kind in ("plan", "policy", "letter")
+    f = {
+        "base": True,
+        # A range is the whole run of what the text reports, which the record keeps even when the news
+        # is the opening day ("Ngày 1-10, quận khai mạc tuần lễ ... kéo dài từ 1-10 đến 7-10"); an
+        # opening makes the range count less, not nothing: a bare opening day still beats the dates
+        # of a programme mentioned further down.
+        "range": m.is_range and not opening,
+        "range_opening": m.is_range and opening,
+        # the cue may open the mention itself: "from October 1 to 7", "từ ngày 1/10", "between 1 and 7 May"
+        "cue": bool(_CUES.search(before) or re.match(r"(?:from|từ|between)\b", m.text, re.IGNORECASE)),
+        "day": precision == "day", "month": precision == "month", "year": precision == "year",
+        # glued to a newspaper's name, or after "published": the page's own date
+        "dateline": bool(before and (_DATELINE.search(before.rstrip()) and not before.endswith((" ", "\n"))
+                                     or re.search(r"(published|posted|updated|cập nhật|đăng)\W*$", before, re.I))),
+        "position": m.position / max(1, len(text)),  # earlier is a little better
+        # The date of a document cited ("Kế hoạch số 189/KH-UBND ngày 03/02/2015", "Decision No. 5 dated ...")
+        "cited": bool(re.search(r"(/[A-ZĐ][\w-]*|\bNo\.?\s*\d+\S*)\s*,?\s*\(?\s*(ngày|dated|of)?\s*$", before)),
+        "year_given": m.year_given,
+        # "Ngày 20-9, UBND tỉnh ban hành Kế hoạch ...": the day a plan, decision or letter is dated by,
+        # and for any other text the day of a document it cites
+        "issued_own": issued and own, "issued_cited": issued and not own,
+        # A bare year before the year the page is dated: what happened before ("in 2019 the Lord
+        # Mayors signed an agreement"), the background of the news, not the news; except the year
+        # just ended, which a report or a statistic published in January is about
+        "year_before": bool(dateline and year_hint and precision == "year"
+                            and (m.start.year < year_hint - 1
+                                 or m.start.year == year_hint - 1 and kind not in _LOOKS_BACK)),
+        "aim": precision == "year" and _FUTURE_BEFORE.search(before) is not None,
+        "target": precision == "year" and _TARGET_BEFORE.search(before) is not None,
+        "founding": precision == "year" and kind != "structure" and _founding(text, m),
+        "named_day": precision == "day" and _NAMED_DAY_BEFORE.search(before) is not None,
+    }
+    return {name: float(value) for name, value in f.items() if value}
+
+
 def event_dates(text: str, year_hint: int | None = None, *, dateline: bool = False, opening: bool = False,
                 kind: str | None = None) -> tuple[PartialDate | None, PartialDate | None, float]:
     """The start and end of what the text reports, and how sure: 0 (none found) to 1.
@@ -290,45 +345,12 @@ def event_dates(text: str, year_hint: int | None = None, *, dateline: bool = Fal
     2030") dates nothing. A date whose score falls below zero (a dateline, a cited document's date,
     a background year) dates nothing.
     """
-    issued = kind in ("plan", "policy", "letter")
     best: Mention | None = None
     for m in find_dates(text, year_hint, dateline=dateline):
         if m.start is None:
             continue
-        before = text[max(0, m.position - 40):m.position]
-        score = 1.0
-        # A range is the whole run of what the text reports, which the record keeps even when the news
-        # is the opening day ("Ngày 1-10, quận khai mạc tuần lễ ... kéo dài từ 1-10 đến 7-10"); an
-        # opening makes the range count less, not nothing: a bare opening day still beats the dates
-        # of a programme mentioned further down.
-        score += (1.5 if not opening else 0.9) if m.is_range else 0
-        # the cue may open the mention itself: "from October 1 to 7", "từ ngày 1/10", "between 1 and 7 May"
-        score += 1.0 if _CUES.search(before) or re.match(r"(?:from|từ|between)\b", m.text, re.IGNORECASE) else 0
-        score += {"day": 0.6, "month": 0.3, "year": -0.5}[m.start.precision]  # a bare year dates little
-        score -= 2.0 if before and (_DATELINE.search(before.rstrip()) and not before.endswith((" ", "\n"))
-                                    or re.search(r"(published|posted|updated|cập nhật|đăng)\W*$", before, re.I)) else 0
-        score -= 0.002 * m.position / max(1, len(text)) * 100  # earlier is a little better
-        # The date of a document cited ("Kế hoạch số 189/KH-UBND ngày 03/02/2015", "Decision No. 5 dated ...")
-        score -= 2.5 if re.search(r"(/[A-ZĐ][\w-]*|\bNo\.?\s*\d+\S*)\s*,?\s*\(?\s*(ngày|dated|of)?\s*$", before) else 0
-        score += 0.2 if m.year_given else 0
-        if _ISSUED_AFTER.search(text[m.position + len(m.text):m.position + len(m.text) + 120]):
-            # "Ngày 20-9, UBND tỉnh ban hành Kế hoạch ...": the day a plan, decision or letter is dated by,
-            # and for any other text the day of a document it cites
-            score += 2.0 if issued else -2.0
-        if (dateline and year_hint and m.start.precision == "year"
-                and (m.start.year < year_hint - 1 or m.start.year == year_hint - 1 and kind not in _LOOKS_BACK)):
-            # A bare year before the year the page is dated: what happened before ("in 2019 the Lord
-            # Mayors signed an agreement"), the background of the news, not the news; except the year
-            # just ended, which a report or a statistic published in January is about
-            score -= 1.5
-        if m.start.precision == "year" and _FUTURE_BEFORE.search(before):
-            score -= 1.0
-        if m.start.precision == "year" and _TARGET_BEFORE.search(before):
-            score -= 2.0
-        if m.start.precision == "year" and kind != "structure" and _founding(text, m):
-            score -= 2.0
-        if m.start.precision == "day" and _NAMED_DAY_BEFORE.search(before):
-            score -= 1.5
+        features = mention_features(text, m, year_hint, dateline=dateline, opening=opening, kind=kind)
+        score = sum(DATE_WEIGHTS[name] * value for name, value in features.items())
         if best is None or score > best.score:
             best = replace(m, score=score)
     if best is None or best.score < 0:
