@@ -15,6 +15,7 @@ from readiness.dates import PartialDate
 from readiness.frameworks.loader import load_catalogue
 from readiness.frameworks.schema import EvidenceKind, Framework
 from readiness.intake.draft import Draft, draft_from_text, find_numbers, find_organiser, language_of
+from readiness.intake.kindmodel import MODEL_FILE, bundled_model, train
 from readiness.intake.suggest import Suggester, guess_kind
 from readiness.intake.textdates import event_dates, find_dates
 
@@ -767,6 +768,40 @@ def test_the_real_set_is_large_varied_and_holds_a_third_aside() -> None:
     # after labelling, when the source did not show its headline: the share stays about a third)
     assert abs(sum(c["split"] == "holdout" for c in cases) - len(cases) / 3) <= 3
     assert all((int(c["id"][1:]) % 3 == 0) == (c["split"] == "holdout") for c in cases)
+
+
+def test_the_kind_model_is_fitted_on_every_tune_case_and_no_held_aside_one() -> None:
+    """The model shipped was fitted on the tune splits of both labelled sets as they stand: a case added
+    without refitting (``python benchmarks/intake.py --train``), or a held-aside case fitted on, fails."""
+    trained = json.loads(MODEL_FILE.read_text(encoding="utf-8"))["trained_on"]
+    tune = [c["id"] for path in (REAL, CASES) for c in yaml.safe_load(path.read_text(encoding="utf-8"))["cases"]
+            if c["split"] == "tune"]
+    assert trained["split"] == "tune" and trained["cases"] == tune
+    assert len(bundled_model().weights) > 1000 and set(bundled_model().classes) == {k.value for k in EvidenceKind}
+
+
+def test_training_separates_what_its_features_separate_and_is_repeatable() -> None:
+    samples = [({"t_hoi": 1.0, "t_thao": 1.0}, "forum"), ({"t_hoi": 1.0, "t_nghi": 1.0}, "forum"),
+               ({"t_hoc": 1.0, "t_bong": 1.0}, "funding"), ({"t_quy": 1.0, "t_bong": 1.0}, "funding"),
+               ({"t_le": 1.0, "t_hoi": 0.5}, "event"), ({"t_le": 1.0}, "event")]
+    model = train(samples, epochs=200)
+    assert model == train(samples, epochs=200)
+    assert [max(p := model.probabilities(f), key=p.__getitem__) for f, _ in samples] == [k for _, k in samples]
+    unseen = model.probabilities({"t_nothing": 1.0})
+    assert abs(sum(unseen.values()) - 1) < 1e-9 and max(unseen.values()) < 0.5  # no word it knows: unsure
+    alone = model.probabilities({"t_bong": 1.0})  # a word only funding had
+    assert max(alone, key=alone.__getitem__) == "funding" and alone["funding"] > 0.5
+
+
+def test_a_drafted_kind_carries_every_kinds_probability_and_its_own_cue_words(suggester: Suggester) -> None:
+    catalogue = load_catalogue()
+    draft = draft_from_text("Trao 200 suất học bổng cho học sinh nghèo vượt khó\nSáng 5/9/2024, Hội Khuyến học "
+                            "tỉnh trao 200 suất học bổng, tổng trị giá 400 triệu đồng.", [catalogue.get("kflc")],
+                            suggester=suggester)
+    assert draft.kind.kind == "funding" and "học bổng" in draft.kind.words
+    assert abs(sum(draft.kind.scores.values()) - 1) < 1e-9 and draft.kind.confidence == round(
+        draft.kind.scores["funding"], 2)
+    assert len(draft.kind.alternatives()) == 2 and "funding" not in draft.kind.alternatives()
 
 
 @pytest.mark.parametrize("title, body, kind", [

@@ -453,7 +453,8 @@ def draft(found: Draft) -> None:
     click.echo("draft:", err=True)
     line("title", found.title)
     line("language", found.language)
-    kind_how = f"{_sure(found.kind.confidence)}: {', '.join(found.kind.words[:4])}" if found.kind.kind else ""
+    words = f": {', '.join(found.kind.words[:4])}" if found.kind.words else ""  # the cue words, if any
+    kind_how = f"{_sure(found.kind.confidence)}{words}" if found.kind.kind else ""
     if found.kind.kind and (others := found.kind.alternatives()):
         kind_how += f"; or: {', '.join(others)}"
     line("kind", found.kind.kind, kind_how)

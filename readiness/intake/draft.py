@@ -12,6 +12,7 @@ raise the score on a guess.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import os
 import re
 import unicodedata
@@ -25,11 +26,13 @@ from readiness.dates import PartialDate
 from readiness.errors import InvalidValueError
 from readiness.frameworks.catalogue import Catalogue
 from readiness.frameworks.schema import Framework
-from readiness.intake.suggest import KindGuess, Suggester, Suggestion, guess_kind
+from readiness.intake.kindmodel import bundled_model
+from readiness.intake.suggest import KindGuess, Suggester, Suggestion, fold_text, guess_kind
 from readiness.intake.textdates import event_dates, year_in
 
 if TYPE_CHECKING:
     from readiness.evidence import EvidenceView
+    from readiness.intake.layout import Layout
     from readiness.store.db import Workspace
 
 #: Characters of a text a draft reads: about 20 pages. A document says what it is, who issued it
@@ -342,11 +345,46 @@ _OPENING = re.compile(r"\b(?:opens?|opening|launch(?:es|ed|ing)?|kicks? off|khai
 _PERIOD = re.compile(r"(?<![\d/])((?:19|20)\d\d)\s*[-–]\s*((?:19|20)\d\d)(?![\d/])")
 
 
+#: What a lead may say the text is; each is a feature of the learned kind model (``kind_features``)
+#: as well as a rule of ``_kind_of``.
+_LEAD_PATTERNS = {"letter": _LETTER_LEAD, "reportlead": _REPORT_LEAD, "recog": _RECOGNITION_LEAD,
+                  "decided": _DECIDED_LEAD, "planlead": _PLAN_LEAD, "count": _COUNT_HEADLINE, "ceremony": _CEREMONY,
+                  "opening": _OPENING}
+
+
+def kind_features(title: str, body: str, cues: KindGuess | None = None) -> dict[str, float]:
+    """What the kind model (``kindmodel``) reads in a text: the weight of each kind's cue words
+    (``guess_kind``, or ``cues`` when already weighed) and which kind they favour, the patterns
+    its lead opens with, the folded words of its headline (1 each) and of its first two sentences
+    (0.5 each)."""
+    cues = cues or guess_kind(title, body)
+    features = {f"cue_{kind}": math.log1p(score) for kind, score in cues.scores.items()}
+    if cues.kind:
+        features[f"best_{cues.kind}"] = 1.0
+    lead = " ".join(lead_sentences(body[:1500]))
+    for name, pattern in _LEAD_PATTERNS.items():
+        if pattern.search(f"{title}. {lead}"):
+            features[f"re_{name}"] = 1.0
+    features.update((f"t_{word}", 1.0) for word in re.findall(r"\w+", fold_text(title)))
+    features.update((f"l_{word}", 0.5) for word in re.findall(r"\w+", fold_text(lead)))
+    return features
+
+
+def learned_kind(title: str, body: str) -> KindGuess:
+    """The kind the learned model (``kindmodel.bundled_model``) finds likeliest, with the probability
+    of every kind as its scores and the cue words found for it as its words."""
+    cues = guess_kind(title, body)
+    scores = bundled_model().probabilities(kind_features(title, body, cues))
+    best = max(scores, key=lambda kind: (scores[kind], kind))
+    return KindGuess(best, round(scores[best], 2), cues.found.get(best, []), scores, cues.found)
+
+
 def _kind_of(title: str, body: str, heading_kind: str | None) -> KindGuess:
-    """The kind from the words, except that a plan or a decision stays one even when it describes
-    the event it plans: the document's own type ("KẾ HOẠCH"), or a lead that says a plan or
-    decision was issued and a body that keeps speaking of it."""
-    guess = guess_kind(title, body)
+    """The kind the learned model finds (``learned_kind``), except that a plan or a decision stays
+    one even when it describes the event it plans: the document's own type ("KẾ HOẠCH"), or a lead
+    that says a plan or decision was issued and a body that keeps speaking of it; and the other
+    rules below, each of which a lead states outright."""
+    guess = learned_kind(title, body)
     if heading_kind:
         return KindGuess(heading_kind, max(guess.confidence, 0.9), ["document type"], guess.scores)
     sentences = lead_sentences(body[:1500])
@@ -409,6 +447,25 @@ def _iso_day(published: str | None) -> PartialDate | None:
     return PartialDate(day.year, day.month, day.day)
 
 
+def _read(text: str, title: str | None = None) -> tuple[Layout, str, str, str]:
+    """A text's layout, title (an official document's heading, else ``title`` when a page's reader
+    found one, else the headline, else the first words), body and language."""
+    from readiness.intake.layout import read_layout
+
+    layout = read_layout(text)
+    body = "\n".join(layout.body)
+    language = language_of(body or text)
+    given = " ".join(title.split())[:1000] if title else None
+    return layout, layout.heading or given or layout.headline or fallback_title(body, language), body, language
+
+
+def document_kind_features(text: str) -> dict[str, float]:
+    """``kind_features`` of a whole text, read as ``draft_from_text`` reads it: what the kind model
+    is trained on (``python benchmarks/intake.py --train``)."""
+    _, title, body, _ = _read(unicodedata.normalize("NFC", text[:MAX_TEXT]))
+    return kind_features(title, body)
+
+
 def draft_from_text(text: str, frameworks: Sequence[Framework], *, title: str | None = None,
                     url: str | None = None, year: int | None = None, suggester: Suggester | None = None,
                     top: int = 5, city: str | None = None, other_places: Sequence[str] = (),
@@ -424,17 +481,13 @@ def draft_from_text(text: str, frameworks: Sequence[Framework], *, title: str | 
 
     Only the first ``MAX_TEXT`` characters are read (dates: the first ``DATE_TEXT``), so a
     draft takes about as long for a 300-page report as for an article."""
-    from readiness.intake.layout import document_year, first_sentences, is_dateline, read_layout
+    from readiness.intake.layout import document_year, first_sentences, is_dateline
 
     text = unicodedata.normalize("NFC", text[:MAX_TEXT])
     if year is None and (page_date := _iso_day(published)) is not None:
         year = page_date.year
-    layout = read_layout(text)
+    layout, chosen, body, language = _read(text, title)
     body_lines = layout.body
-    body = "\n".join(body_lines)
-    language = language_of(body or text)
-    given = " ".join(title.split())[:1000] if title else None
-    chosen = layout.heading or given or layout.headline or fallback_title(body, language)
     kind = _kind_of(chosen, body, layout.heading_kind)
     doc_year = document_year(layout, year) or year_in(chosen)
     dated = text[:DATE_TEXT]
