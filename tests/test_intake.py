@@ -919,6 +919,16 @@ def test_a_target_year_and_figures_to_date(suggester: Suggester) -> None:
     assert _kflc_draft(text.replace("Cập nhật lúc 08:45, Thứ Tư, 12/09/2018 (GMT+7)\n", ""), suggester).start is None
 
 
+@pytest.mark.parametrize("period", ["2021 - 2026", "2021-2026", "2021 – 2026"])
+def test_a_term_gives_no_year_to_a_day_without_one(suggester: Suggester, period: str) -> None:
+    """"Ngày 15.6, ... đại hội (nhiệm kỳ 2021 - 2026)": a term's last year is not the year of the 15th of
+    June; with nothing else to date it, the day stays undated. A year named on its own still does."""
+    text = (f"Hội Khuyến học huyện tổ chức đại hội lần thứ I\nNgày 15.6, Hội Khuyến học huyện tổ chức đại hội lần "
+            f"thứ I (nhiệm kỳ {period}). Hội đặt mục tiêu 100% thôn đạt tiêu chí cộng đồng học tập.")
+    assert _kflc_draft(text, suggester).start is None
+    assert _kflc_draft(text.replace("lần thứ I (", "năm 2021 ("), suggester).start == d("2021-06-15")
+
+
 def test_a_count_in_the_headline_is_a_statistic_dated_by_its_period(suggester: Suggester) -> None:
     text = ("Huyện B: Có 98 cộng đồng học tập\nCập nhật lúc 20:44, Thứ Hai, 12/10/2020 (GMT+7)\n"
             "Huyện B thực hiện đề án xây dựng mô hình học tập trong gia đình, dòng họ, cộng đồng.\n"

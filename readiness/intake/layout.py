@@ -67,7 +67,8 @@ _DATE_ONLY = re.compile(r"^[\W\d_]*(\d{1,2}[/.-]\d{1,2}[/.-](19|20)\d\d|(19|20)\
                         r"[^.]{0,30}$")
 _GLUED_DATELINE = re.compile(r"^(?P<site>[^\d\n]{3,60}?)(?P=site)?\s*(?P<date>\d{1,2}/\d{1,2}/(?:19|20)\d\d)\s*$")
 _BYLINE_DATE = re.compile(r"^[^\n]{0,60}?(?:\||–|-)\s*(\d{1,2}/\d{1,2}/(19|20)\d\d)\b.*$")
-_YEAR = re.compile(r"(?<![\d/.\-–])((?:19|20)\d\d)(?!\s*[-–]\s*(?:19|20)\d\d)(?![\d/])")
+# A year on its own: neither end of a period, written close ("2021-2026") or spaced ("nhiệm kỳ 2021 - 2026").
+_YEAR = re.compile(r"(?<![\d/.\-–])(?<![-–]\s)((?:19|20)\d\d)(?!\s*[-–]\s*(?:19|20)\d\d)(?![\d/])")
 _DATE_YEAR = re.compile(r"ngày\b[^|]{0,30}?năm\s+((?:19|20)\d\d)"
                         r"|\bngày\s+\d{1,2}\s*[/.\-]\s*\d{1,2}\s*[/.\-]\s*((?:19|20)\d\d)", re.IGNORECASE)
 
