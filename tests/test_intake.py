@@ -880,6 +880,7 @@ def test_a_weekday_checks_the_year_a_date_borrows() -> None:
     "Cập nhật lúc 20:44, Thứ Hai, 12/10/2020 (GMT+7)",  # the time before the weekday
     "Ngày 22/07/2014 09:19:26",  # a second stamp under the page's own
     "Dublin, 24th January 2019",  # a press release's place and date
+    "Thứ Bảy, ngày 23 tháng 11 năm 2024",  # the day's date written out over a portal's pages
 ])
 def test_more_page_stamps_are_datelines(stamp: str) -> None:
     from readiness.intake.layout import is_dateline
@@ -887,6 +888,12 @@ def test_more_page_stamps_are_datelines(stamp: str) -> None:
     assert is_dateline(stamp)
     # a sentence that opens with the same date says something: not a stamp
     assert not is_dateline(f"{stamp}, the city council opened twenty free classes for older people.")
+
+
+def test_a_portals_date_over_the_page_is_not_its_headline(suggester: Suggester) -> None:
+    text = ("Thứ Bảy, ngày 23 tháng 11 năm 2024\nXây dựng xã hội học tập giai đoạn 2012 - 2020\n"
+            "Bài viết điểm lại việc thực hiện Đề án xây dựng xã hội học tập giai đoạn 2012 - 2020 ở các địa phương.")
+    assert _kflc_draft(text, suggester).title == "Xây dựng xã hội học tập giai đoạn 2012 - 2020"
 
 
 def _kflc_draft(text: str, suggester: Suggester) -> Draft:

@@ -64,7 +64,9 @@ _TAIL = re.compile(r"^(Other News|Related News|Related articles|Trending|Most re
                    re.IGNORECASE)
 _DATE_ONLY = re.compile(r"^[\W\d_]*(\d{1,2}[/.-]\d{1,2}[/.-](19|20)\d\d|(19|20)\d\d-\d\d-\d\d)[\W\d_A-Za-z+]{0,12}$|"
                         r"^\W*(\d{1,2}(?:st|nd|rd|th)?\s+[A-Z][a-z]+\.?|[A-Z][a-z]+\.?\s+\d{1,2}(?:st|nd|rd|th)?,?)\s+(19|20)\d\d\b"
-                        r"[^.]{0,30}$")
+                        r"[^.]{0,30}$|"
+                        # written out, as Vietnamese portals head their pages: "Thứ Bảy, ngày 23 tháng 11 năm 2024"
+                        r"^\W*(?:[Nn]gày\s+)?\d{1,2}\s+[Tt]háng\s+\d{1,2}\s*(?:[Nn]ăm|,)\s*(19|20)\d\d[\W\d]{0,12}$")
 _GLUED_DATELINE = re.compile(r"^(?P<site>[^\d\n]{3,60}?)(?P=site)?\s*(?P<date>\d{1,2}/\d{1,2}/(?:19|20)\d\d)\s*$")
 _BYLINE_DATE = re.compile(r"^[^\n]{0,60}?(?:\||–|-)\s*(\d{1,2}/\d{1,2}/(19|20)\d\d)\b.*$")
 # A year on its own: neither end of a period, written close ("2021-2026") or spaced ("nhiệm kỳ 2021 - 2026").
