@@ -128,8 +128,6 @@ def compare_pages() -> None:
 
 def train_kind_model(*, check: bool = False) -> None:
     """Fit the kind model on the tune splits and write it beside its module."""
-    import json
-
     from readiness.intake.draft import _kind_of, _read, document_kind_features
     from readiness.intake.kindmodel import MODEL_FILE, train
 
@@ -152,9 +150,8 @@ def train_kind_model(*, check: bool = False) -> None:
         print(f"kind, five-fold on the tune splits: {right}/{len(cases)} = {right / len(cases):.0%}")
     start = time.perf_counter()
     model = train(samples)
-    data = {**model.as_json(), "trained_on": {"files": [str(p.relative_to(ROOT)) for p in SETS.values()],
-                                              "split": "tune", "cases": [c["id"] for c in cases]}}
-    MODEL_FILE.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n", encoding="utf-8")
+    model.save(MODEL_FILE, trained_on={"files": [str(p.relative_to(ROOT)) for p in SETS.values()], "split": "tune",
+                                       "cases": [c["id"] for c in cases]})
     print(f"trained on {len(cases)} cases in {time.perf_counter() - start:.0f} s: {len(model.weights)} features, "
           f"{MODEL_FILE.stat().st_size // 1024} KB in {MODEL_FILE.relative_to(ROOT)}")
 

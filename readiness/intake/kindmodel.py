@@ -46,9 +46,15 @@ class KindModel:
         total = sum(exp)
         return {c: e / total for c, e in zip(self.classes, exp, strict=True)}
 
-    def as_json(self) -> dict[str, object]:
-        return {"format": FORMAT, "classes": list(self.classes), "bias": [round(b, 4) for b in self.bias],
-                "weights": {name: [round(w, 4) for w in row] for name, row in sorted(self.weights.items())}}
+    def save(self, path: Path, **about: object) -> None:
+        """Write the model as ``load_model`` reads it, with ``about`` (what it was trained on) beside
+        it: one line for each feature's weights, so that refitting shows as a readable diff."""
+        head = {"format": FORMAT, **about, "classes": list(self.classes), "bias": [round(b, 4) for b in self.bias]}
+        lines = [f"  {json.dumps(key)}: {json.dumps(value, ensure_ascii=False)}," for key, value in head.items()]
+        rows = [f"    {json.dumps(name, ensure_ascii=False)}: {json.dumps([round(w, 4) for w in row])}"
+                for name, row in sorted(self.weights.items())]
+        path.write_text("{\n" + "\n".join(lines) + '\n  "weights": {\n' + ",\n".join(rows) + "\n  }\n}\n",
+                        encoding="utf-8")
 
 
 @cache

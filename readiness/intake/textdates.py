@@ -279,8 +279,7 @@ def year_in(text: str) -> int | None:
 DATE_WEIGHTS: dict[str, float] = {
     "base": 1.0, "range": 1.5, "range_opening": 0.9, "cue": 1.0, "day": 0.6, "month": 0.3, "year": -0.5,
     "dateline": -2.0, "position": -0.2, "cited": -2.5, "year_given": 0.2, "issued_own": 2.0, "issued_cited": -2.0,
-    "year_before": -1.5,
-    "aim": -1.0, "target": -2.0, "founding": -2.0, "named_day": -1.5,
+    "year_before": -1.5, "aim": -1.0, "target": -2.0, "founding": -2.0, "named_day": -1.5,
 }
 
 
