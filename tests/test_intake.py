@@ -15,7 +15,7 @@ from readiness.dates import PartialDate
 from readiness.frameworks.loader import load_catalogue
 from readiness.frameworks.schema import EvidenceKind, Framework
 from readiness.intake.draft import Draft, draft_from_text, find_numbers, find_organiser, language_of
-from readiness.intake.kindmodel import MODEL_FILE, KindModel, bundled_model, train
+from readiness.intake.kindmodel import MODEL_FILE, bundled_model, train
 from readiness.intake.suggest import Suggester, guess_kind
 from readiness.intake.textdates import event_dates, find_dates
 
@@ -781,18 +781,19 @@ def test_the_kind_model_is_fitted_on_every_tune_case_and_no_held_aside_one() -> 
 
 
 def test_the_kind_model_shipped_is_the_one_its_cases_and_features_give() -> None:
-    """Refitted now, from the cases and ``kind_features`` as they stand, the model finds the same kind
-    for every case as the one shipped: a change to what the model reads, made without refitting, fails."""
+    """Refitted now, from the tune cases and ``kind_features`` as they stand, the model has the weights
+    of the one shipped (to within the file's rounding and the pruning of the smallest weights): a case
+    relabelled or a change to what the model reads, made without refitting, fails."""
     from readiness.intake.draft import document_kind_features
 
-    cases = [c for path in (REAL, CASES) for c in yaml.safe_load(path.read_text(encoding="utf-8"))["cases"]]
-    features = [document_kind_features(c["text"]) for c in cases]
-    refitted = train([(f, c["kind"]) for f, c in zip(features, cases, strict=True) if c["split"] == "tune"])
-
-    def kinds(model: KindModel) -> list[str]:
-        return [max(p := model.probabilities(f), key=p.__getitem__) for f in features]
-
-    assert kinds(refitted) == kinds(bundled_model())
+    cases = [c for path in (REAL, CASES) for c in yaml.safe_load(path.read_text(encoding="utf-8"))["cases"]
+             if c["split"] == "tune"]
+    refitted, shipped = train([(document_kind_features(c["text"]), c["kind"]) for c in cases]), bundled_model()
+    assert refitted.classes == shipped.classes
+    none = (0.0,) * len(shipped.classes)
+    rows = [(refitted.weights.get(n, none), shipped.weights.get(n, none))
+            for n in set(refitted.weights) | set(shipped.weights)] + [(refitted.bias, shipped.bias)]
+    assert max(abs(a - b) for new, old in rows for a, b in zip(new, old, strict=True)) < 2e-3
 
 
 def test_training_separates_what_its_features_separate_and_is_repeatable() -> None:
@@ -817,6 +818,13 @@ def test_a_drafted_kind_carries_every_kinds_probability_and_its_own_cue_words(su
     assert abs(sum(draft.kind.scores.values()) - 1) < 1e-9 and draft.kind.confidence == round(
         draft.kind.scores["funding"], 2)
     assert len(draft.kind.alternatives()) == 2 and "funding" not in draft.kind.alternatives()
+
+
+@pytest.mark.parametrize("text", ["Hello", "2024", "Department of Education and Training meets principals",
+                                  "Thư viện quận mở cửa buổi tối\nThư viện phục vụ bạn đọc đến 21 giờ."])
+def test_a_text_without_a_cue_word_or_a_word_the_model_knows_gets_no_kind(text: str) -> None:
+    """No cue word and no likely kind: the model's biases alone (report, the commonest) are no guess."""
+    assert draft_from_text(text, []).kind.kind is None
 
 
 @pytest.mark.parametrize("title, body, kind", [
@@ -941,7 +949,7 @@ def test_a_target_year_and_figures_to_date(suggester: Suggester) -> None:
     assert _kflc_draft(text.replace("Cập nhật lúc 08:45, Thứ Tư, 12/09/2018 (GMT+7)\n", ""), suggester).start is None
 
 
-@pytest.mark.parametrize("period", ["2021 - 2026", "2021-2026", "2021 – 2026"])
+@pytest.mark.parametrize("period", ["2021 - 2026", "2021-2026", "2021 – 2026", "2021  -  2026", "2021—2026"])
 def test_a_term_gives_no_year_to_a_day_without_one(suggester: Suggester, period: str) -> None:
     """"Ngày 15.6, ... đại hội (nhiệm kỳ 2021 - 2026)": a term's last year is not the year of the 15th of
     June; with nothing else to date it, the day stays undated. A year named on its own still does."""

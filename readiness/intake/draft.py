@@ -27,7 +27,7 @@ from readiness.errors import InvalidValueError
 from readiness.frameworks.catalogue import Catalogue
 from readiness.frameworks.schema import Framework
 from readiness.intake.kindmodel import bundled_model
-from readiness.intake.suggest import KindGuess, Suggester, Suggestion, fold_text, guess_kind
+from readiness.intake.suggest import NOT_CUES, KindGuess, Suggester, Suggestion, fold_text, guess_kind
 from readiness.intake.textdates import event_dates, year_in
 
 if TYPE_CHECKING:
@@ -365,17 +365,32 @@ def kind_features(title: str, body: str, cues: KindGuess | None = None) -> dict[
     for name, pattern in _LEAD_PATTERNS.items():
         if pattern.search(f"{title}. {lead}"):
             features[f"re_{name}"] = 1.0
-    features.update((f"t_{word}", 1.0) for word in re.findall(r"\w+", fold_text(title)))
-    features.update((f"l_{word}", 0.5) for word in re.findall(r"\w+", fold_text(lead)))
+    features.update((f"t_{word}", 1.0) for word in _words(title))
+    features.update((f"l_{word}", 0.5) for word in _words(lead))
     return features
+
+
+def _words(text: str) -> list[str]:
+    """The folded words of a text that may say what it is: not the names of bodies ("Department of
+    Education and Training", "Ủy ban nhân dân"), which say who acts, nor numbers and years, which
+    say when and how many."""
+    return [w for w in re.findall(r"\w+", fold_text(NOT_CUES.sub(" ", text))) if not w[0].isdigit()]
+
+
+#: The least probability of a kind drafted from a text with no cue word.
+_UNSURE = 0.4
 
 
 def learned_kind(title: str, body: str) -> KindGuess:
     """The kind the learned model (``kindmodel.bundled_model``) finds likeliest, with the probability
-    of every kind as its scores and the cue words found for it as its words."""
+    of every kind as its scores and the cue words found for it as its words; no kind when the text
+    has no cue word and the likeliest kind is under 40%."""
     cues = guess_kind(title, body)
     scores = bundled_model().probabilities(kind_features(title, body, cues))
-    best = max(scores, key=lambda kind: (scores[kind], kind))
+    best = min(scores, key=lambda kind: (-scores[kind], kind))
+    if cues.kind is None and scores[best] < _UNSURE:
+        # No cue word, and nothing the model knows points anywhere: its biases are no guess
+        return KindGuess(None, 0.0)
     return KindGuess(best, round(scores[best], 2), cues.found.get(best, []), scores, cues.found)
 
 

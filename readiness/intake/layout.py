@@ -24,6 +24,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from readiness.dates import PartialDate
+from readiness.intake.textdates import PERIOD_SPAN
 from readiness.text import fold_words
 
 #: The types of official documents, as their heading names them, and the evidence kind each is.
@@ -69,8 +70,9 @@ _DATE_ONLY = re.compile(r"^[\W\d_]*(\d{1,2}[/.-]\d{1,2}[/.-](19|20)\d\d|(19|20)\
                         r"^\W*(?:[Nn]gày\s+)?\d{1,2}\s+[Tt]háng\s+\d{1,2}\s*(?:[Nn]ăm|,)\s*(19|20)\d\d[\W\d]{0,12}$")
 _GLUED_DATELINE = re.compile(r"^(?P<site>[^\d\n]{3,60}?)(?P=site)?\s*(?P<date>\d{1,2}/\d{1,2}/(?:19|20)\d\d)\s*$")
 _BYLINE_DATE = re.compile(r"^[^\n]{0,60}?(?:\||–|-)\s*(\d{1,2}/\d{1,2}/(19|20)\d\d)\b.*$")
-# A year on its own: neither end of a period, written close ("2021-2026") or spaced ("nhiệm kỳ 2021 - 2026").
-_YEAR = re.compile(r"(?<![\d/.\-–])(?<![-–]\s)((?:19|20)\d\d)(?!\s*[-–]\s*(?:19|20)\d\d)(?![\d/])")
+# A year on its own (not in a date such as 05-10-2024), once periods are taken out (PERIOD_SPAN).
+_YEAR = re.compile(r"(?<![\d/.\-–])((?:19|20)\d\d)(?![\d/])")
+
 _DATE_YEAR = re.compile(r"ngày\b[^|]{0,30}?năm\s+((?:19|20)\d\d)"
                         r"|\bngày\s+\d{1,2}\s*[/.\-]\s*\d{1,2}\s*[/.\-]\s*((?:19|20)\d\d)", re.IGNORECASE)
 
@@ -316,7 +318,7 @@ def document_year(layout: Layout, meta_year: int | None = None) -> int | None:
     if meta_year:
         return meta_year
     text = " ".join([layout.title or "", *layout.body])[:20000]
-    years = Counter(int(m[1]) for m in _YEAR.finditer(text))
+    years = Counter(int(m[1]) for m in _YEAR.finditer(PERIOD_SPAN.sub(" ", text)))
     if not years:
         return None
     return max(years.items(), key=lambda kv: (kv[1], kv[0]))[0]

@@ -110,6 +110,9 @@ _PATTERNS = [
 # still counts as a mention (event_dates gives it little weight).
 _REGEXES = [re.compile(r"(?<![\d/.])" + p + r"(?![\w])", re.IGNORECASE) for p in _PATTERNS]
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
+#: A period, written close ("2021-2026") or spaced ("nhiệm kỳ 2021 - 2026", "2021—2026"): neither end
+#: is a year on its own, to date a day or a document by.
+PERIOD_SPAN = re.compile(r"(?<!\d)(?:19|20)\d\d\s*[-–—]\s*(?:19|20)\d\d(?!\d)")
 # A year on its own: not in a date, a number or a period ("2021-2030", "2021 - 2030"), nor a count
 # ("2000 people": a year is not followed by a word in lower case).
 _BARE_YEAR = re.compile(r"(?<![\d/.,\-–])(?<![-–]\s)((?:19|20)\d\d)(?![\d/.,]\d)(?!\s*[-–]\s*\d)(?!\s+[a-zà-ỹđ])")
@@ -213,7 +216,8 @@ def find_dates(text: str, year_hint: int | None = None, *, dateline: bool = Fals
     given = [(pos, int(g.get("y1") or g["y2"])) for pos, _, g in raw if g.get("y1") or g.get("y2")]
     # Years written on their own ("the free 2018 Festival Programme"), the last resort for a
     # mention without one: a year somewhere in the text beats none, never the document's own.
-    bare = [(m.start(), int(m[1])) for m in _BARE_YEAR.finditer(text)] if not given and year_hint is None else []
+    bare = ([(m.start(), int(m[1])) for m in _BARE_YEAR.finditer(PERIOD_SPAN.sub(_blank, text))]
+            if not given and year_hint is None else [])
     mentions = []
     for pos, found, g in raw:
         m1, m2 = _month(g.get("m1")), _month(g.get("m2"))
