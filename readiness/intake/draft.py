@@ -26,7 +26,7 @@ from readiness.dates import PartialDate
 from readiness.errors import InvalidValueError
 from readiness.frameworks.catalogue import Catalogue
 from readiness.frameworks.schema import Framework
-from readiness.intake.kindmodel import bundled_model
+from readiness.intake.kindmodel import KindModel, bundled_model
 from readiness.intake.suggest import NOT_CUES, KindGuess, Suggester, Suggestion, fold_text, guess_kind
 from readiness.intake.textdates import event_dates, year_in
 
@@ -381,12 +381,12 @@ def _words(text: str) -> list[str]:
 _UNSURE = 0.4
 
 
-def learned_kind(title: str, body: str) -> KindGuess:
-    """The kind the learned model (``kindmodel.bundled_model``) finds likeliest, with the probability
-    of every kind as its scores and the cue words found for it as its words; no kind when the text
-    has no cue word and the likeliest kind is under 40%."""
+def learned_kind(title: str, body: str, model: KindModel | None = None) -> KindGuess:
+    """The kind ``model`` (the one shipped, ``kindmodel.bundled_model``, unless another is given)
+    finds likeliest, with the probability of every kind as its scores and the cue words found for
+    it as its words; no kind when the text has no cue word and the likeliest kind is under 40%."""
     cues = guess_kind(title, body)
-    scores = bundled_model().probabilities(kind_features(title, body, cues))
+    scores = (model or bundled_model()).probabilities(kind_features(title, body, cues))
     best = min(scores, key=lambda kind: (-scores[kind], kind))
     if cues.kind is None and scores[best] < _UNSURE:
         # No cue word, and nothing the model knows points anywhere: its biases are no guess
@@ -394,12 +394,12 @@ def learned_kind(title: str, body: str) -> KindGuess:
     return KindGuess(best, round(scores[best], 2), cues.found.get(best, []), scores, cues.found)
 
 
-def _kind_of(title: str, body: str, heading_kind: str | None) -> KindGuess:
+def _kind_of(title: str, body: str, heading_kind: str | None, model: KindModel | None = None) -> KindGuess:
     """The kind the learned model finds (``learned_kind``), except that a plan or a decision stays
     one even when it describes the event it plans: the document's own type ("KẾ HOẠCH"), or a lead
     that says a plan or decision was issued and a body that keeps speaking of it; and the other
     rules below, each of which a lead states outright."""
-    guess = learned_kind(title, body)
+    guess = learned_kind(title, body, model)
     if heading_kind:
         return KindGuess(heading_kind, max(guess.confidence, 0.9), ["document type"], guess.scores)
     sentences = lead_sentences(body[:1500])
@@ -479,6 +479,13 @@ def document_kind_features(text: str) -> dict[str, float]:
     is trained on (``python benchmarks/intake.py --train``)."""
     _, title, body, _ = _read(unicodedata.normalize("NFC", text[:MAX_TEXT]))
     return kind_features(title, body)
+
+
+def document_kind(text: str, model: KindModel | None = None) -> KindGuess:
+    """The kind ``draft_from_text`` drafts for a whole text, with ``model`` in place of the one shipped
+    when given (the benchmark's cross-validation measures models fitted without the text)."""
+    layout, title, body, _ = _read(unicodedata.normalize("NFC", text[:MAX_TEXT]))
+    return _kind_of(title, body, layout.heading_kind, model)
 
 
 def draft_from_text(text: str, frameworks: Sequence[Framework], *, title: str | None = None,
